@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Globalization;
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+
+namespace ModelGoPack.Cli;
+
+/// <summary>
+/// The <c>modelgopack</c> command line: a thin layer over <see cref="ModelGoPackEngine"/>. Flags and exit
+/// codes are public API (README, "Command line").
+/// </summary>
+internal static class CommandLineApp
+{
+    /// <summary>Exit code when the run was interrupted (SIGINT/SIGTERM); nothing is left behind.</summary>
+    public const int Interrupted = 130;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, CancellationToken cancellationToken = default)
+    {
+        var root = Build(stdout, environment);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"modelgopack: {error.Message}").ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync("Run 'modelgopack --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.InputErrors;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("modelgopack: interrupted; nothing was written.").ConfigureAwait(false);
+            return Interrupted;
+        }
+    }
+
+    private static RootCommand Build(TextWriter stdout, Func<string, string?> environment)
+    {
+        var root = new RootCommand("Packs a model project into a bundle that complies with the ModelGo Attribution-ShareAlike License 2.0 (MG-BY-SA-2.0).");
+
+        var projectArgument = new Argument<string>("DIR")
+        {
+            Description = "The model project's folder, holding modelgo.json (default: the current folder).",
+            DefaultValueFactory = _ => ".",
+        };
+        var templatesOption = new Option<string?>("--templates")
+        {
+            Description = "A folder of Scriban templates that override the built-in ones by file name (NOTICE.scriban).",
+            HelpName = "DIR",
+        };
+
+        // pack
+        var outputOption = new Option<string?>("--output", "-o")
+        {
+            Description = "Where to write the bundle (default: DIR/bin/modelgo/{name}.{version}[.zip]).",
+            HelpName = "PATH",
+        };
+        var bundleFormatOption = new Option<string>("--format", "-f")
+        {
+            Description = "The bundle's form: dir (a folder) or zip.",
+            DefaultValueFactory = _ => "dir",
+        };
+        bundleFormatOption.AcceptOnlyFromAmong("dir", "zip");
+        var pack = new Command("pack", "Check the project, render its notices and write the bundle. Writes nothing when there is an error.")
+        {
+            projectArgument, outputOption, bundleFormatOption, templatesOption,
+        };
+        pack.SetAction((parse, cancellationToken) => Task.FromResult(Pack(parse, projectArgument, outputOption, bundleFormatOption, templatesOption, stdout, environment, cancellationToken)));
+        root.Add(pack);
+
+        // check
+        var reportFormatOption = new Option<string>("--format", "-f")
+        {
+            Description = "The report's form: text or json.",
+            DefaultValueFactory = _ => "text",
+        };
+        reportFormatOption.AcceptOnlyFromAmong("text", "json");
+        var check = new Command("check", "Evaluate the project against MG-BY-SA-2.0 without writing anything.")
+        {
+            projectArgument, reportFormatOption, templatesOption,
+        };
+        check.SetAction((parse, cancellationToken) => Task.FromResult(Check(parse, projectArgument, reportFormatOption, templatesOption, stdout, environment, cancellationToken)));
+        root.Add(check);
+
+        // init
+        var init = new Command("init", "Write a modelgo.json skeleton, each key commented from the schema. Never overwrites a config.")
+        {
+            projectArgument,
+        };
+        init.SetAction(parse => Init(parse, projectArgument, stdout));
+        root.Add(init);
+
+        return root;
+    }
+
+    private static int Pack(ParseResult parse, Argument<string> project, Option<string?> output, Option<string> format, Option<string?> templates, TextWriter stdout, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var directory = parse.GetValue(project)!;
+        var request = Request(parse, project, templates, environment, out var environmentDiagnostics);
+        if (request is null)
+        {
+            Report.WriteText(stdout, directory, environmentDiagnostics);
+            return ExitCodes.For(environmentDiagnostics);
+        }
+
+        var bundleFormat = parse.GetValue(format) == "zip" ? BundleFormat.Zip : BundleFormat.Directory;
+        var result = ModelGoPackEngine.Pack(request, parse.GetValue(output), bundleFormat, cancellationToken);
+        Report.WriteText(stdout, directory, result.Diagnostics);
+        if (result.OutputPath is not null)
+        {
+            var bytes = result.Files.Sum(f => f.Size);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {result.OutputPath} ({result.Files.Count} files, {bytes:N0} bytes, plus modelgo-manifest.json)."));
+        }
+        else
+        {
+            stdout.WriteLine("No bundle was written.");
+        }
+
+        return result.ExitCode;
+    }
+
+    private static int Check(ParseResult parse, Argument<string> project, Option<string> format, Option<string?> templates, TextWriter stdout, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var directory = parse.GetValue(project)!;
+        var json = parse.GetValue(format) == "json";
+        var request = Request(parse, project, templates, environment, out var environmentDiagnostics);
+        var diagnostics = request is null ? environmentDiagnostics : ModelGoPackEngine.Check(request, cancellationToken).Diagnostics;
+        if (json)
+        {
+            Report.WriteJson(stdout, diagnostics);
+        }
+        else
+        {
+            Report.WriteText(stdout, directory, diagnostics);
+        }
+
+        return ExitCodes.For(diagnostics);
+    }
+
+    private static int Init(ParseResult parse, Argument<string> project, TextWriter stdout)
+    {
+        var directory = parse.GetValue(project)!;
+        var diagnostics = new DiagnosticBag();
+        var path = ConfigSkeleton.Write(directory, diagnostics);
+        Report.WriteText(stdout, directory, diagnostics.Items);
+        if (path is not null)
+        {
+            stdout.WriteLine($"Wrote {path}. Fill in its TODOs, then run: modelgopack check {directory}");
+        }
+
+        return diagnostics.ExitCode;
+    }
+
+    private static ProjectRequest? Request(ParseResult parse, Argument<string> project, Option<string?> templates, Func<string, string?> environment, out IReadOnlyList<Diagnostic> diagnostics)
+    {
+        diagnostics = [];
+        long? epoch = null;
+        if (environment("SOURCE_DATE_EPOCH") is { Length: > 0 } text)
+        {
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                diagnostics = [new Diagnostic(DiagnosticCatalog.EnvironmentInvalid, $"SOURCE_DATE_EPOCH is '{text}'. {DiagnosticCatalog.EnvironmentInvalid.Help}")];
+                return null;
+            }
+
+            epoch = seconds;
+        }
+
+        return new ProjectRequest
+        {
+            ProjectDirectory = parse.GetValue(project)!,
+            TemplatesDirectory = parse.GetValue(templates),
+            SourceDateEpoch = epoch,
+        };
+    }
+}

@@ -1,0 +1,459 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ModelGoPack.Diagnostics;
+using NuGet.Packaging;
+using NuGet.Versioning;
+
+namespace ModelGoPack.Config;
+
+/// <summary>
+/// Reads and validates <c>modelgo.json</c>. Every problem becomes a diagnostic that names the file,
+/// the key and its line; unknown keys are errors so that a typo never passes silently.
+/// </summary>
+internal sealed class ConfigReader
+{
+    public const string DefaultLicense = "MG-BY-SA-2.0";
+
+    private const int MaxConfigBytes = 16 * 1024 * 1024;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = 32,
+    };
+
+    private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude"];
+    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices"];
+    private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
+
+    private readonly DiagnosticBag diagnostics;
+    private JsonLocationMap locations = JsonLocationMap.Empty;
+
+    private ConfigReader(DiagnosticBag diagnostics) => this.diagnostics = diagnostics;
+
+    /// <summary>The config's path relative to the project root, as diagnostics report it.</summary>
+    public static string RelativePath => ModelGoConfig.FileName;
+
+    /// <summary>Reads <c>modelgo.json</c> from <paramref name="projectDirectory"/>; null when it has errors.</summary>
+    public static ConfigSource? Read(string projectDirectory, DiagnosticBag diagnostics)
+    {
+        var path = Path.Combine(projectDirectory, ModelGoConfig.FileName);
+        if (!File.Exists(path))
+        {
+            diagnostics.Add(DiagnosticCatalog.ConfigMissing,
+                $"No {ModelGoConfig.FileName} in '{projectDirectory}'. {DiagnosticCatalog.ConfigMissing.Help}", RelativePath);
+            return null;
+        }
+
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > MaxConfigBytes)
+            {
+                diagnostics.Add(DiagnosticCatalog.ConfigMalformed, $"{ModelGoConfig.FileName} is {info.Length} bytes; a config is at most {MaxConfigBytes} bytes.", RelativePath);
+                return null;
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read {ModelGoConfig.FileName}: {e.Message}", RelativePath);
+            return null;
+        }
+
+        return Parse(bytes, diagnostics);
+    }
+
+    /// <summary>Parses config bytes (UTF-8, optional BOM); null when they have errors.</summary>
+    public static ConfigSource? Parse(ReadOnlySpan<byte> bytes, DiagnosticBag diagnostics)
+    {
+        if (bytes.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        try
+        {
+            _ = new UTF8Encoding(false, true).GetCharCount(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            diagnostics.Add(DiagnosticCatalog.ConfigMalformed, $"{ModelGoConfig.FileName} is not UTF-8 text (invalid byte at offset {e.Index}). Save it as UTF-8.", RelativePath);
+            return null;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes.ToArray(), DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            var line = (int)(e.LineNumber ?? 0) + 1;
+            var column = (int)(e.BytePositionInLine ?? 0) + 1;
+            diagnostics.Add(DiagnosticCatalog.ConfigMalformed, $"{ModelGoConfig.FileName} is not valid JSON: {FirstSentence(e.Message)}", RelativePath, line, column);
+            return null;
+        }
+
+        using (document)
+        {
+            var reader = new ConfigReader(diagnostics)
+            {
+                locations = JsonLocationMap.Build(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = DocumentOptions.MaxDepth }),
+            };
+            var before = diagnostics.Items.Count;
+            var config = reader.BindRoot(document.RootElement);
+            var failed = diagnostics.Items.Skip(before).Any(d => d.Severity == Severity.Error);
+            return failed || config is null ? null : new ConfigSource(config, reader.locations);
+        }
+    }
+
+    private ModelGoConfig? BindRoot(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            this.Error(DiagnosticCatalog.ConfigWrongType, "$", $"The config must be a JSON object, not {Describe(root.ValueKind)}.");
+            return null;
+        }
+
+        this.CheckKeys(root, "$", RootKeys);
+        _ = this.OptionalString(root, "$", "$schema");
+        var name = this.RequiredString(root, "$", "name");
+        var versionText = this.RequiredString(root, "$", "version");
+        var license = this.OptionalString(root, "$", "license") ?? DefaultLicense;
+        var copyright = this.StringList(root, "$", "copyright") ?? [];
+        var releaseDate = this.OptionalDate(root, "$", "releaseDate");
+        var include = this.StringList(root, "$", "include") ?? ["**/*"];
+        var exclude = this.StringList(root, "$", "exclude") ?? [];
+
+        if (name is not null && !PackageIdValidator.IsValidPackageId(name))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, "$.name",
+                $"\"name\" '{name}' is not a valid package id: use letters, digits, '.', '-' and '_', at most {PackageIdValidator.MaxPackageIdLength} characters.");
+        }
+
+        NuGetVersion? version = null;
+        if (versionText is not null && !NuGetVersion.TryParse(versionText, out version))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, "$.version", $"\"version\" '{versionText}' is not a semantic version (for example 1.0.0 or 2.1.0-rc.1).");
+        }
+
+        for (var i = 0; i < include.Count; i++)
+        {
+            this.CheckGlob(include[i], $"$.include[{i}]");
+        }
+
+        for (var i = 0; i < exclude.Count; i++)
+        {
+            this.CheckGlob(exclude[i], $"$.exclude[{i}]");
+        }
+
+        var upstream = this.ObjectList(root, "$", "upstream", this.BindUpstream);
+        var modifications = this.ObjectList(root, "$", "modifications", this.BindModification);
+
+        if (name is null || version is null)
+        {
+            return null;
+        }
+
+        return new ModelGoConfig
+        {
+            Name = name,
+            Version = version,
+            License = license,
+            Copyright = copyright,
+            ReleaseDate = releaseDate,
+            Upstream = upstream,
+            Modifications = modifications,
+            Include = include,
+            Exclude = exclude,
+        };
+    }
+
+    private UpstreamDeclaration? BindUpstream(JsonElement element, string path)
+    {
+        this.CheckKeys(element, path, UpstreamKeys);
+        var name = this.RequiredString(element, path, "name");
+        var version = this.OptionalString(element, path, "version");
+        var url = this.OptionalString(element, path, "url");
+        var license = this.OptionalString(element, path, "license") ?? DefaultLicense;
+        var licensor = this.OptionalString(element, path, "licensor");
+        var relationText = this.RequiredString(element, path, "relation");
+        var method = this.OptionalString(element, path, "method");
+        var notices = this.StringList(element, path, "notices") ?? [];
+
+        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".url", $"\"url\" '{url}' is not an absolute http(s) URL.");
+        }
+
+        UpstreamRelation? relation = relationText switch
+        {
+            null => null,
+            "derivative" => UpstreamRelation.Derivative,
+            "extracted" => UpstreamRelation.Extracted,
+            _ => null,
+        };
+        if (relationText is not null && relation is null)
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".relation",
+                $"\"relation\" '{relationText}' is neither \"derivative\" (you modified the upstream's materials) nor \"extracted\" (you made a model from its Output).");
+        }
+
+        var normalizedNotices = new List<string>(notices.Count);
+        for (var i = 0; i < notices.Count; i++)
+        {
+            var notice = this.CheckRelativePath(notices[i], $"{path}.notices[{i}]");
+            if (notice is not null)
+            {
+                normalizedNotices.Add(notice);
+            }
+        }
+
+        return name is null || relation is null
+            ? null
+            : new UpstreamDeclaration
+            {
+                Name = name,
+                Version = version,
+                Url = url,
+                License = license,
+                Licensor = licensor,
+                Relation = relation.Value,
+                Method = method,
+                Notices = normalizedNotices,
+                JsonPath = path,
+            };
+    }
+
+    private ModificationDeclaration? BindModification(JsonElement element, string path)
+    {
+        this.CheckKeys(element, path, ModificationKeys);
+        var date = this.OptionalDate(element, path, "date");
+        if (date is null && !element.TryGetProperty("date", out _))
+        {
+            this.Error(DiagnosticCatalog.ConfigMissingKey, path, "A modification needs \"date\" (yyyy-MM-dd): clause 2.2(a)(ii) requires the date of each modification.");
+        }
+
+        var description = this.RequiredString(element, path, "description");
+        var paths = this.StringList(element, path, "paths") ?? [];
+        var upstream = this.OptionalString(element, path, "upstream");
+        for (var i = 0; i < paths.Count; i++)
+        {
+            this.CheckGlob(paths[i], $"{path}.paths[{i}]");
+        }
+
+        return date is null || description is null
+            ? null
+            : new ModificationDeclaration { Date = date.Value, Description = description, Paths = paths, Upstream = upstream, JsonPath = path };
+    }
+
+    private void CheckKeys(JsonElement element, string path, string[] known)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (Array.IndexOf(known, property.Name) < 0)
+            {
+                var suggestion = known.FirstOrDefault(k => string.Equals(k, property.Name, StringComparison.OrdinalIgnoreCase) || Distance(k, property.Name) <= 2);
+                this.Error(DiagnosticCatalog.ConfigUnknownKey, $"{path}.{property.Name}",
+                    $"Unknown key '{property.Name}' in {(path == "$" ? "the config" : path[2..])}{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} Known keys: {string.Join(", ", known)}.");
+            }
+        }
+    }
+
+    private string? RequiredString(JsonElement element, string path, string key)
+    {
+        if (!element.TryGetProperty(key, out _))
+        {
+            this.Error(DiagnosticCatalog.ConfigMissingKey, path, $"Required key \"{key}\" is missing{(path == "$" ? "" : " in " + path[2..])}.");
+            return null;
+        }
+
+        return this.OptionalString(element, path, key);
+    }
+
+    private string? OptionalString(JsonElement element, string path, string key)
+    {
+        if (!element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            this.Error(DiagnosticCatalog.ConfigWrongType, $"{path}.{key}", $"\"{key}\" must be a string, not {Describe(value.ValueKind)}.");
+            return null;
+        }
+
+        var text = value.GetString()!;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, $"{path}.{key}", $"\"{key}\" is empty.");
+            return null;
+        }
+
+        return text;
+    }
+
+    private DateOnly? OptionalDate(JsonElement element, string path, string key)
+    {
+        var text = this.OptionalString(element, path, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, $"{path}.{key}", $"\"{key}\" '{text}' is not an ISO 8601 date (yyyy-MM-dd, for example 2026-05-01).");
+            return null;
+        }
+
+        return date;
+    }
+
+    private List<string>? StringList(JsonElement element, string path, string key)
+    {
+        if (!element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            this.Error(DiagnosticCatalog.ConfigWrongType, $"{path}.{key}", $"\"{key}\" must be an array of strings, not {Describe(value.ValueKind)}.");
+            return null;
+        }
+
+        var list = new List<string>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var itemPath = $"{path}.{key}[{index++}]";
+            if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
+            {
+                this.Error(DiagnosticCatalog.ConfigWrongType, itemPath, $"Each item of \"{key}\" must be a non-empty string, not {Describe(item.ValueKind)}.");
+                continue;
+            }
+
+            list.Add(item.GetString()!);
+        }
+
+        return list;
+    }
+
+    private List<T> ObjectList<T>(JsonElement element, string path, string key, Func<JsonElement, string, T?> bind)
+        where T : class
+    {
+        var list = new List<T>();
+        if (!element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return list;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            this.Error(DiagnosticCatalog.ConfigWrongType, $"{path}.{key}", $"\"{key}\" must be an array of objects, not {Describe(value.ValueKind)}.");
+            return list;
+        }
+
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var itemPath = $"{path}.{key}[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                this.Error(DiagnosticCatalog.ConfigWrongType, itemPath, $"Each item of \"{key}\" must be an object, not {Describe(item.ValueKind)}.");
+                continue;
+            }
+
+            if (bind(item, itemPath) is { } bound)
+            {
+                list.Add(bound);
+            }
+        }
+
+        return list;
+    }
+
+    private void CheckGlob(string glob, string path)
+    {
+        if (ProjectPath.IsRootedOrEscaping(glob))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"'{glob}' must be relative to the project root and stay inside it (no leading '/', drive letter or '..').");
+        }
+    }
+
+    private string? CheckRelativePath(string value, string path)
+    {
+        if (ProjectPath.IsRootedOrEscaping(value))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"'{value}' must be a path relative to the project root that stays inside it.");
+            return null;
+        }
+
+        return ProjectPath.Normalize(value);
+    }
+
+    private void Error(DiagnosticDescriptor descriptor, string jsonPath, string message)
+    {
+        var (line, column) = this.locations.Find(jsonPath);
+        this.diagnostics.Add(descriptor, message, RelativePath, line, column);
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut < 0)
+        {
+            cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        }
+
+        return (cut < 0 ? message : message[..cut]).Trim();
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}
+
+/// <summary>A validated config and where each key stands in the file.</summary>
+internal sealed record ConfigSource(ModelGoConfig Config, JsonLocationMap Locations)
+{
+    public (int Line, int Column) Locate(string jsonPath) => this.Locations.Find(jsonPath);
+}

@@ -1,0 +1,72 @@
+using NuGet.Versioning;
+
+namespace ModelGoPack.Config;
+
+/// <summary>The model project's <c>modelgo.json</c>, validated.</summary>
+public sealed record ModelGoConfig
+{
+    public const string FileName = "modelgo.json";
+
+    public required string Name { get; init; }
+
+    public required NuGetVersion Version { get; init; }
+
+    public required string License { get; init; }
+
+    public IReadOnlyList<string> Copyright { get; init; } = [];
+
+    public DateOnly? ReleaseDate { get; init; }
+
+    public IReadOnlyList<UpstreamDeclaration> Upstream { get; init; } = [];
+
+    public IReadOnlyList<ModificationDeclaration> Modifications { get; init; } = [];
+
+    public IReadOnlyList<string> Include { get; init; } = ["**/*"];
+
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>True when an upstream makes this project Derivative Materials.</summary>
+    public bool IsDerivative => this.Upstream.Any(u => u.Relation == UpstreamRelation.Derivative);
+
+    /// <summary>True when an upstream makes this project an Extracted Model.</summary>
+    public bool IsExtracted => this.Upstream.Any(u => u.Relation == UpstreamRelation.Extracted);
+}
+
+/// <summary>One entry of <c>upstream</c>: a model this project was made from.</summary>
+public sealed record UpstreamDeclaration
+{
+    public required string Name { get; init; }
+
+    public string? Version { get; init; }
+
+    public string? Url { get; init; }
+
+    public required string License { get; init; }
+
+    public string? Licensor { get; init; }
+
+    public required UpstreamRelation Relation { get; init; }
+
+    public string? Method { get; init; }
+
+    /// <summary>Paths, relative to the project root, of the upstream's notice files to keep verbatim.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
+    /// <summary>Where the entry is in modelgo.json (<c>$.upstream[0]</c>), for diagnostics.</summary>
+    public string JsonPath { get; init; } = "$";
+}
+
+/// <summary>One entry of <c>modifications</c>: a dated change to a derivative upstream.</summary>
+public sealed record ModificationDeclaration
+{
+    public required DateOnly Date { get; init; }
+
+    public required string Description { get; init; }
+
+    public IReadOnlyList<string> Paths { get; init; } = [];
+
+    /// <summary>The derivative upstream this modifies; null means every derivative upstream.</summary>
+    public string? Upstream { get; init; }
+
+    public string JsonPath { get; init; } = "$";
+}

@@ -1,0 +1,17 @@
+namespace ModelGoPack.Diagnostics;
+
+/// <summary>One finding: a stable code, its severity, a message, and where it was found.</summary>
+/// <param name="Descriptor">The rule that produced it (code, title, fix-it help).</param>
+/// <param name="Message">What is wrong, in this instance.</param>
+/// <param name="Path">The file, relative to the project root with '/' separators, or null.</param>
+/// <param name="Line">1-based line in <paramref name="Path"/>, or 0 when unknown.</param>
+/// <param name="Column">1-based column in <paramref name="Path"/>, or 0 when unknown.</param>
+public sealed record Diagnostic(DiagnosticDescriptor Descriptor, string Message, string? Path = null, int Line = 0, int Column = 0)
+{
+    public string Code => Descriptor.Code;
+
+    public Severity Severity => Descriptor.Severity;
+
+    public override string ToString() =>
+        $"{(Path is null ? "" : Line > 0 ? $"{Path}({Line},{Column}): " : $"{Path}: ")}{Severity.ToString().ToLowerInvariant()} {Code}: {Message}";
+}

@@ -1,0 +1,21 @@
+namespace ModelGoPack.Diagnostics;
+
+/// <summary>Collects findings in the order they were found.</summary>
+public sealed class DiagnosticBag
+{
+    private readonly List<Diagnostic> items = [];
+
+    public IReadOnlyList<Diagnostic> Items => this.items;
+
+    public bool HasErrors => this.items.Exists(d => d.Severity == Severity.Error);
+
+    public void Add(Diagnostic diagnostic) => this.items.Add(diagnostic);
+
+    public void Add(DiagnosticDescriptor descriptor, string message, string? path = null, int line = 0, int column = 0) =>
+        this.items.Add(new Diagnostic(descriptor, message, path, line, column));
+
+    public void AddRange(IEnumerable<Diagnostic> diagnostics) => this.items.AddRange(diagnostics);
+
+    /// <summary>The CLI exit code for these findings: 0 none, 1 compliance errors, 2 input errors.</summary>
+    public int ExitCode => ExitCodes.For(this.items);
+}

@@ -1,0 +1,171 @@
+namespace ModelGoPack.Diagnostics;
+
+/// <summary>
+/// Every diagnostic ModelGoPack can report. Codes are public API: never renumber or reuse one.
+/// Ranges follow the license: 1xxx license text (2.2(a)(i), Section 6), 2xxx derivative notices (ii),
+/// 3xxx Extracted Models (iii), 4xxx retained notices (iv), 5xxx Preferred Adaptable Form (v),
+/// 6xxx share-alike (vi), 7xxx names (2.3), 8xxx config and input, 9xxx bundle output and integrity.
+/// The README's diagnostics table is checked against this list by a test.
+/// </summary>
+public static class DiagnosticCatalog
+{
+    // 1xxx: the license copy (2.2(a)(i)) and its text (Section 6).
+    public static readonly DiagnosticDescriptor LicenseModified = Compliance("MGP1001", Severity.Error,
+        "License file is a modified MG-BY-SA-2.0 text",
+        "Section 6 forbids modifying the license. Replace the file with the unmodified MG-BY-SA-2.0 text, or delete it: the bundle always gets the canonical LICENSE.");
+
+    public static readonly DiagnosticDescriptor LicenseSuperseded = Compliance("MGP1002", Severity.Error,
+        "License file is the superseded May 2025 \"Version 2.0\" text",
+        "The May 2025 text has no Extracted Models clause. Replace the file with the MG-BY-SA-2.0 text of December 2025, or delete it: the bundle always gets the current LICENSE.");
+
+    public static readonly DiagnosticDescriptor LicenseOther = Compliance("MGP1003", Severity.Error,
+        "License file is another license",
+        "A project packed by ModelGoPack is licensed under MG-BY-SA-2.0. Replace the file with the MG-BY-SA-2.0 text or delete it; keep third-party licenses under another name (for example LICENSE-THIRD-PARTY.txt).");
+
+    public static readonly DiagnosticDescriptor ProjectLicenseUnsupported = Compliance("MGP1004", Severity.Error,
+        "Project license is not MG-BY-SA-2.0",
+        "Set \"license\": \"MG-BY-SA-2.0\" in modelgo.json. ModelGoPack evaluates and packs the ModelGo Attribution-ShareAlike License 2.0 only.");
+
+    // 2xxx: Derivative Materials, 2.2(a)(ii).
+    public static readonly DiagnosticDescriptor DerivativeWithoutModification = Compliance("MGP2001", Severity.Error,
+        "Derivative upstream has no dated modification",
+        "Clause 2.2(a)(ii) requires a notice stating that you modified the Licensed Materials and when. Add a \"modifications\" entry with \"date\" and \"description\" for this upstream.");
+
+    public static readonly DiagnosticDescriptor ModificationPathUnmatched = Compliance("MGP2002", Severity.Warning,
+        "Modification path matches no file",
+        "Each path in a modification names files of the project (a glob, relative to the project root). Fix the path or remove it.");
+
+    public static readonly DiagnosticDescriptor ModificationWithoutDerivative = Compliance("MGP2003", Severity.Warning,
+        "Modifications declared, but no upstream is a derivative",
+        "Modifications belong to an upstream with \"relation\": \"derivative\". Declare the upstream you modified, or remove the modifications.");
+
+    public static readonly DiagnosticDescriptor ModificationUpstreamUnknown = Compliance("MGP2004", Severity.Error,
+        "Modification names an upstream that is not a declared derivative",
+        "\"upstream\" in a modification must be the \"name\" of an upstream with \"relation\": \"derivative\".");
+
+    // 3xxx: Extracted Models, 2.2(a)(iii).
+    public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Compliance("MGP3001", Severity.Error,
+        "Extracted upstream does not say how Output was used",
+        "The notice for an Extracted Model says how it was created from the upstream's Output. Set \"method\" (for example \"distillation\" or \"synthetic-data\").");
+
+    public static readonly DiagnosticDescriptor RelationMethodMismatch = Compliance("MGP3002", Severity.Warning,
+        "Upstream relation contradicts its method",
+        "A model made by distillation or synthetic data from a model's Output is an Extracted Model, not Derivative Materials. Set \"relation\": \"extracted\" (or correct \"method\").");
+
+    // 4xxx: retained notices, 2.2(a)(iv).
+    public static readonly DiagnosticDescriptor NoCopyright = Compliance("MGP4001", Severity.Warning,
+        "No copyright lines declared",
+        "Add the project's copyright and attribution lines to \"copyright\" in modelgo.json; they open the bundle's NOTICE.");
+
+    public static readonly DiagnosticDescriptor UpstreamNoticeMissing = Compliance("MGP4002", Severity.Error,
+        "Upstream notice file is missing",
+        "Clause 2.2(a)(iv) requires keeping every copyright and attribution notice of the upstream. Restore the file at this path, or correct the path in \"notices\".");
+
+    public static readonly DiagnosticDescriptor UpstreamWithoutNotices = Compliance("MGP4003", Severity.Warning,
+        "Upstream declares no notice files",
+        "List the upstream's NOTICE, COPYRIGHT or AUTHORS files in \"notices\" so that they are kept verbatim in the bundle's NOTICE.");
+
+    // 6xxx: share-alike, 2.2(a)(vi).
+    public static readonly DiagnosticDescriptor ShareAlikeViolated = Compliance("MGP6001", Severity.Error,
+        "Derivative or Extracted Model is not licensed MG-BY-SA-2.0",
+        "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0. Set \"license\": \"MG-BY-SA-2.0\".");
+
+    public static readonly DiagnosticDescriptor UpstreamLicenseNotEvaluated = Compliance("MGP6002", Severity.Warning,
+        "Upstream is not under MG-BY-SA-2.0",
+        "ModelGoPack evaluates MG-BY-SA-2.0 obligations only. Check the upstream's own license terms by hand, or correct \"license\" of this upstream.");
+
+    // 8xxx: config and input.
+    public static readonly DiagnosticDescriptor ConfigMissing = Input("MGP8001",
+        "modelgo.json not found",
+        "Run `modelgopack init` in the model project to write a modelgo.json skeleton, then fill it in.");
+
+    public static readonly DiagnosticDescriptor ConfigMalformed = Input("MGP8002",
+        "modelgo.json is not valid JSON",
+        "Fix the JSON syntax at the position given (comments and trailing commas are allowed).");
+
+    public static readonly DiagnosticDescriptor ConfigUnknownKey = Input("MGP8003",
+        "Unknown key in modelgo.json",
+        "Remove the key or correct its spelling; the README's config reference and the JSON schema list every key.");
+
+    public static readonly DiagnosticDescriptor ConfigWrongType = Input("MGP8004",
+        "Value in modelgo.json has the wrong type",
+        "Give the value the type the config reference names (string, array of strings, array of objects).");
+
+    public static readonly DiagnosticDescriptor ConfigMissingKey = Input("MGP8005",
+        "Required key missing in modelgo.json",
+        "Add the key; the README's config reference says which keys are required.");
+
+    public static readonly DiagnosticDescriptor ConfigInvalidValue = Input("MGP8006",
+        "Value in modelgo.json is not valid",
+        "Correct the value as the message says (dates are ISO 8601 yyyy-MM-dd, versions are SemVer, names are NuGet package ids).");
+
+    public static readonly DiagnosticDescriptor TemplateError = Input("MGP8007",
+        "Notice template failed",
+        "Fix the template at the position given. Templates see only the documented data model; an undefined variable is an error.");
+
+    public static readonly DiagnosticDescriptor SymlinkRejected = Input("MGP8008",
+        "Symbolic link in the project",
+        "ModelGoPack does not follow symbolic links. Replace the link with the file it points to, or exclude it with \"exclude\".");
+
+    public static readonly DiagnosticDescriptor FileUnreadable = Input("MGP8009",
+        "File cannot be read",
+        "Check the file's permissions and that it is not locked or being written, then run again.");
+
+    public static readonly DiagnosticDescriptor ReservedBundlePath = Input("MGP8010",
+        "Project file collides with a file ModelGoPack generates",
+        "The bundle root's LICENSE, NOTICE and modelgo-manifest.json are generated. Move or exclude this file.");
+
+    public static readonly DiagnosticDescriptor DuplicateUpstream = Input("MGP8011",
+        "Two upstreams have the same name",
+        "Give each upstream a distinct \"name\"; modifications and notices refer to upstreams by name.");
+
+    public static readonly DiagnosticDescriptor ProjectDirectoryMissing = Input("MGP8012",
+        "Project directory not found",
+        "Pass the model project's folder (the one holding modelgo.json), or run from inside it.");
+
+    public static readonly DiagnosticDescriptor TemplatesDirectoryMissing = Input("MGP8013",
+        "Templates directory not found",
+        "Pass an existing folder to --templates; it holds overrides named like the defaults (NOTICE.scriban).");
+
+    public static readonly DiagnosticDescriptor TemplateUnknown = Input("MGP8014", Severity.Warning,
+        "Templates directory has a file that overrides nothing",
+        "Override templates are matched by file name. Rename the file to one of the default template names (NOTICE.scriban), or remove it.");
+
+    public static readonly DiagnosticDescriptor OutputNotABundle = Input("MGP8015",
+        "Output path holds something that is not a ModelGoPack bundle",
+        "ModelGoPack replaces only a bundle it made. Choose another --output, or remove what is there.");
+
+    public static readonly DiagnosticDescriptor ConfigExists = Input("MGP8016",
+        "modelgo.json already exists",
+        "`init` never overwrites a config. Edit the existing modelgo.json, or remove it first.");
+
+    public static readonly DiagnosticDescriptor EnvironmentInvalid = Input("MGP8017",
+        "Environment variable has an invalid value",
+        "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01T00:00:00Z. Correct or unset it.");
+
+    // 9xxx: bundle output and integrity.
+    public static readonly DiagnosticDescriptor OutputWriteFailed = Input("MGP9001",
+        "Bundle could not be written",
+        "Check free space and permissions at the output path. Nothing was left behind: the bundle is written under a temporary name and renamed only when complete.");
+
+    public static readonly DiagnosticDescriptor FileChangedDuringPack = Input("MGP9002",
+        "File changed while it was being packed",
+        "A file's size changed between discovery and copy. Stop whatever is writing to the project and run again.");
+
+    /// <summary>All descriptors, ordered by code.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
+        typeof(DiagnosticCatalog).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Code, StringComparer.Ordinal)
+            .ToArray();
+
+    private static DiagnosticDescriptor Compliance(string code, Severity severity, string title, string help) =>
+        new(code, severity, DiagnosticKind.Compliance, title, help);
+
+    private static DiagnosticDescriptor Input(string code, string title, string help) =>
+        new(code, Severity.Error, DiagnosticKind.Input, title, help);
+
+    private static DiagnosticDescriptor Input(string code, Severity severity, string title, string help) =>
+        new(code, severity, DiagnosticKind.Input, title, help);
+}

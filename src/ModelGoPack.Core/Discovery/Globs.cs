@@ -1,0 +1,32 @@
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace ModelGoPack.Discovery;
+
+/// <summary>Include/exclude globs (<c>**</c>, <c>*</c>) over project-relative paths.</summary>
+internal sealed class Globs
+{
+    private readonly Matcher matcher;
+
+    public Globs(IEnumerable<string> include, IEnumerable<string> exclude)
+    {
+        this.matcher = new Matcher(Comparison);
+        foreach (var pattern in include)
+        {
+            this.matcher.AddInclude(ProjectPath.Normalize(pattern));
+        }
+
+        foreach (var pattern in exclude)
+        {
+            this.matcher.AddExclude(ProjectPath.Normalize(pattern));
+        }
+    }
+
+    /// <summary>Path comparison for globs and collisions: case-insensitive where the file system usually is.</summary>
+    public static StringComparison Comparison { get; } =
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    public bool IsMatch(string relativePath) => this.matcher.Match(relativePath).HasMatches;
+
+    /// <summary>The paths that match, in the order given.</summary>
+    public IEnumerable<string> Filter(IEnumerable<string> relativePaths) => relativePaths.Where(this.IsMatch);
+}

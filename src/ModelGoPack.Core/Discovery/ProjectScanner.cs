@@ -1,0 +1,87 @@
+using ModelGoPack.Diagnostics;
+
+namespace ModelGoPack.Discovery;
+
+/// <summary>
+/// Discover: lists the files that make up the project. Skips <c>.git/</c>, <c>bin/</c>, <c>obj/</c> at any
+/// depth and the output path, applies the config's include/exclude globs, and rejects symbolic links
+/// instead of following them.
+/// </summary>
+internal static class ProjectScanner
+{
+    /// <summary>Folder names never walked, at any depth.</summary>
+    public static readonly IReadOnlyList<string> DefaultIgnoredDirectories = [".git", "bin", "obj"];
+
+    /// <summary>Prefix of ModelGoPack's temporary outputs; never part of a project.</summary>
+    public const string TemporaryPrefix = ".modelgopack-tmp-";
+
+    public static List<ProjectFile> Scan(string root, Globs globs, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var excluded = new HashSet<string>(excludedFullPaths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))), StringComparer.Ordinal);
+        var files = new List<ProjectFile>();
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(new DirectoryInfo(root));
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = false,
+            AttributesToSkip = 0,
+            IgnoreInaccessible = false,
+            ReturnSpecialDirectories = false,
+        };
+
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var directory = pending.Pop();
+            FileSystemInfo[] entries;
+            try
+            {
+                entries = directory.GetFileSystemInfos("*", options);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot list folder: {e.Message}", ProjectPath.FromFileSystem(root, directory.FullName));
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                if (excluded.Contains(entry.FullName) || entry.Name.StartsWith(TemporaryPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var relative = ProjectPath.FromFileSystem(root, entry.FullName);
+                var isDirectory = entry is DirectoryInfo;
+                if (isDirectory && DefaultIgnoredDirectories.Contains(entry.Name))
+                {
+                    continue;
+                }
+
+                if (entry.LinkTarget is not null)
+                {
+                    // A link to a folder is reported when files under it would be included.
+                    if (globs.IsMatch(isDirectory ? relative + "/_" : relative))
+                    {
+                        diagnostics.Add(DiagnosticCatalog.SymlinkRejected,
+                            $"'{relative}' is a symbolic link to '{entry.LinkTarget}'. {DiagnosticCatalog.SymlinkRejected.Help}", relative);
+                    }
+
+                    continue;
+                }
+
+                if (entry is DirectoryInfo subdirectory)
+                {
+                    pending.Push(subdirectory);
+                }
+                else if (entry is FileInfo file && globs.IsMatch(relative))
+                {
+                    files.Add(new ProjectFile(relative, file.FullName, file.Length));
+                }
+            }
+        }
+
+        files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return files;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using ModelGoPack.Config;
+
+namespace ModelGoPack.Emit;
+
+/// <summary>
+/// Writes <c>modelgo-manifest.json</c> (manifestVersion 1): the project's identity, its upstreams and
+/// modifications, and every other bundle file with its size and SHA-256, sorted by path (ordinal).
+/// </summary>
+internal static class ManifestWriter
+{
+    public const int ManifestVersion = 1;
+
+    public static byte[] Write(ModelGoConfig config, IEnumerable<ManifestFile> files)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("manifestVersion", ManifestVersion);
+            json.WriteString("generator", $"{ToolInfo.Name} {ToolInfo.Version}");
+            json.WriteString("name", config.Name);
+            json.WriteString("version", config.Version.ToNormalizedString());
+            json.WriteString("license", config.License);
+            if (config.ReleaseDate is { } release)
+            {
+                json.WriteString("releaseDate", Date(release));
+            }
+
+            json.WriteStartArray("copyright");
+            foreach (var line in config.Copyright)
+            {
+                json.WriteStringValue(line);
+            }
+
+            json.WriteEndArray();
+
+            json.WriteStartArray("upstream");
+            foreach (var upstream in config.Upstream)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", upstream.Name);
+                WriteOptional(json, "version", upstream.Version);
+                WriteOptional(json, "url", upstream.Url);
+                json.WriteString("license", upstream.License);
+                WriteOptional(json, "licensor", upstream.Licensor);
+                json.WriteString("relation", upstream.Relation == UpstreamRelation.Derivative ? "derivative" : "extracted");
+                WriteOptional(json, "method", upstream.Method);
+                json.WriteStartArray("notices");
+                foreach (var notice in upstream.Notices)
+                {
+                    json.WriteStringValue(notice);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+
+            json.WriteStartArray("modifications");
+            foreach (var modification in config.Modifications)
+            {
+                json.WriteStartObject();
+                json.WriteString("date", Date(modification.Date));
+                json.WriteString("description", modification.Description);
+                WriteOptional(json, "upstream", modification.Upstream);
+                json.WriteStartArray("paths");
+                foreach (var path in modification.Paths)
+                {
+                    json.WriteStringValue(path);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+
+            json.WriteStartArray("files");
+            foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
+            {
+                json.WriteStartObject();
+                json.WriteString("path", file.Path);
+                json.WriteNumber("size", file.Size);
+                json.WriteString("sha256", file.Sha256);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

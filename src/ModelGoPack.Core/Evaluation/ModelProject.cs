@@ -1,0 +1,25 @@
+using ModelGoPack.Config;
+using ModelGoPack.Discovery;
+using ModelGoPack.Licensing;
+using ModelGoPack.Rendering;
+
+namespace ModelGoPack.Evaluation;
+
+/// <summary>The facts gathered about a model project, before and after evaluation.</summary>
+internal sealed class ModelProject
+{
+    public required string Root { get; init; }
+
+    public required ConfigSource Source { get; init; }
+
+    public ModelGoConfig Config => this.Source.Config;
+
+    /// <summary>The project's files that go into the bundle, sorted by path (generated files excluded).</summary>
+    public required IReadOnlyList<ProjectFile> Files { get; init; }
+
+    /// <summary>License files found at the project root, and what each one is.</summary>
+    public required IReadOnlyList<(ProjectFile File, LicenseIdentification Identification)> LicenseFiles { get; init; }
+
+    /// <summary>Notice texts kept verbatim: the project's own NOTICE first, then each upstream's, in config order.</summary>
+    public required IReadOnlyList<NoticeText> Notices { get; init; }
+}

@@ -1,0 +1,181 @@
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
+using ModelGoPack.Licensing;
+
+namespace ModelGoPack.Evaluation;
+
+/// <summary>
+/// Evaluate: the license's obligations as rules over a project's facts. Only this layer knows what
+/// MG-BY-SA-2.0 requires; every rule reports under a code of <see cref="DiagnosticCatalog"/>.
+/// </summary>
+internal static class ObligationRules
+{
+    private static readonly string[] ExtractionMethods = ["distillation", "knowledge-distillation", "synthetic-data", "synthetic data", "distilled"];
+
+    public static void Evaluate(ModelProject project, DiagnosticBag diagnostics)
+    {
+        LicenseCopy(project, diagnostics);
+        ShareAlike(project, diagnostics);
+        DerivativeMaterials(project, diagnostics);
+        ExtractedModels(project, diagnostics);
+        RetainedNotices(project, diagnostics);
+    }
+
+    /// <summary>2.2(a)(i) and Section 6: the license copy is the unmodified MG-BY-SA-2.0 text.</summary>
+    private static void LicenseCopy(ModelProject project, DiagnosticBag diagnostics)
+    {
+        foreach (var (file, identification) in project.LicenseFiles)
+        {
+            switch (identification.Kind)
+            {
+                case LicenseMatchKind.Modified:
+                    diagnostics.Add(DiagnosticCatalog.LicenseModified,
+                        $"{file.RelativePath} differs from the {LicenseText.Id} text at word {identification.WordIndex}: the license reads \"{identification.Expected}\", the file reads \"{identification.Found}\". {DiagnosticCatalog.LicenseModified.Help}",
+                        file.RelativePath, identification.Line, 1);
+                    break;
+                case LicenseMatchKind.Superseded:
+                    diagnostics.Add(DiagnosticCatalog.LicenseSuperseded,
+                        $"{file.RelativePath} is the superseded MG-BY-SA \"Version 2.0, May 2025\" text. {DiagnosticCatalog.LicenseSuperseded.Help}",
+                        file.RelativePath, 1, 1);
+                    break;
+                case LicenseMatchKind.Other:
+                    diagnostics.Add(DiagnosticCatalog.LicenseOther,
+                        $"{file.RelativePath} is the {identification.Name} license, not {LicenseText.Id}. {DiagnosticCatalog.LicenseOther.Help}",
+                        file.RelativePath, 1, 1);
+                    break;
+                case LicenseMatchKind.Unknown:
+                    diagnostics.Add(DiagnosticCatalog.LicenseOther,
+                        $"{file.RelativePath} is not the {LicenseText.Id} text (it does not start with \"ModelGo Attribution-ShareAlike License, Version 2.0, Dec 2025\"). {DiagnosticCatalog.LicenseOther.Help}",
+                        file.RelativePath, 1, 1);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>2.2(a)(vi): Derivative Materials and Extracted Models are licensed MG-BY-SA-2.0.</summary>
+    private static void ShareAlike(ModelProject project, DiagnosticBag diagnostics)
+    {
+        var config = project.Config;
+        if (config.License != LicenseText.Id)
+        {
+            var (line, column) = project.Source.Locate("$.license");
+            if (config.IsDerivative || config.IsExtracted)
+            {
+                diagnostics.Add(DiagnosticCatalog.ShareAlikeViolated,
+                    $"\"license\" is '{config.License}', but this project is {Kind(config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.ShareAlikeViolated.Help}",
+                    ModelGoConfig.FileName, line, column);
+            }
+            else
+            {
+                diagnostics.Add(DiagnosticCatalog.ProjectLicenseUnsupported,
+                    $"\"license\" is '{config.License}'. {DiagnosticCatalog.ProjectLicenseUnsupported.Help}", ModelGoConfig.FileName, line, column);
+            }
+        }
+
+        foreach (var upstream in config.Upstream.Where(u => u.License != LicenseText.Id))
+        {
+            var (line, column) = project.Source.Locate(upstream.JsonPath + ".license");
+            diagnostics.Add(DiagnosticCatalog.UpstreamLicenseNotEvaluated,
+                $"Upstream \"{upstream.Name}\" is licensed '{upstream.License}'. {DiagnosticCatalog.UpstreamLicenseNotEvaluated.Help}",
+                ModelGoConfig.FileName, line, column);
+        }
+
+        foreach (var duplicate in config.Upstream.GroupBy(u => u.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var (line, column) = project.Source.Locate(duplicate.Last().JsonPath + ".name");
+            diagnostics.Add(DiagnosticCatalog.DuplicateUpstream, $"Upstream name \"{duplicate.Key}\" is used {duplicate.Count()} times.", ModelGoConfig.FileName, line, column);
+        }
+    }
+
+    /// <summary>2.2(a)(ii): each derivative upstream has dated modifications, and each modification is coherent.</summary>
+    private static void DerivativeMaterials(ModelProject project, DiagnosticBag diagnostics)
+    {
+        var config = project.Config;
+        var derivatives = config.Upstream.Where(u => u.Relation == UpstreamRelation.Derivative).ToList();
+        foreach (var upstream in derivatives)
+        {
+            if (!config.Modifications.Any(m => m.Upstream is null || m.Upstream == upstream.Name))
+            {
+                var (line, column) = project.Source.Locate(upstream.JsonPath);
+                diagnostics.Add(DiagnosticCatalog.DerivativeWithoutModification,
+                    $"Upstream \"{upstream.Name}\" is a derivative, but no modification of it is declared. {DiagnosticCatalog.DerivativeWithoutModification.Help}",
+                    ModelGoConfig.FileName, line, column);
+            }
+
+            if (upstream.Method is { } method && ExtractionMethods.Contains(method.ToLowerInvariant()))
+            {
+                var (line, column) = project.Source.Locate(upstream.JsonPath + ".relation");
+                diagnostics.Add(DiagnosticCatalog.RelationMethodMismatch,
+                    $"Upstream \"{upstream.Name}\" has \"relation\": \"derivative\" but \"method\": \"{method}\". {DiagnosticCatalog.RelationMethodMismatch.Help}",
+                    ModelGoConfig.FileName, line, column);
+            }
+        }
+
+        if (config.Modifications.Count > 0 && derivatives.Count == 0)
+        {
+            var (line, column) = project.Source.Locate("$.modifications");
+            diagnostics.Add(DiagnosticCatalog.ModificationWithoutDerivative,
+                $"{config.Modifications.Count} modification(s) declared, but no upstream has \"relation\": \"derivative\". {DiagnosticCatalog.ModificationWithoutDerivative.Help}",
+                ModelGoConfig.FileName, line, column);
+        }
+
+        var paths = project.Files.Select(f => f.RelativePath).ToList();
+        foreach (var modification in config.Modifications)
+        {
+            if (modification.Upstream is { } name && !derivatives.Any(u => u.Name == name))
+            {
+                var (line, column) = project.Source.Locate(modification.JsonPath + ".upstream");
+                diagnostics.Add(DiagnosticCatalog.ModificationUpstreamUnknown,
+                    $"Modification names upstream \"{name}\", which is not a declared derivative upstream. {DiagnosticCatalog.ModificationUpstreamUnknown.Help}",
+                    ModelGoConfig.FileName, line, column);
+            }
+
+            for (var i = 0; i < modification.Paths.Count; i++)
+            {
+                var glob = new Globs([modification.Paths[i]], []);
+                if (!paths.Any(glob.IsMatch))
+                {
+                    var (line, column) = project.Source.Locate($"{modification.JsonPath}.paths[{i}]");
+                    diagnostics.Add(DiagnosticCatalog.ModificationPathUnmatched,
+                        $"Modification path '{modification.Paths[i]}' matches no file of the bundle. {DiagnosticCatalog.ModificationPathUnmatched.Help}",
+                        ModelGoConfig.FileName, line, column);
+                }
+            }
+        }
+    }
+
+    /// <summary>2.2(a)(iii): an Extracted Model's notice says from which model's Output, and how, it was made.</summary>
+    private static void ExtractedModels(ModelProject project, DiagnosticBag diagnostics)
+    {
+        foreach (var upstream in project.Config.Upstream.Where(u => u.Relation == UpstreamRelation.Extracted && u.Method is null))
+        {
+            var (line, column) = project.Source.Locate(upstream.JsonPath);
+            diagnostics.Add(DiagnosticCatalog.ExtractedWithoutMethod,
+                $"Upstream \"{upstream.Name}\" is extracted but has no \"method\". {DiagnosticCatalog.ExtractedWithoutMethod.Help}",
+                ModelGoConfig.FileName, line, column);
+        }
+    }
+
+    /// <summary>2.2(a)(iv): existing copyright and attribution notices are kept.</summary>
+    private static void RetainedNotices(ModelProject project, DiagnosticBag diagnostics)
+    {
+        var config = project.Config;
+        if (config.Copyright.Count == 0)
+        {
+            diagnostics.Add(DiagnosticCatalog.NoCopyright, $"\"copyright\" is empty. {DiagnosticCatalog.NoCopyright.Help}", ModelGoConfig.FileName, 1, 1);
+        }
+
+        foreach (var upstream in config.Upstream.Where(u => u.Notices.Count == 0))
+        {
+            var (line, column) = project.Source.Locate(upstream.JsonPath);
+            diagnostics.Add(DiagnosticCatalog.UpstreamWithoutNotices,
+                $"Upstream \"{upstream.Name}\" lists no \"notices\". {DiagnosticCatalog.UpstreamWithoutNotices.Help}", ModelGoConfig.FileName, line, column);
+        }
+    }
+
+    private static string Kind(ModelGoConfig config) =>
+        config.IsDerivative && config.IsExtracted ? "Derivative Materials and an Extracted Model"
+        : config.IsDerivative ? "Derivative Materials"
+        : "an Extracted Model";
+}

@@ -1,0 +1,130 @@
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
+using ModelGoPack.Licensing;
+using ModelGoPack.Rendering;
+
+namespace ModelGoPack.Evaluation;
+
+/// <summary>Discover and Inspect: reads the config, lists the files and reads the license and notice files.</summary>
+internal static class ProjectLoader
+{
+    /// <summary>Bundle-root files that ModelGoPack generates.</summary>
+    public const string LicenseFileName = "LICENSE";
+    public const string NoticeFileName = "NOTICE";
+    public const string ManifestFileName = "modelgo-manifest.json";
+
+    private const int MaxTextFileBytes = 4 * 1024 * 1024;
+
+    private static readonly string[] LicenseFileNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
+
+    public static ModelProject? Load(string root, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var source = ConfigReader.Read(root, diagnostics);
+        if (source is null)
+        {
+            return null;
+        }
+
+        var config = source.Config;
+        var globs = new Globs(config.Include, config.Exclude);
+        var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths, diagnostics, cancellationToken);
+
+        var files = new List<ProjectFile>(scanned.Count);
+        var licenseFiles = new List<(ProjectFile, LicenseIdentification)>();
+        NoticeText? projectNotice = null;
+        foreach (var file in scanned)
+        {
+            var atRoot = !file.RelativePath.Contains('/', StringComparison.Ordinal);
+            if (atRoot && LicenseFileNames.Contains(file.RelativePath, StringComparer.OrdinalIgnoreCase))
+            {
+                if (ReadText(file, diagnostics) is { } bytes)
+                {
+                    licenseFiles.Add((file, LicenseIdentifier.Identify(bytes)));
+                }
+
+                // The bundle's LICENSE is always the canonical text; other license file names are kept.
+                if (string.Equals(file.RelativePath, LicenseFileName, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+            }
+            else if (atRoot && string.Equals(file.RelativePath, NoticeFileName, StringComparison.OrdinalIgnoreCase))
+            {
+                // The project's own NOTICE is kept verbatim inside the generated NOTICE.
+                if (ReadText(file, diagnostics) is { } bytes)
+                {
+                    projectNotice = new NoticeText(file.RelativePath, TextDecoder.Decode(bytes), null);
+                }
+
+                continue;
+            }
+            else if (atRoot && string.Equals(file.RelativePath, ManifestFileName, StringComparison.OrdinalIgnoreCase))
+            {
+                diagnostics.Add(DiagnosticCatalog.ReservedBundlePath,
+                    $"'{file.RelativePath}' would be replaced by the bundle's generated manifest. {DiagnosticCatalog.ReservedBundlePath.Help}", file.RelativePath);
+                continue;
+            }
+
+            files.Add(file);
+        }
+
+        var notices = new List<NoticeText>();
+        if (projectNotice is not null)
+        {
+            notices.Add(projectNotice);
+        }
+
+        foreach (var upstream in config.Upstream)
+        {
+            for (var i = 0; i < upstream.Notices.Count; i++)
+            {
+                var relative = upstream.Notices[i];
+                var full = Path.GetFullPath(Path.Combine(root, relative));
+                var info = new FileInfo(full);
+                if (!info.Exists || info.LinkTarget is not null)
+                {
+                    var (line, column) = source.Locate($"{upstream.JsonPath}.notices[{i}]");
+                    diagnostics.Add(DiagnosticCatalog.UpstreamNoticeMissing,
+                        $"Notice file '{relative}' of upstream \"{upstream.Name}\" {(info.Exists ? "is a symbolic link" : "does not exist")}. {DiagnosticCatalog.UpstreamNoticeMissing.Help}",
+                        ModelGoConfig.FileName, line, column);
+                    continue;
+                }
+
+                if (ReadText(new ProjectFile(relative, full, info.Length), diagnostics) is { } bytes)
+                {
+                    notices.Add(new NoticeText(relative, TextDecoder.Decode(bytes), upstream.Name));
+                }
+            }
+        }
+
+        return new ModelProject
+        {
+            Root = root,
+            Source = source,
+            Files = files,
+            LicenseFiles = licenseFiles,
+            Notices = notices,
+        };
+    }
+
+    private static byte[]? ReadText(ProjectFile file, DiagnosticBag diagnostics)
+    {
+        if (file.Length > MaxTextFileBytes)
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable,
+                $"'{file.RelativePath}' is {file.Length} bytes; a license or notice file is at most {MaxTextFileBytes} bytes of text.", file.RelativePath);
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllBytes(file.FullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{file.RelativePath}': {e.Message}", file.RelativePath);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+using ModelGoPack.Evaluation;
+using ModelGoPack.Licensing;
+using ModelGoPack.Rendering;
+using NuGet.Packaging.Core;
+
+namespace ModelGoPack;
+
+/// <summary>
+/// The pipeline every host drives: Discover, Inspect, Evaluate, Render, Emit. Knows nothing of
+/// consoles or MSBuild; findings come back as data.
+/// </summary>
+public static class ModelGoPackEngine
+{
+    /// <summary>Evaluates a project against MG-BY-SA-2.0 and renders its notices, writing nothing.</summary>
+    public static CheckResult Check(ProjectRequest request, CancellationToken cancellationToken = default)
+    {
+        var diagnostics = new DiagnosticBag();
+        _ = Prepare(request, [], diagnostics, cancellationToken);
+        return new CheckResult(diagnostics.Items);
+    }
+
+    /// <summary>
+    /// Evaluates the project and, when it has no errors, writes the bundle to <paramref name="outputPath"/>
+    /// (null: <see cref="DefaultOutputPath"/>). Nothing is written when there is an error.
+    /// </summary>
+    public static PackResult Pack(ProjectRequest request, string? outputPath, BundleFormat format, CancellationToken cancellationToken = default)
+    {
+        var diagnostics = new DiagnosticBag();
+        var root = Path.GetFullPath(request.ProjectDirectory);
+        var excluded = outputPath is null ? Array.Empty<string>() : [Path.GetFullPath(outputPath)];
+        var prepared = Prepare(request, excluded, diagnostics, cancellationToken);
+        if (prepared is null || diagnostics.HasErrors)
+        {
+            return new PackResult(diagnostics.Items, null, []);
+        }
+
+        var (project, rendered) = prepared.Value;
+        var output = Path.GetFullPath(outputPath ?? DefaultOutputPath(root, project.Config, format));
+        var entries = new List<BundleEntry>(project.Files.Count + rendered.Count + 1)
+        {
+            BundleEntry.Generated(ProjectLoader.LicenseFileName, LicenseText.Bytes),
+        };
+        entries.AddRange(rendered);
+        entries.AddRange(project.Files.Select(BundleEntry.Copied));
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+
+        var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
+        var files = BundleWriter.Write(entries, project.Config, output, format, timestamp, diagnostics, cancellationToken);
+        return new PackResult(diagnostics.Items, files is null ? null : output, files ?? []);
+    }
+
+    /// <summary>
+    /// The bundle path when none is given: <c>bin/modelgo/{name}.{version}</c> (plus <c>.zip</c>) under
+    /// the project, named like the package NuGet would make of the same identity.
+    /// </summary>
+    public static string DefaultOutputPath(string projectDirectory, ModelGoConfig config, BundleFormat format)
+    {
+        var identity = new PackageIdentity(config.Name, config.Version);
+        var name = $"{identity.Id}.{identity.Version.ToNormalizedString()}{(format == BundleFormat.Zip ? ".zip" : "")}";
+        return Path.Combine(Path.GetFullPath(projectDirectory), "bin", "modelgo", name);
+    }
+
+    /// <summary>Reads the config of a project, for hosts that need its values (such as the default output).</summary>
+    public static ModelGoConfig? ReadConfig(string projectDirectory, DiagnosticBag diagnostics) =>
+        ConfigReader.Read(Path.GetFullPath(projectDirectory), diagnostics)?.Config;
+
+    private static (ModelProject Project, List<BundleEntry> Rendered)? Prepare(ProjectRequest request, IEnumerable<string> excluded, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(request.ProjectDirectory);
+        if (!Directory.Exists(root))
+        {
+            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{request.ProjectDirectory}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}", request.ProjectDirectory);
+            return null;
+        }
+
+        var templates = TemplateSet.Open(request.TemplatesDirectory, diagnostics);
+        var project = ProjectLoader.Load(root, excluded, diagnostics, cancellationToken);
+        if (project is null || templates is null)
+        {
+            return null;
+        }
+
+        ObligationRules.Evaluate(project, diagnostics);
+
+        var model = TemplateModel.Build(project.Config, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));
+        var rendered = new List<BundleEntry>();
+        foreach (var (template, output) in TemplateSet.Outputs)
+        {
+            if (templates.Render(template, model, diagnostics) is { } text)
+            {
+                rendered.Add(BundleEntry.Generated(output, Encoding.UTF8.GetBytes(text)));
+            }
+        }
+
+        return (project, rendered);
+    }
+}

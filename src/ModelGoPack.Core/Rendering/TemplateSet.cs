@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using ModelGoPack.Diagnostics;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace ModelGoPack.Rendering;
+
+/// <summary>
+/// The Scriban templates that render the bundle's generated files: the embedded defaults (the repo's
+/// <c>templates/</c> folder), each overridable by a file of the same name in a templates directory.
+/// Rendering is sandboxed: strict variables, loop and recursion limits, and <c>include</c> only of
+/// templates in the set.
+/// </summary>
+internal sealed partial class TemplateSet
+{
+    /// <summary>The templates ModelGoPack renders, and the bundle file each one writes.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Outputs = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["NOTICE.scriban"] = "NOTICE",
+    };
+
+    private const string ResourcePrefix = "ModelGoPack.Templates.";
+    private const int MaxTemplateBytes = 1024 * 1024;
+
+    private readonly string? overrideDirectory;
+
+    private TemplateSet(string? overrideDirectory) => this.overrideDirectory = overrideDirectory;
+
+    /// <summary>
+    /// Opens the set. A missing templates directory is an error; a file there that overrides nothing
+    /// (and is not a partial named <c>_*.scriban</c>) is a warning, since it is most likely misnamed.
+    /// </summary>
+    public static TemplateSet? Open(string? overrideDirectory, DiagnosticBag diagnostics)
+    {
+        if (overrideDirectory is null)
+        {
+            return new TemplateSet(null);
+        }
+
+        var full = Path.GetFullPath(overrideDirectory);
+        if (!Directory.Exists(full))
+        {
+            diagnostics.Add(DiagnosticCatalog.TemplatesDirectoryMissing, $"Templates directory '{overrideDirectory}' does not exist.", overrideDirectory);
+            return null;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(full).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(file);
+            if (!Outputs.ContainsKey(name) && !name.StartsWith('_'))
+            {
+                diagnostics.Add(DiagnosticCatalog.TemplateUnknown,
+                    $"'{name}' overrides no template (known: {string.Join(", ", Outputs.Keys)}; partials for include start with '_').", file);
+            }
+        }
+
+        return new TemplateSet(full);
+    }
+
+    /// <summary>Where a template comes from, for diagnostics: the override file, or the embedded default.</summary>
+    public string Describe(string name) =>
+        this.OverridePath(name) is { } path ? path : $"templates/{name} (built in)";
+
+    /// <summary>Renders template <paramref name="name"/> over <paramref name="model"/>; null with a diagnostic on any error.</summary>
+    public string? Render(string name, ScriptObject model, DiagnosticBag diagnostics)
+    {
+        var source = this.Load(name);
+        if (source is null)
+        {
+            diagnostics.Add(DiagnosticCatalog.TemplateError, $"Template '{name}' not found.", this.Describe(name));
+            return null;
+        }
+
+        var template = Template.Parse(source, this.Describe(name));
+        if (template.HasErrors)
+        {
+            foreach (var message in template.Messages.Where(m => m.Type == ParserMessageType.Error))
+            {
+                diagnostics.Add(DiagnosticCatalog.TemplateError, $"Template '{name}' does not parse: {message.Message}",
+                    this.Describe(name), message.Span.Start.Line + 1, message.Span.Start.Column + 1);
+            }
+
+            return null;
+        }
+
+        var context = new TemplateContext
+        {
+            StrictVariables = true,
+            EnableRelaxedMemberAccess = false,
+            EnableRelaxedTargetAccess = false,
+            EnableRelaxedFunctionAccess = false,
+            EnableRelaxedIndexerAccess = false,
+            LoopLimit = 100_000,
+            RecursiveLimit = 64,
+            LimitToString = 1_000_000,
+            TemplateLoader = new Loader(this),
+            MemberRenamer = member => member.Name,
+            NewLine = "\n",
+        };
+        context.PushGlobal(model);
+        try
+        {
+            return template.Render(context).ReplaceLineEndings("\n");
+        }
+        catch (ScriptRuntimeException e)
+        {
+            var file = e.Span.FileName is { Length: > 0 } f ? f : this.Describe(name);
+            diagnostics.Add(DiagnosticCatalog.TemplateError, $"Template '{name}' failed: {e.OriginalMessage}",
+                file, e.Span.Start.Line + 1, e.Span.Start.Column + 1);
+            return null;
+        }
+    }
+
+    private string? OverridePath(string name)
+    {
+        if (this.overrideDirectory is null)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(this.overrideDirectory, name);
+        return File.Exists(path) ? path : null;
+    }
+
+    private string? Load(string name)
+    {
+        if (!SafeName().IsMatch(name))
+        {
+            return null;
+        }
+
+        if (this.OverridePath(name) is { } path)
+        {
+            var info = new FileInfo(path);
+            if (info.Length > MaxTemplateBytes || info.LinkTarget is not null)
+            {
+                return null;
+            }
+
+            return File.ReadAllText(path, Encoding.UTF8);
+        }
+
+        using var stream = typeof(TemplateSet).Assembly.GetManifestResourceStream(ResourcePrefix + name);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    // A template name is a plain file name: no folder, no '..'.
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.scriban$")]
+    private static partial Regex SafeName();
+
+    private sealed class Loader(TemplateSet set) : ITemplateLoader
+    {
+        public string GetPath(TemplateContext context, SourceSpan callerSpan, string templateName)
+        {
+            var name = templateName.EndsWith(".scriban", StringComparison.Ordinal) ? templateName : templateName + ".scriban";
+            if (!SafeName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
+            {
+                throw new ScriptRuntimeException(callerSpan, $"include '{templateName}' is not allowed: templates include only other templates of the set, by plain file name.");
+            }
+
+            return name;
+        }
+
+        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
+            set.Load(templatePath) ?? throw new ScriptRuntimeException(callerSpan, $"include '{templatePath}': no such template.");
+
+        public ValueTask<string?> LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
+            ValueTask.FromResult<string?>(this.Load(context, callerSpan, templatePath));
+    }
+}

@@ -1,0 +1,26 @@
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+
+namespace ModelGoPack;
+
+/// <summary>The outcome of <c>check</c>: every finding, and what it means.</summary>
+public class CheckResult(IReadOnlyList<Diagnostic> diagnostics)
+{
+    public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
+
+    /// <summary>True when no error was found (warnings allowed).</summary>
+    public bool Compliant => !this.Diagnostics.Any(d => d.Severity == Severity.Error);
+
+    /// <summary>0 compliant, 1 compliance errors, 2 bad config or input.</summary>
+    public int ExitCode => ExitCodes.For(this.Diagnostics);
+}
+
+/// <summary>The outcome of <c>pack</c>: the findings, and the bundle when one was written.</summary>
+public sealed class PackResult(IReadOnlyList<Diagnostic> diagnostics, string? outputPath, IReadOnlyList<ManifestFile> files) : CheckResult(diagnostics)
+{
+    /// <summary>The bundle's full path, or null when nothing was written.</summary>
+    public string? OutputPath { get; } = outputPath;
+
+    /// <summary>The files the manifest lists (every bundle file but the manifest).</summary>
+    public IReadOnlyList<ManifestFile> Files { get; } = files;
+}
