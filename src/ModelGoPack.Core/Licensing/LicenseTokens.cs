@@ -73,7 +73,8 @@ internal sealed partial class LicenseTokens
 
         for (var i = 0; i < prefix.Count; i++)
         {
-            if (this.Words[i] != prefix.Words[i])
+            // A title's last word may be followed by punctuation in the text ("2.0," before "Dec 2025").
+            if (this.Words[i] != prefix.Words[i] && this.Words[i].TrimEnd(',', '.', ';', ':') != prefix.Words[i].TrimEnd(',', '.', ';', ':'))
             {
                 return false;
             }

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+public sealed partial class DocsTests
+{
+    private static readonly string Readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
+
+    [Fact]
+    public void README_diagnostics_table_matches_the_catalog_row_for_row()
+    {
+        var rows = DiagnosticRow().Matches(Readme)
+            .Select(m => (Code: m.Groups["code"].Value, Severity: m.Groups["severity"].Value, Title: m.Groups["title"].Value.Trim()))
+            .ToList();
+
+        var expected = DiagnosticCatalog.All
+            .Select(d => (d.Code, Severity: d.Severity.ToString().ToLowerInvariant(), Title: d.Title.Replace("|", "\\|", StringComparison.Ordinal)))
+            .ToList();
+        Assert.Equal(expected, rows);
+    }
+
+    [Fact]
+    public void Every_code_is_unique_and_in_the_range_of_its_obligation()
+    {
+        Assert.Equal(DiagnosticCatalog.All.Count, DiagnosticCatalog.All.Select(d => d.Code).Distinct().Count());
+        Assert.All(DiagnosticCatalog.All, d =>
+        {
+            Assert.Matches("^MGP[1-9][0-9]{3}$", d.Code);
+            Assert.Equal(d.Code[3] is '8' or '9' ? DiagnosticKind.Input : DiagnosticKind.Compliance, d.Kind);
+            Assert.False(string.IsNullOrWhiteSpace(d.Help));
+        });
+    }
+
+    [Fact]
+    public void README_documents_every_config_key_of_the_schema()
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse(Config.ConfigSkeleton.Schema);
+        var keys = schema.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name)
+            .Concat(schema.RootElement.GetProperty("$defs").GetProperty("upstream").GetProperty("properties").EnumerateObject().Select(p => "upstream[]." + p.Name))
+            .Concat(schema.RootElement.GetProperty("$defs").GetProperty("modification").GetProperty("properties").EnumerateObject().Select(p => "modifications[]." + p.Name));
+
+        Assert.All(keys, key => Assert.Contains($"| `{key}` |", Readme, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Repository_schema_file_is_the_one_the_tool_ships()
+    {
+        var path = Path.Combine(RepositoryRoot.Path, "src", "ModelGoPack.Core", "Config", "modelgo.schema.json");
+        Assert.Equal(File.ReadAllText(path), Config.ConfigSkeleton.Schema);
+        Assert.Contains("src/ModelGoPack.Core/Config/modelgo.schema.json", Readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void README_commands_name_paths_that_exist()
+    {
+        Assert.Contains("dotnet test ModelGoPack.sln", Readme, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled", "modelgo.json")));
+        Assert.Contains("pack tests/examples/tiny-llm-distilled", Readme, StringComparison.Ordinal);
+        var ci = File.ReadAllText(Path.Combine(RepositoryRoot.Path, ".ci", "run"));
+        Assert.Contains("dotnet test ModelGoPack.sln", ci, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"^\| (?<code>MGP\d{4}) \| (?<severity>error|warning|info) \| (?<title>(?:[^|\\]|\\\|)+) \|", RegexOptions.Multiline)]
+    private static partial Regex DiagnosticRow();
+}
