@@ -1,0 +1,390 @@
+using System.Text;
+using ModelGoPack.Licensing;
+
+namespace ModelGoPack.Tests;
+
+public sealed class LicenseIdentifierTests
+{
+    // The canonical text as decoded: CRLF line endings, tabs after list markers, no BOM.
+    private static string Canonical => LicenseText.Text;
+
+    [Fact]
+    public void Canonical_bytes_are_canonical()
+    {
+        var bytes = LicenseText.Bytes.ToArray();
+        Assert.True(bytes.AsSpan().StartsWith("\uFEFF"u8), "the published text starts with a UTF-8 BOM");
+        Assert.Contains("\r\n", Canonical, StringComparison.Ordinal);
+
+        var result = LicenseIdentifier.Identify(bytes);
+
+        Assert.Equal(LicenseMatchKind.Canonical, result.Kind);
+        Assert.Equal(LicenseText.Id, result.Name);
+        Assert.Null(result.Expected);
+        Assert.Null(result.Found);
+    }
+
+    [Fact]
+    public void Canonical_text_string_is_canonical()
+    {
+        Assert.Equal(LicenseMatchKind.Canonical, LicenseIdentifier.Identify(Canonical).Kind);
+    }
+
+    [Theory]
+    [InlineData("utf8-lf-no-bom")]
+    [InlineData("utf16le-bom")]
+    [InlineData("latin1-no-bom")]
+    [InlineData("rewrapped-60")]
+    [InlineData("rewrapped-60-crlf")]
+    [InlineData("tabs-to-spaces")]
+    [InlineData("extra-whitespace")]
+    [InlineData("curly-quotes")]
+    [InlineData("double-to-single-straight-quotes")]
+    [InlineData("low-high-quotes")]
+    [InlineData("copyright-(c)")]
+    [InlineData("copyright-(C)")]
+    [InlineData("copyright-word-only")]
+    [InlineData("copyright-symbol-only")]
+    [InlineData("em-dash-in-title")]
+    [InlineData("en-dash-and-double-hyphen")]
+    [InlineData("upper-case")]
+    public void Reencoded_copies_are_canonical(string variant)
+    {
+        var bytes = Variant(variant);
+        Assert.False(bytes.AsSpan().SequenceEqual(LicenseText.Bytes.Span), $"variant {variant} must differ from the published bytes");
+
+        var result = LicenseIdentifier.Identify(bytes);
+
+        Assert.True(result.Kind == LicenseMatchKind.Canonical,
+            $"{variant}: {result.Kind}, expected '{result.Expected}', found '{result.Found}' at line {result.Line}, word {result.WordIndex}");
+        Assert.Equal(LicenseText.Id, result.Name);
+    }
+
+    [Fact]
+    public void Rewrap_helper_rewraps_to_60_columns_keeping_markers_at_paragraph_starts()
+    {
+        var rewrapped = Rewrap(Canonical, 60);
+        var lines = rewrapped.Split('\n');
+
+        Assert.All(lines, line => Assert.True(line.Length <= 60, line));
+        Assert.NotEqual(Lf(Canonical).Split('\n').Length, lines.Length);
+        Assert.Contains("\n\n(a) Subject to the conditions in Section 2.2 of this\n", rewrapped, StringComparison.Ordinal);
+        Assert.Contains("\n\n2.1 Grant of Rights\n", rewrapped, StringComparison.Ordinal);
+        Assert.Contains("\n\n(iii) make, have made,", rewrapped, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("You a non-exclusive, non-sublicensable", "You a exclusive, non-sublicensable", "non-exclusive,", "exclusive,")]
+    [InlineData("\"Licensor\" means the rights owner", "\"Licensee\" means the rights owner", "\"Licensor\"", "\"Licensee\"")]
+    [InlineData("non-sublicensable, irrevocable, royalty-free", "non-sublicensable, revocable, royalty-free", "irrevocable,", "revocable,")]
+    [InlineData("ARE EXPRESSLY DISCLAIMED BY THE LICENSOR.", "ARE NOT DISCLAIMED BY THE LICENSOR.", "EXPRESSLY", "NOT")]
+    [InlineData("modifications to \r\nthis License.", "modifications to \r\nthis Licence.", "License.", "Licence.")]
+    [InlineData("ModelGo Attribution-ShareAlike License\r\n", "ModelGo Attribution-ShareAlike Licence\r\n", "License", "Licence")]
+    public void One_changed_word_is_modified_and_quoted(string original, string replacement, string oldWord, string newWord)
+    {
+        var modified = ReplaceOnce(Canonical, original, replacement);
+
+        var result = LicenseIdentifier.Identify(Utf8Bom(modified));
+
+        Assert.Equal(LicenseMatchKind.Modified, result.Kind);
+        Assert.Equal(LicenseText.Id, result.Name);
+        Assert.NotNull(result.Expected);
+        Assert.NotNull(result.Found);
+        Assert.EndsWith(oldWord, result.Expected, StringComparison.Ordinal);
+        Assert.EndsWith(newWord, result.Found, StringComparison.Ordinal);
+        Assert.DoesNotContain(oldWord, Words(result.Found));
+        Assert.DoesNotContain(newWord, Words(result.Expected));
+
+        var position = modified.IndexOf(replacement, StringComparison.Ordinal) + replacement.IndexOf(newWord, StringComparison.Ordinal);
+        Assert.Equal(LineOf(modified, position), result.Line);
+        Assert.InRange(result.WordIndex, 1, WordsBefore(modified, position) + 1);
+    }
+
+    [Fact]
+    public void Changed_title_word_is_reported_at_line_1_word_3()
+    {
+        var modified = ReplaceOnce(Canonical, "ShareAlike License\r\n", "ShareAlike Licence\r\n");
+
+        var result = LicenseIdentifier.Identify(Utf8Bom(modified));
+
+        Assert.Equal(LicenseMatchKind.Modified, result.Kind);
+        Assert.Equal("ModelGo Attribution-ShareAlike License", result.Expected);
+        Assert.Equal("ModelGo Attribution-ShareAlike Licence", result.Found);
+        Assert.Equal(1, result.Line);
+        Assert.Equal(3, result.WordIndex);
+    }
+
+    [Fact]
+    public void Changed_word_is_located_in_a_rewrapped_lf_copy()
+    {
+        var modified = ReplaceOnce(Rewrap(Canonical, 60), "Licensor hereby grants", "Licensee hereby grants");
+
+        var result = LicenseIdentifier.Identify(Encoding.UTF8.GetBytes(modified));
+
+        Assert.Equal(LicenseMatchKind.Modified, result.Kind);
+        Assert.EndsWith("Licensor", result.Expected, StringComparison.Ordinal);
+        Assert.EndsWith("Licensee", result.Found, StringComparison.Ordinal);
+        Assert.Equal(LineOf(modified, modified.IndexOf("Licensee hereby", StringComparison.Ordinal)), result.Line);
+    }
+
+    [Fact]
+    public void Added_word_is_modified()
+    {
+        var modified = ReplaceOnce(Canonical, "royalty-free, worldwide license", "royalty-free, perpetual, worldwide license");
+
+        var result = LicenseIdentifier.Identify(Utf8Bom(modified));
+
+        Assert.Equal(LicenseMatchKind.Modified, result.Kind);
+        Assert.EndsWith("perpetual,", result.Found, StringComparison.Ordinal);
+        Assert.Contains("[nothing]", result.Expected, StringComparison.Ordinal);
+        Assert.DoesNotContain("perpetual", result.Expected, StringComparison.Ordinal);
+        Assert.Equal(LineOf(modified, modified.IndexOf("perpetual", StringComparison.Ordinal)), result.Line);
+    }
+
+    [Fact]
+    public void Removed_word_is_modified()
+    {
+        var modified = ReplaceOnce(Canonical, "royalty-free, worldwide license", "royalty-free, license");
+
+        var result = LicenseIdentifier.Identify(Utf8Bom(modified));
+
+        Assert.Equal(LicenseMatchKind.Modified, result.Kind);
+        Assert.EndsWith("worldwide", result.Expected, StringComparison.Ordinal);
+        Assert.Contains("[nothing]", result.Found, StringComparison.Ordinal);
+        Assert.DoesNotContain("worldwide", result.Found, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_added_and_one_removed_word_with_the_same_word_count_is_modified()
+    {
+        var modified = ReplaceOnce(Canonical, "royalty-free, worldwide license", "royalty-free, perpetual, worldwide license");
+        modified = ReplaceOnce(modified, "provide as part of the Distribution, \r\nprominent notices stating that You", "provide as part of the Distribution, \r\nnotices stating that You");
+        Assert.Equal(Words(Canonical).Length, Words(modified).Length);
+
+        var result = LicenseIdentifier.Identify(Utf8Bom(modified));
+
+        Assert.Equal(LicenseMatchKind.Modified, result.Kind);
+        Assert.Contains("perpetual,", result.Found, StringComparison.Ordinal);
+        Assert.Equal(LineOf(modified, modified.IndexOf("perpetual", StringComparison.Ordinal)), result.Line);
+    }
+
+    [Fact]
+    public void May_2025_text_is_superseded()
+    {
+        var bytes = Fixture("MG-BY-SA-2.0-May-2025.LICENSE");
+
+        var result = LicenseIdentifier.Identify(bytes);
+
+        Assert.Equal(LicenseMatchKind.Superseded, result.Kind);
+        Assert.NotNull(result.Name);
+    }
+
+    [Fact]
+    public void May_2025_text_with_lf_line_endings_is_superseded()
+    {
+        var text = Encoding.UTF8.GetString(Fixture("MG-BY-SA-2.0-May-2025.LICENSE"));
+        Assert.Contains("\r\n", text, StringComparison.Ordinal);
+
+        var result = LicenseIdentifier.Identify(Encoding.UTF8.GetBytes(Lf(text)));
+
+        Assert.Equal(LicenseMatchKind.Superseded, result.Kind);
+    }
+
+    [Fact]
+    public void Mg_by_2_0_is_another_license()
+    {
+        var result = LicenseIdentifier.Identify(Fixture("MG-BY-2.0.LICENSE"));
+
+        Assert.Equal(LicenseMatchKind.Other, result.Kind);
+        Assert.Equal("MG-BY-2.0", result.Name);
+    }
+
+    [Theory]
+    [InlineData("Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/\n\nTERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n\n1. Definitions.\n")]
+    [InlineData("\n                                 Apache License\r\n                           Version 2.0, January 2004\r\n                        http://www.apache.org/licenses/\r\n")]
+    public void Apache_header_is_apache_2_0(string text)
+    {
+        var result = LicenseIdentifier.Identify(text);
+
+        Assert.Equal(LicenseMatchKind.Other, result.Kind);
+        Assert.Equal("Apache-2.0", result.Name);
+    }
+
+    [Theory]
+    [InlineData("The quick brown fox jumps over the lazy dog. This model was trained on a laptop over a weekend and is released for everyone to enjoy.")]
+    [InlineData("")]
+    [InlineData("   \r\n\t\n")]
+    public void Random_prose_is_unknown(string text)
+    {
+        var result = LicenseIdentifier.Identify(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(LicenseMatchKind.Unknown, result.Kind);
+        Assert.Null(result.Name);
+    }
+
+    [Theory]
+    [InlineData("in Section 2.2 of this License", "in Section 2.3 of this License", "2.2", "2.3")]
+    [InlineData("in Section 2.1, You acknowledge", "in Section 2.2, You acknowledge", "2.1,", "2.2,")]
+    public void Changed_section_number_in_running_text_is_modified(string original, string replacement, string oldNumber, string newNumber)
+    {
+        var modified = ReplaceOnce(Canonical, original, replacement);
+
+        var result = LicenseIdentifier.Identify(Utf8Bom(modified));
+
+        Assert.Equal(LicenseMatchKind.Modified, result.Kind);
+        Assert.EndsWith(oldNumber, result.Expected, StringComparison.Ordinal);
+        Assert.EndsWith(newNumber, result.Found, StringComparison.Ordinal);
+        Assert.Equal(LineOf(modified, modified.IndexOf(replacement, StringComparison.Ordinal)), result.Line);
+    }
+
+    [Theory]
+    [InlineData("\r\n2.2\tConditions\r\n", "\r\n2.4\tConditions\r\n")]
+    [InlineData("\r\n(a)\tSubject to", "\r\n(b)\tSubject to")]
+    [InlineData("\r\n(vi)\tlicense Derivative", "\r\n(7)\tlicense Derivative")]
+    [InlineData("\r\n3.\tDISCLAIMER", "\r\nc)\tDISCLAIMER")]
+    public void Renumbered_list_markers_at_line_start_are_ignored(string original, string replacement)
+    {
+        var modified = ReplaceOnce(Canonical, original, replacement);
+
+        var result = LicenseIdentifier.Identify(Utf8Bom(modified));
+
+        Assert.True(result.Kind == LicenseMatchKind.Canonical, $"{result.Kind}: expected '{result.Expected}', found '{result.Found}' at line {result.Line}");
+    }
+
+    [Fact]
+    public void Section_number_wrapped_to_a_line_start_in_running_text_is_still_a_word()
+    {
+        // Re-wrapped at about 40 columns, "Section 2.2 of this License" puts "2.2" at a line start:
+        // it is followed by a lower-case word, so it is text, not a list marker.
+        var wrapped = Canonical.Replace("in Section 2.2 of this License", "in Section\r\n2.2 of this License", StringComparison.Ordinal);
+        Assert.NotEqual(Canonical, wrapped);
+
+        Assert.Equal(LicenseMatchKind.Canonical, LicenseIdentifier.Identify(wrapped).Kind);
+        Assert.Equal(LicenseMatchKind.Modified, LicenseIdentifier.Identify(wrapped.Replace("\r\n2.2 of", "\r\n2.3 of", StringComparison.Ordinal)).Kind);
+    }
+
+    private static byte[] Variant(string name) => name switch
+    {
+        "utf8-lf-no-bom" => Encoding.UTF8.GetBytes(Lf(Canonical)),
+        "utf16le-bom" => [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(Canonical)],
+        "latin1-no-bom" => Latin1(Canonical),
+        "rewrapped-60" => Encoding.UTF8.GetBytes(Rewrap(Canonical, 60)),
+        "rewrapped-60-crlf" => Utf8Bom(Rewrap(Canonical, 60).Replace("\n", "\r\n", StringComparison.Ordinal)),
+        "tabs-to-spaces" => Utf8Bom(Changed(Canonical, Canonical.Replace("\t", "    ", StringComparison.Ordinal))),
+        "extra-whitespace" => Utf8Bom(Changed(Canonical, Canonical.Replace(" ", "  \t ", StringComparison.Ordinal).Replace("\r\n\r\n", "\r\n \r\n\r\n", StringComparison.Ordinal) + "\r\n\r\n")),
+        "curly-quotes" => Utf8Bom(CurlyQuotes(Canonical)),
+        "double-to-single-straight-quotes" => Utf8Bom(Changed(Canonical, Canonical.Replace('"', '\''))),
+        "low-high-quotes" => Utf8Bom(Changed(Canonical, ReplaceAlternating(Canonical, '"', '\u201E', '\u201C').Replace('\'', '\u2018'))),
+        "copyright-(c)" => Utf8Bom(Changed(Canonical, Canonical.Replace("\u00A9", "(c)", StringComparison.Ordinal))),
+        "copyright-(C)" => Latin1(Changed(Canonical, Canonical.Replace("\u00A9", "(C)", StringComparison.Ordinal))),
+        "copyright-word-only" => Utf8Bom(ReplaceOnce(Canonical, "Copyright \u00A9 2025", "Copyright 2025")),
+        "copyright-symbol-only" => Utf8Bom(ReplaceOnce(Canonical, "Copyright \u00A9 2025", "\u00A9 2025")),
+        "em-dash-in-title" => Utf8Bom(ReplaceOnce(Canonical, "ModelGo Attribution-ShareAlike", "ModelGo Attribution\u2014ShareAlike")),
+        "en-dash-and-double-hyphen" => Utf8Bom(ReplaceOnce(ReplaceOnce(Canonical, "non-exclusive", "non\u2013exclusive"), "royalty-free", "royalty--free")),
+        "upper-case" => Utf8Bom(Changed(Canonical, Canonical.ToUpperInvariant())),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown variant"),
+    };
+
+    private static byte[] Latin1(string text)
+    {
+        var bytes = Encoding.Latin1.GetBytes(text);
+        Assert.Equal(text, Encoding.Latin1.GetString(bytes));
+        Assert.DoesNotContain((byte)0xC2, bytes);
+        return bytes;
+    }
+
+    private static byte[] Utf8Bom(string text) => [.. "\uFEFF"u8, .. Encoding.UTF8.GetBytes(text)];
+
+    private static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
+
+    private static string Lf(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    private static string Changed(string original, string changed)
+    {
+        Assert.NotEqual(original, changed);
+        return changed;
+    }
+
+    private static string ReplaceOnce(string text, string original, string replacement)
+    {
+        var index = text.IndexOf(original, StringComparison.Ordinal);
+        Assert.True(index >= 0, $"'{original}' is in the text");
+        Assert.True(index == text.LastIndexOf(original, StringComparison.Ordinal), $"'{original}' occurs once in the text");
+        return string.Concat(text.AsSpan(0, index), replacement, text.AsSpan(index + original.Length));
+    }
+
+    private static string ReplaceAlternating(string text, char quote, char open, char close)
+    {
+        var builder = new StringBuilder(text.Length);
+        var opening = true;
+        foreach (var c in text)
+        {
+            if (c == quote)
+            {
+                builder.Append(opening ? open : close);
+                opening = !opening;
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string CurlyQuotes(string text)
+    {
+        var curly = ReplaceAlternating(text, '"', '\u201C', '\u201D').Replace('\'', '\u2019');
+        Assert.Contains('\u201C', curly);
+        Assert.Contains('\u2019', curly);
+        Assert.DoesNotContain('"', curly);
+        return curly;
+    }
+
+    // Rewraps each blank-line-separated paragraph to the width, with LF line endings. A paragraph's
+    // first word (its list marker, if any) stays at the start of its first line.
+    private static string Rewrap(string text, int width)
+    {
+        var paragraphs = Lf(text).Split("\n\n");
+        var wrapped = new List<string>();
+        foreach (var paragraph in paragraphs)
+        {
+            var lines = new List<string>();
+            var line = new StringBuilder();
+            foreach (var word in paragraph.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (line.Length > 0 && line.Length + 1 + word.Length > width)
+                {
+                    lines.Add(line.ToString());
+                    line.Clear();
+                }
+
+                if (line.Length > 0)
+                {
+                    line.Append(' ');
+                }
+
+                line.Append(word);
+            }
+
+            if (line.Length > 0)
+            {
+                lines.Add(line.ToString());
+            }
+
+            wrapped.Add(string.Join('\n', lines));
+        }
+
+        return string.Join("\n\n", wrapped) + "\n";
+    }
+
+    private static string[] Words(string? text) => (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+
+    private static int LineOf(string text, int position)
+    {
+        Assert.True(position >= 0);
+        return text.AsSpan(0, position).Count('\n') + 1;
+    }
+
+    private static int WordsBefore(string text, int position) => Words(text[..position]).Length;
+}
