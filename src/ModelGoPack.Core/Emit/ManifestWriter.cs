@@ -28,13 +28,7 @@ internal static class ManifestWriter
                 json.WriteString("releaseDate", Date(release));
             }
 
-            json.WriteStartArray("copyright");
-            foreach (var line in config.Copyright)
-            {
-                json.WriteStringValue(line);
-            }
-
-            json.WriteEndArray();
+            WriteStrings(json, "copyright", config.Copyright);
 
             json.WriteStartArray("upstream");
             foreach (var upstream in config.Upstream)
@@ -47,13 +41,7 @@ internal static class ManifestWriter
                 WriteOptional(json, "licensor", upstream.Licensor);
                 json.WriteString("relation", upstream.Relation == UpstreamRelation.Derivative ? "derivative" : "extracted");
                 WriteOptional(json, "method", upstream.Method);
-                json.WriteStartArray("notices");
-                foreach (var notice in upstream.Notices)
-                {
-                    json.WriteStringValue(notice);
-                }
-
-                json.WriteEndArray();
+                WriteStrings(json, "notices", upstream.Notices);
                 json.WriteEndObject();
             }
 
@@ -66,13 +54,7 @@ internal static class ManifestWriter
                 json.WriteString("date", Date(modification.Date));
                 json.WriteString("description", modification.Description);
                 WriteOptional(json, "upstream", modification.Upstream);
-                json.WriteStartArray("paths");
-                foreach (var path in modification.Paths)
-                {
-                    json.WriteStringValue(path);
-                }
-
-                json.WriteEndArray();
+                WriteStrings(json, "paths", modification.Paths);
                 json.WriteEndObject();
             }
 
@@ -94,6 +76,17 @@ internal static class ManifestWriter
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
