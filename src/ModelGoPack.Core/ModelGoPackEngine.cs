@@ -35,7 +35,7 @@ public static class ModelGoPackEngine
         var prepared = Prepare(request, excluded, diagnostics, cancellationToken);
         if (prepared is null || diagnostics.HasErrors)
         {
-            return new PackResult(diagnostics.Items, null, []);
+            return new PackResult(diagnostics.Items) { Config = prepared?.Project.Config };
         }
 
         var (project, rendered) = prepared.Value;
@@ -49,24 +49,40 @@ public static class ModelGoPackEngine
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
-        var files = BundleWriter.Write(entries, project.Config, output, format, timestamp, diagnostics, cancellationToken);
-        return new PackResult(diagnostics.Items, files is null ? null : output, files ?? []);
+        if (BundleWriter.Write(entries, project.Config, output, format, timestamp, diagnostics, cancellationToken) is not { } written)
+        {
+            return new PackResult(diagnostics.Items) { Config = project.Config };
+        }
+
+        var generated = entries.Where(e => e.Source is null).ToDictionary(e => e.Path, e => e.Content, StringComparer.Ordinal);
+        generated[ProjectLoader.ManifestFileName] = written.Manifest;
+        return new PackResult(diagnostics.Items)
+        {
+            OutputPath = output,
+            Files = written.Files,
+            Config = project.Config,
+            Generated = generated,
+            ProjectFiles = project.Files,
+        };
     }
 
     /// <summary>
     /// The bundle path when none is given: <c>bin/modelgo/{name}.{version}</c> (plus <c>.zip</c>) under
     /// the project, named like the package NuGet would make of the same identity.
     /// </summary>
-    public static string DefaultOutputPath(string projectDirectory, ModelGoConfig config, BundleFormat format)
+    public static string DefaultOutputPath(string projectDirectory, ModelGoConfig config, BundleFormat format) =>
+        Path.Combine(Path.GetFullPath(projectDirectory), "bin", "modelgo", BundleName(config, format));
+
+    /// <summary>The bundle's file name: <c>{name}.{version}</c>, plus <c>.zip</c> for a zip.</summary>
+    public static string BundleName(ModelGoConfig config, BundleFormat format)
     {
         var identity = new PackageIdentity(config.Name, config.Version);
-        var name = $"{identity.Id}.{identity.Version.ToNormalizedString()}{(format == BundleFormat.Zip ? ".zip" : "")}";
-        return Path.Combine(Path.GetFullPath(projectDirectory), "bin", "modelgo", name);
+        return $"{identity.Id}.{identity.Version.ToNormalizedString()}{(format == BundleFormat.Zip ? ".zip" : "")}";
     }
 
-    /// <summary>Reads the config of a project, for hosts that need its values (such as the default output).</summary>
-    public static ModelGoConfig? ReadConfig(string projectDirectory, DiagnosticBag diagnostics) =>
-        ConfigReader.Read(Path.GetFullPath(projectDirectory), diagnostics)?.Config;
+    /// <summary>Reads the config in effect (modelgo.json and overrides), for hosts that need its values.</summary>
+    public static ModelGoConfig? ReadConfig(string projectDirectory, ConfigOverrides? overrides, DiagnosticBag diagnostics) =>
+        ConfigReader.Read(Path.GetFullPath(projectDirectory), overrides, diagnostics)?.Config;
 
     private static (ModelProject Project, List<BundleEntry> Rendered)? Prepare(ProjectRequest request, IEnumerable<string> excluded, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
@@ -78,7 +94,7 @@ public static class ModelGoPackEngine
         }
 
         var templates = TemplateSet.Open(request.TemplatesDirectory, diagnostics);
-        var project = ProjectLoader.Load(root, excluded, diagnostics, cancellationToken);
+        var project = ProjectLoader.Load(root, request.Overrides, excluded.Concat(request.ExcludedPaths), diagnostics, cancellationToken);
         if (project is null || templates is null)
         {
             return null;

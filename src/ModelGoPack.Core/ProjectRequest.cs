@@ -11,4 +11,10 @@ public sealed record ProjectRequest
 
     /// <summary>SOURCE_DATE_EPOCH, in seconds, when the host's environment sets it.</summary>
     public long? SourceDateEpoch { get; init; }
+
+    /// <summary>Config values the host supplies besides modelgo.json (MSBuild properties and items).</summary>
+    public Config.ConfigOverrides? Overrides { get; init; }
+
+    /// <summary>Folders and files never part of the project, such as the host's output folders.</summary>
+    public IReadOnlyList<string> ExcludedPaths { get; init; } = [];
 }

@@ -16,11 +16,20 @@ public class CheckResult(IReadOnlyList<Diagnostic> diagnostics)
 }
 
 /// <summary>The outcome of <c>pack</c>: the findings, and the bundle when one was written.</summary>
-public sealed class PackResult(IReadOnlyList<Diagnostic> diagnostics, string? outputPath, IReadOnlyList<ManifestFile> files) : CheckResult(diagnostics)
+public sealed class PackResult(IReadOnlyList<Diagnostic> diagnostics) : CheckResult(diagnostics)
 {
     /// <summary>The bundle's full path, or null when nothing was written.</summary>
-    public string? OutputPath { get; } = outputPath;
+    public string? OutputPath { get; init; }
 
     /// <summary>The files the manifest lists (every bundle file but the manifest).</summary>
-    public IReadOnlyList<ManifestFile> Files { get; } = files;
+    public IReadOnlyList<ManifestFile> Files { get; init; } = [];
+
+    /// <summary>The config in effect (modelgo.json with the host's overrides), when it was valid.</summary>
+    public Config.ModelGoConfig? Config { get; init; }
+
+    /// <summary>The generated bundle files (LICENSE, NOTICE, modelgo-manifest.json) by bundle path.</summary>
+    public IReadOnlyDictionary<string, ReadOnlyMemory<byte>> Generated { get; init; } = new Dictionary<string, ReadOnlyMemory<byte>>();
+
+    /// <summary>The project's files copied into the bundle.</summary>
+    public IReadOnlyList<Discovery.ProjectFile> ProjectFiles { get; init; } = [];
 }

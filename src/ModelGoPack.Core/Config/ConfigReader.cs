@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelGoPack.Diagnostics;
 using NuGet.Packaging;
 using NuGet.Versioning;
@@ -29,7 +30,9 @@ internal sealed class ConfigReader
     private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
 
     private readonly DiagnosticBag diagnostics;
+    private readonly Dictionary<string, string> origins = new(StringComparer.Ordinal);
     private JsonLocationMap locations = JsonLocationMap.Empty;
+    private string? overrideSource;
 
     private ConfigReader(DiagnosticBag diagnostics) => this.diagnostics = diagnostics;
 
@@ -37,9 +40,20 @@ internal sealed class ConfigReader
     public static string RelativePath => ModelGoConfig.FileName;
 
     /// <summary>Reads <c>modelgo.json</c> from <paramref name="projectDirectory"/>; null when it has errors.</summary>
-    public static ConfigSource? Read(string projectDirectory, DiagnosticBag diagnostics)
+    public static ConfigSource? Read(string projectDirectory, DiagnosticBag diagnostics) => Read(projectDirectory, null, diagnostics);
+
+    /// <summary>
+    /// Reads <c>modelgo.json</c> and applies a host's <paramref name="overrides"/>; with overrides the file
+    /// may be absent. Null when there are errors.
+    /// </summary>
+    public static ConfigSource? Read(string projectDirectory, ConfigOverrides? overrides, DiagnosticBag diagnostics)
     {
         var path = Path.Combine(projectDirectory, ModelGoConfig.FileName);
+        if (!File.Exists(path) && overrides is not null)
+        {
+            return Parse("{}"u8, overrides, diagnostics, fileExists: false);
+        }
+
         if (!File.Exists(path))
         {
             diagnostics.Add(DiagnosticCatalog.ConfigMissing,
@@ -65,11 +79,14 @@ internal sealed class ConfigReader
             return null;
         }
 
-        return Parse(bytes, diagnostics);
+        return Parse(bytes, overrides, diagnostics);
     }
 
     /// <summary>Parses config bytes (UTF-8, optional BOM); null when they have errors.</summary>
-    public static ConfigSource? Parse(ReadOnlySpan<byte> bytes, DiagnosticBag diagnostics)
+    public static ConfigSource? Parse(ReadOnlySpan<byte> bytes, DiagnosticBag diagnostics) => Parse(bytes, null, diagnostics);
+
+    /// <summary>Parses config bytes and applies <paramref name="overrides"/>; null when there are errors.</summary>
+    public static ConfigSource? Parse(ReadOnlySpan<byte> bytes, ConfigOverrides? overrides, DiagnosticBag diagnostics, bool fileExists = true)
     {
         if (bytes.StartsWith("\uFEFF"u8))
         {
@@ -103,13 +120,44 @@ internal sealed class ConfigReader
         {
             var reader = new ConfigReader(diagnostics)
             {
-                locations = JsonLocationMap.Build(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = DocumentOptions.MaxDepth }),
+                locations = fileExists
+                    ? JsonLocationMap.Build(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = DocumentOptions.MaxDepth })
+                    : JsonLocationMap.Empty,
             };
+            var root = document.RootElement;
+            if (overrides is not null && root.ValueKind == JsonValueKind.Object)
+            {
+                root = reader.Apply(root, overrides);
+            }
+
             var before = diagnostics.Items.Count;
-            var config = reader.BindRoot(document.RootElement);
+            var config = reader.BindRoot(root);
             var failed = diagnostics.Items.Skip(before).Any(d => d.Severity == Severity.Error);
-            return failed || config is null ? null : new ConfigSource(config, reader.locations);
+            return failed || config is null ? null : new ConfigSource(config, reader.locations, reader.origins, overrides?.Source);
         }
+    }
+
+    /// <summary>Applies a host's values key by key; remembers which keys they set, for diagnostics.</summary>
+    private JsonElement Apply(JsonElement root, ConfigOverrides overrides)
+    {
+        var merged = JsonObject.Create(root)!;
+        foreach (var (key, value) in overrides.Fallbacks)
+        {
+            if (!merged.ContainsKey(key) && value.Value is not null)
+            {
+                merged[key] = value.Value.DeepClone();
+                this.origins[key] = value.Origin;
+            }
+        }
+
+        foreach (var (key, value) in overrides.Values)
+        {
+            merged[key] = value.Value?.DeepClone();
+            this.origins[key] = value.Origin;
+        }
+
+        this.overrideSource = overrides.Source;
+        return JsonSerializer.SerializeToElement(merged);
     }
 
     private ModelGoConfig? BindRoot(JsonElement root)
@@ -401,8 +449,8 @@ internal sealed class ConfigReader
 
     private void Error(DiagnosticDescriptor descriptor, string jsonPath, string message)
     {
-        var (line, column) = this.locations.Find(jsonPath);
-        this.diagnostics.Add(descriptor, message, RelativePath, line, column);
+        var (path, line, column) = ConfigSource.Where(jsonPath, this.locations, this.origins, this.overrideSource, ref message);
+        this.diagnostics.Add(descriptor, message, path, line, column);
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
@@ -452,8 +500,43 @@ internal sealed class ConfigReader
     }
 }
 
-/// <summary>A validated config and where each key stands in the file.</summary>
-internal sealed record ConfigSource(ModelGoConfig Config, JsonLocationMap Locations)
+/// <summary>A validated config, where each key stands in modelgo.json, and which keys a host supplied.</summary>
+internal sealed record ConfigSource(ModelGoConfig Config, JsonLocationMap Locations, IReadOnlyDictionary<string, string> Origins, string? OverrideSource)
 {
-    public (int Line, int Column) Locate(string jsonPath) => this.Locations.Find(jsonPath);
+    public ConfigSource(ModelGoConfig config, JsonLocationMap locations)
+        : this(config, locations, new Dictionary<string, string>(), null)
+    {
+    }
+
+    /// <summary>Where a config value was given: modelgo.json with its line, or the host's file.</summary>
+    public (string Path, int Line, int Column) Locate(string jsonPath)
+    {
+        var message = "";
+        return Where(jsonPath, this.Locations, this.Origins, this.OverrideSource, ref message);
+    }
+
+    /// <summary>Where a value came from; appends the host origin to <paramref name="message"/> when a host set it.</summary>
+    public static (string Path, int Line, int Column) Where(string jsonPath, JsonLocationMap locations, IReadOnlyDictionary<string, string> origins, string? overrideSource, ref string message)
+    {
+        var key = TopLevelKey(jsonPath);
+        if (key is not null && overrideSource is not null && origins.TryGetValue(key, out var origin))
+        {
+            message += $" (Set by {origin}.)";
+            return (overrideSource, 0, 0);
+        }
+
+        var (line, column) = locations.Find(jsonPath);
+        return (ModelGoConfig.FileName, line, column);
+    }
+
+    private static string? TopLevelKey(string jsonPath)
+    {
+        if (!jsonPath.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = jsonPath.IndexOfAny(['.', '['], 2);
+        return end < 0 ? jsonPath[2..] : jsonPath[2..end];
+    }
 }

@@ -26,6 +26,10 @@ public static class DiagnosticCatalog
         "Project license is not MG-BY-SA-2.0",
         "Set \"license\": \"MG-BY-SA-2.0\" in modelgo.json. ModelGoPack evaluates and packs the ModelGo Attribution-ShareAlike License 2.0 only.");
 
+    public static readonly DiagnosticDescriptor PackageLicenseClash = Compliance("MGP1005", Severity.Error,
+        "Package license metadata contradicts the MG-BY-SA-2.0 license file",
+        "ModelGoPack sets PackageLicenseFile to the bundle's LICENSE. Remove PackageLicenseExpression (NuGet allows only one of the two, NU5033) and any other PackageLicenseFile from the project.");
+
     // 2xxx: Derivative Materials, 2.2(a)(ii).
     public static readonly DiagnosticDescriptor DerivativeWithoutModification = Compliance("MGP2001", Severity.Error,
         "Derivative upstream has no dated modification",
@@ -142,6 +146,14 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor EnvironmentInvalid = Input("MGP8017",
         "Environment variable has an invalid value",
         "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01T00:00:00Z. Correct or unset it.");
+
+    public static readonly DiagnosticDescriptor MSBuildUnsupported = Input("MGP8018",
+        "This MSBuild cannot run the ModelGoPack task",
+        "The ModelGoPack task needs MSBuild 18 or later: the .NET 10 SDK, or Visual Studio 2026 (which runs it in a .NET task host). Update the build tools, or run the modelgopack tool instead.");
+
+    public static readonly DiagnosticDescriptor MSBuildItemInvalid = Input("MGP8019",
+        "MSBuild item has unknown metadata",
+        "ModelGoUpstream items take Version, Url, License, Licensor, Relation, Method and Notices; ModelGoModification items take Date, Paths and Upstream. Remove or correct the metadata.");
 
     // 9xxx: bundle output and integrity.
     public static readonly DiagnosticDescriptor OutputWriteFailed = Input("MGP9001",

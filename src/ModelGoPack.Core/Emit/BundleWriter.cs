@@ -15,7 +15,8 @@ internal static class BundleWriter
 {
     private const int BlockSize = 1 << 20;
 
-    public static IReadOnlyList<ManifestFile>? Write(
+    /// <summary>Writes the bundle; returns the manifest's files and bytes, or null with diagnostics.</summary>
+    public static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? Write(
         IReadOnlyList<BundleEntry> entries,
         ModelGoConfig config,
         string outputPath,
@@ -36,6 +37,7 @@ internal static class BundleWriter
         {
             Directory.CreateDirectory(directory);
             List<ManifestFile> files;
+            byte[] manifest;
             using (IBundleSink sink = format == BundleFormat.Zip ? new ZipSink(temporary, timestamp) : new DirectorySink(CreateDirectory(temporary), timestamp))
             {
                 files = CopyAll(sink, entries, diagnostics, cancellationToken);
@@ -44,7 +46,7 @@ internal static class BundleWriter
                     return null;
                 }
 
-                var manifest = ManifestWriter.Write(config, files);
+                manifest = ManifestWriter.Write(config, files);
                 using (var stream = sink.Open(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest)))
                 {
                     stream.Write(manifest);
@@ -55,7 +57,7 @@ internal static class BundleWriter
 
             cancellationToken.ThrowIfCancellationRequested();
             MoveIntoPlace(temporary, output, format);
-            return files;
+            return (files, manifest);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

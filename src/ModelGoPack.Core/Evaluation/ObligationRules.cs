@@ -59,32 +59,32 @@ internal static class ObligationRules
         var config = project.Config;
         if (config.License != LicenseText.Id)
         {
-            var (line, column) = project.Source.Locate("$.license");
+            var (where, line, column) = project.Source.Locate("$.license");
             if (config.IsDerivative || config.IsExtracted)
             {
                 diagnostics.Add(DiagnosticCatalog.ShareAlikeViolated,
                     $"\"license\" is '{config.License}', but this project is {Kind(config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.ShareAlikeViolated.Help}",
-                    ModelGoConfig.FileName, line, column);
+                    where, line, column);
             }
             else
             {
                 diagnostics.Add(DiagnosticCatalog.ProjectLicenseUnsupported,
-                    $"\"license\" is '{config.License}'. {DiagnosticCatalog.ProjectLicenseUnsupported.Help}", ModelGoConfig.FileName, line, column);
+                    $"\"license\" is '{config.License}'. {DiagnosticCatalog.ProjectLicenseUnsupported.Help}", where, line, column);
             }
         }
 
         foreach (var upstream in config.Upstream.Where(u => u.License != LicenseText.Id))
         {
-            var (line, column) = project.Source.Locate(upstream.JsonPath + ".license");
+            var (where, line, column) = project.Source.Locate(upstream.JsonPath + ".license");
             diagnostics.Add(DiagnosticCatalog.UpstreamLicenseNotEvaluated,
                 $"Upstream \"{upstream.Name}\" is licensed '{upstream.License}'. {DiagnosticCatalog.UpstreamLicenseNotEvaluated.Help}",
-                ModelGoConfig.FileName, line, column);
+                where, line, column);
         }
 
         foreach (var duplicate in config.Upstream.GroupBy(u => u.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            var (line, column) = project.Source.Locate(duplicate.Last().JsonPath + ".name");
-            diagnostics.Add(DiagnosticCatalog.DuplicateUpstream, $"Upstream name \"{duplicate.Key}\" is used {duplicate.Count()} times.", ModelGoConfig.FileName, line, column);
+            var (where, line, column) = project.Source.Locate(duplicate.Last().JsonPath + ".name");
+            diagnostics.Add(DiagnosticCatalog.DuplicateUpstream, $"Upstream name \"{duplicate.Key}\" is used {duplicate.Count()} times.", where, line, column);
         }
     }
 
@@ -97,27 +97,27 @@ internal static class ObligationRules
         {
             if (!config.Modifications.Any(m => m.Upstream is null || m.Upstream == upstream.Name))
             {
-                var (line, column) = project.Source.Locate(upstream.JsonPath);
+                var (where, line, column) = project.Source.Locate(upstream.JsonPath);
                 diagnostics.Add(DiagnosticCatalog.DerivativeWithoutModification,
                     $"Upstream \"{upstream.Name}\" is a derivative, but no modification of it is declared. {DiagnosticCatalog.DerivativeWithoutModification.Help}",
-                    ModelGoConfig.FileName, line, column);
+                    where, line, column);
             }
 
             if (upstream.Method is { } method && ExtractionMethods.Contains(method.ToLowerInvariant()))
             {
-                var (line, column) = project.Source.Locate(upstream.JsonPath + ".relation");
+                var (where, line, column) = project.Source.Locate(upstream.JsonPath + ".relation");
                 diagnostics.Add(DiagnosticCatalog.RelationMethodMismatch,
                     $"Upstream \"{upstream.Name}\" has \"relation\": \"derivative\" but \"method\": \"{method}\". {DiagnosticCatalog.RelationMethodMismatch.Help}",
-                    ModelGoConfig.FileName, line, column);
+                    where, line, column);
             }
         }
 
         if (config.Modifications.Count > 0 && derivatives.Count == 0)
         {
-            var (line, column) = project.Source.Locate("$.modifications");
+            var (where, line, column) = project.Source.Locate("$.modifications");
             diagnostics.Add(DiagnosticCatalog.ModificationWithoutDerivative,
                 $"{config.Modifications.Count} modification(s) declared, but no upstream has \"relation\": \"derivative\". {DiagnosticCatalog.ModificationWithoutDerivative.Help}",
-                ModelGoConfig.FileName, line, column);
+                where, line, column);
         }
 
         var paths = project.Files.Select(f => f.RelativePath).ToList();
@@ -125,10 +125,10 @@ internal static class ObligationRules
         {
             if (modification.Upstream is { } name && !derivatives.Any(u => u.Name == name))
             {
-                var (line, column) = project.Source.Locate(modification.JsonPath + ".upstream");
+                var (where, line, column) = project.Source.Locate(modification.JsonPath + ".upstream");
                 diagnostics.Add(DiagnosticCatalog.ModificationUpstreamUnknown,
                     $"Modification names upstream \"{name}\", which is not a declared derivative upstream. {DiagnosticCatalog.ModificationUpstreamUnknown.Help}",
-                    ModelGoConfig.FileName, line, column);
+                    where, line, column);
             }
 
             for (var i = 0; i < modification.Paths.Count; i++)
@@ -136,10 +136,10 @@ internal static class ObligationRules
                 var glob = new Globs([modification.Paths[i]], []);
                 if (!paths.Any(glob.IsMatch))
                 {
-                    var (line, column) = project.Source.Locate($"{modification.JsonPath}.paths[{i}]");
+                    var (where, line, column) = project.Source.Locate($"{modification.JsonPath}.paths[{i}]");
                     diagnostics.Add(DiagnosticCatalog.ModificationPathUnmatched,
                         $"Modification path '{modification.Paths[i]}' matches no file of the bundle. {DiagnosticCatalog.ModificationPathUnmatched.Help}",
-                        ModelGoConfig.FileName, line, column);
+                        where, line, column);
                 }
             }
         }
@@ -150,10 +150,10 @@ internal static class ObligationRules
     {
         foreach (var upstream in project.Config.Upstream.Where(u => u.Relation == UpstreamRelation.Extracted && u.Method is null))
         {
-            var (line, column) = project.Source.Locate(upstream.JsonPath);
+            var (where, line, column) = project.Source.Locate(upstream.JsonPath);
             diagnostics.Add(DiagnosticCatalog.ExtractedWithoutMethod,
                 $"Upstream \"{upstream.Name}\" is extracted but has no \"method\". {DiagnosticCatalog.ExtractedWithoutMethod.Help}",
-                ModelGoConfig.FileName, line, column);
+                where, line, column);
         }
     }
 
@@ -163,14 +163,15 @@ internal static class ObligationRules
         var config = project.Config;
         if (config.Copyright.Count == 0)
         {
-            diagnostics.Add(DiagnosticCatalog.NoCopyright, $"\"copyright\" is empty. {DiagnosticCatalog.NoCopyright.Help}", ModelGoConfig.FileName, 1, 1);
+            var (where, line, column) = project.Source.Locate("$.copyright");
+            diagnostics.Add(DiagnosticCatalog.NoCopyright, $"\"copyright\" is empty. {DiagnosticCatalog.NoCopyright.Help}", where, line, column);
         }
 
         foreach (var upstream in config.Upstream.Where(u => u.Notices.Count == 0))
         {
-            var (line, column) = project.Source.Locate(upstream.JsonPath);
+            var (where, line, column) = project.Source.Locate(upstream.JsonPath);
             diagnostics.Add(DiagnosticCatalog.UpstreamWithoutNotices,
-                $"Upstream \"{upstream.Name}\" lists no \"notices\". {DiagnosticCatalog.UpstreamWithoutNotices.Help}", ModelGoConfig.FileName, line, column);
+                $"Upstream \"{upstream.Name}\" lists no \"notices\". {DiagnosticCatalog.UpstreamWithoutNotices.Help}", where, line, column);
         }
     }
 

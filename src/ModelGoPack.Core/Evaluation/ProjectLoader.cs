@@ -18,9 +18,9 @@ internal static class ProjectLoader
 
     private static readonly string[] LicenseFileNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
 
-    public static ModelProject? Load(string root, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var source = ConfigReader.Read(root, diagnostics);
+        var source = ConfigReader.Read(root, overrides, diagnostics);
         if (source is null)
         {
             return null;
@@ -84,10 +84,10 @@ internal static class ProjectLoader
                 var info = new FileInfo(full);
                 if (!info.Exists || info.LinkTarget is not null)
                 {
-                    var (line, column) = source.Locate($"{upstream.JsonPath}.notices[{i}]");
+                    var (where, line, column) = source.Locate($"{upstream.JsonPath}.notices[{i}]");
                     diagnostics.Add(DiagnosticCatalog.UpstreamNoticeMissing,
                         $"Notice file '{relative}' of upstream \"{upstream.Name}\" {(info.Exists ? "is a symbolic link" : "does not exist")}. {DiagnosticCatalog.UpstreamNoticeMissing.Help}",
-                        ModelGoConfig.FileName, line, column);
+                        where, line, column);
                     continue;
                 }
 

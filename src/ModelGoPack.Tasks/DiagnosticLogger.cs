@@ -1,0 +1,66 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using ModelGoPack.Diagnostics;
+
+namespace ModelGoPack.Tasks;
+
+/// <summary>
+/// Logs findings the MSBuild way, so that `dotnet pack` prints <c>path(line,col): error MGP....: ...</c>.
+/// Warnings honour NoWarn (they become low-importance messages), TreatWarningsAsErrors and
+/// WarningsNotAsErrors; WarningsAsErrors is applied by MSBuild itself.
+/// </summary>
+internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarningsAsErrors, string? noWarn, string? warningsNotAsErrors, string? projectFile)
+{
+    private const string Subcategory = "ModelGoPack";
+
+    private readonly HashSet<string> suppressed = Codes(noWarn);
+    private readonly HashSet<string> notAsErrors = Codes(warningsNotAsErrors);
+
+    /// <summary>The project file, named by diagnostics about MSBuild-supplied values.</summary>
+    public string ProjectFile { get; } = string.IsNullOrEmpty(projectFile) ? "" : projectFile;
+
+    public void Log(IEnumerable<Diagnostic> diagnostics, string projectDirectory)
+    {
+        foreach (var d in diagnostics)
+        {
+            var file = d.Path is null ? this.ProjectFile
+                : Path.IsPathRooted(d.Path) ? d.Path
+                : d.Path.Contains("(built in)", StringComparison.Ordinal) ? d.Path
+                : Path.GetFullPath(Path.Combine(projectDirectory, d.Path));
+            var severity = d.Severity;
+            if (severity == Severity.Warning && this.suppressed.Contains(d.Code))
+            {
+                log.LogMessage(MessageImportance.Low, "{0}: warning {1}: {2} (suppressed by NoWarn)", file, d.Code, d.Message);
+                continue;
+            }
+
+            if (severity == Severity.Warning && treatWarningsAsErrors && !this.notAsErrors.Contains(d.Code))
+            {
+                severity = Severity.Error;
+            }
+
+            switch (severity)
+            {
+                case Severity.Error:
+                    log.LogError(Subcategory, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", d.Message);
+                    break;
+                case Severity.Warning:
+                    log.LogWarning(Subcategory, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", d.Message);
+                    break;
+                default:
+                    log.LogMessage(Subcategory, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, MessageImportance.Normal, "{0}", d.Message);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Says, at normal verbosity, whether the task runs in MSBuild's process or in a task host.</summary>
+    public void LogHost()
+    {
+        var host = Environment.GetCommandLineArgs().Any(a => a.Contains("nodemode:2", StringComparison.OrdinalIgnoreCase)) ? "a .NET task host" : "the MSBuild process";
+        log.LogMessage(MessageImportance.Normal, "ModelGoPack {0} running in {1} (process {2}).", ToolInfo.Version, host, Environment.ProcessId);
+    }
+
+    private static HashSet<string> Codes(string? list) =>
+        new((list ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,147 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace ModelGoPack.Tasks;
+
+/// <summary>
+/// The MSBuild task: evaluates a model project against MG-BY-SA-2.0 and writes its bundle. A thin
+/// adapter: <see cref="TaskRequest"/> maps parameters to a Core request, <see cref="DiagnosticLogger"/>
+/// maps findings to MSBuild errors and warnings, and <see cref="PackState"/> lets an up-to-date build
+/// reuse the last run's outputs without rendering or hashing again.
+/// </summary>
+public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
+{
+    /// <summary>The model project's root folder.</summary>
+    [Required]
+    public string ProjectDirectory { get; set; } = "";
+
+    /// <summary>A folder for generated files (LICENSE, NOTICE, manifest, state), usually obj/modelgo/.</summary>
+    [Required]
+    public string IntermediateDirectory { get; set; } = "";
+
+    /// <summary>The folder the bundle is written to; empty to check only.</summary>
+    public string? BundleDirectory { get; set; }
+
+    /// <summary>An exact bundle path; overrides <see cref="BundleDirectory"/>.</summary>
+    public string? BundlePath { get; set; }
+
+    /// <summary><c>zip</c> (default) or <c>dir</c>.</summary>
+    public string? BundleFormat { get; set; }
+
+    public string? TemplatesDirectory { get; set; }
+
+    public string? SourceDateEpoch { get; set; }
+
+    // Config values (MSBuild wins over modelgo.json, key by key).
+    public string? Name { get; set; }
+
+    public string? Version { get; set; }
+
+    public string? License { get; set; }
+
+    public string? Copyright { get; set; }
+
+    public string? ReleaseDate { get; set; }
+
+    public string? Include { get; set; }
+
+    public string? Exclude { get; set; }
+
+    public ITaskItem[] Upstream { get; set; } = [];
+
+    public ITaskItem[] Modifications { get; set; } = [];
+
+    // NuGet facts used when modelgo.json does not set the key.
+    public string? PackageId { get; set; }
+
+    public string? PackageVersion { get; set; }
+
+    public string? PackageCopyright { get; set; }
+
+    // NuGet license metadata, checked for a clash with the MG-BY-SA-2.0 license file.
+    public string? PackageLicenseExpression { get; set; }
+
+    public string? PackageLicenseFile { get; set; }
+
+    /// <summary>Put weight files inside the .nupkg too (small models only).</summary>
+    public bool PackWeights { get; set; }
+
+    /// <summary>Folders never part of the model (bin/, obj/, the package output folder).</summary>
+    public string[] ExcludedPaths { get; set; } = [];
+
+    /// <summary>Reuse the last successful run's outputs when they are still in place (set by the targets when up to date).</summary>
+    public bool ReuseState { get; set; }
+
+    public bool TreatWarningsAsErrors { get; set; }
+
+    public string? WarningsNotAsErrors { get; set; }
+
+    public string? NoWarn { get; set; }
+
+    /// <summary>The bundle written (or reused).</summary>
+    [Output]
+    public string? Bundle { get; private set; }
+
+    /// <summary>Files for the .nupkg, each with <c>PackagePath</c> metadata.</summary>
+    [Output]
+    public ITaskItem[] PackageFiles { get; private set; } = [];
+
+    /// <summary>The model card (README.md) for PackageReadmeFile, when the project has one.</summary>
+    [Output]
+    public string? Readme { get; private set; }
+
+    /// <summary>Every file this task wrote, for FileWrites (clean).</summary>
+    [Output]
+    public ITaskItem[] FileWrites { get; private set; } = [];
+
+    public override bool Execute()
+    {
+        var logger = new DiagnosticLogger(this.Log, this.TreatWarningsAsErrors, this.NoWarn, this.WarningsNotAsErrors, this.BuildEngine.ProjectFileOfTaskNode);
+        logger.LogHost();
+        var state = PackState.Path(this.IntermediateDirectory);
+        if (this.ReuseState && PackState.Load(state) is { } previous && previous.IsIntact())
+        {
+            this.Log.LogMessage(MessageImportance.Low, "ModelGoPack: up to date, reusing {0}", previous.Bundle);
+            this.SetOutputs(previous);
+            return !this.Log.HasLoggedErrors;
+        }
+
+        var mapped = TaskRequest.Map(this, logger);
+        if (mapped is null)
+        {
+            return false;
+        }
+
+        var (request, output, format) = mapped.Value;
+        if (output is null)
+        {
+            logger.Log(ModelGoPackEngine.Check(request).Diagnostics, request.ProjectDirectory);
+            return !this.Log.HasLoggedErrors;
+        }
+
+        var result = ModelGoPackEngine.Pack(request, output, format);
+        logger.Log(result.Diagnostics, request.ProjectDirectory);
+        if (result.OutputPath is null || this.Log.HasLoggedErrors)
+        {
+            return false;
+        }
+
+        var written = PackState.Write(state, result, this.ProjectDirectory, this.PackWeights);
+        this.Log.LogMessage(MessageImportance.High, "ModelGoPack: {0} -> {1}", result.Config!.Name, result.OutputPath);
+        this.SetOutputs(written);
+        return !this.Log.HasLoggedErrors;
+    }
+
+    private void SetOutputs(PackState state)
+    {
+        this.Bundle = state.Bundle;
+        this.Readme = state.Readme;
+        this.PackageFiles = state.PackageFiles.Select(f =>
+        {
+            var item = new TaskItem(f.Source);
+            item.SetMetadata("PackagePath", f.PackagePath);
+            return (ITaskItem)item;
+        }).ToArray();
+        this.FileWrites = state.Written.Select(p => (ITaskItem)new TaskItem(p)).ToArray();
+    }
+}
