@@ -11,8 +11,6 @@ namespace ModelGoPack.Tasks;
 /// </summary>
 internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarningsAsErrors, string? noWarn, string? warningsNotAsErrors, string? projectFile)
 {
-    private const string Subcategory = "ModelGoPack";
-
     private readonly HashSet<string> suppressed = Codes(noWarn);
     private readonly HashSet<string> notAsErrors = Codes(warningsNotAsErrors);
 
@@ -42,13 +40,13 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarnings
             switch (severity)
             {
                 case Severity.Error:
-                    log.LogError(Subcategory, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", d.Message);
+                    log.LogError(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", d.Message);
                     break;
                 case Severity.Warning:
-                    log.LogWarning(Subcategory, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", d.Message);
+                    log.LogWarning(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", d.Message);
                     break;
                 default:
-                    log.LogMessage(Subcategory, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, MessageImportance.Normal, "{0}", d.Message);
+                    log.LogMessage(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, MessageImportance.Normal, "{0}", d.Message);
                     break;
             }
         }

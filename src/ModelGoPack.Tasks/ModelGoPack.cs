@@ -19,6 +19,9 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
     [Required]
     public string IntermediateDirectory { get; set; } = "";
 
+    /// <summary>The project file that diagnostics about MSBuild-supplied values name (default: the file calling the task).</summary>
+    public string? ProjectFile { get; set; }
+
     /// <summary>The folder the bundle is written to; empty to check only.</summary>
     public string? BundleDirectory { get; set; }
 
@@ -96,7 +99,7 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
 
     public override bool Execute()
     {
-        var logger = new DiagnosticLogger(this.Log, this.TreatWarningsAsErrors, this.NoWarn, this.WarningsNotAsErrors, this.BuildEngine.ProjectFileOfTaskNode);
+        var logger = new DiagnosticLogger(this.Log, this.TreatWarningsAsErrors, this.NoWarn, this.WarningsNotAsErrors, string.IsNullOrEmpty(this.ProjectFile) ? this.BuildEngine.ProjectFileOfTaskNode : this.ProjectFile);
         logger.LogHost();
         var state = PackState.Path(this.IntermediateDirectory);
         if (this.ReuseState && PackState.Load(state) is { } previous && previous.IsIntact())

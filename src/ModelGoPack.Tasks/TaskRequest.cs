@@ -72,6 +72,14 @@ internal static class TaskRequest
             return null;
         }
 
+        // The config in effect names the bundle; if it is invalid, the engine reports why.
+        var config = ModelGoPackEngine.ReadConfig(directory, overrides, new DiagnosticBag());
+        if (config is not null)
+        {
+            CheckIdentity(task, config, diagnostics, projectFile);
+            logger.Log(diagnostics.Items, directory);
+        }
+
         var intermediate = Path.GetFullPath(task.IntermediateDirectory);
         var excluded = task.ExcludedPaths.Where(p => !string.IsNullOrWhiteSpace(p)).Select(Path.GetFullPath).Append(intermediate);
         string? output = null;
@@ -83,9 +91,6 @@ internal static class TaskRequest
         {
             var bundleDirectory = Path.GetFullPath(task.BundleDirectory);
             excluded = excluded.Append(bundleDirectory);
-
-            // The name comes from the config in effect; if it is invalid, pack reports why.
-            var config = ModelGoPackEngine.ReadConfig(directory, overrides, new DiagnosticBag());
             output = Path.Combine(bundleDirectory, config is null ? "invalid" : ModelGoPackEngine.BundleName(config, format!.Value));
         }
 
@@ -156,6 +161,22 @@ internal static class TaskRequest
         return values;
     }
 
+    /// <summary>Warns when the .nupkg and the bundle would carry different names or versions.</summary>
+    private static void CheckIdentity(ModelGoPack task, ModelGoConfig config, DiagnosticBag diagnostics, string projectFile)
+    {
+        if (!string.IsNullOrWhiteSpace(task.PackageId) && !string.Equals(task.PackageId, config.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            diagnostics.Add(DiagnosticCatalog.PackageIdentityMismatch,
+                $"PackageId is '{task.PackageId}' but the model's name is '{config.Name}'. {DiagnosticCatalog.PackageIdentityMismatch.Help}", projectFile);
+        }
+
+        if (!string.IsNullOrWhiteSpace(task.PackageVersion) && NuGet.Versioning.NuGetVersion.TryParse(task.PackageVersion, out var version) && version != config.Version)
+        {
+            diagnostics.Add(DiagnosticCatalog.PackageIdentityMismatch,
+                $"PackageVersion is '{task.PackageVersion}' but the model's version is '{config.Version.ToNormalizedString()}'. {DiagnosticCatalog.PackageIdentityMismatch.Help}", projectFile);
+        }
+    }
+
     private static Dictionary<string, ConfigValue> Fallbacks(ModelGoPack task)
     {
         var fallbacks = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
@@ -180,10 +201,10 @@ internal static class TaskRequest
     /// <summary>Copies an item's custom metadata into a config object: <c>Relation</c> becomes <c>relation</c>.</summary>
     private static void Metadata(ITaskItem item, string itemType, string[] known, JsonObject target, string[] lists, DiagnosticBag diagnostics, string projectFile)
     {
-        foreach (var entry in item.CloneCustomMetadata().Cast<System.Collections.DictionaryEntry>())
+        var metadata = item.CloneCustomMetadata();
+        foreach (var name in metadata.Keys.Cast<string>().Order(StringComparer.OrdinalIgnoreCase))
         {
-            var name = (string)entry.Key;
-            var value = (string?)entry.Value;
+            var value = metadata[name] as string;
             var match = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
             if (match is null)
             {

@@ -61,15 +61,8 @@ public sealed class ToolInstallTests(ToolInstallTests.InstalledTool tool) : ICla
 
         public InstalledTool()
         {
-#if DEBUG
-            const string configuration = "Debug";
-#else
-            const string configuration = "Release";
-#endif
-            var feed = this.temp.Combine("feed");
-            var project = Path.Combine(RepositoryRoot.Path, "src", "ModelGoPack.Cli", "ModelGoPack.Cli.csproj");
-            Run("dotnet", "pack", project, "-c", configuration, "--no-build", "-o", feed);
-            this.Package = Directory.GetFiles(feed, "ModelGoPack.Cli.*.nupkg").Single();
+            var feed = LocalFeed.Location;
+            this.Package = LocalFeed.Package("ModelGoPack.Cli");
 
             // A private NuGet config and package cache: only the local feed, never a stale cached copy.
             var config = this.temp.Combine("nuget.config");

@@ -155,6 +155,10 @@ public static class DiagnosticCatalog
         "MSBuild item has unknown metadata",
         "ModelGoUpstream items take Version, Url, License, Licensor, Relation, Method and Notices; ModelGoModification items take Date, Paths and Upstream. Remove or correct the metadata.");
 
+    public static readonly DiagnosticDescriptor PackageIdentityMismatch = Input("MGP8020", Severity.Warning,
+        "Package identity differs from the model's name or version",
+        "The .nupkg is named by PackageId and PackageVersion, the bundle by modelgo.json's name and version. Make them agree: set PackageId and Version in the project, or remove name and version from modelgo.json so that the project's are used.");
+
     // 9xxx: bundle output and integrity.
     public static readonly DiagnosticDescriptor OutputWriteFailed = Input("MGP9001",
         "Bundle could not be written",

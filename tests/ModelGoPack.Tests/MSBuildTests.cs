@@ -1,0 +1,265 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using ModelGoPack.Licensing;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>
+/// End to end: the real `dotnet pack` on model repos made by the tests, with the ModelGoPack package
+/// from a local feed built from this repo.
+/// </summary>
+public sealed partial class MSBuildTests
+{
+    [Fact]
+    public void NoTargets_model_repo_packs_a_compliant_package_and_the_bundle_beside_it()
+    {
+        using var repo = Repo(p => p.Upstream("Teacher-7B", "extracted", "distillation")).NoTargets();
+
+        var (exit, output) = repo.Pack();
+
+        Assert.True(exit == 0, output);
+        Assert.DoesNotMatch(@"warning [A-Z]+\d+", output);
+        var (files, read) = MSBuildRepo.OpenPackage(repo.Output("tiny-model.1.0.0.nupkg"));
+        Assert.Contains("LICENSE", files);
+        Assert.Contains("NOTICE", files);
+        Assert.Contains("README.md", files);
+        Assert.Contains("modelgo-manifest.json", files);
+        Assert.Contains("model/config.json", files);
+        Assert.Contains("model/upstream/Teacher-7B/NOTICE", files);
+        Assert.DoesNotContain("model/model.safetensors", files);
+        Assert.Equal(LicenseText.Bytes.ToArray(), read("LICENSE"));
+        Assert.Contains("NOTICE OF EXTRACTED MODEL", Encoding.UTF8.GetString(read("NOTICE")), StringComparison.Ordinal);
+
+        var nuspec = Nuspec(read, "tiny-model.nuspec");
+        var license = nuspec.Descendants().Single(e => e.Name.LocalName == "license");
+        Assert.Equal(("file", "LICENSE"), (license.Attribute("type")?.Value, license.Value));
+        Assert.Equal("README.md", nuspec.Descendants().Single(e => e.Name.LocalName == "readme").Value);
+
+        var bundle = repo.Output("tiny-model.1.0.0.zip");
+        var (unzip, unzipOutput) = ProcessRunner.Run("unzip", null, "-t", bundle);
+        Assert.True(unzip == 0, unzipOutput);
+        Assert.Contains("model.safetensors", Bundle.Read(bundle).Paths);
+    }
+
+    [Fact]
+    public void Multi_targeting_library_packs_its_assembly_with_the_notices_and_weights_on_request()
+    {
+        using var repo = Repo().Library("<TargetFrameworks>net10.0</TargetFrameworks>", "<PropertyGroup><ModelGoPackWeights>true</ModelGoPackWeights><ModelGoBundleFormat>dir</ModelGoBundleFormat></PropertyGroup>");
+
+        var (exit, output) = repo.Pack();
+
+        Assert.True(exit == 0, output);
+        var (files, _) = MSBuildRepo.OpenPackage(repo.Output("tiny-model.1.0.0.nupkg"));
+        Assert.Contains("lib/net10.0/model.dll", files);
+        Assert.Contains("LICENSE", files);
+        Assert.Contains("NOTICE", files);
+        Assert.Contains("model/model.safetensors", files);
+        Assert.True(File.Exists(Path.Combine(repo.Output("tiny-model.1.0.0"), "modelgo-manifest.json")));
+    }
+
+    [Fact]
+    public void Non_compliant_project_fails_with_exact_codes_at_the_config_lines_and_writes_nothing()
+    {
+        using var repo = Repo(p =>
+        {
+            p.Upstream("Base", "derivative", "fine-tuning").Upstream("Teacher", "extracted", null);
+            p.File("LICENSE", LicenseText.Text.Replace("royalty-free", "royalty-bearing", StringComparison.Ordinal));
+        }).NoTargets();
+
+        var (exit, output) = repo.Pack();
+
+        Assert.NotEqual(0, exit);
+        Assert.Equal(["MGP1001", "MGP2001", "MGP3001"], Codes(output, "error"));
+        Assert.Matches(@"modelgo\.json\(\d+,\d+\): error MGP2001: ", output);
+        Assert.Matches(@"LICENSE\(\d+,1\): error MGP1001: .*royalty-bearing", output);
+        Assert.False(File.Exists(repo.Output("tiny-model.1.0.0.nupkg")));
+        Assert.False(File.Exists(repo.Output("tiny-model.1.0.0.zip")));
+    }
+
+    [Fact]
+    public void PackageLicenseExpression_is_reported_as_MGP1005_before_NuGet_NU5033()
+    {
+        using var repo = Repo().NoTargets("<PropertyGroup><PackageLicenseExpression>MIT</PackageLicenseExpression></PropertyGroup>");
+
+        var (exit, output) = repo.Pack();
+
+        Assert.NotEqual(0, exit);
+        Assert.Equal(["MGP1005"], Codes(output, "error"));
+        Assert.DoesNotContain("error NU5033", output, StringComparison.Ordinal);
+        Assert.Matches(@"model\.proj.*: error MGP1005: PackageLicenseExpression is 'MIT'", output);
+    }
+
+    [Fact]
+    public void MSBuild_properties_and_items_configure_a_project_without_modelgo_json()
+    {
+        using var repo = Repo(write: false).NoTargets("""
+            <PropertyGroup>
+              <PackageId>msbuild-model</PackageId>
+              <Version>2.0.0</Version>
+              <ModelGoCopyright>Copyright 2026 MSBuild Lab;Portions copyright 2025 Someone</ModelGoCopyright>
+              <ModelGoReleaseDate>2026-07-01</ModelGoReleaseDate>
+            </PropertyGroup>
+            <ItemGroup>
+              <ModelGoUpstream Include="Base-1B" Version="1.0" Relation="derivative" Method="fine-tuning" Licensor="Base Labs" Notices="upstream/NOTICE" />
+              <ModelGoModification Include="Fine-tuned on the example corpus" Date="2026-06-15" Paths="model.safetensors" />
+            </ItemGroup>
+            """);
+        repo.Project.File("upstream/NOTICE", "Base-1B\nCopyright 2025 Base Labs\n");
+
+        var (exit, output) = repo.Pack();
+
+        Assert.True(exit == 0, output);
+        var bundle = Bundle.Read(repo.Output("msbuild-model.2.0.0.zip"));
+        var notice = bundle.Text("NOTICE");
+        Assert.Contains("Copyright 2026 MSBuild Lab\nPortions copyright 2025 Someone\n", notice, StringComparison.Ordinal);
+        Assert.Contains("2026-06-15: Fine-tuned on the example corpus [model.safetensors]", notice, StringComparison.Ordinal);
+        Assert.Contains("Base-1B\nCopyright 2025 Base Labs\n", notice, StringComparison.Ordinal);
+        using var manifest = bundle.Manifest();
+        Assert.Equal("2.0.0", manifest.RootElement.GetProperty("version").GetString());
+        Assert.Equal("2026-07-01", manifest.RootElement.GetProperty("releaseDate").GetString());
+    }
+
+    [Fact]
+    public void MSBuild_values_replace_modelgo_json_keys_and_their_errors_name_the_project_file()
+    {
+        using var repo = Repo().NoTargets("""
+            <PropertyGroup><ModelGoReleaseDate>July 2026</ModelGoReleaseDate></PropertyGroup>
+            <ItemGroup><ModelGoUpstream Include="Teacher" Relation="extracted" Mehtod="distillation" /></ItemGroup>
+            """);
+
+        var (exit, output) = repo.Pack();
+
+        Assert.NotEqual(0, exit);
+        Assert.Equal(["MGP8019"], Codes(output, "error"));
+        Assert.Matches(@"model\.proj.*: error MGP8019: ModelGoUpstream 'Teacher' has unknown metadata 'Mehtod'", output);
+    }
+
+    [Fact]
+    public void Package_identity_that_differs_from_the_model_is_warning_MGP8020()
+    {
+        using var repo = Repo().NoTargets("<PropertyGroup><PackageId>other-name</PackageId><Version>3.0.0</Version></PropertyGroup>");
+
+        var (exit, output) = repo.Pack();
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(["MGP8020"], Codes(output, "warning"));
+        Assert.Contains("PackageId is 'other-name' but the model's name is 'tiny-model'", output, StringComparison.Ordinal);
+        Assert.Contains("PackageVersion is '3.0.0' but the model's version is '1.0.0'", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(repo.Output("other-name.3.0.0.nupkg")));
+        Assert.True(File.Exists(repo.Output("tiny-model.1.0.0.zip")));
+    }
+
+    [Fact]
+    public void Warnings_follow_NoWarn_and_TreatWarningsAsErrors()
+    {
+        using var repo = Repo(p => p.Config.Remove("copyright")).NoTargets();
+
+        var (plain, plainOutput) = repo.Pack();
+        var (suppressed, suppressedOutput) = repo.Pack("-p:NoWarn=MGP4001");
+        var (strict, strictOutput) = repo.Pack("-p:TreatWarningsAsErrors=true");
+        var (exempt, exemptOutput) = repo.Pack("-p:TreatWarningsAsErrors=true", "-p:WarningsNotAsErrors=MGP4001");
+
+        Assert.True(plain == 0, plainOutput);
+        Assert.Equal(["MGP4001"], Codes(plainOutput, "warning"));
+        Assert.True(suppressed == 0, suppressedOutput);
+        Assert.Empty(Codes(suppressedOutput, "warning"));
+        Assert.NotEqual(0, strict);
+        Assert.Equal(["MGP4001"], Codes(strictOutput, "error"));
+        Assert.True(exempt == 0, exemptOutput);
+        Assert.Equal(["MGP4001"], Codes(exemptOutput, "warning"));
+    }
+
+    [Fact]
+    public void Second_pack_with_nothing_changed_does_not_render_or_hash_again_and_a_deleted_file_does()
+    {
+        using var repo = Repo(p => p.File("extra.txt", "extra")).NoTargets();
+        var bundle = repo.Output("tiny-model.1.0.0.zip");
+
+        var (first, firstOutput) = repo.Pack();
+        Assert.True(first == 0, firstOutput);
+        var written = File.GetLastWriteTimeUtc(bundle);
+        Thread.Sleep(1100);
+
+        var (second, secondOutput) = repo.Pack();
+        Assert.True(second == 0, secondOutput);
+        Assert.Contains("Skipping target \"_ModelGoPackInvalidate\"", secondOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("ModelGoPack: tiny-model -> ", secondOutput, StringComparison.Ordinal);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(bundle));
+
+        File.Delete(Path.Combine(repo.Root, "extra.txt"));
+        var (third, thirdOutput) = repo.Pack();
+        Assert.True(third == 0, thirdOutput);
+        Assert.Contains("ModelGoPack: tiny-model -> ", thirdOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("extra.txt", Bundle.Read(bundle).Paths);
+    }
+
+    [Fact]
+    public void Task_host_path_runs_the_task_out_of_process()
+    {
+        using var repo = Repo().NoTargets();
+
+        var (exit, output) = repo.Pack("-p:ModelGoPackUseTaskHost=true");
+        var (inProcess, inProcessOutput) = repo.Pack("-p:ModelGoPackUseTaskHost=false", "-p:ModelGoVersion=1.0.1");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("running in a .NET task host", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(repo.Output("tiny-model.1.0.0.zip")));
+        Assert.True(inProcess == 0, inProcessOutput);
+        Assert.Contains("running in the MSBuild process", inProcessOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Standalone_task_call_from_an_existing_build_script()
+    {
+        using var temp = new TempDirectory();
+        var package = temp.Combine("modelgopack");
+        System.IO.Compression.ZipFile.ExtractToDirectory(LocalFeed.Package("ModelGoPack"), package);
+        var example = Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled");
+        var script = temp.Combine("release.proj");
+        File.WriteAllText(script, $"""
+            <Project>
+              <UsingTask TaskName="ModelGoPack.Tasks.ModelGoPack" AssemblyFile="{package}/tasks/net10.0/ModelGoPack.Tasks.dll" />
+              <Target Name="Release">
+                <ModelGoPack ProjectDirectory="{example}" IntermediateDirectory="{temp.Path}/obj" BundlePath="{temp.Path}/out/model.zip">
+                  <Output TaskParameter="Bundle" PropertyName="Bundle" />
+                </ModelGoPack>
+                <Message Importance="high" Text="Bundle: $(Bundle)" />
+              </Target>
+            </Project>
+            """);
+
+        var (exit, output) = ProcessRunner.Run("dotnet", temp.Path, "msbuild", script, "-t:Release", "-nodeReuse:false");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"Bundle: {temp.Path}/out/model.zip", output, StringComparison.Ordinal);
+        Assert.Equal(0, ProcessRunner.Run("unzip", null, "-t", temp.Combine("out", "model.zip")).ExitCode);
+    }
+
+    private static MSBuildRepo Repo(Action<ModelProjectBuilder>? configure = null, bool write = true)
+    {
+        var project = new ModelProjectBuilder();
+        configure?.Invoke(project);
+        if (write)
+        {
+            project.Write();
+        }
+
+        return new MSBuildRepo(project);
+    }
+
+    private static XDocument Nuspec(Func<string, byte[]> read, string name)
+    {
+        using var stream = new MemoryStream(read(name));
+        return XDocument.Load(stream);
+    }
+
+    /// <summary>The distinct MGP codes of one severity in a build's output, sorted.</summary>
+    private static List<string> Codes(string output, string severity) =>
+        CodePattern().Matches(output).Where(m => m.Groups["severity"].Value == severity)
+            .Select(m => m.Groups["code"].Value).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    [GeneratedRegex(@": (?<severity>error|warning) (?<code>MGP\d{4}):")]
+    private static partial Regex CodePattern();
+}
