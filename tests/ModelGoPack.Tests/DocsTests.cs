@@ -62,6 +62,26 @@ public sealed partial class DocsTests
         Assert.Contains("dotnet test ModelGoPack.sln", ci, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void README_documents_every_MSBuild_property_item_and_task_parameter()
+    {
+        var targets = string.Concat(Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "build"), "ModelGoPack.*").Select(File.ReadAllText));
+        var properties = MSBuildName().Matches(targets).Select(m => m.Groups["name"].Value).Distinct().ToList();
+        Assert.Contains("ModelGoPackWeights", properties);
+        Assert.Contains("ModelGoUpstream", properties);
+        Assert.All(properties, name => Assert.Contains($"`{name}`", Readme, StringComparison.Ordinal));
+
+        var parameters = typeof(Tasks.ModelGoPack).GetProperties()
+            .Where(p => p.DeclaringType == typeof(Tasks.ModelGoPack))
+            .Select(p => p.Name)
+            .ToList();
+        Assert.Contains("ReuseState", parameters);
+        Assert.All(parameters, name => Assert.Contains($"`{name}`", Readme, StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"[$@]\((?<name>ModelGo[A-Za-z]+)\)")]
+    private static partial Regex MSBuildName();
+
     [GeneratedRegex(@"^\| (?<code>MGP\d{4}) \| (?<severity>error|warning|info) \| (?<title>(?:[^|\\]|\\\|)+) \|", RegexOptions.Multiline)]
     private static partial Regex DiagnosticRow();
 }
