@@ -39,6 +39,19 @@ internal static class CommandLineApp
             await stderr.WriteLineAsync("modelgopack: interrupted; nothing was written.").ConfigureAwait(false);
             return Interrupted;
         }
+#pragma warning disable CA1031 // The last resort: a user sees a coded diagnostic, never a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var diagnostic = new Diagnostic(DiagnosticCatalog.InternalError, $"{e.GetType().Name}: {e.Message} {DiagnosticCatalog.InternalError.Help}");
+            await stderr.WriteLineAsync($"modelgopack: {diagnostic}").ConfigureAwait(false);
+            if (environment("MODELGOPACK_DEBUG") == "1")
+            {
+                await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.InputErrors;
+        }
     }
 
     private static RootCommand Build(TextWriter stdout, Func<string, string?> environment)

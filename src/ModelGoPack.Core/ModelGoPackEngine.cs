@@ -30,7 +30,18 @@ public static class ModelGoPackEngine
     public static PackResult Pack(ProjectRequest request, string? outputPath, BundleFormat format, CancellationToken cancellationToken = default)
     {
         var diagnostics = new DiagnosticBag();
-        var root = Path.GetFullPath(request.ProjectDirectory);
+        if (outputPath is not null && (string.IsNullOrWhiteSpace(outputPath) || ProjectPath.HasControlCharacters(outputPath)))
+        {
+            diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{ProjectPath.Printable(outputPath)}' is not a usable path. Give the bundle's path, or leave the output out for the default.");
+            return new PackResult(diagnostics.Items);
+        }
+
+        if (string.IsNullOrWhiteSpace(request.ProjectDirectory))
+        {
+            return new PackResult(Check(request, cancellationToken).Diagnostics);
+        }
+
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.ProjectDirectory));
         var excluded = outputPath is null ? Array.Empty<string>() : [Path.GetFullPath(outputPath)];
         var prepared = Prepare(request, excluded, diagnostics, cancellationToken);
         if (prepared is null || diagnostics.HasErrors)
@@ -39,7 +50,13 @@ public static class ModelGoPackEngine
         }
 
         var (project, rendered) = prepared.Value;
-        var output = Path.GetFullPath(outputPath ?? DefaultOutputPath(root, project.Config, format));
+        var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath ?? DefaultOutputPath(root, project.Config, format)));
+        if (output == root || root.StartsWith(output + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{output}' is the project folder or holds it; writing there would replace the project. Choose an output outside the project, or under it (such as bin/).", output);
+            return new PackResult(diagnostics.Items) { Config = project.Config };
+        }
+
         var entries = new List<BundleEntry>(project.Files.Count + rendered.Count + 1)
         {
             BundleEntry.Generated(ProjectLoader.LicenseFileName, LicenseText.Bytes),
@@ -86,10 +103,22 @@ public static class ModelGoPackEngine
 
     private static (ModelProject Project, List<BundleEntry> Rendered)? Prepare(ProjectRequest request, IEnumerable<string> excluded, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(request.ProjectDirectory) || ProjectPath.HasControlCharacters(request.ProjectDirectory))
+        {
+            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"The project folder '{ProjectPath.Printable(request.ProjectDirectory)}' is not a usable path. {DiagnosticCatalog.ProjectDirectoryMissing.Help}");
+            return null;
+        }
+
         var root = Path.GetFullPath(request.ProjectDirectory);
         if (!Directory.Exists(root))
         {
-            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{request.ProjectDirectory}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}", request.ProjectDirectory);
+            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{request.ProjectDirectory}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}", root);
+            return null;
+        }
+
+        if (request.TemplatesDirectory is { } templatesDirectory && (string.IsNullOrWhiteSpace(templatesDirectory) || ProjectPath.HasControlCharacters(templatesDirectory)))
+        {
+            diagnostics.Add(DiagnosticCatalog.TemplatesDirectoryMissing, $"The templates folder '{ProjectPath.Printable(templatesDirectory)}' is not a usable path.");
             return null;
         }
 

@@ -32,4 +32,8 @@ internal static class TextDecoder
             return Encoding.Latin1.GetString(bytes);
         }
     }
+
+    /// <summary>Decodes text and turns CRLF and CR line ends into LF; every other character is kept.</summary>
+    public static string DecodeLines(ReadOnlySpan<byte> bytes) =>
+        Decode(bytes).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 }

@@ -56,7 +56,9 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarnings
     public void LogHost()
     {
         var host = Environment.GetCommandLineArgs().Any(a => a.Contains("nodemode:2", StringComparison.OrdinalIgnoreCase)) ? "a .NET task host" : "the MSBuild process";
-        log.LogMessage(MessageImportance.Normal, "ModelGoPack {0} running in {1} (process {2}).", ToolInfo.Version, host, Environment.ProcessId);
+        // The SDK loads its own NuGet; the task must get the NuGet.Packaging from its own folder.
+        var nuget = typeof(NuGet.Packaging.PackageIdValidator).Assembly.GetName().Version;
+        log.LogMessage(MessageImportance.Normal, "ModelGoPack {0} running in {1} (process {2}), with NuGet.Packaging {3}.", ToolInfo.Version, host, Environment.ProcessId, nuget);
     }
 
     private static HashSet<string> Codes(string? list) =>

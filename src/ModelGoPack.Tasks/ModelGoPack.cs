@@ -99,6 +99,22 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
 
     public override bool Execute()
     {
+        try
+        {
+            return this.Run();
+        }
+#pragma warning disable CA1031 // The last resort: MSBuild shows a coded error, never MSB4018 with a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            this.Log.LogError(null, Diagnostics.DiagnosticCatalog.InternalError.Code, null, this.ProjectFile ?? this.BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
+                "{0}: {1} {2}", e.GetType().Name, e.Message, Diagnostics.DiagnosticCatalog.InternalError.Help);
+            return false;
+        }
+    }
+
+    private bool Run()
+    {
         var logger = new DiagnosticLogger(this.Log, this.TreatWarningsAsErrors, this.NoWarn, this.WarningsNotAsErrors, string.IsNullOrEmpty(this.ProjectFile) ? this.BuildEngine.ProjectFileOfTaskNode : this.ProjectFile);
         logger.LogHost();
         var state = PackState.Path(this.IntermediateDirectory);

@@ -44,6 +44,29 @@ public sealed partial class MSBuildTests
     }
 
     [Fact]
+    public void ModelGoPack_package_is_a_development_dependency_with_the_task_closure_and_no_lib()
+    {
+        var (files, read) = MSBuildRepo.OpenPackage(LocalFeed.Package("ModelGoPack"));
+
+        Assert.DoesNotContain(files, f => f.StartsWith("lib/", StringComparison.Ordinal) || f.StartsWith("ref/", StringComparison.Ordinal));
+        foreach (var folder in new[] { "build", "buildTransitive", "buildMultiTargeting" })
+        {
+            Assert.Contains($"{folder}/ModelGoPack.props", files);
+            Assert.Contains($"{folder}/ModelGoPack.targets", files);
+        }
+
+        foreach (var file in new[] { "ModelGoPack.Tasks.dll", "ModelGoPack.Tasks.deps.json", "ModelGoPack.Core.dll", "NuGet.Packaging.dll", "NuGet.Versioning.dll", "Scriban.Signed.dll", "Microsoft.Extensions.FileSystemGlobbing.dll" })
+        {
+            Assert.Contains($"tasks/net10.0/{file}", files);
+        }
+
+        Assert.DoesNotContain(files, f => f.Contains("Microsoft.Build", StringComparison.Ordinal));
+        var nuspec = Nuspec(read, "ModelGoPack.nuspec");
+        Assert.Equal("true", nuspec.Descendants().Single(e => e.Name.LocalName == "developmentDependency").Value);
+        Assert.DoesNotContain(nuspec.Descendants(), e => e.Name.LocalName == "dependency");
+    }
+
+    [Fact]
     public void Multi_targeting_library_packs_its_assembly_with_the_notices_and_weights_on_request()
     {
         using var repo = Repo().Library("<TargetFrameworks>net10.0</TargetFrameworks>", "<PropertyGroup><ModelGoPackWeights>true</ModelGoPackWeights><ModelGoBundleFormat>dir</ModelGoBundleFormat></PropertyGroup>");
@@ -193,6 +216,10 @@ public sealed partial class MSBuildTests
         Assert.True(third == 0, thirdOutput);
         Assert.Contains("ModelGoPack: tiny-model -> ", thirdOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("extra.txt", Bundle.Read(bundle).Paths);
+
+        var (clean, cleanOutput) = repo.Run("clean", "-c", "Release", "-nodeReuse:false");
+        Assert.True(clean == 0, cleanOutput);
+        Assert.False(Directory.Exists(Path.Combine(repo.Root, "obj", "modelgo")) && Directory.EnumerateFileSystemEntries(Path.Combine(repo.Root, "obj", "modelgo")).Any());
     }
 
     [Fact]
@@ -205,9 +232,13 @@ public sealed partial class MSBuildTests
 
         Assert.True(exit == 0, output);
         Assert.Contains("running in a .NET task host", output, StringComparison.Ordinal);
+        Assert.Contains("with NuGet.Packaging 8.0", output, StringComparison.Ordinal);
         Assert.True(File.Exists(repo.Output("tiny-model.1.0.0.zip")));
         Assert.True(inProcess == 0, inProcessOutput);
         Assert.Contains("running in the MSBuild process", inProcessOutput, StringComparison.Ordinal);
+
+        // In process, the task gets NuGet 8.0 from its own folder, not the SDK's NuGet.
+        Assert.Contains("with NuGet.Packaging 8.0", inProcessOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -121,10 +121,17 @@ internal sealed class ConfigReader
             var reader = new ConfigReader(diagnostics)
             {
                 locations = fileExists
-                    ? JsonLocationMap.Build(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = DocumentOptions.MaxDepth })
+                    ? JsonLocationMap.TryBuild(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = DocumentOptions.MaxDepth })
                     : JsonLocationMap.Empty,
             };
             var root = document.RootElement;
+            if (InvalidUnicode(root, "$") is { } invalid)
+            {
+                reader.Error(DiagnosticCatalog.ConfigInvalidValue, invalid,
+                    $"{ModelGoConfig.FileName} holds a key or string that is not valid Unicode text (a lone surrogate escape such as \\ud800).");
+                return null;
+            }
+
             if (overrides is not null && root.ValueKind == JsonValueKind.Object)
             {
                 root = reader.Apply(root, overrides);
@@ -133,7 +140,56 @@ internal sealed class ConfigReader
             var before = diagnostics.Items.Count;
             var config = reader.BindRoot(root);
             var failed = diagnostics.Items.Skip(before).Any(d => d.Severity == Severity.Error);
+            if (config is null && !failed)
+            {
+                // Every path to a null config reports why; this keeps a missed one from passing as compliant.
+                diagnostics.Add(DiagnosticCatalog.ConfigInvalidValue, $"{ModelGoConfig.FileName} could not be read as a config.", RelativePath);
+            }
+
             return failed || config is null ? null : new ConfigSource(config, reader.locations, reader.origins, overrides?.Source);
+        }
+    }
+
+    /// <summary>The path of the first key or string that cannot be decoded (a lone surrogate), or null.</summary>
+    private static string? InvalidUnicode(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return TryGetString(element, out _) ? null : path;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (InvalidUnicode(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path;
+                    }
+
+                    if (InvalidUnicode(property.Value, $"{path}.{name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
         }
     }
 
@@ -281,11 +337,9 @@ internal sealed class ConfigReader
     private ModificationDeclaration? BindModification(JsonElement element, string path)
     {
         this.CheckKeys(element, path, ModificationKeys);
-        var date = this.OptionalDate(element, path, "date");
-        if (date is null && !element.TryGetProperty("date", out _))
-        {
-            this.Error(DiagnosticCatalog.ConfigMissingKey, path, "A modification needs \"date\" (yyyy-MM-dd): clause 2.2(a)(ii) requires the date of each modification.");
-        }
+        var date = this.Required(element, path, "date", " Clause 2.2(a)(ii) requires the date (yyyy-MM-dd) of each modification.")
+            ? this.OptionalDate(element, path, "date")
+            : null;
 
         var description = this.RequiredString(element, path, "description");
         var paths = this.StringList(element, path, "paths") ?? [];
@@ -304,24 +358,45 @@ internal sealed class ConfigReader
     {
         foreach (var property in element.EnumerateObject())
         {
-            if (Array.IndexOf(known, property.Name) < 0)
+            string name;
+            try
             {
-                var suggestion = known.FirstOrDefault(k => string.Equals(k, property.Name, StringComparison.OrdinalIgnoreCase) || Distance(k, property.Name) <= 2);
-                this.Error(DiagnosticCatalog.ConfigUnknownKey, $"{path}.{property.Name}",
-                    $"Unknown key '{property.Name}' in {(path == "$" ? "the config" : path[2..])}{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} Known keys: {string.Join(", ", known)}.");
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"A key in {(path == "$" ? "the config" : path[2..])} is not valid Unicode text (it holds a lone surrogate escape).");
+                continue;
+            }
+
+            if (Array.IndexOf(known, name) < 0)
+            {
+                var suggestion = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase) || Distance(k, name) <= 2);
+                this.Error(DiagnosticCatalog.ConfigUnknownKey, $"{path}.{name}",
+                    $"Unknown key '{name}' in {(path == "$" ? "the config" : path[2..])}{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} Known keys: {string.Join(", ", known)}.");
             }
         }
     }
 
-    private string? RequiredString(JsonElement element, string path, string key)
+    private string? RequiredString(JsonElement element, string path, string key) =>
+        this.Required(element, path, key) ? this.OptionalString(element, path, key) : null;
+
+    /// <summary>Whether a required key is present and not null; reports it when it is not.</summary>
+    private bool Required(JsonElement element, string path, string key, string? why = null)
     {
-        if (!element.TryGetProperty(key, out _))
+        if (!element.TryGetProperty(key, out var value))
         {
-            this.Error(DiagnosticCatalog.ConfigMissingKey, path, $"Required key \"{key}\" is missing{(path == "$" ? "" : " in " + path[2..])}.");
-            return null;
+            this.Error(DiagnosticCatalog.ConfigMissingKey, path, $"Required key \"{key}\" is missing{(path == "$" ? "" : " in " + path[2..])}.{why}");
+            return false;
         }
 
-        return this.OptionalString(element, path, key);
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            this.Error(DiagnosticCatalog.ConfigWrongType, $"{path}.{key}", $"Required key \"{key}\" is null; it must be a string.{why}");
+            return false;
+        }
+
+        return true;
     }
 
     private string? OptionalString(JsonElement element, string path, string key)
@@ -337,7 +412,12 @@ internal sealed class ConfigReader
             return null;
         }
 
-        var text = value.GetString()!;
+        if (!TryGetString(value, out var text))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, $"{path}.{key}", $"\"{key}\" is not valid Unicode text (it holds a lone surrogate escape such as \\ud800).");
+            return null;
+        }
+
         if (string.IsNullOrWhiteSpace(text))
         {
             this.Error(DiagnosticCatalog.ConfigInvalidValue, $"{path}.{key}", $"\"{key}\" is empty.");
@@ -382,13 +462,19 @@ internal sealed class ConfigReader
         foreach (var item in value.EnumerateArray())
         {
             var itemPath = $"{path}.{key}[{index++}]";
-            if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
+            if (item.ValueKind != JsonValueKind.String)
             {
                 this.Error(DiagnosticCatalog.ConfigWrongType, itemPath, $"Each item of \"{key}\" must be a non-empty string, not {Describe(item.ValueKind)}.");
                 continue;
             }
 
-            list.Add(item.GetString()!);
+            if (!TryGetString(item, out var text) || string.IsNullOrWhiteSpace(text))
+            {
+                this.Error(DiagnosticCatalog.ConfigInvalidValue, itemPath, $"Each item of \"{key}\" must be non-empty, valid Unicode text.");
+                continue;
+            }
+
+            list.Add(text);
         }
 
         return list;
@@ -428,9 +514,27 @@ internal sealed class ConfigReader
         return list;
     }
 
+    private static bool TryGetString(JsonElement element, out string text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
     private void CheckGlob(string glob, string path)
     {
-        if (ProjectPath.IsRootedOrEscaping(glob))
+        if (ProjectPath.HasControlCharacters(glob))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"'{ProjectPath.Printable(glob)}' holds a control character; a path or glob cannot.");
+        }
+        else if (ProjectPath.IsRootedOrEscaping(glob))
         {
             this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"'{glob}' must be relative to the project root and stay inside it (no leading '/', drive letter or '..').");
         }
@@ -438,6 +542,12 @@ internal sealed class ConfigReader
 
     private string? CheckRelativePath(string value, string path)
     {
+        if (ProjectPath.HasControlCharacters(value))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"'{ProjectPath.Printable(value)}' holds a control character; a path cannot.");
+            return null;
+        }
+
         if (ProjectPath.IsRootedOrEscaping(value))
         {
             this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"'{value}' must be a path relative to the project root that stays inside it.");

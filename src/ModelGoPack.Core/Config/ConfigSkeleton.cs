@@ -19,10 +19,16 @@ public static partial class ConfigSkeleton
     /// <summary>Writes a skeleton into <paramref name="projectDirectory"/>; never overwrites an existing config.</summary>
     public static string? Write(string projectDirectory, DiagnosticBag diagnostics)
     {
+        if (string.IsNullOrWhiteSpace(projectDirectory) || ProjectPath.HasControlCharacters(projectDirectory))
+        {
+            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"The project folder '{ProjectPath.Printable(projectDirectory)}' is not a usable path. {DiagnosticCatalog.ProjectDirectoryMissing.Help}");
+            return null;
+        }
+
         var root = Path.GetFullPath(projectDirectory);
         if (!Directory.Exists(root))
         {
-            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{projectDirectory}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}", projectDirectory);
+            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{projectDirectory}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}", root);
             return null;
         }
 

@@ -28,6 +28,19 @@ internal sealed class JsonLocationMap
         return (0, 0);
     }
 
+    /// <summary>Builds the map, or an empty one when a key is not valid Unicode (the binder reports that).</summary>
+    public static JsonLocationMap TryBuild(ReadOnlySpan<byte> utf8, JsonReaderOptions options)
+    {
+        try
+        {
+            return Build(utf8, options);
+        }
+        catch (InvalidOperationException)
+        {
+            return Empty;
+        }
+    }
+
     /// <summary>Builds the map. The input must already have parsed as JSON with <paramref name="options"/>.</summary>
     public static JsonLocationMap Build(ReadOnlySpan<byte> utf8, JsonReaderOptions options)
     {

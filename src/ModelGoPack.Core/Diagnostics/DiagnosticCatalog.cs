@@ -159,6 +159,10 @@ public static class DiagnosticCatalog
         "Package identity differs from the model's name or version",
         "The .nupkg is named by PackageId and PackageVersion, the bundle by modelgo.json's name and version. Make them agree: set PackageId and Version in the project, or remove name and version from modelgo.json so that the project's are used.");
 
+    public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
+        "Unexpected failure",
+        "ModelGoPack hit a condition it does not handle. Nothing was written. Please report it with the message and the command that produced it.");
+
     // 9xxx: bundle output and integrity.
     public static readonly DiagnosticDescriptor OutputWriteFailed = Input("MGP9001",
         "Bundle could not be written",

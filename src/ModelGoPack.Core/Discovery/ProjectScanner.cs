@@ -76,7 +76,27 @@ internal static class ProjectScanner
                 }
                 else if (entry is FileInfo file && globs.IsMatch(relative))
                 {
-                    files.Add(new ProjectFile(relative, file.FullName, file.Length));
+                    if (relative.Contains('\uFFFD', StringComparison.Ordinal))
+                    {
+                        diagnostics.Add(DiagnosticCatalog.FileUnreadable,
+                            $"'{relative}' has a name that is not valid UTF-8 ('\uFFFD' marks the bytes). Rename it, or exclude it with \"exclude\".", relative);
+                    }
+                    else if (!FileType.IsRegular(file.FullName))
+                    {
+                        diagnostics.Add(DiagnosticCatalog.FileUnreadable,
+                            $"'{relative}' is not a regular file (a named pipe, socket or device). Remove it, or exclude it with \"exclude\".", relative);
+                    }
+                    else
+                    {
+                        try
+                        {
+                            files.Add(new ProjectFile(relative, file.FullName, file.Length));
+                        }
+                        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                        {
+                            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{relative}': {e.Message}", relative);
+                        }
+                    }
                 }
             }
         }

@@ -25,7 +25,7 @@ internal static class BundleWriter
         DiagnosticBag diagnostics,
         CancellationToken cancellationToken)
     {
-        var output = Path.GetFullPath(outputPath);
+        var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath));
         if (!CanReplace(output, format, diagnostics))
         {
             return null;

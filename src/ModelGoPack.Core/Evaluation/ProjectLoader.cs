@@ -16,6 +16,8 @@ internal static class ProjectLoader
 
     private const int MaxTextFileBytes = 4 * 1024 * 1024;
 
+    private static readonly string[] ReservedNames = [LicenseFileName, NoticeFileName, ManifestFileName];
+
     private static readonly string[] LicenseFileNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
 
     public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken)
@@ -36,6 +38,14 @@ internal static class ProjectLoader
         foreach (var file in scanned)
         {
             var atRoot = !file.RelativePath.Contains('/', StringComparison.Ordinal);
+            var firstSegment = atRoot ? file.RelativePath : file.RelativePath[..file.RelativePath.IndexOf('/', StringComparison.Ordinal)];
+            if (!atRoot && ReservedNames.Contains(firstSegment, StringComparer.OrdinalIgnoreCase))
+            {
+                diagnostics.Add(DiagnosticCatalog.ReservedBundlePath,
+                    $"'{file.RelativePath}' is under a folder named like the generated '{firstSegment}'. {DiagnosticCatalog.ReservedBundlePath.Help}", file.RelativePath);
+                continue;
+            }
+
             if (atRoot && LicenseFileNames.Contains(file.RelativePath, StringComparer.OrdinalIgnoreCase))
             {
                 if (ReadText(file, diagnostics) is { } bytes)
@@ -54,7 +64,7 @@ internal static class ProjectLoader
                 // The project's own NOTICE is kept verbatim inside the generated NOTICE.
                 if (ReadText(file, diagnostics) is { } bytes)
                 {
-                    projectNotice = new NoticeText(file.RelativePath, TextDecoder.Decode(bytes), null);
+                    projectNotice = new NoticeText(file.RelativePath, TextDecoder.DecodeLines(bytes), null);
                 }
 
                 continue;
@@ -82,18 +92,22 @@ internal static class ProjectLoader
                 var relative = upstream.Notices[i];
                 var full = Path.GetFullPath(Path.Combine(root, relative));
                 var info = new FileInfo(full);
-                if (!info.Exists || info.LinkTarget is not null)
+                var problem = ProjectPath.PassesThroughLink(root, relative) ? "goes through a symbolic link, which ModelGoPack does not follow"
+                    : Directory.Exists(full) ? "is a folder, not a file"
+                    : !info.Exists ? "does not exist"
+                    : null;
+                if (problem is not null)
                 {
                     var (where, line, column) = source.Locate($"{upstream.JsonPath}.notices[{i}]");
                     diagnostics.Add(DiagnosticCatalog.UpstreamNoticeMissing,
-                        $"Notice file '{relative}' of upstream \"{upstream.Name}\" {(info.Exists ? "is a symbolic link" : "does not exist")}. {DiagnosticCatalog.UpstreamNoticeMissing.Help}",
+                        $"Notice file '{relative}' of upstream \"{upstream.Name}\" {problem}. {DiagnosticCatalog.UpstreamNoticeMissing.Help}",
                         where, line, column);
                     continue;
                 }
 
                 if (ReadText(new ProjectFile(relative, full, info.Length), diagnostics) is { } bytes)
                 {
-                    notices.Add(new NoticeText(relative, TextDecoder.Decode(bytes), upstream.Name));
+                    notices.Add(new NoticeText(relative, TextDecoder.DecodeLines(bytes), upstream.Name));
                 }
             }
         }

@@ -119,8 +119,8 @@ internal sealed partial class LicenseTokens
     }
 
     // A list item's marker at the start of a line: a bullet, "(a)", "(iv)", "a)", "iv.", or a section
-    // number ("1.", "2.1") before a capitalised heading, so that "2.2 of this License" re-wrapped to the
-    // start of a line is still a word.
-    [GeneratedRegex(@"^\s*(?:[*\u2022\u00B7\u25E6\u2023\u2043]|-(?=\s)|\((?:\d{1,3}|[a-z]|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))\)|(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.)(?=\s+(?-i:[A-Z(""'\u201C]))|(?:[a-z]|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))[.)])\s+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // number ("1.", "2.1") before a capitalised heading or alone on its line, so that "2.2 of this License"
+    // re-wrapped to the start of a line is still a word.
+    [GeneratedRegex(@"^\s*(?:[*\u2022\u00B7\u25E6\u2023\u2043]|-(?=\s)|\((?:\d{1,3}|[a-z]|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))\)|(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.)(?=\s+(?-i:[A-Z(""'\u201C])|\s*$)|(?:[a-z]|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))[.)])(?:\s+|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ListMarker();
 }

@@ -43,18 +43,26 @@ internal sealed partial class TemplateSet
         var full = Path.GetFullPath(overrideDirectory);
         if (!Directory.Exists(full))
         {
-            diagnostics.Add(DiagnosticCatalog.TemplatesDirectoryMissing, $"Templates directory '{overrideDirectory}' does not exist.", overrideDirectory);
+            diagnostics.Add(DiagnosticCatalog.TemplatesDirectoryMissing, $"Templates directory '{overrideDirectory}' does not exist.", full);
             return null;
         }
 
-        foreach (var file in Directory.EnumerateFiles(full).Order(StringComparer.Ordinal))
+        try
         {
-            var name = Path.GetFileName(file);
-            if (!Outputs.ContainsKey(name) && !name.StartsWith('_'))
+            foreach (var file in Directory.EnumerateFiles(full).Order(StringComparer.Ordinal))
             {
-                diagnostics.Add(DiagnosticCatalog.TemplateUnknown,
-                    $"'{name}' overrides no template (known: {string.Join(", ", Outputs.Keys)}; partials for include start with '_').", file);
+                var name = Path.GetFileName(file);
+                if (!Outputs.ContainsKey(name) && !name.StartsWith('_'))
+                {
+                    diagnostics.Add(DiagnosticCatalog.TemplateUnknown,
+                        $"'{name}' overrides no template (known: {string.Join(", ", Outputs.Keys)}; partials for include start with '_').", file);
+                }
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot list templates directory '{overrideDirectory}': {e.Message}", full);
+            return null;
         }
 
         return new TemplateSet(full);
@@ -67,7 +75,17 @@ internal sealed partial class TemplateSet
     /// <summary>Renders template <paramref name="name"/> over <paramref name="model"/>; null with a diagnostic on any error.</summary>
     public string? Render(string name, ScriptObject model, DiagnosticBag diagnostics)
     {
-        var source = this.Load(name);
+        string? source;
+        try
+        {
+            source = this.Load(name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read template '{name}': {e.Message}", this.Describe(name));
+            return null;
+        }
+
         if (source is null)
         {
             diagnostics.Add(DiagnosticCatalog.TemplateError, $"Template '{name}' not found.", this.Describe(name));
@@ -103,11 +121,14 @@ internal sealed partial class TemplateSet
         context.PushGlobal(model);
         try
         {
-            return template.Render(context).ReplaceLineEndings("\n");
+            // Notice texts arrive with LF line ends; only a template's own CRLF or CR is converted, so that a
+            // form feed or U+2028 in a notice stays as written.
+            return template.Render(context).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
         }
         catch (ScriptRuntimeException e)
         {
-            var file = e.Span.FileName is { Length: > 0 } f ? f : this.Describe(name);
+            // An included template's span names it by its plain file name.
+            var file = e.Span.FileName is { Length: > 0 } f ? (SafeName().IsMatch(f) ? this.Describe(f) : f) : this.Describe(name);
             diagnostics.Add(DiagnosticCatalog.TemplateError, $"Template '{name}' failed: {e.OriginalMessage}",
                 file, e.Span.Start.Line + 1, e.Span.Start.Column + 1);
             return null;
@@ -170,8 +191,17 @@ internal sealed partial class TemplateSet
             return name;
         }
 
-        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
-            set.Load(templatePath) ?? throw new ScriptRuntimeException(callerSpan, $"include '{templatePath}': no such template.");
+        public string Load(TemplateContext context, SourceSpan callerSpan, string templatePath)
+        {
+            try
+            {
+                return set.Load(templatePath) ?? throw new ScriptRuntimeException(callerSpan, $"include '{templatePath}': no such template.");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ScriptRuntimeException(callerSpan, $"include '{templatePath}': cannot read it: {e.Message}");
+            }
+        }
 
         public ValueTask<string?> LoadAsync(TemplateContext context, SourceSpan callerSpan, string templatePath) =>
             ValueTask.FromResult<string?>(this.Load(context, callerSpan, templatePath));

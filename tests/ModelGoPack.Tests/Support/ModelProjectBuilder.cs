@@ -102,13 +102,14 @@ public sealed class ModelProjectBuilder : IDisposable
         return this.Root;
     }
 
-    /// <summary>SHA-256 of every file under the project, to prove that nothing was changed.</summary>
+    /// <summary>SHA-256, size and modification time of every file under the project, to prove that nothing was changed.</summary>
     public SortedDictionary<string, string> Snapshot()
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(this.Root, "*", SearchOption.AllDirectories))
         {
-            result[Path.GetRelativePath(this.Root, file)] = Convert.ToHexStringLower(SHA256.HashData(System.IO.File.ReadAllBytes(file)));
+            var info = new FileInfo(file);
+            result[Path.GetRelativePath(this.Root, file)] = $"{Convert.ToHexStringLower(SHA256.HashData(System.IO.File.ReadAllBytes(file)))} {info.Length} {info.LastWriteTimeUtc:O}";
         }
 
         return result;
