@@ -132,31 +132,26 @@ internal static class TaskRequest
         List("include", task.Include, "ModelGoInclude");
         List("exclude", task.Exclude, "ModelGoExclude");
 
-        if (task.Upstream.Length > 0)
+        void Items(string key, ITaskItem[] items, string itemType, string identityKey, string[] known, string[] lists)
         {
-            var array = new JsonArray();
-            foreach (var item in task.Upstream)
+            if (items.Length == 0)
             {
-                var upstream = new JsonObject { ["name"] = item.ItemSpec };
-                Metadata(item, "ModelGoUpstream", UpstreamMetadata, upstream, ["Notices"], diagnostics, projectFile);
-                array.Add(upstream);
+                return;
             }
 
-            values["upstream"] = new ConfigValue(array, "MSBuild items ModelGoUpstream");
-        }
-
-        if (task.Modifications.Length > 0)
-        {
             var array = new JsonArray();
-            foreach (var item in task.Modifications)
+            foreach (var item in items)
             {
-                var modification = new JsonObject { ["description"] = item.ItemSpec };
-                Metadata(item, "ModelGoModification", ModificationMetadata, modification, ["Paths"], diagnostics, projectFile);
-                array.Add(modification);
+                var entry = new JsonObject { [identityKey] = item.ItemSpec };
+                Metadata(item, itemType, known, entry, lists, diagnostics, projectFile);
+                array.Add(entry);
             }
 
-            values["modifications"] = new ConfigValue(array, "MSBuild items ModelGoModification");
+            values[key] = new ConfigValue(array, $"MSBuild items {itemType}");
         }
+
+        Items("upstream", task.Upstream, "ModelGoUpstream", "name", UpstreamMetadata, ["Notices"]);
+        Items("modifications", task.Modifications, "ModelGoModification", "description", ModificationMetadata, ["Paths"]);
 
         return values;
     }
