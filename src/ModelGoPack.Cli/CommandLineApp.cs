@@ -91,16 +91,30 @@ internal static class CommandLineApp
         // check
         var reportFormatOption = new Option<string>("--format", "-f")
         {
-            Description = "The report's form: text or json.",
+            Description = "The report's form: text, json, or sarif (SARIF 2.1.0, for GitHub code scanning).",
             DefaultValueFactory = _ => "text",
         };
-        reportFormatOption.AcceptOnlyFromAmong("text", "json");
+        reportFormatOption.AcceptOnlyFromAmong("text", "json", "sarif");
         var check = new Command("check", "Evaluate the project against MG-BY-SA-2.0 without writing anything.")
         {
             projectArgument, reportFormatOption, templatesOption,
         };
         check.SetAction((parse, cancellationToken) => Task.FromResult(Check(parse, projectArgument, reportFormatOption, templatesOption, stdout, environment, cancellationToken)));
         root.Add(check);
+
+        // inspect
+        var inspectFormatOption = new Option<string>("--format", "-f")
+        {
+            Description = "The listing's form: text or json.",
+            DefaultValueFactory = _ => "text",
+        };
+        inspectFormatOption.AcceptOnlyFromAmong("text", "json");
+        var inspect = new Command("inspect", "List every file of the project with its role (weights, architecture, tokenizer, code, docs, notice, data, other) and what its header says.")
+        {
+            projectArgument, inspectFormatOption,
+        };
+        inspect.SetAction((parse, cancellationToken) => Task.FromResult(Inspect(parse, projectArgument, inspectFormatOption, stdout, cancellationToken)));
+        root.Add(inspect);
 
         // init
         var init = new Command("init", "Write a modelgo.json skeleton, each key commented from the schema. Never overwrites a config.")
@@ -142,19 +156,54 @@ internal static class CommandLineApp
     private static int Check(ParseResult parse, Argument<string> project, Option<string> format, Option<string?> templates, TextWriter stdout, Func<string, string?> environment, CancellationToken cancellationToken)
     {
         var directory = parse.GetValue(project)!;
-        var json = parse.GetValue(format) == "json";
         var request = Request(parse, project, templates, environment, out var environmentDiagnostics);
-        var diagnostics = request is null ? environmentDiagnostics : ModelGoPackEngine.Check(request, cancellationToken).Diagnostics;
-        if (json)
+        var result = request is null ? new CheckResult(environmentDiagnostics) : ModelGoPackEngine.Check(request, cancellationToken);
+        switch (parse.GetValue(format))
         {
-            Report.WriteJson(stdout, diagnostics);
+            case "json":
+                Report.WriteJson(stdout, result.Diagnostics, result.Artifacts);
+                break;
+            case "sarif":
+                stdout.WriteLine(Reporting.SarifReport.Write(result.Diagnostics, SafeFullPath(directory), Environment.CurrentDirectory));
+                break;
+            default:
+                Report.WriteText(stdout, directory, result.Diagnostics);
+                break;
+        }
+
+        return result.ExitCode;
+    }
+
+    private static int Inspect(ParseResult parse, Argument<string> project, Option<string> format, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var directory = parse.GetValue(project)!;
+        var result = ModelGoPackEngine.Inspect(new ProjectRequest { ProjectDirectory = directory }, cancellationToken);
+        if (parse.GetValue(format) == "json")
+        {
+            Report.WriteJson(stdout, result.Diagnostics, result.Artifacts);
         }
         else
         {
-            Report.WriteText(stdout, directory, diagnostics);
+            Report.WriteArtifacts(stdout, result.Artifacts);
+            foreach (var d in result.Diagnostics)
+            {
+                stdout.WriteLine(d.ToString());
+            }
         }
 
-        return ExitCodes.For(diagnostics);
+        return result.ExitCode;
+    }
+
+    private static string SafeFullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            return Environment.CurrentDirectory;
+        }
     }
 
     private static int Init(ParseResult parse, Argument<string> project, TextWriter stdout)

@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using ModelGoPack.Diagnostics;
 
 namespace ModelGoPack.Cli;
@@ -7,9 +5,6 @@ namespace ModelGoPack.Cli;
 /// <summary>Writes findings as text (MSBuild-style lines) or as the versioned JSON report.</summary>
 internal static class Report
 {
-    /// <summary>The JSON report's schema version. Public API: bump it only for a breaking change.</summary>
-    public const int ReportVersion = 1;
-
     public static void WriteText(TextWriter output, string projectDirectory, IReadOnlyList<Diagnostic> diagnostics)
     {
         foreach (var d in diagnostics)
@@ -25,47 +20,40 @@ internal static class Report
             : $"Not compliant: {Plural(errors, "error")}, {Plural(warnings, "warning")}.");
     }
 
-    public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics)
+    public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Inspection.Artifact> artifacts) =>
+        output.WriteLine(Reporting.JsonReport.Write(diagnostics, artifacts));
+
+    /// <summary>The artifacts as a table: path, role, size, and what the header says.</summary>
+    public static void WriteArtifacts(TextWriter output, IReadOnlyList<Inspection.Artifact> artifacts)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var width = Math.Min(Math.Max(artifacts.Select(a => a.Path.Length).DefaultIfEmpty(4).Max(), 4), 60);
+        output.WriteLine($"{"PATH".PadRight(width)}  {"ROLE",-12}  {"SIZE",12}  FACTS");
+        foreach (var a in artifacts)
         {
-            json.WriteStartObject();
-            json.WriteNumber("reportVersion", ReportVersion);
-            json.WriteBoolean("compliant", !diagnostics.Any(d => d.Severity == Severity.Error));
-            json.WriteNumber("exitCode", ExitCodes.For(diagnostics));
-            json.WriteStartArray("diagnostics");
-            foreach (var d in diagnostics)
-            {
-                json.WriteStartObject();
-                json.WriteString("code", d.Code);
-                json.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
-                json.WriteString("title", d.Descriptor.Title);
-                json.WriteString("message", d.Message);
-                if (d.Path is null)
-                {
-                    json.WriteNull("path");
-                }
-                else
-                {
-                    json.WriteString("path", d.Path);
-                }
+            output.WriteLine($"{a.Path.PadRight(width)}  {Reporting.JsonReport.Name(a.Role),-12}  {a.Size,12:N0}  {Facts(a)}");
+        }
+    }
 
-                if (d.Line > 0)
-                {
-                    json.WriteNumber("line", d.Line);
-                    json.WriteNumber("column", d.Column);
-                }
-
-                json.WriteString("help", d.Descriptor.Help);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+    private static string Facts(Inspection.Artifact a)
+    {
+        var parts = new List<string>();
+        if (a.Problem is not null)
+        {
+            parts.Add("MALFORMED: " + a.Problem);
         }
 
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        if (a.Weights is { } w)
+        {
+            var dtypes = string.Join(" ", w.Dtypes.OrderByDescending(d => d.Value).Select(d => d.Key));
+            parts.Add($"{w.Format}, {Reporting.JsonReport.Name(w.Precision)}{(w.TensorCount > 0 ? $", {w.TensorCount} tensors" : "")}{(dtypes.Length > 0 ? $", {dtypes}" : "")}");
+            if (w.ExecutesCodeOnLoad)
+            {
+                parts.Add("pickle (runs code on load)");
+            }
+        }
+
+        parts.AddRange(a.Facts.Where(f => f.Key != "shards").Select(f => $"{f.Key}={f.Value}"));
+        return string.Join("; ", parts);
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";

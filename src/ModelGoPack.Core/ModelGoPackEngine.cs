@@ -19,8 +19,39 @@ public static class ModelGoPackEngine
     public static CheckResult Check(ProjectRequest request, CancellationToken cancellationToken = default)
     {
         var diagnostics = new DiagnosticBag();
-        _ = Prepare(request, [], diagnostics, cancellationToken);
-        return new CheckResult(diagnostics.Items);
+        var prepared = Prepare(request, [], diagnostics, cancellationToken);
+        return new CheckResult(diagnostics.Items) { Artifacts = prepared?.Project.Artifacts ?? [] };
+    }
+
+    /// <summary>
+    /// Inspects every file of a folder: its role and what its header says. Uses modelgo.json's include and
+    /// exclude when there is one; works without it too.
+    /// </summary>
+    public static CheckResult Inspect(ProjectRequest request, CancellationToken cancellationToken = default)
+    {
+        var diagnostics = new DiagnosticBag();
+        if (string.IsNullOrWhiteSpace(request.ProjectDirectory) || ProjectPath.HasControlCharacters(request.ProjectDirectory) || !Directory.Exists(request.ProjectDirectory))
+        {
+            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{ProjectPath.Printable(request.ProjectDirectory)}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}");
+            return new CheckResult(diagnostics.Items);
+        }
+
+        var root = Path.GetFullPath(request.ProjectDirectory);
+        var config = File.Exists(Path.Combine(root, ModelGoConfig.FileName)) ? ConfigReader.Read(root, request.Overrides, diagnostics)?.Config : null;
+        if (diagnostics.HasErrors)
+        {
+            return new CheckResult(diagnostics.Items);
+        }
+
+        var globs = new Discovery.Globs(config?.Include ?? ["**/*"], config?.Exclude ?? []);
+        var files = Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths, diagnostics, cancellationToken);
+        var artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken);
+        foreach (var broken in artifacts.Where(a => a.Problem is not null))
+        {
+            diagnostics.Add(DiagnosticCatalog.WeightHeaderInvalid, $"'{broken.Path}' is not a valid weight file: {broken.Problem}", broken.Path);
+        }
+
+        return new CheckResult(diagnostics.Items) { Artifacts = artifacts };
     }
 
     /// <summary>
@@ -46,10 +77,10 @@ public static class ModelGoPackEngine
         var prepared = Prepare(request, excluded, diagnostics, cancellationToken);
         if (prepared is null || diagnostics.HasErrors)
         {
-            return new PackResult(diagnostics.Items) { Config = prepared?.Project.Config };
+            return new PackResult(diagnostics.Items) { Config = prepared?.Project.Config, Artifacts = prepared?.Project.Artifacts ?? [] };
         }
 
-        var (project, rendered) = prepared.Value;
+        var (project, rendered, waivers) = prepared;
         var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath ?? DefaultOutputPath(root, project.Config, format)));
         if (output == root || root.StartsWith(output + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
@@ -66,7 +97,7 @@ public static class ModelGoPackEngine
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
-        if (BundleWriter.Write(entries, project.Config, output, format, timestamp, diagnostics, cancellationToken) is not { } written)
+        if (BundleWriter.Write(entries, project.Config, waivers, output, format, timestamp, diagnostics, cancellationToken) is not { } written)
         {
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
@@ -78,6 +109,7 @@ public static class ModelGoPackEngine
             OutputPath = output,
             Files = written.Files,
             Config = project.Config,
+            Artifacts = project.Artifacts,
             Generated = generated,
             ProjectFiles = project.Files,
         };
@@ -101,7 +133,7 @@ public static class ModelGoPackEngine
     public static ModelGoConfig? ReadConfig(string projectDirectory, ConfigOverrides? overrides, DiagnosticBag diagnostics) =>
         ConfigReader.Read(Path.GetFullPath(projectDirectory), overrides, diagnostics)?.Config;
 
-    private static (ModelProject Project, List<BundleEntry> Rendered)? Prepare(ProjectRequest request, IEnumerable<string> excluded, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    private static Prepared? Prepare(ProjectRequest request, IEnumerable<string> excluded, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.ProjectDirectory) || ProjectPath.HasControlCharacters(request.ProjectDirectory))
         {
@@ -141,6 +173,9 @@ public static class ModelGoPackEngine
             }
         }
 
-        return (project, rendered);
+        var waivers = Waivers.Apply(project.Source, diagnostics);
+        return new Prepared(project, rendered, waivers);
     }
+
+    private sealed record Prepared(ModelProject Project, List<BundleEntry> Rendered, IReadOnlyList<AppliedWaiver> Waivers);
 }

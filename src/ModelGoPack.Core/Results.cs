@@ -13,6 +13,9 @@ public class CheckResult(IReadOnlyList<Diagnostic> diagnostics)
 
     /// <summary>0 compliant, 1 compliance errors, 2 bad config or input.</summary>
     public int ExitCode => ExitCodes.For(this.Diagnostics);
+
+    /// <summary>Every bundled project file with its role and header facts (empty when the config could not be read).</summary>
+    public IReadOnlyList<Inspection.Artifact> Artifacts { get; init; } = [];
 }
 
 /// <summary>The outcome of <c>pack</c>: the findings, and the bundle when one was written.</summary>

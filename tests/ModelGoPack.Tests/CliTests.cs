@@ -158,9 +158,12 @@ public sealed class CliTests
         Assert.Contains("\"name\": \"My-Model\"", text, StringComparison.Ordinal);
         Assert.Contains("// derivative: you modified the upstream's Licensed Materials", text, StringComparison.Ordinal);
 
+        // The skeleton reads back: an empty folder is then only missing its weights and copyright lines.
         var (checkExit, stdout, _) = CliRunner.Run("check", folder);
-        Assert.Equal(0, checkExit);
+        Assert.Equal(1, checkExit);
         Assert.Contains("warning MGP4001", stdout, StringComparison.Ordinal);
+        Assert.Contains("error MGP5001", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("MGP80", stdout, StringComparison.Ordinal);
 
         File.AppendAllText(path, "// mine\n");
         var (again, stdout2, _) = CliRunner.Run("init", folder);

@@ -25,9 +25,10 @@ internal sealed class ConfigReader
         MaxDepth = 32,
     };
 
-    private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude"];
+    private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude", "waivers"];
     private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices"];
     private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
+    private static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
     private readonly DiagnosticBag diagnostics;
     private readonly Dictionary<string, string> origins = new(StringComparer.Ordinal);
@@ -258,6 +259,7 @@ internal sealed class ConfigReader
 
         var upstream = this.ObjectList(root, "$", "upstream", this.BindUpstream);
         var modifications = this.ObjectList(root, "$", "modifications", this.BindModification);
+        var waivers = this.ObjectList(root, "$", "waivers", this.BindWaiver);
 
         if (name is null || version is null)
         {
@@ -275,6 +277,7 @@ internal sealed class ConfigReader
             Modifications = modifications,
             Include = include,
             Exclude = exclude,
+            Waivers = waivers,
         };
     }
 
@@ -352,6 +355,40 @@ internal sealed class ConfigReader
         return date is null || description is null
             ? null
             : new ModificationDeclaration { Date = date.Value, Description = description, Paths = paths, Upstream = upstream, JsonPath = path };
+    }
+
+    private WaiverDeclaration? BindWaiver(JsonElement element, string path)
+    {
+        this.CheckKeys(element, path, WaiverKeys);
+        var code = this.RequiredString(element, path, "code");
+        var glob = this.OptionalString(element, path, "path");
+        string? justification = null;
+        if (!element.TryGetProperty("justification", out var value) || value.ValueKind == JsonValueKind.Null
+            || (value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString())))
+        {
+            this.Error(DiagnosticCatalog.WaiverWithoutJustification, path,
+                $"The waiver of {code ?? "a finding"} has no \"justification\". {DiagnosticCatalog.WaiverWithoutJustification.Help}");
+        }
+        else
+        {
+            justification = this.OptionalString(element, path, "justification");
+        }
+
+        if (code is not null && !DiagnosticCatalog.All.Any(d => d.Code == code && d.Kind == DiagnosticKind.Compliance))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".code",
+                $"\"code\" '{code}' is not a compliance finding that can be waived (MGP1xxx to MGP7xxx; config and input errors cannot be waived).");
+            code = null;
+        }
+
+        if (glob is not null)
+        {
+            this.CheckGlob(glob, path + ".path");
+        }
+
+        return code is null || justification is null
+            ? null
+            : new WaiverDeclaration { Code = code, Path = glob is null ? null : ProjectPath.Normalize(glob), Justification = justification, JsonPath = path };
     }
 
     private void CheckKeys(JsonElement element, string path, string[] known)

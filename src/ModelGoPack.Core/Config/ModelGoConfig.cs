@@ -25,6 +25,9 @@ public sealed record ModelGoConfig
 
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
+    /// <summary>Findings the publisher has reviewed and waives, each with a justification.</summary>
+    public IReadOnlyList<WaiverDeclaration> Waivers { get; init; } = [];
+
     /// <summary>True when an upstream makes this project Derivative Materials.</summary>
     public bool IsDerivative => this.Upstream.Any(u => u.Relation == UpstreamRelation.Derivative);
 
@@ -67,6 +70,20 @@ public sealed record ModificationDeclaration
 
     /// <summary>The derivative upstream this modifies; null means every derivative upstream.</summary>
     public string? Upstream { get; init; }
+
+    public string JsonPath { get; init; } = "$";
+}
+
+/// <summary>One entry of <c>waivers</c>: a finding that does not apply, and why.</summary>
+public sealed record WaiverDeclaration
+{
+    /// <summary>The MGP code waived (a compliance code, MGP1xxx to MGP7xxx).</summary>
+    public required string Code { get; init; }
+
+    /// <summary>A glob of the project path the finding names; null waives the code wherever it is found.</summary>
+    public string? Path { get; init; }
+
+    public required string Justification { get; init; }
 
     public string JsonPath { get; init; } = "$";
 }

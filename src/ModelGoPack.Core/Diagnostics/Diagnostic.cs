@@ -10,8 +10,12 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, string Message,
 {
     public string Code => Descriptor.Code;
 
-    public Severity Severity => Descriptor.Severity;
+    /// <summary>The rule's severity, or info when a waiver in modelgo.json covers this finding.</summary>
+    public Severity Severity => this.Waiver is null ? this.Descriptor.Severity : Severity.Info;
+
+    /// <summary>The justification of the waiver that covers this finding, or null.</summary>
+    public string? Waiver { get; init; }
 
     public override string ToString() =>
-        $"{(Path is null ? "" : Line > 0 ? $"{Path}({Line},{Column}): " : $"{Path}: ")}{Severity.ToString().ToLowerInvariant()} {Code}: {Message}";
+        $"{(Path is null ? "" : Line > 0 ? $"{Path}({Line},{Column}): " : $"{Path}: ")}{Severity.ToString().ToLowerInvariant()} {Code}: {(Waiver is null ? "" : $"waived ({Waiver}): ")}{Message}";
 }

@@ -16,6 +16,15 @@ public sealed class DiagnosticBag
 
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => this.items.AddRange(diagnostics);
 
+    /// <summary>Replaces each finding with what <paramref name="map"/> makes of it (used by waivers).</summary>
+    public void Update(Func<Diagnostic, Diagnostic> map)
+    {
+        for (var i = 0; i < this.items.Count; i++)
+        {
+            this.items[i] = map(this.items[i]);
+        }
+    }
+
     /// <summary>The CLI exit code for these findings: 0 none, 1 compliance errors, 2 input errors.</summary>
     public int ExitCode => ExitCodes.For(this.items);
 }

@@ -69,6 +69,47 @@ public static class DiagnosticCatalog
         "Upstream declares no notice files",
         "List the upstream's NOTICE, COPYRIGHT or AUTHORS files in \"notices\" so that they are kept verbatim in the bundle's NOTICE.");
 
+    // 5xxx: Preferred Adaptable Form, 2.2(a)(v).
+    public static readonly DiagnosticDescriptor NoWeights = Compliance("MGP5001", Severity.Error,
+        "No model weights in the release",
+        "Clause 2.2(a)(v) requires the model in Preferred Adaptable Form. Include the full-precision weights (for example model.safetensors in F16, BF16 or F32), or check \"include\" and \"exclude\".");
+
+    public static readonly DiagnosticDescriptor OnlyQuantizedWeights = Compliance("MGP5002", Severity.Error,
+        "Only quantized or compiled weights",
+        "A quantized or compiled export is not the form preferred for adapting a model. Add the full-precision weights it was made from (F16, BF16 or F32, preferably as .safetensors) beside it.");
+
+    public static readonly DiagnosticDescriptor WeightsWithoutArchitecture = Compliance("MGP5003", Severity.Error,
+        "Weights without an architecture definition",
+        "Tensor files alone cannot be loaded or adapted. Include the architecture definition: config.json (Hugging Face), params.json, or the source code that defines the model.");
+
+    public static readonly DiagnosticDescriptor TokenizerMissing = Compliance("MGP5004", Severity.Error,
+        "Tokenizer referenced but missing",
+        "tokenizer_config.json names a tokenizer whose files are not in the release. Include tokenizer.json, tokenizer.model or vocab files beside it.");
+
+    public static readonly DiagnosticDescriptor WeightFilesMissing = Compliance("MGP5005", Severity.Error,
+        "Weight shards or external data files are missing",
+        "An index or an ONNX model refers to weight files that are not in the release. Include every shard and external data file, or fix the index.");
+
+    public static readonly DiagnosticDescriptor StrayShard = Compliance("MGP5006", Severity.Warning,
+        "Weight shard not listed in its index",
+        "A file named like a shard is not in the shard index beside it: a leftover from another export, or a broken index. Remove it, or regenerate the index.");
+
+    public static readonly DiagnosticDescriptor CompiledWithoutSource = Compliance("MGP5007", Severity.Error,
+        "Compiled code without its source",
+        "For code, the Preferred Adaptable Form is the source. Include the .py files of Python bytecode, and the source code of native binaries.");
+
+    public static readonly DiagnosticDescriptor PdfOnlyDocs = Compliance("MGP5008", Severity.Warning,
+        "Documentation only as PDF",
+        "A PDF is hard to adapt. Include its editable source (Markdown, LaTeX, reStructuredText, HTML or an office document) beside it.");
+
+    public static readonly DiagnosticDescriptor PickleWeights = Compliance("MGP5009", Severity.Warning,
+        "Weights in a pickle-based format",
+        "Loading a PyTorch pickle can run arbitrary code, so many users will not adapt it. Convert the weights to .safetensors and ship those (the pickle may stay beside them).");
+
+    public static readonly DiagnosticDescriptor CustomCodeMissing = Compliance("MGP5010", Severity.Error,
+        "config.json names custom code that is missing",
+        "config.json's auto_map loads the model's classes from Python modules of the repo. Include those .py files beside config.json.");
+
     // 6xxx: share-alike, 2.2(a)(vi).
     public static readonly DiagnosticDescriptor ShareAlikeViolated = Compliance("MGP6001", Severity.Error,
         "Derivative or Extracted Model is not licensed MG-BY-SA-2.0",
@@ -158,6 +199,18 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor PackageIdentityMismatch = Input("MGP8020", Severity.Warning,
         "Package identity differs from the model's name or version",
         "The .nupkg is named by PackageId and PackageVersion, the bundle by modelgo.json's name and version. Make them agree: set PackageId and Version in the project, or remove name and version from modelgo.json so that the project's are used.");
+
+    public static readonly DiagnosticDescriptor WeightHeaderInvalid = Input("MGP8021",
+        "Weight file header is malformed",
+        "The header contradicts itself or the file (lengths, offsets, types). Re-export the file with its original tool; a file truncated in transfer must be copied again.");
+
+    public static readonly DiagnosticDescriptor WaiverWithoutJustification = Input("MGP8022",
+        "Waiver without a justification",
+        "Every waiver needs a \"justification\" that tells a reviewer why the finding does not apply. Add it, or remove the waiver.");
+
+    public static readonly DiagnosticDescriptor WaiverUnmatched = Input("MGP8023", Severity.Warning,
+        "Waiver matches no finding",
+        "Remove the waiver, or correct its \"code\" and \"path\": stale waivers hide nothing but mislead reviewers.");
 
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",

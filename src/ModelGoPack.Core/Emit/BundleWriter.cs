@@ -19,6 +19,7 @@ internal static class BundleWriter
     public static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? Write(
         IReadOnlyList<BundleEntry> entries,
         ModelGoConfig config,
+        IReadOnlyList<Evaluation.AppliedWaiver> waivers,
         string outputPath,
         BundleFormat format,
         DateTimeOffset timestamp,
@@ -46,7 +47,7 @@ internal static class BundleWriter
                     return null;
                 }
 
-                manifest = ManifestWriter.Write(config, files);
+                manifest = ManifestWriter.Write(config, waivers, files);
                 using (var stream = sink.Open(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest)))
                 {
                     stream.Write(manifest);

@@ -12,7 +12,7 @@ internal static class ManifestWriter
 {
     public const int ManifestVersion = 1;
 
-    public static byte[] Write(ModelGoConfig config, IEnumerable<ManifestFile> files)
+    public static byte[] Write(ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, IEnumerable<ManifestFile> files)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -55,6 +55,20 @@ internal static class ManifestWriter
                 json.WriteString("description", modification.Description);
                 WriteOptional(json, "upstream", modification.Upstream);
                 WriteStrings(json, "paths", modification.Paths);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+
+            // Findings the publisher waived, with the justification a reviewer should read.
+            json.WriteStartArray("waivers");
+            foreach (var applied in waivers)
+            {
+                json.WriteStartObject();
+                json.WriteString("code", applied.Waiver.Code);
+                WriteOptional(json, "path", applied.Waiver.Path);
+                json.WriteString("justification", applied.Waiver.Justification);
+                WriteStrings(json, "findings", applied.Paths);
                 json.WriteEndObject();
             }
 

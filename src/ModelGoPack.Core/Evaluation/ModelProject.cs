@@ -20,6 +20,9 @@ internal sealed class ModelProject
     /// <summary>License files found at the project root, and what each one is.</summary>
     public required IReadOnlyList<(ProjectFile File, LicenseIdentification Identification)> LicenseFiles { get; init; }
 
+    /// <summary>Every bundled project file with its role and header facts.</summary>
+    public required IReadOnlyList<Inspection.Artifact> Artifacts { get; init; }
+
     /// <summary>Notice texts kept verbatim: the project's own NOTICE first, then each upstream's, in config order.</summary>
     public required IReadOnlyList<NoticeText> Notices { get; init; }
 }

@@ -20,6 +20,7 @@ internal static class ObligationRules
         DerivativeMaterials(project, diagnostics);
         ExtractedModels(project, diagnostics);
         RetainedNotices(project, diagnostics);
+        PreferredAdaptableForm.Evaluate(project.Artifacts, diagnostics);
     }
 
     /// <summary>2.2(a)(i) and Section 6: the license copy is the unmodified MG-BY-SA-2.0 text.</summary>

@@ -117,6 +117,7 @@ internal static class ProjectLoader
             Root = root,
             Source = source,
             Files = files,
+            Artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken),
             LicenseFiles = licenseFiles,
             Notices = notices,
         };

@@ -7,9 +7,9 @@ namespace ModelGoPack.Tests.Support;
 /// <summary>Writes real safetensors files at tiny sizes: 8-byte LE header length, JSON header, data.</summary>
 public static class Safetensors
 {
-    private static readonly Dictionary<string, int> DtypeSizes = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, int> DtypeBits = new(StringComparer.Ordinal)
     {
-        ["F32"] = 4, ["F16"] = 2, ["BF16"] = 2, ["I8"] = 1, ["U8"] = 1, ["F64"] = 8, ["I32"] = 4,
+        ["F32"] = 32, ["F16"] = 16, ["BF16"] = 16, ["I8"] = 8, ["U8"] = 8, ["F64"] = 64, ["I32"] = 32, ["I64"] = 64, ["F4"] = 4, ["F8_E4M3"] = 8,
     };
 
     /// <summary>Writes tensors (name, dtype, shape) with deterministic contents.</summary>
@@ -20,7 +20,7 @@ public static class Safetensors
         using var data = new MemoryStream();
         foreach (var (name, dtype, shape) in tensors)
         {
-            var length = shape.Aggregate(1L, (a, b) => a * b) * DtypeSizes[dtype];
+            var length = ((shape.Aggregate(1L, (a, b) => a * b) * DtypeBits[dtype]) + 7) / 8;
             header[name] = new Dictionary<string, object> { ["dtype"] = dtype, ["shape"] = shape, ["data_offsets"] = new[] { offset, offset + length } };
             for (var i = 0; i < length; i++)
             {
@@ -37,6 +37,17 @@ public static class Safetensors
         json.CopyTo(bytes, 8);
         bytes.AsSpan(8 + json.Length, padded - json.Length).Fill((byte)' ');
         data.ToArray().CopyTo(bytes, 8 + padded);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>Writes a file with a declared header length, a header text and data, exactly as given (for hostile headers).</summary>
+    public static void WriteRaw(string path, ulong declaredLength, string header, int dataBytes)
+    {
+        var json = Encoding.UTF8.GetBytes(header);
+        var bytes = new byte[8 + json.Length + dataBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, declaredLength);
+        json.CopyTo(bytes, 8);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
     }

@@ -1,0 +1,248 @@
+using System.Text.RegularExpressions;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Inspection;
+
+namespace ModelGoPack.Evaluation;
+
+/// <summary>
+/// 2.2(a)(v): the release must be in Preferred Adaptable Form: full-precision weights in an open format,
+/// the architecture definition and what is needed to load and run the model, and source for code.
+/// A quantized or compiled export is fine beside its full-precision weights, never instead of them.
+/// </summary>
+internal static partial class PreferredAdaptableForm
+{
+    private static readonly HashSet<string> TokenizerData = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "tokenizer.json", "tokenizer.model", "vocab.json", "vocab.txt", "spiece.model", "sentencepiece.bpe.model", "tokenizer.tiktoken",
+    };
+
+    private static readonly HashSet<string> CompiledLanguageSources = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cu", ".cuh", ".rs", ".go", ".zig", ".swift", ".m", ".mm", ".cs", ".java", ".kt", ".f90", ".pyx",
+    };
+
+    private static readonly HashSet<string> EditableDocs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".md", ".tex", ".rst", ".docx", ".odt", ".html", ".htm", ".adoc", ".org", ".txt",
+    };
+
+    public static void Evaluate(IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
+    {
+        var paths = new HashSet<string>(artifacts.Select(a => a.Path), StringComparer.Ordinal);
+        foreach (var broken in artifacts.Where(a => a.Problem is not null))
+        {
+            diagnostics.Add(DiagnosticCatalog.WeightHeaderInvalid, $"'{broken.Path}' is not a valid weight file: {broken.Problem} {DiagnosticCatalog.WeightHeaderInvalid.Help}", broken.Path);
+        }
+
+        var externalData = ExternalData(artifacts, paths, diagnostics);
+        var weights = artifacts.Where(a => a.Role == ArtifactRole.Weights && a.Problem is null && !externalData.Contains(a.Path)).ToList();
+        var quantizedByConfig = QuantizedByConfig(artifacts);
+
+        if (weights.Count == 0 && !artifacts.Any(a => a.Problem is not null))
+        {
+            diagnostics.Add(DiagnosticCatalog.NoWeights, $"No file of the release holds model weights. {DiagnosticCatalog.NoWeights.Help}");
+        }
+
+        var adaptable = weights.Where(w => Precision(w, quantizedByConfig) is WeightPrecision.Full or WeightPrecision.Unknown).ToList();
+        if (weights.Count > 0 && adaptable.Count == 0)
+        {
+            var list = string.Join("; ", weights.Select(w => Describe(w, quantizedByConfig)));
+            diagnostics.Add(DiagnosticCatalog.OnlyQuantizedWeights,
+                $"Every weight file is quantized or compiled: {list}. The full-precision weights are missing. {DiagnosticCatalog.OnlyQuantizedWeights.Help}", weights[0].Path);
+        }
+
+        Architecture(artifacts, weights, diagnostics);
+        Tokenizer(artifacts, paths, diagnostics);
+        Shards(artifacts, paths, diagnostics);
+        CompiledCode(artifacts, paths, diagnostics);
+
+        foreach (var pdf in artifacts.Where(a => a.Role == ArtifactRole.Docs && a.Path.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase)))
+        {
+            var stem = pdf.Path[..^4];
+            if (!EditableDocs.Any(e => paths.Contains(stem + e)))
+            {
+                diagnostics.Add(DiagnosticCatalog.PdfOnlyDocs, $"'{pdf.Path}' has no editable source beside it. {DiagnosticCatalog.PdfOnlyDocs.Help}", pdf.Path);
+            }
+        }
+
+        foreach (var pickle in weights.Where(w => w.Weights?.ExecutesCodeOnLoad == true))
+        {
+            diagnostics.Add(DiagnosticCatalog.PickleWeights, $"'{pickle.Path}' is a PyTorch pickle. {DiagnosticCatalog.PickleWeights.Help}", pickle.Path);
+        }
+    }
+
+    /// <summary>A weight file's precision, counting weights beside a config.json with quantization_config as quantized.</summary>
+    private static WeightPrecision Precision(Artifact weights, Dictionary<string, string> quantizedByConfig) =>
+        weights.Weights!.Precision == WeightPrecision.Full && quantizedByConfig.ContainsKey(Folder(weights.Path)) && weights.Weights.Format is "safetensors" or "pytorch"
+            ? WeightPrecision.Quantized
+            : weights.Weights.Precision;
+
+    private static string Describe(Artifact weights, Dictionary<string, string> quantizedByConfig)
+    {
+        var facts = weights.Weights!;
+        if (facts.Precision == WeightPrecision.Compiled)
+        {
+            return $"{weights.Path} ({weights.Facts.GetValueOrDefault("kind", facts.Format)})";
+        }
+
+        var total = facts.Dtypes.Values.Aggregate(0L, (a, b) => a > long.MaxValue - b ? long.MaxValue : a + b);
+        var main = facts.Dtypes.OrderByDescending(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal).FirstOrDefault();
+        var share = total == 0 ? 0 : (int)Math.Floor(100.0 * main.Value / total);
+        var byConfig = facts.Format is "safetensors" or "pytorch" && quantizedByConfig.TryGetValue(Folder(weights.Path), out var method)
+            ? $", quantized by {method} per config.json"
+            : "";
+        return $"{weights.Path} ({facts.Format}, {main.Key} for {share}% of elements{byConfig})";
+    }
+
+    /// <summary>Folders whose config.json declares quantization_config, with its method.</summary>
+    private static Dictionary<string, string> QuantizedByConfig(IReadOnlyList<Artifact> artifacts) =>
+        artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("quantization"))
+            .ToDictionary(a => Folder(a.Path), a => a.Facts["quantization"], StringComparer.Ordinal);
+
+    /// <summary>ONNX external data: every referenced file must exist; those files are part of their model.</summary>
+    private static HashSet<string> ExternalData(IReadOnlyList<Artifact> artifacts, HashSet<string> paths, DiagnosticBag diagnostics)
+    {
+        var external = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var model in artifacts.Where(a => a.Weights?.ExternalFiles.Count > 0))
+        {
+            var missing = new List<string>();
+            foreach (var file in model.Weights!.ExternalFiles)
+            {
+                var path = Join(Folder(model.Path), file);
+                external.Add(path);
+                if (!paths.Contains(path))
+                {
+                    missing.Add(path);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                diagnostics.Add(DiagnosticCatalog.WeightFilesMissing,
+                    $"'{model.Path}' keeps its weights in external data files that are missing: {string.Join(", ", missing)}. {DiagnosticCatalog.WeightFilesMissing.Help}", model.Path);
+            }
+        }
+
+        return external;
+    }
+
+    private static void Architecture(IReadOnlyList<Artifact> artifacts, List<Artifact> weights, DiagnosticBag diagnostics)
+    {
+        var bare = weights.Where(w => w.Weights is { CarriesArchitecture: false }).ToList();
+        var defined = artifacts.Any(a => a.Role == ArtifactRole.Architecture || (a.Role == ArtifactRole.Code && !a.IsCompiledCode && a.Path.EndsWith(".py", StringComparison.OrdinalIgnoreCase)));
+        if (bare.Count > 0 && !defined)
+        {
+            diagnostics.Add(DiagnosticCatalog.WeightsWithoutArchitecture,
+                $"{string.Join(", ", bare.Select(w => w.Path))} hold tensors only, and the release has no config.json, params.json or model code. {DiagnosticCatalog.WeightsWithoutArchitecture.Help}", bare[0].Path);
+        }
+
+        foreach (var config in artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.TryGetValue("auto_map", out var modules) && modules.Length > 0))
+        {
+            var folder = Folder(config.Path);
+            var missing = config.Facts["auto_map"].Split(", ")
+                .Select(m => Join(folder, m.Replace('.', '/') + ".py"))
+                .Where(p => !artifacts.Any(a => a.Path == p))
+                .ToList();
+            if (missing.Count > 0)
+            {
+                diagnostics.Add(DiagnosticCatalog.CustomCodeMissing,
+                    $"'{config.Path}' auto_map loads classes from {string.Join(", ", missing)}, which the release does not hold. {DiagnosticCatalog.CustomCodeMissing.Help}", config.Path);
+            }
+        }
+    }
+
+    private static void Tokenizer(IReadOnlyList<Artifact> artifacts, HashSet<string> paths, DiagnosticBag diagnostics)
+    {
+        foreach (var config in artifacts.Where(a => System.IO.Path.GetFileName(a.Path).Equals("tokenizer_config.json", StringComparison.OrdinalIgnoreCase)))
+        {
+            var folder = Folder(config.Path);
+            if (!artifacts.Any(a => Folder(a.Path) == folder && TokenizerData.Contains(System.IO.Path.GetFileName(a.Path))))
+            {
+                diagnostics.Add(DiagnosticCatalog.TokenizerMissing,
+                    $"'{config.Path}' configures a tokenizer, but none of {string.Join(", ", TokenizerData.Order(StringComparer.Ordinal))} is beside it. {DiagnosticCatalog.TokenizerMissing.Help}", config.Path);
+            }
+        }
+    }
+
+    private static void Shards(IReadOnlyList<Artifact> artifacts, HashSet<string> paths, DiagnosticBag diagnostics)
+    {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        var indexedFolders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var index in artifacts.Where(a => a.Facts.ContainsKey("index")))
+        {
+            if (index.Facts.GetValueOrDefault("shards") is not { } shards)
+            {
+                continue;
+            }
+
+            var folder = Folder(index.Path);
+            indexedFolders.Add(folder);
+            var missing = new List<string>();
+            foreach (var shard in shards.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var path = Join(folder, shard);
+                listed.Add(path);
+                if (!paths.Contains(path))
+                {
+                    missing.Add(path);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                diagnostics.Add(DiagnosticCatalog.WeightFilesMissing,
+                    $"'{index.Path}' maps tensors to shards that are missing: {string.Join(", ", missing)}. {DiagnosticCatalog.WeightFilesMissing.Help}", index.Path);
+            }
+        }
+
+        foreach (var stray in artifacts.Where(a => a.Role == ArtifactRole.Weights && ShardName().IsMatch(a.Path) && indexedFolders.Contains(Folder(a.Path)) && !listed.Contains(a.Path)))
+        {
+            diagnostics.Add(DiagnosticCatalog.StrayShard, $"'{stray.Path}' is named like a shard, but no index beside it lists it. {DiagnosticCatalog.StrayShard.Help}", stray.Path);
+        }
+    }
+
+    private static void CompiledCode(IReadOnlyList<Artifact> artifacts, HashSet<string> paths, DiagnosticBag diagnostics)
+    {
+        foreach (var bytecode in artifacts.Where(a => a.Facts.GetValueOrDefault("compiled") == "Python bytecode"))
+        {
+            var source = PythonSource(bytecode.Path);
+            if (!paths.Contains(source))
+            {
+                diagnostics.Add(DiagnosticCatalog.CompiledWithoutSource, $"'{bytecode.Path}' is Python bytecode, and its source '{source}' is not in the release. {DiagnosticCatalog.CompiledWithoutSource.Help}", bytecode.Path);
+            }
+        }
+
+        var natives = artifacts.Where(a => a.Facts.GetValueOrDefault("compiled") == "native binary").ToList();
+        if (natives.Count > 0 && !artifacts.Any(a => CompiledLanguageSources.Contains(System.IO.Path.GetExtension(a.Path))))
+        {
+            diagnostics.Add(DiagnosticCatalog.CompiledWithoutSource,
+                $"{string.Join(", ", natives.Select(n => n.Path))} {(natives.Count == 1 ? "is a native binary" : "are native binaries")}, and the release holds no source code they could be built from. {DiagnosticCatalog.CompiledWithoutSource.Help}", natives[0].Path);
+        }
+    }
+
+    // dir/__pycache__/name.cpython-312.pyc → dir/name.py; dir/name.pyc → dir/name.py
+    private static string PythonSource(string path)
+    {
+        var folder = Folder(path);
+        var name = System.IO.Path.GetFileNameWithoutExtension(path);
+        if (System.IO.Path.GetFileName(folder) == "__pycache__")
+        {
+            folder = Folder(folder);
+            var dot = name.IndexOf('.', StringComparison.Ordinal);
+            name = dot < 0 ? name : name[..dot];
+        }
+
+        return Join(folder, name + ".py");
+    }
+
+    private static string Folder(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? "" : path[..slash];
+    }
+
+    private static string Join(string folder, string name) => folder.Length == 0 ? ProjectPath.Normalize(name) : folder + "/" + ProjectPath.Normalize(name);
+
+    [GeneratedRegex(@"-\d{3,6}-of-\d{3,6}\.(safetensors|bin)$")]
+    private static partial Regex ShardName();
+}

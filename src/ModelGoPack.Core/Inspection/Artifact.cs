@@ -1,0 +1,24 @@
+namespace ModelGoPack.Inspection;
+
+/// <summary>One file of a model project, with its role and what its header says.</summary>
+public sealed record Artifact
+{
+    /// <summary>Project-relative path, '/'-separated.</summary>
+    public required string Path { get; init; }
+
+    public required long Size { get; init; }
+
+    public required ArtifactRole Role { get; init; }
+
+    /// <summary>For weights: format, dtypes and precision, when the header could be read.</summary>
+    public WeightFacts? Weights { get; init; }
+
+    /// <summary>Other facts, by name: config.json's model_type, a compiled file's kind, and so on. Sorted.</summary>
+    public IReadOnlyDictionary<string, string> Facts { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Why the header could not be read (malformed or hostile), or null.</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>Whether this is compiled code (bytecode or a native binary), not source.</summary>
+    public bool IsCompiledCode => this.Facts.ContainsKey("compiled");
+}

@@ -1,0 +1,255 @@
+using System.Text;
+using ModelGoPack.Discovery;
+
+namespace ModelGoPack.Inspection;
+
+/// <summary>
+/// Inspect: gives every project file a role, and reads the headers of weight files. Never reads a
+/// weight file whole, never unpickles, never follows what a header declares past the file's end.
+/// </summary>
+internal static class ArtifactInspector
+{
+    private static readonly Dictionary<string, Func<Stream, long, WeightFacts>> Readers = new(StringComparer.Ordinal)
+    {
+        ["safetensors"] = SafetensorsInspector.Inspect,
+        ["onnx"] = OnnxInspector.Inspect,
+        ["gguf"] = GgufInspector.Inspect,
+    };
+
+    private static readonly string[] NoticePrefixes = ["LICENSE", "LICENCE", "NOTICE", "COPYRIGHT", "COPYING", "AUTHORS", "ATTRIBUTION", "CONTRIBUTORS"];
+
+    private static readonly HashSet<string> TokenizerNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json", "vocab.txt", "merges.txt",
+        "special_tokens_map.json", "added_tokens.json", "spiece.model", "sentencepiece.bpe.model", "tokenizer.tiktoken",
+    };
+
+    private static readonly HashSet<string> ArchitectureNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "config.json", "params.json", "generation_config.json", "preprocessor_config.json", "processor_config.json",
+        "adapter_config.json", "model_index.json", "scheduler_config.json",
+    };
+
+    private static readonly HashSet<string> CodeExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".py", ".ipynb", ".sh", ".ps1", ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cu", ".cuh", ".rs", ".go", ".js", ".ts",
+        ".java", ".kt", ".scala", ".cs", ".fs", ".jl", ".r", ".m", ".swift", ".zig", ".lua", ".rb", ".pl", ".toml", ".yaml", ".yml",
+        ".cfg", ".ini", ".mk", ".cmake", ".proj", ".csproj", ".props", ".targets",
+    };
+
+    private static readonly HashSet<string> DocExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".md", ".rst", ".txt", ".pdf", ".html", ".htm", ".tex", ".docx", ".odt", ".adoc", ".org",
+    };
+
+    private static readonly HashSet<string> DataExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".jsonl", ".csv", ".tsv", ".parquet", ".arrow", ".tfrecord", ".avro", ".feather",
+    };
+
+    private static readonly HashSet<string> NativeExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".so", ".dll", ".dylib", ".exe", ".o", ".a", ".lib", ".node",
+    };
+
+    public static List<Artifact> Inspect(IEnumerable<ProjectFile> files, CancellationToken cancellationToken) =>
+        files.Select(f =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Inspect(f);
+        }).ToList();
+
+    public static Artifact Inspect(ProjectFile file)
+    {
+        var path = file.RelativePath;
+        var name = System.IO.Path.GetFileName(path);
+        var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        var magic = ReadMagic(file);
+
+        if (path.Split('/').SkipLast(1).Any(s => s.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Compiled(file, "coreml", "Core ML compiled model (.mlmodelc)");
+        }
+
+        if (magic.AsSpan().StartsWith("GGUF"u8) || extension == ".gguf")
+        {
+            return Weights(file, "gguf");
+        }
+
+        switch (extension)
+        {
+            case ".safetensors":
+                return Weights(file, "safetensors");
+            case ".onnx":
+                return Weights(file, "onnx");
+            case ".pt" or ".pth" or ".bin" or ".ckpt" when IsNative(magic):
+                return NativeCode(file);
+            case ".pt" or ".pth" or ".bin" or ".ckpt" when magic.AsSpan().StartsWith("PK\x03\x04"u8) || (magic.Length > 0 && magic[0] == 0x80):
+                return Weights(file, "pytorch");
+            case ".pt" or ".pth" or ".bin" or ".ckpt" or ".h5" or ".keras" or ".msgpack" or ".npz" or ".npy" or ".nemo" or ".pb" or ".ggml" or ".onnx_data":
+                return Unread(file, extension.TrimStart('.'));
+            case ".engine" or ".plan":
+                return Compiled(file, "tensorrt", "TensorRT engine");
+            case ".tflite":
+                return Compiled(file, "tflite", "TensorFlow Lite flat buffer");
+        }
+
+        if (magic.Length >= 8 && magic.AsSpan(4, 4).SequenceEqual("TFL3"u8))
+        {
+            return Compiled(file, "tflite", "TensorFlow Lite flat buffer");
+        }
+
+        if (extension == ".pyc" || extension == ".pyo")
+        {
+            return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = "Python bytecode" });
+        }
+
+        if (NativeExtensions.Contains(extension) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension)))
+        {
+            return NativeCode(file);
+        }
+
+        if (name.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
+        {
+            var facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["index"] = "weight shards" };
+            if (HuggingFaceFacts.ReadIndexShards(file) is { } shards)
+            {
+                facts["shards"] = string.Join('\n', shards);
+            }
+
+            return Artifact(file, ArtifactRole.Other, facts);
+        }
+
+        if (NoticePrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Artifact(file, ArtifactRole.Notice);
+        }
+
+        if (TokenizerNames.Contains(name))
+        {
+            return Artifact(file, ArtifactRole.Tokenizer);
+        }
+
+        if (ArchitectureNames.Contains(name))
+        {
+            return Artifact(file, ArtifactRole.Architecture, HuggingFaceFacts.ReadConfig(file));
+        }
+
+        if (CodeExtensions.Contains(extension))
+        {
+            var facts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            if (name.StartsWith("modeling_", StringComparison.Ordinal) && extension == ".py")
+            {
+                facts["defines"] = "model architecture (custom modeling code)";
+            }
+
+            return Artifact(file, ArtifactRole.Code, facts);
+        }
+
+        if (DocExtensions.Contains(extension))
+        {
+            return Artifact(file, ArtifactRole.Docs);
+        }
+
+        if (DataExtensions.Contains(extension))
+        {
+            return Artifact(file, ArtifactRole.Data);
+        }
+
+        return Artifact(file, ArtifactRole.Other);
+    }
+
+    private static Artifact Weights(ProjectFile file, string format)
+    {
+        if (!Readers.TryGetValue(format, out var reader))
+        {
+            return Unread(file, format);
+        }
+
+        try
+        {
+            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.RandomAccess);
+            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Weights = reader(stream, file.Length) };
+        }
+        catch (ArtifactFormatException e)
+        {
+            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Problem = $"{format}: {e.Message}" };
+        }
+        catch (EndOfStreamException)
+        {
+            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Problem = $"{format}: the file ends inside its header." };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Problem = $"cannot read the file: {e.Message}" };
+        }
+    }
+
+    /// <summary>A weight file in a format ModelGoPack does not read: its precision is unknown.</summary>
+    private static Artifact Unread(ProjectFile file, string format) => new()
+    {
+        Path = file.RelativePath,
+        Size = file.Length,
+        Role = ArtifactRole.Weights,
+        Weights = new WeightFacts { Format = format, Precision = WeightPrecision.Unknown },
+    };
+
+    private static Artifact Compiled(ProjectFile file, string format, string kind) => new()
+    {
+        Path = file.RelativePath,
+        Size = file.Length,
+        Role = ArtifactRole.Weights,
+        Weights = new WeightFacts { Format = format, Precision = WeightPrecision.Compiled, CarriesArchitecture = true },
+        Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = kind },
+    };
+
+    private static Artifact NativeCode(ProjectFile file) =>
+        Artifact(file, ArtifactRole.Code, new() { ["compiled"] = "native binary" });
+
+    private static Artifact Artifact(ProjectFile file, ArtifactRole role, SortedDictionary<string, string>? facts = null) => new()
+    {
+        Path = file.RelativePath,
+        Size = file.Length,
+        Role = role,
+        Facts = facts ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+    };
+
+    // ELF, Mach-O (both byte orders, 32 and 64 bit), or a Windows PE image ("MZ").
+    private static bool IsNative(byte[] magic) =>
+        (magic.Length >= 4 && magic[0] == 0x7F && magic[1] == (byte)'E' && magic[2] == (byte)'L' && magic[3] == (byte)'F')
+        || (magic.Length >= 4 && BitConverter.ToUInt32(magic, 0) is 0xFEEDFACE or 0xFEEDFACF or 0xCEFAEDFE or 0xCFFAEDFE)
+        || (magic.Length >= 64 && magic[0] == (byte)'M' && magic[1] == (byte)'Z');
+
+    private static byte[] ReadMagic(ProjectFile file)
+    {
+        try
+        {
+            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            var buffer = new byte[64];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return buffer[..read];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Text of a small file, or null when it is too big or unreadable.</summary>
+    internal static string? ReadSmallText(ProjectFile file, long limit = 16 * 1024 * 1024)
+    {
+        if (file.Length > limit)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Encoding.UTF8.GetString(File.ReadAllBytes(file.FullPath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
