@@ -122,6 +122,73 @@ public static class ModelGoPackEngine
     public static string DefaultOutputPath(string projectDirectory, ModelGoConfig config, BundleFormat format) =>
         Path.Combine(Path.GetFullPath(projectDirectory), "bin", "modelgo", BundleName(config, format));
 
+    /// <summary>
+    /// A fingerprint of everything a bundle is made from: the tool, the request, modelgo.json, the
+    /// templates, and every file that would be bundled (path, size, modification time). Hosts that cache a
+    /// bundle rebuild it when this changes. Only file metadata is read, never contents. Null when the
+    /// config cannot be read (a full run then reports why).
+    /// </summary>
+    public static string? Fingerprint(ProjectRequest request, string outputPath, BundleFormat format)
+    {
+        try
+        {
+            var root = Path.GetFullPath(request.ProjectDirectory);
+            var diagnostics = new DiagnosticBag();
+            var source = ConfigReader.Read(root, request.Overrides, diagnostics);
+            if (source is null || diagnostics.HasErrors)
+            {
+                return null;
+            }
+
+            var text = new System.Text.StringBuilder();
+            void Line(string value) => text.Append(value).Append('\n');
+            void Stat(string label, string path)
+            {
+                var info = new FileInfo(path);
+                Line(info.Exists ? $"{label}|{info.Length}|{info.LastWriteTimeUtc.Ticks}" : $"{label}|missing");
+            }
+
+            Line($"{ToolInfo.Name} {ToolInfo.Version}");
+            Line($"{root}|{Path.GetFullPath(outputPath)}|{format}|{request.SourceDateEpoch}");
+            Line(string.Join("|", request.ExcludedPaths));
+            Stat("config", Path.Combine(root, ModelGoConfig.FileName));
+            foreach (var (key, value) in (request.Overrides?.Values ?? new Dictionary<string, ConfigValue>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                Line($"value {key}={value.Value?.ToJsonString()}");
+            }
+
+            foreach (var (key, value) in (request.Overrides?.Fallbacks ?? new Dictionary<string, ConfigValue>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                Line($"fallback {key}={value.Value?.ToJsonString()}");
+            }
+
+            if (request.TemplatesDirectory is { } templates && Directory.Exists(templates))
+            {
+                foreach (var file in Directory.EnumerateFiles(templates).Order(StringComparer.Ordinal))
+                {
+                    Stat("template " + Path.GetFileName(file), file);
+                }
+            }
+
+            foreach (var notice in source.Config.Upstream.SelectMany(u => u.Notices))
+            {
+                Stat("notice " + notice, Path.Combine(root, notice));
+            }
+
+            var globs = new Discovery.Globs(source.Config.Include, source.Config.Exclude);
+            foreach (var file in Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths.Append(outputPath), diagnostics, CancellationToken.None))
+            {
+                Stat(file.RelativePath, file.FullPath);
+            }
+
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The bundle's file name: <c>{name}.{version}</c>, plus <c>.zip</c> for a zip.</summary>
     public static string BundleName(ModelGoConfig config, BundleFormat format)
     {

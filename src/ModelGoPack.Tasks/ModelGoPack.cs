@@ -69,10 +69,10 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
     /// <summary>Put weight files inside the .nupkg too (small models only).</summary>
     public bool PackWeights { get; set; }
 
-    /// <summary>Folders never part of the model (bin/, obj/, the package output folder).</summary>
+    /// <summary>Folders and files never part of the model (bin/, obj/, the package output, the .nupkg).</summary>
     public string[] ExcludedPaths { get; set; } = [];
 
-    /// <summary>Reuse the last successful run's outputs when they are still in place (set by the targets when up to date).</summary>
+    /// <summary>Reuse the last run's outputs when its inputs' fingerprint is unchanged and its bundle is as written.</summary>
     public bool ReuseState { get; set; }
 
     public bool TreatWarningsAsErrors { get; set; }
@@ -117,14 +117,6 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
     {
         var logger = new DiagnosticLogger(this.Log, this.TreatWarningsAsErrors, this.NoWarn, this.WarningsNotAsErrors, string.IsNullOrEmpty(this.ProjectFile) ? this.BuildEngine.ProjectFileOfTaskNode : this.ProjectFile);
         logger.LogHost();
-        var state = PackState.Path(this.IntermediateDirectory);
-        if (this.ReuseState && PackState.Load(state) is { } previous && previous.IsIntact())
-        {
-            this.Log.LogMessage(MessageImportance.Low, "ModelGoPack: up to date, reusing {0}", previous.Bundle);
-            this.SetOutputs(previous);
-            return !this.Log.HasLoggedErrors;
-        }
-
         var mapped = TaskRequest.Map(this, logger);
         if (mapped is null)
         {
@@ -138,6 +130,19 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
             return !this.Log.HasLoggedErrors;
         }
 
+        // Up to date: same inputs (by fingerprint: file metadata, config, MSBuild values, templates, output)
+        // and the bundle as it was written. Then nothing is rendered or hashed; the findings are replayed.
+        var statePath = PackState.Path(this.IntermediateDirectory);
+        var fingerprint = ModelGoPackEngine.Fingerprint(request, output, format) is { } f ? $"{f}|weights={this.PackWeights}" : null;
+        if (this.ReuseState && fingerprint is not null && PackState.Load(statePath) is { } previous
+            && previous.Fingerprint == fingerprint && previous.Bundle == output && previous.IsIntact())
+        {
+            this.Log.LogMessage(MessageImportance.Normal, "ModelGoPack: {0} is up to date.", previous.Bundle);
+            logger.Log(previous.Replay(), request.ProjectDirectory);
+            this.SetOutputs(previous);
+            return !this.Log.HasLoggedErrors;
+        }
+
         var result = ModelGoPackEngine.Pack(request, output, format);
         logger.Log(result.Diagnostics, request.ProjectDirectory);
         if (result.OutputPath is null || this.Log.HasLoggedErrors)
@@ -145,7 +150,7 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
             return false;
         }
 
-        var written = PackState.Write(state, result, this.ProjectDirectory, this.PackWeights);
+        var written = PackState.Write(statePath, result, fingerprint, this.PackWeights);
         this.Log.LogMessage(MessageImportance.High, "ModelGoPack: {0} -> {1}", result.Config!.Name, result.OutputPath);
         this.SetOutputs(written);
         return !this.Log.HasLoggedErrors;

@@ -17,6 +17,17 @@ internal sealed record PackState
 
     public required string Bundle { get; init; }
 
+    /// <summary>The fingerprint of the inputs the bundle was made from (ModelGoPackEngine.Fingerprint).</summary>
+    public string? Fingerprint { get; init; }
+
+    /// <summary>The bundle's size and modification time when written: a bundle changed since is not reused.</summary>
+    public long BundleLength { get; init; }
+
+    public long BundleWriteTicks { get; init; }
+
+    /// <summary>The run's findings, replayed on reuse so that warnings never vanish from a build.</summary>
+    public IReadOnlyList<SavedDiagnostic> Diagnostics { get; init; } = [];
+
     public string? Readme { get; init; }
 
     public required IReadOnlyList<PackageFile> PackageFiles { get; init; }
@@ -27,8 +38,19 @@ internal sealed record PackState
 
     public bool IsIntact() =>
         this.StateVersion == CurrentVersion
-        && (File.Exists(this.Bundle) || Directory.Exists(this.Bundle))
+        && BundleStamp(this.Bundle) == (this.BundleLength, this.BundleWriteTicks)
         && this.PackageFiles.All(f => File.Exists(f.Source));
+
+    /// <summary>A bundle's size (a zip's, or a folder's manifest) and modification time; (-1, -1) when missing.</summary>
+    public static (long Length, long Ticks) BundleStamp(string path)
+    {
+        var file = new FileInfo(Directory.Exists(path) ? System.IO.Path.Combine(path, "modelgo-manifest.json") : path);
+        return file.Exists ? (file.Length, file.LastWriteTimeUtc.Ticks) : (-1, -1);
+    }
+
+    public IEnumerable<global::ModelGoPack.Diagnostics.Diagnostic> Replay() =>
+        this.Diagnostics.Select(d => new global::ModelGoPack.Diagnostics.Diagnostic(
+            global::ModelGoPack.Diagnostics.DiagnosticCatalog.All.Single(c => c.Code == d.Code), d.Message, d.Path, d.Line, d.Column) { Waiver = d.Waiver });
 
     public static PackState? Load(string path)
     {
@@ -43,7 +65,7 @@ internal sealed record PackState
     }
 
     /// <summary>Writes the generated files for the .nupkg beside the state, and the state itself.</summary>
-    public static PackState Write(string path, PackResult result, string projectDirectory, bool packWeights)
+    public static PackState Write(string path, PackResult result, string? fingerprint, bool packWeights)
     {
         var directory = System.IO.Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
@@ -73,7 +95,18 @@ internal sealed record PackState
 
         written.Add(path);
         written.Add(result.OutputPath!);
-        var state = new PackState { Bundle = result.OutputPath!, Readme = readme, PackageFiles = packageFiles, Written = written };
+        var (length, ticks) = BundleStamp(result.OutputPath!);
+        var state = new PackState
+        {
+            Bundle = result.OutputPath!,
+            Fingerprint = fingerprint,
+            BundleLength = length,
+            BundleWriteTicks = ticks,
+            Diagnostics = result.Diagnostics.Select(d => new SavedDiagnostic(d.Code, d.Message, d.Path, d.Line, d.Column, d.Waiver)).ToList(),
+            Readme = readme,
+            PackageFiles = packageFiles,
+            Written = written,
+        };
         File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(state, PackStateJson.Default.PackState));
         return state;
     }
@@ -97,6 +130,9 @@ internal sealed record PackState
         File.WriteAllBytes(path, content.ToArray());
     }
 }
+
+/// <summary>A finding as the state file keeps it.</summary>
+internal sealed record SavedDiagnostic(string Code, string Message, string? Path, int Line, int Column, string? Waiver);
 
 /// <summary>A file for the .nupkg: where it is, and the package folder it goes into.</summary>
 internal sealed record PackageFile(string Source, string PackagePath);

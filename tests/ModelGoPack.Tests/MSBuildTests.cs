@@ -119,6 +119,7 @@ public sealed partial class MSBuildTests
     {
         using var repo = Repo(write: false).NoTargets("""
             <PropertyGroup>
+              <ModelGoPackEnabled>true</ModelGoPackEnabled>
               <PackageId>msbuild-model</PackageId>
               <Version>2.0.0</Version>
               <ModelGoCopyright>Copyright 2026 MSBuild Lab;Portions copyright 2025 Someone</ModelGoCopyright>
@@ -197,7 +198,7 @@ public sealed partial class MSBuildTests
     [Fact]
     public void Second_pack_with_nothing_changed_does_not_render_or_hash_again_and_a_deleted_file_does()
     {
-        using var repo = Repo(p => p.File("extra.txt", "extra")).NoTargets();
+        using var repo = Repo(p => p.File("extra.txt", "extra").Config.Remove("copyright")).NoTargets();
         var bundle = repo.Output("tiny-model.1.0.0.zip");
 
         var (first, firstOutput) = repo.Pack();
@@ -207,15 +208,28 @@ public sealed partial class MSBuildTests
 
         var (second, secondOutput) = repo.Pack();
         Assert.True(second == 0, secondOutput);
-        Assert.Contains("Skipping target \"_ModelGoPackInvalidate\"", secondOutput, StringComparison.Ordinal);
+        Assert.Contains("tiny-model.1.0.0.zip is up to date.", secondOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("ModelGoPack: tiny-model -> ", secondOutput, StringComparison.Ordinal);
         Assert.Equal(written, File.GetLastWriteTimeUtc(bundle));
+
+        // The reused run still reports the run's warnings, under today's settings.
+        Assert.Equal(["MGP4001"], Codes(secondOutput, "warning"));
+        var (warned, warnedOutput) = repo.Pack("-p:WarningsAsErrors=MGP4001");
+        Assert.NotEqual(0, warned);
+        Assert.Equal(["MGP4001"], Codes(warnedOutput, "error"));
 
         File.Delete(Path.Combine(repo.Root, "extra.txt"));
         var (third, thirdOutput) = repo.Pack();
         Assert.True(third == 0, thirdOutput);
         Assert.Contains("ModelGoPack: tiny-model -> ", thirdOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("extra.txt", Bundle.Read(bundle).Paths);
+
+        // A file put back with an older time, and an excluded property change, are both seen.
+        File.WriteAllText(Path.Combine(repo.Root, "README.md"), "# replaced\n");
+        File.SetLastWriteTimeUtc(Path.Combine(repo.Root, "README.md"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var (fourth, fourthOutput) = repo.Pack("-p:ModelGoExclude=*.py");
+        Assert.True(fourth == 0, fourthOutput);
+        Assert.Equal("# replaced\n", Bundle.Read(bundle).Text("README.md"));
 
         var (clean, cleanOutput) = repo.Run("clean", "-c", "Release", "-nodeReuse:false");
         Assert.True(clean == 0, cleanOutput);

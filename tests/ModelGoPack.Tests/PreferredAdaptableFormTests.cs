@@ -60,6 +60,41 @@ public sealed class PreferredAdaptableFormTests
     }
 
     [Fact]
+    public void Gguf_Q4_K_only_fails_and_GGUF_F16_passes_without_a_config_json()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        File.Delete(Path.Combine(project.Root, "config.json"));
+        (string, object)[] kv = [("general.architecture", "llama"), ("general.name", "tiny")];
+        Gguf.Write(Path.Combine(project.Root, "tiny-Q4_K.gguf"), kv, ("blk.0.w", Gguf.Q4_K, [256, 2]), ("norm", Gguf.F32, [8]));
+
+        var quantized = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+        Gguf.Write(Path.Combine(project.Root, "tiny-F16.gguf"), kv, ("blk.0.w", Gguf.F16, [256, 2]), ("norm", Gguf.F32, [8]));
+        var withFull = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var error = Assert.Single(quantized.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+        Assert.Equal(("MGP5002", "tiny-Q4_K.gguf"), (error.Code, error.Path));
+        Assert.Contains("tiny-Q4_K.gguf (gguf, Q4_K for 98% of elements)", error.Message, StringComparison.Ordinal);
+        Assert.True(withFull.Compliant, string.Join("\n", withFull.Diagnostics));
+    }
+
+    [Fact]
+    public void Onnx_int8_only_fails_and_its_missing_external_data_is_MGP5005()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        Onnx.Write(Path.Combine(project.Root, "model.onnx"), ("w", Onnx.I8, [64, 4], true), ("scale", Onnx.F32, [4], false));
+        File.Delete(Path.Combine(project.Root, "model.onnx_data"));
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Equal(["MGP5002", "MGP5005"], Errors(result));
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP5005" && d.Message.Contains("model.onnx_data", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void No_weights_is_MGP5001()
     {
         using var project = new ModelProjectBuilder();

@@ -12,6 +12,12 @@ internal static class ProjectScanner
     /// <summary>Folder names never walked, at any depth.</summary>
     public static readonly IReadOnlyList<string> DefaultIgnoredDirectories = [".git", "bin", "obj"];
 
+    /// <summary>
+    /// Files that commonly hold credentials (package feed keys, tokens), never bundled at any depth:
+    /// a bundle is published, and these are not model material.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultIgnoredFiles = ["NuGet.Config", "nuget.config", "NuGet.config", ".npmrc", ".pypirc", ".netrc", ".env"];
+
     /// <summary>Prefix of ModelGoPack's temporary outputs; never part of a project.</summary>
     public const string TemporaryPrefix = ".modelgopack-tmp-";
 
@@ -53,7 +59,7 @@ internal static class ProjectScanner
 
                 var relative = ProjectPath.FromFileSystem(root, entry.FullName);
                 var isDirectory = entry is DirectoryInfo;
-                if (isDirectory && DefaultIgnoredDirectories.Contains(entry.Name))
+                if (isDirectory ? DefaultIgnoredDirectories.Contains(entry.Name) : DefaultIgnoredFiles.Contains(entry.Name))
                 {
                     continue;
                 }
