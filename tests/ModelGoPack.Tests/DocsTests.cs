@@ -39,7 +39,8 @@ public sealed partial class DocsTests
         using var schema = System.Text.Json.JsonDocument.Parse(Config.ConfigSkeleton.Schema);
         var keys = schema.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name)
             .Concat(schema.RootElement.GetProperty("$defs").GetProperty("upstream").GetProperty("properties").EnumerateObject().Select(p => "upstream[]." + p.Name))
-            .Concat(schema.RootElement.GetProperty("$defs").GetProperty("modification").GetProperty("properties").EnumerateObject().Select(p => "modifications[]." + p.Name));
+            .Concat(schema.RootElement.GetProperty("$defs").GetProperty("modification").GetProperty("properties").EnumerateObject().Select(p => "modifications[]." + p.Name))
+            .Concat(schema.RootElement.GetProperty("$defs").GetProperty("waiver").GetProperty("properties").EnumerateObject().Select(p => "waivers[]." + p.Name));
 
         Assert.All(keys, key => Assert.Contains($"| `{key}` |", Readme, StringComparison.Ordinal));
     }
