@@ -95,6 +95,25 @@ public sealed class PreferredAdaptableFormTests
     }
 
     [Fact]
+    public void Compiled_exports_alone_fail_by_kind()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        project.Bytes("model.plan", [1, 2, 3, 4]);
+        project.Bytes("mobile.bin", [0x1C, 0, 0, 0, (byte)'T', (byte)'F', (byte)'L', (byte)'3', 0, 0]);
+        project.Bytes("ios/Model.mlmodelc/coremldata.bin", [0, 1]);
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+        Assert.Equal("MGP5002", error.Code);
+        Assert.Contains("model.plan (TensorRT engine)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("mobile.bin (TensorFlow Lite flat buffer)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ios/Model.mlmodelc/coremldata.bin (Core ML compiled model (.mlmodelc))", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_weights_is_MGP5001()
     {
         using var project = new ModelProjectBuilder();

@@ -76,6 +76,11 @@ internal static class ArtifactInspector
             return Weights(file, "gguf");
         }
 
+        if (magic.Length >= 8 && magic.AsSpan(4, 4).SequenceEqual("TFL3"u8))
+        {
+            return Compiled(file, "tflite", "TensorFlow Lite flat buffer");
+        }
+
         switch (extension)
         {
             case ".safetensors":
@@ -92,11 +97,6 @@ internal static class ArtifactInspector
                 return Compiled(file, "tensorrt", "TensorRT engine");
             case ".tflite":
                 return Compiled(file, "tflite", "TensorFlow Lite flat buffer");
-        }
-
-        if (magic.Length >= 8 && magic.AsSpan(4, 4).SequenceEqual("TFL3"u8))
-        {
-            return Compiled(file, "tflite", "TensorFlow Lite flat buffer");
         }
 
         if (extension == ".pyc" || extension == ".pyo")
