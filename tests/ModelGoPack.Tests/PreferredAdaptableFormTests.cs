@@ -114,6 +114,23 @@ public sealed class PreferredAdaptableFormTests
     }
 
     [Fact]
+    public void PyTorch_zip_with_float_storages_passes_with_the_pickle_warning()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        PyTorchZip.Write(Path.Combine(project.Root, "pytorch_model.bin"), ("embed.weight", "FloatStorage", [16, 4]), ("head.weight", "HalfStorage", [4, 16]));
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal(("MGP5009", "pytorch_model.bin"), (warning.Code, warning.Path));
+        var weights = Assert.Single(result.Artifacts, a => a.Path == "pytorch_model.bin").Weights!;
+        Assert.Equal(("pytorch", Inspection.WeightPrecision.Full, 64L, 64L), (weights.Format, weights.Precision, weights.Dtypes["FloatStorage"], weights.Dtypes["HalfStorage"]));
+    }
+
+    [Fact]
     public void No_weights_is_MGP5001()
     {
         using var project = new ModelProjectBuilder();

@@ -14,6 +14,7 @@ internal static class ArtifactInspector
         ["safetensors"] = SafetensorsInspector.Inspect,
         ["onnx"] = OnnxInspector.Inspect,
         ["gguf"] = GgufInspector.Inspect,
+        ["pytorch"] = PyTorchInspector.Inspect,
     };
 
     private static readonly string[] NoticePrefixes = ["LICENSE", "LICENCE", "NOTICE", "COPYRIGHT", "COPYING", "AUTHORS", "ATTRIBUTION", "CONTRIBUTORS"];
