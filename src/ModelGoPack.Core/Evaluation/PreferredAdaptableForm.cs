@@ -52,7 +52,7 @@ internal static partial class PreferredAdaptableForm
         }
 
         Architecture(artifacts, weights, diagnostics);
-        Tokenizer(artifacts, paths, diagnostics);
+        Tokenizer(artifacts, diagnostics);
         Shards(artifacts, paths, diagnostics);
         CompiledCode(artifacts, paths, diagnostics);
 
@@ -105,22 +105,7 @@ internal static partial class PreferredAdaptableForm
         var external = new HashSet<string>(StringComparer.Ordinal);
         foreach (var model in artifacts.Where(a => a.Weights?.ExternalFiles.Count > 0))
         {
-            var missing = new List<string>();
-            foreach (var file in model.Weights!.ExternalFiles)
-            {
-                var path = Join(Folder(model.Path), file);
-                external.Add(path);
-                if (!paths.Contains(path))
-                {
-                    missing.Add(path);
-                }
-            }
-
-            if (missing.Count > 0)
-            {
-                diagnostics.Add(DiagnosticCatalog.WeightFilesMissing,
-                    $"'{model.Path}' keeps its weights in external data files that are missing: {string.Join(", ", missing)}. {DiagnosticCatalog.WeightFilesMissing.Help}", model.Path);
-            }
+            RequireFiles(model.Path, model.Weights!.ExternalFiles, "keeps its weights in external data files", paths, external, diagnostics);
         }
 
         return external;
@@ -151,7 +136,7 @@ internal static partial class PreferredAdaptableForm
         }
     }
 
-    private static void Tokenizer(IReadOnlyList<Artifact> artifacts, HashSet<string> paths, DiagnosticBag diagnostics)
+    private static void Tokenizer(IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
     {
         foreach (var config in artifacts.Where(a => System.IO.Path.GetFileName(a.Path).Equals("tokenizer_config.json", StringComparison.OrdinalIgnoreCase)))
         {
@@ -177,27 +162,36 @@ internal static partial class PreferredAdaptableForm
 
             var folder = Folder(index.Path);
             indexedFolders.Add(folder);
-            var missing = new List<string>();
-            foreach (var shard in shards.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var path = Join(folder, shard);
-                listed.Add(path);
-                if (!paths.Contains(path))
-                {
-                    missing.Add(path);
-                }
-            }
-
-            if (missing.Count > 0)
-            {
-                diagnostics.Add(DiagnosticCatalog.WeightFilesMissing,
-                    $"'{index.Path}' maps tensors to shards that are missing: {string.Join(", ", missing)}. {DiagnosticCatalog.WeightFilesMissing.Help}", index.Path);
-            }
+            RequireFiles(index.Path, shards.Split('\n', StringSplitOptions.RemoveEmptyEntries), "maps tensors to shards", paths, listed, diagnostics);
         }
 
         foreach (var stray in artifacts.Where(a => a.Role == ArtifactRole.Weights && ShardName().IsMatch(a.Path) && indexedFolders.Contains(Folder(a.Path)) && !listed.Contains(a.Path)))
         {
             diagnostics.Add(DiagnosticCatalog.StrayShard, $"'{stray.Path}' is named like a shard, but no index beside it lists it. {DiagnosticCatalog.StrayShard.Help}", stray.Path);
+        }
+    }
+
+    /// <summary>
+    /// Files that <paramref name="owner"/> refers to (relative to its folder) must be in the release; adds
+    /// each to <paramref name="referenced"/> and reports the missing ones together as MGP5005.
+    /// </summary>
+    private static void RequireFiles(string owner, IEnumerable<string> names, string relation, HashSet<string> paths, HashSet<string> referenced, DiagnosticBag diagnostics)
+    {
+        var missing = new List<string>();
+        foreach (var name in names)
+        {
+            var path = Join(Folder(owner), name);
+            referenced.Add(path);
+            if (!paths.Contains(path))
+            {
+                missing.Add(path);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            diagnostics.Add(DiagnosticCatalog.WeightFilesMissing,
+                $"'{owner}' {relation} that are missing: {string.Join(", ", missing)}. {DiagnosticCatalog.WeightFilesMissing.Help}", owner);
         }
     }
 
