@@ -228,6 +228,7 @@ public static class ModelGoPackEngine
             return null;
         }
 
+        project = project with { PublicityTexts = request.PublicityTexts };
         ObligationRules.Evaluate(project, diagnostics);
 
         var model = TemplateModel.Build(project.Config, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));

@@ -61,6 +61,13 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
 
     public string? PackageCopyright { get; set; }
 
+    // What the package is published with, checked for upstream licensors' names (Section 2.3).
+    public string? Title { get; set; }
+
+    public string? Description { get; set; }
+
+    public string? PackageTags { get; set; }
+
     // NuGet license metadata, checked for a clash with the MG-BY-SA-2.0 license file.
     public string? PackageLicenseExpression { get; set; }
 

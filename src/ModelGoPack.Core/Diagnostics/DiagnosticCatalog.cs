@@ -47,6 +47,10 @@ public static class DiagnosticCatalog
         "Modification names an upstream that is not a declared derivative",
         "\"upstream\" in a modification must be the \"name\" of an upstream with \"relation\": \"derivative\".");
 
+    public static readonly DiagnosticDescriptor BaseModelUndeclared = Compliance("MGP2005", Severity.Warning,
+        "Model card names a base model that no upstream declares",
+        "Every base_model in README.md's front matter is a model this one was made from. Declare it in \"upstream\" (with its relation), or correct base_model.");
+
     // 3xxx: Extracted Models, 2.2(a)(iii).
     public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Compliance("MGP3001", Severity.Error,
         "Extracted upstream does not say how Output was used",
@@ -118,6 +122,15 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UpstreamLicenseNotEvaluated = Compliance("MGP6002", Severity.Warning,
         "Upstream is not under MG-BY-SA-2.0",
         "ModelGoPack evaluates MG-BY-SA-2.0 obligations only. Check the upstream's own license terms by hand, or correct \"license\" of this upstream.");
+
+    public static readonly DiagnosticDescriptor ModelCardLicense = Compliance("MGP6003", Severity.Error,
+        "Model card declares a license other than MG-BY-SA-2.0",
+        "Hugging Face shows the front matter's license. Set license: other, license_name: mg-by-sa-2.0 and license_link: LICENSE in README.md; the bundle's model card gets them either way.");
+
+    // 7xxx: the licensor's names, Section 2.3.
+    public static readonly DiagnosticDescriptor LicensorNameUsed = Compliance("MGP7001", Severity.Warning,
+        "An upstream licensor's name is used for publicity",
+        "Section 2.3 forbids using the licensor's name, trademarks or trade names for publicity without consent. Name the licensor in the notices only, not in the model's title, description or tags; or waive this with the licensor's written consent as the justification.");
 
     // 8xxx: config and input.
     public static readonly DiagnosticDescriptor ConfigMissing = Input("MGP8001",
@@ -211,6 +224,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor WaiverUnmatched = Input("MGP8023", Severity.Warning,
         "Waiver matches no finding",
         "Remove the waiver, or correct its \"code\" and \"path\": stale waivers hide nothing but mislead reviewers.");
+
+    public static readonly DiagnosticDescriptor ModelCardInvalid = Input("MGP8024",
+        "Model card front matter is not valid YAML",
+        "Fix README.md's front matter (the YAML between the two '---' lines); Hugging Face cannot read it either.");
 
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",

@@ -6,7 +6,7 @@ using ModelGoPack.Rendering;
 namespace ModelGoPack.Evaluation;
 
 /// <summary>The facts gathered about a model project, before and after evaluation.</summary>
-internal sealed class ModelProject
+internal sealed record ModelProject
 {
     public required string Root { get; init; }
 
@@ -19,6 +19,12 @@ internal sealed class ModelProject
 
     /// <summary>License files found at the project root, and what each one is.</summary>
     public required IReadOnlyList<(ProjectFile File, LicenseIdentification Identification)> LicenseFiles { get; init; }
+
+    /// <summary>The model card (README.md at the root), when there is one and it could be read.</summary>
+    public Inspection.ModelCard? ModelCard { get; init; }
+
+    /// <summary>The host's publicity texts (MSBuild Title, Description, PackageTags).</summary>
+    public IReadOnlyDictionary<string, string> PublicityTexts { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Every bundled project file with its role and header facts.</summary>
     public required IReadOnlyList<Inspection.Artifact> Artifacts { get; init; }

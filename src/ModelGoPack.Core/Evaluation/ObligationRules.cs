@@ -21,6 +21,7 @@ internal static class ObligationRules
         ExtractedModels(project, diagnostics);
         RetainedNotices(project, diagnostics);
         PreferredAdaptableForm.Evaluate(project.Artifacts, diagnostics);
+        ModelCardRules.Evaluate(project, diagnostics);
     }
 
     /// <summary>2.2(a)(i) and Section 6: the license copy is the unmodified MG-BY-SA-2.0 text.</summary>

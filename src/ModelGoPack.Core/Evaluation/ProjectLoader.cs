@@ -112,9 +112,23 @@ internal static class ProjectLoader
             }
         }
 
+        Inspection.ModelCard? card = null;
+        if (files.FirstOrDefault(f => f.RelativePath == Inspection.ModelCard.FileName) is { } readme && ReadText(readme, diagnostics) is { } readmeBytes)
+        {
+            try
+            {
+                card = Inspection.ModelCard.Parse(TextDecoder.Decode(readmeBytes));
+            }
+            catch (Inspection.ArtifactFormatException e)
+            {
+                diagnostics.Add(DiagnosticCatalog.ModelCardInvalid, $"README.md's {e.Message} {DiagnosticCatalog.ModelCardInvalid.Help}", readme.RelativePath);
+            }
+        }
+
         return new ModelProject
         {
             Root = root,
+            ModelCard = card,
             Source = source,
             Files = files,
             Artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken),

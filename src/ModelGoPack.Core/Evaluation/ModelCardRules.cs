@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Inspection;
+using ModelGoPack.Licensing;
+
+namespace ModelGoPack.Evaluation;
+
+/// <summary>
+/// What the model card and the publicity texts say, against the license: the front matter's license
+/// (share-alike, 2.2(a)(vi)), its base_model (lineage, 2.2(a)(ii)/(iii)), and the licensor's name in the
+/// title, description or tags (Section 2.3).
+/// </summary>
+internal static class ModelCardRules
+{
+    public static void Evaluate(ModelProject project, DiagnosticBag diagnostics)
+    {
+        if (project.ModelCard is { } card)
+        {
+            License(project, card, diagnostics);
+            BaseModels(project, card, diagnostics);
+            if (card.Title is { } title)
+            {
+                LicensorNames(project, "the model card's first heading", title, ModelCard.FileName, diagnostics);
+            }
+        }
+
+        foreach (var (name, text) in project.PublicityTexts.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            LicensorNames(project, $"the package's {name}", text, null, diagnostics);
+        }
+    }
+
+    private static void License(ModelProject project, ModelCard card, DiagnosticBag diagnostics)
+    {
+        var license = card.Values.GetValueOrDefault("license");
+        var name = card.Values.GetValueOrDefault("license_name");
+        string? found = null;
+        if (license is not null && !string.Equals(license, "other", StringComparison.OrdinalIgnoreCase))
+        {
+            found = $"license: {license}";
+        }
+        else if (name is not null && !string.Equals(name, LicenseText.Id, StringComparison.OrdinalIgnoreCase))
+        {
+            found = $"license_name: {name}";
+        }
+
+        if (found is null)
+        {
+            return;
+        }
+
+        var kind = project.Config.IsDerivative || project.Config.IsExtracted
+            ? " A derivative or Extracted Model must be licensed under MG-BY-SA-2.0 (clause 2.2(a)(vi))."
+            : "";
+        var key = found[..found.IndexOf(':', StringComparison.Ordinal)];
+        diagnostics.Add(DiagnosticCatalog.ModelCardLicense,
+            $"README.md's front matter says '{found}'.{kind} {DiagnosticCatalog.ModelCardLicense.Help}", ModelCard.FileName, card.Lines.GetValueOrDefault(key), 1);
+    }
+
+    private static void BaseModels(ModelProject project, ModelCard card, DiagnosticBag diagnostics)
+    {
+        foreach (var baseModel in card.Strings("base_model"))
+        {
+            if (!project.Config.Upstream.Any(u => Names(baseModel, u.Name, u.Url)))
+            {
+                diagnostics.Add(DiagnosticCatalog.BaseModelUndeclared,
+                    $"README.md's base_model '{baseModel}' matches no upstream in modelgo.json (by name or url). {DiagnosticCatalog.BaseModelUndeclared.Help}",
+                    ModelCard.FileName, card.Lines.GetValueOrDefault("base_model"), 1);
+            }
+        }
+    }
+
+    // "org/base-tiny" names upstream "Base-Tiny", and so does a url ending in "/org/base-tiny" or "/base-tiny".
+    private static bool Names(string baseModel, string name, string? url)
+    {
+        var repo = baseModel.Trim().TrimEnd('/');
+        var last = repo[(repo.LastIndexOf('/') + 1)..];
+        return string.Equals(repo, name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(last, name, StringComparison.OrdinalIgnoreCase)
+            || (url is not null && url.TrimEnd('/').EndsWith("/" + repo, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static void LicensorNames(ModelProject project, string where, string text, string? path, DiagnosticBag diagnostics)
+    {
+        foreach (var licensor in project.Config.Upstream.Select(u => u.Licensor).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (Regex.IsMatch(text, $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(licensor)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
+            {
+                diagnostics.Add(DiagnosticCatalog.LicensorNameUsed,
+                    $"{char.ToUpperInvariant(where[0])}{where[1..]} ('{text}') uses the name of the licensor \"{licensor}\". {DiagnosticCatalog.LicensorNameUsed.Help}",
+                    path);
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace ModelGoPack.Inspection;
+
+/// <summary>
+/// The Hugging Face model card: README.md's YAML front matter (<c>license</c>, <c>license_name</c>,
+/// <c>license_link</c>, <c>base_model</c>, <c>base_model_relation</c>, <c>datasets</c>) and its first heading.
+/// The YAML is read as a stream of events with a depth limit, so a hostile card cannot exhaust the stack.
+/// </summary>
+public sealed record ModelCard
+{
+    public const string FileName = "README.md";
+
+    private const int MaxFrontMatterBytes = 256 * 1024;
+    private const int MaxDepth = 32;
+
+    /// <summary>Top-level keys with a scalar value, or a list of scalars (joined values are in <see cref="Lists"/>).</summary>
+    public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Lists { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>The first Markdown heading (<c># ...</c>) after the front matter, or null.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The 1-based line of each top-level key, for diagnostics.</summary>
+    public IReadOnlyDictionary<string, int> Lines { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>A value given as a string or as a list: the list's items, or the one string.</summary>
+    public IReadOnlyList<string> Strings(string key) =>
+        this.Lists.TryGetValue(key, out var list) ? list : this.Values.TryGetValue(key, out var value) ? [value] : [];
+
+    /// <summary>Reads a model card's text. Throws <see cref="ArtifactFormatException"/> when its front matter is not valid YAML.</summary>
+    public static ModelCard Parse(string text)
+    {
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var lines = text.Split('\n');
+        var body = 0;
+        string? yaml = null;
+        if (lines.Length > 0 && lines[0].TrimEnd() == "---")
+        {
+            var end = Array.FindIndex(lines, 1, l => l.TrimEnd() is "---" or "...");
+            if (end < 0)
+            {
+                throw new ArtifactFormatException("the front matter opened by '---' on line 1 is never closed by a '---' line.");
+            }
+
+            yaml = string.Join('\n', lines[1..end]);
+            body = end + 1;
+            if (System.Text.Encoding.UTF8.GetByteCount(yaml) > MaxFrontMatterBytes)
+            {
+                throw new ArtifactFormatException($"the front matter is larger than {MaxFrontMatterBytes / 1024} KiB.");
+            }
+        }
+
+        var title = lines.Skip(body).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))?[2..].Trim();
+        return yaml is null ? new ModelCard { Title = title } : ReadYaml(yaml, title);
+    }
+
+    private static ModelCard ReadYaml(string yaml, string? title)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var keyLines = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            var parser = new Parser(new StringReader(yaml));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _) || !parser.TryConsume<DocumentStart>(out _))
+            {
+                return new ModelCard { Title = title };
+            }
+
+            if (!parser.TryConsume<MappingStart>(out _))
+            {
+                throw new ArtifactFormatException("the front matter is not a YAML mapping of keys.");
+            }
+
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var key = parser.Consume<Scalar>();
+                if (parser.TryConsume<Scalar>(out var scalar))
+                {
+                    values[key.Value] = scalar.Value;
+                }
+                else if (parser.TryConsume<SequenceStart>(out _))
+                {
+                    var items = new List<string>();
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        if (parser.TryConsume<Scalar>(out var item))
+                        {
+                            items.Add(item.Value);
+                        }
+                        else
+                        {
+                            Skip(parser, 2);
+                        }
+                    }
+
+                    lists[key.Value] = items;
+                }
+                else
+                {
+                    Skip(parser, 1);
+                }
+
+                keyLines.TryAdd(key.Value, (int)key.Start.Line + 1);
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new ArtifactFormatException($"the front matter is not valid YAML (line {e.Start.Line + 1}): {e.Message}");
+        }
+
+        return new ModelCard { Values = values, Lists = lists, Title = title, Lines = keyLines };
+    }
+
+    // Skips one node (scalar, alias, or a whole mapping or sequence), refusing nesting deeper than MaxDepth.
+    private static void Skip(Parser parser, int depth)
+    {
+        var open = 0;
+        do
+        {
+            var current = parser.Current ?? throw new ArtifactFormatException("the front matter ends inside a value.");
+            if (current is MappingStart or SequenceStart)
+            {
+                open++;
+                if (depth + open > MaxDepth)
+                {
+                    throw new ArtifactFormatException($"the front matter nests deeper than {MaxDepth} levels.");
+                }
+            }
+            else if (current is MappingEnd or SequenceEnd)
+            {
+                open--;
+            }
+
+            parser.MoveNext();
+        }
+        while (open > 0);
+    }
+}

@@ -1,0 +1,106 @@
+using ModelGoPack.Inspection;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+public sealed class ModelCardTests
+{
+    [Fact]
+    public void Front_matter_keys_lists_lines_and_title_are_read()
+    {
+        var card = ModelCard.Parse("---\r\nlicense: other\r\nbase_model:\r\n  - org/a\r\n  - org/b\r\ndatasets: [d1]\r\nwidget:\r\n  - text: hi\r\n---\r\n\r\n# My Model\r\n\r\n## Usage\r\n");
+
+        Assert.Equal("other", card.Values["license"]);
+        Assert.Equal(["org/a", "org/b"], card.Strings("base_model"));
+        Assert.Equal(["d1"], card.Strings("datasets"));
+        Assert.Equal(3, card.Lines["base_model"]);
+        Assert.Equal("My Model", card.Title);
+    }
+
+    [Theory]
+    [InlineData("---\nlicense: [unclosed\n---\n", "not valid YAML")]
+    [InlineData("---\nlicense: other\n", "never closed")]
+    [InlineData("---\n- a\n- b\n---\n", "not a YAML mapping")]
+    public void Broken_front_matter_is_MGP8024(string text, string fragment)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("README.md", text).Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("MGP8024", "README.md"), (d.Code, d.Path));
+        Assert.Contains(fragment, d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deeply_nested_front_matter_is_refused_not_recursed()
+    {
+        var text = "---\nlicense: other\nx: " + new string('[', 200_000) + "\n---\n";
+
+        var error = Assert.Throws<ArtifactFormatException>(() => ModelCard.Parse(text));
+
+        Assert.Contains("deeper than 32", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("license: apache-2.0", "license: apache-2.0")]
+    [InlineData("license: other\nlicense_name: llama3", "license_name: llama3")]
+    public void A_derivative_whose_card_declares_another_license_is_MGP6003_at_that_line(string frontMatter, string quoted)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning").Modification("2026-01-01", "Tuned");
+        project.File("README.md", $"---\n{frontMatter}\n---\n# Tuned\n").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var d = Assert.Single(result.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+        Assert.Equal(("MGP6003", "README.md"), (d.Code, d.Path));
+        Assert.Contains($"'{quoted}'", d.Message, StringComparison.Ordinal);
+        Assert.Contains("2.2(a)(vi)", d.Message, StringComparison.Ordinal);
+        Assert.Equal(frontMatter.StartsWith("license: other", StringComparison.Ordinal) ? 3 : 2, d.Line);
+    }
+
+    [Fact]
+    public void The_example_card_is_consistent()
+    {
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled") });
+
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void A_base_model_no_upstream_declares_is_MGP2005()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base-Tiny", "derivative", "fine-tuning").Modification("2026-01-01", "Tuned");
+        project.File("README.md", "---\nlicense: other\nbase_model:\n  - example/base-tiny\n  - other-org/mystery-7b\n---\n# Tuned\n").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("MGP2005", Diagnostics.Severity.Warning), (d.Code, d.Severity));
+        Assert.Contains("'other-org/mystery-7b'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_licensor_name_in_the_title_or_package_texts_is_MGP7001()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Teacher-7B", "extracted", "distillation");
+        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["licensor"] = "Teacher Labs";
+        project.File("README.md", "# Teacher Labs Tiny: the official small model\n").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest
+        {
+            ProjectDirectory = project.Root,
+            PublicityTexts = new Dictionary<string, string> { ["PackageTags"] = "llm;teacher labs;tiny", ["Description"] = "TeacherLabsX is unrelated" },
+        });
+
+        var warnings = result.Diagnostics.Where(d => d.Code == "MGP7001").ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, d => d.Path == "README.md" && d.Message.StartsWith("The model card's first heading", StringComparison.Ordinal));
+        Assert.Contains(warnings, d => d.Path is null && d.Message.Contains("PackageTags", StringComparison.Ordinal));
+        Assert.True(result.Compliant);
+    }
+}
