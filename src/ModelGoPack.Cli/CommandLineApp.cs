@@ -116,6 +116,60 @@ internal static class CommandLineApp
         inspect.SetAction((parse, cancellationToken) => Task.FromResult(Inspect(parse, projectArgument, inspectFormatOption, stdout, cancellationToken)));
         root.Add(inspect);
 
+        // stamp-dataset
+        var datasetArgument = new Argument<string>("DIR") { Description = "The dataset's folder." };
+        var generator = new Option<string>("--generator") { Description = "The name of the model whose Output the dataset holds.", Required = true };
+        var generatorVersion = new Option<string?>("--generator-version") { Description = "Its version." };
+        var generatorUrl = new Option<string?>("--generator-url") { Description = "Where it is published." };
+        var generatorLicense = new Option<string>("--generator-license") { Description = "Its license.", DefaultValueFactory = _ => "MG-BY-SA-2.0" };
+        var generatorLicensor = new Option<string?>("--generator-licensor") { Description = "Who licenses it." };
+        var created = new Option<string?>("--created") { Description = "When the dataset was generated (yyyy-MM-dd)." };
+        var description = new Option<string?>("--description") { Description = "What the dataset is." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing stamp." };
+        var stamp = new Command("stamp-dataset", "Write modelgo-dataset.json into a dataset's folder, naming the model whose Output it holds.")
+        {
+            datasetArgument, generator, generatorVersion, generatorUrl, generatorLicense, generatorLicensor, created, description, force,
+        };
+        stamp.SetAction(parse =>
+        {
+            var diagnostics = new DiagnosticBag();
+            DateOnly? date = null;
+            if (parse.GetValue(created) is { } text)
+            {
+                if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                {
+                    date = parsed;
+                }
+                else
+                {
+                    diagnostics.Add(DiagnosticCatalog.ConfigInvalidValue, $"--created '{text}' is not an ISO 8601 date (yyyy-MM-dd).");
+                }
+            }
+
+            var path = diagnostics.HasErrors ? null : new Inspection.DatasetStamp
+            {
+                GeneratorName = parse.GetValue(generator)!,
+                GeneratorVersion = parse.GetValue(generatorVersion),
+                GeneratorUrl = parse.GetValue(generatorUrl),
+                GeneratorLicense = parse.GetValue(generatorLicense)!,
+                GeneratorLicensor = parse.GetValue(generatorLicensor),
+                Created = date,
+                Description = parse.GetValue(description),
+            }.Write(parse.GetValue(datasetArgument)!, parse.GetValue(force), diagnostics);
+            foreach (var d in diagnostics.Items)
+            {
+                stdout.WriteLine(d.ToString());
+            }
+
+            if (path is not null)
+            {
+                stdout.WriteLine($"Wrote {path}.");
+            }
+
+            return diagnostics.ExitCode;
+        });
+        root.Add(stamp);
+
         // init
         var init = new Command("init", "Write a modelgo.json skeleton, each key commented from the schema. Never overwrites a config.")
         {

@@ -175,6 +175,11 @@ public static class ModelGoPackEngine
                 Stat("notice " + notice, Path.Combine(root, notice));
             }
 
+            foreach (var stamp in Discovery.ProjectScanner.Scan(root, new Discovery.Globs(["**/" + Inspection.DatasetStamp.FileName], []), request.ExcludedPaths, new DiagnosticBag(), CancellationToken.None))
+            {
+                Stat("stamp " + stamp.RelativePath, stamp.FullPath);
+            }
+
             var globs = new Discovery.Globs(source.Config.Include, source.Config.Exclude);
             foreach (var file in Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths.Append(outputPath), diagnostics, CancellationToken.None))
             {

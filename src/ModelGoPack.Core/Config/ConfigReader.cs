@@ -26,7 +26,7 @@ internal sealed class ConfigReader
     };
 
     private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude", "waivers"];
-    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices"];
+    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets"];
     private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
     private static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
@@ -292,6 +292,7 @@ internal sealed class ConfigReader
         var relationText = this.RequiredString(element, path, "relation");
         var method = this.OptionalString(element, path, "method");
         var notices = this.StringList(element, path, "notices") ?? [];
+        var datasets = this.StringList(element, path, "datasets") ?? [];
 
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
         {
@@ -333,6 +334,7 @@ internal sealed class ConfigReader
                 Relation = relation.Value,
                 Method = method,
                 Notices = normalizedNotices,
+                Datasets = datasets,
                 JsonPath = path,
             };
     }

@@ -52,6 +52,9 @@ public sealed record UpstreamDeclaration
 
     public string? Method { get; init; }
 
+    /// <summary>Datasets generated from this upstream's Output (paths in the project or names), for an extracted upstream.</summary>
+    public IReadOnlyList<string> Datasets { get; init; } = [];
+
     /// <summary>Paths, relative to the project root, of the upstream's notice files to keep verbatim.</summary>
     public IReadOnlyList<string> Notices { get; init; } = [];
 

@@ -60,6 +60,10 @@ public static class DiagnosticCatalog
         "Upstream relation contradicts its method",
         "A model made by distillation or synthetic data from a model's Output is an Extracted Model, not Derivative Materials. Set \"relation\": \"extracted\" (or correct \"method\").");
 
+    public static readonly DiagnosticDescriptor UndisclosedExtraction = Compliance("MGP3003", Severity.Error,
+        "Dataset made from an MG-BY-SA-2.0 model's Output, with no extracted upstream",
+        "A model trained on another model's Output is an Extracted Model, and clause 2.2(a)(iii) requires a notice saying so. Declare the generator in \"upstream\" with \"relation\": \"extracted\" and its \"method\", or remove the dataset from the project.");
+
     // 4xxx: retained notices, 2.2(a)(iv).
     public static readonly DiagnosticDescriptor NoCopyright = Compliance("MGP4001", Severity.Warning,
         "No copyright lines declared",
@@ -228,6 +232,14 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ModelCardInvalid = Input("MGP8024",
         "Model card front matter is not valid YAML",
         "Fix README.md's front matter (the YAML between the two '---' lines); Hugging Face cannot read it either.");
+
+    public static readonly DiagnosticDescriptor DatasetStampInvalid = Input("MGP8025",
+        "Dataset stamp is not valid",
+        "Rewrite the stamp with `modelgopack stamp-dataset DIR --generator NAME ...`; its format is in the README.");
+
+    public static readonly DiagnosticDescriptor DatasetStampExists = Input("MGP8026",
+        "Dataset stamp already exists",
+        "`stamp-dataset` never replaces a stamp silently. Check the existing modelgo-dataset.json, and pass --force to replace it.");
 
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",

@@ -42,6 +42,7 @@ internal static class ManifestWriter
                 json.WriteString("relation", upstream.Relation == UpstreamRelation.Derivative ? "derivative" : "extracted");
                 WriteOptional(json, "method", upstream.Method);
                 WriteStrings(json, "notices", upstream.Notices);
+                WriteStrings(json, "datasets", upstream.Datasets);
                 json.WriteEndObject();
             }
 

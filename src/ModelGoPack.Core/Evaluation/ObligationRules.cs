@@ -150,6 +150,22 @@ internal static class ObligationRules
     /// <summary>2.2(a)(iii): an Extracted Model's notice says from which model's Output, and how, it was made.</summary>
     private static void ExtractedModels(ModelProject project, DiagnosticBag diagnostics)
     {
+        // A stamped dataset made from an MG-BY-SA-2.0 model's Output, with no extracted upstream naming that
+        // model: the undisclosed distillation the Extracted Models clause exists for.
+        foreach (var stamp in project.DatasetStamps.Where(s => string.Equals(s.GeneratorLicense, LicenseText.Id, StringComparison.OrdinalIgnoreCase)))
+        {
+            var declared = project.Config.Upstream.FirstOrDefault(u => string.Equals(u.Name, stamp.GeneratorName, StringComparison.OrdinalIgnoreCase));
+            if (declared?.Relation == UpstreamRelation.Extracted)
+            {
+                continue;
+            }
+
+            var folder = stamp.Path.Contains('/', StringComparison.Ordinal) ? stamp.Path[..stamp.Path.LastIndexOf('/')] + "/" : "the project root";
+            diagnostics.Add(DiagnosticCatalog.UndisclosedExtraction,
+                $"The dataset in {folder} holds Output of \"{stamp.GeneratorName}\"{(stamp.GeneratorLicensor is null ? "" : $" by {stamp.GeneratorLicensor}")}, provided under {LicenseText.Id}, and {(declared is null ? "no upstream names that model" : "its upstream entry says \"relation\": \"derivative\"")}. {DiagnosticCatalog.UndisclosedExtraction.Help}",
+                stamp.Path);
+        }
+
         foreach (var upstream in project.Config.Upstream.Where(u => u.Relation == UpstreamRelation.Extracted && u.Method is null))
         {
             var (where, line, column) = project.Source.Locate(upstream.JsonPath);

@@ -125,10 +125,30 @@ internal static class ProjectLoader
             }
         }
 
+        // Stamps count wherever they are: a dataset used for training is often left out of the bundle.
+        var stamps = new List<Inspection.DatasetStamp>();
+        foreach (var stampFile in ProjectScanner.Scan(root, new Globs(["**/" + Inspection.DatasetStamp.FileName], []), excludedFullPaths, new DiagnosticBag(), cancellationToken))
+        {
+            if (ReadText(stampFile, diagnostics) is not { } stampBytes)
+            {
+                continue;
+            }
+
+            try
+            {
+                stamps.Add(Inspection.DatasetStamp.Parse(stampFile.RelativePath, TextDecoder.Decode(stampBytes)));
+            }
+            catch (Inspection.ArtifactFormatException e)
+            {
+                diagnostics.Add(DiagnosticCatalog.DatasetStampInvalid, $"'{stampFile.RelativePath}': {e.Message} {DiagnosticCatalog.DatasetStampInvalid.Help}", stampFile.RelativePath);
+            }
+        }
+
         return new ModelProject
         {
             Root = root,
             ModelCard = card,
+            DatasetStamps = stamps,
             Source = source,
             Files = files,
             Artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken),
