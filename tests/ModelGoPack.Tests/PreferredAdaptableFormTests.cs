@@ -131,6 +131,81 @@ public sealed class PreferredAdaptableFormTests
     }
 
     [Fact]
+    public void Side_files_and_tensorless_files_do_not_count_as_full_precision_weights()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        Gguf.Write(Path.Combine(project.Root, "m-Q4_K.gguf"), [("general.architecture", "llama")], ("w", Gguf.Q4_K, [256, 2]));
+        Gguf.Write(Path.Combine(project.Root, "mmproj-f16.gguf"), [("general.architecture", "clip"), ("general.type", "mmproj")], ("v", Gguf.F16, [256, 2]));
+        PyTorchZip.Write(Path.Combine(project.Root, "training_args.bin"));
+        Safetensors.WriteRaw(Path.Combine(project.Root, "empty.safetensors"), 2, "{}", 0);
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+        Assert.Equal(("MGP5002", "m-Q4_K.gguf"), (error.Code, error.Path));
+        Assert.DoesNotContain("mmproj", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Core_ML_packages_are_compiled_and_unread_formats_still_count_as_weights()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        project.Bytes("M.mlpackage/Data/com.apple.CoreML/weights/weight.bin", [1, 2, 3]);
+
+        var coreml = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+        project.Bytes("network.pkl", [0x80, 0x04, 0x2E]);
+        project.Bytes("tf/bert_model.ckpt.data-00000-of-00001", [0, 0, 0, 0]);
+        var unread = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Equal(["MGP5002"], Errors(coreml));
+        Assert.True(unread.Compliant, string.Join("\n", unread.Diagnostics));
+        Assert.Contains(unread.Diagnostics, d => d.Code == "MGP5009" && d.Path == "network.pkl");
+        Assert.Equal("tensorflow-checkpoint", unread.Artifacts.Single(a => a.Path.StartsWith("tf/", StringComparison.Ordinal)).Weights!.Format);
+    }
+
+    [Fact]
+    public void Data_that_starts_with_MZ_is_not_a_native_binary_and_generation_config_alone_is_no_architecture()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("data/countries.csv", "MZ,Mozambique,Africa\n" + new string('x', 100));
+        project.File("generation_config.json", """{"max_new_tokens": 32}""");
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "config.json"));
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Equal(["MGP5003"], Errors(result));
+        Assert.Equal(Inspection.ArtifactRole.Data, result.Artifacts.Single(a => a.Path == "data/countries.csv").Role);
+    }
+
+    [Theory]
+    [InlineData("model.safetensors", """{"a":{"dtype":"F32","shape":[1],"data_offsets":["0",4]}}""")]
+    [InlineData("model.pt", null)]
+    public void Headers_that_once_crashed_are_MGP8021_and_other_files_are_still_inspected(string name, string? header)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        if (header is null)
+        {
+            project.Bytes(name, [0x80, 0x02, (byte)'t', (byte)'.']);
+        }
+        else
+        {
+            Safetensors.WriteRaw(Path.Combine(project.Root, name), (ulong)header.Length, header, 4);
+        }
+
+        Safetensors.Write(Path.Combine(project.Root, "full", "model.safetensors"), ("w", "F32", [4]));
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Equal(["MGP8021"], Errors(result));
+        Assert.Contains(result.Artifacts, a => a.Path == "full/model.safetensors" && a.Weights!.Precision == Inspection.WeightPrecision.Full);
+    }
+
+    [Fact]
     public void No_weights_is_MGP5001()
     {
         using var project = new ModelProjectBuilder();
@@ -161,7 +236,7 @@ public sealed class PreferredAdaptableFormTests
     public void Referenced_tokenizer_custom_code_and_shards_must_be_present()
     {
         using var project = new ModelProjectBuilder();
-        project.File("tokenizer_config.json", """{"tokenizer_class": "LlamaTokenizer"}""");
+        project.File("tokenizer_config.json", """{"tokenizer_class": "LlamaTokenizer", "vocab_file": "tokenizer.model"}""");
         project.File("config.json", """{"architectures": ["TinyForCausalLM"], "model_type": "tiny", "auto_map": {"AutoModel": "modeling_tiny.TinyModel", "AutoConfig": "configuration_tiny.TinyConfig"}}""");
         project.File("configuration_tiny.py", "class TinyConfig: pass\n");
         project.File("model.safetensors.index.json", """{"metadata": {}, "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}}""");
@@ -337,8 +412,9 @@ public sealed class PreferredAdaptableFormTests
         var error = results.Single(r => r.GetProperty("ruleId").GetString() == "MGP5002");
         Assert.Equal("error", error.GetProperty("level").GetString());
         Assert.Equal(rules.IndexOf(rule), error.GetProperty("ruleIndex").GetInt32());
-        var uri = error.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString()!;
-        Assert.EndsWith("/project/model.safetensors", uri, StringComparison.Ordinal);
+        var location = error.GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.EndsWith("/project/model.safetensors", location.GetProperty("artifactLocation").GetProperty("uri").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, location.GetProperty("region").GetProperty("startLine").GetInt32());
         var waived = results.Single(r => r.GetProperty("ruleId").GetString() == "MGP4001");
         Assert.Equal("note", waived.GetProperty("level").GetString());
         Assert.Equal("external", waived.GetProperty("suppressions")[0].GetProperty("kind").GetString());

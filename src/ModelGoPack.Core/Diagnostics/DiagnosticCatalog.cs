@@ -92,7 +92,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor TokenizerMissing = Compliance("MGP5004", Severity.Error,
         "Tokenizer referenced but missing",
-        "tokenizer_config.json names a tokenizer whose files are not in the release. Include tokenizer.json, tokenizer.model or vocab files beside it.");
+        "tokenizer_config.json names tokenizer files (vocab_file, tokenizer_file, merges_file, ...) that are not in the release. Include them beside it.");
 
     public static readonly DiagnosticDescriptor WeightFilesMissing = Compliance("MGP5005", Severity.Error,
         "Weight shards or external data files are missing",

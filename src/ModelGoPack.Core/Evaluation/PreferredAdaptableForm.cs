@@ -11,11 +11,6 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal static partial class PreferredAdaptableForm
 {
-    private static readonly HashSet<string> TokenizerData = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "tokenizer.json", "tokenizer.model", "vocab.json", "vocab.txt", "spiece.model", "sentencepiece.bpe.model", "tokenizer.tiktoken",
-    };
-
     private static readonly HashSet<string> CompiledLanguageSources = new(StringComparer.OrdinalIgnoreCase)
     {
         ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cu", ".cuh", ".rs", ".go", ".zig", ".swift", ".m", ".mm", ".cs", ".java", ".kt", ".f90", ".pyx",
@@ -35,7 +30,7 @@ internal static partial class PreferredAdaptableForm
         }
 
         var externalData = ExternalData(artifacts, paths, diagnostics);
-        var weights = artifacts.Where(a => a.Role == ArtifactRole.Weights && a.Problem is null && !externalData.Contains(a.Path)).ToList();
+        var weights = artifacts.Where(a => a.Role == ArtifactRole.Weights && a.Problem is null && !externalData.Contains(a.Path) && !IsAuxiliary(a)).ToList();
         var quantizedByConfig = QuantizedByConfig(artifacts);
 
         if (weights.Count == 0 && !artifacts.Any(a => a.Problem is not null))
@@ -70,6 +65,16 @@ internal static partial class PreferredAdaptableForm
             diagnostics.Add(DiagnosticCatalog.PickleWeights, $"'{pickle.Path}' is a PyTorch pickle. {DiagnosticCatalog.PickleWeights.Help}", pickle.Path);
         }
     }
+
+    /// <summary>
+    /// Weight-format files that are not the model's weights: a file ModelGoPack read that holds no tensors
+    /// (training_args.bin, an empty header), and GGUF side files (a multimodal projector or an importance
+    /// matrix). They neither satisfy nor fail the rule.
+    /// </summary>
+    private static bool IsAuxiliary(Artifact artifact) =>
+        artifact.Weights is { } facts
+        && ((facts.TensorCount == 0 && facts.Format is "safetensors" or "gguf" or "pytorch" or "onnx")
+            || (facts.Format == "gguf" && facts.Metadata.GetValueOrDefault("general.type") is "mmproj" or "imatrix"));
 
     /// <summary>A weight file's precision, counting weights beside a config.json with quantization_config as quantized.</summary>
     private static WeightPrecision Precision(Artifact weights, Dictionary<string, string> quantizedByConfig) =>
@@ -113,12 +118,18 @@ internal static partial class PreferredAdaptableForm
 
     private static void Architecture(IReadOnlyList<Artifact> artifacts, List<Artifact> weights, DiagnosticBag diagnostics)
     {
-        var bare = weights.Where(w => w.Weights is { CarriesArchitecture: false }).ToList();
-        var defined = artifacts.Any(a => a.Role == ArtifactRole.Architecture || (a.Role == ArtifactRole.Code && !a.IsCompiledCode && a.Path.EndsWith(".py", StringComparison.OrdinalIgnoreCase)));
-        if (bare.Count > 0 && !defined)
+        // Each tensor-only weight file needs an architecture definition in its folder or a folder above it:
+        // a config file, or model source code.
+        var definitions = artifacts
+            .Where(a => (a.Role == ArtifactRole.Architecture && System.IO.Path.GetFileName(a.Path) is not "generation_config.json")
+                || (a.Role == ArtifactRole.Code && !a.IsCompiledCode && a.Path.EndsWith(".py", StringComparison.OrdinalIgnoreCase)))
+            .Select(a => Folder(a.Path))
+            .ToHashSet(StringComparer.Ordinal);
+        var bare = weights.Where(w => w.Weights is { CarriesArchitecture: false } && !Ancestors(Folder(w.Path)).Any(definitions.Contains)).ToList();
+        if (bare.Count > 0)
         {
             diagnostics.Add(DiagnosticCatalog.WeightsWithoutArchitecture,
-                $"{string.Join(", ", bare.Select(w => w.Path))} hold tensors only, and the release has no config.json, params.json or model code. {DiagnosticCatalog.WeightsWithoutArchitecture.Help}", bare[0].Path);
+                $"{string.Join(", ", bare.Select(w => w.Path))} hold tensors only, and no config.json, params.json or model code is beside them or in a folder above. {DiagnosticCatalog.WeightsWithoutArchitecture.Help}", bare[0].Path);
         }
 
         foreach (var config in artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.TryGetValue("auto_map", out var modules) && modules.Length > 0))
@@ -138,13 +149,14 @@ internal static partial class PreferredAdaptableForm
 
     private static void Tokenizer(IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
     {
-        foreach (var config in artifacts.Where(a => System.IO.Path.GetFileName(a.Path).Equals("tokenizer_config.json", StringComparison.OrdinalIgnoreCase)))
+        var paths = artifacts.Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var config in artifacts.Where(a => a.Facts.TryGetValue("tokenizer_files", out var files) && files.Length > 0))
         {
-            var folder = Folder(config.Path);
-            if (!artifacts.Any(a => Folder(a.Path) == folder && TokenizerData.Contains(System.IO.Path.GetFileName(a.Path))))
+            var missing = config.Facts["tokenizer_files"].Split(", ").Select(f => Join(Folder(config.Path), f)).Where(p => !paths.Contains(p)).ToList();
+            if (missing.Count > 0)
             {
                 diagnostics.Add(DiagnosticCatalog.TokenizerMissing,
-                    $"'{config.Path}' configures a tokenizer, but none of {string.Join(", ", TokenizerData.Order(StringComparer.Ordinal))} is beside it. {DiagnosticCatalog.TokenizerMissing.Help}", config.Path);
+                    $"'{config.Path}' names tokenizer files that are not in the release: {string.Join(", ", missing)}. {DiagnosticCatalog.TokenizerMissing.Help}", config.Path);
             }
         }
     }
@@ -227,6 +239,18 @@ internal static partial class PreferredAdaptableForm
         }
 
         return Join(folder, name + ".py");
+    }
+
+    private static IEnumerable<string> Ancestors(string folder)
+    {
+        for (var current = folder; ; current = Folder(current))
+        {
+            yield return current;
+            if (current.Length == 0)
+            {
+                yield break;
+            }
+        }
     }
 
     private static string Folder(string path)

@@ -53,12 +53,30 @@ internal static class ArtifactInspector
         ".so", ".dll", ".dylib", ".exe", ".o", ".a", ".lib", ".node",
     };
 
-    public static List<Artifact> Inspect(IEnumerable<ProjectFile> files, CancellationToken cancellationToken) =>
-        files.Select(f =>
+    public static List<Artifact> Inspect(IEnumerable<ProjectFile> files, CancellationToken cancellationToken)
+    {
+        var list = files.ToList();
+        var artifacts = list.Select(f =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             return Inspect(f);
         }).ToList();
+
+        // An ONNX model's external data files hold raw tensor bytes, whatever their name or first bytes.
+        var external = new HashSet<string>(
+            artifacts.Where(a => a.Weights?.ExternalFiles.Count > 0)
+                .SelectMany(a => a.Weights!.ExternalFiles.Select(f => (a.Path.Contains('/', StringComparison.Ordinal) ? a.Path[..(a.Path.LastIndexOf('/') + 1)] : "") + f)),
+            StringComparer.Ordinal);
+        for (var i = 0; i < artifacts.Count; i++)
+        {
+            if (external.Contains(artifacts[i].Path))
+            {
+                artifacts[i] = Unread(list[i], "onnx-external-data");
+            }
+        }
+
+        return artifacts;
+    }
 
     public static Artifact Inspect(ProjectFile file)
     {
@@ -70,6 +88,17 @@ internal static class ArtifactInspector
         if (path.Split('/').SkipLast(1).Any(s => s.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase)))
         {
             return Compiled(file, "coreml", "Core ML compiled model (.mlmodelc)");
+        }
+
+        if (path.Split('/').SkipLast(1).Any(s => s.EndsWith(".mlpackage", StringComparison.OrdinalIgnoreCase)) || extension == ".mlmodel")
+        {
+            return Compiled(file, "coreml", "Core ML model (.mlpackage, .mlmodel)");
+        }
+
+        // TensorFlow checkpoints: name.ckpt.index and name.ckpt.data-00000-of-00001, or variables/variables.*.
+        if (name.Contains(".data-0", StringComparison.Ordinal) || name.EndsWith(".ckpt.index", StringComparison.Ordinal) || name.StartsWith("variables.", StringComparison.Ordinal))
+        {
+            return Unread(file, "tensorflow-checkpoint");
         }
 
         if (magic.AsSpan().StartsWith("GGUF"u8) || extension == ".gguf")
@@ -94,6 +123,11 @@ internal static class ArtifactInspector
                 return Weights(file, "pytorch");
             case ".pt" or ".pth" or ".bin" or ".ckpt" or ".h5" or ".keras" or ".msgpack" or ".npz" or ".npy" or ".nemo" or ".pb" or ".ggml" or ".onnx_data":
                 return Unread(file, extension.TrimStart('.'));
+            case ".pkl" or ".pickle" or ".joblib":
+                return Unread(file, extension.TrimStart('.')) with
+                {
+                    Weights = new WeightFacts { Format = extension.TrimStart('.'), Precision = WeightPrecision.Unknown, ExecutesCodeOnLoad = true },
+                };
             case ".engine" or ".plan":
                 return Compiled(file, "tensorrt", "TensorRT engine");
             case ".tflite":
@@ -105,7 +139,7 @@ internal static class ArtifactInspector
             return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = "Python bytecode" });
         }
 
-        if (NativeExtensions.Contains(extension) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension)))
+        if (NativeExtensions.Contains(extension) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
         {
             return NativeCode(file);
         }
@@ -124,6 +158,11 @@ internal static class ArtifactInspector
         if (NoticePrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
         {
             return Artifact(file, ArtifactRole.Notice);
+        }
+
+        if (name.Equals("tokenizer_config.json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Artifact(file, ArtifactRole.Tokenizer, HuggingFaceFacts.ReadTokenizerConfig(file));
         }
 
         if (TokenizerNames.Contains(name))
@@ -184,6 +223,12 @@ internal static class ArtifactInspector
         {
             return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Problem = $"cannot read the file: {e.Message}" };
         }
+#pragma warning disable CA1031 // A reader's unforeseen failure on one hostile file must not hide the findings of all the others.
+        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Problem = $"{format}: the header could not be read ({e.GetType().Name}: {e.Message})." };
+        }
     }
 
     /// <summary>A weight file in a format ModelGoPack does not read: its precision is unknown.</summary>
@@ -215,18 +260,34 @@ internal static class ArtifactInspector
         Facts = facts ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
     };
 
-    // ELF, Mach-O (both byte orders, 32 and 64 bit), or a Windows PE image ("MZ").
-    private static bool IsNative(byte[] magic) =>
-        (magic.Length >= 4 && magic[0] == 0x7F && magic[1] == (byte)'E' && magic[2] == (byte)'L' && magic[3] == (byte)'F')
-        || (magic.Length >= 4 && BitConverter.ToUInt32(magic, 0) is 0xFEEDFACE or 0xFEEDFACF or 0xCEFAEDFE or 0xCFFAEDFE)
-        || (magic.Length >= 64 && magic[0] == (byte)'M' && magic[1] == (byte)'Z');
+    // ELF, Mach-O (both byte orders, 32 and 64 bit), or a Windows PE image ("MZ" with "PE\0\0" at e_lfanew).
+    private static bool IsNative(byte[] magic)
+    {
+        if (magic.Length >= 4 && magic[0] == 0x7F && magic[1] == (byte)'E' && magic[2] == (byte)'L' && magic[3] == (byte)'F')
+        {
+            return true;
+        }
+
+        if (magic.Length >= 4 && BitConverter.ToUInt32(magic, 0) is 0xFEEDFACE or 0xFEEDFACF or 0xCEFAEDFE or 0xCFFAEDFE)
+        {
+            return true;
+        }
+
+        if (magic.Length < 64 || magic[0] != (byte)'M' || magic[1] != (byte)'Z')
+        {
+            return false;
+        }
+
+        var peOffset = BitConverter.ToInt32(magic, 0x3C);
+        return peOffset >= 64 && peOffset <= magic.Length - 4 && magic.AsSpan(peOffset, 4).SequenceEqual("PE\0\0"u8);
+    }
 
     private static byte[] ReadMagic(ProjectFile file)
     {
         try
         {
             using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            var buffer = new byte[64];
+            var buffer = new byte[512];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             return buffer[..read];
         }

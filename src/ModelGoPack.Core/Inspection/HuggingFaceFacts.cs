@@ -75,6 +75,38 @@ internal static class HuggingFaceFacts
         return facts;
     }
 
+    /// <summary>From tokenizer_config.json: <c>tokenizer_files</c>, the files its <c>*_file</c> keys name.</summary>
+    public static SortedDictionary<string, string> ReadTokenizerConfig(ProjectFile file)
+    {
+        var facts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (ArtifactInspector.ReadSmallText(file) is not { } text)
+        {
+            return facts;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text, Options);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var files = document.RootElement.EnumerateObject()
+                    .Where(p => p.Name.EndsWith("_file", StringComparison.Ordinal) && p.Value.ValueKind == JsonValueKind.String)
+                    .Select(p => p.Value.GetString()!)
+                    .Where(v => v.Length > 0 && !v.Contains("..", StringComparison.Ordinal) && !Path.IsPathRooted(v))
+                    .Select(v => Path.GetFileName(v.Replace('\\', '/')))
+                    .Distinct(StringComparer.Ordinal)
+                    .Order(StringComparer.Ordinal);
+                facts["tokenizer_files"] = string.Join(", ", files);
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            facts["unreadable"] = "not valid JSON";
+        }
+
+        return facts;
+    }
+
     /// <summary>The shard files a <c>*.index.json</c> maps tensors to, relative to the index's folder; null if unreadable.</summary>
     public static SortedSet<string>? ReadIndexShards(ProjectFile file)
     {

@@ -481,6 +481,11 @@ internal static class PyTorchInspector
                     break;
                 case Opcodes.Tuple:
                 {
+                    if (this.marks.Count == 0)
+                    {
+                        throw this.Error("needs a MARK, but there is none");
+                    }
+
                     var fence = this.Fence();
                     var count = this.stack.Count - fence;
                     var tuple = this.MakeTuple(count);

@@ -76,6 +76,11 @@ internal static class SafetensorsInspector
         var spans = new List<(long Begin, long End, string Name)>();
         foreach (var property in root.EnumerateObject())
         {
+            if (spans.Count >= 10_000_000)
+            {
+                throw new ArtifactFormatException("the header declares more than 10,000,000 tensors.");
+            }
+
             if (property.Name == "__metadata__")
             {
                 ReadMetadata(property.Value, metadata);
@@ -144,7 +149,8 @@ internal static class SafetensorsInspector
             dims.Add(value);
         }
 
-        if (!offsets[0].TryGetInt64(out var begin) || !offsets[1].TryGetInt64(out var end) || begin < 0 || end < begin)
+        if (offsets[0].ValueKind != JsonValueKind.Number || offsets[1].ValueKind != JsonValueKind.Number
+            || !offsets[0].TryGetInt64(out var begin) || !offsets[1].TryGetInt64(out var end) || begin < 0 || end < begin)
         {
             throw new ArtifactFormatException($"tensor '{name}' has data_offsets that are not two non-negative integers in order.");
         }

@@ -79,13 +79,11 @@ public static class SarifReport
                 json.WriteStartObject("artifactLocation");
                 json.WriteString("uri", Uri(d.Path ?? Config.ModelGoConfig.FileName, projectDirectory, workingDirectory));
                 json.WriteEndObject();
-                if (d.Line > 0)
-                {
-                    json.WriteStartObject("region");
-                    json.WriteNumber("startLine", d.Line);
-                    json.WriteNumber("startColumn", Math.Max(d.Column, 1));
-                    json.WriteEndObject();
-                }
+                // GitHub requires a region with startLine; a finding about a whole file points at its first line.
+                json.WriteStartObject("region");
+                json.WriteNumber("startLine", Math.Max(d.Line, 1));
+                json.WriteNumber("startColumn", Math.Max(d.Column, 1));
+                json.WriteEndObject();
 
                 json.WriteEndObject();
                 json.WriteEndObject();
