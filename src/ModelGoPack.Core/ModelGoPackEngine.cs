@@ -93,7 +93,7 @@ public static class ModelGoPackEngine
             BundleEntry.Generated(ProjectLoader.LicenseFileName, LicenseText.Bytes),
         };
         entries.AddRange(rendered);
-        entries.AddRange(project.Files.Select(BundleEntry.Copied));
+        entries.AddRange(project.Files.Where(f => !rendered.Any(r => r.Path == f.RelativePath)).Select(BundleEntry.Copied));
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
@@ -244,6 +244,15 @@ public static class ModelGoPackEngine
             {
                 rendered.Add(BundleEntry.Generated(output, Encoding.UTF8.GetBytes(text)));
             }
+        }
+
+        // The bundle's model card: the project's README.md with its license keys set and a generated section.
+        if (templates.Render(TemplateSet.ModelCardSection, model, diagnostics) is { } section)
+        {
+            var readme = project.Files.FirstOrDefault(f => f.RelativePath == Inspection.ModelCard.FileName);
+            var original = readme is null ? null : TextDecoder.Decode(File.ReadAllBytes(readme.FullPath));
+            var baseModels = project.ModelCard?.Strings("base_model") is { Count: > 0 } declared ? declared : project.Config.Upstream.Select(u => u.Name).ToList();
+            rendered.Add(BundleEntry.Generated(Inspection.ModelCard.FileName, Encoding.UTF8.GetBytes(ModelCardWriter.Compose(original, project.Config, baseModels, section))));
         }
 
         var waivers = Waivers.Apply(project.Source, diagnostics);

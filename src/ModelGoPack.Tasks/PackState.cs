@@ -79,15 +79,16 @@ internal sealed record PackState
             packageFiles.Add(new PackageFile(file, PackageFolder(name)));
         }
 
-        string? readme = null;
+        // The model card is the generated README.md (the project's, with its license section).
+        var readme = written.FirstOrDefault(f => System.IO.Path.GetFileName(f) == "README.md");
         foreach (var file in result.ProjectFiles)
         {
             if (file.RelativePath == "README.md")
             {
-                readme = file.FullPath;
-                packageFiles.Add(new PackageFile(file.FullPath, PackageFolder(file.RelativePath)));
+                continue;
             }
-            else if (packWeights || !FileKinds.IsWeights(file.RelativePath))
+
+            if (packWeights || !FileKinds.IsWeights(file.RelativePath))
             {
                 packageFiles.Add(new PackageFile(file.FullPath, PackageFolder("model/" + file.RelativePath)));
             }

@@ -229,7 +229,7 @@ public sealed partial class MSBuildTests
         File.SetLastWriteTimeUtc(Path.Combine(repo.Root, "README.md"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         var (fourth, fourthOutput) = repo.Pack("-p:ModelGoExclude=*.py");
         Assert.True(fourth == 0, fourthOutput);
-        Assert.Equal("# replaced\n", Bundle.Read(bundle).Text("README.md"));
+        Assert.Contains("# replaced\n", Bundle.Read(bundle).Text("README.md"), StringComparison.Ordinal);
 
         var (clean, cleanOutput) = repo.Run("clean", "-c", "Release", "-nodeReuse:false");
         Assert.True(clean == 0, cleanOutput);

@@ -104,3 +104,57 @@ public sealed class ModelCardTests
         Assert.True(result.Compliant);
     }
 }
+
+public sealed class BundleModelCardTests
+{
+    [Fact]
+    public void The_bundle_card_sets_the_license_keys_and_a_section_and_the_project_card_is_untouched()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Teacher-7B", "extracted", "distillation");
+        var original = "---\nlicense: apache-2.0\nlicense_name: x\ntags:\n  - llm\nbase_model: org/teacher-7b\n---\n\n# Tiny\n\nBody text.\n";
+        project.File("README.md", original).Write();
+        var output = Path.Combine(project.Scratch, "out");
+
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root, SourceDateEpoch = 0 }, output, Emit.BundleFormat.Directory);
+
+        // The card's own license is a finding (MGP6003); with it waived, the bundle is written.
+        Assert.Equal("MGP6003", Assert.Single(result.Diagnostics, d => d.Severity == Diagnostics.Severity.Error).Code);
+        project.File("README.md", original.Replace("license: apache-2.0\nlicense_name: x\n", "", StringComparison.Ordinal));
+        result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, Emit.BundleFormat.Directory);
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+
+        var card = File.ReadAllText(Path.Combine(output, "README.md"));
+        var parsed = ModelCard.Parse(card);
+        Assert.Equal(("other", "mg-by-sa-2.0", "LICENSE"), (parsed.Values["license"], parsed.Values["license_name"], parsed.Values["license_link"]));
+        Assert.Equal(["org/teacher-7b"], parsed.Strings("base_model"));
+        Assert.Equal(["llm"], parsed.Strings("tags"));
+        Assert.Equal("Tiny", parsed.Title);
+        var heading = card.IndexOf("# Tiny", StringComparison.Ordinal);
+        var section = card.IndexOf("> **License and provenance.**", StringComparison.Ordinal);
+        Assert.True(heading >= 0 && section > heading && section < card.IndexOf("Body text.", StringComparison.Ordinal));
+        Assert.Contains("It is an **Extracted Model**: it was created from Output of \"Teacher-7B\"", card, StringComparison.Ordinal);
+        Assert.StartsWith("---\ntags:", File.ReadAllText(Path.Combine(project.Root, "README.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_project_without_a_card_gets_one_naming_its_upstreams_and_the_section_can_be_overridden()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "merge").Modification("2026-03-01", "Merged");
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "README.md"));
+        var templates = Path.Combine(project.Scratch, "templates");
+        Directory.CreateDirectory(templates);
+        File.WriteAllText(Path.Combine(templates, "MODELCARD.scriban"), "CUSTOM SECTION for {{ project.name }}\n");
+        var output = Path.Combine(project.Scratch, "out");
+
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates }, output, Emit.BundleFormat.Directory);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        var card = File.ReadAllText(Path.Combine(output, "README.md"));
+        Assert.Equal(["Base"], ModelCard.Parse(card).Strings("base_model"));
+        Assert.Contains("# tiny-model\n\nCUSTOM SECTION for tiny-model\n", card, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(project.Root, "README.md")));
+    }
+}

@@ -45,7 +45,9 @@ public sealed class TaskTests
         Assert.Equal("/", paths["README.md"]);
         Assert.Equal("model/", paths["config.json"]);
         Assert.DoesNotContain("model.safetensors", paths.Keys);
-        Assert.Equal(Path.Combine(project.Root, "README.md"), task.Readme);
+        // The package's readme is the bundle's model card: the project's README.md with the license section.
+        Assert.Equal(Path.Combine(project.Scratch, "obj", "README.md"), task.Readme);
+        Assert.Contains("License and provenance", File.ReadAllText(task.Readme!), StringComparison.Ordinal);
         Assert.Contains(task.FileWrites, i => i.ItemSpec == task.Bundle);
 
         var (withWeights, engine2) = Create(project);

@@ -22,6 +22,9 @@ internal sealed partial class TemplateSet
         ["NOTICE.scriban"] = "NOTICE",
     };
 
+    /// <summary>The template of the generated section in the bundle's README.md (the model card).</summary>
+    public const string ModelCardSection = "MODELCARD.scriban";
+
     private const string ResourcePrefix = "ModelGoPack.Templates.";
     private const int MaxTemplateBytes = 1024 * 1024;
 
@@ -52,10 +55,10 @@ internal sealed partial class TemplateSet
             foreach (var file in Directory.EnumerateFiles(full).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(file);
-                if (!Outputs.ContainsKey(name) && !name.StartsWith('_'))
+                if (!Outputs.ContainsKey(name) && name != ModelCardSection && !name.StartsWith('_'))
                 {
                     diagnostics.Add(DiagnosticCatalog.TemplateUnknown,
-                        $"'{name}' overrides no template (known: {string.Join(", ", Outputs.Keys)}; partials for include start with '_').", file);
+                        $"'{name}' overrides no template (known: {string.Join(", ", Outputs.Keys.Append(ModelCardSection))}; partials for include start with '_').", file);
                 }
             }
         }
