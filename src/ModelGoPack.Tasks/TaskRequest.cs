@@ -47,12 +47,6 @@ internal static class TaskRequest
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(task.PackageLicenseExpression))
-        {
-            diagnostics.Add(DiagnosticCatalog.PackageLicenseClash,
-                $"PackageLicenseExpression is '{task.PackageLicenseExpression}', but this package is licensed MG-BY-SA-2.0 by its LICENSE file. {DiagnosticCatalog.PackageLicenseClash.Help}", projectFile);
-        }
-
         if (!string.IsNullOrWhiteSpace(task.PackageLicenseFile) && !string.Equals(task.PackageLicenseFile, "LICENSE", StringComparison.Ordinal))
         {
             diagnostics.Add(DiagnosticCatalog.PackageLicenseClash,
@@ -66,14 +60,29 @@ internal static class TaskRequest
             Fallbacks = Fallbacks(task),
         };
 
+        // The config in effect names the bundle, and says whether share-alike applies; if it is invalid,
+        // the engine reports why.
+        var config = ModelGoPackEngine.ReadConfig(directory, overrides, new DiagnosticBag());
+        if (!string.IsNullOrWhiteSpace(task.PackageLicenseExpression))
+        {
+            if (config is { } c && (c.IsDerivative || c.IsExtracted))
+            {
+                diagnostics.Add(DiagnosticCatalog.PackageLicenseShareAlike,
+                    $"PackageLicenseExpression is '{task.PackageLicenseExpression}', but this model is a derivative or Extracted Model of an MG-BY-SA-2.0 model. {DiagnosticCatalog.PackageLicenseShareAlike.Help}", projectFile);
+            }
+            else
+            {
+                diagnostics.Add(DiagnosticCatalog.PackageLicenseClash,
+                    $"PackageLicenseExpression is '{task.PackageLicenseExpression}', but this package is licensed MG-BY-SA-2.0 by its LICENSE file. {DiagnosticCatalog.PackageLicenseClash.Help}", projectFile);
+            }
+        }
+
         if (diagnostics.HasErrors)
         {
             logger.Log(diagnostics.Items, directory);
             return null;
         }
 
-        // The config in effect names the bundle; if it is invalid, the engine reports why.
-        var config = ModelGoPackEngine.ReadConfig(directory, overrides, new DiagnosticBag());
         if (config is not null)
         {
             CheckIdentity(task, config, diagnostics, projectFile);

@@ -110,7 +110,7 @@ public sealed class TaskTests
 
         Assert.False(task.Execute());
 
-        Assert.Equal(["MGP1005", "MGP8019"], engine.Errors.Select(e => e.Code).Order(StringComparer.Ordinal));
+        Assert.Equal(["MGP6005", "MGP8019"], engine.Errors.Select(e => e.Code).Order(StringComparer.Ordinal));
         Assert.All(engine.Errors, e => Assert.Equal(task.ProjectFile, e.File));
         Assert.Contains(engine.Errors, e => e.Message!.Contains("'Mehtod'", StringComparison.Ordinal));
     }

@@ -131,6 +131,14 @@ public static class DiagnosticCatalog
         "Model card declares a license other than MG-BY-SA-2.0",
         "Hugging Face shows the front matter's license. Set license: other, license_name: mg-by-sa-2.0 and license_link: LICENSE in README.md; the bundle's model card gets them either way.");
 
+    public static readonly DiagnosticDescriptor LicenseFileShareAlike = Compliance("MGP6004", Severity.Error,
+        "A derivative or Extracted Model ships another license",
+        "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0. Replace the license file with the MG-BY-SA-2.0 text, or delete it (the bundle always gets the canonical LICENSE).");
+
+    public static readonly DiagnosticDescriptor PackageLicenseShareAlike = Compliance("MGP6005", Severity.Error,
+        "A derivative or Extracted Model's package declares another license",
+        "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0. Remove PackageLicenseExpression from the project: ModelGoPack sets PackageLicenseFile to the MG-BY-SA-2.0 LICENSE.");
+
     // 7xxx: the licensor's names, Section 2.3.
     public static readonly DiagnosticDescriptor LicensorNameUsed = Compliance("MGP7001", Severity.Warning,
         "An upstream licensor's name is used for publicity",

@@ -41,6 +41,11 @@ internal static class ObligationRules
                         $"{file.RelativePath} is the superseded MG-BY-SA \"Version 2.0, May 2025\" text. {DiagnosticCatalog.LicenseSuperseded.Help}",
                         file.RelativePath, 1, 1);
                     break;
+                case LicenseMatchKind.Other when project.Config.IsDerivative || project.Config.IsExtracted:
+                    diagnostics.Add(DiagnosticCatalog.LicenseFileShareAlike,
+                        $"{file.RelativePath} is the {identification.Name} license, but this project is {Kind(project.Config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.LicenseFileShareAlike.Help}",
+                        file.RelativePath, 1, 1);
+                    break;
                 case LicenseMatchKind.Other:
                     diagnostics.Add(DiagnosticCatalog.LicenseOther,
                         $"{file.RelativePath} is the {identification.Name} license, not {LicenseText.Id}. {DiagnosticCatalog.LicenseOther.Help}",
