@@ -234,7 +234,7 @@ public static class ModelGoPackEngine
         }
 
         project = project with { PublicityTexts = request.PublicityTexts };
-        ObligationRules.Evaluate(project, diagnostics);
+        ObligationRules.Evaluate(project, diagnostics, cancellationToken);
 
         var model = TemplateModel.Build(project.Config, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));
         var rendered = new List<BundleEntry>();
@@ -243,6 +243,13 @@ public static class ModelGoPackEngine
             if (templates.Render(template, model, diagnostics) is { } text)
             {
                 rendered.Add(BundleEntry.Generated(output, Encoding.UTF8.GetBytes(text)));
+
+                // 2.2(a)(iv): whatever the template, every notice must stand in NOTICE verbatim.
+                foreach (var notice in project.Notices.Where(n => output == ProjectLoader.NoticeFileName && !text.Contains(n.Text.TrimEnd('\n'), StringComparison.Ordinal)))
+                {
+                    diagnostics.Add(DiagnosticCatalog.NoticeDropped,
+                        $"NOTICE, rendered by {templates.Describe(template)}, does not hold the text of '{notice.Path}'{(notice.Upstream is null ? "" : $" (from \"{notice.Upstream}\")")} verbatim. {DiagnosticCatalog.NoticeDropped.Help}", notice.Path);
+                }
             }
         }
 

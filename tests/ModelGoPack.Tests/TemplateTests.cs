@@ -10,13 +10,27 @@ public sealed class TemplateTests
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Teacher", "extracted", "distillation").Write();
-        var templates = Templates(project, "NOTICE.scriban", "Custom notice for {{ project.name }}:{{ for u in extracted }} from {{ u.name }} by {{ u.method }}{{ end }}\n");
+        var templates = Templates(project, "NOTICE.scriban", "Custom notice for {{ project.name }}:{{ for u in extracted }} from {{ u.name }} by {{ u.method }}{{ end }}\n{{ for n in notices }}{{ n.text }}{{ end }}");
         var output = Path.Combine(project.Scratch, "out");
 
         var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates }, output, BundleFormat.Directory);
 
         Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
-        Assert.Equal("Custom notice for tiny-model: from Teacher by distillation\n", File.ReadAllText(Path.Combine(output, "NOTICE")));
+        Assert.Equal("Custom notice for tiny-model: from Teacher by distillation\nTeacher\nCopyright 2025 Teacher Labs\n", File.ReadAllText(Path.Combine(output, "NOTICE")));
+    }
+
+    [Fact]
+    public void An_override_that_drops_an_upstream_notice_is_MGP4004()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Teacher", "extracted", "distillation").Write();
+        var templates = Templates(project, "NOTICE.scriban", "{{ project.name }}: all notices omitted for brevity\n");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates });
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("MGP4004", "upstream/Teacher/NOTICE"), (d.Code, d.Path));
+        Assert.Contains(Path.Combine(templates, "NOTICE.scriban"), d.Message, StringComparison.Ordinal);
     }
 
     [Theory]

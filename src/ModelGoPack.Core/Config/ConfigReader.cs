@@ -26,7 +26,7 @@ internal sealed class ConfigReader
     };
 
     private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude", "waivers"];
-    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets"];
+    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle"];
     private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
     private static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
@@ -293,6 +293,12 @@ internal sealed class ConfigReader
         var method = this.OptionalString(element, path, "method");
         var notices = this.StringList(element, path, "notices") ?? [];
         var datasets = this.StringList(element, path, "datasets") ?? [];
+        var manifest = this.OptionalString(element, path, "manifest") is { } m ? this.CheckRelativePath(m, path + ".manifest") : null;
+        var bundle = this.OptionalString(element, path, "bundle") is { } b ? this.CheckRelativePath(b, path + ".bundle") : null;
+        if (manifest is not null && bundle is not null)
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".bundle", "Give an upstream either \"manifest\" or \"bundle\", not both.");
+        }
 
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
         {
@@ -335,6 +341,8 @@ internal sealed class ConfigReader
                 Method = method,
                 Notices = normalizedNotices,
                 Datasets = datasets,
+                Manifest = manifest,
+                Bundle = bundle,
                 JsonPath = path,
             };
     }

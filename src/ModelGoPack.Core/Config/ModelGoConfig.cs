@@ -52,6 +52,12 @@ public sealed record UpstreamDeclaration
 
     public string? Method { get; init; }
 
+    /// <summary>The upstream's modelgo-manifest.json, relative to the project root: what the project is compared with.</summary>
+    public string? Manifest { get; init; }
+
+    /// <summary>The upstream's bundle (a folder or .zip), relative to the project root: compared with, and its notices kept.</summary>
+    public string? Bundle { get; init; }
+
     /// <summary>Datasets generated from this upstream's Output (paths in the project or names), for an extracted upstream.</summary>
     public IReadOnlyList<string> Datasets { get; init; } = [];
 

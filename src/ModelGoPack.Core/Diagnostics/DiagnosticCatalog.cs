@@ -51,6 +51,14 @@ public static class DiagnosticCatalog
         "Model card names a base model that no upstream declares",
         "Every base_model in README.md's front matter is a model this one was made from. Declare it in \"upstream\" (with its relation), or correct base_model.");
 
+    public static readonly DiagnosticDescriptor ChangeUndeclared = Compliance("MGP2006", Severity.Error,
+        "A file differs from the upstream release, and no modification declares it",
+        "Clause 2.2(a)(ii) requires the date of each modification. Add a \"modifications\" entry with the date, a description and this path.");
+
+    public static readonly DiagnosticDescriptor ModificationDidNotHappen = Compliance("MGP2007", Severity.Warning,
+        "A declared modification matches only files identical to the upstream release",
+        "The files this modification names are the same as in the upstream's manifest. Correct its \"paths\", or remove it.");
+
     // 3xxx: Extracted Models, 2.2(a)(iii).
     public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Compliance("MGP3001", Severity.Error,
         "Extracted upstream does not say how Output was used",
@@ -117,6 +125,14 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor CustomCodeMissing = Compliance("MGP5010", Severity.Error,
         "config.json names custom code that is missing",
         "config.json's auto_map loads the model's classes from Python modules of the repo. Include those .py files beside config.json.");
+
+    public static readonly DiagnosticDescriptor NoticeDropped = Compliance("MGP4004", Severity.Error,
+        "The rendered NOTICE does not keep an upstream notice verbatim",
+        "Clause 2.2(a)(iv) requires keeping every existing notice. The NOTICE template in use dropped or changed this text: render every notices[].text unchanged.");
+
+    public static readonly DiagnosticDescriptor UpstreamReleaseUnreadable = Input("MGP8027",
+        "Upstream manifest or bundle cannot be read",
+        "Point \"manifest\" at the upstream's modelgo-manifest.json, or \"bundle\" at its bundle folder or .zip, inside the project.");
 
     // 6xxx: share-alike, 2.2(a)(vi).
     public static readonly DiagnosticDescriptor ShareAlikeViolated = Compliance("MGP6001", Severity.Error,

@@ -23,6 +23,9 @@ internal sealed record ModelProject
     /// <summary>The model card (README.md at the root), when there is one and it could be read.</summary>
     public Inspection.ModelCard? ModelCard { get; init; }
 
+    /// <summary>The releases of upstreams that name a manifest or bundle.</summary>
+    public IReadOnlyList<UpstreamRelease> Releases { get; init; } = [];
+
     /// <summary>Dataset stamps found anywhere in the project (bundled or not).</summary>
     public IReadOnlyList<Inspection.DatasetStamp> DatasetStamps { get; init; } = [];
 

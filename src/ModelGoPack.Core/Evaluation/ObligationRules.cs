@@ -13,8 +13,9 @@ internal static class ObligationRules
 {
     private static readonly string[] ExtractionMethods = ["distillation", "knowledge-distillation", "synthetic-data", "synthetic data", "distilled"];
 
-    public static void Evaluate(ModelProject project, DiagnosticBag diagnostics)
+    public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken = default)
     {
+        Lineage.Evaluate(project, diagnostics, cancellationToken);
         LicenseCopy(project, diagnostics);
         ShareAlike(project, diagnostics);
         DerivativeMaterials(project, diagnostics);
@@ -127,7 +128,8 @@ internal static class ObligationRules
                 where, line, column);
         }
 
-        var paths = project.Files.Select(f => f.RelativePath).ToList();
+        // A modification may name a file the project removed from an upstream release.
+        var paths = project.Files.Select(f => f.RelativePath).Concat(project.Releases.SelectMany(r => r.Files.Keys)).ToList();
         foreach (var modification in config.Modifications)
         {
             if (modification.Upstream is { } name && !derivatives.Any(u => u.Name == name))

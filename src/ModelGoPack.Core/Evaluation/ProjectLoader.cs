@@ -112,6 +112,27 @@ internal static class ProjectLoader
             }
         }
 
+        // Upstream releases: compared with the project, and a bundle's notice files kept verbatim.
+        var releases = new List<UpstreamRelease>();
+        foreach (var upstream in config.Upstream.Where(u => u.Manifest is not null || u.Bundle is not null))
+        {
+            try
+            {
+                var release = UpstreamRelease.Load(root, upstream);
+                releases.Add(release);
+                foreach (var (name, text) in release.Notices.Where(n => !notices.Any(existing => existing.Text == n.Text)))
+                {
+                    notices.Add(new NoticeText($"{(upstream.Bundle ?? "").TrimEnd('/')}/{name}", text, upstream.Name));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                var (where, line, column) = source.Locate(upstream.JsonPath + (upstream.Manifest is null ? ".bundle" : ".manifest"));
+                diagnostics.Add(DiagnosticCatalog.UpstreamReleaseUnreadable,
+                    $"The release of upstream \"{upstream.Name}\" ('{upstream.Manifest ?? upstream.Bundle}') cannot be read: {e.Message} {DiagnosticCatalog.UpstreamReleaseUnreadable.Help}", where, line, column);
+            }
+        }
+
         Inspection.ModelCard? card = null;
         if (files.FirstOrDefault(f => f.RelativePath == Inspection.ModelCard.FileName) is { } readme && ReadText(readme, diagnostics) is { } readmeBytes)
         {
@@ -149,6 +170,7 @@ internal static class ProjectLoader
             Root = root,
             ModelCard = card,
             DatasetStamps = stamps,
+            Releases = releases,
             Source = source,
             Files = files,
             Artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken),

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
+
+namespace ModelGoPack.Evaluation;
+
+/// <summary>
+/// 2.2(a)(ii) found, not only declared: a derivative upstream that names its release (<c>manifest</c> or
+/// <c>bundle</c>) is compared file by file with the project. Every modified, added or removed file must be
+/// covered by a dated modification; a declared modification that changed nothing is a warning.
+/// </summary>
+internal static class Lineage
+{
+    public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var release in project.Releases)
+        {
+            var upstream = project.Config.Upstream.First(u => u.Name == release.Upstream);
+            if (upstream.Relation != UpstreamRelation.Derivative)
+            {
+                continue;
+            }
+
+            // The release's own copy inside the project, and files every bundle has of its own, are not changes.
+            var releaseFolder = release.Location.Contains('/', StringComparison.Ordinal) ? release.Location[..(release.Location.LastIndexOf('/') + 1)] : "";
+            var notices = upstream.Notices.ToHashSet(StringComparer.Ordinal);
+            bool Compared(string path) =>
+                !UpstreamRelease.Generated.Contains(path) && path != ModelGoConfig.FileName && !notices.Contains(path)
+                && path != release.Location && (releaseFolder.Length == 0 || !path.StartsWith(releaseFolder, StringComparison.Ordinal))
+                && !(upstream.Bundle is { } bundle && path.StartsWith(bundle.TrimEnd('/') + "/", StringComparison.Ordinal));
+
+            var files = project.Files.Where(f => Compared(f.RelativePath)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
+            var changed = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (path, file) in files)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!release.Files.TryGetValue(path, out var expected))
+                {
+                    changed[path] = "added";
+                }
+                else if (Digest(file, digests) != expected)
+                {
+                    changed[path] = "modified";
+                }
+            }
+
+            foreach (var path in release.Files.Keys.Where(p => Compared(p) && !files.ContainsKey(p)))
+            {
+                changed[path] = "removed";
+            }
+
+            var modifications = project.Config.Modifications.Where(m => m.Upstream is null || m.Upstream == upstream.Name).ToList();
+            foreach (var (path, kind) in changed)
+            {
+                if (!modifications.Any(m => m.Paths.Any(p => new Globs([p], []).IsMatch(path))))
+                {
+                    diagnostics.Add(DiagnosticCatalog.ChangeUndeclared,
+                        $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" ({release.Location}), and no modification of it is declared. {DiagnosticCatalog.ChangeUndeclared.Help}",
+                        path);
+                }
+            }
+
+            foreach (var modification in modifications.Where(m => m.Paths.Count > 0))
+            {
+                var globs = new Globs(modification.Paths, []);
+                var matched = files.Keys.Concat(release.Files.Keys).Where(p => Compared(p) && globs.IsMatch(p)).Distinct(StringComparer.Ordinal).ToList();
+                if (matched.Count > 0 && !matched.Any(changed.ContainsKey))
+                {
+                    var (where, line, column) = project.Source.Locate(modification.JsonPath);
+                    diagnostics.Add(DiagnosticCatalog.ModificationDidNotHappen,
+                        $"The modification of {modification.Date:yyyy-MM-dd} (\"{modification.Description}\") names {string.Join(", ", matched)}, identical to the release of \"{upstream.Name}\". {DiagnosticCatalog.ModificationDidNotHappen.Help}",
+                        where, line, column);
+                }
+            }
+        }
+    }
+
+    private static string Digest(ProjectFile file, Dictionary<string, string> digests)
+    {
+        if (!digests.TryGetValue(file.RelativePath, out var digest))
+        {
+            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+            digest = Convert.ToHexStringLower(SHA256.HashData(stream));
+            digests[file.RelativePath] = digest;
+        }
+
+        return digest;
+    }
+}

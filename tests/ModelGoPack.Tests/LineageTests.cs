@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using ModelGoPack.Emit;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>Modifications found by comparing the project with its upstream's release, made by ModelGoPack itself.</summary>
+public sealed class LineageTests
+{
+    [Theory]
+    [InlineData("dir")]
+    [InlineData("zip")]
+    [InlineData("manifest")]
+    public void Changed_added_and_removed_files_need_dated_modifications(string form)
+    {
+        using var derivative = Derivative(form, out var reference);
+        derivative.Modification("2026-05-01", "Fine-tuned on X", "model.safetensors").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = derivative.Root });
+
+        var undeclared = result.Diagnostics.Where(d => d.Code == "MGP2006").ToDictionary(d => d.Path!, d => d.Message);
+        Assert.Equal(["extra.py", "tokenizer.json"], undeclared.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("is added compared with the release of \"Base\"", undeclared["extra.py"], StringComparison.Ordinal);
+        Assert.Contains("is removed", undeclared["tokenizer.json"], StringComparison.Ordinal);
+        Assert.Contains($"({reference})", undeclared["extra.py"], StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Path == "model.safetensors");
+    }
+
+    [Fact]
+    public void A_declared_modification_of_an_unchanged_file_is_MGP2007_and_full_declarations_pass()
+    {
+        using var derivative = Derivative("dir", out _);
+        derivative.Modification("2026-05-01", "Fine-tuned on X", "model.safetensors")
+            .Modification("2026-05-02", "Added a sampling script; dropped the tokenizer", "extra.py", "tokenizer.json")
+            .Modification("2026-05-03", "Retuned the config", "config.json")
+            .Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = derivative.Root });
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("MGP2007", Diagnostics.Severity.Warning), (d.Code, d.Severity));
+        Assert.Contains("Retuned the config", d.Message, StringComparison.Ordinal);
+        Assert.True(result.Compliant);
+    }
+
+    [Fact]
+    public void The_upstream_bundle_notices_are_kept_verbatim_in_the_NOTICE()
+    {
+        using var derivative = Derivative("zip", out _);
+        derivative.Modification("2026-05-01", "Everything", "**/*").Write();
+        var output = Path.Combine(derivative.Scratch, "out");
+
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = derivative.Root }, output, BundleFormat.Directory);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        var notice = File.ReadAllText(Path.Combine(output, "NOTICE"));
+        var retained = notice.IndexOf("----- upstream/base.zip/NOTICE (from \"Base\") -----\nbase-model 1.0.0\n", StringComparison.Ordinal);
+        Assert.True(retained > 0, notice);
+        Assert.Contains("Copyright 2025 Base Labs\n", notice[retained..], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreadable_release_is_MGP8027()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning").Modification("2026-01-01", "x");
+        ((JsonObject)project.Array("upstream")[0]!)["bundle"] = "upstream/missing.zip";
+        project.Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var d = Assert.Single(result.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+        Assert.Equal(("MGP8027", "modelgo.json"), (d.Code, d.Path));
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    /// <summary>
+    /// Packs an original "Base" model with ModelGoPack, puts its release into a derivative project (as a
+    /// bundle folder, a zip, or only its manifest), then changes the weights, adds extra.py and drops tokenizer.json.
+    /// </summary>
+    private static ModelProjectBuilder Derivative(string form, out string reference)
+    {
+        using var upstream = new ModelProjectBuilder("base-model");
+        upstream.Config["copyright"] = new JsonArray("Copyright 2025 Base Labs");
+        upstream.File("tokenizer.json", "{\"model\": {}}").Write();
+        var bundle = Path.Combine(upstream.Scratch, form == "zip" ? "base.zip" : "base");
+        var packed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = upstream.Root }, bundle, form == "zip" ? BundleFormat.Zip : BundleFormat.Directory);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+
+        var derivative = new ModelProjectBuilder("derived-model");
+        foreach (var name in new[] { "model.safetensors", "config.json", "README.md" })
+        {
+            File.Copy(Path.Combine(upstream.Root, name), Path.Combine(derivative.Root, name), overwrite: true);
+        }
+
+        Safetensors.Write(Path.Combine(derivative.Root, "model.safetensors"), ("embed.weight", "F32", [4, 2]), ("head.weight", "F32", [2, 4]));
+        derivative.File("extra.py", "print('sample')\n");
+        derivative.Upstream("Base", "derivative", "fine-tuning");
+        var entry = (JsonObject)derivative.Array("upstream")[0]!;
+        switch (form)
+        {
+            case "zip":
+                Directory.CreateDirectory(Path.Combine(derivative.Root, "upstream"));
+                File.Copy(bundle, Path.Combine(derivative.Root, "upstream", "base.zip"));
+                entry["bundle"] = reference = "upstream/base.zip";
+                break;
+            case "dir":
+                CopyDirectory(bundle, Path.Combine(derivative.Root, "upstream", "base"));
+                entry["bundle"] = reference = "upstream/base";
+                break;
+            default:
+                derivative.File("upstream/base-manifest/modelgo-manifest.json", File.ReadAllText(Path.Combine(bundle, "modelgo-manifest.json")));
+                entry["manifest"] = reference = "upstream/base-manifest/modelgo-manifest.json";
+                break;
+        }
+
+        return derivative;
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
