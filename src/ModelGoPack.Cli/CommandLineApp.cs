@@ -294,6 +294,7 @@ internal static class CommandLineApp
             ProjectDirectory = parse.GetValue(project)!,
             TemplatesDirectory = parse.GetValue(templates),
             SourceDateEpoch = epoch,
+            GitExecutable = environment("MODELGOPACK_GIT") is { Length: > 0 } git ? git : "git",
         };
     }
 }

@@ -227,7 +227,7 @@ public static class ModelGoPackEngine
         }
 
         var templates = TemplateSet.Open(request.TemplatesDirectory, diagnostics);
-        var project = ProjectLoader.Load(root, request.Overrides, excluded.Concat(request.ExcludedPaths), diagnostics, cancellationToken);
+        var project = ProjectLoader.Load(root, request.Overrides, excluded.Concat(request.ExcludedPaths), diagnostics, cancellationToken, request.GitExecutable);
         if (project is null || templates is null)
         {
             return null;
@@ -236,7 +236,7 @@ public static class ModelGoPackEngine
         project = project with { PublicityTexts = request.PublicityTexts };
         ObligationRules.Evaluate(project, diagnostics, cancellationToken);
 
-        var model = TemplateModel.Build(project.Config, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));
+        var model = TemplateModel.Build(project.Config with { Modifications = [.. project.Config.Modifications, .. project.DetectedModifications] }, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));
         var rendered = new List<BundleEntry>();
         foreach (var (template, output) in TemplateSet.Outputs)
         {

@@ -15,6 +15,9 @@ public sealed record ProjectRequest
     /// <summary>Config values the host supplies besides modelgo.json (MSBuild properties and items).</summary>
     public Config.ConfigOverrides? Overrides { get; init; }
 
+    /// <summary>The git executable for lineage (default <c>git</c>; the CLI takes MODELGOPACK_GIT).</summary>
+    public string GitExecutable { get; init; } = "git";
+
     /// <summary>Texts the host publishes the model with (MSBuild Title, Description, PackageTags), by name; checked for licensor names (Section 2.3).</summary>
     public IReadOnlyDictionary<string, string> PublicityTexts { get; init; } = new Dictionary<string, string>();
 

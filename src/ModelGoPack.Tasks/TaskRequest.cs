@@ -110,6 +110,7 @@ internal static class TaskRequest
             SourceDateEpoch = epoch,
             Overrides = overrides,
             ExcludedPaths = excluded.ToList(),
+            GitExecutable = Environment.GetEnvironmentVariable("MODELGOPACK_GIT") is { Length: > 0 } git ? git : "git",
             PublicityTexts = new[] { ("Title", task.Title), ("Description", task.Description), ("PackageTags", task.PackageTags) }
                 .Where(p => !string.IsNullOrWhiteSpace(p.Item2) && p.Item2 != "Package Description")
                 .ToDictionary(p => p.Item1, p => p.Item2!, StringComparer.Ordinal),

@@ -60,6 +60,19 @@ public sealed class LineageTests
     }
 
     [Fact]
+    public void A_manifest_alone_keeps_the_upstream_copyright_lines()
+    {
+        using var derivative = Derivative("manifest", out _);
+        derivative.Modification("2026-05-01", "Everything", "**/*").File("upstream/Base/NOTICE", "Base authors: A. Person\n").Write();
+
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = derivative.Root }, Path.Combine(derivative.Scratch, "out"), BundleFormat.Directory);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        var notice = File.ReadAllText(Path.Combine(derivative.Scratch, "out", "NOTICE"));
+        Assert.Contains("----- upstream/base-manifest/modelgo-manifest.json#copyright (from \"Base\") -----\nCopyright 2025 Base Labs\n", notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unreadable_release_is_MGP8027()
     {
         using var project = new ModelProjectBuilder();
@@ -125,5 +138,79 @@ public sealed class LineageTests
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
+    }
+}
+
+/// <summary>Lineage against a commit or tag of the project's own git repository, with dates from its commits.</summary>
+public sealed class GitLineageTests
+{
+    [Fact]
+    public void Committed_changes_are_dated_from_git_and_listed_in_the_NOTICE_and_uncommitted_ones_are_errors()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning");
+        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
+        project.Write();
+        Git(project.Root, "2026-01-10", "init", "-q", "-b", "main");
+        Commit(project.Root, "2026-01-10", "upstream as released");
+        Git(project.Root, "2026-01-10", "tag", "base-v1");
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("embed.weight", "F32", [4, 2]));
+        Commit(project.Root, "2026-03-05", "fine-tune");
+        project.File("extra.py", "print('x')\n");
+        Commit(project.Root, "2026-03-06", "add a script");
+        project.File("config.json", """{"architectures": ["TinyForCausalLM"], "model_type": "tiny", "torch_dtype": "bfloat16"}""");
+
+        var uncommitted = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+        Commit(project.Root, "2026-03-07", "config");
+        var output = Path.Combine(project.Scratch, "out");
+        var committed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, Emit.BundleFormat.Directory);
+
+        var error = Assert.Single(uncommitted.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+        Assert.Equal(("MGP2006", "config.json"), (error.Code, error.Path));
+        Assert.Contains("the change is not committed", error.Message, StringComparison.Ordinal);
+        Assert.True(committed.Compliant, string.Join("\n", committed.Diagnostics));
+        Assert.Equal(["config.json", "extra.py", "model.safetensors"], committed.Diagnostics.Where(d => d.Code == "MGP2008").Select(d => d.Path!).Order(StringComparer.Ordinal));
+        var notice = File.ReadAllText(Path.Combine(output, "NOTICE"));
+        var first = notice.IndexOf("  - 2026-03-05: Modified model.safetensors [model.safetensors]", StringComparison.Ordinal);
+        var second = notice.IndexOf("  - 2026-03-06: Added extra.py [extra.py]", StringComparison.Ordinal);
+        var third = notice.IndexOf("  - 2026-03-07: Modified config.json [config.json]", StringComparison.Ordinal);
+        Assert.True(first > 0 && second > first && third > second, notice);
+    }
+
+    [Fact]
+    public void A_git_upstream_without_git_is_MGP8028()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning").Modification("2026-01-01", "x");
+        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
+        project.Write();
+
+        var (exit, stdout, _) = CliRunner.Run(new Dictionary<string, string?> { ["MODELGOPACK_GIT"] = "/nonexistent/git" }, "check", project.Root);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP8028", stdout, StringComparison.Ordinal);
+    }
+
+    private static void Commit(string root, string date, string message)
+    {
+        Git(root, date, "add", "-A");
+        Git(root, date, "commit", "-q", "-m", message);
+    }
+
+    private static void Git(string root, string date, params string[] arguments)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["GIT_AUTHOR_DATE"] = date + "T12:00:00Z",
+            ["GIT_COMMITTER_DATE"] = date + "T12:00:00Z",
+            ["GIT_AUTHOR_NAME"] = "Test",
+            ["GIT_AUTHOR_EMAIL"] = "test@example.org",
+            ["GIT_COMMITTER_NAME"] = "Test",
+            ["GIT_COMMITTER_EMAIL"] = "test@example.org",
+            ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+            ["GIT_CONFIG_NOSYSTEM"] = "1",
+        };
+        var (exit, output) = ProcessRunner.Run("git", root, environment, arguments);
+        Assert.True(exit == 0, $"git {string.Join(' ', arguments)}: {output}");
     }
 }

@@ -26,7 +26,7 @@ internal sealed class ConfigReader
     };
 
     private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude", "waivers"];
-    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle"];
+    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle", "git"];
     private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
     private static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
@@ -295,9 +295,15 @@ internal sealed class ConfigReader
         var datasets = this.StringList(element, path, "datasets") ?? [];
         var manifest = this.OptionalString(element, path, "manifest") is { } m ? this.CheckRelativePath(m, path + ".manifest") : null;
         var bundle = this.OptionalString(element, path, "bundle") is { } b ? this.CheckRelativePath(b, path + ".bundle") : null;
-        if (manifest is not null && bundle is not null)
+        var git = this.OptionalString(element, path, "git");
+        if (new[] { manifest, bundle, git }.Count(v => v is not null) > 1)
         {
-            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".bundle", "Give an upstream either \"manifest\" or \"bundle\", not both.");
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path, "Give an upstream one of \"manifest\", \"bundle\" or \"git\", not several.");
+        }
+
+        if (git is not null && (git.StartsWith('-') || ProjectPath.HasControlCharacters(git)))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".git", $"\"git\" '{ProjectPath.Printable(git)}' is not a commit or tag name.");
         }
 
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
@@ -343,6 +349,7 @@ internal sealed class ConfigReader
                 Datasets = datasets,
                 Manifest = manifest,
                 Bundle = bundle,
+                Git = git,
                 JsonPath = path,
             };
     }

@@ -58,6 +58,9 @@ public sealed record UpstreamDeclaration
     /// <summary>The upstream's bundle (a folder or .zip), relative to the project root: compared with, and its notices kept.</summary>
     public string? Bundle { get; init; }
 
+    /// <summary>A commit or tag of the project's own git repository that holds the unmodified upstream.</summary>
+    public string? Git { get; init; }
+
     /// <summary>Datasets generated from this upstream's Output (paths in the project or names), for an extracted upstream.</summary>
     public IReadOnlyList<string> Datasets { get; init; } = [];
 

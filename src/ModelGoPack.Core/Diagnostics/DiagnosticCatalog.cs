@@ -59,6 +59,10 @@ public static class DiagnosticCatalog
         "A declared modification matches only files identical to the upstream release",
         "The files this modification names are the same as in the upstream's manifest. Correct its \"paths\", or remove it.");
 
+    public static readonly DiagnosticDescriptor ChangeDatedFromGit = Compliance("MGP2008", Severity.Warning,
+        "A change to the upstream is not declared; its date comes from git",
+        "The NOTICE lists it with the date of the last commit that touched the file. Declare it in \"modifications\" with a description of what changed.");
+
     // 3xxx: Extracted Models, 2.2(a)(iii).
     public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Compliance("MGP3001", Severity.Error,
         "Extracted upstream does not say how Output was used",
@@ -264,6 +268,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DatasetStampExists = Input("MGP8026",
         "Dataset stamp already exists",
         "`stamp-dataset` never replaces a stamp silently. Check the existing modelgo-dataset.json, and pass --force to replace it.");
+
+    public static readonly DiagnosticDescriptor GitUnavailable = Input("MGP8028",
+        "git is needed but cannot be run",
+        "An upstream names a git revision, or a change needs its date from git. Install git (or set MODELGOPACK_GIT to its path), or declare the change with a date in \"modifications\".");
 
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",

@@ -6,15 +6,19 @@ using ModelGoPack.Discovery;
 namespace ModelGoPack.Evaluation;
 
 /// <summary>
-/// 2.2(a)(ii) found, not only declared: a derivative upstream that names its release (<c>manifest</c> or
-/// <c>bundle</c>) is compared file by file with the project. Every modified, added or removed file must be
-/// covered by a dated modification; a declared modification that changed nothing is a warning.
+/// 2.2(a)(ii) found, not only declared: a derivative upstream that names its release (<c>manifest</c>,
+/// <c>bundle</c> or <c>git</c>) is compared file by file with the project. Every modified, added or
+/// removed file gets a date: from a declared modification covering it, else from the last git commit
+/// touching it (a warning asks to declare it), else an error. A declared modification that changed nothing
+/// is a warning.
 /// </summary>
 internal static class Lineage
 {
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        Git? git = null;
+        string? gitProblem = null;
         foreach (var release in project.Releases)
         {
             var upstream = project.Config.Upstream.First(u => u.Name == release.Upstream);
@@ -40,7 +44,7 @@ internal static class Lineage
                 {
                     changed[path] = "added";
                 }
-                else if (Digest(file, digests) != expected)
+                else if ((expected.StartsWith("git:", StringComparison.Ordinal) ? "git:" + Git.BlobId(file.FullPath) : Digest(file, digests)) != expected)
                 {
                     changed[path] = "modified";
                 }
@@ -54,12 +58,39 @@ internal static class Lineage
             var modifications = project.Config.Modifications.Where(m => m.Upstream is null || m.Upstream == upstream.Name).ToList();
             foreach (var (path, kind) in changed)
             {
-                if (!modifications.Any(m => m.Paths.Any(p => new Globs([p], []).IsMatch(path))))
+                if (modifications.Any(m => m.Paths.Any(p => new Globs([p], []).IsMatch(path))))
                 {
-                    diagnostics.Add(DiagnosticCatalog.ChangeUndeclared,
-                        $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" ({release.Location}), and no modification of it is declared. {DiagnosticCatalog.ChangeUndeclared.Help}",
-                        path);
+                    continue;
                 }
+
+                // Not declared: dated from git when the change is committed, else the user must declare it.
+                git ??= Git.Open(project.Root, project.GitExecutable, out gitProblem);
+                if (git is null && gitProblem!.StartsWith("git could not", StringComparison.Ordinal))
+                {
+                    diagnostics.Add(DiagnosticCatalog.GitUnavailable,
+                        $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" and no modification declares it, so its date must come from git, but {gitProblem} {DiagnosticCatalog.GitUnavailable.Help}", path);
+                    continue;
+                }
+
+                var date = git is not null && !git.IsUncommitted(path) ? git.LastCommitDate(path) : null;
+                if (date is { } committed)
+                {
+                    diagnostics.Add(DiagnosticCatalog.ChangeDatedFromGit,
+                        $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" ({release.Location}); the last commit touching it is of {committed:yyyy-MM-dd}. {DiagnosticCatalog.ChangeDatedFromGit.Help}", path);
+                    project.DetectedModifications.Add(new ModificationDeclaration
+                    {
+                        Date = committed,
+                        Description = $"{char.ToUpperInvariant(kind[0])}{kind[1..]} {path}",
+                        Paths = [path],
+                        Upstream = upstream.Name,
+                    });
+                    continue;
+                }
+
+                var why = git is null ? "the project is not in a git repository" : "the change is not committed";
+                diagnostics.Add(DiagnosticCatalog.ChangeUndeclared,
+                    $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" ({release.Location}), no modification of it is declared, and {why}, so it has no date. {DiagnosticCatalog.ChangeUndeclared.Help}",
+                    path);
             }
 
             foreach (var modification in modifications.Where(m => m.Paths.Count > 0))

@@ -26,6 +26,12 @@ internal sealed record ModelProject
     /// <summary>The releases of upstreams that name a manifest or bundle.</summary>
     public IReadOnlyList<UpstreamRelease> Releases { get; init; } = [];
 
+    /// <summary>The git executable to run for lineage.</summary>
+    public string GitExecutable { get; init; } = "git";
+
+    /// <summary>Undeclared changes dated from git, filled in by lineage; the NOTICE lists them with the declared ones.</summary>
+    public List<ModificationDeclaration> DetectedModifications { get; } = [];
+
     /// <summary>Dataset stamps found anywhere in the project (bundled or not).</summary>
     public IReadOnlyList<Inspection.DatasetStamp> DatasetStamps { get; init; } = [];
 

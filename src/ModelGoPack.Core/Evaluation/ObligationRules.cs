@@ -103,7 +103,7 @@ internal static class ObligationRules
         var derivatives = config.Upstream.Where(u => u.Relation == UpstreamRelation.Derivative).ToList();
         foreach (var upstream in derivatives)
         {
-            if (!config.Modifications.Any(m => m.Upstream is null || m.Upstream == upstream.Name))
+            if (!config.Modifications.Concat(project.DetectedModifications).Any(m => m.Upstream is null || m.Upstream == upstream.Name))
             {
                 var (where, line, column) = project.Source.Locate(upstream.JsonPath);
                 diagnostics.Add(DiagnosticCatalog.DerivativeWithoutModification,

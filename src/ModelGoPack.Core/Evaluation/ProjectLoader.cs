@@ -20,7 +20,7 @@ internal static class ProjectLoader
 
     private static readonly string[] LicenseFileNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
 
-    public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken, string gitExecutable = "git")
     {
         var source = ConfigReader.Read(root, overrides, diagnostics);
         if (source is null)
@@ -114,15 +114,31 @@ internal static class ProjectLoader
 
         // Upstream releases: compared with the project, and a bundle's notice files kept verbatim.
         var releases = new List<UpstreamRelease>();
-        foreach (var upstream in config.Upstream.Where(u => u.Manifest is not null || u.Bundle is not null))
+        foreach (var upstream in config.Upstream.Where(u => u.Manifest is not null || u.Bundle is not null || u.Git is not null))
         {
             try
             {
+                if (upstream.Git is { } revision)
+                {
+                    var git = Git.Open(root, gitExecutable, out var problem);
+                    if (git is null)
+                    {
+                        var (gwhere, gline, gcolumn) = source.Locate(upstream.JsonPath + ".git");
+                        diagnostics.Add(problem!.StartsWith("git could not", StringComparison.Ordinal) ? DiagnosticCatalog.GitUnavailable : DiagnosticCatalog.UpstreamReleaseUnreadable,
+                            $"Upstream \"{upstream.Name}\" names git revision '{revision}', but {problem}", gwhere, gline, gcolumn);
+                        continue;
+                    }
+
+                    releases.Add(new UpstreamRelease(upstream.Name, "git " + revision, git.Files(revision), []));
+                    continue;
+                }
+
                 var release = UpstreamRelease.Load(root, upstream);
                 releases.Add(release);
-                foreach (var (name, text) in release.Notices.Where(n => !notices.Any(existing => existing.Text == n.Text)))
+                var origin = upstream.Bundle ?? upstream.Manifest![..Math.Max(upstream.Manifest!.LastIndexOf('/'), 0)];
+                foreach (var (name, text) in release.Notices.Where(n => !notices.Any(existing => existing.Text.Contains(n.Text, StringComparison.Ordinal))))
                 {
-                    notices.Add(new NoticeText($"{(upstream.Bundle ?? "").TrimEnd('/')}/{name}", text, upstream.Name));
+                    notices.Add(new NoticeText(origin.Length == 0 ? name : $"{origin.TrimEnd('/')}/{name}", text, upstream.Name));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
@@ -171,6 +187,7 @@ internal static class ProjectLoader
             ModelCard = card,
             DatasetStamps = stamps,
             Releases = releases,
+            GitExecutable = gitExecutable,
             Source = source,
             Files = files,
             Artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken),

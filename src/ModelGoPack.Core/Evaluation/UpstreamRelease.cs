@@ -25,7 +25,8 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
         var full = Path.GetFullPath(Path.Combine(root, location));
         if (upstream.Manifest is not null)
         {
-            return new UpstreamRelease(upstream.Name, location, ReadManifest(ReadCapped(File.OpenRead(full), MaxManifestBytes)), []);
+            var bytes = ReadCapped(File.OpenRead(full), MaxManifestBytes);
+            return new UpstreamRelease(upstream.Name, location, ReadManifest(bytes), Copyright(bytes));
         }
 
         if (Directory.Exists(full))
@@ -40,7 +41,8 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
                 .Where(IsNotice).Order(StringComparer.Ordinal)
                 .Select(n => (n, TextDecoder.DecodeLines(ReadCapped(File.OpenRead(Path.Combine(full, n)), MaxNoticeBytes))))
                 .ToList();
-            return new UpstreamRelease(upstream.Name, location, ReadManifest(ReadCapped(File.OpenRead(manifest), MaxManifestBytes)), notices);
+            var manifestBytes = ReadCapped(File.OpenRead(manifest), MaxManifestBytes);
+            return new UpstreamRelease(upstream.Name, location, ReadManifest(manifestBytes), [.. notices, .. Copyright(manifestBytes)]);
         }
 
         using var archive = ZipFile.OpenRead(full);
@@ -49,7 +51,28 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
             .OrderBy(e => e.FullName, StringComparer.Ordinal)
             .Select(e => (e.FullName, TextDecoder.DecodeLines(ReadCapped(e.Open(), MaxNoticeBytes))))
             .ToList();
-        return new UpstreamRelease(upstream.Name, location, ReadManifest(ReadCapped(entry.Open(), MaxManifestBytes)), zipNotices);
+        var zipManifest = ReadCapped(entry.Open(), MaxManifestBytes);
+        return new UpstreamRelease(upstream.Name, location, ReadManifest(zipManifest), [.. zipNotices, .. Copyright(zipManifest)]);
+    }
+
+    /// <summary>The manifest's <c>copyright</c> lines, as one notice text to keep (none when there are none).</summary>
+    private static List<(string Path, string Text)> Copyright(byte[] manifest)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(manifest, new JsonDocumentOptions { MaxDepth = 16 });
+            if (document.RootElement.TryGetProperty("copyright", out var lines) && lines.ValueKind == JsonValueKind.Array)
+            {
+                var text = string.Concat(lines.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => l.GetString() + "\n"));
+                return text.Length == 0 ? [] : [("modelgo-manifest.json#copyright", text)];
+            }
+        }
+        catch (JsonException)
+        {
+            // ReadManifest reports a malformed manifest.
+        }
+
+        return [];
     }
 
     private static bool IsNotice(string name) => NoticeNames.Any(n => name.StartsWith(n, StringComparison.OrdinalIgnoreCase));
