@@ -148,10 +148,10 @@ internal static class CommandLineApp
 
             var path = diagnostics.HasErrors ? null : new Inspection.DatasetStamp
             {
-                GeneratorName = parse.GetValue(generator)!,
+                GeneratorName = parse.GetValue(generator)!.Trim(),
                 GeneratorVersion = parse.GetValue(generatorVersion),
                 GeneratorUrl = parse.GetValue(generatorUrl),
-                GeneratorLicense = parse.GetValue(generatorLicense)!,
+                GeneratorLicense = parse.GetValue(generatorLicense)!.Trim(),
                 GeneratorLicensor = parse.GetValue(generatorLicensor),
                 Created = date,
                 Description = parse.GetValue(description),

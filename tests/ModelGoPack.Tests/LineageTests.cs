@@ -178,6 +178,33 @@ public sealed class GitLineageTests
     }
 
     [Fact]
+    public void Line_end_filters_and_glob_characters_do_not_make_false_changes_and_a_missing_tag_is_named()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning").Modification("2026-02-01", "Tuned", "model.safetensors");
+        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
+        project.File(".gitattributes", "*.txt text eol=crlf\n").File("w[1].txt", "a\nb\n").File("w1.txt", "one\n").Write();
+        Git(project.Root, "2026-01-10", "init", "-q", "-b", "main");
+        Commit(project.Root, "2026-01-10", "release");
+        Git(project.Root, "2026-01-10", "tag", "base-v1");
+        File.Delete(Path.Combine(project.Root, "w[1].txt"));
+        Git(project.Root, "2026-01-10", "checkout", "--", "w[1].txt");
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("embed.weight", "F32", [4, 2]));
+        Commit(project.Root, "2026-02-01", "tune");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v9";
+        project.Write();
+        var missing = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Path is "w[1].txt" or "w1.txt");
+        var error = Assert.Single(missing.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+        Assert.Equal("MGP8027", error.Code);
+        Assert.Contains("git 'base-v9'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_git_upstream_without_git_is_MGP8028()
     {
         using var project = new ModelProjectBuilder();

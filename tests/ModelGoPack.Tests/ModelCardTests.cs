@@ -158,3 +158,46 @@ public sealed class BundleModelCardTests
         Assert.False(File.Exists(Path.Combine(project.Root, "README.md")));
     }
 }
+
+public sealed class ModelCardEdgeTests
+{
+    [Fact]
+    public void Headings_inside_code_fences_are_not_the_title_and_odd_yaml_still_yields_a_valid_card()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("README.md", "---\n{license: other, tags: [a, b]}\n---\n\n```bash\n# install deps\n```\n\nText.\n").Write();
+        var output = Path.Combine(project.Scratch, "out");
+
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, Emit.BundleFormat.Directory);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        var card = File.ReadAllText(Path.Combine(output, "README.md"));
+        var parsed = ModelCard.Parse(card);
+        Assert.Equal("mg-by-sa-2.0", parsed.Values["license_name"]);
+        Assert.Equal(["a", "b"], parsed.Strings("tags"));
+        Assert.Equal("tiny-model", parsed.Title);
+        Assert.True(card.IndexOf("License and provenance", StringComparison.Ordinal) < card.IndexOf("```bash", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_license_list_in_the_card_is_checked_too()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("README.md", "---\nlicense: [mit]\n---\n# T\n").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Equal("MGP6003", Assert.Single(result.Diagnostics).Code);
+    }
+
+    [Fact]
+    public void A_stamp_with_an_invalid_date_is_MGP8025()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("data/modelgo-dataset.json", "{\"stampVersion\": 1, \"generator\": {\"name\": \"T\", \"license\": \"MG-BY-SA-2.0\"}, \"created\": \"April 2026\"}").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Contains("not an ISO 8601 date", Assert.Single(result.Diagnostics, d => d.Code == "MGP8025").Message, StringComparison.Ordinal);
+    }
+}

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace ModelGoPack.Evaluation;
@@ -72,29 +71,32 @@ internal sealed class Git
         return exit == 0 && DateOnly.TryParseExact(output.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
     }
 
-    /// <summary>git's blob id of a file's content: SHA-1 of "blob {length}\0" and the bytes.</summary>
-    public static string BlobId(string fullPath)
+    /// <summary>
+    /// The blob ids git would store for these project files: <c>git hash-object</c> applies the repository's
+    /// clean filters (line-end conversion, Git LFS), so an unchanged file matches its committed blob.
+    /// </summary>
+    public Dictionary<string, string> BlobIds(IReadOnlyList<string> paths)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        hash.AppendData(Encoding.ASCII.GetBytes($"blob {stream.Length.ToString(CultureInfo.InvariantCulture)}\0"));
-        var buffer = new byte[1 << 20];
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        var (exit, output, error) = this.RunWithInput(string.Join('\n', paths) + "\n", "hash-object", "--stdin-paths");
+        var ids = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (exit != 0 || ids.Length != paths.Count)
         {
-            hash.AppendData(buffer, 0, read);
+            throw new InvalidDataException($"git hash-object failed: {error.Trim()}");
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return paths.Zip(ids).ToDictionary(p => p.First, p => "git:" + p.Second.Trim(), StringComparer.Ordinal);
     }
 
-    private (int Exit, string Output, string Error) Run(params string[] arguments)
+    private (int Exit, string Output, string Error) Run(params string[] arguments) => this.RunWithInput(null, arguments);
+
+    private (int Exit, string Output, string Error) RunWithInput(string? input, params string[] arguments)
     {
         var start = new ProcessStartInfo(this.executable)
         {
             WorkingDirectory = this.root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -103,11 +105,25 @@ internal sealed class Git
         }
 
         start.Environment["GIT_OPTIONAL_LOCKS"] = "0";
+        start.Environment["GIT_LITERAL_PATHSPECS"] = "1";
         start.Environment["LC_ALL"] = "C";
         try
         {
             using var process = Process.Start(start)!;
             var error = process.StandardError.ReadToEndAsync();
+            if (input is not null)
+            {
+                var writer = Task.Run(() =>
+                {
+                    process.StandardInput.Write(input);
+                    process.StandardInput.Close();
+                });
+                var text = process.StandardOutput.ReadToEnd();
+                writer.Wait();
+                process.WaitForExit();
+                return (process.ExitCode, text, error.Result);
+            }
+
             var output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
             return (process.ExitCode, output, error.Result);

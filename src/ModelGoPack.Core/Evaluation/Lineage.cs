@@ -37,6 +37,22 @@ internal static class Lineage
 
             var files = project.Files.Where(f => Compared(f.RelativePath)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
             var changed = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+            // A git release is compared by the blob ids git itself computes (its filters applied).
+            Dictionary<string, string>? blobIds = null;
+            if (upstream.Git is not null && files.Count > 0)
+            {
+                try
+                {
+                    blobIds = (git ??= Git.Open(project.Root, project.GitExecutable, out gitProblem))?.BlobIds(files.Keys.ToList());
+                }
+                catch (InvalidDataException e)
+                {
+                    diagnostics.Add(DiagnosticCatalog.UpstreamReleaseUnreadable, $"The project's files cannot be compared with git revision '{upstream.Git}': {e.Message}");
+                    continue;
+                }
+            }
+
             foreach (var (path, file) in files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -44,7 +60,7 @@ internal static class Lineage
                 {
                     changed[path] = "added";
                 }
-                else if ((expected.StartsWith("git:", StringComparison.Ordinal) ? "git:" + Git.BlobId(file.FullPath) : Digest(file, digests)) != expected)
+                else if ((blobIds is not null ? blobIds[path] : Digest(file, digests)) != expected)
                 {
                     changed[path] = "modified";
                 }

@@ -32,7 +32,8 @@ internal static class ModelCardRules
 
     private static void License(ModelProject project, ModelCard card, DiagnosticBag diagnostics)
     {
-        var license = card.Values.GetValueOrDefault("license");
+        var licenses = card.Strings("license");
+        var license = licenses.FirstOrDefault(l => !string.Equals(l, "other", StringComparison.OrdinalIgnoreCase)) ?? (licenses.Count > 0 ? licenses[0] : null);
         var name = card.Values.GetValueOrDefault("license_name");
         string? found = null;
         if (license is not null && !string.Equals(license, "other", StringComparison.OrdinalIgnoreCase))

@@ -103,7 +103,9 @@ internal static class ObligationRules
         var derivatives = config.Upstream.Where(u => u.Relation == UpstreamRelation.Derivative).ToList();
         foreach (var upstream in derivatives)
         {
-            if (!config.Modifications.Concat(project.DetectedModifications).Any(m => m.Upstream is null || m.Upstream == upstream.Name))
+            // An upstream whose release could not be read is already an error; its changes are unknown.
+            var releaseUnread = (upstream.Git ?? upstream.Manifest ?? upstream.Bundle) is not null && !project.Releases.Any(r => r.Upstream == upstream.Name);
+            if (!releaseUnread && !config.Modifications.Concat(project.DetectedModifications).Any(m => m.Upstream is null || m.Upstream == upstream.Name))
             {
                 var (where, line, column) = project.Source.Locate(upstream.JsonPath);
                 diagnostics.Add(DiagnosticCatalog.DerivativeWithoutModification,
@@ -159,7 +161,7 @@ internal static class ObligationRules
     {
         // A stamped dataset made from an MG-BY-SA-2.0 model's Output, with no extracted upstream naming that
         // model: the undisclosed distillation the Extracted Models clause exists for.
-        foreach (var stamp in project.DatasetStamps.Where(s => string.Equals(s.GeneratorLicense, LicenseText.Id, StringComparison.OrdinalIgnoreCase)))
+        foreach (var stamp in project.DatasetStamps.Where(s => string.Equals(s.GeneratorLicense.Trim(), LicenseText.Id, StringComparison.OrdinalIgnoreCase)))
         {
             var declared = project.Config.Upstream.FirstOrDefault(u => string.Equals(u.Name, stamp.GeneratorName, StringComparison.OrdinalIgnoreCase));
             if (declared?.Relation == UpstreamRelation.Extracted)

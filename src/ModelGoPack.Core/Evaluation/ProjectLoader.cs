@@ -143,9 +143,13 @@ internal static class ProjectLoader
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                var (where, line, column) = source.Locate(upstream.JsonPath + (upstream.Manifest is null ? ".bundle" : ".manifest"));
+                var key = upstream.Git is not null ? "git" : upstream.Manifest is not null ? "manifest" : "bundle";
+                var (where, line, column) = source.Locate($"{upstream.JsonPath}.{key}");
+                var help = upstream.Git is not null
+                    ? $"Check that the commit or tag '{upstream.Git}' exists in this repository (git fetch --tags)."
+                    : DiagnosticCatalog.UpstreamReleaseUnreadable.Help;
                 diagnostics.Add(DiagnosticCatalog.UpstreamReleaseUnreadable,
-                    $"The release of upstream \"{upstream.Name}\" ('{upstream.Manifest ?? upstream.Bundle}') cannot be read: {e.Message} {DiagnosticCatalog.UpstreamReleaseUnreadable.Help}", where, line, column);
+                    $"The release of upstream \"{upstream.Name}\" ({key} '{upstream.Git ?? upstream.Manifest ?? upstream.Bundle}') cannot be read: {e.Message} {help}", where, line, column);
             }
         }
 

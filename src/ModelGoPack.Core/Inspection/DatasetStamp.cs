@@ -41,6 +41,12 @@ public sealed record DatasetStamp
             return null;
         }
 
+        if (string.IsNullOrWhiteSpace(this.GeneratorName) || string.IsNullOrWhiteSpace(this.GeneratorLicense))
+        {
+            diagnostics.Add(Diagnostics.DiagnosticCatalog.DatasetStampInvalid, $"A stamp needs a generator name and license. {Diagnostics.DiagnosticCatalog.DatasetStampInvalid.Help}");
+            return null;
+        }
+
         var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName);
         if (File.Exists(path) && !force)
         {
@@ -102,7 +108,13 @@ public sealed record DatasetStamp
                 throw new ArtifactFormatException("it needs a \"generator\" with \"name\" and \"license\".");
             }
 
-            DateOnly? created = String(root, "created") is { } text && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+            DateOnly? created = null;
+            if (String(root, "created") is { } text)
+            {
+                created = DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                    ? date
+                    : throw new ArtifactFormatException($"\"created\" '{text}' is not an ISO 8601 date (yyyy-MM-dd).");
+            }
             return new DatasetStamp
             {
                 Path = path,

@@ -53,8 +53,33 @@ public sealed record ModelCard
             }
         }
 
-        var title = lines.Skip(body).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))?[2..].Trim();
+        var heading = FirstHeading(lines, body);
+        var title = heading < 0 ? null : lines[heading].Trim()[2..].Trim();
         return yaml is null ? new ModelCard { Title = title } : ReadYaml(yaml, title);
+    }
+
+    /// <summary>The index of the first Markdown "# " heading at or after <paramref name="start"/>, outside fenced code blocks; -1 if none.</summary>
+    public static int FirstHeading(IReadOnlyList<string> lines, int start)
+    {
+        string? fence = null;
+        for (var i = start; i < lines.Count; i++)
+        {
+            var line = lines[i].TrimStart();
+            if (fence is null && (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal)))
+            {
+                fence = line[..3];
+            }
+            else if (fence is not null && line.StartsWith(fence, StringComparison.Ordinal))
+            {
+                fence = null;
+            }
+            else if (fence is null && line.StartsWith("# ", StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static ModelCard ReadYaml(string yaml, string? title)

@@ -39,7 +39,7 @@ internal static class ModelCardWriter
             frontMatter.AddRange(baseModels.Select(b => "  - " + JsonSerializer.Serialize(b)));
         }
 
-        var heading = body.FindIndex(l => l.TrimStart().StartsWith("# ", StringComparison.Ordinal));
+        var heading = Inspection.ModelCard.FirstHeading(body, 0);
         if (heading < 0)
         {
             body.InsertRange(0, [$"# {config.Name}", ""]);
@@ -57,7 +57,45 @@ internal static class ModelCardWriter
 
         text.Append("---\n");
         text.Append(string.Join('\n', body).TrimEnd('\n')).Append('\n');
-        return text.ToString();
+
+        // Line-wise editing cannot handle every YAML (anchors, a one-line flow mapping): when the result
+        // does not read back, the front matter is rebuilt from the keys the card's YAML parser understood.
+        try
+        {
+            Inspection.ModelCard.Parse(text.ToString());
+            return text.ToString();
+        }
+        catch (Inspection.ArtifactFormatException)
+        {
+            var card = SafeParse(original);
+            var rebuilt = new List<string>();
+            foreach (var (key, value) in card.Values.Where(v => !OwnedKeys.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal))
+            {
+                rebuilt.Add($"{JsonSerializer.Serialize(key)}: {JsonSerializer.Serialize(value)}");
+            }
+
+            foreach (var (key, values) in card.Lists.Where(v => !OwnedKeys.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal))
+            {
+                rebuilt.Add($"{JsonSerializer.Serialize(key)}:");
+                rebuilt.AddRange(values.Select(v => "  - " + JsonSerializer.Serialize(v)));
+            }
+
+            var start = text.ToString().IndexOf("\n---\n", StringComparison.Ordinal);
+            var ownedStart = frontMatter.IndexOf("license: other");
+            return "---\n" + string.Concat(rebuilt.Concat(frontMatter.Skip(ownedStart)).Select(l => l + "\n")) + text.ToString()[(start + 1)..];
+        }
+    }
+
+    private static Inspection.ModelCard SafeParse(string? original)
+    {
+        try
+        {
+            return Inspection.ModelCard.Parse(original ?? "");
+        }
+        catch (Inspection.ArtifactFormatException)
+        {
+            return new Inspection.ModelCard();
+        }
     }
 
     // Drops the owned top-level keys with their indented or list continuation lines.
