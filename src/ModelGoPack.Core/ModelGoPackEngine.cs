@@ -256,10 +256,8 @@ public static class ModelGoPackEngine
         // The bundle's model card: the project's README.md with its license keys set and a generated section.
         if (templates.Render(TemplateSet.ModelCardSection, model, diagnostics) is { } section)
         {
-            var readme = project.Files.FirstOrDefault(f => f.RelativePath == Inspection.ModelCard.FileName);
-            var original = readme is null ? null : TextDecoder.Decode(File.ReadAllBytes(readme.FullPath));
             var baseModels = project.ModelCard?.Strings("base_model") is { Count: > 0 } declared ? declared : project.Config.Upstream.Select(u => u.Name).ToList();
-            rendered.Add(BundleEntry.Generated(Inspection.ModelCard.FileName, Encoding.UTF8.GetBytes(ModelCardWriter.Compose(original, project.Config, baseModels, section))));
+            rendered.Add(BundleEntry.Generated(Inspection.ModelCard.FileName, Encoding.UTF8.GetBytes(ModelCardWriter.Compose(project.ModelCardText, project.Config, baseModels, section))));
         }
 
         var waivers = Waivers.Apply(project.Source, diagnostics);

@@ -14,8 +14,6 @@ public sealed class DiagnosticBag
     public void Add(DiagnosticDescriptor descriptor, string message, string? path = null, int line = 0, int column = 0) =>
         this.items.Add(new Diagnostic(descriptor, message, path, line, column));
 
-    public void AddRange(IEnumerable<Diagnostic> diagnostics) => this.items.AddRange(diagnostics);
-
     /// <summary>Replaces each finding with what <paramref name="map"/> makes of it (used by waivers).</summary>
     public void Update(Func<Diagnostic, Diagnostic> map)
     {

@@ -26,7 +26,4 @@ internal sealed class Globs
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
     public bool IsMatch(string relativePath) => this.matcher.Match(relativePath).HasMatches;
-
-    /// <summary>The paths that match, in the order given.</summary>
-    public IEnumerable<string> Filter(IEnumerable<string> relativePaths) => relativePaths.Where(this.IsMatch);
 }

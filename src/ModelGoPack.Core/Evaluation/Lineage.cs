@@ -72,9 +72,10 @@ internal static class Lineage
             }
 
             var modifications = project.Config.Modifications.Where(m => m.Upstream is null || m.Upstream == upstream.Name).ToList();
+            var declared = modifications.Where(m => m.Paths.Count > 0).Select(m => new Globs(m.Paths, [])).ToList();
             foreach (var (path, kind) in changed)
             {
-                if (modifications.Any(m => m.Paths.Any(p => new Globs([p], []).IsMatch(path))))
+                if (declared.Any(g => g.IsMatch(path)))
                 {
                     continue;
                 }

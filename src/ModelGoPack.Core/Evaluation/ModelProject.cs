@@ -23,6 +23,9 @@ internal sealed record ModelProject
     /// <summary>The model card (README.md at the root), when there is one and it could be read.</summary>
     public Inspection.ModelCard? ModelCard { get; init; }
 
+    /// <summary>The model card's text as read (README.md at the root), or null; the bundle's card is built from it.</summary>
+    public string? ModelCardText { get; init; }
+
     /// <summary>The releases of upstreams that name a manifest or bundle.</summary>
     public IReadOnlyList<UpstreamRelease> Releases { get; init; } = [];
 

@@ -154,11 +154,13 @@ internal static class ProjectLoader
         }
 
         Inspection.ModelCard? card = null;
+        string? cardText = null;
         if (files.FirstOrDefault(f => f.RelativePath == Inspection.ModelCard.FileName) is { } readme && ReadText(readme, diagnostics) is { } readmeBytes)
         {
+            cardText = TextDecoder.Decode(readmeBytes);
             try
             {
-                card = Inspection.ModelCard.Parse(TextDecoder.Decode(readmeBytes));
+                card = Inspection.ModelCard.Parse(cardText);
             }
             catch (Inspection.ArtifactFormatException e)
             {
@@ -189,6 +191,7 @@ internal static class ProjectLoader
         {
             Root = root,
             ModelCard = card,
+            ModelCardText = cardText,
             DatasetStamps = stamps,
             Releases = releases,
             GitExecutable = gitExecutable,
