@@ -15,9 +15,17 @@ internal static class CommandLineApp
     /// <summary>Exit code when the run was interrupted (SIGINT/SIGTERM); nothing is left behind.</summary>
     public const int Interrupted = 130;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, CancellationToken cancellationToken = default)
+    /// <summary>How often a plain progress line is printed when standard error is not a terminal.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Runs the command line. <paramref name="terminal"/>: standard error is a terminal, so progress is a
+    /// bar rather than plain lines.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, bool terminal = false, CancellationToken cancellationToken = default)
     {
-        var root = Build(stdout, environment);
+        var host = new Host(stdout, stderr, environment, terminal);
+        var root = Build(host);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -54,8 +62,9 @@ internal static class CommandLineApp
         }
     }
 
-    private static RootCommand Build(TextWriter stdout, Func<string, string?> environment)
+    private static RootCommand Build(Host host)
     {
+        var stdout = host.Stdout;
         var root = new RootCommand("Packs a model project into a bundle that complies with the ModelGo Attribution-ShareAlike License 2.0 (MG-BY-SA-2.0).");
 
         var projectArgument = new Argument<string>("DIR")
@@ -77,15 +86,23 @@ internal static class CommandLineApp
         };
         var bundleFormatOption = new Option<string>("--format", "-f")
         {
-            Description = "The bundle's form: dir (a folder) or zip.",
+            Description = "The bundle's form: dir (a folder), zip or tar.gz.",
             DefaultValueFactory = _ => "dir",
         };
-        bundleFormatOption.AcceptOnlyFromAmong("dir", "zip");
+        bundleFormatOption.AcceptOnlyFromAmong("dir", "zip", "tar.gz");
+        var quietOption = new Option<bool>("--quiet", "-q") { Description = "Show no progress on standard error." };
+        var cacheOption = new Option<string?>("--cache")
+        {
+            Description = "The digest cache folder (default: $XDG_CACHE_HOME/modelgopack, else ~/.cache/modelgopack).",
+            HelpName = "DIR",
+        };
+        var noCacheOption = new Option<bool>("--no-cache") { Description = "Hash every file; neither read nor write the digest cache." };
+        var options = new RunOptions(projectArgument, templatesOption, quietOption, cacheOption, noCacheOption);
         var pack = new Command("pack", "Check the project, render its notices and write the bundle. Writes nothing when there is an error.")
         {
-            projectArgument, outputOption, bundleFormatOption, templatesOption,
+            projectArgument, outputOption, bundleFormatOption, templatesOption, quietOption, cacheOption, noCacheOption,
         };
-        pack.SetAction((parse, cancellationToken) => Task.FromResult(Pack(parse, projectArgument, outputOption, bundleFormatOption, templatesOption, stdout, environment, cancellationToken)));
+        pack.SetAction((parse, cancellationToken) => Pack(parse, options, outputOption, bundleFormatOption, host, cancellationToken));
         root.Add(pack);
 
         // check
@@ -95,11 +112,11 @@ internal static class CommandLineApp
             DefaultValueFactory = _ => "text",
         };
         reportFormatOption.AcceptOnlyFromAmong("text", "json", "sarif");
-        var check = new Command("check", "Evaluate the project against MG-BY-SA-2.0 without writing anything.")
+        var check = new Command("check", "Evaluate the project against MG-BY-SA-2.0 and compute the digests its manifest will list, writing nothing but the digest cache.")
         {
-            projectArgument, reportFormatOption, templatesOption,
+            projectArgument, reportFormatOption, templatesOption, quietOption, cacheOption, noCacheOption,
         };
-        check.SetAction((parse, cancellationToken) => Task.FromResult(Check(parse, projectArgument, reportFormatOption, templatesOption, stdout, environment, cancellationToken)));
+        check.SetAction((parse, cancellationToken) => Check(parse, options, reportFormatOption, host, cancellationToken));
         root.Add(check);
 
         // inspect
@@ -181,18 +198,30 @@ internal static class CommandLineApp
         return root;
     }
 
-    private static int Pack(ParseResult parse, Argument<string> project, Option<string?> output, Option<string> format, Option<string?> templates, TextWriter stdout, Func<string, string?> environment, CancellationToken cancellationToken)
+    private static async Task<int> Pack(ParseResult parse, RunOptions options, Option<string?> output, Option<string> format, Host host, CancellationToken cancellationToken)
     {
-        var directory = parse.GetValue(project)!;
-        var request = Request(parse, project, templates, environment, out var environmentDiagnostics);
+        var stdout = host.Stdout;
+        var directory = parse.GetValue(options.Project)!;
+        var request = Request(parse, options, host, out var environmentDiagnostics);
         if (request is null)
         {
             Report.WriteText(stdout, directory, environmentDiagnostics);
             return ExitCodes.For(environmentDiagnostics);
         }
 
-        var bundleFormat = parse.GetValue(format) == "zip" ? BundleFormat.Zip : BundleFormat.Directory;
-        var result = ModelGoPackEngine.Pack(request, parse.GetValue(output), bundleFormat, cancellationToken);
+        var bundleFormat = parse.GetValue(format) switch
+        {
+            "zip" => BundleFormat.Zip,
+            "tar.gz" => BundleFormat.TarGz,
+            _ => BundleFormat.Directory,
+        };
+        PackResult result;
+        var display = host.ShowProgress(request.Progress!, parse.GetValue(options.Quiet));
+        await using (display.ConfigureAwait(false))
+        {
+            result = ModelGoPackEngine.Pack(request, parse.GetValue(output), bundleFormat, cancellationToken);
+        }
+
         Report.WriteText(stdout, directory, result.Diagnostics);
         if (result.OutputPath is not null)
         {
@@ -207,15 +236,29 @@ internal static class CommandLineApp
         return result.ExitCode;
     }
 
-    private static int Check(ParseResult parse, Argument<string> project, Option<string> format, Option<string?> templates, TextWriter stdout, Func<string, string?> environment, CancellationToken cancellationToken)
+    private static async Task<int> Check(ParseResult parse, RunOptions options, Option<string> format, Host host, CancellationToken cancellationToken)
     {
-        var directory = parse.GetValue(project)!;
-        var request = Request(parse, project, templates, environment, out var environmentDiagnostics);
-        var result = request is null ? new CheckResult(environmentDiagnostics) : ModelGoPackEngine.Check(request, cancellationToken);
+        var stdout = host.Stdout;
+        var directory = parse.GetValue(options.Project)!;
+        var request = Request(parse, options, host, out var environmentDiagnostics);
+        CheckResult result;
+        if (request is null)
+        {
+            result = new CheckResult(environmentDiagnostics);
+        }
+        else
+        {
+            var display = host.ShowProgress(request.Progress!, parse.GetValue(options.Quiet));
+            await using (display.ConfigureAwait(false))
+            {
+                result = ModelGoPackEngine.Check(request, cancellationToken);
+            }
+        }
+
         switch (parse.GetValue(format))
         {
             case "json":
-                Report.WriteJson(stdout, result.Diagnostics, result.Artifacts);
+                Report.WriteJson(stdout, result.Diagnostics, result.Artifacts, result.Digests);
                 break;
             case "sarif":
                 stdout.WriteLine(Reporting.SarifReport.Write(result.Diagnostics, SafeFullPath(directory), Environment.CurrentDirectory));
@@ -274,8 +317,9 @@ internal static class CommandLineApp
         return diagnostics.ExitCode;
     }
 
-    private static ProjectRequest? Request(ParseResult parse, Argument<string> project, Option<string?> templates, Func<string, string?> environment, out IReadOnlyList<Diagnostic> diagnostics)
+    private static ProjectRequest? Request(ParseResult parse, RunOptions options, Host host, out IReadOnlyList<Diagnostic> diagnostics)
     {
+        var environment = host.Environment;
         diagnostics = [];
         long? epoch = null;
         if (environment("SOURCE_DATE_EPOCH") is { Length: > 0 } text)
@@ -291,10 +335,38 @@ internal static class CommandLineApp
 
         return new ProjectRequest
         {
-            ProjectDirectory = parse.GetValue(project)!,
-            TemplatesDirectory = parse.GetValue(templates),
+            ProjectDirectory = parse.GetValue(options.Project)!,
+            TemplatesDirectory = parse.GetValue(options.Templates),
             SourceDateEpoch = epoch,
             GitExecutable = environment("MODELGOPACK_GIT") is { Length: > 0 } git ? git : "git",
+            DigestCacheDirectory = parse.GetValue(options.NoCache) ? null : parse.GetValue(options.Cache) ?? DefaultCacheDirectory(environment),
+            Progress = new Hashing.ProgressCounter(),
         };
+    }
+
+    /// <summary>$XDG_CACHE_HOME/modelgopack, else ~/.cache/modelgopack (%LOCALAPPDATA%\modelgopack on Windows); null when none is set.</summary>
+    internal static string? DefaultCacheDirectory(Func<string, string?> environment)
+    {
+        if (environment("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathFullyQualified(xdg))
+        {
+            return Path.Combine(xdg, "modelgopack");
+        }
+
+        if (OperatingSystem.IsWindows() && environment("LOCALAPPDATA") is { Length: > 0 } local)
+        {
+            return Path.Combine(local, "modelgopack");
+        }
+
+        return environment("HOME") is { Length: > 0 } home ? Path.Combine(home, ".cache", "modelgopack") : null;
+    }
+
+    /// <summary>The options pack and check share.</summary>
+    private sealed record RunOptions(Argument<string> Project, Option<string?> Templates, Option<bool> Quiet, Option<string?> Cache, Option<bool> NoCache);
+
+    /// <summary>The process the command line runs in: its streams, environment and terminal.</summary>
+    private sealed record Host(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, bool Terminal)
+    {
+        public ProgressDisplay ShowProgress(Hashing.ProgressCounter counter, bool quiet) =>
+            ProgressDisplay.Start(counter, this.Stderr, this.Terminal, quiet, ProgressInterval);
     }
 }

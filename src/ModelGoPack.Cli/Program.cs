@@ -1,3 +1,3 @@
 using ModelGoPack.Cli;
 
-return await CommandLineApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable).ConfigureAwait(false);
+return await CommandLineApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected).ConfigureAwait(false);

@@ -20,7 +20,15 @@ public static class ModelGoPackEngine
     {
         var diagnostics = new DiagnosticBag();
         var prepared = Prepare(request, [], diagnostics, cancellationToken);
-        return new CheckResult(diagnostics.Items) { Artifacts = prepared?.Project.Artifacts ?? [] };
+        if (prepared is null)
+        {
+            return new CheckResult(diagnostics.Items);
+        }
+
+        // The digests the manifest will list: computed on all cores, or taken from the cache.
+        var digests = Hashing.DigestEngine.HashAll(prepared.Project.Files, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
+        prepared.Project.Digests.Save();
+        return new CheckResult(diagnostics.Items) { Artifacts = prepared.Project.Artifacts, Digests = digests };
     }
 
     /// <summary>
@@ -97,17 +105,19 @@ public static class ModelGoPackEngine
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
-        if (BundleWriter.Write(entries, project.Config, waivers, output, format, timestamp, diagnostics, cancellationToken) is not { } written)
+        var written = BundleWriter.Write(entries, project.Config, waivers, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
+        project.Digests.Save();
+        if (written is null)
         {
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
 
         var generated = entries.Where(e => e.Source is null).ToDictionary(e => e.Path, e => e.Content, StringComparer.Ordinal);
-        generated[ProjectLoader.ManifestFileName] = written.Manifest;
+        generated[ProjectLoader.ManifestFileName] = written.Value.Manifest;
         return new PackResult(diagnostics.Items)
         {
             OutputPath = output,
-            Files = written.Files,
+            Files = written.Value.Files,
             Config = project.Config,
             Artifacts = project.Artifacts,
             Generated = generated,
@@ -194,11 +204,19 @@ public static class ModelGoPackEngine
         }
     }
 
-    /// <summary>The bundle's file name: <c>{name}.{version}</c>, plus <c>.zip</c> for a zip.</summary>
+    /// <summary>The file name ending of a bundle of <paramref name="format"/>: <c>.zip</c>, <c>.tar.gz</c>, or none for a folder.</summary>
+    public static string Extension(BundleFormat format) => format switch
+    {
+        BundleFormat.Zip => ".zip",
+        BundleFormat.TarGz => ".tar.gz",
+        _ => "",
+    };
+
+    /// <summary>The bundle's file name: <c>{name}.{version}</c>, plus <c>.zip</c> or <c>.tar.gz</c> for an archive.</summary>
     public static string BundleName(ModelGoConfig config, BundleFormat format)
     {
         var identity = new PackageIdentity(config.Name, config.Version);
-        return $"{identity.Id}.{identity.Version.ToNormalizedString()}{(format == BundleFormat.Zip ? ".zip" : "")}";
+        return $"{identity.Id}.{identity.Version.ToNormalizedString()}{Extension(format)}";
     }
 
     /// <summary>Reads the config in effect (modelgo.json and overrides), for hosts that need its values.</summary>
@@ -233,7 +251,11 @@ public static class ModelGoPackEngine
             return null;
         }
 
-        project = project with { PublicityTexts = request.PublicityTexts };
+        project = project with
+        {
+            PublicityTexts = request.PublicityTexts,
+            Digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root) : Hashing.DigestCache.InMemory(),
+        };
         ObligationRules.Evaluate(project, diagnostics, cancellationToken);
 
         var model = TemplateModel.Build(project.Config with { Modifications = [.. project.Config.Modifications, .. project.DetectedModifications] }, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));

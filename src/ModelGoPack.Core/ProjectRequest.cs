@@ -23,4 +23,13 @@ public sealed record ProjectRequest
 
     /// <summary>Folders and files never part of the project, such as the host's output folders.</summary>
     public IReadOnlyList<string> ExcludedPaths { get; init; } = [];
+
+    /// <summary>
+    /// The folder of the digest cache (one file per project), so that an unchanged file is never hashed
+    /// twice across runs; null to remember digests within this run only.
+    /// </summary>
+    public string? DigestCacheDirectory { get; init; }
+
+    /// <summary>Where the engine counts bytes and files as it hashes and packs, for the host's progress display.</summary>
+    public Hashing.ProgressCounter? Progress { get; init; }
 }

@@ -16,6 +16,9 @@ public class CheckResult(IReadOnlyList<Diagnostic> diagnostics)
 
     /// <summary>Every bundled project file with its role and header facts (empty when the config could not be read).</summary>
     public IReadOnlyList<Inspection.Artifact> Artifacts { get; init; } = [];
+
+    /// <summary>The SHA-256 of each bundled project file, by path, as the manifest will list it (check computes them; empty when it stopped early).</summary>
+    public IReadOnlyDictionary<string, string> Digests { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>The outcome of <c>pack</c>: the findings, and the bundle when one was written.</summary>

@@ -133,7 +133,13 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
         var (request, output, format) = mapped.Value;
         if (output is null)
         {
-            logger.Log(ModelGoPackEngine.Check(request).Diagnostics, request.ProjectDirectory);
+            CheckResult checkResult;
+            using (this.ReportProgress(request.Progress!))
+            {
+                checkResult = ModelGoPackEngine.Check(request);
+            }
+
+            logger.Log(checkResult.Diagnostics, request.ProjectDirectory);
             return !this.Log.HasLoggedErrors;
         }
 
@@ -150,7 +156,12 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
             return !this.Log.HasLoggedErrors;
         }
 
-        var result = ModelGoPackEngine.Pack(request, output, format);
+        PackResult result;
+        using (this.ReportProgress(request.Progress!))
+        {
+            result = ModelGoPackEngine.Pack(request, output, format);
+        }
+
         logger.Log(result.Diagnostics, request.ProjectDirectory);
         if (result.OutputPath is null || this.Log.HasLoggedErrors)
         {
@@ -162,6 +173,19 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
         this.SetOutputs(written);
         return !this.Log.HasLoggedErrors;
     }
+
+    /// <summary>Logs how far hashing and packing are, every few seconds, as low-importance messages (shown with -v:d).</summary>
+    private Timer ReportProgress(Hashing.ProgressCounter progress) => new(
+        _ =>
+        {
+            if (progress.Phase.Length > 0 && progress.BytesTotal > 0)
+            {
+                this.Log.LogMessage(MessageImportance.Low, "ModelGoPack: {0} {1:N0} of {2:N0} bytes ({3:0}%)", progress.Phase, progress.BytesDone, progress.BytesTotal, 100.0 * progress.BytesDone / progress.BytesTotal);
+            }
+        },
+        null,
+        TimeSpan.FromSeconds(5),
+        TimeSpan.FromSeconds(5));
 
     private void SetOutputs(PackState state)
     {

@@ -27,11 +27,12 @@ internal static class TaskRequest
         {
             "zip" or "" => BundleFormat.Zip,
             "dir" or "directory" => BundleFormat.Directory,
+            "tar.gz" or "tgz" => BundleFormat.TarGz,
             _ => (BundleFormat?)null,
         };
         if (format is null)
         {
-            diagnostics.Add(DiagnosticCatalog.ConfigInvalidValue, $"ModelGoBundleFormat is '{task.BundleFormat}'; use zip or dir.", projectFile);
+            diagnostics.Add(DiagnosticCatalog.ConfigInvalidValue, $"ModelGoBundleFormat is '{task.BundleFormat}'; use zip, tar.gz or dir.", projectFile);
         }
 
         long? epoch = null;
@@ -111,6 +112,8 @@ internal static class TaskRequest
             Overrides = overrides,
             ExcludedPaths = excluded.ToList(),
             GitExecutable = Environment.GetEnvironmentVariable("MODELGOPACK_GIT") is { Length: > 0 } git ? git : "git",
+            DigestCacheDirectory = Path.Combine(intermediate, "digests"),
+            Progress = new Hashing.ProgressCounter(),
             PublicityTexts = new[] { ("Title", task.Title), ("Description", task.Description), ("PackageTags", task.PackageTags) }
                 .Where(p => !string.IsNullOrWhiteSpace(p.Item2) && p.Item2 != "Package Description")
                 .ToDictionary(p => p.Item1, p => p.Item2!, StringComparer.Ordinal),

@@ -1,17 +1,21 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace ModelGoPack.Discovery;
 
 /// <summary>
-/// Tells a regular file from a named pipe, socket or device, which .NET reports as ordinary files: opening
-/// a pipe would block pack forever. Uses lstat(2) where the stat layout is known (Linux x64 and arm64);
-/// elsewhere every non-directory counts as a regular file.
+/// What lstat(2) says of a path. Tells a regular file from a named pipe, socket or device, which .NET
+/// reports as ordinary files (opening a pipe would block pack forever), and gives the identity the digest
+/// cache is keyed by: size, modification and change times in nanoseconds, inode and device. Reads the
+/// stat structure where its layout is known (Linux x64 and arm64); elsewhere every non-directory counts as
+/// a regular file and the identity is the size and modification time .NET reports.
 /// </summary>
 internal static partial class FileType
 {
     private const uint TypeMask = 0xF000;
     private const uint Regular = 0x8000;
 
+    // struct stat on Linux x64 and arm64: st_dev at 0, st_ino at 8, st_size at 48, st_mtim at 88, st_ctim at 104.
     private static readonly int ModeOffset = OperatingSystem.IsLinux()
         ? RuntimeInformation.ProcessArchitecture switch
         {
@@ -29,16 +33,48 @@ internal static partial class FileType
             return true;
         }
 
-        var buffer = new byte[256];
+        Span<byte> buffer = stackalloc byte[256];
         if (LStat(path, buffer) != 0)
         {
             return true;
         }
 
-        var mode = BitConverter.ToUInt32(buffer, ModeOffset);
+        var mode = BinaryPrimitives.ReadUInt32LittleEndian(buffer[ModeOffset..]);
         return (mode & TypeMask) == Regular;
     }
 
+    /// <summary>The file's identity now; null when it is gone or cannot be read.</summary>
+    public static FileStamp? Stamp(string path)
+    {
+        if (ModeOffset < 0)
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks * 100, 0, 0, 0) : null;
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        if (LStat(path, buffer) != 0)
+        {
+            return null;
+        }
+
+        static long Nanoseconds(ReadOnlySpan<byte> timespec) =>
+            (BinaryPrimitives.ReadInt64LittleEndian(timespec) * 1_000_000_000) + BinaryPrimitives.ReadInt64LittleEndian(timespec[8..]);
+
+        return new FileStamp(
+            BinaryPrimitives.ReadInt64LittleEndian(buffer[48..]),
+            Nanoseconds(buffer[88..]),
+            Nanoseconds(buffer[104..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(buffer[8..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(buffer));
+    }
+
     [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int LStat(string path, [Out] byte[] buffer);
+    private static partial int LStat(string path, Span<byte> buffer);
 }
+
+/// <summary>
+/// A file's identity for the digest cache: size, modification and status-change times (nanoseconds since
+/// 1970), inode and device. Any difference means the contents may differ.
+/// </summary>
+internal readonly record struct FileStamp(long Size, long ModifiedNs, long ChangedNs, ulong Inode, ulong Device);

@@ -8,4 +8,7 @@ public enum BundleFormat
 
     /// <summary>A .zip archive: weights stored, text deflated, Zip64 where needed.</summary>
     Zip,
+
+    /// <summary>A .tar.gz archive (GNU tar): weights in stored gzip members, text deflated.</summary>
+    TarGz,
 }

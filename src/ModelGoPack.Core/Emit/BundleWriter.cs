@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Hashing;
 
 namespace ModelGoPack.Emit;
 
@@ -13,8 +14,6 @@ namespace ModelGoPack.Emit;
 /// </summary>
 internal static class BundleWriter
 {
-    private const int BlockSize = 1 << 20;
-
     /// <summary>Writes the bundle; returns the manifest's files and bytes, or null with diagnostics.</summary>
     public static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? Write(
         IReadOnlyList<BundleEntry> entries,
@@ -23,6 +22,8 @@ internal static class BundleWriter
         string outputPath,
         BundleFormat format,
         DateTimeOffset timestamp,
+        DigestCache cache,
+        ProgressCounter? progress,
         DiagnosticBag diagnostics,
         CancellationToken cancellationToken)
     {
@@ -39,18 +40,18 @@ internal static class BundleWriter
             Directory.CreateDirectory(directory);
             List<ManifestFile> files;
             byte[] manifest;
-            using (IBundleSink sink = format == BundleFormat.Zip ? new ZipSink(temporary, timestamp) : new DirectorySink(CreateDirectory(temporary), timestamp))
+            using (var sink = OpenSink(format, temporary, timestamp))
             {
-                files = CopyAll(sink, entries, diagnostics, cancellationToken);
+                files = CopyAll(sink, entries, cache, progress, diagnostics, cancellationToken);
                 if (diagnostics.HasErrors)
                 {
                     return null;
                 }
 
                 manifest = ManifestWriter.Write(config, waivers, files);
-                using (var stream = sink.Open(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest)))
+                using (var content = new MemoryStream(manifest, writable: false))
                 {
-                    stream.Write(manifest);
+                    sink.Add(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest), content);
                 }
 
                 sink.Complete();
@@ -60,7 +61,7 @@ internal static class BundleWriter
             MoveIntoPlace(temporary, output, format);
             return (files, manifest);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is (IOException and not SourceReadException) or UnauthorizedAccessException)
         {
             diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot write the bundle to '{outputPath}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", outputPath);
             return null;
@@ -71,86 +72,62 @@ internal static class BundleWriter
         }
     }
 
-    private static List<ManifestFile> CopyAll(IBundleSink sink, IReadOnlyList<BundleEntry> entries, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    private static List<ManifestFile> CopyAll(IBundleSink sink, IReadOnlyList<BundleEntry> entries, DigestCache cache, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
+        progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
         var files = new List<ManifestFile>(entries.Count);
-        var buffer = new byte[BlockSize];
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            long size = 0;
-            using (var destination = sink.Open(entry))
+            if (entry.Source is not { } file)
             {
-                if (entry.Source is null)
-                {
-                    destination.Write(entry.Content.Span);
-                    hash.AppendData(entry.Content.Span);
-                    size = entry.Content.Length;
-                }
-                else
-                {
-                    // Read failures name the source file (MGP8009); write failures propagate as MGP9001.
-                    using var source = OpenSource(entry, diagnostics);
-                    if (source is null)
-                    {
-                        return files;
-                    }
-
-                    int read;
-                    while ((read = ReadBlock(source, buffer, entry, diagnostics)) > 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        hash.AppendData(buffer, 0, read);
-                        destination.Write(buffer, 0, read);
-                        size += read;
-                    }
-
-                    if (read < 0)
-                    {
-                        return files;
-                    }
-
-                    if (size != entry.Source.Length)
-                    {
-                        diagnostics.Add(DiagnosticCatalog.FileChangedDuringPack,
-                            $"'{entry.Path}' was {entry.Source.Length} bytes when discovered and {size} bytes when copied. {DiagnosticCatalog.FileChangedDuringPack.Help}", entry.Path);
-                        return files;
-                    }
-                }
+                using var content = new MemoryStream(entry.Content.ToArray(), writable: false);
+                sink.Add(entry, content);
+                files.Add(new ManifestFile(entry.Path, entry.Content.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Content.Span))));
+                progress?.AddBytes(entry.Content.Length);
+                progress?.FileDone();
+                continue;
             }
 
-            files.Add(new ManifestFile(entry.Path, size, Convert.ToHexStringLower(hash.GetHashAndReset())));
+            // Read once: hashed while copied, unless the cache knows the digest of this very file (same identity).
+            if (DigestEngine.Identify(file, out var problem) is not { } before)
+            {
+                diagnostics.Add(problem!);
+                return files;
+            }
+
+            var known = cache.TryGet(file.RelativePath, before);
+            var started = DateTimeOffset.UtcNow;
+            string digest;
+            try
+            {
+                using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: known is null, progress, cancellationToken);
+                sink.Add(entry, source);
+                problem = DigestEngine.Unchanged(file, before, source.BytesRead);
+                digest = known ?? source.Digest()!;
+            }
+            catch (SourceReadException e)
+            {
+                problem = DigestEngine.Unreadable(entry.Path, e);
+                digest = "";
+            }
+
+            if (problem is not null)
+            {
+                diagnostics.Add(problem);
+                return files;
+            }
+
+            if (known is null)
+            {
+                cache.Put(file.RelativePath, before, digest, started);
+            }
+
+            files.Add(new ManifestFile(entry.Path, file.Length, digest));
+            progress?.FileDone();
         }
 
         return files;
-    }
-
-    private static FileStream? OpenSource(BundleEntry entry, DiagnosticBag diagnostics)
-    {
-        try
-        {
-            return new FileStream(entry.Source!.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{entry.Path}': {e.Message}", entry.Path);
-            return null;
-        }
-    }
-
-    /// <summary>Reads the next block; -1 (with a diagnostic) when the source cannot be read.</summary>
-    private static int ReadBlock(FileStream source, byte[] buffer, BundleEntry entry, DiagnosticBag diagnostics)
-    {
-        try
-        {
-            return source.Read(buffer, 0, buffer.Length);
-        }
-        catch (IOException e)
-        {
-            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{entry.Path}': {e.Message}", entry.Path);
-            return -1;
-        }
     }
 
     /// <summary>Only a bundle ModelGoPack made (or nothing) may be replaced at the output path.</summary>
@@ -161,7 +138,7 @@ internal static class BundleWriter
         {
             if (format != BundleFormat.Directory)
             {
-                problem = "is a folder, and the bundle is a zip";
+                problem = $"is a folder, and the bundle is a {(format == BundleFormat.Zip ? "zip" : "tar.gz")}";
             }
             else if (Directory.EnumerateFileSystemEntries(output).Any() && !File.Exists(Path.Combine(output, Evaluation.ProjectLoader.ManifestFileName)))
             {
@@ -170,13 +147,13 @@ internal static class BundleWriter
         }
         else if (File.Exists(output))
         {
-            if (format != BundleFormat.Zip)
+            if (format == BundleFormat.Directory)
             {
                 problem = "is a file, and the bundle is a folder";
             }
-            else if (!IsZipBundle(output))
+            else if (!(format == BundleFormat.Zip ? IsZipBundle(output) : IsTarGzBundle(output)))
             {
-                problem = "is a file that is not a zip with a modelgo-manifest.json";
+                problem = $"is a file that is not a {(format == BundleFormat.Zip ? "zip" : "tar.gz")} with a modelgo-manifest.json";
             }
         }
 
@@ -202,9 +179,39 @@ internal static class BundleWriter
         }
     }
 
+    private static bool IsTarGzBundle(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var reader = new System.Formats.Tar.TarReader(gzip);
+            while (reader.GetNextEntry(copyData: false) is { } entry)
+            {
+                if (entry.Name == Evaluation.ProjectLoader.ManifestFileName)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static IBundleSink OpenSink(BundleFormat format, string temporary, DateTimeOffset timestamp) => format switch
+    {
+        BundleFormat.Zip => new ZipSink(temporary, timestamp),
+        BundleFormat.TarGz => new TarGzSink(temporary, timestamp),
+        _ => new DirectorySink(CreateDirectory(temporary), timestamp),
+    };
+
     private static void MoveIntoPlace(string temporary, string output, BundleFormat format)
     {
-        if (format == BundleFormat.Zip)
+        if (format != BundleFormat.Directory)
         {
             File.Move(temporary, output, overwrite: true);
             return;

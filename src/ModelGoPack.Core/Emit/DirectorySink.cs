@@ -1,16 +1,21 @@
 namespace ModelGoPack.Emit;
 
-/// <summary>Writes a bundle as a plain folder; every file gets the bundle timestamp.</summary>
+/// <summary>
+/// Writes a bundle as a plain folder; every file gets the bundle timestamp. Blocks of zeros become holes,
+/// as <c>cp --sparse=auto</c> makes them, so a sparse weight file stays sparse in the bundle.
+/// </summary>
 internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBundleSink
 {
     private readonly List<string> written = [];
 
-    public Stream Open(BundleEntry entry)
+    public void Add(BundleEntry entry, Stream content)
     {
         var path = Path.Combine(root, entry.Path.Replace('/', Path.DirectorySeparatorChar));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         this.written.Add(path);
-        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        using var sparse = new SparseWriter(file);
+        content.CopyTo(sparse);
     }
 
     public void Complete()
@@ -23,5 +28,61 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBu
 
     public void Dispose()
     {
+    }
+
+    /// <summary>Writes data, and seeks over whole blocks of zeros; sets the length at the end.</summary>
+    private sealed class SparseWriter(FileStream file) : Stream
+    {
+        private const int MinimumHole = 64 * 1024;
+        private long length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => this.length;
+
+        public override long Position
+        {
+            get => this.length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (buffer.Length >= MinimumHole && !buffer.ContainsAnyExcept((byte)0))
+            {
+                file.Seek(buffer.Length, SeekOrigin.Current);
+            }
+            else
+            {
+                file.Write(buffer);
+            }
+
+            this.length += buffer.Length;
+        }
+
+        public override void Flush() => file.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && file.Length != this.length)
+            {
+                // A file ending in a hole: extend it to its full length.
+                file.SetLength(this.length);
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -4,7 +4,8 @@ namespace ModelGoPack.Emit;
 
 /// <summary>
 /// Writes a bundle as a .zip to a seekable file: weights stored, text deflated, Zip64 where an entry
-/// or the archive needs it, and fixed timestamps and permissions so that the bytes are reproducible.
+/// or the archive needs it (over 4 GiB, or over 65,535 entries), and fixed timestamps and permissions so
+/// that the bytes are reproducible.
 /// </summary>
 internal sealed class ZipSink : IBundleSink
 {
@@ -22,12 +23,13 @@ internal sealed class ZipSink : IBundleSink
         this.timestamp = timestamp;
     }
 
-    public Stream Open(BundleEntry entry)
+    public void Add(BundleEntry entry, Stream content)
     {
         var zipEntry = this.archive.CreateEntry(entry.Path, entry.Store ? CompressionLevel.NoCompression : CompressionLevel.Optimal);
         zipEntry.LastWriteTime = this.timestamp;
         zipEntry.ExternalAttributes = RegularFileAttributes;
-        return zipEntry.Open();
+        using var destination = zipEntry.Open();
+        content.CopyTo(destination);
     }
 
     public void Complete()

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
@@ -16,7 +15,6 @@ internal static class Lineage
 {
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         Git? git = null;
         string? gitProblem = null;
         foreach (var release in project.Releases)
@@ -60,7 +58,7 @@ internal static class Lineage
                 {
                     changed[path] = "added";
                 }
-                else if ((blobIds is not null ? blobIds[path] : Digest(file, digests)) != expected)
+                else if (blobIds is not null ? blobIds[path] != expected : Digest(project, file, diagnostics, cancellationToken) is { } digest && digest != expected)
                 {
                     changed[path] = "modified";
                 }
@@ -125,13 +123,12 @@ internal static class Lineage
         }
     }
 
-    private static string Digest(ProjectFile file, Dictionary<string, string> digests)
+    private static string? Digest(ModelProject project, ProjectFile file, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        if (!digests.TryGetValue(file.RelativePath, out var digest))
+        var digest = Hashing.DigestEngine.Hash(file, project.Digests, null, cancellationToken, out var problem);
+        if (problem is not null)
         {
-            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-            digest = Convert.ToHexStringLower(SHA256.HashData(stream));
-            digests[file.RelativePath] = digest;
+            diagnostics.Add(problem);
         }
 
         return digest;

@@ -29,6 +29,9 @@ internal sealed record ModelProject
     /// <summary>The releases of upstreams that name a manifest or bundle.</summary>
     public IReadOnlyList<UpstreamRelease> Releases { get; init; } = [];
 
+    /// <summary>Digests known for this run (and from earlier runs, when the host keeps a cache).</summary>
+    public Hashing.DigestCache Digests { get; init; } = Hashing.DigestCache.InMemory();
+
     /// <summary>The git executable to run for lineage.</summary>
     public string GitExecutable { get; init; } = "git";
 

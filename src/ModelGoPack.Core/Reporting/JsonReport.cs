@@ -15,7 +15,7 @@ public static class JsonReport
 
     internal static readonly JsonWriterOptions Options = new() { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Write(IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Artifact> artifacts)
+    public static string Write(IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -58,15 +58,15 @@ public static class JsonReport
             }
 
             json.WriteEndArray();
-            WriteArtifacts(json, artifacts);
+            WriteArtifacts(json, artifacts, digests);
             json.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Writes <c>"artifacts": [{path, size, role, weights?, facts, problem?}]</c>.</summary>
-    public static void WriteArtifacts(Utf8JsonWriter json, IReadOnlyList<Artifact> artifacts)
+    /// <summary>Writes <c>"artifacts": [{path, size, sha256?, role, weights?, facts, problem?}]</c>.</summary>
+    public static void WriteArtifacts(Utf8JsonWriter json, IReadOnlyList<Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null)
     {
         json.WriteStartArray("artifacts");
         foreach (var artifact in artifacts)
@@ -74,6 +74,11 @@ public static class JsonReport
             json.WriteStartObject();
             json.WriteString("path", artifact.Path);
             json.WriteNumber("size", artifact.Size);
+            if (digests is not null && digests.TryGetValue(artifact.Path, out var digest))
+            {
+                json.WriteString("sha256", digest);
+            }
+
             json.WriteString("role", Name(artifact.Role));
             if (artifact.Weights is { } weights)
             {

@@ -1,0 +1,170 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace ModelGoPack.Emit;
+
+/// <summary>
+/// Writes a bundle as a .tar.gz with System.Formats.Tar: GNU format (long names, entries over 8 GiB),
+/// every header fixed (the bundle timestamp, mode 0644, owner 0:0 with no names, no access or change
+/// times). The gzip stream is a series of members, as RFC 1952 allows and every gunzip reads: a member
+/// stored without compression for weights and already-compressed files, a deflated one for text. Each
+/// member's header says "Unix" whatever the platform, so the bytes are the same everywhere.
+/// </summary>
+internal sealed class TarGzSink : IBundleSink
+{
+    private const UnixFileMode RegularFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private readonly FileStream file;
+    private readonly MemberStream members;
+    private readonly TarWriter writer;
+    private readonly DateTimeOffset timestamp;
+
+    public TarGzSink(string path, DateTimeOffset timestamp)
+    {
+        this.file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        this.members = new MemberStream(this.file);
+        this.writer = new TarWriter(this.members, TarEntryFormat.Gnu, leaveOpen: true);
+        this.timestamp = timestamp;
+    }
+
+    public void Add(BundleEntry entry, Stream content)
+    {
+        this.members.Use(entry.Store ? CompressionLevel.NoCompression : CompressionLevel.Optimal);
+        var tarEntry = new GnuTarEntry(TarEntryType.RegularFile, entry.Path)
+        {
+            ModificationTime = this.timestamp,
+            Mode = RegularFileMode,
+            Uid = 0,
+            Gid = 0,
+            UserName = "",
+            GroupName = "",
+            DataStream = content,
+        };
+        this.writer.WriteEntry(tarEntry);
+    }
+
+    public void Complete()
+    {
+        this.writer.Dispose();
+        this.members.Dispose();
+        this.file.Flush(flushToDisk: true);
+    }
+
+    public void Dispose()
+    {
+        this.writer.Dispose();
+        this.members.Dispose();
+        this.file.Dispose();
+    }
+
+    /// <summary>Writes to the current gzip member; <see cref="Use"/> ends it and starts one at another level.</summary>
+    private sealed class MemberStream(Stream output) : Stream
+    {
+        private GZipStream? member;
+        private CompressionLevel level;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public void Use(CompressionLevel wanted)
+        {
+            if (this.member is not null && this.level == wanted)
+            {
+                return;
+            }
+
+            this.member?.Dispose();
+            this.level = wanted;
+            this.member = new GZipStream(new UnixHeader(output), wanted, leaveOpen: false);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (this.member is null)
+            {
+                this.Use(CompressionLevel.Optimal);
+            }
+
+            this.member!.Write(buffer);
+        }
+
+        public override void Flush() => this.member?.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                this.member?.Dispose();
+                this.member = null;
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Passes one gzip member through to the file, setting its header's OS byte to Unix (3).</summary>
+    private sealed class UnixHeader(Stream output) : Stream
+    {
+        private const int OsOffset = 9;
+        private long written;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (this.written <= OsOffset && this.written + buffer.Length > OsOffset)
+            {
+                var copy = buffer.ToArray();
+                copy[OsOffset - this.written] = 3;
+                output.Write(copy);
+            }
+            else
+            {
+                output.Write(buffer);
+            }
+
+            this.written += buffer.Length;
+        }
+
+        public override void Flush() => output.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

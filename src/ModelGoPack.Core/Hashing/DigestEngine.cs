@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
+
+namespace ModelGoPack.Hashing;
+
+/// <summary>
+/// Computes the SHA-256 of many files on all cores: one file per core at a time, largest first so that the
+/// big weights start early, small files batched so that scheduling costs nothing; each file read once in
+/// large blocks, with reading and hashing overlapped. Digests the cache holds for an unchanged file are
+/// used as they are. A file whose identity changes while it is read is MGP9002, never a silent wrong digest.
+/// </summary>
+internal static class DigestEngine
+{
+    private const long SmallFile = 4L * 1024 * 1024;
+    private const int BatchFiles = 256;
+
+    /// <summary>Hashes <paramref name="files"/>; returns the digest of each file that could be read, by path.</summary>
+    public static Dictionary<string, string> HashAll(IReadOnlyList<ProjectFile> files, DigestCache cache, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        progress?.Start("hashing", files.Sum(f => f.Length), files.Count);
+        var digests = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var problems = new ConcurrentBag<Diagnostic>();
+
+        // Work items: each large file alone, largest first; small files in batches after them.
+        var ordered = files.OrderByDescending(f => f.Length).ThenBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
+        var work = ordered.Where(f => f.Length > SmallFile).Select(f => new[] { f })
+            .Concat(ordered.Where(f => f.Length <= SmallFile).Chunk(BatchFiles))
+            .ToList();
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        try
+        {
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(work, EnumerablePartitionerOptions.NoBuffering), options, batch =>
+            {
+                foreach (var file in batch)
+                {
+                    if (Hash(file, cache, progress, cancellationToken, out var problem) is { } digest)
+                    {
+                        digests[file.RelativePath] = digest;
+                    }
+                    else
+                    {
+                        problems.Add(problem!);
+                    }
+
+                    progress?.FileDone();
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        foreach (var problem in problems.OrderBy(p => p.Path, StringComparer.Ordinal))
+        {
+            diagnostics.Add(problem);
+        }
+
+        return new Dictionary<string, string>(digests, StringComparer.Ordinal);
+    }
+
+    /// <summary>The digest of one file (from the cache when its identity is unchanged), or null with the problem.</summary>
+    public static string? Hash(ProjectFile file, DigestCache cache, ProgressCounter? progress, CancellationToken cancellationToken, out Diagnostic? problem)
+    {
+        problem = null;
+        if (Identify(file, out problem) is not { } before)
+        {
+            return null;
+        }
+
+        if (cache.TryGet(file.RelativePath, before) is { } known)
+        {
+            progress?.AddBytes(file.Length);
+            return known;
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        string? digest = null;
+        try
+        {
+            using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: true, progress, cancellationToken);
+            source.CopyTo(Stream.Null);
+            digest = source.Digest()!;
+            problem = Unchanged(file, before, source.BytesRead);
+        }
+        catch (SourceReadException e)
+        {
+            problem = Unreadable(file.RelativePath, e);
+        }
+
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        cache.Put(file.RelativePath, before, digest!, started);
+        return digest;
+    }
+
+    /// <summary>The file's identity before it is read; null (with the problem) when it is gone or its size changed since discovery.</summary>
+    public static FileStamp? Identify(ProjectFile file, out Diagnostic? problem)
+    {
+        problem = null;
+        var stamp = FileType.Stamp(file.FullPath);
+        if (stamp is null)
+        {
+            problem = new Diagnostic(DiagnosticCatalog.FileUnreadable, $"Cannot read '{file.RelativePath}': it is gone or cannot be read. {DiagnosticCatalog.FileUnreadable.Help}", file.RelativePath);
+        }
+        else if (stamp.Value.Size != file.Length)
+        {
+            problem = Changed(file.RelativePath, $"was {file.Length} bytes when discovered and is {stamp.Value.Size} bytes now");
+            return null;
+        }
+
+        return stamp;
+    }
+
+    /// <summary>Null when the file still has the identity it had before it was read, and every byte of it was read; else the problem.</summary>
+    public static Diagnostic? Unchanged(ProjectFile file, FileStamp before, long bytesRead)
+    {
+        var after = FileType.Stamp(file.FullPath);
+        if (after is null)
+        {
+            return Changed(file.RelativePath, "was removed while it was read");
+        }
+
+        if (bytesRead != before.Size || after.Value.Size != before.Size)
+        {
+            return Changed(file.RelativePath, $"was {before.Size} bytes when it was opened; {bytesRead} bytes were read and it is {after.Value.Size} bytes now");
+        }
+
+        return after.Value == before ? null : Changed(file.RelativePath, "was written to or replaced while it was read (its modification time, change time or inode changed)");
+    }
+
+    public static Diagnostic Unreadable(string path, SourceReadException e) =>
+        new(DiagnosticCatalog.FileUnreadable, $"{e.Message} {DiagnosticCatalog.FileUnreadable.Help}", path);
+
+    private static Diagnostic Changed(string path, string what) =>
+        new(DiagnosticCatalog.FileChangedDuringPack, $"'{path}' {what}. {DiagnosticCatalog.FileChangedDuringPack.Help}", path);
+}

@@ -1,0 +1,45 @@
+namespace ModelGoPack.Hashing;
+
+/// <summary>
+/// How far a run is: bytes and files done out of the total of the current phase. The engine only adds to
+/// it (cheaply, from any thread); a host reads it on its own timer to draw a progress bar or print lines.
+/// </summary>
+public sealed class ProgressCounter
+{
+    private long bytesDone;
+    private long bytesTotal;
+    private int filesDone;
+    private int filesTotal;
+    private volatile string phase = "";
+
+    /// <summary>What is being done: "hashing", "packing" or "verifying"; empty before the first phase.</summary>
+    public string Phase => this.phase;
+
+    public long BytesDone => Interlocked.Read(ref this.bytesDone);
+
+    public long BytesTotal => Interlocked.Read(ref this.bytesTotal);
+
+    public int FilesDone => Volatile.Read(ref this.filesDone);
+
+    public int FilesTotal => Volatile.Read(ref this.filesTotal);
+
+    /// <summary>Bytes read from files whose digest was computed (not taken from the cache) in this run.</summary>
+    public long BytesHashed => Interlocked.Read(ref this.bytesHashed);
+
+    private long bytesHashed;
+
+    internal void Start(string name, long bytes, int files)
+    {
+        Interlocked.Exchange(ref this.bytesDone, 0);
+        Interlocked.Exchange(ref this.bytesTotal, bytes);
+        Volatile.Write(ref this.filesDone, 0);
+        Volatile.Write(ref this.filesTotal, files);
+        this.phase = name;
+    }
+
+    internal void AddBytes(long bytes) => Interlocked.Add(ref this.bytesDone, bytes);
+
+    internal void AddHashed(long bytes) => Interlocked.Add(ref this.bytesHashed, bytes);
+
+    internal void FileDone() => Interlocked.Increment(ref this.filesDone);
+}
