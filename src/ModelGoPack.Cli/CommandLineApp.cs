@@ -119,6 +119,21 @@ internal static class CommandLineApp
         check.SetAction((parse, cancellationToken) => Check(parse, options, reportFormatOption, host, cancellationToken));
         root.Add(check);
 
+        // verify
+        var bundleArgument = new Argument<string>("PATH") { Description = "The bundle: a folder, a .zip or a .tar.gz." };
+        var verifyFormatOption = new Option<string>("--format", "-f")
+        {
+            Description = "The report's form: text or json.",
+            DefaultValueFactory = _ => "text",
+        };
+        verifyFormatOption.AcceptOnlyFromAmong("text", "json");
+        var verify = new Command("verify", "Check a bundle against its modelgo-manifest.json: every file present, with its size and SHA-256, and none unlisted.")
+        {
+            bundleArgument, verifyFormatOption, quietOption,
+        };
+        verify.SetAction((parse, cancellationToken) => Verify(parse, bundleArgument, verifyFormatOption, quietOption, host, cancellationToken));
+        root.Add(verify);
+
         // inspect
         var inspectFormatOption = new Option<string>("--format", "-f")
         {
@@ -268,6 +283,35 @@ internal static class CommandLineApp
                 break;
         }
 
+        return result.ExitCode;
+    }
+
+    private static async Task<int> Verify(ParseResult parse, Argument<string> bundle, Option<string> format, Option<bool> quiet, Host host, CancellationToken cancellationToken)
+    {
+        var path = parse.GetValue(bundle)!;
+        var progress = new Hashing.ProgressCounter();
+        CheckResult result;
+        var display = host.ShowProgress(progress, parse.GetValue(quiet));
+        await using (display.ConfigureAwait(false))
+        {
+            result = ModelGoPackEngine.Verify(path, progress, cancellationToken);
+        }
+
+        if (parse.GetValue(format) == "json")
+        {
+            Report.WriteJson(host.Stdout, result.Diagnostics, [], result.Digests, listDigests: true);
+            return result.ExitCode;
+        }
+
+        foreach (var d in result.Diagnostics)
+        {
+            // Inside a folder: its path; inside an archive: archive!entry.
+            host.Stdout.WriteLine((d.Path is null || d.Path == path ? d : d with { Path = Directory.Exists(path) ? Path.Join(path, d.Path) : $"{path}!{d.Path}" }).ToString());
+        }
+
+        host.Stdout.WriteLine(result.ExitCode == ExitCodes.Success
+            ? string.Create(CultureInfo.InvariantCulture, $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json.")
+            : $"{path} does not match its manifest, or cannot be verified.");
         return result.ExitCode;
     }
 

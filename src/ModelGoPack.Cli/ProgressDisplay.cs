@@ -45,12 +45,12 @@ internal sealed class ProgressDisplay : IAsyncDisposable
         }
 
         this.stop.Dispose();
-        var seconds = Math.Max(this.clock.Elapsed.TotalSeconds, 0.001);
+        var seconds = Math.Max(this.counter.PhaseElapsed.TotalSeconds, 0.001);
         if (!this.quiet && this.counter.Phase.Length > 0)
         {
             var done = this.counter.BytesDone;
             await this.stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"modelgopack: {this.counter.Phase} {this.counter.FilesDone:N0} files, {Bytes(done)} in {seconds:0.00} s ({Bytes((long)(done / seconds))}/s); {Bytes(this.counter.BytesHashed)} hashed, the rest from the digest cache.")).ConfigureAwait(false);
+                $"modelgopack: {this.counter.Phase} {this.counter.FilesDone:N0} files, {Bytes(done)} in {seconds:0.000} s ({Bytes((long)(done / seconds))}/s); {Bytes(this.counter.BytesHashed)} hashed{(done > this.counter.BytesHashed ? $", {Bytes(done - this.counter.BytesHashed)} with digests from the cache" : "")}; {this.clock.Elapsed.TotalSeconds:0.000} s in all.")).ConfigureAwait(false);
         }
     }
 

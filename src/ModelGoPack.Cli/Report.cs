@@ -20,8 +20,8 @@ internal static class Report
             : $"Not compliant: {Plural(errors, "error")}, {Plural(warnings, "warning")}.");
     }
 
-    public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Inspection.Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null) =>
-        output.WriteLine(Reporting.JsonReport.Write(diagnostics, artifacts, digests));
+    public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Inspection.Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false) =>
+        output.WriteLine(Reporting.JsonReport.Write(diagnostics, artifacts, digests, listDigests));
 
     /// <summary>The artifacts as a table: path, role, size, and what the header says.</summary>
     public static void WriteArtifacts(TextWriter output, IReadOnlyList<Inspection.Artifact> artifacts)

@@ -25,10 +25,29 @@ public static class ModelGoPackEngine
             return new CheckResult(diagnostics.Items);
         }
 
-        // The digests the manifest will list: computed on all cores, or taken from the cache.
-        var digests = Hashing.DigestEngine.HashAll(prepared.Project.Files, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
+        // The digests the manifest will list for the project's files (those not replaced by generated ones),
+        // computed on all cores or taken from the cache.
+        var bundled = prepared.Project.Files.Where(f => !prepared.Rendered.Any(r => r.Path == f.RelativePath)).ToList();
+        var digests = Hashing.DigestEngine.HashAll(bundled, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
         prepared.Project.Digests.Save();
         return new CheckResult(diagnostics.Items) { Artifacts = prepared.Project.Artifacts, Digests = digests };
+    }
+
+    /// <summary>
+    /// Verifies a received bundle (a folder, .zip or .tar.gz) against its modelgo-manifest.json: every file
+    /// listed, present, with its size and SHA-256, and nothing unlisted. Reads the bundle, writes nothing.
+    /// </summary>
+    public static CheckResult Verify(string bundlePath, Hashing.ProgressCounter? progress = null, CancellationToken cancellationToken = default)
+    {
+        var diagnostics = new DiagnosticBag();
+        if (string.IsNullOrWhiteSpace(bundlePath) || ProjectPath.HasControlCharacters(bundlePath))
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{ProjectPath.Printable(bundlePath)}' is not a usable path. {DiagnosticCatalog.BundleUnreadable.Help}");
+            return new CheckResult(diagnostics.Items);
+        }
+
+        var digests = Verification.BundleVerifier.Verify(bundlePath, progress, diagnostics, cancellationToken);
+        return new CheckResult(diagnostics.Items) { Digests = digests };
     }
 
     /// <summary>

@@ -283,8 +283,28 @@ public static class DiagnosticCatalog
         "Check free space and permissions at the output path. Nothing was left behind: the bundle is written under a temporary name and renamed only when complete.");
 
     public static readonly DiagnosticDescriptor FileChangedDuringPack = Input("MGP9002",
-        "File changed while it was being packed",
-        "A file's size changed between discovery and copy. Stop whatever is writing to the project and run again.");
+        "File changed while it was being read",
+        "A file's size, modification time or inode changed between discovery and the end of reading it, so its digest would be wrong. Stop whatever is writing to the project and run again.");
+
+    public static readonly DiagnosticDescriptor BundleFileAltered = Input("MGP9003",
+        "Bundle file differs from its manifest",
+        "The file's size or SHA-256 is not what modelgo-manifest.json lists: it was changed or damaged after packing. Get the bundle again from its publisher, or pack it again.");
+
+    public static readonly DiagnosticDescriptor BundleFileMissing = Input("MGP9004",
+        "File listed in the manifest is missing from the bundle",
+        "The bundle lost a file after packing (or the copy is incomplete). Get the bundle again, or pack it again.");
+
+    public static readonly DiagnosticDescriptor BundleFileUnlisted = Input("MGP9005",
+        "Bundle holds a file its manifest does not list",
+        "A file added after packing is covered by no digest. Remove it, or pack the bundle again so that the manifest lists it.");
+
+    public static readonly DiagnosticDescriptor BundleManifestInvalid = Input("MGP9006",
+        "Bundle has no valid modelgo-manifest.json",
+        "verify checks a bundle against the manifest ModelGoPack writes at its root. Point verify at the bundle (folder, .zip or .tar.gz) itself; a bundle without a manifest cannot be verified.");
+
+    public static readonly DiagnosticDescriptor BundleUnreadable = Input("MGP9007",
+        "Bundle cannot be read",
+        "Pass a bundle folder, a .zip or a .tar.gz. A damaged archive must be downloaded or copied again.");
 
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =

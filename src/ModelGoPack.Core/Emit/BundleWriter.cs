@@ -85,6 +85,7 @@ internal static class BundleWriter
                 sink.Add(entry, content);
                 files.Add(new ManifestFile(entry.Path, entry.Content.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Content.Span))));
                 progress?.AddBytes(entry.Content.Length);
+                progress?.AddHashed(entry.Content.Length);
                 progress?.FileDone();
                 continue;
             }

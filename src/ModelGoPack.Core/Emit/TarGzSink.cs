@@ -47,7 +47,7 @@ internal sealed class TarGzSink : IBundleSink
     {
         this.writer.Dispose();
         this.members.Dispose();
-        this.file.Flush(flushToDisk: true);
+        this.file.Flush();
     }
 
     public void Dispose()

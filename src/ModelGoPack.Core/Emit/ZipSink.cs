@@ -35,7 +35,7 @@ internal sealed class ZipSink : IBundleSink
     public void Complete()
     {
         this.archive.Dispose();
-        this.file.Flush(flushToDisk: true);
+        this.file.Flush();
     }
 
     public void Dispose()

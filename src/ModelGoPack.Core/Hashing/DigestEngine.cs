@@ -16,9 +16,9 @@ internal static class DigestEngine
     private const int BatchFiles = 256;
 
     /// <summary>Hashes <paramref name="files"/>; returns the digest of each file that could be read, by path.</summary>
-    public static Dictionary<string, string> HashAll(IReadOnlyList<ProjectFile> files, DigestCache cache, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    public static Dictionary<string, string> HashAll(IReadOnlyList<ProjectFile> files, DigestCache cache, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken, string phase = "hashing")
     {
-        progress?.Start("hashing", files.Sum(f => f.Length), files.Count);
+        progress?.Start(phase, files.Sum(f => f.Length), files.Count);
         var digests = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var problems = new ConcurrentBag<Diagnostic>();
 
@@ -28,6 +28,8 @@ internal static class DigestEngine
             .Concat(ordered.Where(f => f.Length <= SmallFile).Chunk(BatchFiles))
             .ToList();
 
+        // With a large file for every core, each core reads and hashes its own; with fewer, reading and hashing overlap.
+        var overlap = files.Count(f => f.Length > SmallFile) < Environment.ProcessorCount;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         try
         {
@@ -35,7 +37,7 @@ internal static class DigestEngine
             {
                 foreach (var file in batch)
                 {
-                    if (Hash(file, cache, progress, cancellationToken, out var problem) is { } digest)
+                    if (Hash(file, cache, progress, cancellationToken, out var problem, overlap) is { } digest)
                     {
                         digests[file.RelativePath] = digest;
                     }
@@ -62,7 +64,7 @@ internal static class DigestEngine
     }
 
     /// <summary>The digest of one file (from the cache when its identity is unchanged), or null with the problem.</summary>
-    public static string? Hash(ProjectFile file, DigestCache cache, ProgressCounter? progress, CancellationToken cancellationToken, out Diagnostic? problem)
+    public static string? Hash(ProjectFile file, DigestCache cache, ProgressCounter? progress, CancellationToken cancellationToken, out Diagnostic? problem, bool overlap = true)
     {
         problem = null;
         if (Identify(file, out problem) is not { } before)
@@ -81,7 +83,14 @@ internal static class DigestEngine
         try
         {
             using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: true, progress, cancellationToken);
-            source.CopyTo(Stream.Null);
+            if (overlap)
+            {
+                source.CopyTo(Stream.Null);
+            }
+            else
+            {
+                source.ReadToEnd();
+            }
             digest = source.Digest()!;
             problem = Unchanged(file, before, source.BytesRead);
         }

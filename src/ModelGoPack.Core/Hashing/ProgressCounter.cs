@@ -11,6 +11,7 @@ public sealed class ProgressCounter
     private int filesDone;
     private int filesTotal;
     private volatile string phase = "";
+    private long phaseStarted;
 
     /// <summary>What is being done: "hashing", "packing" or "verifying"; empty before the first phase.</summary>
     public string Phase => this.phase;
@@ -23,6 +24,9 @@ public sealed class ProgressCounter
 
     public int FilesTotal => Volatile.Read(ref this.filesTotal);
 
+    /// <summary>How long the current phase has run.</summary>
+    public TimeSpan PhaseElapsed => this.Phase.Length == 0 ? TimeSpan.Zero : System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref this.phaseStarted));
+
     /// <summary>Bytes read from files whose digest was computed (not taken from the cache) in this run.</summary>
     public long BytesHashed => Interlocked.Read(ref this.bytesHashed);
 
@@ -34,6 +38,7 @@ public sealed class ProgressCounter
         Interlocked.Exchange(ref this.bytesTotal, bytes);
         Volatile.Write(ref this.filesDone, 0);
         Volatile.Write(ref this.filesTotal, files);
+        Interlocked.Exchange(ref this.phaseStarted, System.Diagnostics.Stopwatch.GetTimestamp());
         this.phase = name;
     }
 

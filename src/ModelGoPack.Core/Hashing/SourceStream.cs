@@ -34,8 +34,8 @@ internal sealed class SourceStream : Stream
         this.cancellationToken = cancellationToken;
     }
 
-    /// <summary>Tests only: called with the path once the first block of a file has been read.</summary>
-    internal static Action<string>? AfterFirstBlock { get; set; }
+    /// <summary>Tests only: raised with the relative path once the first block of a file has been read.</summary>
+    internal static event Action<string>? FirstBlockRead;
 
     /// <summary>The project-relative path, for diagnostics.</summary>
     public string Path { get; }
@@ -94,6 +94,22 @@ internal sealed class SourceStream : Stream
         this.hash?.AppendData(buffer[..read]);
         this.Advance(read);
         return read;
+    }
+
+    /// <summary>Reads and hashes the rest of the file on this thread alone, in large blocks.</summary>
+    public void ReadToEnd()
+    {
+        var block = ArrayPool<byte>.Shared.Rent(BlockSize);
+        try
+        {
+            while (this.Read(block.AsSpan(0, BlockSize)) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
     }
 
     public override void CopyTo(Stream destination, int bufferSize)
@@ -198,7 +214,7 @@ internal sealed class SourceStream : Stream
 
         if (this.position == 0 && this.pending == 0 && read > 0)
         {
-            AfterFirstBlock?.Invoke(this.Path);
+            FirstBlockRead?.Invoke(this.Path);
         }
 
         this.pending += read;

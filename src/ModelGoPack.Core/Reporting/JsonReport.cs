@@ -15,7 +15,11 @@ public static class JsonReport
 
     internal static readonly JsonWriterOptions Options = new() { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Write(IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null)
+    /// <summary>
+    /// The report. <paramref name="digests"/> adds each artifact's <c>sha256</c>; <paramref name="listDigests"/>
+    /// writes them as a <c>digests</c> object too (verify, which has no artifacts).
+    /// </summary>
+    public static string Write(IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -59,6 +63,17 @@ public static class JsonReport
 
             json.WriteEndArray();
             WriteArtifacts(json, artifacts, digests);
+            if (listDigests && digests is not null)
+            {
+                json.WriteStartObject("digests");
+                foreach (var (path, digest) in digests.OrderBy(d => d.Key, StringComparer.Ordinal))
+                {
+                    json.WriteString(path, digest);
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 

@@ -24,6 +24,18 @@ public sealed class Bundle
                 files[Path.GetRelativePath(path, file).Replace('\\', '/')] = File.ReadAllBytes(file);
             }
         }
+        else if (path.EndsWith(".tar.gz", StringComparison.Ordinal))
+        {
+            using var file = File.OpenRead(path);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var reader = new System.Formats.Tar.TarReader(gzip);
+            while (reader.GetNextEntry() is { } entry)
+            {
+                using var buffer = new MemoryStream();
+                entry.DataStream?.CopyTo(buffer);
+                files[entry.Name] = buffer.ToArray();
+            }
+        }
         else
         {
             using var archive = ZipFile.OpenRead(path);

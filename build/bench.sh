@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# ModelGoPack benchmark: builds a 3 GiB model project (2 safetensors weight files, 1,000 small files) and
+# a 64 GiB sparse one, then measures, side by side on this machine:
+#   1. pack time / `tar cf` time on the same tree            (target <= 1.2)
+#   2. verify throughput / (openssl sha256 single-core speed x min(cores, weight files))  (target >= 0.8)
+#   3. warm re-check time / first check time                 (target <= 0.05)
+#   4. peak RSS of pack, 3 GiB and 64 GiB sparse              (target <= 150 MB each)
+# Usage: bash build/bench.sh [WORK_DIR]   (default: ${TMPDIR:-/tmp}/modelgopack-bench; needs ~10 GB free)
+# Every timing is the best of RUNS (default 3) runs, with the tree in the page cache for every tool alike.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${1:-${TMPDIR:-/tmp}/modelgopack-bench}"
+runs="${RUNS:-3}"
+weight_bytes=$((1536 * 1024 * 1024)) # two of these, plus 1,000 small files: 3 GiB
+sparse_bytes=$((64 * 1024 * 1024 * 1024))
+
+for tool in dotnet tar openssl; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
+done
+gnu_time=""
+if [ -x /usr/bin/time ] && /usr/bin/time -f "%M" true >/dev/null 2>&1; then gnu_time=/usr/bin/time; fi
+
+echo "== building ModelGoPack (Release)"
+dotnet build "$repo/src/ModelGoPack.Cli/ModelGoPack.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+tool="$repo/src/ModelGoPack.Cli/bin/Release/net10.0/modelgopack.dll"
+mgp() { dotnet "$tool" "$@"; }
+
+rm -rf "$work"
+mkdir -p "$work/out"
+project="$work/model"
+sparse="$work/sparse-model"
+
+# A safetensors file: 8-byte little-endian header length, JSON header padded to 8 bytes, then the data.
+safetensors() { # path bytes data-source(random|sparse)
+  local path="$1" bytes="$2" source="$3"
+  local json="{\"weight\":{\"dtype\":\"F32\",\"shape\":[$((bytes / 4))],\"data_offsets\":[0,$bytes]}}"
+  while [ $(( ${#json} % 8 )) -ne 0 ]; do json="$json "; done
+  local n=${#json} le=""
+  for i in 0 1 2 3 4 5 6 7; do le="$le$(printf '\\x%02x' $(( (n >> (8 * i)) & 255 )))"; done
+  printf "$le%s" "$json" > "$path"
+  if [ "$source" = random ]; then
+    # Incompressible, reproducible bytes (AES-CTR of zeros with a fixed key).
+    head -c "$bytes" < <(openssl enc -aes-128-ctr -nosalt -pass pass:modelgopack -pbkdf2 < /dev/zero 2>/dev/null) >> "$path"
+  else
+    truncate -s $((8 + n + bytes)) "$path"
+  fi
+}
+
+make_project() { # dir
+  local dir="$1"
+  mkdir -p "$dir"
+  cp "$repo/tests/examples/tiny-llm-distilled/"{LICENSE,README.md,config.json,generate.py,tokenizer.json} "$dir/"
+  cp -r "$repo/tests/examples/tiny-llm-distilled/upstream" "$dir/"
+  sed -e 's/"paths": \["model.safetensors"\]/"paths": ["*.safetensors"]/' \
+    "$repo/tests/examples/tiny-llm-distilled/modelgo.json" > "$dir/modelgo.json"
+}
+
+echo "== building the fixture in $work"
+make_project "$project"
+safetensors "$project/model-00001-of-00002.safetensors" "$weight_bytes" random
+safetensors "$project/model-00002-of-00002.safetensors" "$weight_bytes" random
+mkdir -p "$project/docs/notes"
+for i in $(seq -w 1 1000); do
+  head -c 2048 "$project/generate.py" > "$project/docs/notes/note-$i.md"
+  echo "Note $i." >> "$project/docs/notes/note-$i.md"
+done
+make_project "$sparse"
+safetensors "$sparse/model.safetensors" "$sparse_bytes" sparse
+# Files must be older than the cache's 2-second racy window to be remembered.
+find "$project" "$sparse" -type f -exec touch -d "@$(( $(date +%s) - 60 ))" {} +
+tree_bytes=$(du -sb --apparent-size "$project" | cut -f1)
+files=$(find "$project" -type f | wc -l)
+echo "   $files files, $tree_bytes bytes; sparse project: $(du -sb --apparent-size "$sparse" | cut -f1) bytes declared"
+
+# Best-of-N wall time (seconds) of a command; the page cache is warmed by a first untimed run.
+best() {
+  local best="" t start end
+  "$@" >/dev/null 2>&1 || { echo "bench: '$*' failed:" >&2; "$@" >&2 || true; exit 1; }
+  for _ in $(seq "$runs"); do
+    start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
+    t=$(echo "$end - $start" | bc -l)
+    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+  done
+  printf '%.3f' "$best"
+}
+ratio() { printf '%.3f' "$(echo "$1 / $2" | bc -l)"; }
+verdict() { # value op target
+  if [ "$(echo "$1 $2 $3" | bc -l)" = 1 ]; then echo "meets target"; else echo "MISSES target"; fi
+}
+
+echo "== 1. pack vs tar cf"
+tar_s=$(best bash -c "rm -f '$work/out/t.tar'; tar cf '$work/out/t.tar' -C '$project' ." )
+pack_s=$(best bash -c "rm -f '$work/out/b.zip'; dotnet '$tool' pack '$project' --format zip --output '$work/out/b.zip' --no-cache --quiet")
+rm -rf "$work/cache-pack"
+mgp check "$project" --cache "$work/cache-pack" --quiet >/dev/null
+pack_warm_s=$(best bash -c "rm -f '$work/out/b.zip'; dotnet '$tool' pack '$project' --format zip --output '$work/out/b.zip' --cache '$work/cache-pack' --quiet")
+tgz_s=$(best bash -c "rm -f '$work/out/b.tar.gz'; dotnet '$tool' pack '$project' --format tar.gz --output '$work/out/b.tar.gz' --no-cache --quiet")
+pack_ratio=$(ratio "$pack_s" "$tar_s")
+rm -f "$work/out/t.tar"
+
+echo "== 2. verify throughput vs the SHA-256 limit"
+mgp pack "$project" --format dir --output "$work/out/bundle" --no-cache --quiet >/dev/null
+bundle_bytes=$(du -sb --apparent-size "$work/out/bundle" | cut -f1)
+verify_s=$(best dotnet "$tool" verify "$work/out/bundle" --quiet)
+verify_zip_s=$(best dotnet "$tool" verify "$work/out/b.zip" --quiet)
+cores=$(nproc)
+weights=2
+lanes=$(( cores < weights ? cores : weights ))
+# openssl prints kB/s (1000s of bytes) per block size; the 16384-byte column is the sustained figure.
+sha_kbs=$(openssl speed -seconds 2 -evp sha256 2>/dev/null | awk '/^sha256/ {v=$NF} END {sub(/k$/, "", v); print v}')
+limit_bps=$(echo "$sha_kbs * 1000 * $lanes" | bc -l)
+verify_bps=$(echo "$bundle_bytes / $verify_s" | bc -l)
+verify_ratio=$(ratio "$verify_bps" "$limit_bps")
+
+echo "== 3. warm re-check vs first check"
+# Whole commands, and the digest phase alone as the tool reports it ("hashing N files, B in S s").
+phase() { sed -n 's/^modelgopack: hashing .* in \([0-9.]*\) s .*/\1/p' "$1" | tail -1; }
+first_s=""; first_phase=""
+for _ in $(seq "$runs"); do
+  rm -rf "$work/cache"
+  s=$(date +%s.%N); mgp check "$project" --cache "$work/cache" >/dev/null 2>"$work/first.err"; e=$(date +%s.%N)
+  t=$(echo "$e - $s" | bc -l)
+  if [ -z "$first_s" ] || [ "$(echo "$t < $first_s" | bc -l)" = 1 ]; then first_s=$t; first_phase=$(phase "$work/first.err"); fi
+done
+warm_s=$(best dotnet "$tool" check "$project" --cache "$work/cache" --quiet)
+mgp check "$project" --cache "$work/cache" >/dev/null 2>"$work/warm.err"
+warm_phase=$(phase "$work/warm.err")
+grep -q "0 B hashed" "$work/warm.err" || { echo "bench: the warm re-check hashed something:" >&2; cat "$work/warm.err" >&2; exit 1; }
+first_s=$(printf '%.3f' "$first_s")
+recheck_ratio=$(ratio "$warm_s" "$first_s")
+phase_ratio=$(ratio "$warm_phase" "$first_phase")
+
+echo "== 4. peak RSS"
+rss() { # command...: peak resident set in MB
+  if [ -z "$gnu_time" ]; then echo "n/a"; return; fi
+  "$gnu_time" -f "%M" -o "$work/rss" "$@" >/dev/null 2>&1
+  echo $(( $(tail -1 "$work/rss") / 1024 ))
+}
+rss_pack=$(rss dotnet "$tool" pack "$project" --format zip --output "$work/out/rss.zip" --no-cache --quiet); rm -f "$work/out/rss.zip"
+rss_sparse=$(rss dotnet "$tool" pack "$sparse" --format dir --output "$work/out/sparse-bundle" --no-cache --quiet)
+rss_sparse_verify=$(rss dotnet "$tool" verify "$work/out/sparse-bundle" --quiet)
+rm -rf "$work/out/sparse-bundle"
+
+cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
+echo
+echo "ModelGoPack benchmark, $(date -u +%Y-%m-%d), $cores cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, .NET $(dotnet --version)"
+echo "fixture: $files files, $(echo "$tree_bytes / 1073741824" | bc -l | xargs printf '%.2f') GiB (2 safetensors weights of 1.5 GiB, 1,000 small files); sparse: one 64 GiB safetensors"
+printf '%-58s %10s   %s\n' "figure" "value" "target"
+printf '%-58s %10s   %s\n' "1. pack zip (every byte hashed) / tar cf  ($pack_s s / $tar_s s)" "$pack_ratio" "<= 1.2, $(verdict "$pack_ratio" '<=' 1.2)"
+printf '%-58s %10s   %s\n' "   pack zip with digests from check's cache / tar cf" "$(ratio "$pack_warm_s" "$tar_s")" "(for information)"
+printf '%-58s %10s   %s\n' "   pack tar.gz / tar cf" "$(ratio "$tgz_s" "$tar_s")" "(for information)"
+printf '%-58s %10s   %s\n' "2. verify folder bundle / SHA-256 limit  ($(echo "$verify_bps / 1000000" | bc) MB/s of $(echo "$limit_bps / 1000000" | bc) MB/s)" "$verify_ratio" ">= 0.8, $(verdict "$verify_ratio" '>=' 0.8)"
+printf '%-58s %10s   %s\n' "   verify zip bundle / SHA-256 limit" "$(ratio "$(echo "$bundle_bytes / $verify_zip_s" | bc -l)" "$limit_bps")" "(for information)"
+printf '%-58s %10s   %s\n' "3. warm re-check / first check  ($warm_s s / $first_s s)" "$recheck_ratio" "<= 0.05, $(verdict "$recheck_ratio" '<=' 0.05)"
+printf '%-58s %10s   %s\n' "   digest phase only, warm / first  ($warm_phase s / $first_phase s)" "$phase_ratio" "<= 0.05, $(verdict "$phase_ratio" '<=' 0.05)"
+printf '%-58s %10s   %s\n' "4. peak RSS, pack 3 GiB (MB)" "$rss_pack" "<= 150, $( [ "$rss_pack" = n/a ] && echo n/a || verdict "$rss_pack" '<=' 150)"
+printf '%-58s %10s   %s\n' "   peak RSS, pack 64 GiB sparse (MB)" "$rss_sparse" "<= 150, $( [ "$rss_sparse" = n/a ] && echo n/a || verdict "$rss_sparse" '<=' 150)"
+printf '%-58s %10s   %s\n' "   peak RSS, verify 64 GiB sparse bundle (MB)" "$rss_sparse_verify" "(for information)"
+echo "openssl sha256 single core: $(echo "$sha_kbs / 1000" | bc) MB/s; hashing lanes: min($cores cores, $weights weight files) = $lanes"
+[ "${KEEP:-0}" = 1 ] || rm -rf "$work"

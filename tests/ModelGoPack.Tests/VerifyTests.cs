@@ -1,0 +1,182 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>verify: a received bundle against its manifest, in each container.</summary>
+public sealed class VerifyTests
+{
+    [Theory]
+    [InlineData(BundleFormat.Directory)]
+    [InlineData(BundleFormat.Zip)]
+    [InlineData(BundleFormat.TarGz)]
+    public void Bundle_as_packed_verifies_with_every_file(BundleFormat format)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/a.md", "a\n").Write();
+        var bundle = Pack(project, format);
+
+        var result = ModelGoPackEngine.Verify(bundle.Path);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(bundle.Files.ToDictionary(f => f.Path, f => f.Sha256), result.Digests);
+    }
+
+    [Fact]
+    public void Altered_missing_and_unlisted_files_are_each_reported_with_their_code()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/a.md", "a\n").File("docs/b.md", "b\n").Write();
+        var bundle = Pack(project, BundleFormat.Directory).Path;
+        File.WriteAllText(Path.Combine(bundle, "docs", "a.md"), "A\n");
+        File.Delete(Path.Combine(bundle, "docs", "b.md"));
+        File.WriteAllText(Path.Combine(bundle, "docs", "c.md"), "c\n");
+        File.AppendAllText(Path.Combine(bundle, "config.json"), " ");
+
+        var result = ModelGoPackEngine.Verify(bundle);
+
+        Assert.Equal(
+            [("MGP9003", "config.json"), ("MGP9003", "docs/a.md"), ("MGP9004", "docs/b.md"), ("MGP9005", "docs/c.md")],
+            result.Diagnostics.Select(d => (d.Code, d.Path!)).Order());
+        Assert.Equal(ExitCodes.InputErrors, result.ExitCode);
+        Assert.Contains("SHA-256", result.Diagnostics.Single(d => d.Path == "docs/a.md").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Zip_entry_replaced_with_other_bytes_of_the_same_size_is_altered()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/a.md", "aaaa\n").Write();
+        var bundle = Pack(project, BundleFormat.Zip).Path;
+        using (var archive = ZipFile.Open(bundle, ZipArchiveMode.Update))
+        {
+            archive.GetEntry("docs/a.md")!.Delete();
+            using var stream = archive.CreateEntry("docs/a.md").Open();
+            stream.Write("bbbb\n"u8);
+        }
+
+        var result = ModelGoPackEngine.Verify(bundle);
+
+        var altered = Assert.Single(result.Diagnostics);
+        Assert.Equal(("MGP9003", "docs/a.md"), (altered.Code, altered.Path));
+    }
+
+    [Fact]
+    public void Zip_entry_longer_than_its_manifest_size_is_altered_without_reading_it_all()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/a.md", "a\n").Write();
+        var bundle = Pack(project, BundleFormat.Zip).Path;
+        using (var archive = ZipFile.Open(bundle, ZipArchiveMode.Update))
+        {
+            archive.GetEntry("docs/a.md")!.Delete();
+            using var stream = archive.CreateEntry("docs/a.md", CompressionLevel.SmallestSize).Open();
+            stream.Write(new byte[64 << 20]);
+        }
+
+        var result = ModelGoPackEngine.Verify(bundle);
+
+        Assert.Equal(("MGP9003", "docs/a.md"), (Assert.Single(result.Diagnostics).Code, result.Diagnostics[0].Path));
+    }
+
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    [InlineData("modelgo-manifest.json")]
+    public void Manifest_listing_a_path_outside_the_bundle_is_MGP9006(string path)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var bundle = Pack(project, BundleFormat.Directory).Path;
+        var manifestPath = Path.Combine(bundle, "modelgo-manifest.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        manifest["files"]!.AsArray().Add(new JsonObject { ["path"] = path, ["size"] = 1, ["sha256"] = new string('0', 64) });
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        var result = ModelGoPackEngine.Verify(bundle);
+
+        var invalid = Assert.Single(result.Diagnostics);
+        Assert.Equal("MGP9006", invalid.Code);
+        Assert.Contains(path, invalid.Message, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.InputErrors, result.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("[]")]
+    [InlineData("{\"files\": [{\"path\": \"a\", \"size\": 1, \"sha256\": \"XYZ\"}]}")]
+    [InlineData("{\"files\": [{\"path\": \"a\", \"size\": -1, \"sha256\": \"0000000000000000000000000000000000000000000000000000000000000000\"}]}")]
+    public void Malformed_manifest_is_MGP9006(string manifest)
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("modelgo-manifest.json"), manifest);
+
+        var result = ModelGoPackEngine.Verify(temp.Path);
+
+        Assert.Equal("MGP9006", Assert.Single(result.Diagnostics).Code);
+    }
+
+    [Theory]
+    [InlineData("folder-without-manifest", "MGP9006")]
+    [InlineData("text-file", "MGP9007")]
+    [InlineData("missing", "MGP9007")]
+    [InlineData("truncated-zip", "MGP9007")]
+    public void Something_that_is_not_a_bundle_is_a_coded_error(string what, string code)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine(what);
+        switch (what)
+        {
+            case "folder-without-manifest":
+                Directory.CreateDirectory(path);
+                File.WriteAllText(Path.Combine(path, "a.txt"), "a");
+                break;
+            case "text-file":
+                File.WriteAllText(path, "hello");
+                break;
+            case "truncated-zip":
+                File.WriteAllBytes(path, [.. "PK\u0003\u0004"u8, 0, 0, 0]);
+                break;
+        }
+
+        var result = ModelGoPackEngine.Verify(path);
+
+        Assert.Equal(code, Assert.Single(result.Diagnostics).Code);
+        Assert.Equal(ExitCodes.InputErrors, result.ExitCode);
+    }
+
+    [Fact]
+    public void Cli_verify_names_the_file_inside_the_archive_and_exits_2()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/a.md", "a\n").Write();
+        var bundle = Pack(project, BundleFormat.Zip).Path;
+        using (var archive = ZipFile.Open(bundle, ZipArchiveMode.Update))
+        {
+            archive.GetEntry("docs/a.md")!.Delete();
+        }
+
+        var (exit, stdout, stderr) = CliRunner.Run("verify", bundle, "--quiet");
+        var (okExit, okStdout, _) = CliRunner.Run("verify", Pack(project, BundleFormat.TarGz).Path, "--format", "json");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{bundle}!docs/a.md: error MGP9004", stdout, StringComparison.Ordinal);
+        Assert.Equal("", stderr);
+        Assert.Equal(0, okExit);
+        using var report = JsonDocument.Parse(okStdout);
+        Assert.True(report.RootElement.GetProperty("compliant").GetBoolean());
+        Assert.Equal(Bundle.Sha256("a\n"u8.ToArray()), report.RootElement.GetProperty("digests").GetProperty("docs/a.md").GetString());
+    }
+
+    private static (string Path, IReadOnlyList<ManifestFile> Files) Pack(ModelProjectBuilder project, BundleFormat format)
+    {
+        var output = Path.Combine(project.Scratch, $"bundle-{Guid.NewGuid():N}{ModelGoPackEngine.Extension(format)}");
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, format);
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        return (output, result.Files);
+    }
+}
