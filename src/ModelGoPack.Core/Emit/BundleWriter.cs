@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ModelGoPack.Config;
@@ -8,9 +9,10 @@ namespace ModelGoPack.Emit;
 
 /// <summary>
 /// Emit: writes the bundle in one streaming pass. Each file is read once, in large blocks, and hashed
-/// (SHA-256) as it is copied; nothing is held whole in memory. The bundle is written under a temporary
-/// name beside the output and renamed into place only when complete, so a failed or cancelled run
-/// leaves nothing at the output path.
+/// (SHA-256) as it is copied, unless the digest cache knows it; nothing is held whole in memory. Folder
+/// and zip bundles are written on all cores, a file per core; tar.gz front to back. The bundle is written
+/// under a temporary name beside the output and renamed into place only when complete, so a failed or
+/// cancelled run leaves nothing at the output path.
 /// </summary>
 internal static class BundleWriter
 {
@@ -38,28 +40,22 @@ internal static class BundleWriter
         try
         {
             Directory.CreateDirectory(directory);
-            List<ManifestFile> files;
-            byte[] manifest;
-            using (var sink = OpenSink(format, temporary, timestamp))
+            var copier = new Copier(cache, progress, Overlap(entries), cancellationToken);
+            progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
+            var written = format switch
             {
-                files = CopyAll(sink, entries, cache, progress, diagnostics, cancellationToken);
-                if (diagnostics.HasErrors)
-                {
-                    return null;
-                }
-
-                manifest = ManifestWriter.Write(config, waivers, files);
-                using (var content = new MemoryStream(manifest, writable: false))
-                {
-                    sink.Add(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest), content);
-                }
-
-                sink.Complete();
+                BundleFormat.Zip => WriteZip(temporary, entries, config, waivers, timestamp, copier, diagnostics),
+                BundleFormat.TarGz => WriteSequential(new TarGzSink(temporary, timestamp), entries, config, waivers, copier, diagnostics),
+                _ => WriteDirectory(CreateDirectory(temporary), entries, config, waivers, timestamp, copier, diagnostics),
+            };
+            if (written is null)
+            {
+                return null;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             MoveIntoPlace(temporary, output, format);
-            return (files, manifest);
+            return written;
         }
         catch (Exception e) when (e is (IOException and not SourceReadException) or UnauthorizedAccessException)
         {
@@ -72,63 +68,197 @@ internal static class BundleWriter
         }
     }
 
-    private static List<ManifestFile> CopyAll(IBundleSink sink, IReadOnlyList<BundleEntry> entries, DigestCache cache, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    // Hashing overlaps copying when there are fewer large files than cores (else each core has a file of its own).
+    private static bool Overlap(IReadOnlyList<BundleEntry> entries) =>
+        entries.Count(e => e.Length > 4L * 1024 * 1024) < Environment.ProcessorCount;
+
+    /// <summary>
+    /// Zip: deflated entries streamed one after the other, then every stored entry (weights) written at its
+    /// reserved offset in parallel, one file per core, then the manifest and the central directory.
+    /// </summary>
+    private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteZip(
+        string path, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
-        progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
-        var files = new List<ManifestFile>(entries.Count);
-        foreach (var entry in entries)
+        using var zip = new ZipWriter(path, timestamp);
+        var files = new ManifestFile?[entries.Count];
+        var deflated = Enumerable.Range(0, entries.Count).Where(i => !entries[i].Store).ToList();
+        var stored = Enumerable.Range(0, entries.Count).Where(i => entries[i].Store).ToList();
+        foreach (var i in deflated)
+        {
+            if (copier.Copy(entries[i], content => zip.AddDeflated(entries[i].Path, entries[i].Length, content), out files[i]) is { } problem)
+            {
+                diagnostics.Add(problem);
+                return null;
+            }
+        }
+
+        var slots = zip.Reserve(stored.Select(i => (entries[i].Path, entries[i].Length)));
+        if (!copier.CopyInParallel(stored.Select((entry, slot) => (entry, (Action<Stream>)slots[slot].Write)).ToList(), entries, files, diagnostics))
+        {
+            return null;
+        }
+
+        var manifest = ManifestWriter.Write(config, waivers, files.Select(f => f!).ToList());
+        using (var content = new MemoryStream(manifest, writable: false))
+        {
+            zip.AddDeflated(Evaluation.ProjectLoader.ManifestFileName, manifest.Length, content);
+        }
+
+        zip.Complete(entries.Select(e => e.Path).Append(Evaluation.ProjectLoader.ManifestFileName));
+        return (files.Select(f => f!).ToList(), manifest);
+    }
+
+    /// <summary>A folder: every file written in parallel, one per core.</summary>
+    private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteDirectory(
+        string root, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
+    {
+        using var sink = new DirectorySink(root, timestamp);
+        var files = new ManifestFile?[entries.Count];
+        var work = Enumerable.Range(0, entries.Count).Select(i => (i, (Action<Stream>)(content => sink.Add(entries[i], content)))).ToList();
+        if (!copier.CopyInParallel(work, entries, files, diagnostics))
+        {
+            return null;
+        }
+
+        var manifest = ManifestWriter.Write(config, waivers, files.Select(f => f!).ToList());
+        using (var content = new MemoryStream(manifest, writable: false))
+        {
+            sink.Add(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest), content);
+        }
+
+        sink.Complete();
+        return (files.Select(f => f!).ToList(), manifest);
+    }
+
+    /// <summary>An archive written front to back (tar.gz): one entry after the other.</summary>
+    private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteSequential(
+        TarGzSink sink, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, Copier copier, DiagnosticBag diagnostics)
+    {
+        using (sink)
+        {
+            var files = new List<ManifestFile>(entries.Count);
+            foreach (var entry in entries)
+            {
+                if (copier.Copy(entry, content => sink.Add(entry, content), out var file) is { } problem)
+                {
+                    diagnostics.Add(problem);
+                    return null;
+                }
+
+                files.Add(file!);
+            }
+
+            var manifest = ManifestWriter.Write(config, waivers, files);
+            using (var content = new MemoryStream(manifest, writable: false))
+            {
+                sink.Add(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest), content);
+            }
+
+            sink.Complete();
+            return (files, manifest);
+        }
+    }
+
+    /// <summary>
+    /// Copies one entry into a sink: read once, hashed while copied unless the cache knows the digest of this
+    /// very file (same identity), and checked afterwards to be the file it was when it was opened.
+    /// </summary>
+    private sealed class Copier(DigestCache cache, ProgressCounter? progress, bool overlap, CancellationToken cancellationToken)
+    {
+        /// <summary>Null when copied (with its manifest line), else the problem.</summary>
+        public Diagnostic? Copy(BundleEntry entry, Action<Stream> write, out ManifestFile? copied)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            copied = null;
             if (entry.Source is not { } file)
             {
                 using var content = new MemoryStream(entry.Content.ToArray(), writable: false);
-                sink.Add(entry, content);
-                files.Add(new ManifestFile(entry.Path, entry.Content.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Content.Span))));
+                write(content);
+                copied = new ManifestFile(entry.Path, entry.Content.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Content.Span)));
                 progress?.AddBytes(entry.Content.Length);
                 progress?.AddHashed(entry.Content.Length);
                 progress?.FileDone();
-                continue;
+                return null;
             }
 
-            // Read once: hashed while copied, unless the cache knows the digest of this very file (same identity).
             if (DigestEngine.Identify(file, out var problem) is not { } before)
             {
-                diagnostics.Add(problem!);
-                return files;
+                return problem;
             }
 
             var known = cache.TryGet(file.RelativePath, before);
             var started = DateTimeOffset.UtcNow;
-            string digest;
+            string? digest = null;
             try
             {
-                using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: known is null, progress, cancellationToken);
-                sink.Add(entry, source);
+                using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: known is null, progress, cancellationToken, overlap);
+                write(source);
                 problem = DigestEngine.Unchanged(file, before, source.BytesRead);
-                digest = known ?? source.Digest()!;
+                digest = known ?? source.Digest();
             }
             catch (SourceReadException e)
             {
                 problem = DigestEngine.Unreadable(entry.Path, e);
-                digest = "";
+            }
+            catch (InvalidDataException)
+            {
+                // The file grew past the place reserved for it in the archive.
+                problem = DigestEngine.Unchanged(file, before, -1);
             }
 
             if (problem is not null)
             {
-                diagnostics.Add(problem);
-                return files;
+                return problem;
             }
 
             if (known is null)
             {
-                cache.Put(file.RelativePath, before, digest, started);
+                cache.Put(file.RelativePath, before, digest!, started);
             }
 
-            files.Add(new ManifestFile(entry.Path, file.Length, digest));
+            copied = new ManifestFile(entry.Path, file.Length, digest!);
             progress?.FileDone();
+            return null;
         }
 
-        return files;
+        /// <summary>Copies entries on all cores, largest first; false (with the problems, by path) when any failed.</summary>
+        public bool CopyInParallel(List<(int Index, Action<Stream> Write)> work, IReadOnlyList<BundleEntry> entries, ManifestFile?[] files, DiagnosticBag diagnostics)
+        {
+            var problems = new System.Collections.Concurrent.ConcurrentBag<Diagnostic>();
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var ordered = work.OrderByDescending(w => entries[w.Index].Length).ThenBy(w => w.Index).ToList();
+            try
+            {
+                Parallel.ForEach(
+                    System.Collections.Concurrent.Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering),
+                    new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = failed.Token },
+                    item =>
+                    {
+                        if (this.Copy(entries[item.Index], item.Write, out files[item.Index]) is { } problem)
+                        {
+                            problems.Add(problem);
+                            failed.Cancel();
+                        }
+                    });
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Stopped because an entry failed; its problem is reported below.
+            }
+            catch (AggregateException e)
+            {
+                // A write failure (disk full) is reported as such; a cancellation as the interruption it is.
+                var first = e.Flatten().InnerExceptions.FirstOrDefault(i => i is not OperationCanceledException) ?? e.InnerExceptions[0];
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            }
+
+            foreach (var problem in problems.OrderBy(p => p.Path, StringComparer.Ordinal))
+            {
+                diagnostics.Add(problem);
+            }
+
+            return problems.IsEmpty;
+        }
     }
 
     /// <summary>Only a bundle ModelGoPack made (or nothing) may be replaced at the output path.</summary>
@@ -202,13 +332,6 @@ internal static class BundleWriter
             return false;
         }
     }
-
-    private static IBundleSink OpenSink(BundleFormat format, string temporary, DateTimeOffset timestamp) => format switch
-    {
-        BundleFormat.Zip => new ZipSink(temporary, timestamp),
-        BundleFormat.TarGz => new TarGzSink(temporary, timestamp),
-        _ => new DirectorySink(CreateDirectory(temporary), timestamp),
-    };
 
     private static void MoveIntoPlace(string temporary, string output, BundleFormat format)
     {

@@ -2,7 +2,8 @@ namespace ModelGoPack.Emit;
 
 /// <summary>
 /// Writes a bundle as a plain folder; every file gets the bundle timestamp. Blocks of zeros become holes,
-/// as <c>cp --sparse=auto</c> makes them, so a sparse weight file stays sparse in the bundle.
+/// as <c>cp --sparse=auto</c> makes them, so a sparse weight file stays sparse in the bundle. Entries may
+/// be added from several threads at once.
 /// </summary>
 internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBundleSink
 {
@@ -12,7 +13,11 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBu
     {
         var path = Path.Combine(root, entry.Path.Replace('/', Path.DirectorySeparatorChar));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        this.written.Add(path);
+        lock (this.written)
+        {
+            this.written.Add(path);
+        }
+
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         using var sparse = new SparseWriter(file);
         content.CopyTo(sparse);

@@ -21,11 +21,13 @@ internal sealed class SourceStream : Stream
     private readonly ProgressCounter? progress;
     private readonly CancellationToken cancellationToken;
     private readonly long length;
+    private readonly bool overlap;
     private long position;
     private string? digest;
 
-    private SourceStream(string path, SafeFileHandle handle, long length, bool computeDigest, ProgressCounter? progress, CancellationToken cancellationToken)
+    private SourceStream(string path, SafeFileHandle handle, long length, bool computeDigest, bool overlap, ProgressCounter? progress, CancellationToken cancellationToken)
     {
+        this.overlap = overlap;
         this.Path = path;
         this.handle = handle;
         this.length = length;
@@ -60,14 +62,15 @@ internal sealed class SourceStream : Stream
 
     /// <summary>
     /// Opens <paramref name="fullPath"/>; with <paramref name="computeDigest"/> false the caller already
-    /// knows the digest (from the cache) and the bytes are only copied.
+    /// knows the digest (from the cache) and the bytes are only copied. With <paramref name="overlap"/>,
+    /// a copy hashes on another core; without (every core already has a file of its own), on this thread.
     /// </summary>
-    public static SourceStream Open(string relativePath, string fullPath, long length, bool computeDigest, ProgressCounter? progress, CancellationToken cancellationToken)
+    public static SourceStream Open(string relativePath, string fullPath, long length, bool computeDigest, ProgressCounter? progress, CancellationToken cancellationToken, bool overlap = true)
     {
         try
         {
             var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-            return new SourceStream(relativePath, handle, length, computeDigest, progress, cancellationToken);
+            return new SourceStream(relativePath, handle, length, computeDigest, overlap, progress, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -132,7 +135,7 @@ internal sealed class SourceStream : Stream
                 if (this.hash is { } sha)
                 {
                     // One block needs no second thread; from the second on, hash while writing.
-                    hashing = read < BlockSize && i == 0 ? HashNow(sha, block, read) : Task.Run(() => sha.AppendData(block, 0, read), CancellationToken.None);
+                    hashing = !this.overlap || (read < BlockSize && i == 0) ? HashNow(sha, block, read) : Task.Run(() => sha.AppendData(block, 0, read), CancellationToken.None);
                 }
 
                 destination.Write(block, 0, read);
@@ -202,6 +205,20 @@ internal sealed class SourceStream : Stream
     private int ReadAt(Span<byte> buffer)
     {
         this.cancellationToken.ThrowIfCancellationRequested();
+
+        // Never past the size the file had when it was discovered: a file that grows is caught by its
+        // identity afterwards, and a reserved place in an archive is never overrun.
+        var remaining = this.length - (this.position + this.pending);
+        if (remaining <= 0)
+        {
+            return 0;
+        }
+
+        if (buffer.Length > remaining)
+        {
+            buffer = buffer[..(int)remaining];
+        }
+
         int read;
         try
         {

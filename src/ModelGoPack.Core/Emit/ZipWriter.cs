@@ -1,0 +1,361 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace ModelGoPack.Emit;
+
+/// <summary>
+/// Writes a .zip (APPNOTE 6.3.x, with Zip64 where needed) so that stored entries can be written in
+/// parallel. Deflated entries are streamed first, one after the other, each local header patched with its
+/// CRC-32 and sizes once the entry is written; then every stored entry's place is reserved (its size is
+/// the file's size), and the stored entries are written concurrently at their offsets; the central
+/// directory follows, in the order the caller gives. Everything that could vary is fixed: one timestamp,
+/// mode 0644, made by Unix, no extra fields but Zip64's, so the bytes depend only on the entries.
+/// </summary>
+internal sealed class ZipWriter : IDisposable
+{
+    private const uint LocalHeaderSignature = 0x04034b50;
+    private const uint CentralHeaderSignature = 0x02014b50;
+    private const uint Zip64EndSignature = 0x06064b50;
+    private const uint Zip64LocatorSignature = 0x07064b50;
+    private const uint EndSignature = 0x06054b50;
+    private const ushort Zip64ExtraId = 0x0001;
+    private const ushort MadeByUnix = (3 << 8) | 45;
+    private const ushort VersionZip64 = 45;
+    private const ushort VersionDeflate = 20;
+    private const ushort VersionStore = 10;
+    private const ushort Utf8Flag = 1 << 11;
+    private const uint RegularFileAttributes = 0b1000_000_110_100_100u << 16;
+
+    // Entries at or above this size carry Zip64 sizes (deflate can grow an incompressible input a little).
+    private const long Zip64Threshold = 0xFFFF0000;
+
+    private readonly SafeFileHandle handle;
+    private readonly ushort dosTime;
+    private readonly ushort dosDate;
+    private readonly Dictionary<string, Record> records = new(StringComparer.Ordinal);
+    private long position;
+
+    public ZipWriter(string path, DateTimeOffset timestamp)
+    {
+        this.handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        var time = timestamp.UtcDateTime;
+        if (time.Year < 1980)
+        {
+            time = new DateTime(1980, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        }
+        else if (time.Year > 2107)
+        {
+            time = new DateTime(2107, 12, 31, 23, 59, 58, DateTimeKind.Utc);
+        }
+
+        this.dosTime = (ushort)((time.Hour << 11) | (time.Minute << 5) | (time.Second / 2));
+        this.dosDate = (ushort)(((time.Year - 1980) << 9) | (time.Month << 5) | time.Day);
+    }
+
+    /// <summary>Streams one deflated entry at the end of what is written so far. Not concurrent.</summary>
+    public void AddDeflated(string name, long expectedLength, Stream content)
+    {
+        var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: true, Zip64: expectedLength >= Zip64Threshold) { Offset = this.position };
+        var headerLength = LocalHeaderLength(record);
+        var output = new PositionedStream(this.handle, record.Offset + headerLength);
+        var crc = new Crc32();
+        using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        using (var tee = new CrcStream(deflate, crc))
+        {
+            content.CopyTo(tee);
+            record.Length = tee.Length;
+        }
+
+        record.CompressedLength = output.Written;
+        record.Crc = crc.GetCurrentHashAsUInt32();
+        if (!record.Zip64 && (record.Length >= uint.MaxValue || record.CompressedLength >= uint.MaxValue))
+        {
+            throw new IOException($"'{name}' grew past 4 GiB while it was written; it was {expectedLength} bytes when discovered.");
+        }
+
+        this.WriteLocalHeader(record);
+        this.records.Add(name, record);
+        this.position = record.Offset + headerLength + record.CompressedLength;
+    }
+
+    /// <summary>Reserves the place of each stored entry, in order, after what is written so far; returns a slot per entry.</summary>
+    public IReadOnlyList<Slot> Reserve(IEnumerable<(string Name, long Length)> entries)
+    {
+        var slots = new List<Slot>();
+        foreach (var (name, length) in entries)
+        {
+            var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: false, Zip64: length >= Zip64Threshold)
+            {
+                Offset = this.position,
+                Length = length,
+                CompressedLength = length,
+            };
+            this.records.Add(name, record);
+            slots.Add(new Slot(this, record));
+            this.position = record.Offset + LocalHeaderLength(record) + length;
+        }
+
+        return slots;
+    }
+
+    /// <summary>Writes the central directory, in <paramref name="order"/> (every entry once), and the end records.</summary>
+    public void Complete(IEnumerable<string> order)
+    {
+        var records = order.Select(name => this.records[name]).ToList();
+        if (records.Count != this.records.Count)
+        {
+            throw new InvalidOperationException("The central directory must list every entry once.");
+        }
+
+        using var directory = new MemoryStream();
+        foreach (var record in records)
+        {
+            WriteCentralHeader(directory, record, this.dosTime, this.dosDate);
+        }
+
+        var directoryOffset = this.position;
+        var directoryLength = directory.Length;
+        var zip64 = records.Count >= ushort.MaxValue || directoryOffset >= uint.MaxValue || directoryLength >= uint.MaxValue || records.Any(r => r.Zip64 || r.Offset >= uint.MaxValue);
+        if (zip64)
+        {
+            var end64Offset = directoryOffset + directoryLength;
+            Span<byte> end64 = stackalloc byte[56];
+            BinaryPrimitives.WriteUInt32LittleEndian(end64, Zip64EndSignature);
+            BinaryPrimitives.WriteUInt64LittleEndian(end64[4..], 44);
+            BinaryPrimitives.WriteUInt16LittleEndian(end64[12..], MadeByUnix);
+            BinaryPrimitives.WriteUInt16LittleEndian(end64[14..], VersionZip64);
+            BinaryPrimitives.WriteUInt64LittleEndian(end64[24..], (ulong)records.Count);
+            BinaryPrimitives.WriteUInt64LittleEndian(end64[32..], (ulong)records.Count);
+            BinaryPrimitives.WriteUInt64LittleEndian(end64[40..], (ulong)directoryLength);
+            BinaryPrimitives.WriteUInt64LittleEndian(end64[48..], (ulong)directoryOffset);
+            directory.Write(end64);
+
+            Span<byte> locator = stackalloc byte[20];
+            BinaryPrimitives.WriteUInt32LittleEndian(locator, Zip64LocatorSignature);
+            BinaryPrimitives.WriteUInt64LittleEndian(locator[8..], (ulong)end64Offset);
+            BinaryPrimitives.WriteUInt32LittleEndian(locator[16..], 1);
+            directory.Write(locator);
+        }
+
+        Span<byte> end = stackalloc byte[22];
+        BinaryPrimitives.WriteUInt32LittleEndian(end, EndSignature);
+        var count = (ushort)Math.Min(records.Count, ushort.MaxValue);
+        BinaryPrimitives.WriteUInt16LittleEndian(end[8..], count);
+        BinaryPrimitives.WriteUInt16LittleEndian(end[10..], count);
+        BinaryPrimitives.WriteUInt32LittleEndian(end[12..], (uint)Math.Min(directoryLength, uint.MaxValue));
+        BinaryPrimitives.WriteUInt32LittleEndian(end[16..], (uint)Math.Min(directoryOffset, uint.MaxValue));
+        directory.Write(end);
+
+        RandomAccess.Write(this.handle, directory.GetBuffer().AsSpan(0, (int)directory.Length), directoryOffset);
+        this.position = directoryOffset + directory.Length;
+        RandomAccess.SetLength(this.handle, this.position);
+    }
+
+    public void Dispose() => this.handle.Dispose();
+
+    private static int LocalHeaderLength(Record record) => 30 + record.Name.Length + (record.Zip64 ? 20 : 0);
+
+    private static ushort Flags(Record record) => record.Name.Any(b => b >= 0x80) ? Utf8Flag : (ushort)0;
+
+    private static ushort Version(Record record) => record.Zip64 ? VersionZip64 : record.Deflated ? VersionDeflate : VersionStore;
+
+    private void WriteLocalHeader(Record record)
+    {
+        var header = new byte[LocalHeaderLength(record)];
+        var span = header.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, LocalHeaderSignature);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version(record));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], Flags(record));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], record.Deflated ? (ushort)8 : (ushort)0);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], this.dosTime);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[12..], this.dosDate);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[14..], record.Crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[18..], record.Zip64 ? uint.MaxValue : (uint)record.CompressedLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[22..], record.Zip64 ? uint.MaxValue : (uint)record.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[26..], (ushort)record.Name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[28..], record.Zip64 ? (ushort)20 : (ushort)0);
+        record.Name.CopyTo(span[30..]);
+        if (record.Zip64)
+        {
+            var extra = span[(30 + record.Name.Length)..];
+            BinaryPrimitives.WriteUInt16LittleEndian(extra, Zip64ExtraId);
+            BinaryPrimitives.WriteUInt16LittleEndian(extra[2..], 16);
+            BinaryPrimitives.WriteUInt64LittleEndian(extra[4..], (ulong)record.Length);
+            BinaryPrimitives.WriteUInt64LittleEndian(extra[12..], (ulong)record.CompressedLength);
+        }
+
+        RandomAccess.Write(this.handle, header, record.Offset);
+    }
+
+    private static void WriteCentralHeader(MemoryStream directory, Record record, ushort time, ushort date)
+    {
+        // Zip64 extra: only the fields whose 32-bit slots overflow, in the order APPNOTE 4.5.3 gives.
+        var sizes = record.Zip64;
+        var offset = record.Offset >= uint.MaxValue;
+        var extraLength = (sizes ? 16 : 0) + (offset ? 8 : 0);
+        var header = new byte[46 + record.Name.Length + (extraLength > 0 ? 4 + extraLength : 0)];
+        var span = header.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, CentralHeaderSignature);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], MadeByUnix);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], sizes || offset ? VersionZip64 : Version(record));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], Flags(record));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], record.Deflated ? (ushort)8 : (ushort)0);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[12..], time);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[14..], date);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[16..], record.Crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[20..], sizes ? uint.MaxValue : (uint)record.CompressedLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[24..], sizes ? uint.MaxValue : (uint)record.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[28..], (ushort)record.Name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[30..], (ushort)(extraLength > 0 ? 4 + extraLength : 0));
+        BinaryPrimitives.WriteUInt32LittleEndian(span[38..], RegularFileAttributes);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[42..], offset ? uint.MaxValue : (uint)record.Offset);
+        record.Name.CopyTo(span[46..]);
+        if (extraLength > 0)
+        {
+            var extra = span[(46 + record.Name.Length)..];
+            BinaryPrimitives.WriteUInt16LittleEndian(extra, Zip64ExtraId);
+            BinaryPrimitives.WriteUInt16LittleEndian(extra[2..], (ushort)extraLength);
+            var field = extra[4..];
+            if (sizes)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(field, (ulong)record.Length);
+                BinaryPrimitives.WriteUInt64LittleEndian(field[8..], (ulong)record.CompressedLength);
+                field = field[16..];
+            }
+
+            if (offset)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(field, (ulong)record.Offset);
+            }
+        }
+
+        directory.Write(header);
+    }
+
+    /// <summary>A stored entry's reserved place; <see cref="Write"/> may run concurrently with other slots'.</summary>
+    public sealed class Slot
+    {
+        private readonly ZipWriter writer;
+        private readonly Record record;
+
+        internal Slot(ZipWriter writer, Record record)
+        {
+            this.writer = writer;
+            this.record = record;
+        }
+
+        /// <summary>
+        /// Copies <paramref name="content"/>, which must hold exactly the reserved length (a source that
+        /// yields more or less makes the caller discard the archive), then writes the local header with its CRC-32.
+        /// </summary>
+        public void Write(Stream content)
+        {
+            var output = new PositionedStream(this.writer.handle, this.record.Offset + LocalHeaderLength(this.record), this.record.Length);
+            var crc = new Crc32();
+            using (var tee = new CrcStream(output, crc))
+            {
+                content.CopyTo(tee);
+            }
+
+            this.record.Crc = crc.GetCurrentHashAsUInt32();
+            this.writer.WriteLocalHeader(this.record);
+        }
+    }
+
+    internal sealed record Record(byte[] Name, bool Deflated, bool Zip64)
+    {
+        public long Offset { get; set; }
+
+        public long Length { get; set; }
+
+        public long CompressedLength { get; set; }
+
+        public uint Crc { get; set; }
+    }
+
+    /// <summary>
+    /// Writes at increasing offsets of a file handle, never more than <paramref name="limit"/> bytes (a
+    /// reserved slot); several may write to one handle at once.
+    /// </summary>
+    private sealed class PositionedStream(SafeFileHandle handle, long offset, long limit = long.MaxValue) : Stream
+    {
+        public long Written { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (buffer.Length > limit - this.Written)
+            {
+                throw new InvalidDataException("An entry grew past the place reserved for it.");
+            }
+
+            RandomAccess.Write(handle, buffer, offset + this.Written);
+            this.Written += buffer.Length;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>Passes writes through, adding them to a CRC-32 and counting them.</summary>
+    private sealed class CrcStream(Stream inner, Crc32 crc) : Stream
+    {
+        private long length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => this.length;
+
+        public override long Position
+        {
+            get => this.length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            crc.Append(buffer);
+            inner.Write(buffer);
+            this.length += buffer.Length;
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
