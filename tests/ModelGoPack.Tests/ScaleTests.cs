@@ -46,6 +46,52 @@ public sealed class ScaleTests
     }
 
     [Fact]
+    public void Zip_of_70_000_files_has_zip64_end_records_that_unzip_and_dotnet_read()
+    {
+        using var project = new ModelProjectBuilder();
+        const int count = 70_000;
+        for (var i = 0; i < count; i++)
+        {
+            var path = Path.Combine(project.Root, "shards", $"{i / 1000:D3}", $"{i:D5}.txt");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, [(byte)i, (byte)(i >> 8), (byte)(i >> 16)]);
+        }
+
+        project.Write();
+        var output = Path.Combine(project.Scratch, "many.zip");
+
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, BundleFormat.Zip);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        var (exit, summary) = ProcessRunner.Run("unzip", null, "-tq", output);
+        Assert.True(exit == 0, summary);
+        Assert.Contains("No errors detected", summary, StringComparison.Ordinal);
+        using (var archive = System.IO.Compression.ZipFile.OpenRead(output))
+        {
+            Assert.Equal(result.Files.Count + 1, archive.Entries.Count);
+            using var stream = archive.GetEntry("shards/069/69999.txt")!.Open();
+            var bytes = new byte[3];
+            stream.ReadExactly(bytes);
+            Assert.Equal(new byte[] { 69999 & 0xFF, (69999 >> 8) & 0xFF, 69999 >> 16 }, bytes);
+        }
+
+        // The end of the archive: a Zip64 end record and locator before a classic end record saying 0xFFFF entries.
+        var tail = new byte[98];
+        using (var file = File.OpenRead(output))
+        {
+            file.Seek(-tail.Length, SeekOrigin.End);
+            file.ReadExactly(tail);
+        }
+
+        Assert.Equal(0x06064b50u, BitConverter.ToUInt32(tail, 0));
+        Assert.Equal((ulong)(result.Files.Count + 1), BitConverter.ToUInt64(tail, 32));
+        Assert.Equal(0x07064b50u, BitConverter.ToUInt32(tail, 56));
+        Assert.Equal(0x06054b50u, BitConverter.ToUInt32(tail, 76));
+        Assert.Equal(0xFFFF, BitConverter.ToUInt16(tail, 84));
+        File.Delete(output);
+    }
+
+    [Fact]
     public void Tar_gz_bundle_is_read_back_by_tar_with_every_file_and_fixed_headers()
     {
         using var project = new ModelProjectBuilder();

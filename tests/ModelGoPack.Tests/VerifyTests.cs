@@ -62,6 +62,7 @@ public sealed class VerifyTests
         var result = ModelGoPackEngine.Verify(bundle);
 
         var altered = Assert.Single(result.Diagnostics);
+        Assert.True(altered.Code == "MGP9003", altered.Message);
         Assert.Equal(("MGP9003", "docs/a.md"), (altered.Code, altered.Path));
     }
 

@@ -73,28 +73,47 @@ internal static class BundleWriter
         entries.Count(e => e.Length > 4L * 1024 * 1024) < Environment.ProcessorCount;
 
     /// <summary>
-    /// Zip: deflated entries streamed one after the other, then every stored entry (weights) written at its
-    /// reserved offset in parallel, one file per core, then the manifest and the central directory.
+    /// Zip: every stored entry (weights) gets its place at the start, sized by the file, and is written
+    /// there by a core of its own; at the same time the deflated entries (text) are streamed one after the
+    /// other behind them; then the manifest and the central directory, in the order of the data: the stored
+    /// entries by path, the deflated ones by path, the manifest (tools that update a zip in place expect it).
     /// </summary>
     private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteZip(
         string path, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
         using var zip = new ZipWriter(path, timestamp);
         var files = new ManifestFile?[entries.Count];
-        var deflated = Enumerable.Range(0, entries.Count).Where(i => !entries[i].Store).ToList();
         var stored = Enumerable.Range(0, entries.Count).Where(i => entries[i].Store).ToList();
-        foreach (var i in deflated)
+        var deflated = Enumerable.Range(0, entries.Count).Where(i => !entries[i].Store).ToList();
+        var slots = zip.Reserve(stored.Select(i => (entries[i].Path, entries[i].Length)));
+        var work = stored.Select((index, slot) => (index, (Action<Stream>)slots[slot].Write)).ToList();
+        var problems = new DiagnosticBag();
+        var deflating = Task.Run(() =>
         {
-            if (copier.Copy(entries[i], content => zip.AddDeflated(entries[i].Path, entries[i].Length, content), out files[i]) is { } problem)
+            foreach (var i in deflated)
+            {
+                if (copier.Copy(entries[i], content => zip.AddDeflated(entries[i].Path, entries[i].Length, content), out files[i]) is { } problem)
+                {
+                    lock (problems)
+                    {
+                        problems.Add(problem);
+                    }
+
+                    return false;
+                }
+            }
+
+            return true;
+        });
+        var copied = copier.CopyInParallel(work, entries, files, problems, stop: () => deflating.IsCompleted && !deflating.Result);
+        var streamed = deflating.GetAwaiter().GetResult();
+        if (!copied || !streamed)
+        {
+            foreach (var problem in problems.Items.OrderBy(p => p.Path, StringComparer.Ordinal))
             {
                 diagnostics.Add(problem);
-                return null;
             }
-        }
 
-        var slots = zip.Reserve(stored.Select(i => (entries[i].Path, entries[i].Length)));
-        if (!copier.CopyInParallel(stored.Select((entry, slot) => (entry, (Action<Stream>)slots[slot].Write)).ToList(), entries, files, diagnostics))
-        {
             return null;
         }
 
@@ -104,7 +123,7 @@ internal static class BundleWriter
             zip.AddDeflated(Evaluation.ProjectLoader.ManifestFileName, manifest.Length, content);
         }
 
-        zip.Complete(entries.Select(e => e.Path).Append(Evaluation.ProjectLoader.ManifestFileName));
+        zip.Complete();
         return (files.Select(f => f!).ToList(), manifest);
     }
 
@@ -221,8 +240,11 @@ internal static class BundleWriter
             return null;
         }
 
-        /// <summary>Copies entries on all cores, largest first; false (with the problems, by path) when any failed.</summary>
-        public bool CopyInParallel(List<(int Index, Action<Stream> Write)> work, IReadOnlyList<BundleEntry> entries, ManifestFile?[] files, DiagnosticBag diagnostics)
+        /// <summary>
+        /// Copies entries on all cores, largest first; false (with the problems, by path) when any failed.
+        /// <paramref name="stop"/> says when work elsewhere failed, so that no more entries are started.
+        /// </summary>
+        public bool CopyInParallel(List<(int Index, Action<Stream> Write)> work, IReadOnlyList<BundleEntry> entries, ManifestFile?[] files, DiagnosticBag diagnostics, Func<bool>? stop = null)
         {
             var problems = new System.Collections.Concurrent.ConcurrentBag<Diagnostic>();
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -232,8 +254,14 @@ internal static class BundleWriter
                 Parallel.ForEach(
                     System.Collections.Concurrent.Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering),
                     new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = failed.Token },
-                    item =>
+                    (item, state) =>
                     {
+                        if (stop?.Invoke() == true)
+                        {
+                            state.Stop();
+                            return;
+                        }
+
                         if (this.Copy(entries[item.Index], item.Write, out files[item.Index]) is { } problem)
                         {
                             problems.Add(problem);
@@ -252,12 +280,15 @@ internal static class BundleWriter
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
             }
 
-            foreach (var problem in problems.OrderBy(p => p.Path, StringComparer.Ordinal))
+            lock (diagnostics)
             {
-                diagnostics.Add(problem);
+                foreach (var problem in problems.OrderBy(p => p.Path, StringComparer.Ordinal))
+                {
+                    diagnostics.Add(problem);
+                }
             }
 
-            return problems.IsEmpty;
+            return problems.IsEmpty && stop?.Invoke() != true;
         }
     }
 

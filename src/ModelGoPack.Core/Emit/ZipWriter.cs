@@ -8,10 +8,10 @@ namespace ModelGoPack.Emit;
 
 /// <summary>
 /// Writes a .zip (APPNOTE 6.3.x, with Zip64 where needed) so that stored entries can be written in
-/// parallel. Deflated entries are streamed first, one after the other, each local header patched with its
-/// CRC-32 and sizes once the entry is written; then every stored entry's place is reserved (its size is
-/// the file's size), and the stored entries are written concurrently at their offsets; the central
-/// directory follows, in the order the caller gives. Everything that could vary is fixed: one timestamp,
+/// parallel. Every stored entry's place is reserved first (its size is the file's size), and the stored
+/// entries are written concurrently at their offsets, while deflated entries are streamed one after the
+/// other behind them, each local header patched with its CRC-32 and sizes once the entry is written; the
+/// central directory follows, in the order of the data. Everything that could vary is fixed: one timestamp,
 /// mode 0644, made by Unix, no extra fields but Zip64's, so the bytes depend only on the entries.
 /// </summary>
 internal sealed class ZipWriter : IDisposable
@@ -55,7 +55,7 @@ internal sealed class ZipWriter : IDisposable
         this.dosDate = (ushort)(((time.Year - 1980) << 9) | (time.Month << 5) | time.Day);
     }
 
-    /// <summary>Streams one deflated entry at the end of what is written so far. Not concurrent.</summary>
+    /// <summary>Streams one deflated entry after what is written or reserved so far. Not concurrent with itself or <see cref="Reserve"/>.</summary>
     public void AddDeflated(string name, long expectedLength, Stream content)
     {
         var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: true, Zip64: expectedLength >= Zip64Threshold) { Offset = this.position };
@@ -101,14 +101,13 @@ internal sealed class ZipWriter : IDisposable
         return slots;
     }
 
-    /// <summary>Writes the central directory, in <paramref name="order"/> (every entry once), and the end records.</summary>
-    public void Complete(IEnumerable<string> order)
+    /// <summary>
+    /// Writes the central directory, in the order of the entries in the file (tools that update a zip in
+    /// place, .NET's among them, assume that order), and the end records.
+    /// </summary>
+    public void Complete()
     {
-        var records = order.Select(name => this.records[name]).ToList();
-        if (records.Count != this.records.Count)
-        {
-            throw new InvalidOperationException("The central directory must list every entry once.");
-        }
+        var records = this.records.Values.OrderBy(r => r.Offset).ToList();
 
         using var directory = new MemoryStream();
         foreach (var record in records)
