@@ -76,11 +76,12 @@ echo "   $files files, $tree_bytes bytes; sparse project: $(du -sb --apparent-si
 # Best-of-N wall time (seconds) of a command; the page cache is warmed by a first untimed run. Before
 # each timed run, the previous output is removed and every write flushed (sync), untimed, so that no
 # tool pays for another's deletes or writeback.
-best() {
-  local best="" t start end
+best() { # OUTPUT-TO-REMOVE|- COMMAND...
+  local best="" t start end output="$1"
+  shift
   "$@" >/dev/null 2>&1 || { echo "bench: '$*' failed:" >&2; "$@" >&2 || true; exit 1; }
   for _ in $(seq "$runs"); do
-    rm -rf "$work/out/t.tar" "$work/out/b.zip" "$work/out/b.tar.gz"
+    [ "$output" = - ] || rm -rf "$output"
     sync
     start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
     t=$(echo "$end - $start" | bc -l)
@@ -94,21 +95,21 @@ verdict() { # value op target
 }
 
 echo "== 1. pack vs tar cf"
-tar_s=$(best tar cf "$work/out/t.tar" -C "$project" .)
-pack_s=$(best dotnet "$tool" pack "$project" --format zip --output "$work/out/b.zip" --no-cache --quiet)
+tar_s=$(best "$work/out/t.tar" tar cf "$work/out/t.tar" -C "$project" .)
+pack_s=$(best "$work/out/b.zip" dotnet "$tool" pack "$project" --format zip --output "$work/out/b.zip" --no-cache --quiet)
 rm -rf "$work/cache-pack"
 mgp check "$project" --cache "$work/cache-pack" --quiet >/dev/null
-pack_warm_s=$(best dotnet "$tool" pack "$project" --format zip --output "$work/out/b.zip" --cache "$work/cache-pack" --quiet)
-tgz_s=$(best dotnet "$tool" pack "$project" --format tar.gz --output "$work/out/b.tar.gz" --no-cache --quiet)
+pack_warm_s=$(best "$work/out/b.zip" dotnet "$tool" pack "$project" --format zip --output "$work/out/b.zip" --cache "$work/cache-pack" --quiet)
+tgz_s=$(best "$work/out/b.tar.gz" dotnet "$tool" pack "$project" --format tar.gz --output "$work/out/b.tar.gz" --no-cache --quiet)
+rm -f "$work/out/b.tar.gz" "$work/out/t.tar"
 mgp pack "$project" --format zip --output "$work/out/b.zip" --no-cache --quiet >/dev/null
 pack_ratio=$(ratio "$pack_s" "$tar_s")
-rm -f "$work/out/t.tar"
 
 echo "== 2. verify throughput vs the SHA-256 limit"
 mgp pack "$project" --format dir --output "$work/out/bundle" --no-cache --quiet >/dev/null
 bundle_bytes=$(du -sb --apparent-size "$work/out/bundle" | cut -f1)
-verify_s=$(best dotnet "$tool" verify "$work/out/bundle" --quiet)
-verify_zip_s=$(best dotnet "$tool" verify "$work/out/b.zip" --quiet)
+verify_s=$(best - dotnet "$tool" verify "$work/out/bundle" --quiet)
+verify_zip_s=$(best - dotnet "$tool" verify "$work/out/b.zip" --quiet)
 # The verification itself, as the tool reports it ("verifying N files, B in S s"): best of RUNS.
 verify_phase=""
 for _ in $(seq "$runs"); do
@@ -136,7 +137,7 @@ for _ in $(seq "$runs"); do
   t=$(echo "$e - $s" | bc -l)
   if [ -z "$first_s" ] || [ "$(echo "$t < $first_s" | bc -l)" = 1 ]; then first_s=$t; first_phase=$(phase "$work/first.err"); fi
 done
-warm_s=$(best dotnet "$tool" check "$project" --cache "$work/cache" --quiet)
+warm_s=$(best - dotnet "$tool" check "$project" --cache "$work/cache" --quiet)
 mgp check "$project" --cache "$work/cache" >/dev/null 2>"$work/warm.err"
 warm_phase=$(phase "$work/warm.err")
 grep -q "0 B hashed" "$work/warm.err" || { echo "bench: the warm re-check hashed something:" >&2; cat "$work/warm.err" >&2; exit 1; }

@@ -174,8 +174,11 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
         return !this.Log.HasLoggedErrors;
     }
 
+    /// <summary>How often progress is logged; tests shorten it.</summary>
+    internal static TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Logs how far hashing and packing are, every few seconds, as low-importance messages (shown with -v:d).</summary>
-    private Timer ReportProgress(Hashing.ProgressCounter progress) => new(
+    private ProgressLog ReportProgress(Hashing.ProgressCounter progress) => new(new Timer(
         _ =>
         {
             if (progress.Phase.Length > 0 && progress.BytesTotal > 0)
@@ -184,8 +187,21 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
             }
         },
         null,
-        TimeSpan.FromSeconds(5),
-        TimeSpan.FromSeconds(5));
+        ProgressInterval,
+        ProgressInterval));
+
+    /// <summary>Stops the progress timer and waits for a message being logged, so that none comes after the task returns.</summary>
+    private sealed class ProgressLog(Timer timer) : IDisposable
+    {
+        public void Dispose()
+        {
+            using var stopped = new ManualResetEvent(false);
+            if (timer.Dispose(stopped))
+            {
+                stopped.WaitOne();
+            }
+        }
+    }
 
     private void SetOutputs(PackState state)
     {

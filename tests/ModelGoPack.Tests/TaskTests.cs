@@ -30,6 +30,40 @@ public sealed class TaskTests
     }
 
     [Fact]
+    public void Progress_is_logged_at_low_importance_while_the_bundle_is_written()
+    {
+        using var project = new ModelProjectBuilder();
+        var slow = $"slow-{Guid.NewGuid():N}.txt";
+        project.File(slow, "read slowly\n").Write();
+        var (task, engine) = Create(project);
+        void Slow(string path)
+        {
+            if (path == slow)
+            {
+                Thread.Sleep(200);
+            }
+        }
+
+        var interval = Task.ProgressInterval;
+        Task.ProgressInterval = TimeSpan.FromMilliseconds(10);
+        Hashing.SourceStream.FirstBlockRead += Slow;
+        try
+        {
+            Assert.True(task.Execute(), Describe(engine));
+        }
+        finally
+        {
+            Hashing.SourceStream.FirstBlockRead -= Slow;
+            Task.ProgressInterval = interval;
+        }
+
+        var progress = engine.Messages.ToList().Where(m => m.Message!.StartsWith("ModelGoPack: packing ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(progress);
+        Assert.All(progress, m => Assert.Equal(MessageImportance.Low, m.Importance));
+        Assert.Matches(@"^ModelGoPack: packing [0-9,]+ of [0-9,]+ bytes \(\d+%\)$", progress[0].Message);
+    }
+
+    [Fact]
     public void Package_files_put_generated_files_at_the_root_and_leave_weights_out_unless_asked()
     {
         using var project = new ModelProjectBuilder();

@@ -81,7 +81,7 @@ internal static class BundleWriter
     private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteZip(
         string path, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
-        using var zip = new ZipWriter(path, timestamp);
+        using var zip = new ZipWriter(path, timestamp, entries.Where(e => e.Store).Sum(e => e.Length));
         var files = new ManifestFile?[entries.Count];
         var stored = Enumerable.Range(0, entries.Count).Where(i => entries[i].Store).ToList();
         var deflated = Enumerable.Range(0, entries.Count).Where(i => !entries[i].Store).ToList();

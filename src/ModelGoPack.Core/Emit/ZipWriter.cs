@@ -38,9 +38,10 @@ internal sealed class ZipWriter : IDisposable
     private readonly Dictionary<string, Record> records = new(StringComparer.Ordinal);
     private long position;
 
-    public ZipWriter(string path, DateTimeOffset timestamp)
+    /// <summary>Creates the file; <paramref name="preallocate"/> bytes are allocated up front (the stored entries' size), so that parallel writers do not allocate block by block.</summary>
+    public ZipWriter(string path, DateTimeOffset timestamp, long preallocate = 0)
     {
-        this.handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        this.handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, preallocate);
         var time = timestamp.UtcDateTime;
         if (time.Year < 1980)
         {

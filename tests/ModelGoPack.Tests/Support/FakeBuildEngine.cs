@@ -28,7 +28,14 @@ public sealed class FakeBuildEngine(string projectFile) : IBuildEngine
 
     public void LogErrorEvent(BuildErrorEventArgs e) => this.Errors.Add(e);
 
-    public void LogMessageEvent(BuildMessageEventArgs e) => this.Messages.Add(e);
+    public void LogMessageEvent(BuildMessageEventArgs e)
+    {
+        // The task logs progress from a timer thread.
+        lock (this.Messages)
+        {
+            this.Messages.Add(e);
+        }
+    }
 
     public void LogWarningEvent(BuildWarningEventArgs e) => this.Warnings.Add(e);
 }
