@@ -204,13 +204,15 @@ public static class ModelGoPackEngine
                 Stat("notice " + notice, Path.Combine(root, notice));
             }
 
-            foreach (var stamp in Discovery.ProjectScanner.Scan(root, new Discovery.Globs(["**/" + Inspection.DatasetStamp.FileName], []), request.ExcludedPaths, new DiagnosticBag(), CancellationToken.None))
+            var globs = new Discovery.Globs(source.Config.Include, source.Config.Exclude);
+            var stamps = new List<Discovery.ProjectFile>();
+            var files = Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths.Append(outputPath), diagnostics, CancellationToken.None, Inspection.DatasetStamp.FileName, stamps);
+            foreach (var stamp in stamps)
             {
                 Stat("stamp " + stamp.RelativePath, stamp.FullPath);
             }
 
-            var globs = new Discovery.Globs(source.Config.Include, source.Config.Exclude);
-            foreach (var file in Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths.Append(outputPath), diagnostics, CancellationToken.None))
+            foreach (var file in files)
             {
                 Stat(file.RelativePath, file.FullPath);
             }

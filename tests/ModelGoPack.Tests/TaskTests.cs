@@ -36,11 +36,14 @@ public sealed class TaskTests
         var slow = $"slow-{Guid.NewGuid():N}.txt";
         project.File(slow, "read slowly\n").Write();
         var (task, engine) = Create(project);
+        bool Logged() => engine.Messages.ToList().Any(m => m.Message!.StartsWith("ModelGoPack: packing ", StringComparison.Ordinal));
+
+        // Reading one file waits until the progress timer has logged (a busy thread pool can delay it).
         void Slow(string path)
         {
             if (path == slow)
             {
-                Thread.Sleep(200);
+                SpinWait.SpinUntil(Logged, TimeSpan.FromSeconds(30));
             }
         }
 

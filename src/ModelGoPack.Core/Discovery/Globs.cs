@@ -26,4 +26,15 @@ internal sealed class Globs
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
     public bool IsMatch(string relativePath) => this.matcher.Match(relativePath).HasMatches;
+
+    /// <summary>
+    /// The paths of <paramref name="relativePaths"/> that match, in one pass over them all (matching one
+    /// path at a time costs a tree walk each: seconds for 100,000 files).
+    /// </summary>
+    public HashSet<string> Matching(IEnumerable<string> relativePaths)
+    {
+        const string root = "/modelgopack-root";
+        var result = this.matcher.Match(root, relativePaths.Select(p => root + "/" + p));
+        return result.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+    }
 }

@@ -21,10 +21,15 @@ internal static class ProjectScanner
     /// <summary>Prefix of ModelGoPack's temporary outputs; never part of a project.</summary>
     public const string TemporaryPrefix = ".modelgopack-tmp-";
 
-    public static List<ProjectFile> Scan(string root, Globs globs, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    /// <summary>
+    /// The project's files, sorted by path. In the same walk, regular files named
+    /// <paramref name="alsoNamed"/> anywhere (whatever the globs say) go to <paramref name="also"/>.
+    /// </summary>
+    public static List<ProjectFile> Scan(string root, Globs globs, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken, string? alsoNamed = null, List<ProjectFile>? also = null)
     {
         var excluded = new HashSet<string>(excludedFullPaths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))), StringComparer.Ordinal);
         var files = new List<ProjectFile>();
+        var candidates = new List<(string Relative, FileInfo File)>();
         var pending = new Stack<DirectoryInfo>();
         pending.Push(new DirectoryInfo(root));
         var options = new EnumerationOptions
@@ -80,29 +85,44 @@ internal static class ProjectScanner
                 {
                     pending.Push(subdirectory);
                 }
-                else if (entry is FileInfo file && globs.IsMatch(relative))
+                else if (entry is FileInfo file)
                 {
-                    if (relative.Contains('\uFFFD', StringComparison.Ordinal))
-                    {
-                        diagnostics.Add(DiagnosticCatalog.FileUnreadable,
-                            $"'{relative}' has a name that is not valid UTF-8 ('\uFFFD' marks the bytes). Rename it, or exclude it with \"exclude\".", relative);
-                    }
-                    else if (!FileType.IsRegular(file.FullName))
-                    {
-                        diagnostics.Add(DiagnosticCatalog.FileUnreadable,
-                            $"'{relative}' is not a regular file (a named pipe, socket or device). Remove it, or exclude it with \"exclude\".", relative);
-                    }
-                    else
-                    {
-                        try
-                        {
-                            files.Add(new ProjectFile(relative, file.FullName, file.Length));
-                        }
-                        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                        {
-                            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{relative}': {e.Message}", relative);
-                        }
-                    }
+                    candidates.Add((relative, file));
+                }
+            }
+        }
+
+        if (alsoNamed is not null && also is not null)
+        {
+            also.AddRange(candidates
+                .Where(c => c.File.Name == alsoNamed && !c.Relative.Contains('\uFFFD', StringComparison.Ordinal) && FileType.IsRegular(c.File.FullName))
+                .Select(c => new ProjectFile(c.Relative, c.File.FullName, c.File.Length))
+                .OrderBy(f => f.RelativePath, StringComparer.Ordinal));
+        }
+
+        var matching = globs.Matching(candidates.Select(c => c.Relative));
+        foreach (var (relative, file) in candidates.Where(c => matching.Contains(c.Relative)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (relative.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                diagnostics.Add(DiagnosticCatalog.FileUnreadable,
+                    $"'{relative}' has a name that is not valid UTF-8 ('\uFFFD' marks the bytes). Rename it, or exclude it with \"exclude\".", relative);
+            }
+            else if (!FileType.IsRegular(file.FullName))
+            {
+                diagnostics.Add(DiagnosticCatalog.FileUnreadable,
+                    $"'{relative}' is not a regular file (a named pipe, socket or device). Remove it, or exclude it with \"exclude\".", relative);
+            }
+            else
+            {
+                try
+                {
+                    files.Add(new ProjectFile(relative, file.FullName, file.Length));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{relative}': {e.Message}", relative);
                 }
             }
         }

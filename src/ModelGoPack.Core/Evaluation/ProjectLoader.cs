@@ -30,7 +30,8 @@ internal static class ProjectLoader
 
         var config = source.Config;
         var globs = new Globs(config.Include, config.Exclude);
-        var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths, diagnostics, cancellationToken);
+        var stampFiles = new List<ProjectFile>();
+        var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths, diagnostics, cancellationToken, Inspection.DatasetStamp.FileName, stampFiles);
 
         var files = new List<ProjectFile>(scanned.Count);
         var licenseFiles = new List<(ProjectFile, LicenseIdentification)>();
@@ -170,7 +171,7 @@ internal static class ProjectLoader
 
         // Stamps count wherever they are: a dataset used for training is often left out of the bundle.
         var stamps = new List<Inspection.DatasetStamp>();
-        foreach (var stampFile in ProjectScanner.Scan(root, new Globs(["**/" + Inspection.DatasetStamp.FileName], []), excludedFullPaths, new DiagnosticBag(), cancellationToken))
+        foreach (var stampFile in stampFiles)
         {
             if (ReadText(stampFile, diagnostics) is not { } stampBytes)
             {

@@ -88,12 +88,24 @@ internal sealed class DigestCache
         }
     }
 
-    /// <summary>Writes the digests of this run (only) to the cache file. Failing to save is not an error.</summary>
+    /// <summary>
+    /// Writes the digests of this run (only) to the cache file, unless they are exactly what it holds.
+    /// Failing to save is not an error.
+    /// </summary>
     public void Save()
     {
         if (this.path is null)
         {
             return;
+        }
+
+        lock (this.gate)
+        {
+            var saved = this.current.Where(p => !this.racy.Contains(p.Key)).ToList();
+            if (saved.Count == this.previous.Count && saved.All(p => this.previous.TryGetValue(p.Key, out var known) && known == p.Value))
+            {
+                return;
+            }
         }
 
         var text = new StringBuilder(Header).Append('\n');

@@ -55,12 +55,9 @@ internal static class ArtifactInspector
 
     public static List<Artifact> Inspect(IEnumerable<ProjectFile> files, CancellationToken cancellationToken)
     {
+        // Every file's first bytes are read (native code hides behind any name): on all cores, in order.
         var list = files.ToList();
-        var artifacts = list.Select(f =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return Inspect(f);
-        }).ToList();
+        var artifacts = list.AsParallel().AsOrdered().WithCancellation(cancellationToken).Select(Inspect).ToList();
 
         // An ONNX model's external data files hold raw tensor bytes, whatever their name or first bytes.
         var external = new HashSet<string>(
