@@ -66,7 +66,8 @@ internal sealed class ProgressDisplay : IAsyncDisposable
     /// <summary>One status line: phase, bytes done of the total, percentage, rate and time left.</summary>
     public static string Line(string phase, long done, long total, TimeSpan elapsed)
     {
-        var rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
+        // Under a tenth of a second, a rate says nothing yet.
+        var rate = elapsed.TotalSeconds >= 0.1 ? done / elapsed.TotalSeconds : 0;
         var left = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : (TimeSpan?)null;
         var percent = total > 0 ? 100.0 * done / total : 100;
         return string.Create(CultureInfo.InvariantCulture,
@@ -75,20 +76,12 @@ internal sealed class ProgressDisplay : IAsyncDisposable
 
     private async Task PrintLinesAsync(TimeSpan interval)
     {
-        var phase = "";
-        var started = TimeSpan.Zero;
         while (!this.stop.IsCancellationRequested)
         {
             await Task.Delay(interval, this.stop.Token).ConfigureAwait(false);
-            if (this.counter.Phase != phase)
+            if (this.counter.Phase is { Length: > 0 } phase)
             {
-                phase = this.counter.Phase;
-                started = this.clock.Elapsed;
-            }
-
-            if (phase.Length > 0)
-            {
-                await this.stderr.WriteLineAsync(Line(phase, this.counter.BytesDone, this.counter.BytesTotal, this.clock.Elapsed - started)).ConfigureAwait(false);
+                await this.stderr.WriteLineAsync(Line(phase, this.counter.BytesDone, this.counter.BytesTotal, this.counter.PhaseElapsed)).ConfigureAwait(false);
             }
         }
     }

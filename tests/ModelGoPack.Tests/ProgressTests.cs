@@ -83,7 +83,12 @@ public sealed class ProgressTests
 
         var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length >= 3, stderr.ToString());
-        Assert.Matches(@"^modelgopack: hashing 1\.00 GB of 4\.00 GB \(25%\), [0-9.]+ [kMG]?B/s, about \d\d:\d\d:\d\d left$", lines[0]);
+        Assert.All(lines[..^1], line => Assert.Matches(@"^modelgopack: hashing 1\.00 GB of 4\.00 GB \(25%\), [0-9.]+ [kMG]?B/s, (about \d\d:\d\d:\d\d left|time left unknown)$", line));
+
+        // The rate is over the time since the phase began (about 0.2 s for 1 GB), not since the last line.
+        var last = System.Text.RegularExpressions.Regex.Match(lines[^2], @"\), ([0-9.]+) GB/s, about");
+        Assert.True(last.Success, lines[^2]);
+        Assert.InRange(double.Parse(last.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0.5, 10);
         Assert.StartsWith("modelgopack: hashing 0 files, 1.00 GB in ", lines[^1], StringComparison.Ordinal);
     }
 
