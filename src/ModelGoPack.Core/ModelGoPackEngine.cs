@@ -26,7 +26,13 @@ public static class ModelGoPackEngine
         }
 
         // The digests the manifest will list for the project's files (those not replaced by generated ones),
-        // computed on all cores or taken from the cache.
+        // computed on all cores or taken from the cache. A project with errors cannot be packed: its
+        // findings come at once, without hashing what may be hundreds of GB.
+        if (diagnostics.HasErrors)
+        {
+            return new CheckResult(diagnostics.Items) { Artifacts = prepared.Project.Artifacts };
+        }
+
         var bundled = prepared.Project.Files.Where(f => !prepared.Rendered.Any(r => r.Path == f.RelativePath)).ToList();
         var digests = Hashing.DigestEngine.HashAll(bundled, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
         prepared.Project.Digests.Save();

@@ -202,6 +202,21 @@ public sealed class DigestCacheTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Check_of_a_project_with_errors_reports_them_without_hashing()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Config["license"] = "MIT";
+        project.Write();
+        var progress = new ProgressCounter();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, Progress = progress });
+
+        Assert.False(result.Compliant);
+        Assert.Equal(0, progress.BytesHashed);
+        Assert.Empty(result.Digests);
+    }
+
     private List<ProjectFile> Files(params (string Path, int Size)[] files)
     {
         var result = new List<ProjectFile>();
