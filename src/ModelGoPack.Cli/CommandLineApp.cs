@@ -96,6 +96,13 @@ internal static class CommandLineApp
             Description = "The digest cache folder (default: $XDG_CACHE_HOME/modelgopack, else ~/.cache/modelgopack).",
             HelpName = "DIR",
         };
+        cacheOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && (string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl)))
+            {
+                result.AddError("--cache needs a folder's path.");
+            }
+        });
         var noCacheOption = new Option<bool>("--no-cache") { Description = "Hash every file; neither read nor write the digest cache." };
         var options = new RunOptions(projectArgument, templatesOption, quietOption, cacheOption, noCacheOption);
         var pack = new Command("pack", "Check the project, render its notices and write the bundle. Writes nothing when there is an error.")

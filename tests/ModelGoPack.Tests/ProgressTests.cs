@@ -55,6 +55,19 @@ public sealed class ProgressTests
         Assert.Contains(lines, l => l.EndsWith("\tmodel.safetensors", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void Empty_cache_path_is_a_usage_error(string path)
+    {
+        using var project = Project();
+
+        var (exit, _, stderr) = CliRunner.Run("check", project.Root, "--cache", path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--cache needs a folder's path.", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Quiet_prints_nothing_on_stderr_and_the_same_on_stdout()
     {

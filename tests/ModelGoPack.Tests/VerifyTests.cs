@@ -84,6 +84,53 @@ public sealed class VerifyTests
         Assert.Equal(("MGP9003", "docs/a.md"), (Assert.Single(result.Diagnostics).Code, result.Diagnostics[0].Path));
     }
 
+    [Fact]
+    public void Zip_entry_with_damaged_compressed_data_is_altered_not_a_crash()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/a.md", string.Concat(Enumerable.Repeat("some compressible text\n", 2000))).Write();
+        var bundle = Pack(project, BundleFormat.Zip).Path;
+        long dataOffset;
+        using (var archive = ZipFile.OpenRead(bundle))
+        {
+            // The central directory's offset of the entry, then past its local header (30 bytes + name).
+            var field = typeof(ZipArchiveEntry).GetField("_offsetOfLocalHeader", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+            dataOffset = (long)field!.GetValue(archive.GetEntry("docs/a.md"))! + 30 + "docs/a.md".Length;
+        }
+
+        using (var file = new FileStream(bundle, FileMode.Open, FileAccess.ReadWrite))
+        {
+            for (var i = 10; i < 40; i++)
+            {
+                file.Position = dataOffset + i;
+                var b = file.ReadByte();
+                file.Position = dataOffset + i;
+                file.WriteByte((byte)(b ^ 0x5A));
+            }
+        }
+
+        var result = ModelGoPackEngine.Verify(bundle);
+
+        var altered = Assert.Single(result.Diagnostics);
+        Assert.Equal(("MGP9003", "docs/a.md"), (altered.Code, altered.Path));
+    }
+
+    [Fact]
+    public async Task Named_pipe_in_a_folder_bundle_is_reported_without_blocking()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var bundle = Pack(project, BundleFormat.Directory).Path;
+        File.Delete(Path.Combine(bundle, "config.json"));
+        Assert.Equal(0, ProcessRunner.Run("mkfifo", null, Path.Combine(bundle, "config.json")).ExitCode);
+
+        var result = await Task.Run(() => ModelGoPackEngine.Verify(bundle)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(
+            [("MGP9004", "config.json"), ("MGP9005", "config.json")],
+            result.Diagnostics.Select(d => (d.Code, d.Path!)).Order());
+    }
+
     [Theory]
     [InlineData("../../etc/passwd")]
     [InlineData("/etc/passwd")]

@@ -43,7 +43,7 @@ internal static partial class FileType
         return (mode & TypeMask) == Regular;
     }
 
-    /// <summary>The file's identity now; null when it is gone or cannot be read.</summary>
+    /// <summary>The file's identity now; null when it is gone, cannot be read, or is not a regular file.</summary>
     public static FileStamp? Stamp(string path)
     {
         if (ModeOffset < 0)
@@ -53,7 +53,7 @@ internal static partial class FileType
         }
 
         Span<byte> buffer = stackalloc byte[256];
-        if (LStat(path, buffer) != 0)
+        if (LStat(path, buffer) != 0 || (BinaryPrimitives.ReadUInt32LittleEndian(buffer[ModeOffset..]) & TypeMask) != Regular)
         {
             return null;
         }

@@ -88,27 +88,61 @@ internal static class BundleWriter
         var slots = zip.Reserve(stored.Select(i => (entries[i].Path, entries[i].Length)));
         var work = stored.Select((index, slot) => (index, (Action<Stream>)slots[slot].Write)).ToList();
         var problems = new DiagnosticBag();
+
+        // Either side failing stops the other: no more entries are started, and copies in flight are cancelled.
+        using var halt = new CancellationTokenSource();
         var deflating = Task.Run(() =>
         {
-            foreach (var i in deflated)
+            try
             {
-                if (copier.Copy(entries[i], content => zip.AddDeflated(entries[i].Path, entries[i].Length, content), out files[i]) is { } problem)
+                foreach (var i in deflated)
                 {
-                    lock (problems)
+                    if (halt.IsCancellationRequested)
                     {
-                        problems.Add(problem);
+                        return false;
                     }
 
-                    return false;
-                }
-            }
+                    if (copier.Copy(entries[i], content => zip.AddDeflated(entries[i].Path, entries[i].Length, content), out files[i], halt.Token) is { } problem)
+                    {
+                        lock (problems)
+                        {
+                            problems.Add(problem);
+                        }
 
-            return true;
+                        halt.Cancel();
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+            catch
+            {
+                halt.Cancel();
+                throw;
+            }
         });
-        var copied = copier.CopyInParallel(work, entries, files, problems, stop: () => deflating.IsCompleted && !deflating.Result);
-        var streamed = deflating.GetAwaiter().GetResult();
+
+        bool copied;
+        try
+        {
+            copied = copier.CopyInParallel(work, entries, files, problems, halt);
+        }
+        catch
+        {
+            // Never leave the streaming side running (its files open, writing to a closed archive).
+            halt.Cancel();
+            ((IAsyncResult)deflating).AsyncWaitHandle.WaitOne();
+            throw;
+        }
+
+        ((IAsyncResult)deflating).AsyncWaitHandle.WaitOne();
+
+        // A write failure on the streaming side (disk full) surfaces here as the IOException it is.
+        var streamed = deflating.IsCanceled || (deflating.IsFaulted && deflating.Exception!.InnerExceptions.All(e => e is OperationCanceledException)) ? false : deflating.GetAwaiter().GetResult();
         if (!copied || !streamed)
         {
+            copier.ThrowIfCancelled();
             foreach (var problem in problems.Items.OrderBy(p => p.Path, StringComparer.Ordinal))
             {
                 diagnostics.Add(problem);
@@ -184,10 +218,18 @@ internal static class BundleWriter
     /// </summary>
     private sealed class Copier(DigestCache cache, ProgressCounter? progress, bool overlap, CancellationToken cancellationToken)
     {
-        /// <summary>Null when copied (with its manifest line), else the problem.</summary>
-        public Diagnostic? Copy(BundleEntry entry, Action<Stream> write, out ManifestFile? copied)
+        /// <summary>Throws when the run itself was cancelled (Ctrl+C), rather than stopped by a failure.</summary>
+        public void ThrowIfCancelled() => cancellationToken.ThrowIfCancellationRequested();
+
+        /// <summary>
+        /// Null when copied (with its manifest line), else the problem. <paramref name="stop"/> (a failure
+        /// elsewhere) cancels the copy like the run's own token does.
+        /// </summary>
+        public Diagnostic? Copy(BundleEntry entry, Action<Stream> write, out ManifestFile? copied, CancellationToken stop = default)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
+            var token = linked.Token;
+            token.ThrowIfCancellationRequested();
             copied = null;
             if (entry.Source is not { } file)
             {
@@ -208,9 +250,10 @@ internal static class BundleWriter
             var known = cache.TryGet(file.RelativePath, before);
             var started = DateTimeOffset.UtcNow;
             string? digest = null;
+            SourceStream? source = null;
             try
             {
-                using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: known is null, progress, cancellationToken, overlap);
+                source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: known is null, progress, token, overlap);
                 write(source);
                 problem = DigestEngine.Unchanged(file, before, source.BytesRead);
                 digest = known ?? source.Digest();
@@ -222,7 +265,11 @@ internal static class BundleWriter
             catch (InvalidDataException)
             {
                 // The file grew past the place reserved for it in the archive.
-                problem = DigestEngine.Unchanged(file, before, -1);
+                problem = DigestEngine.Unchanged(file, before, source?.BytesRead ?? 0);
+            }
+            finally
+            {
+                source?.Dispose();
             }
 
             if (problem is not null)
@@ -242,30 +289,37 @@ internal static class BundleWriter
 
         /// <summary>
         /// Copies entries on all cores, largest first; false (with the problems, by path) when any failed.
-        /// <paramref name="stop"/> says when work elsewhere failed, so that no more entries are started.
+        /// <paramref name="halt"/> is cancelled on a failure here, and cancelling it elsewhere stops this work.
         /// </summary>
-        public bool CopyInParallel(List<(int Index, Action<Stream> Write)> work, IReadOnlyList<BundleEntry> entries, ManifestFile?[] files, DiagnosticBag diagnostics, Func<bool>? stop = null)
+        public bool CopyInParallel(List<(int Index, Action<Stream> Write)> work, IReadOnlyList<BundleEntry> entries, ManifestFile?[] files, DiagnosticBag diagnostics, CancellationTokenSource? halt = null)
         {
             var problems = new System.Collections.Concurrent.ConcurrentBag<Diagnostic>();
-            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, halt?.Token ?? CancellationToken.None);
             var ordered = work.OrderByDescending(w => entries[w.Index].Length).ThenBy(w => w.Index).ToList();
             try
             {
                 Parallel.ForEach(
                     System.Collections.Concurrent.Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering),
                     new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = failed.Token },
-                    (item, state) =>
+                    item =>
                     {
-                        if (stop?.Invoke() == true)
+                        try
                         {
-                            state.Stop();
-                            return;
+                            if (this.Copy(entries[item.Index], item.Write, out files[item.Index], failed.Token) is { } problem)
+                            {
+                                problems.Add(problem);
+                                failed.Cancel();
+                                halt?.Cancel();
+                            }
                         }
-
-                        if (this.Copy(entries[item.Index], item.Write, out files[item.Index]) is { } problem)
+                        catch (OperationCanceledException) when (failed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                         {
-                            problems.Add(problem);
-                            failed.Cancel();
+                            // Stopped by a failure elsewhere; that failure is what is reported.
+                        }
+                        catch
+                        {
+                            halt?.Cancel();
+                            throw;
                         }
                     });
             }
@@ -280,6 +334,8 @@ internal static class BundleWriter
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
+
             lock (diagnostics)
             {
                 foreach (var problem in problems.OrderBy(p => p.Path, StringComparer.Ordinal))
@@ -288,7 +344,7 @@ internal static class BundleWriter
                 }
             }
 
-            return problems.IsEmpty && stop?.Invoke() != true;
+            return problems.IsEmpty && halt?.IsCancellationRequested != true;
         }
     }
 

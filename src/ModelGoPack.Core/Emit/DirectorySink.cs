@@ -59,13 +59,21 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBu
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            if (buffer.Length >= MinimumHole && !buffer.ContainsAnyExcept((byte)0))
+            try
             {
-                file.Seek(buffer.Length, SeekOrigin.Current);
+                if (buffer.Length >= MinimumHole && !buffer.ContainsAnyExcept((byte)0))
+                {
+                    file.Seek(buffer.Length, SeekOrigin.Current);
+                }
+                else
+                {
+                    file.Write(buffer);
+                }
             }
-            else
+            catch (ArgumentOutOfRangeException e)
             {
-                file.Write(buffer);
+                // EFBIG: the file system cannot hold a file this large (FAT32, a file size limit).
+                throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
             }
 
             this.length += buffer.Length;
@@ -84,7 +92,14 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBu
             if (disposing && file.Length != this.length)
             {
                 // A file ending in a hole: extend it to its full length.
-                file.SetLength(this.length);
+                try
+                {
+                    file.SetLength(this.length);
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+                }
             }
 
             base.Dispose(disposing);

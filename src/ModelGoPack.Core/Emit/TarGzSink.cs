@@ -45,9 +45,17 @@ internal sealed class TarGzSink : IBundleSink
 
     public void Complete()
     {
-        this.writer.Dispose();
-        this.members.Dispose();
-        this.file.Flush();
+        try
+        {
+            this.writer.Dispose();
+            this.members.Dispose();
+            this.file.Flush();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // EFBIG from the last buffered write: the file system cannot hold a file this large.
+            throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+        }
     }
 
     public void Dispose()
@@ -145,15 +153,23 @@ internal sealed class TarGzSink : IBundleSink
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            if (this.written <= OsOffset && this.written + buffer.Length > OsOffset)
+            try
             {
-                var copy = buffer.ToArray();
-                copy[OsOffset - this.written] = 3;
-                output.Write(copy);
+                if (this.written <= OsOffset && this.written + buffer.Length > OsOffset)
+                {
+                    var copy = buffer.ToArray();
+                    copy[OsOffset - this.written] = 3;
+                    output.Write(copy);
+                }
+                else
+                {
+                    output.Write(buffer);
+                }
             }
-            else
+            catch (ArgumentOutOfRangeException e)
             {
-                output.Write(buffer);
+                // EFBIG: the file system cannot hold a file this large (FAT32, a file size limit).
+                throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
             }
 
             this.written += buffer.Length;

@@ -29,8 +29,6 @@ internal sealed class ZipWriter : IDisposable
     private const ushort Utf8Flag = 1 << 11;
     private const uint RegularFileAttributes = 0b1000_000_110_100_100u << 16;
 
-    // Entries at or above this size carry Zip64 sizes (deflate can grow an incompressible input a little).
-    private const long Zip64Threshold = 0xFFFF0000;
 
     private readonly SafeFileHandle handle;
     private readonly ushort dosTime;
@@ -59,7 +57,7 @@ internal sealed class ZipWriter : IDisposable
     /// <summary>Streams one deflated entry after what is written or reserved so far. Not concurrent with itself or <see cref="Reserve"/>.</summary>
     public void AddDeflated(string name, long expectedLength, Stream content)
     {
-        var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: true, Zip64: expectedLength >= Zip64Threshold) { Offset = this.position };
+        var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: true, Zip64: DeflateBound(expectedLength) >= uint.MaxValue) { Offset = this.position };
         var headerLength = LocalHeaderLength(record);
         var output = new PositionedStream(this.handle, record.Offset + headerLength);
         var crc = new Crc32();
@@ -70,11 +68,18 @@ internal sealed class ZipWriter : IDisposable
             record.Length = tee.Length;
         }
 
+        if (output.Written == 0)
+        {
+            // Deflate writes nothing for no input; a valid deflate stream needs at least its empty final block.
+            output.Write([0x03, 0x00]);
+        }
+
         record.CompressedLength = output.Written;
         record.Crc = crc.GetCurrentHashAsUInt32();
         if (!record.Zip64 && (record.Length >= uint.MaxValue || record.CompressedLength >= uint.MaxValue))
         {
-            throw new IOException($"'{name}' grew past 4 GiB while it was written; it was {expectedLength} bytes when discovered.");
+            // Unreachable while sources are read no further than their size at discovery; kept as a guard.
+            throw new InvalidDataException($"'{name}' grew past 4 GiB while it was written; it was {expectedLength} bytes when discovered.");
         }
 
         this.WriteLocalHeader(record);
@@ -88,7 +93,7 @@ internal sealed class ZipWriter : IDisposable
         var slots = new List<Slot>();
         foreach (var (name, length) in entries)
         {
-            var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: false, Zip64: length >= Zip64Threshold)
+            var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: false, Zip64: length >= uint.MaxValue)
             {
                 Offset = this.position,
                 Length = length,
@@ -149,12 +154,35 @@ internal sealed class ZipWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(end[16..], (uint)Math.Min(directoryOffset, uint.MaxValue));
         directory.Write(end);
 
-        RandomAccess.Write(this.handle, directory.GetBuffer().AsSpan(0, (int)directory.Length), directoryOffset);
+        WriteAt(this.handle, directory.GetBuffer().AsSpan(0, (int)directory.Length), directoryOffset);
         this.position = directoryOffset + directory.Length;
-        RandomAccess.SetLength(this.handle, this.position);
+        try
+        {
+            RandomAccess.SetLength(this.handle, this.position);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+        }
     }
 
     public void Dispose() => this.handle.Dispose();
+
+    /// <summary>The most deflate can make of <paramref name="length"/> bytes (zlib's deflateBound), to decide Zip64 before writing.</summary>
+    private static long DeflateBound(long length) => length + (length >> 12) + (length >> 14) + (length >> 25) + 13 + 6;
+
+    /// <summary>Writes at an offset; a file the file system cannot hold (EFBIG) is an IOException like a full disk.</summary>
+    private static void WriteAt(SafeFileHandle handle, ReadOnlySpan<byte> buffer, long offset)
+    {
+        try
+        {
+            RandomAccess.Write(handle, buffer, offset);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+        }
+    }
 
     private static int LocalHeaderLength(Record record) => 30 + record.Name.Length + (record.Zip64 ? 20 : 0);
 
@@ -187,7 +215,7 @@ internal sealed class ZipWriter : IDisposable
             BinaryPrimitives.WriteUInt64LittleEndian(extra[12..], (ulong)record.CompressedLength);
         }
 
-        RandomAccess.Write(this.handle, header, record.Offset);
+        WriteAt(this.handle, header, record.Offset);
     }
 
     private static void WriteCentralHeader(MemoryStream directory, Record record, ushort time, ushort date)
@@ -307,7 +335,7 @@ internal sealed class ZipWriter : IDisposable
                 throw new InvalidDataException("An entry grew past the place reserved for it.");
             }
 
-            RandomAccess.Write(handle, buffer, offset + this.Written);
+            WriteAt(handle, buffer, offset + this.Written);
             this.Written += buffer.Length;
         }
 

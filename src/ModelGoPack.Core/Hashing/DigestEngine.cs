@@ -115,7 +115,7 @@ internal static class DigestEngine
         var stamp = FileType.Stamp(file.FullPath);
         if (stamp is null)
         {
-            problem = new Diagnostic(DiagnosticCatalog.FileUnreadable, $"Cannot read '{file.RelativePath}': it is gone or cannot be read. {DiagnosticCatalog.FileUnreadable.Help}", file.RelativePath);
+            problem = new Diagnostic(DiagnosticCatalog.FileUnreadable, $"Cannot read '{file.RelativePath}': it is gone, cannot be read, or is no longer a regular file. {DiagnosticCatalog.FileUnreadable.Help}", file.RelativePath);
         }
         else if (stamp.Value.Size != file.Length)
         {

@@ -95,6 +95,13 @@ internal static class BundleVerifier
             }
             else if (entry is FileInfo file && relative != ManifestName)
             {
+                if (!FileType.IsRegular(file.FullName))
+                {
+                    // A named pipe or device would block the read forever.
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{relative}' is not a regular file (a named pipe, socket or device); a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", relative);
+                    continue;
+                }
+
                 present[relative] = new ProjectFile(relative, file.FullName, file.Length);
             }
         }
@@ -141,6 +148,7 @@ internal static class BundleVerifier
         var listed = manifest.Where(m => present.ContainsKey(m.Path)).OrderByDescending(m => m.Size).ToList();
         progress?.Start("verifying", listed.Sum(m => m.Size), listed.Count);
         var digests = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var damaged = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
         // One archive reader per worker: entries are read and hashed in parallel.
         Parallel.ForEach(
@@ -149,14 +157,28 @@ internal static class BundleVerifier
             () => ZipFile.OpenRead(path),
             (expected, _, archive) =>
             {
-                using var stream = archive.GetEntry(expected.Path)!.Open();
-                digests[expected.Path] = HashCapped(stream, expected.Size, progress, cancellationToken);
+                try
+                {
+                    using var stream = archive.GetEntry(expected.Path)!.Open();
+                    digests[expected.Path] = HashCapped(stream, expected.Size, progress, cancellationToken);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    // Damaged compressed data: the entry is not what was packed.
+                    damaged[expected.Path] = e.Message;
+                }
+
                 progress?.FileDone();
                 return archive;
             },
             archive => archive.Dispose());
 
-        Compare(manifest, present.Keys, digests, present, diagnostics);
+        foreach (var (entry, message) in damaged.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{entry}' cannot be read from the zip: {message} {DiagnosticCatalog.BundleFileAltered.Help}", entry);
+        }
+
+        Compare(manifest, present.Keys.Where(p => !damaged.ContainsKey(p)), digests, present.Where(p => !damaged.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), diagnostics, damaged.Keys);
         return new Dictionary<string, string>(digests, StringComparer.Ordinal);
     }
 
@@ -218,10 +240,11 @@ internal static class BundleVerifier
         return digests;
     }
 
-    private static void Compare(List<ManifestEntry> manifest, IEnumerable<string> present, IReadOnlyDictionary<string, string> digests, Dictionary<string, long> sizes, DiagnosticBag diagnostics)
+    private static void Compare(List<ManifestEntry> manifest, IEnumerable<string> present, IReadOnlyDictionary<string, string> digests, Dictionary<string, long> sizes, DiagnosticBag diagnostics, IEnumerable<string>? reported = null)
     {
         var listed = manifest.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
-        foreach (var expected in manifest)
+        var skip = reported?.ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var expected in manifest.Where(m => !skip.Contains(m.Path)))
         {
             if (!sizes.TryGetValue(expected.Path, out var size))
             {
