@@ -102,14 +102,28 @@ public sealed class ModelProjectBuilder : IDisposable
         return this.Root;
     }
 
-    /// <summary>SHA-256, size and modification time of every file under the project, to prove that nothing was changed.</summary>
-    public SortedDictionary<string, string> Snapshot()
+    /// <summary>
+    /// SHA-256, size and modification time of every file under the project, to prove that nothing was
+    /// changed; files over <paramref name="hashUpTo"/> bytes are compared by size and time only.
+    /// </summary>
+    public SortedDictionary<string, string> Snapshot(long hashUpTo = long.MaxValue)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(this.Root, "*", SearchOption.AllDirectories))
         {
             var info = new FileInfo(file);
-            result[Path.GetRelativePath(this.Root, file)] = $"{Convert.ToHexStringLower(SHA256.HashData(System.IO.File.ReadAllBytes(file)))} {info.Length} {info.LastWriteTimeUtc:O}";
+            string digest;
+            if (info.Length > hashUpTo)
+            {
+                digest = "(not hashed)";
+            }
+            else
+            {
+                using var stream = System.IO.File.OpenRead(file);
+                digest = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+
+            result[Path.GetRelativePath(this.Root, file)] = $"{digest} {info.Length} {info.LastWriteTimeUtc:O}";
         }
 
         return result;
