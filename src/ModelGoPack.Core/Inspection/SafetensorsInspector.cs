@@ -48,6 +48,11 @@ internal static class SafetensorsInspector
 
         var header = new byte[headerLength];
         stream.ReadExactly(header);
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw new ArtifactFormatException("the header is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {
