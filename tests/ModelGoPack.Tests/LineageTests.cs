@@ -118,8 +118,9 @@ public sealed class LineageTests
                 entry["bundle"] = reference = "upstream/base.zip";
                 break;
             case "dir":
-                CopyDirectory(bundle, Path.Combine(derivative.Root, "upstream", "base"));
-                entry["bundle"] = reference = "upstream/base";
+                // Not upstream/base: the builder's upstream/Base/NOTICE would differ from it only in case (MGP8030).
+                CopyDirectory(bundle, Path.Combine(derivative.Root, "upstream", "base-release"));
+                entry["bundle"] = reference = "upstream/base-release";
                 break;
             default:
                 derivative.File("upstream/base-manifest/modelgo-manifest.json", File.ReadAllText(Path.Combine(bundle, "modelgo-manifest.json")));

@@ -94,13 +94,24 @@ internal sealed class ConfigReader
             bytes = bytes[3..];
         }
 
+        string text;
         try
         {
-            _ = new UTF8Encoding(false, true).GetCharCount(bytes);
+            text = new UTF8Encoding(false, true).GetString(bytes);
         }
         catch (DecoderFallbackException e)
         {
             diagnostics.Add(DiagnosticCatalog.ConfigMalformed, $"{ModelGoConfig.FileName} is not UTF-8 text (invalid byte at offset {e.Index}). Save it as UTF-8.", RelativePath);
+            return null;
+        }
+
+        // Written as characters or as \u escapes, a bidirectional control makes a notice render otherwise than it reads.
+        var bidi = ProjectPath.BidiControlOrEscape().Match(text);
+        if (bidi.Success)
+        {
+            var codePoint = bidi.Value.Length == 1 ? bidi.Value[0] : Convert.ToInt32(bidi.Value[2..], 16);
+            var (line, column) = ProjectPath.LineAndColumn(text, bidi.Index);
+            diagnostics.Add(DiagnosticCatalog.BidiControl, $"{ModelGoConfig.FileName} holds U+{codePoint:X4}, an invisible bidirectional control. {DiagnosticCatalog.BidiControl.Help}", RelativePath, line, column);
             return null;
         }
 

@@ -273,6 +273,14 @@ public static class DiagnosticCatalog
         "git is needed but cannot be run",
         "An upstream names a git revision, or a change needs its date from git. Install git (or set MODELGOPACK_GIT to its path), or declare the change with a date in \"modifications\".");
 
+    public static readonly DiagnosticDescriptor BidiControl = Input("MGP8029",
+        "Text holds invisible bidirectional control characters",
+        "A notice must read as it renders. Remove the bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) from the config, the notice file or the file name; the marks LRM and RLM are allowed.");
+
+    public static readonly DiagnosticDescriptor CaseCollision = Input("MGP8030",
+        "Two files differ only in case",
+        "On Windows and macOS, and in most zip tools, one would overwrite the other. Rename or exclude one of them.");
+
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",
         "ModelGoPack hit a condition it does not handle. Nothing was written. Please report it with the message and the command that produced it.");

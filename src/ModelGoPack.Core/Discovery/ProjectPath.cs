@@ -1,7 +1,7 @@
 namespace ModelGoPack;
 
 /// <summary>Project-relative paths: always '/'-separated, never rooted, never escaping the root.</summary>
-internal static class ProjectPath
+internal static partial class ProjectPath
 {
     public static string Normalize(string path)
     {
@@ -23,6 +23,32 @@ internal static class ProjectPath
         }
 
         return normalized.Split('/').Any(segment => segment == "..");
+    }
+
+    /// <summary>
+    /// The first bidirectional embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069: what
+    /// "Trojan Source" uses to make text render otherwise than it reads) in <paramref name="text"/>, or -1.
+    /// The marks LRM, RLM and ALM, which right-to-left notices need, are allowed.
+    /// </summary>
+    public static int IndexOfBidiControl(string text) => text.AsSpan().IndexOfAny(BidiControls);
+
+    private static readonly System.Buffers.SearchValues<char> BidiControls =
+        System.Buffers.SearchValues.Create("\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
+
+    /// <summary><paramref name="text"/> with each bidirectional control written as &lt;U+XXXX&gt;, so that a message shows it.</summary>
+    public static string ShowBidi(string text) =>
+        string.Concat(text.Select(c => IndexOfBidiControl(c.ToString()) >= 0 ? $"<U+{(int)c:X4}>" : c.ToString()));
+
+    /// <summary>A bidirectional control character, or its JSON escape (\u202E).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\u202A-\u202E\u2066-\u2069]|\\u(202[a-eA-E]|206[6-9])")]
+    public static partial System.Text.RegularExpressions.Regex BidiControlOrEscape();
+
+    /// <summary>Where in <paramref name="text"/> the character at <paramref name="index"/> is: 1-based line and column.</summary>
+    public static (int Line, int Column) LineAndColumn(string text, int index)
+    {
+        var line = 1 + text.AsSpan(0, index).Count('\n');
+        var column = index - (text.LastIndexOf('\n', Math.Max(index - 1, 0)) + 1) + 1;
+        return (line, index == 0 ? 1 : column);
     }
 
     public static bool HasControlCharacters(string path) => path.Any(char.IsControl);

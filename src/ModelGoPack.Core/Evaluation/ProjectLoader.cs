@@ -80,6 +80,19 @@ internal static class ProjectLoader
             files.Add(file);
         }
 
+        // Names that render otherwise than they read, or that collide where case does not count.
+        foreach (var file in files.Where(f => ProjectPath.IndexOfBidiControl(f.RelativePath) >= 0))
+        {
+            var shown = ProjectPath.ShowBidi(file.RelativePath);
+            diagnostics.Add(DiagnosticCatalog.BidiControl, $"The file name '{shown}' holds an invisible bidirectional control. {DiagnosticCatalog.BidiControl.Help}", shown);
+        }
+
+        foreach (var group in files.GroupBy(f => f.RelativePath.ToUpperInvariant(), StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var names = group.Select(f => f.RelativePath).Order(StringComparer.Ordinal).ToList();
+            diagnostics.Add(DiagnosticCatalog.CaseCollision, $"{string.Join(" and ", names.Select(n => $"'{n}'"))} differ only in case. {DiagnosticCatalog.CaseCollision.Help}", names[0]);
+        }
+
         var notices = new List<NoticeText>();
         if (projectNotice is not null)
         {
@@ -152,6 +165,13 @@ internal static class ProjectLoader
                 diagnostics.Add(DiagnosticCatalog.UpstreamReleaseUnreadable,
                     $"The release of upstream \"{upstream.Name}\" ({key} '{upstream.Git ?? upstream.Manifest ?? upstream.Bundle}') cannot be read: {e.Message} {help}", where, line, column);
             }
+        }
+
+        foreach (var notice in notices.Where(n => ProjectPath.IndexOfBidiControl(n.Text) >= 0))
+        {
+            var index = ProjectPath.IndexOfBidiControl(notice.Text);
+            var (line, column) = ProjectPath.LineAndColumn(notice.Text, index);
+            diagnostics.Add(DiagnosticCatalog.BidiControl, $"The notice '{notice.Path}' holds U+{(int)notice.Text[index]:X4}, an invisible bidirectional control; the bundle's NOTICE would not read as it renders. {DiagnosticCatalog.BidiControl.Help}", notice.Path, line, column);
         }
 
         Inspection.ModelCard? card = null;

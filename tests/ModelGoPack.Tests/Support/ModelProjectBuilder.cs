@@ -113,7 +113,17 @@ public sealed class ModelProjectBuilder : IDisposable
         {
             var info = new FileInfo(file);
             string digest;
-            if (info.Length > hashUpTo)
+            if (info.LinkTarget is null && !info.Exists)
+            {
+                result[Path.GetRelativePath(this.Root, file)] = "(a name .NET cannot decode)";
+                continue;
+            }
+
+            if (info.LinkTarget is not null || !Discovery.FileType.IsRegular(file))
+            {
+                digest = info.LinkTarget is not null ? $"(link to {info.LinkTarget})" : "(not a regular file)";
+            }
+            else if (info.Length > hashUpTo)
             {
                 digest = "(not hashed)";
             }
@@ -123,7 +133,7 @@ public sealed class ModelProjectBuilder : IDisposable
                 digest = Convert.ToHexStringLower(SHA256.HashData(stream));
             }
 
-            result[Path.GetRelativePath(this.Root, file)] = $"{digest} {info.Length} {info.LastWriteTimeUtc:O}";
+            result[Path.GetRelativePath(this.Root, file)] = info.LinkTarget is not null ? digest : $"{digest} {info.Length} {info.LastWriteTimeUtc:O}";
         }
 
         return result;

@@ -1,0 +1,248 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>
+/// The hostile-input corpus: each case ends in its coded diagnostic and exit 1 or 2, through the command
+/// line a user runs, never a stack trace or MGP8099, and leaves the project as it was.
+/// </summary>
+public sealed class HostileInputTests
+{
+    private static readonly Dictionary<string, (DiagnosticDescriptor Code, Func<ModelProjectBuilder, string[]> Arrange)> Cases = new(StringComparer.Ordinal)
+    {
+        // modelgo.json
+        ["config truncated"] = (DiagnosticCatalog.ConfigMalformed, p => Config(p, "{\"name\": \"m\",")),
+        ["config is an array"] = (DiagnosticCatalog.ConfigWrongType, p => Config(p, "[]")),
+        ["config nested 50,000 deep"] = (DiagnosticCatalog.ConfigMalformed, p => Config(p, "{\"name\":" + new string('[', 50_000) + new string(']', 50_000) + "}")),
+        ["config with trailing garbage"] = (DiagnosticCatalog.ConfigMalformed, p => Config(p, p.Config.ToJsonString() + " xyz")),
+        ["config unknown key"] = (DiagnosticCatalog.ConfigUnknownKey, p => Edit(p, c => c["copyrights"] = "x")),
+        ["config version is a number"] = (DiagnosticCatalog.ConfigWrongType, p => Edit(p, c => c["version"] = 1)),
+        ["config name is null"] = (DiagnosticCatalog.ConfigWrongType, p => Config(p, p.Config.ToJsonString().Replace("\"name\":\"tiny-model\"", "\"name\":null", StringComparison.Ordinal))),
+        ["config not UTF-8"] = (DiagnosticCatalog.ConfigMalformed, p => ConfigBytes(p, [.. "{\"name\":\""u8, 0xFF, 0xFE, .. "\"}"u8])),
+        ["config lone surrogate"] = (DiagnosticCatalog.ConfigInvalidValue, p => Config(p, p.Config.ToJsonString().Replace("tiny-model", "tiny\\ud800", StringComparison.Ordinal))),
+        ["config control character"] = (DiagnosticCatalog.ConfigInvalidValue, p => Config(p, p.Config.ToJsonString().Replace("tiny-model", "tiny\\u0007", StringComparison.Ordinal))),
+        ["config U+202E in copyright"] = (DiagnosticCatalog.BidiControl, p => Edit(p, c => c["copyright"] = new JsonArray("Copyright 2026 \u202Ebal elpmaxE"))),
+        ["config escaped U+202E in upstream"] = (DiagnosticCatalog.BidiControl, p => Config(p, Upstream(p).Config.ToJsonString().Replace("Teacher", "Tea\\u202Echer", StringComparison.Ordinal))),
+        ["config U+2066 in a modification"] = (DiagnosticCatalog.BidiControl, p => { Upstream(p).Modification("2026-05-01", "Fine-tuned \u2066quietly\u2069"); return Check(p); }),
+        ["config two upstreams with one name"] = (DiagnosticCatalog.DuplicateUpstream, p => { Upstream(p); return Check(Upstream(p)); }),
+        ["config waiver without justification"] = (DiagnosticCatalog.WaiverWithoutJustification, p => Edit(p, c => c["waivers"] = new JsonArray(new JsonObject { ["code"] = "MGP5001" }))),
+        ["config notice path escapes the project"] = (DiagnosticCatalog.ConfigInvalidValue, p => Notice(p, "../../../../etc/passwd")),
+        ["config notice path is absolute"] = (DiagnosticCatalog.ConfigInvalidValue, p => Notice(p, "/etc/passwd")),
+        ["config notice path longer than the OS allows"] = (DiagnosticCatalog.UpstreamNoticeMissing, p => Notice(p, string.Join('/', Enumerable.Repeat(new string('a', 250), 20)))),
+        ["config release date impossible"] = (DiagnosticCatalog.ConfigInvalidValue, p => Edit(p, c => c["releaseDate"] = "2026-02-30")),
+
+        // The project's files
+        ["notice file with U+202E"] = (DiagnosticCatalog.BidiControl, p => { Upstream(p).File("upstream/Teacher/NOTICE", "Teacher\nCopyright 2025 \u202EsbaL rehcaeT\n"); return Check(p); }),
+        ["file name with U+202E"] = (DiagnosticCatalog.BidiControl, p => { p.File("docs/readme\u202Etxt.exe", "x"); return Check(p); }),
+        ["two files differ only in case"] = (DiagnosticCatalog.CaseCollision, p => { p.File("docs/Notes.md", "a").File("docs/notes.md", "b"); return Check(p); }),
+        ["symlink to a file outside"] = (DiagnosticCatalog.SymlinkRejected, p => { File.CreateSymbolicLink(Path.Combine(p.Root, "passwd"), "/etc/passwd"); return Check(p); }),
+        ["symlink to a folder outside"] = (DiagnosticCatalog.SymlinkRejected, p => { Directory.CreateSymbolicLink(Path.Combine(p.Root, "etc"), "/etc"); return Check(p); }),
+        ["file name not UTF-8"] = (DiagnosticCatalog.FileUnreadable, p => { NonUtf8File(p); return Check(p); }),
+        ["named pipe"] = (DiagnosticCatalog.FileUnreadable, p => { ProcessRunner.Run("mkfifo", null, Path.Combine(p.Root, "pipe.bin")); return Check(p); }),
+        ["generated name used as a folder"] = (DiagnosticCatalog.ReservedBundlePath, p => { p.File("LICENSE/x.txt", "x"); return Check(p); }),
+        ["output is the project itself"] = (DiagnosticCatalog.OutputNotABundle, p => { p.Write(); return ["pack", p.Root, "--output", p.Root, "--no-cache", "--quiet"]; }),
+
+        // Weight headers
+        ["safetensors header length 2^63"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.safetensors", [.. BitConverter.GetBytes(1UL << 63), .. "{}"u8])),
+        ["safetensors offsets past the end"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.safetensors", Fuzz("safetensors", "offsets-past-end.bin"))),
+        ["safetensors header not UTF-8"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.safetensors", Fuzz("safetensors", "invalid-utf8-in-name.bin"))),
+        ["GGUF tensor count 2^62"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.gguf", Fuzz("gguf", "counts-2-pow-62.bin"))),
+        ["GGUF key length 2^62"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.gguf", Fuzz("gguf", "key-length-2-pow-62.bin"))),
+        ["ONNX field length 2^62"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.onnx", Fuzz("onnx", "length-2-pow-62.bin"))),
+        ["pickle string length 2^31"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.bin", Fuzz("pytorch", "binunicode-length-2-pow-31.bin"))),
+
+        // An upstream's release
+        ["upstream manifest lists ../../etc/passwd"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamManifest(p, """{"files":[{"path":"../../etc/passwd","size":1,"sha256":"00"}]}""")),
+        ["upstream manifest not JSON"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamManifest(p, "{\"files\": [")),
+        ["upstream bundle zip bomb"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamBomb(p)),
+
+        // Received bundles (verify)
+        ["bundle zip entry ../x"] = (DiagnosticCatalog.BundleFileUnlisted, p => ZipWith(p, "../x")),
+        ["bundle zip entry /etc/x"] = (DiagnosticCatalog.BundleFileUnlisted, p => ZipWith(p, "/etc/x")),
+        ["bundle manifest lists ../../etc/passwd"] = (DiagnosticCatalog.BundleManifestInvalid, p => FolderManifest(p, """{"files":[{"path":"../../etc/passwd","size":1,"sha256":"0000000000000000000000000000000000000000000000000000000000000000"}]}""")),
+        ["bundle manifest of 65 MiB"] = (DiagnosticCatalog.BundleManifestInvalid, p => FolderManifest(p, "{\"files\":[],\"x\":\"" + new string('x', 65 << 20) + "\"}")),
+        ["bundle zip bomb under a small listed size"] = (DiagnosticCatalog.BundleFileAltered, p => ZipBomb(p)),
+        ["bundle tar.gz with a symbolic link"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.SymbolicLink, "evil") { LinkName = "/etc/passwd" })),
+        ["bundle tar.gz with a hard link"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.HardLink, "evil") { LinkName = "../../etc/passwd" })),
+        ["bundle is random bytes"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "random.zip", [0x13, 0x37, 0x00, 0xFF])),
+        ["bundle zip truncated"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "cut.zip", [.. "PK\u0003\u0004"u8, 20, 0, 0])),
+        ["bundle gzip of garbage"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "bad.tar.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef])),
+    };
+
+    public static TheoryData<string> Names => [.. Cases.Keys];
+
+    [Fact]
+    public void Corpus_has_at_least_40_cases() => Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Hostile_input_ends_in_its_code_and_exit_1_or_2(string name)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var (code, arrange) = Cases[name];
+        var args = arrange(project);
+        var before = project.Snapshot(hashUpTo: 16 << 20);
+
+        var (exit, stdout, stderr) = CliRunner.Run(args);
+
+        var printed = stdout + stderr;
+        Assert.True(exit is 1 or 2, $"exit {exit}: {printed}");
+        Assert.True(printed.Contains($"error {code.Code}", StringComparison.Ordinal), $"expected {code.Code}: {printed}");
+        Assert.Equal(code.Kind == DiagnosticKind.Input ? 2 : 1, exit);
+        Assert.DoesNotContain("MGP8099", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
+        Assert.Equal(before, project.Snapshot(hashUpTo: 16 << 20));
+    }
+
+    private static string[] Check(ModelProjectBuilder p)
+    {
+        p.Write();
+        return ["check", p.Root, "--no-cache", "--quiet"];
+    }
+
+    private static string[] Config(ModelProjectBuilder p, string text) => ConfigBytes(p, Encoding.UTF8.GetBytes(text));
+
+    private static string[] ConfigBytes(ModelProjectBuilder p, byte[] bytes)
+    {
+        File.WriteAllBytes(Path.Combine(p.Root, "modelgo.json"), bytes);
+        return ["check", p.Root, "--no-cache", "--quiet"];
+    }
+
+    private static string[] Edit(ModelProjectBuilder p, Action<JsonObject> edit)
+    {
+        edit(p.Config);
+        return Check(p);
+    }
+
+    private static ModelProjectBuilder Upstream(ModelProjectBuilder p) => p.Upstream("Teacher", "extracted", "distillation");
+
+    private static string[] Notice(ModelProjectBuilder p, string path)
+    {
+        Upstream(p);
+        ((JsonObject)p.Config["upstream"]![0]!)["notices"] = new JsonArray(path);
+        return Check(p);
+    }
+
+    private static string[] Weight(ModelProjectBuilder p, string name, byte[] bytes)
+    {
+        p.Bytes(name, bytes);
+        return Check(p);
+    }
+
+    private static byte[] Fuzz(string target, string file) =>
+        File.ReadAllBytes(Path.Combine(RepositoryRoot.Path, "tests", "ModelGoPack.Tests", "Fixtures", "fuzz", target, file));
+
+    private static void NonUtf8File(ModelProjectBuilder p)
+    {
+        var name = Encoding.Latin1.GetString([0x6e, 0xe9, 0x2e, 0x74, 0x78, 0x74]);
+        ProcessRunner.Run("bash", null, "-c", "printf x > \"$0\"/$'n\\xe9.txt'", p.Root);
+        Assert.NotEmpty(Directory.GetFiles(p.Root, "n*.txt"));
+        _ = name;
+    }
+
+    private static string[] UpstreamManifest(ModelProjectBuilder p, string manifest)
+    {
+        Upstream(p).File("upstream/Teacher/modelgo-manifest.json", manifest);
+        ((JsonObject)p.Config["upstream"]![0]!)["relation"] = "derivative";
+        ((JsonObject)p.Config["upstream"]![0]!).Remove("method");
+        ((JsonObject)p.Config["upstream"]![0]!)["manifest"] = "upstream/Teacher/modelgo-manifest.json";
+        p.Modification("2026-05-01", "Fine-tuned", "model.safetensors");
+        return Check(p);
+    }
+
+    private static string[] UpstreamBomb(ModelProjectBuilder p)
+    {
+        Upstream(p);
+        var path = Path.Combine(p.Root, "upstream", "Teacher", "bundle.zip");
+        using (var archive = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            using var stream = archive.CreateEntry("modelgo-manifest.json", CompressionLevel.SmallestSize).Open();
+            stream.Write("{\"files\":[],\"x\":\""u8);
+            var zeros = new byte[1 << 20];
+            Array.Fill(zeros, (byte)'0');
+            for (var i = 0; i < 80; i++)
+            {
+                stream.Write(zeros);
+            }
+        }
+
+        var upstream = (JsonObject)p.Config["upstream"]![0]!;
+        upstream["relation"] = "derivative";
+        upstream.Remove("method");
+        upstream["bundle"] = "upstream/Teacher/bundle.zip";
+        p.Modification("2026-05-01", "Fine-tuned", "model.safetensors");
+        return Check(p);
+    }
+
+    private static string Packed(ModelProjectBuilder p, BundleFormat format)
+    {
+        var output = Path.Combine(p.Scratch, "bundle" + ModelGoPackEngine.Extension(format));
+        Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = p.Root }, output, format).Compliant);
+        return output;
+    }
+
+    private static string[] ZipWith(ModelProjectBuilder p, string entryName)
+    {
+        var bundle = Packed(p, BundleFormat.Zip);
+        using (var archive = ZipFile.Open(bundle, ZipArchiveMode.Update))
+        {
+            using var stream = archive.CreateEntry(entryName).Open();
+            stream.Write("escape"u8);
+        }
+
+        return ["verify", bundle, "--quiet"];
+    }
+
+    private static string[] ZipBomb(ModelProjectBuilder p)
+    {
+        var bundle = Packed(p, BundleFormat.Zip);
+        using (var archive = ZipFile.Open(bundle, ZipArchiveMode.Update))
+        {
+            archive.GetEntry("config.json")!.Delete();
+            using var stream = archive.CreateEntry("config.json", CompressionLevel.SmallestSize).Open();
+            var zeros = new byte[1 << 20];
+            for (var i = 0; i < 256; i++)
+            {
+                stream.Write(zeros);
+            }
+        }
+
+        return ["verify", bundle, "--quiet"];
+    }
+
+    private static string[] FolderManifest(ModelProjectBuilder p, string manifest)
+    {
+        var bundle = Packed(p, BundleFormat.Directory);
+        File.WriteAllText(Path.Combine(bundle, "modelgo-manifest.json"), manifest);
+        return ["verify", bundle, "--quiet"];
+    }
+
+    private static string[] TarWith(ModelProjectBuilder p, TarEntry evil)
+    {
+        var bundle = Path.Combine(p.Scratch, "evil.tar.gz");
+        using (var file = File.Create(bundle))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        using (var writer = new TarWriter(gzip, TarEntryFormat.Gnu))
+        {
+            writer.WriteEntry(evil);
+            var manifest = new GnuTarEntry(TarEntryType.RegularFile, "modelgo-manifest.json") { DataStream = new MemoryStream("{\"files\":[]}"u8.ToArray()) };
+            writer.WriteEntry(manifest);
+        }
+
+        return ["verify", bundle, "--quiet"];
+    }
+
+    private static string[] Scratch(ModelProjectBuilder p, string name, byte[] bytes)
+    {
+        var path = Path.Combine(p.Scratch, name);
+        File.WriteAllBytes(path, bytes);
+        return ["verify", path, "--quiet"];
+    }
+}
