@@ -36,16 +36,10 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBu
     }
 
     /// <summary>Writes data, and seeks over whole blocks of zeros; sets the length at the end.</summary>
-    private sealed class SparseWriter(FileStream file) : Stream
+    private sealed class SparseWriter(FileStream file) : WriteOnlyStream
     {
         private const int MinimumHole = 64 * 1024;
         private long length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
 
         public override long Length => this.length;
 
@@ -54,8 +48,6 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBu
             get => this.length;
             set => throw new NotSupportedException();
         }
-
-        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
@@ -73,19 +65,13 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBu
             catch (ArgumentOutOfRangeException e)
             {
                 // EFBIG: the file system cannot hold a file this large (FAT32, a file size limit).
-                throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+                throw TooLarge(e);
             }
 
             this.length += buffer.Length;
         }
 
         public override void Flush() => file.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
@@ -98,7 +84,7 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBu
                 }
                 catch (ArgumentOutOfRangeException e)
                 {
-                    throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+                    throw TooLarge(e);
                 }
             }
 

@@ -54,7 +54,7 @@ internal sealed class TarGzSink : IBundleSink
         catch (ArgumentOutOfRangeException e)
         {
             // EFBIG from the last buffered write: the file system cannot hold a file this large.
-            throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+            throw WriteOnlyStream.TooLarge(e);
         }
     }
 
@@ -66,24 +66,10 @@ internal sealed class TarGzSink : IBundleSink
     }
 
     /// <summary>Writes to the current gzip member; <see cref="Use"/> ends it and starts one at another level.</summary>
-    private sealed class MemberStream(Stream output) : Stream
+    private sealed class MemberStream(Stream output) : WriteOnlyStream
     {
         private GZipStream? member;
         private CompressionLevel level;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public void Use(CompressionLevel wanted)
         {
@@ -97,8 +83,6 @@ internal sealed class TarGzSink : IBundleSink
             this.member = new GZipStream(new UnixHeader(output), wanted, leaveOpen: false);
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             if (this.member is null)
@@ -110,12 +94,6 @@ internal sealed class TarGzSink : IBundleSink
         }
 
         public override void Flush() => this.member?.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
@@ -130,26 +108,10 @@ internal sealed class TarGzSink : IBundleSink
     }
 
     /// <summary>Passes one gzip member through to the file, setting its header's OS byte to Unix (3).</summary>
-    private sealed class UnixHeader(Stream output) : Stream
+    private sealed class UnixHeader(Stream output) : WriteOnlyStream
     {
         private const int OsOffset = 9;
         private long written;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
@@ -169,18 +131,12 @@ internal sealed class TarGzSink : IBundleSink
             catch (ArgumentOutOfRangeException e)
             {
                 // EFBIG: the file system cannot hold a file this large (FAT32, a file size limit).
-                throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+                throw TooLarge(e);
             }
 
             this.written += buffer.Length;
         }
 
         public override void Flush() => output.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

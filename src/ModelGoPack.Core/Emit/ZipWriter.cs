@@ -162,7 +162,7 @@ internal sealed class ZipWriter : IDisposable
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+            throw WriteOnlyStream.TooLarge(e);
         }
     }
 
@@ -180,7 +180,7 @@ internal sealed class ZipWriter : IDisposable
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new IOException($"The file system cannot hold a file this large ({e.Message})", e);
+            throw WriteOnlyStream.TooLarge(e);
         }
     }
 
@@ -308,25 +308,9 @@ internal sealed class ZipWriter : IDisposable
     /// Writes at increasing offsets of a file handle, never more than <paramref name="limit"/> bytes (a
     /// reserved slot); several may write to one handle at once.
     /// </summary>
-    private sealed class PositionedStream(SafeFileHandle handle, long offset, long limit = long.MaxValue) : Stream
+    private sealed class PositionedStream(SafeFileHandle handle, long offset, long limit = long.MaxValue) : WriteOnlyStream
     {
         public long Written { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
@@ -339,27 +323,12 @@ internal sealed class ZipWriter : IDisposable
             this.Written += buffer.Length;
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>Passes writes through, adding them to a CRC-32 and counting them.</summary>
-    private sealed class CrcStream(Stream inner, Crc32 crc) : Stream
+    private sealed class CrcStream(Stream inner, Crc32 crc) : WriteOnlyStream
     {
         private long length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
 
         public override long Length => this.length;
 
@@ -369,8 +338,6 @@ internal sealed class ZipWriter : IDisposable
             set => throw new NotSupportedException();
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => this.Write(buffer.AsSpan(offset, count));
-
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             crc.Append(buffer);
@@ -379,11 +346,5 @@ internal sealed class ZipWriter : IDisposable
         }
 
         public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
