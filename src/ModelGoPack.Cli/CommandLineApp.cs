@@ -237,12 +237,8 @@ internal static class CommandLineApp
             "tar.gz" => BundleFormat.TarGz,
             _ => BundleFormat.Directory,
         };
-        PackResult result;
-        var display = host.ShowProgress(request.Progress!, parse.GetValue(options.Quiet));
-        await using (display.ConfigureAwait(false))
-        {
-            result = ModelGoPackEngine.Pack(request, parse.GetValue(output), bundleFormat, cancellationToken);
-        }
+        var result = await host.WithProgressAsync(request.Progress!, parse.GetValue(options.Quiet),
+            () => ModelGoPackEngine.Pack(request, parse.GetValue(output), bundleFormat, cancellationToken)).ConfigureAwait(false);
 
         Report.WriteText(stdout, directory, result.Diagnostics);
         if (result.OutputPath is not null)
@@ -263,19 +259,9 @@ internal static class CommandLineApp
         var stdout = host.Stdout;
         var directory = parse.GetValue(options.Project)!;
         var request = Request(parse, options, host, out var environmentDiagnostics);
-        CheckResult result;
-        if (request is null)
-        {
-            result = new CheckResult(environmentDiagnostics);
-        }
-        else
-        {
-            var display = host.ShowProgress(request.Progress!, parse.GetValue(options.Quiet));
-            await using (display.ConfigureAwait(false))
-            {
-                result = ModelGoPackEngine.Check(request, cancellationToken);
-            }
-        }
+        var result = request is null
+            ? new CheckResult(environmentDiagnostics)
+            : await host.WithProgressAsync(request.Progress!, parse.GetValue(options.Quiet), () => ModelGoPackEngine.Check(request, cancellationToken)).ConfigureAwait(false);
 
         switch (parse.GetValue(format))
         {
@@ -297,12 +283,7 @@ internal static class CommandLineApp
     {
         var path = parse.GetValue(bundle)!;
         var progress = new Hashing.ProgressCounter();
-        CheckResult result;
-        var display = host.ShowProgress(progress, parse.GetValue(quiet));
-        await using (display.ConfigureAwait(false))
-        {
-            result = ModelGoPackEngine.Verify(path, progress, cancellationToken);
-        }
+        var result = await host.WithProgressAsync(progress, parse.GetValue(quiet), () => ModelGoPackEngine.Verify(path, progress, cancellationToken)).ConfigureAwait(false);
 
         if (parse.GetValue(format) == "json")
         {
@@ -417,7 +398,14 @@ internal static class CommandLineApp
     /// <summary>The process the command line runs in: its streams, environment and terminal.</summary>
     private sealed record Host(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, bool Terminal)
     {
-        public ProgressDisplay ShowProgress(Hashing.ProgressCounter counter, bool quiet) =>
-            ProgressDisplay.Start(counter, this.Stderr, this.Terminal, quiet, ProgressInterval);
+        /// <summary>Runs <paramref name="run"/> with <paramref name="counter"/> shown on standard error (nothing when quiet).</summary>
+        public async Task<T> WithProgressAsync<T>(Hashing.ProgressCounter counter, bool quiet, Func<T> run)
+        {
+            var display = ProgressDisplay.Start(counter, this.Stderr, this.Terminal, quiet, ProgressInterval);
+            await using (display.ConfigureAwait(false))
+            {
+                return run();
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ public sealed class ScaleTests
         project.Write();
         const long size = (5L << 30) + 12345;
         var weight = Path.Combine(project.Root, "big.safetensors");
-        SparseSafetensors(weight, size);
+        Safetensors.WriteSparse(weight, size);
         var output = Path.Combine(project.Scratch, "big.zip");
 
         var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, BundleFormat.Zip);
@@ -127,7 +127,7 @@ public sealed class ScaleTests
     public void Tar_gz_bytes_are_the_same_on_every_run_and_stored_for_weights()
     {
         using var project = new ModelProjectBuilder();
-        project.Bytes("weights/random.safetensors", RandomSafetensors(3 << 20)).File("docs/long.md", string.Concat(Enumerable.Repeat("compressible text\n", 20000))).Write();
+        project.Bytes("weights/random.safetensors", RandomWeights()).File("docs/long.md", string.Concat(Enumerable.Repeat("compressible text\n", 20000))).Write();
         var first = Path.Combine(project.Scratch, "1.tar.gz");
         var second = Path.Combine(project.Scratch, "2.tar.gz");
 
@@ -153,7 +153,7 @@ public sealed class ScaleTests
         Assert.True(members >= 2, $"{members} gzip members found");
 
         // .NET's own reader takes the members as one stream too.
-        Assert.Equal(RandomSafetensors(3 << 20), Bundle.Read(first).Bytes("weights/random.safetensors"));
+        Assert.Equal(RandomWeights(), Bundle.Read(first).Bytes("weights/random.safetensors"));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class ScaleTests
         using var project = new ModelProjectBuilder();
         project.Write();
         var weight = Path.Combine(project.Root, "sparse.safetensors");
-        SparseSafetensors(weight, 256L << 20);
+        Safetensors.WriteSparse(weight, 256L << 20);
         var output = Path.Combine(project.Scratch, "out");
 
         var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, BundleFormat.Directory);
@@ -290,28 +290,16 @@ public sealed class ScaleTests
         }
     }
 
-    /// <summary>A safetensors file of <paramref name="size"/> bytes whose data is one hole.</summary>
-    private static void SparseSafetensors(string path, long size)
-    {
-        var dataBytes = size - 8 - 128;
-        var header = System.Text.Encoding.UTF8.GetBytes($"{{\"w\":{{\"dtype\":\"U8\",\"shape\":[{dataBytes}],\"data_offsets\":[0,{dataBytes}]}}}}".PadRight(128));
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
-        file.Write(BitConverter.GetBytes((ulong)header.Length));
-        file.Write(header);
-        file.SetLength(size);
-    }
-
     private static string Sha256OfSparse(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
-    private static byte[] RandomSafetensors(int dataBytes)
+    private static byte[] RandomWeights()
     {
-        var header = System.Text.Encoding.UTF8.GetBytes($"{{\"w\":{{\"dtype\":\"U8\",\"shape\":[{dataBytes}],\"data_offsets\":[0,{dataBytes}]}}}}".PadRight(128));
-        var data = new byte[dataBytes];
+        var data = new byte[3 << 20];
         new Random(42).NextBytes(data);
-        return [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. data];
+        return Safetensors.WithData(data);
     }
 }

@@ -40,7 +40,7 @@ internal static class BundleWriter
         try
         {
             Directory.CreateDirectory(directory);
-            var copier = new Copier(cache, progress, Overlap(entries), cancellationToken);
+            var copier = new Copier(cache, progress, DigestEngine.Overlap(entries.Select(e => e.Length)), cancellationToken);
             progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
             var written = format switch
             {
@@ -67,10 +67,6 @@ internal static class BundleWriter
             Delete(temporary);
         }
     }
-
-    // Hashing overlaps copying when there are fewer large files than cores (else each core has a file of its own).
-    private static bool Overlap(IReadOnlyList<BundleEntry> entries) =>
-        entries.Count(e => e.Length > 4L * 1024 * 1024) < Environment.ProcessorCount;
 
     /// <summary>
     /// Zip: every stored entry (weights) gets its place at the start, sized by the file, and is written

@@ -5,10 +5,11 @@ namespace ModelGoPack.Emit;
 /// as <c>cp --sparse=auto</c> makes them, so a sparse weight file stays sparse in the bundle. Entries may
 /// be added from several threads at once.
 /// </summary>
-internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IBundleSink
+internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IDisposable
 {
     private readonly List<string> written = [];
 
+    /// <summary>Adds one entry, copied with <see cref="Stream.CopyTo(Stream)"/> so that a hashing source can overlap hashing with writing.</summary>
     public void Add(BundleEntry entry, Stream content)
     {
         var path = Path.Combine(root, entry.Path.Replace('/', Path.DirectorySeparatorChar));

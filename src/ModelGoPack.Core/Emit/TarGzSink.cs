@@ -10,7 +10,7 @@ namespace ModelGoPack.Emit;
 /// stored without compression for weights and already-compressed files, a deflated one for text. Each
 /// member's header says "Unix" whatever the platform, so the bytes are the same everywhere.
 /// </summary>
-internal sealed class TarGzSink : IBundleSink
+internal sealed class TarGzSink : IDisposable
 {
     private const UnixFileMode RegularFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -27,6 +27,7 @@ internal sealed class TarGzSink : IBundleSink
         this.timestamp = timestamp;
     }
 
+    /// <summary>Adds one entry, copied with <see cref="Stream.CopyTo(Stream)"/> so that a hashing source can overlap hashing with writing.</summary>
     public void Add(BundleEntry entry, Stream content)
     {
         this.members.Use(entry.Store ? CompressionLevel.NoCompression : CompressionLevel.Optimal);

@@ -51,14 +51,16 @@ internal static class Lineage
                 }
             }
 
-            foreach (var (path, file) in files)
+            // Else by SHA-256: the files the release also has, hashed on all cores (or taken from the cache).
+            var digests = blobIds ?? Hashing.DigestEngine.HashAll(
+                files.Values.Where(f => release.Files.ContainsKey(f.RelativePath)).ToList(), project.Digests, null, diagnostics, cancellationToken);
+            foreach (var path in files.Keys)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 if (!release.Files.TryGetValue(path, out var expected))
                 {
                     changed[path] = "added";
                 }
-                else if (blobIds is not null ? blobIds[path] != expected : Digest(project, file, diagnostics, cancellationToken) is { } digest && digest != expected)
+                else if (digests.TryGetValue(path, out var digest) && digest != expected)
                 {
                     changed[path] = "modified";
                 }
@@ -121,16 +123,5 @@ internal static class Lineage
                 }
             }
         }
-    }
-
-    private static string? Digest(ModelProject project, ProjectFile file, DiagnosticBag diagnostics, CancellationToken cancellationToken)
-    {
-        var digest = Hashing.DigestEngine.Hash(file, project.Digests, null, cancellationToken, out var problem);
-        if (problem is not null)
-        {
-            diagnostics.Add(problem);
-        }
-
-        return digest;
     }
 }

@@ -34,9 +34,6 @@ internal sealed class DigestCache
         this.previous = previous;
     }
 
-    /// <summary>How many digests came from the cache in this run.</summary>
-    public int Hits { get; private set; }
-
     /// <summary>A cache that only remembers within this run (nothing is read or saved).</summary>
     public static DigestCache InMemory() => new(null, new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal));
 
@@ -61,7 +58,6 @@ internal sealed class DigestCache
                 if (known.Stamp == stamp)
                 {
                     this.current[relativePath] = known;
-                    this.Hits++;
                     return known.Digest;
                 }
             }

@@ -28,8 +28,7 @@ internal static class DigestEngine
             .Concat(ordered.Where(f => f.Length <= SmallFile).Chunk(BatchFiles))
             .ToList();
 
-        // With a large file for every core, each core reads and hashes its own; with fewer, reading and hashing overlap.
-        var overlap = files.Count(f => f.Length > SmallFile) < Environment.ProcessorCount;
+        var overlap = Overlap(files.Select(f => f.Length));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         try
         {
@@ -62,6 +61,12 @@ internal static class DigestEngine
 
         return new Dictionary<string, string>(digests, StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// Whether hashing should overlap reading (and writing) on another core: yes when there are fewer large
+    /// files than cores; with a large file for every core, each core reads and hashes its own.
+    /// </summary>
+    public static bool Overlap(IEnumerable<long> sizes) => sizes.Count(size => size > SmallFile) < Environment.ProcessorCount;
 
     /// <summary>The digest of one file (from the cache when its identity is unchanged), or null with the problem.</summary>
     public static string? Hash(ProjectFile file, DigestCache cache, ProgressCounter? progress, CancellationToken cancellationToken, out Diagnostic? problem, bool overlap = true)

@@ -12,6 +12,7 @@ public sealed class ProgressCounter
     private int filesTotal;
     private volatile string phase = "";
     private long phaseStarted;
+    private long bytesHashed;
 
     /// <summary>What is being done: "hashing", "packing" or "verifying"; empty before the first phase.</summary>
     public string Phase => this.phase;
@@ -29,8 +30,6 @@ public sealed class ProgressCounter
 
     /// <summary>Bytes read from files whose digest was computed (not taken from the cache) in this run.</summary>
     public long BytesHashed => Interlocked.Read(ref this.bytesHashed);
-
-    private long bytesHashed;
 
     internal void Start(string name, long bytes, int files)
     {

@@ -23,6 +23,9 @@ internal sealed class SourceStream : Stream
     private readonly long length;
     private readonly bool overlap;
     private long position;
+
+    // Bytes read from the file but not yet handed on (ReadAt runs ahead of Advance while a block fills).
+    private long pending;
     private string? digest;
 
     private SourceStream(string path, SafeFileHandle handle, long length, bool computeDigest, bool overlap, ProgressCounter? progress, CancellationToken cancellationToken)
@@ -237,8 +240,6 @@ internal sealed class SourceStream : Stream
         this.pending += read;
         return read;
     }
-
-    private long pending;
 
     private void Advance(int read)
     {

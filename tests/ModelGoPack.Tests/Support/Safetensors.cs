@@ -41,6 +41,30 @@ public static class Safetensors
         File.WriteAllBytes(path, bytes);
     }
 
+    /// <summary>
+    /// A one-tensor file of exactly <paramref name="size"/> bytes whose data is a hole (sparse: it takes no
+    /// disk space), for tests of large files.
+    /// </summary>
+    public static void WriteSparse(string path, long size, string dtype = "U8")
+    {
+        var header = OneTensorHeader(size - 8 - 128, dtype);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
+        file.Write(BitConverter.GetBytes((ulong)header.Length));
+        file.Write(header);
+        file.SetLength(size);
+    }
+
+    /// <summary>A one-tensor (U8) file holding <paramref name="data"/>.</summary>
+    public static byte[] WithData(byte[] data)
+    {
+        var header = OneTensorHeader(data.Length, "U8");
+        return [.. BitConverter.GetBytes((ulong)header.Length), .. header, .. data];
+    }
+
+    // A 128-byte header (padded with spaces) for one tensor of `dataBytes` bytes.
+    private static byte[] OneTensorHeader(long dataBytes, string dtype) =>
+        Encoding.UTF8.GetBytes($"{{\"w\":{{\"dtype\":\"{dtype}\",\"shape\":[{dataBytes * 8 / DtypeBits[dtype]}],\"data_offsets\":[0,{dataBytes}]}}}}".PadRight(128));
+
     /// <summary>Writes a file with a declared header length, a header text and data, exactly as given (for hostile headers).</summary>
     public static void WriteRaw(string path, ulong declaredLength, string header, int dataBytes)
     {
