@@ -127,18 +127,28 @@ internal static class CommandLineApp
         root.Add(check);
 
         // verify
-        var bundleArgument = new Argument<string>("PATH") { Description = "The bundle: a folder, a .zip or a .tar.gz." };
+        var bundleArgument = new Argument<string>("PATH") { Description = "The bundle: a folder, a .zip, a .tar.gz, or a .nupkg (with its bundle beside it)." };
         var verifyFormatOption = new Option<string>("--format", "-f")
         {
-            Description = "The report's form: text or json.",
+            Description = "The report's form: text, json or sarif (2.1.0).",
             DefaultValueFactory = _ => "text",
         };
-        verifyFormatOption.AcceptOnlyFromAmong("text", "json");
-        var verify = new Command("verify", "Check a bundle against its modelgo-manifest.json: every file present, with its size and SHA-256, and none unlisted.")
+        verifyFormatOption.AcceptOnlyFromAmong("text", "json", "sarif");
+        var packageBundleOption = new Option<string>("--bundle")
         {
-            bundleArgument, verifyFormatOption, quietOption,
+            Description = "For a .nupkg: its bundle, when it is not beside the package under its default name.",
+            HelpName = "PATH",
         };
-        verify.SetAction((parse, cancellationToken) => Verify(parse, bundleArgument, verifyFormatOption, quietOption, host, cancellationToken));
+        var extractOption = new Option<string>("--extract")
+        {
+            Description = "Write the verified bundle's files to this new folder (only when no file is altered, missing or unsafe).",
+            HelpName = "DIR",
+        };
+        var verify = new Command("verify", "Check a received bundle: every file against its modelgo-manifest.json (size and SHA-256, none missing or unlisted), then the license obligations on its files.")
+        {
+            bundleArgument, verifyFormatOption, packageBundleOption, extractOption, quietOption,
+        };
+        verify.SetAction((parse, cancellationToken) => Verify(parse, new VerifyOptions(bundleArgument, verifyFormatOption, packageBundleOption, extractOption, quietOption), host, cancellationToken));
         root.Add(verify);
 
         // inspect
@@ -279,16 +289,28 @@ internal static class CommandLineApp
         return result.ExitCode;
     }
 
-    private static async Task<int> Verify(ParseResult parse, Argument<string> bundle, Option<string> format, Option<bool> quiet, Host host, CancellationToken cancellationToken)
+    private static async Task<int> Verify(ParseResult parse, VerifyOptions options, Host host, CancellationToken cancellationToken)
     {
-        var path = parse.GetValue(bundle)!;
+        var path = parse.GetValue(options.Bundle)!;
         var progress = new Hashing.ProgressCounter();
-        var result = await host.WithProgressAsync(progress, parse.GetValue(quiet), () => ModelGoPackEngine.Verify(path, progress, cancellationToken)).ConfigureAwait(false);
-
-        if (parse.GetValue(format) == "json")
+        var request = new VerifyRequest
         {
-            Report.WriteJson(host.Stdout, result.Diagnostics, [], result.Digests, listDigests: true);
-            return result.ExitCode;
+            BundlePath = path,
+            PackageBundlePath = parse.GetValue(options.PackageBundle),
+            ExtractTo = parse.GetValue(options.Extract),
+            Progress = progress,
+        };
+        var result = await host.WithProgressAsync(progress, parse.GetValue(options.Quiet), () => ModelGoPackEngine.Verify(request, cancellationToken)).ConfigureAwait(false);
+
+        switch (parse.GetValue(options.Format))
+        {
+            case "json":
+                Report.WriteJson(host.Stdout, result.Diagnostics, [], result.Digests, listDigests: true);
+                return result.ExitCode;
+            case "sarif":
+                var folder = Directory.Exists(path);
+                host.Stdout.WriteLine(Reporting.SarifReport.Write(result.Diagnostics, SafeFullPath(path), Environment.CurrentDirectory, folder ? null : SafeFullPath(path)));
+                return result.ExitCode;
         }
 
         foreach (var d in result.Diagnostics)
@@ -297,11 +319,20 @@ internal static class CommandLineApp
             host.Stdout.WriteLine((d.Path is null || d.Path == path ? d : d with { Path = Directory.Exists(path) ? Path.Join(path, d.Path) : $"{path}!{d.Path}" }).ToString());
         }
 
-        host.Stdout.WriteLine(result.ExitCode == ExitCodes.Success
-            ? string.Create(CultureInfo.InvariantCulture, $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json.")
-            : $"{path} does not match its manifest, or cannot be verified.");
+        var integrity = result.Diagnostics.Any(d => d.Severity == Severity.Error && d.Descriptor.Kind == DiagnosticKind.Input);
+        var unlisted = result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.BundleWithoutManifest.Code);
+        host.Stdout.WriteLine(
+            integrity ? $"{path} does not match its manifest, or cannot be verified."
+            : string.Create(CultureInfo.InvariantCulture, $"{(unlisted ? $"Read {path}: {result.Digests.Count} files, no manifest to check them against" : $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json")}; {(result.Compliant ? $"compliant with MG-BY-SA-2.0 ({result.Diagnostics.Count(d => d.Severity == Severity.Warning)} warnings)" : "not compliant with MG-BY-SA-2.0")}."));
+        if (request.ExtractTo is { } target)
+        {
+            host.Stdout.WriteLine(result.ExtractedTo is { } extracted ? $"Extracted to {extracted}." : $"Nothing was extracted to {target}.");
+        }
+
         return result.ExitCode;
     }
+
+    private sealed record VerifyOptions(Argument<string> Bundle, Option<string> Format, Option<string> PackageBundle, Option<string> Extract, Option<bool> Quiet);
 
     private static int Inspect(ParseResult parse, Argument<string> project, Option<string> format, TextWriter stdout, CancellationToken cancellationToken)
     {

@@ -40,20 +40,61 @@ public static class ModelGoPackEngine
     }
 
     /// <summary>
-    /// Verifies a received bundle (a folder, .zip or .tar.gz) against its modelgo-manifest.json: every file
-    /// listed, present, with its size and SHA-256, and nothing unlisted. Reads the bundle, writes nothing.
+    /// Verifies a received bundle (a folder, .zip, .tar.gz, or a .nupkg with the bundle beside it): every file
+    /// its modelgo-manifest.json lists present with its size and SHA-256, nothing unlisted, and then the license
+    /// obligations as check evaluates them, on the bundle's own files. Reads the bundle, writes nothing.
     /// </summary>
-    public static CheckResult Verify(string bundlePath, Hashing.ProgressCounter? progress = null, CancellationToken cancellationToken = default)
+    public static CheckResult Verify(string bundlePath, Hashing.ProgressCounter? progress = null, CancellationToken cancellationToken = default) =>
+        Verify(new VerifyRequest { BundlePath = bundlePath, Progress = progress }, cancellationToken);
+
+    /// <summary>
+    /// Verifies a received bundle as <see cref="Verify(string, Hashing.ProgressCounter?, CancellationToken)"/>
+    /// does; with <see cref="VerifyRequest.ExtractTo"/>, then writes its files to that new folder, atomically,
+    /// when it has no integrity error.
+    /// </summary>
+    public static CheckResult Verify(VerifyRequest request, CancellationToken cancellationToken = default)
     {
         var diagnostics = new DiagnosticBag();
-        if (string.IsNullOrWhiteSpace(bundlePath) || ProjectPath.HasControlCharacters(bundlePath))
+        var path = request.BundlePath;
+        foreach (var given in new[] { path, request.PackageBundlePath, request.ExtractTo }.OfType<string>())
         {
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{ProjectPath.Printable(bundlePath)}' is not a usable path. {DiagnosticCatalog.BundleUnreadable.Help}");
+            if (string.IsNullOrWhiteSpace(given) || ProjectPath.HasControlCharacters(given))
+            {
+                diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{ProjectPath.Printable(given)}' is not a usable path. {DiagnosticCatalog.BundleUnreadable.Help}");
+                return new CheckResult(diagnostics.Items);
+            }
+        }
+
+        if (request.ExtractTo is { } target && Path.Exists(target))
+        {
+            diagnostics.Add(DiagnosticCatalog.ExtractTargetExists, $"'{target}' already exists. {DiagnosticCatalog.ExtractTargetExists.Help}", target);
             return new CheckResult(diagnostics.Items);
         }
 
-        var digests = Verification.BundleVerifier.Verify(bundlePath, progress, diagnostics, cancellationToken);
-        return new CheckResult(diagnostics.Items) { Digests = digests };
+        var content = Verification.BundleVerifier.Read(path, request.Progress, diagnostics, cancellationToken);
+        if (content is null)
+        {
+            return new CheckResult(diagnostics.Items);
+        }
+
+        if (Verification.BundleVerifier.IsPackage(path) && content.Manifest is { } manifest)
+        {
+            content = Verification.PackageBundle.Join(path, content, manifest, request.PackageBundlePath, request.Progress, diagnostics, cancellationToken) ?? content;
+        }
+
+        var digests = new Dictionary<string, string>(content.Digests, StringComparer.Ordinal);
+        if (!content.ManifestFound)
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleWithoutManifest, $"'{path}' holds no {Verification.BundleVerifier.ManifestName}. {DiagnosticCatalog.BundleWithoutManifest.Help}", path);
+        }
+
+        if (content.Readable)
+        {
+            Verification.BundleEvaluation.Evaluate(content, diagnostics);
+        }
+
+        var extracted = request.ExtractTo is { } extractTo && Verification.BundleExtractor.Extract(content, extractTo, diagnostics, cancellationToken);
+        return new CheckResult(diagnostics.Items) { Digests = digests, ExtractedTo = extracted ? Path.GetFullPath(request.ExtractTo!) : null };
     }
 
     /// <summary>
@@ -79,6 +120,11 @@ public static class ModelGoPackEngine
         var globs = new Discovery.Globs(config?.Include ?? ["**/*"], config?.Exclude ?? []);
         var files = Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths, diagnostics, cancellationToken);
         var artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken);
+        foreach (var unreadable in artifacts.Where(a => a.Facts.ContainsKey("unreadable")))
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{unreadable.Path}': {unreadable.Facts["unreadable"]} {DiagnosticCatalog.FileUnreadable.Help}", unreadable.Path);
+        }
+
         foreach (var broken in artifacts.Where(a => a.Problem is not null))
         {
             diagnostics.Add(DiagnosticCatalog.WeightHeaderInvalid, $"'{broken.Path}' is not a valid weight file: {broken.Problem}", broken.Path);
@@ -293,11 +339,10 @@ public static class ModelGoPackEngine
             {
                 rendered.Add(BundleEntry.Generated(output, Encoding.UTF8.GetBytes(text)));
 
-                // 2.2(a)(iv): whatever the template, every notice must stand in NOTICE verbatim.
-                foreach (var notice in project.Notices.Where(n => output == ProjectLoader.NoticeFileName && !text.Contains(n.Text.TrimEnd('\n'), StringComparison.Ordinal)))
+                // Whatever the template, NOTICE must say what 2.2(a)(ii) to (iv) require, as verify will judge it.
+                if (output == ProjectLoader.NoticeFileName)
                 {
-                    diagnostics.Add(DiagnosticCatalog.NoticeDropped,
-                        $"NOTICE, rendered by {templates.Describe(template)}, does not hold the text of '{notice.Path}'{(notice.Upstream is null ? "" : $" (from \"{notice.Upstream}\")")} verbatim. {DiagnosticCatalog.NoticeDropped.Help}", notice.Path);
+                    NoticeRules.Evaluate(text, $"NOTICE, rendered by {templates.Describe(template)},", project.Config, project.Config.Modifications.Concat(project.DetectedModifications), project.Notices, diagnostics);
                 }
             }
         }

@@ -33,3 +33,19 @@ public sealed record ProjectRequest
     /// <summary>Where the engine counts bytes and files as it hashes and packs, for the host's progress display.</summary>
     public Hashing.ProgressCounter? Progress { get; init; }
 }
+
+/// <summary>What a host asks of <c>verify</c>.</summary>
+public sealed record VerifyRequest
+{
+    /// <summary>The bundle: a folder, .zip, .tar.gz or .nupkg.</summary>
+    public required string BundlePath { get; init; }
+
+    /// <summary>For a .nupkg: its bundle, when it is not beside the package under its default name.</summary>
+    public string? PackageBundlePath { get; init; }
+
+    /// <summary>A folder to create and write the verified bundle's files to; null writes nothing.</summary>
+    public string? ExtractTo { get; init; }
+
+    /// <summary>Receives progress while the bundle is read; null for none.</summary>
+    public Hashing.ProgressCounter? Progress { get; init; }
+}

@@ -19,6 +19,9 @@ public class CheckResult(IReadOnlyList<Diagnostic> diagnostics)
 
     /// <summary>The SHA-256 of each bundled project file, by path, as the manifest will list it (check computes them; empty when it stopped early).</summary>
     public IReadOnlyDictionary<string, string> Digests { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>verify --extract: the folder the verified bundle was written to, or null when nothing was written.</summary>
+    public string? ExtractedTo { get; init; }
 }
 
 /// <summary>The outcome of <c>pack</c>: the findings, and the bundle when one was written.</summary>

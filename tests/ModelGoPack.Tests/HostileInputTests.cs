@@ -63,8 +63,8 @@ public sealed class HostileInputTests
         ["upstream bundle zip bomb"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamBomb(p)),
 
         // Received bundles (verify)
-        ["bundle zip entry ../x"] = (DiagnosticCatalog.BundleFileUnlisted, p => ZipWith(p, "../x")),
-        ["bundle zip entry /etc/x"] = (DiagnosticCatalog.BundleFileUnlisted, p => ZipWith(p, "/etc/x")),
+        ["bundle zip entry ../x"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "../x")),
+        ["bundle zip entry /etc/x"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "/etc/x")),
         ["bundle manifest lists ../../etc/passwd"] = (DiagnosticCatalog.BundleManifestInvalid, p => FolderManifest(p, """{"files":[{"path":"../../etc/passwd","size":1,"sha256":"0000000000000000000000000000000000000000000000000000000000000000"}]}""")),
         ["bundle manifest of 65 MiB"] = (DiagnosticCatalog.BundleManifestInvalid, p => FolderManifest(p, "{\"files\":[],\"x\":\"" + new string('x', 65 << 20) + "\"}")),
         ["bundle zip bomb under a small listed size"] = (DiagnosticCatalog.BundleFileAltered, p => ZipBomb(p)),

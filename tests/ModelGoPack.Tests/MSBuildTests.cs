@@ -41,6 +41,13 @@ public sealed partial class MSBuildTests
         var (unzip, unzipOutput) = ProcessRunner.Run("unzip", null, "-t", bundle);
         Assert.True(unzip == 0, unzipOutput);
         Assert.Contains("model.safetensors", Bundle.Read(bundle).Paths);
+
+        // verify takes the real package, finds the bundle beside it, and judges the whole release.
+        var (verifyExit, verifyOutput, _) = CliRunner.Run("verify", repo.Output("tiny-model.1.0.0.nupkg"), "--format", "json", "--quiet");
+        Assert.True(verifyExit == 0, verifyOutput);
+        using var report = System.Text.Json.JsonDocument.Parse(verifyOutput);
+        Assert.Equal(0, report.RootElement.GetProperty("diagnostics").GetArrayLength());
+        Assert.True(report.RootElement.GetProperty("digests").TryGetProperty("model.safetensors", out _));
     }
 
     [Fact]

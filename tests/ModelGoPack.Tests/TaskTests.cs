@@ -208,6 +208,24 @@ public sealed class TaskTests
         Assert.Equal(["MGP8006", "MGP8017"], engine.Errors.Select(e => e.Code).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void Bidirectional_controls_in_MSBuild_values_are_MGP8029_at_the_project_file()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("upstream/NOTICE", "Teacher notice\n").Write();
+        var (task, engine) = Create(project);
+        task.Copyright = "Copyright 2026 \u202EbaL elpmaxE";
+        task.Upstream = [Item("Teacher\u2066-7B", ("Relation", "extracted"), ("Method", "distillation"), ("Notices", "upstream/NOTICE"))];
+
+        Assert.False(task.Execute());
+
+        Assert.Equal(["MGP8029", "MGP8029"], engine.Errors.Select(e => e.Code));
+        Assert.All(engine.Errors, e => Assert.Equal(Path.Combine(project.Root, "model.proj"), e.File));
+        Assert.Contains(engine.Errors, e => e.Message!.Contains("<U+202E>", StringComparison.Ordinal) && e.Message.Contains("copyright", StringComparison.Ordinal));
+        Assert.Contains(engine.Errors, e => e.Message!.Contains("<U+2066>", StringComparison.Ordinal) && e.Message.Contains("upstream", StringComparison.Ordinal));
+        Assert.Null(task.Bundle);
+    }
+
     private static (Task Task, FakeBuildEngine Engine) Create(ModelProjectBuilder project)
     {
         var projectFile = Path.Combine(project.Root, "model.proj");

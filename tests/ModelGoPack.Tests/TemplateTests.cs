@@ -10,13 +10,13 @@ public sealed class TemplateTests
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Teacher", "extracted", "distillation").Write();
-        var templates = Templates(project, "NOTICE.scriban", "Custom notice for {{ project.name }}:{{ for u in extracted }} from {{ u.name }} by {{ u.method }}{{ end }}\n{{ for n in notices }}{{ n.text }}{{ end }}");
+        var templates = Templates(project, "NOTICE.scriban", "Custom notice for {{ project.name }}:{{ for u in extracted }} from Output of {{ u.name }} by {{ u.method }}{{ end }}\n{{ for n in notices }}{{ n.text }}{{ end }}");
         var output = Path.Combine(project.Scratch, "out");
 
         var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates }, output, BundleFormat.Directory);
 
         Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
-        Assert.Equal("Custom notice for tiny-model: from Teacher by distillation\nTeacher\nCopyright 2025 Teacher Labs\n", File.ReadAllText(Path.Combine(output, "NOTICE")));
+        Assert.Equal("Custom notice for tiny-model: from Output of Teacher by distillation\nTeacher\nCopyright 2025 Teacher Labs\n", File.ReadAllText(Path.Combine(output, "NOTICE")));
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class TemplateTests
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Teacher", "extracted", "distillation").Write();
-        var templates = Templates(project, "NOTICE.scriban", "{{ project.name }}: all notices omitted for brevity\n");
+        var templates = Templates(project, "NOTICE.scriban", "{{ project.name }}: all notices omitted for brevity; made from the Output of{{ for u in extracted }} {{ u.name }}{{ end }}\n");
 
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates });
 

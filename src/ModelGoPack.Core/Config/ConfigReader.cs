@@ -144,12 +144,12 @@ internal sealed class ConfigReader
                 return null;
             }
 
+            var before = diagnostics.Items.Count;
             if (overrides is not null && root.ValueKind == JsonValueKind.Object)
             {
                 root = reader.Apply(root, overrides);
             }
 
-            var before = diagnostics.Items.Count;
             var config = reader.BindRoot(root);
             var failed = diagnostics.Items.Skip(before).Any(d => d.Severity == Severity.Error);
             if (config is null && !failed)
@@ -225,8 +225,29 @@ internal sealed class ConfigReader
         }
 
         this.overrideSource = overrides.Source;
+
+        // A host's value renders in the NOTICE as modelgo.json's does: no invisible bidirectional controls either.
+        foreach (var (key, value) in merged.Where(p => this.origins.ContainsKey(p.Key)))
+        {
+            if (BidiText(value) is { } text)
+            {
+                var index = ProjectPath.IndexOfBidiControl(text);
+                this.Error(DiagnosticCatalog.BidiControl, $"$.{key}",
+                    $"The value of \"{key}\" holds U+{(int)text[index]:X4}, an invisible bidirectional control, in '{ProjectPath.ShowBidi(text)}'. {DiagnosticCatalog.BidiControl.Help}");
+            }
+        }
+
         return JsonSerializer.SerializeToElement(merged);
     }
+
+    // The first string in a value that holds a bidirectional control, or null.
+    private static string? BidiText(JsonNode? node) => node switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var text) => ProjectPath.IndexOfBidiControl(text) >= 0 ? text : null,
+        JsonArray array => array.Select(BidiText).FirstOrDefault(t => t is not null),
+        JsonObject obj => obj.Select(p => BidiText(p.Value)).FirstOrDefault(t => t is not null),
+        _ => null,
+    };
 
     private ModelGoConfig? BindRoot(JsonElement root)
     {
@@ -683,11 +704,15 @@ internal sealed record ConfigSource(ModelGoConfig Config, JsonLocationMap Locati
     {
     }
 
+    /// <summary>The file the config was read from: modelgo.json, or a bundle's manifest that verify read as one.</summary>
+    public string FileName { get; init; } = ModelGoConfig.FileName;
+
     /// <summary>Where a config value was given: modelgo.json with its line, or the host's file.</summary>
     public (string Path, int Line, int Column) Locate(string jsonPath)
     {
         var message = "";
-        return Where(jsonPath, this.Locations, this.Origins, this.OverrideSource, ref message);
+        var found = Where(jsonPath, this.Locations, this.Origins, this.OverrideSource, ref message);
+        return found.Path == ModelGoConfig.FileName ? found with { Path = this.FileName } : found;
     }
 
     /// <summary>Where a value came from; appends the host origin to <paramref name="message"/> when a host set it.</summary>

@@ -30,6 +30,10 @@ public static class DiagnosticCatalog
         "Package license metadata contradicts the MG-BY-SA-2.0 license file",
         "ModelGoPack sets PackageLicenseFile to the bundle's LICENSE. Remove PackageLicenseExpression (NuGet allows only one of the two, NU5033) and any other PackageLicenseFile from the project.");
 
+    public static readonly DiagnosticDescriptor LicenseCopyMissing = Compliance("MGP1006", Severity.Error,
+        "Bundle has no copy of the license",
+        "Clause 2.2(a)(i) requires a copy of the license with the model. The bundle must hold the MG-BY-SA-2.0 text as LICENSE at its root; pack it with ModelGoPack, or add the file.");
+
     // 2xxx: Derivative Materials, 2.2(a)(ii).
     public static readonly DiagnosticDescriptor DerivativeWithoutModification = Compliance("MGP2001", Severity.Error,
         "Derivative upstream has no dated modification",
@@ -63,6 +67,10 @@ public static class DiagnosticCatalog
         "A change to the upstream is not declared; its date comes from git",
         "The NOTICE lists it with the date of the last commit that touched the file. Declare it in \"modifications\" with a description of what changed.");
 
+    public static readonly DiagnosticDescriptor NoticeLacksModification = Compliance("MGP2009", Severity.Error,
+        "NOTICE does not state that a derivative upstream was modified, and when",
+        "Clause 2.2(a)(ii) requires a prominent notice that the Licensed Materials were modified, with the date of each modification. NOTICE must name the upstream, say it was modified, and give each modification's date (as yyyy-MM-dd). Render every derivatives[].modifications[] in a custom NOTICE template.");
+
     // 3xxx: Extracted Models, 2.2(a)(iii).
     public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Compliance("MGP3001", Severity.Error,
         "Extracted upstream does not say how Output was used",
@@ -75,6 +83,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UndisclosedExtraction = Compliance("MGP3003", Severity.Error,
         "Dataset made from an MG-BY-SA-2.0 model's Output, with no extracted upstream",
         "A model trained on another model's Output is an Extracted Model, and clause 2.2(a)(iii) requires a notice saying so. Declare the generator in \"upstream\" with \"relation\": \"extracted\" and its \"method\", or remove the dataset from the project.");
+
+    public static readonly DiagnosticDescriptor NoticeLacksExtraction = Compliance("MGP3004", Severity.Error,
+        "NOTICE does not state that the model was created from an upstream's Output",
+        "Clause 2.2(a)(iii) requires a prominent notice that the Extracted Model was created from the Output of a model under this license. NOTICE must name the upstream and say the model was created from its Output. Render every extracted[] entry in a custom NOTICE template.");
 
     // 4xxx: retained notices, 2.2(a)(iv).
     public static readonly DiagnosticDescriptor NoCopyright = Compliance("MGP4001", Severity.Warning,
@@ -133,6 +145,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NoticeDropped = Compliance("MGP4004", Severity.Error,
         "The rendered NOTICE does not keep an upstream notice verbatim",
         "Clause 2.2(a)(iv) requires keeping every existing notice. The NOTICE template in use dropped or changed this text: render every notices[].text unchanged.");
+
+    public static readonly DiagnosticDescriptor NoticeMissing = Compliance("MGP4005", Severity.Error,
+        "Bundle has no NOTICE",
+        "The bundle declares upstream models, so clauses 2.2(a)(ii) to (iv) require notices. A bundle made by ModelGoPack has NOTICE at its root; pack it again, or add the notices.");
 
     public static readonly DiagnosticDescriptor UpstreamReleaseUnreadable = Input("MGP8027",
         "Upstream manifest or bundle cannot be read",
@@ -308,11 +324,31 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor BundleManifestInvalid = Input("MGP9006",
         "Bundle has no valid modelgo-manifest.json",
-        "verify checks a bundle against the manifest ModelGoPack writes at its root. Point verify at the bundle (folder, .zip or .tar.gz) itself; a bundle without a manifest cannot be verified.");
+        "verify checks a bundle against the manifest ModelGoPack writes at its root, and cannot use one that is malformed, oversized or lists paths outside the bundle. Point verify at the bundle (folder, .zip, .tar.gz or .nupkg) itself, or get it again from its publisher.");
 
     public static readonly DiagnosticDescriptor BundleUnreadable = Input("MGP9007",
         "Bundle cannot be read",
-        "Pass a bundle folder, a .zip or a .tar.gz. A damaged archive must be downloaded or copied again.");
+        "Pass a bundle folder, a .zip, a .tar.gz or a .nupkg. A damaged archive must be downloaded or copied again.");
+
+    public static readonly DiagnosticDescriptor BundleWithoutManifest = Input("MGP9008", Severity.Warning,
+        "Bundle has no modelgo-manifest.json; its integrity is not checked",
+        "Without a manifest there are no digests to check the files against: verify evaluates the license obligations on what the bundle holds, and lists the digests it computed. Bundles made by ModelGoPack carry the manifest at their root.");
+
+    public static readonly DiagnosticDescriptor WeightHeaderNotRead = Input("MGP9009", Severity.Warning,
+        "A weight file's header inside an archive was not read",
+        "verify reads an archive once, keeping the first 16 MiB and the last 1 MiB of each weight file; this file's header lies beyond that, so its precision is not judged. Verify the unpacked folder (verify --extract DIR, then verify DIR) to judge it.");
+
+    public static readonly DiagnosticDescriptor ArchiveEntryUnsafe = Input("MGP9010",
+        "Archive entry has an unsafe name",
+        "An entry that is absolute, leaves the folder (..), holds a backslash or control character, or is a Windows device name (NUL, COM1) would write outside the target or fail on some systems. Such a bundle was not made by ModelGoPack: get it from its publisher again.");
+
+    public static readonly DiagnosticDescriptor ExtractTargetExists = Input("MGP9011",
+        "The folder to extract to already exists",
+        "verify --extract writes a new folder and never replaces or merges into an existing one. Name a folder that does not exist yet, or remove it first.");
+
+    public static readonly DiagnosticDescriptor PackageBundleMismatch = Input("MGP9012",
+        "The .nupkg and its bundle disagree",
+        "A package made by ModelGoPack carries the same modelgo-manifest.json as the bundle beside it, and leaves out only weight files. Pack both again, or pass the bundle that belongs to this package with --bundle.");
 
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =

@@ -25,6 +25,67 @@ internal static partial class ProjectPath
         return normalized.Split('/').Any(segment => segment == "..");
     }
 
+    private static readonly HashSet<string> DeviceNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+        "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM\u00B9", "COM\u00B2", "COM\u00B3",
+        "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT\u00B9", "LPT\u00B2", "LPT\u00B3",
+    };
+
+    /// <summary>
+    /// Why an archive entry's name cannot be written under a folder on every system, or null when it can:
+    /// absolute or drive-rooted, leaving the folder (<c>..</c>), a backslash, an empty or <c>.</c> segment,
+    /// a control character, a segment ending in a dot or space, or a Windows device name (<c>NUL</c>, <c>COM1.txt</c>).
+    /// </summary>
+    public static string? UnsafeEntryName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return "it is empty";
+        }
+
+        if (HasControlCharacters(name))
+        {
+            return "it holds a control character";
+        }
+
+        if (name.StartsWith('/') || (name.Length >= 2 && name[1] == ':'))
+        {
+            return "it is an absolute path";
+        }
+
+        if (name.Contains('\\', StringComparison.Ordinal))
+        {
+            return "it holds a backslash, which Windows reads as a folder separator";
+        }
+
+        foreach (var segment in name.TrimEnd('/').Split('/'))
+        {
+            if (segment == "..")
+            {
+                return "it leaves the folder it is extracted to (..)";
+            }
+
+            if (segment.Length == 0 || segment == ".")
+            {
+                return "it has an empty or '.' path segment";
+            }
+
+            if (segment.EndsWith('.') || segment.EndsWith(' '))
+            {
+                return $"its segment '{segment}' ends in a dot or space, which Windows drops";
+            }
+
+            var stem = segment.Contains('.', StringComparison.Ordinal) ? segment[..segment.IndexOf('.', StringComparison.Ordinal)] : segment;
+            if (DeviceNames.Contains(stem.TrimEnd(' ')))
+            {
+                return $"its segment '{segment}' is a Windows device name";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// The first bidirectional embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069: what
     /// "Trojan Source" uses to make text render otherwise than it reads) in <paramref name="text"/>, or -1.

@@ -16,11 +16,26 @@ internal static class ObligationRules
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken = default)
     {
         Lineage.Evaluate(project, diagnostics, cancellationToken);
+        EvaluateBundle(project, declared: true, diagnostics);
+    }
+
+    /// <summary>
+    /// The rules on what a project or bundle holds, without comparing it with an upstream release: all of
+    /// them for a project, and for a received bundle (verify) that declares its lineage. Without a
+    /// declaration (no manifest and no modelgo.json in the bundle) only what the files themselves show is
+    /// judged: the license copy, Preferred Adaptable Form and the model card.
+    /// </summary>
+    public static void EvaluateBundle(ModelProject project, bool declared, DiagnosticBag diagnostics)
+    {
         LicenseCopy(project, diagnostics);
-        ShareAlike(project, diagnostics);
-        DerivativeMaterials(project, diagnostics);
-        ExtractedModels(project, diagnostics);
-        RetainedNotices(project, diagnostics);
+        if (declared)
+        {
+            ShareAlike(project, diagnostics);
+            DerivativeMaterials(project, diagnostics);
+            ExtractedModels(project, diagnostics);
+            RetainedNotices(project, diagnostics);
+        }
+
         PreferredAdaptableForm.Evaluate(project.Artifacts, diagnostics);
         ModelCardRules.Evaluate(project, diagnostics);
     }

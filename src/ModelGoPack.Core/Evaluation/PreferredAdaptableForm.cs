@@ -24,6 +24,11 @@ internal static partial class PreferredAdaptableForm
     public static void Evaluate(IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
     {
         var paths = new HashSet<string>(artifacts.Select(a => a.Path), StringComparer.Ordinal);
+        foreach (var unreadable in artifacts.Where(a => a.Facts.ContainsKey("unreadable")))
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{unreadable.Path}': {unreadable.Facts["unreadable"]} {DiagnosticCatalog.FileUnreadable.Help}", unreadable.Path);
+        }
+
         foreach (var broken in artifacts.Where(a => a.Problem is not null))
         {
             diagnostics.Add(DiagnosticCatalog.WeightHeaderInvalid, $"'{broken.Path}' is not a valid weight file: {broken.Problem} {DiagnosticCatalog.WeightHeaderInvalid.Help}", broken.Path);

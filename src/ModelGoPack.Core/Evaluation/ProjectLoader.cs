@@ -18,7 +18,8 @@ internal static class ProjectLoader
 
     private static readonly string[] ReservedNames = [LicenseFileName, NoticeFileName, ManifestFileName];
 
-    private static readonly string[] LicenseFileNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
+    /// <summary>Root file names read as the project's (or a bundle's) license copy.</summary>
+    public static readonly string[] LicenseFileNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
 
     public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken, string gitExecutable = "git")
     {

@@ -11,7 +11,7 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal static class Waivers
 {
-    public static IReadOnlyList<AppliedWaiver> Apply(ConfigSource source, DiagnosticBag diagnostics)
+    public static IReadOnlyList<AppliedWaiver> Apply(ConfigSource source, DiagnosticBag diagnostics, bool reportUnmatched = true)
     {
         var applied = new List<AppliedWaiver>();
         foreach (var waiver in source.Config.Waivers)
@@ -34,13 +34,13 @@ internal static class Waivers
                 return d with { Waiver = waiver.Justification };
             });
 
-            if (matched.Count == 0)
+            if (matched.Count == 0 && reportUnmatched)
             {
                 var (where, line, column) = source.Locate(waiver.JsonPath);
                 diagnostics.Add(DiagnosticCatalog.WaiverUnmatched,
                     $"The waiver of {waiver.Code}{(waiver.Path is null ? "" : $" for '{waiver.Path}'")} matches no finding. {DiagnosticCatalog.WaiverUnmatched.Help}", where, line, column);
             }
-            else
+            else if (matched.Count > 0)
             {
                 applied.Add(new AppliedWaiver(waiver, matched.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()));
             }

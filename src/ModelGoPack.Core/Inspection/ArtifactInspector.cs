@@ -205,8 +205,13 @@ internal static class ArtifactInspector
 
         try
         {
-            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.RandomAccess);
+            using var stream = file.Open(1 << 16, FileOptions.RandomAccess);
             return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Weights = reader(stream, file.Length) };
+        }
+        catch (HeaderOutOfReachException e)
+        {
+            // Verify reads an archive entry once; a header past what it kept is not judged either way.
+            return Unread(file, format) with { Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["unread"] = e.Message } };
         }
         catch (ArtifactFormatException e)
         {
@@ -218,7 +223,8 @@ internal static class ArtifactInspector
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Problem = $"cannot read the file: {e.Message}" };
+            // Not a verdict on the file's format: it could not be read at all (permissions, a lock, an I/O error).
+            return Unread(file, format) with { Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["unreadable"] = e.Message } };
         }
 #pragma warning disable CA1031 // A reader's unforeseen failure on one hostile file must not hide the findings of all the others.
         catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
@@ -283,7 +289,7 @@ internal static class ArtifactInspector
     {
         try
         {
-            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            using var stream = file.Open();
             var buffer = new byte[512];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             return buffer[..read];
@@ -304,7 +310,10 @@ internal static class ArtifactInspector
 
         try
         {
-            return Encoding.UTF8.GetString(File.ReadAllBytes(file.FullPath));
+            using var stream = file.Open();
+            var bytes = new byte[file.Length];
+            stream.ReadExactly(bytes);
+            return Encoding.UTF8.GetString(bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -52,3 +52,6 @@ public enum WeightPrecision
 
 /// <summary>A weight file whose header is malformed or hostile; the message says what is wrong.</summary>
 public sealed class ArtifactFormatException(string message) : Exception(message);
+
+/// <summary>A header that lies outside the part of an archive entry verify kept: not judged either way.</summary>
+internal sealed class HeaderOutOfReachException(string message) : Exception(message);

@@ -15,7 +15,9 @@ public static class SarifReport
     /// <param name="diagnostics">The findings.</param>
     /// <param name="projectDirectory">The project folder that relative diagnostic paths are under.</param>
     /// <param name="workingDirectory">The folder result URIs are made relative to (the repository root).</param>
-    public static string Write(IReadOnlyList<Diagnostic> diagnostics, string projectDirectory, string workingDirectory)
+    /// <param name="archive">For verify of an archive: its path. Results then locate the archive file, and name
+    /// the entry inside it as a logical location.</param>
+    public static string Write(IReadOnlyList<Diagnostic> diagnostics, string projectDirectory, string workingDirectory, string? archive = null)
     {
         var rules = DiagnosticCatalog.All;
         using var buffer = new MemoryStream();
@@ -77,15 +79,25 @@ public static class SarifReport
                 json.WriteStartObject();
                 json.WriteStartObject("physicalLocation");
                 json.WriteStartObject("artifactLocation");
-                json.WriteString("uri", Uri(d.Path ?? Config.ModelGoConfig.FileName, projectDirectory, workingDirectory));
+                json.WriteString("uri", archive is null ? Uri(d.Path ?? Config.ModelGoConfig.FileName, projectDirectory, workingDirectory) : Uri(archive, workingDirectory, workingDirectory));
                 json.WriteEndObject();
                 // GitHub requires a region with startLine; a finding about a whole file points at its first line.
                 json.WriteStartObject("region");
-                json.WriteNumber("startLine", Math.Max(d.Line, 1));
-                json.WriteNumber("startColumn", Math.Max(d.Column, 1));
+                json.WriteNumber("startLine", archive is null ? Math.Max(d.Line, 1) : 1);
+                json.WriteNumber("startColumn", archive is null ? Math.Max(d.Column, 1) : 1);
                 json.WriteEndObject();
 
                 json.WriteEndObject();
+                if (archive is not null && d.Path is not null && d.Path != archive)
+                {
+                    json.WriteStartArray("logicalLocations");
+                    json.WriteStartObject();
+                    json.WriteString("fullyQualifiedName", d.Path);
+                    json.WriteString("kind", "member");
+                    json.WriteEndObject();
+                    json.WriteEndArray();
+                }
+
                 json.WriteEndObject();
                 json.WriteEndArray();
                 if (d.Waiver is not null)

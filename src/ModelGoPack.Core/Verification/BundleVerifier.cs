@@ -1,40 +1,46 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Verification;
 
 /// <summary>
-/// Checks a received bundle (a folder, .zip or .tar.gz) against its <c>modelgo-manifest.json</c>: every
-/// listed file present with its size and SHA-256, and no file the manifest does not list. Hashes with the
-/// same engine as <c>check</c> (all cores; a folder or zip is read in parallel, a tar.gz as the stream it
-/// is), never from a cache, and never reads more of an entry than the manifest says it holds.
+/// Reads a received bundle (a folder, .zip, .tar.gz, or the inside of a .nupkg) once: every file hashed and
+/// its header read, checked against <c>modelgo-manifest.json</c> when there is one: every listed file present
+/// with its size and SHA-256, and no file the manifest does not list. Hashes on all cores where the container
+/// allows (a folder or zip; a tar.gz is the stream it is), never from a cache, and never reads more of an
+/// entry than the manifest (or, without one, the archive) says it holds. Never writes anything.
 /// </summary>
 internal static class BundleVerifier
 {
-    private const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
+    public const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
     private const long MaxManifestBytes = 64L * 1024 * 1024;
 
-    /// <summary>Verifies the bundle at <paramref name="path"/>; returns the digests it computed, by path.</summary>
-    public static Dictionary<string, string> Verify(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    /// <summary>What a .nupkg made by ModelGoPack holds besides the bundle's files: NuGet's own parts.</summary>
+    private static readonly string[] PackagePartPrefixes = ["_rels/", "package/"];
+
+    /// <summary>Reads and checks the bundle at <paramref name="path"/>; null when it cannot be read at all.</summary>
+    public static BundleContent? Read(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         try
         {
             if (Directory.Exists(path))
             {
-                return VerifyDirectory(Path.GetFullPath(path), progress, diagnostics, cancellationToken);
+                return ReadDirectory(Path.GetFullPath(path), progress, diagnostics, cancellationToken);
             }
 
             if (!File.Exists(path))
             {
                 diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is neither a folder nor a file. {DiagnosticCatalog.BundleUnreadable.Help}", path);
-                return [];
+                return null;
             }
 
             Span<byte> magic = stackalloc byte[4];
@@ -45,46 +51,50 @@ internal static class BundleVerifier
 
             if (magic.StartsWith("PK\u0003\u0004"u8) || magic.StartsWith("PK\u0005\u0006"u8))
             {
-                return VerifyZip(path, progress, diagnostics, cancellationToken);
+                return ReadZip(path, IsPackage(path), progress, diagnostics, cancellationToken);
             }
 
             if (magic.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b]))
             {
-                return VerifyTarGz(path, progress, diagnostics, cancellationToken);
+                return ReadTarGz(path, progress, diagnostics, cancellationToken);
             }
 
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is not a zip or a gzip file. {DiagnosticCatalog.BundleUnreadable.Help}", path);
-            return [];
+            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is not a zip, a .nupkg or a gzip file. {DiagnosticCatalog.BundleUnreadable.Help}", path);
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
         {
             diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"Cannot read '{path}': {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", path);
-            return [];
+            return null;
         }
     }
 
-    private static Dictionary<string, string> VerifyDirectory(string root, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="path"/> names a NuGet package (by its extension).</summary>
+    public static bool IsPackage(string path) => path.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Where a .nupkg entry stands in the bundle: ModelGoPack puts the generated files at the package root
+    /// and the model's files under <c>model/</c>. Null for NuGet's own parts.
+    /// </summary>
+    public static string? PackageEntryToBundlePath(string entry) =>
+        entry.StartsWith("model/", StringComparison.Ordinal) ? entry["model/".Length..]
+        : PackagePartPrefixes.Any(p => entry.StartsWith(p, StringComparison.Ordinal)) || entry.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase)
+            || entry is "[Content_Types].xml" or ".signature.p7s" ? null
+        : entry;
+
+    private static BundleContent ReadDirectory(string root, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
+        var content = new BundleContent { Source = root, Root = root };
         var manifestPath = Path.Combine(root, ManifestName);
-        if (!File.Exists(manifestPath))
+        if (File.Exists(manifestPath))
         {
-            diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"The folder holds no {ManifestName}. {DiagnosticCatalog.BundleManifestInvalid.Help}", root);
-            return [];
-        }
-
-        List<ManifestEntry>? manifest;
-        using (var stream = File.OpenRead(manifestPath))
-        {
-            manifest = ReadManifest(stream, diagnostics, root);
-        }
-
-        if (manifest is null)
-        {
-            return [];
+            content.ManifestFound = true;
+            using var stream = File.OpenRead(manifestPath);
+            content.Manifest = ReadManifest(stream, diagnostics, root);
+            content.Readable = content.Manifest is not null;
         }
 
         // Every file in the folder; links are reported, never followed.
-        var present = new Dictionary<string, ProjectFile>(StringComparer.Ordinal);
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
         foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options))
         {
@@ -102,70 +112,112 @@ internal static class BundleVerifier
                     continue;
                 }
 
-                present[relative] = new ProjectFile(relative, file.FullName, file.Length);
+                content.Files[relative] = new ProjectFile(relative, file.FullName, file.Length);
             }
         }
 
-        var listed = manifest.Where(m => present.ContainsKey(m.Path)).ToList();
-        var digests = DigestEngine.HashAll(listed.Select(m => present[m.Path]).ToList(), DigestCache.InMemory(), progress, diagnostics, cancellationToken, "verifying");
-        Compare(manifest, present.Keys, digests, present.ToDictionary(p => p.Key, p => p.Value.Length, StringComparer.Ordinal), diagnostics);
-        return digests;
+        if (!content.Readable)
+        {
+            return content;
+        }
+
+        // With a manifest, what it does not list is reported, not read.
+        var listed = content.Manifest?.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
+        var toHash = content.Files.Values.Where(f => listed is null || listed.Contains(f.RelativePath)).ToList();
+        foreach (var (file, digest) in DigestEngine.HashAll(toHash, DigestCache.InMemory(), progress, diagnostics, cancellationToken, "verifying"))
+        {
+            content.Digests[file] = digest;
+        }
+
+        foreach (var artifact in ArtifactInspector.Inspect(content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal), cancellationToken))
+        {
+            content.Artifacts[artifact.Path] = artifact;
+        }
+
+        Compare(content, diagnostics);
+        return content;
     }
 
-    private static Dictionary<string, string> VerifyZip(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    private static BundleContent ReadZip(string path, bool package, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        List<ManifestEntry>? manifest;
-        Dictionary<string, long> present;
+        var content = new BundleContent { Source = path };
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal); // bundle path -> entry name
         using (var archive = ZipFile.OpenRead(path))
         {
-            var manifestEntry = archive.GetEntry(ManifestName);
-            if (manifestEntry is null)
+            foreach (var entry in archive.Entries)
             {
-                diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"The zip holds no {ManifestName}. {DiagnosticCatalog.BundleManifestInvalid.Help}", path);
-                return [];
-            }
-
-            using (var stream = manifestEntry.Open())
-            {
-                manifest = ReadManifest(stream, diagnostics, path);
-            }
-
-            present = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var entry in archive.Entries.Where(e => e.FullName != ManifestName && !e.FullName.EndsWith('/')))
-            {
-                if (!present.TryAdd(entry.FullName, entry.Length))
+                if (ProjectPath.UnsafeEntryName(entry.FullName) is { } unsafeName)
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{entry.FullName}' is in the zip twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.FullName);
+                    var shown = ProjectPath.Printable(entry.FullName);
+                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
+                    continue;
+                }
+
+                if (entry.FullName.EndsWith('/'))
+                {
+                    continue;
+                }
+
+                // Unix mode in the high half of the external attributes: a symbolic link is 0xA000.
+                if (((entry.ExternalAttributes >> 16) & 0xF000) is 0xA000)
+                {
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{entry.FullName}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.FullName);
+                    continue;
+                }
+
+                var bundlePath = package ? PackageEntryToBundlePath(entry.FullName) : entry.FullName;
+                if (bundlePath is null)
+                {
+                    continue;
+                }
+
+                if (entries.ContainsKey(bundlePath))
+                {
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{entry.FullName}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.FullName);
+                    continue;
+                }
+
+                entries[bundlePath] = entry.FullName;
+                if (bundlePath == ManifestName)
+                {
+                    content.ManifestFound = true;
+                    using var stream = entry.Open();
+                    content.Manifest = ReadManifest(stream, diagnostics, path);
+                    content.Readable = content.Manifest is not null;
+                }
+                else
+                {
+                    content.Files[bundlePath] = new ProjectFile(bundlePath, entry.FullName, entry.Length);
                 }
             }
         }
 
-        if (manifest is null)
+        if (!content.Readable)
         {
-            return [];
+            return content;
         }
 
-        var listed = manifest.Where(m => present.ContainsKey(m.Path)).OrderByDescending(m => m.Size).ToList();
-        progress?.Start("verifying", listed.Sum(m => m.Size), listed.Count);
-        var digests = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        var damaged = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var sizes = content.Manifest?.Files.ToDictionary(m => m.Path, m => m.Size, StringComparer.Ordinal);
+        var work = content.Files.Values.Where(f => sizes is null || sizes.ContainsKey(f.RelativePath)).OrderByDescending(f => f.Length).ToList();
+        progress?.Start("verifying", work.Sum(f => sizes?.GetValueOrDefault(f.RelativePath) ?? f.Length), work.Count);
+        var damaged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
-        // One archive reader per worker: entries are read and hashed in parallel.
+        // One archive reader per worker: entries are read, hashed and their headers kept in parallel.
         Parallel.ForEach(
-            System.Collections.Concurrent.Partitioner.Create(listed, EnumerablePartitionerOptions.NoBuffering),
+            System.Collections.Concurrent.Partitioner.Create(work, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             () => ZipFile.OpenRead(path),
-            (expected, _, archive) =>
+            (file, _, archive) =>
             {
                 try
                 {
-                    using var stream = archive.GetEntry(expected.Path)!.Open();
-                    digests[expected.Path] = HashCapped(stream, expected.Size, progress, cancellationToken);
+                    using var stream = archive.GetEntry(entries[file.RelativePath])!.Open();
+                    ReadEntry(content, file, stream, sizes?.GetValueOrDefault(file.RelativePath) ?? file.Length, progress, cancellationToken);
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException)
                 {
                     // Damaged compressed data: the entry is not what was packed.
-                    damaged[expected.Path] = e.Message;
+                    damaged[file.RelativePath] = e.Message;
                 }
 
                 progress?.FileDone();
@@ -175,20 +227,18 @@ internal static class BundleVerifier
 
         foreach (var (entry, message) in damaged.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
-            diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{entry}' cannot be read from the zip: {message} {DiagnosticCatalog.BundleFileAltered.Help}", entry);
+            diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{entry}' cannot be read from the {(package ? "package" : "zip")}: {message} {DiagnosticCatalog.BundleFileAltered.Help}", entry);
+            content.Files.Remove(entry);
         }
 
-        Compare(manifest, present.Keys.Where(p => !damaged.ContainsKey(p)), digests, present.Where(p => !damaged.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), diagnostics, damaged.Keys);
-        return new Dictionary<string, string>(digests, StringComparer.Ordinal);
+        Compare(content, diagnostics, reported: damaged.Keys, allowMissing: package ? FileKinds.IsWeights : null);
+        return content;
     }
 
-    private static Dictionary<string, string> VerifyTarGz(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    private static BundleContent ReadTarGz(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        // A stream: digests first, the manifest (the last entry ModelGoPack writes) read when it comes.
-        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
-        List<ManifestEntry>? manifest = null;
-        var manifestSeen = false;
+        // A stream: every entry hashed as it comes, the manifest (the last entry ModelGoPack writes) read when it comes.
+        var content = new BundleContent { Source = path };
         progress?.Start("verifying", new FileInfo(path).Length, 0);
         using (var file = File.OpenRead(path))
         using (var gzip = new GZipStream(file, CompressionMode.Decompress))
@@ -197,6 +247,21 @@ internal static class BundleVerifier
             while (reader.GetNextEntry(copyData: false) is { } entry)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+
+                // Archives made with `tar -C dir .` name their entries ./x.
+                var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                if (name.Length == 0 || (entry.EntryType is TarEntryType.Directory && name is "." or "./"))
+                {
+                    continue;
+                }
+
+                if (ProjectPath.UnsafeEntryName(name) is { } unsafeName)
+                {
+                    var shown = ProjectPath.Printable(entry.Name);
+                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
+                    continue;
+                }
+
                 if (entry.EntryType is TarEntryType.Directory)
                 {
                     continue;
@@ -204,95 +269,130 @@ internal static class BundleVerifier
 
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{entry.Name}' is a {entry.EntryType} entry; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
+                    var link = entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink ? $" to '{ProjectPath.Printable(entry.LinkName)}'" : "";
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{name}' is a {entry.EntryType} entry{link}; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
                     continue;
                 }
 
-                if (entry.Name == ManifestName)
+                if (name == ManifestName)
                 {
-                    manifestSeen = true;
-                    manifest = entry.DataStream is { } data ? ReadManifest(data, diagnostics, path) : null;
+                    content.ManifestFound = true;
+                    content.Manifest = entry.DataStream is { } data ? ReadManifest(data, diagnostics, path) : null;
+                    content.Readable = content.Manifest is not null;
                     continue;
                 }
 
-                if (!sizes.TryAdd(entry.Name, entry.Length))
+                if (content.Files.ContainsKey(name))
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{entry.Name}' is in the archive twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{name}' is in the archive twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
                     continue;
                 }
 
-                digests[entry.Name] = entry.DataStream is { } stream ? HashCapped(stream, entry.Length, progress, cancellationToken) : Convert.ToHexStringLower(SHA256.HashData([]));
+                var projectFile = new ProjectFile(name, name, entry.Length);
+                content.Files[name] = projectFile;
+                ReadEntry(content, projectFile, entry.DataStream ?? Stream.Null, entry.Length, progress, cancellationToken);
                 progress?.FileDone();
             }
         }
 
-        if (!manifestSeen)
+        if (content.Readable)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"The archive holds no {ManifestName}. {DiagnosticCatalog.BundleManifestInvalid.Help}", path);
+            Compare(content, diagnostics);
         }
 
-        if (manifest is null)
-        {
-            return [];
-        }
-
-        Compare(manifest, sizes.Keys, digests, sizes, diagnostics);
-        return digests;
+        return content;
     }
 
-    private static void Compare(List<ManifestEntry> manifest, IEnumerable<string> present, IReadOnlyDictionary<string, string> digests, Dictionary<string, long> sizes, DiagnosticBag diagnostics, IEnumerable<string>? reported = null)
+    /// <summary>
+    /// Hashes an entry (at most <paramref name="limit"/> + 1 bytes: an entry longer than its manifest says is
+    /// altered, however long it claims to be), keeps what its header needs, and reads that header.
+    /// </summary>
+    private static void ReadEntry(BundleContent content, ProjectFile file, Stream stream, long limit, ProgressCounter? progress, CancellationToken cancellationToken)
     {
-        var listed = manifest.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
-        var skip = reported?.ToHashSet(StringComparer.Ordinal) ?? [];
-        foreach (var expected in manifest.Where(m => !skip.Contains(m.Path)))
-        {
-            if (!sizes.TryGetValue(expected.Path, out var size))
-            {
-                diagnostics.Add(DiagnosticCatalog.BundleFileMissing, $"'{expected.Path}' is listed in {ManifestName} ({expected.Size} bytes) but is not in the bundle. {DiagnosticCatalog.BundleFileMissing.Help}", expected.Path);
-            }
-            else if (size != expected.Size)
-            {
-                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' is {size} bytes; {ManifestName} lists {expected.Size}. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
-            }
-            else if (digests.TryGetValue(expected.Path, out var digest) && digest != expected.Sha256)
-            {
-                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' has SHA-256 {digest}; {ManifestName} lists {expected.Sha256}. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
-            }
-        }
-
-        foreach (var extra in present.Where(p => !listed.Contains(p)).Order(StringComparer.Ordinal))
-        {
-            diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{extra}' is in the bundle but not in {ManifestName}. {DiagnosticCatalog.BundleFileUnlisted.Help}", extra);
-        }
-    }
-
-    // Hashes at most `expected` + 1 bytes: an entry longer than the manifest says is altered, however long it claims to be.
-    private static string HashCapped(Stream stream, long expected, ProgressCounter? progress, CancellationToken cancellationToken)
-    {
+        var capture = new EntryCapture(file.RelativePath, Math.Min(file.Length, limit));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(SourceStream.BlockSize);
         try
         {
             long total = 0;
             int read;
-            while (total <= expected && (read = stream.Read(buffer, 0, (int)Math.Min(SourceStream.BlockSize, expected + 1 - total))) > 0)
+            while (total <= limit && (read = stream.Read(buffer, 0, (int)Math.Min(SourceStream.BlockSize, limit + 1 - total))) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 hash.AppendData(buffer, 0, read);
+                if (total + read <= limit)
+                {
+                    capture.Add(buffer.AsSpan(0, read));
+                }
+
                 total += read;
                 progress?.AddBytes(read);
                 progress?.AddHashed(read);
             }
 
-            return total > expected ? "(longer than listed)" : Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (total > limit)
+            {
+                content.Digests[file.RelativePath] = "(longer than listed)";
+                return;
+            }
+
+            content.Digests[file.RelativePath] = Convert.ToHexStringLower(hash.GetHashAndReset());
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+
+        // The entry as read (its real length), served from what was kept.
+        var view = file with { Length = capture.Length, Opener = capture.Open };
+        var artifact = ArtifactInspector.Inspect(view);
+        content.Artifacts[file.RelativePath] = artifact;
+        if (artifact.Facts.ContainsKey("unread"))
+        {
+            content.HeadersOutOfReach.Add(file.RelativePath);
+        }
+
+        if (capture.Whole is { } whole)
+        {
+            content.Kept[file.RelativePath] = whole;
+        }
     }
 
-    private static List<ManifestEntry>? ReadManifest(Stream stream, DiagnosticBag diagnostics, string where)
+    private static void Compare(BundleContent content, DiagnosticBag diagnostics, IEnumerable<string>? reported = null, Func<string, bool>? allowMissing = null)
+    {
+        if (content.Manifest is not { } manifest)
+        {
+            return;
+        }
+
+        var listed = manifest.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
+        var skip = reported?.ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var expected in manifest.Files.Where(m => !skip.Contains(m.Path)))
+        {
+            if (!content.Files.TryGetValue(expected.Path, out var file))
+            {
+                if (allowMissing?.Invoke(expected.Path) != true)
+                {
+                    diagnostics.Add(DiagnosticCatalog.BundleFileMissing, $"'{expected.Path}' is listed in {ManifestName} ({expected.Size} bytes) but is not in the bundle. {DiagnosticCatalog.BundleFileMissing.Help}", expected.Path);
+                }
+            }
+            else if (file.Length != expected.Size)
+            {
+                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' is {file.Length} bytes; {ManifestName} lists {expected.Size}. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
+            }
+            else if (content.Digests.TryGetValue(expected.Path, out var digest) && digest != expected.Sha256)
+            {
+                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' has SHA-256 {digest}; {ManifestName} lists {expected.Sha256}. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
+            }
+        }
+
+        foreach (var extra in content.Files.Keys.Where(p => !listed.Contains(p)).Order(StringComparer.Ordinal))
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{extra}' is in the bundle but not in {ManifestName}. {DiagnosticCatalog.BundleFileUnlisted.Help}", extra);
+        }
+    }
+
+    private static BundleManifest? ReadManifest(Stream stream, DiagnosticBag diagnostics, string where)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -308,11 +408,12 @@ internal static class BundleVerifier
             buffer.Write(chunk, 0, read);
         }
 
+        var bytes = buffer.ToArray();
         string? problem = null;
         var entries = new List<ManifestEntry>();
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
             if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array)
             {
                 problem = "it has no \"files\" list";
@@ -360,8 +461,47 @@ internal static class BundleVerifier
             return null;
         }
 
-        return entries;
+        return new BundleManifest(entries, Declaration(bytes), bytes);
     }
 
-    private sealed record ManifestEntry(string Path, long Size, string Sha256);
+    /// <summary>
+    /// What the manifest declares (name, version, license, copyright, upstream, modifications, waivers), read
+    /// by the config reader itself; its findings point at the manifest. Null when it declares nothing usable
+    /// (a manifest from an older or other tool): the bundle is then evaluated without a declaration.
+    /// </summary>
+    private static ConfigSource? Declaration(byte[] manifest)
+    {
+        try
+        {
+            if (JsonNode.Parse(manifest, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) is not JsonObject root)
+            {
+                return null;
+            }
+
+            foreach (var key in new[] { "manifestVersion", "generator", "files" })
+            {
+                root.Remove(key);
+            }
+
+            foreach (var waiver in (root["waivers"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                waiver.Remove("findings");
+            }
+
+            var scratch = new DiagnosticBag();
+            var source = ConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), null, scratch, fileExists: false);
+            if (source is null)
+            {
+                return null;
+            }
+
+            // The manifest's keys stand where the config's would: findings get the manifest's own lines.
+            var locations = JsonLocationMap.TryBuild(manifest, new JsonReaderOptions { MaxDepth = 16 });
+            return source with { Locations = locations, FileName = ManifestName };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

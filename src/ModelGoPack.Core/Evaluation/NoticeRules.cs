@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Rendering;
+
+namespace ModelGoPack.Evaluation;
+
+/// <summary>
+/// What a NOTICE must say, judged on its text, whoever wrote it: the bundle's NOTICE as a template rendered
+/// it (pack), or as a received bundle holds it (verify). For each derivative upstream (2.2(a)(ii)) its name,
+/// that it was modified, and each modification's date; for each extracted upstream (2.2(a)(iii)) its name
+/// and that the model was created from its Output; and every existing notice verbatim (2.2(a)(iv)).
+/// </summary>
+internal static partial class NoticeRules
+{
+    public static void Evaluate(string notice, string describe, ModelGoConfig config, IEnumerable<ModificationDeclaration> modifications, IReadOnlyList<NoticeText> notices, DiagnosticBag diagnostics)
+    {
+        foreach (var kept in notices.Where(n => !notice.Contains(n.Text.TrimEnd('\n'), StringComparison.Ordinal)))
+        {
+            diagnostics.Add(DiagnosticCatalog.NoticeDropped,
+                $"{describe} does not hold the text of '{kept.Path}'{(kept.Upstream is null ? "" : $" (from \"{kept.Upstream}\")")} verbatim. {DiagnosticCatalog.NoticeDropped.Help}", kept.Path);
+        }
+
+        var changes = modifications.ToList();
+        foreach (var upstream in config.Upstream.Where(u => u.Relation == UpstreamRelation.Derivative))
+        {
+            var missing = new List<string>();
+            if (!notice.Contains(upstream.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                missing.Add($"the name \"{upstream.Name}\"");
+            }
+
+            if (!Modified().IsMatch(notice))
+            {
+                missing.Add("that it was modified");
+            }
+
+            var dates = changes.Where(m => m.Upstream is null || m.Upstream == upstream.Name).Select(m => m.Date).Distinct().Order();
+            missing.AddRange(dates.Where(d => !notice.Contains(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                .Select(d => "the date " + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            if (missing.Count > 0)
+            {
+                diagnostics.Add(DiagnosticCatalog.NoticeLacksModification,
+                    $"{describe} does not give, for derivative upstream \"{upstream.Name}\": {string.Join(", ", missing)}. {DiagnosticCatalog.NoticeLacksModification.Help}", ProjectLoader.NoticeFileName);
+            }
+        }
+
+        foreach (var upstream in config.Upstream.Where(u => u.Relation == UpstreamRelation.Extracted))
+        {
+            var missing = new List<string>();
+            if (!notice.Contains(upstream.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                missing.Add($"the name \"{upstream.Name}\"");
+            }
+
+            if (!Output().IsMatch(notice))
+            {
+                missing.Add("that the model was created from its Output");
+            }
+
+            if (missing.Count > 0)
+            {
+                diagnostics.Add(DiagnosticCatalog.NoticeLacksExtraction,
+                    $"{describe} does not give, for extracted upstream \"{upstream.Name}\": {string.Join(", ", missing)}. {DiagnosticCatalog.NoticeLacksExtraction.Help}", ProjectLoader.NoticeFileName);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\bmodif(y|ied|ication|ications)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex Modified();
+
+    [GeneratedRegex(@"\boutputs?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex Output();
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using ModelGoPack.Config;
+using ModelGoPack.Discovery;
+using ModelGoPack.Inspection;
+
+namespace ModelGoPack.Verification;
+
+/// <summary>What verify read of a bundle: its files, their digests and header facts, and its manifest.</summary>
+internal sealed class BundleContent
+{
+    /// <summary>The bundle as given: a folder, or an archive file.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The bundle's files (regular files only, the manifest left out), by path.</summary>
+    public Dictionary<string, ProjectFile> Files { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every file's SHA-256, as read.</summary>
+    public ConcurrentDictionary<string, string> Digests { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every file's role and header facts.</summary>
+    public ConcurrentDictionary<string, Artifact> Artifacts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Small files of an archive kept whole (texts, notices, configs), so that nothing is read twice.</summary>
+    public ConcurrentDictionary<string, byte[]> Kept { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Files of an archive whose weight header lies past what verify keeps.</summary>
+    public ConcurrentBag<string> HeadersOutOfReach { get; } = [];
+
+    /// <summary>The manifest, when the bundle has a valid one.</summary>
+    public BundleManifest? Manifest { get; set; }
+
+    /// <summary>Whether the bundle holds a manifest at all (valid or not).</summary>
+    public bool ManifestFound { get; set; }
+
+    /// <summary>Whether the bundle could be read and its manifest (if any) is valid: only then are its obligations evaluated.</summary>
+    public bool Readable { get; set; } = true;
+
+    /// <summary>Reads a file of a folder bundle from disk; null for an archive (see <see cref="Kept"/>).</summary>
+    public string? Root { get; init; }
+
+    /// <summary>The bytes of a small bundle file, or null when it is absent or too big.</summary>
+    public byte[]? Text(string path, int limit = EntryCapture.WholeLimit)
+    {
+        if (!this.Files.TryGetValue(path, out var file) || file.Length > limit)
+        {
+            return null;
+        }
+
+        if (this.Kept.TryGetValue(path, out var kept))
+        {
+            return kept;
+        }
+
+        try
+        {
+            return this.Root is null ? null : File.ReadAllBytes(file.FullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A bundle's <c>modelgo-manifest.json</c>: the files it lists and, read as a config, what it declares.</summary>
+internal sealed record BundleManifest(IReadOnlyList<ManifestEntry> Files, ConfigSource? Declaration, byte[] Bytes);
+
+/// <summary>One file the manifest lists.</summary>
+internal sealed record ManifestEntry(string Path, long Size, string Sha256);

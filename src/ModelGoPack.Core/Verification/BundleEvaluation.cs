@@ -1,0 +1,114 @@
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Evaluation;
+using ModelGoPack.Licensing;
+using ModelGoPack.Rendering;
+using NuGet.Versioning;
+
+namespace ModelGoPack.Verification;
+
+/// <summary>
+/// The license evaluation of <c>check</c>, run on a received bundle: its LICENSE is the unmodified text, its
+/// NOTICE makes the statements each declared upstream relation requires and keeps each upstream notice
+/// verbatim, and its files are in Preferred Adaptable Form. What the bundle declares comes from its
+/// manifest, else from the modelgo.json it carries; a bundle with neither is judged on its files alone.
+/// </summary>
+internal static class BundleEvaluation
+{
+    public static void Evaluate(BundleContent content, DiagnosticBag diagnostics)
+    {
+        var declaration = content.Manifest?.Declaration ?? BundledConfig(content, diagnostics);
+        var declared = declaration is not null;
+        var source = declaration ?? new ConfigSource(
+            new ModelGoConfig { Name = "bundle", Version = new NuGetVersion(0, 0, 0), License = LicenseText.Id }, JsonLocationMap.Empty);
+        var config = source.Config;
+
+        // 2.2(a)(i) and Section 6: the license copy.
+        var licenseFiles = new List<(Discovery.ProjectFile, LicenseIdentification)>();
+        foreach (var name in ProjectLoader.LicenseFileNames)
+        {
+            if (content.Files.TryGetValue(name, out var file) && content.Text(name) is { } bytes)
+            {
+                licenseFiles.Add((file, LicenseIdentifier.Identify(bytes)));
+            }
+        }
+
+        if (!content.Files.ContainsKey(ProjectLoader.LicenseFileName))
+        {
+            diagnostics.Add(DiagnosticCatalog.LicenseCopyMissing, $"The bundle has no {ProjectLoader.LicenseFileName} at its root. {DiagnosticCatalog.LicenseCopyMissing.Help}", ProjectLoader.LicenseFileName);
+        }
+
+        // 2.2(a)(ii) to (iv): the NOTICE, with every upstream notice file the bundle declares kept in it verbatim.
+        var notices = new List<NoticeText>();
+        foreach (var upstream in config.Upstream)
+        {
+            for (var i = 0; i < upstream.Notices.Count; i++)
+            {
+                var path = upstream.Notices[i];
+                if (content.Text(path, 4 * 1024 * 1024) is { } bytes)
+                {
+                    notices.Add(new NoticeText(path, TextDecoder.DecodeLines(bytes), upstream.Name));
+                    continue;
+                }
+
+                var (where, line, column) = source.Locate($"{upstream.JsonPath}.notices[{i}]");
+                diagnostics.Add(DiagnosticCatalog.UpstreamNoticeMissing,
+                    $"Notice file '{path}' of upstream \"{upstream.Name}\" is not in the bundle. {DiagnosticCatalog.UpstreamNoticeMissing.Help}", where, line, column);
+            }
+        }
+
+        if (content.Text(ProjectLoader.NoticeFileName, 4 * 1024 * 1024) is { } notice)
+        {
+            NoticeRules.Evaluate(TextDecoder.DecodeLines(notice), ProjectLoader.NoticeFileName, config, config.Modifications, notices, diagnostics);
+        }
+        else if (config.Upstream.Count > 0)
+        {
+            diagnostics.Add(DiagnosticCatalog.NoticeMissing,
+                $"The bundle declares {config.Upstream.Count} upstream model(s) but has no {ProjectLoader.NoticeFileName} at its root. {DiagnosticCatalog.NoticeMissing.Help}", ProjectLoader.NoticeFileName);
+        }
+
+        Inspection.ModelCard? card = null;
+        string? cardText = null;
+        if (content.Text(Inspection.ModelCard.FileName, 4 * 1024 * 1024) is { } readme)
+        {
+            cardText = TextDecoder.Decode(readme);
+            try
+            {
+                card = Inspection.ModelCard.Parse(cardText);
+            }
+            catch (Inspection.ArtifactFormatException e)
+            {
+                diagnostics.Add(DiagnosticCatalog.ModelCardInvalid, $"README.md's {e.Message} {DiagnosticCatalog.ModelCardInvalid.Help}", Inspection.ModelCard.FileName);
+            }
+        }
+
+        var files = content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
+        var project = new ModelProject
+        {
+            Root = content.Root ?? "",
+            Source = source,
+            Files = files,
+            LicenseFiles = licenseFiles,
+            ModelCard = card,
+            ModelCardText = cardText,
+            Artifacts = files.Where(f => content.Artifacts.ContainsKey(f.RelativePath)).Select(f => content.Artifacts[f.RelativePath]).ToList(),
+            Notices = notices,
+        };
+        ObligationRules.EvaluateBundle(project, declared, diagnostics);
+
+        foreach (var path in content.HeadersOutOfReach.Order(StringComparer.Ordinal))
+        {
+            diagnostics.Add(DiagnosticCatalog.WeightHeaderNotRead, $"'{path}': {content.Artifacts[path].Facts["unread"]}. {DiagnosticCatalog.WeightHeaderNotRead.Help}", path);
+        }
+
+        // The publisher's waivers, as the manifest lists them; one that matches nothing here is not news.
+        if (declaration is not null)
+        {
+            Waivers.Apply(declaration, diagnostics, reportUnmatched: false);
+        }
+    }
+
+    /// <summary>The modelgo.json a bundle carries, for a bundle without a manifest; its errors are reported.</summary>
+    private static ConfigSource? BundledConfig(BundleContent content, DiagnosticBag diagnostics) =>
+        content.Manifest is null && content.Text(ModelGoConfig.FileName) is { } bytes ? ConfigReader.Parse(bytes, diagnostics) : null;
+}

@@ -1,0 +1,151 @@
+using System.Buffers;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Hashing;
+
+namespace ModelGoPack.Verification;
+
+/// <summary>
+/// <c>verify --extract DIR</c>: writes a verified bundle's files to a new folder. Only entries verify accepted
+/// are written (regular files with safe names: no absolute path, no <c>..</c>, no device name, no link);
+/// each is hashed again as it is written and must match what verify read. The folder is built under a
+/// temporary name beside the target and renamed when complete, so a failure leaves nothing.
+/// </summary>
+internal static class BundleExtractor
+{
+    /// <summary>Extracts <paramref name="content"/> to <paramref name="target"/>; false (and nothing written) when it did not.</summary>
+    public static bool Extract(BundleContent content, string target, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        // An integrity error means the bundle is not what its publisher made: nothing of it is written.
+        if (diagnostics.Items.Any(d => d.Severity == Severity.Error && d.Descriptor.Kind == DiagnosticKind.Input))
+        {
+            return false;
+        }
+
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".modelgopack-tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            if (content.Root is not null)
+            {
+                foreach (var file in content.Files.Values)
+                {
+                    using var source = File.OpenRead(file.FullPath);
+                    Write(temp, file.RelativePath, source, content, cancellationToken);
+                }
+            }
+            else if (content.Source.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || BundleVerifier.IsPackage(content.Source) || IsZip(content.Source))
+            {
+                using var archive = ZipFile.OpenRead(content.Source);
+                foreach (var file in content.Files.Values)
+                {
+                    using var source = archive.GetEntry(file.FullPath)!.Open();
+                    Write(temp, file.RelativePath, source, content, cancellationToken);
+                }
+            }
+            else
+            {
+                using var stream = File.OpenRead(content.Source);
+                using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+                using var reader = new TarReader(gzip);
+                var left = new HashSet<string>(content.Files.Keys, StringComparer.Ordinal);
+                while (reader.GetNextEntry(copyData: false) is { } entry)
+                {
+                    var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                    if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && left.Remove(name))
+                    {
+                        Write(temp, name, entry.DataStream ?? Stream.Null, content, cancellationToken);
+                    }
+                }
+
+                if (left.Count > 0)
+                {
+                    throw new InvalidDataException($"'{left.Order(StringComparer.Ordinal).First()}' was not found on the second read of the archive");
+                }
+            }
+
+            if (content.Manifest is { } manifest)
+            {
+                File.WriteAllBytes(Path.Combine(temp, BundleVerifier.ManifestName), manifest.Bytes);
+            }
+
+            Directory.Move(temp, full);
+            return true;
+        }
+        catch (ChangedException e)
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{e.Path}' changed between verifying and extracting it. Nothing was extracted. {DiagnosticCatalog.BundleFileAltered.Help}", e.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot extract to '{target}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", target);
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsZip(string path)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        using var probe = File.OpenRead(path);
+        return probe.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic.SequenceEqual("PK"u8);
+    }
+
+    private static void Write(string folder, string relative, Stream source, BundleContent content, CancellationToken cancellationToken)
+    {
+        // Names were checked when the bundle was read; this is the last line before the disk.
+        if (ProjectPath.UnsafeEntryName(relative) is not null)
+        {
+            throw new InvalidDataException($"refused the entry name '{ProjectPath.Printable(relative)}'");
+        }
+
+        var path = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var expected = content.Digests.GetValueOrDefault(relative);
+        var limit = content.Files[relative].Length;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(SourceStream.BlockSize);
+        try
+        {
+            using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            long total = 0;
+            int read;
+            while ((read = source.Read(buffer, 0, (int)Math.Min(SourceStream.BlockSize, limit + 1 - total))) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                total += read;
+                if (total > limit)
+                {
+                    throw new ChangedException(relative);
+                }
+
+                hash.AppendData(buffer, 0, read);
+                output.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (expected is null || Convert.ToHexStringLower(hash.GetHashAndReset()) != expected)
+        {
+            throw new ChangedException(relative);
+        }
+    }
+
+    private sealed class ChangedException(string path) : Exception(path)
+    {
+        public string Path { get; } = path;
+    }
+}

@@ -1,0 +1,69 @@
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+using ModelGoPack.Hashing;
+
+namespace ModelGoPack.Verification;
+
+/// <summary>
+/// A .nupkg made by ModelGoPack carries the bundle's manifest and its files except the weights, which stay in
+/// the bundle written beside it. Verify checks the package against that manifest, then the bundle, and
+/// evaluates the bundle: the whole release.
+/// </summary>
+internal static class PackageBundle
+{
+    /// <summary>The bundle's content when it was found and read; null to evaluate the package alone.</summary>
+    public static BundleContent? Join(string packagePath, BundleContent package, BundleManifest manifest, string? bundlePath, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var left = manifest.Files.Where(f => !package.Files.ContainsKey(f.Path) && Inspection.FileKinds.IsWeights(f.Path)).Select(f => f.Path).ToList();
+        if (left.Count == 0 && bundlePath is null)
+        {
+            return null;
+        }
+
+        var candidates = bundlePath is null ? Beside(packagePath, manifest) : [bundlePath];
+        var found = candidates.FirstOrDefault(Path.Exists);
+        if (found is null)
+        {
+            foreach (var path in left)
+            {
+                diagnostics.Add(DiagnosticCatalog.BundleFileMissing,
+                    $"'{path}' is listed in {BundleVerifier.ManifestName}; the package leaves weight files to its bundle, and no bundle was found ({string.Join(", ", candidates.Select(c => $"'{c}'"))}). Pass the bundle with --bundle.", path);
+            }
+
+            return null;
+        }
+
+        var own = new DiagnosticBag();
+        var bundle = BundleVerifier.Read(found, progress, own, cancellationToken);
+        foreach (var finding in own.Items)
+        {
+            diagnostics.Add(finding with { Message = $"In the bundle '{found}': {finding.Message}" });
+        }
+
+        if (bundle is null)
+        {
+            return null;
+        }
+
+        if (bundle.Manifest is not { } bundleManifest || !bundleManifest.Bytes.AsSpan().SequenceEqual(manifest.Bytes))
+        {
+            diagnostics.Add(DiagnosticCatalog.PackageBundleMismatch,
+                $"'{found}' {(bundle.ManifestFound ? "holds another" : "holds no")} {BundleVerifier.ManifestName} than the package '{packagePath}'. {DiagnosticCatalog.PackageBundleMismatch.Help}", found);
+        }
+
+        return bundle;
+    }
+
+    // Where pack puts the bundle by default: beside the package, named {name}.{version} plus the format's ending.
+    private static List<string> Beside(string packagePath, BundleManifest manifest)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(packagePath))!;
+        var config = manifest.Declaration?.Config;
+        if (config is null)
+        {
+            return [];
+        }
+
+        return [.. new[] { BundleFormat.Zip, BundleFormat.TarGz, BundleFormat.Directory }.Select(f => Path.Combine(folder, ModelGoPackEngine.BundleName(config, f)))];
+    }
+}
