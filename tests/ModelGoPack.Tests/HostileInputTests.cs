@@ -70,6 +70,21 @@ public sealed class HostileInputTests
         ["bundle zip bomb under a small listed size"] = (DiagnosticCatalog.BundleFileAltered, p => ZipBomb(p)),
         ["bundle tar.gz with a symbolic link"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.SymbolicLink, "evil") { LinkName = "/etc/passwd" })),
         ["bundle tar.gz with a hard link"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.HardLink, "evil") { LinkName = "../../etc/passwd" })),
+        ["bundle zip entry NUL"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "NUL")),
+        ["bundle zip entry docs/com1.txt"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "docs/com1.txt")),
+        ["bundle zip entry with backslashes"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "docs\\..\\..\\x")),
+        ["bundle zip entry with a control character"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "docs/a\u0001b")),
+        ["bundle zip entry that is a symbolic link"] = (DiagnosticCatalog.BundleFileUnlisted, p => ZipWith(p, "docs/link", 0xA1FF)),
+        ["bundle tar.gz entry ../x"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => TarWith(p, new GnuTarEntry(TarEntryType.RegularFile, "../x") { DataStream = new MemoryStream("x"u8.ToArray()) })),
+        ["bundle tar.gz with a device"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.BlockDevice, "sda") { DeviceMajor = 8 })),
+        ["bundle tar.gz with a named pipe"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.Fifo, "pipe"))),
+        ["bundle manifest declares U+202E in an upstream"] = (DiagnosticCatalog.BundleManifestInvalid, p => Declared(p, u => u["name"] = "Teacher\u202E")),
+        ["bundle manifest declares relation 'weird'"] = (DiagnosticCatalog.BundleManifestInvalid, p => Declared(p, u => u["relation"] = "weird")),
+        ["bundle NOTICE without the Output statement"] = (DiagnosticCatalog.NoticeLacksExtraction, p => NoticeRewritten(p, n => n.Replace("Output", "work", StringComparison.Ordinal))),
+        ["bundle without LICENSE or manifest"] = (DiagnosticCatalog.LicenseCopyMissing, p => Stripped(p, "LICENSE", "modelgo-manifest.json")),
+        ["nupkg beside a bundle with another manifest"] = (DiagnosticCatalog.PackageBundleMismatch, p => PackageWithOtherBundle(p)),
+        ["verify --extract into an existing folder"] = (DiagnosticCatalog.ExtractTargetExists, p => ["verify", Packed(p, BundleFormat.Zip), "--extract", p.Scratch, "--quiet"]),
+        ["bundle tar.gz gzip bomb of 2 GiB"] = (DiagnosticCatalog.BundleUnreadable, p => TarWith(p, new GnuTarEntry(TarEntryType.RegularFile, "zeros.bin") { DataStream = new ZeroStream(2L << 30) }, CompressionLevel.SmallestSize)),
         ["bundle is random bytes"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "random.zip", [0x13, 0x37, 0x00, 0xFF])),
         ["bundle zip truncated"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "cut.zip", [.. "PK\u0003\u0004"u8, 20, 0, 0])),
         ["bundle gzip of garbage"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "bad.tar.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef])),
@@ -187,16 +202,73 @@ public sealed class HostileInputTests
         return output;
     }
 
-    private static string[] ZipWith(ModelProjectBuilder p, string entryName)
+    private static string[] ZipWith(ModelProjectBuilder p, string entryName, int unixMode = 0x81A4)
     {
         var bundle = Packed(p, BundleFormat.Zip);
         using (var archive = ZipFile.Open(bundle, ZipArchiveMode.Update))
         {
-            using var stream = archive.CreateEntry(entryName).Open();
+            var entry = archive.CreateEntry(entryName);
+            entry.ExternalAttributes = unixMode << 16;
+            using var stream = entry.Open();
             stream.Write("escape"u8);
         }
 
         return ["verify", bundle, "--quiet"];
+    }
+
+    // A folder bundle of a project with an extracted upstream, whose manifest's first upstream is edited.
+    private static string[] Declared(ModelProjectBuilder p, Action<JsonObject> edit)
+    {
+        Upstream(p).Write();
+        var bundle = Packed(p, BundleFormat.Directory);
+        var path = Path.Combine(bundle, "modelgo-manifest.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(manifest["upstream"]![0]!.AsObject());
+        File.WriteAllText(path, manifest.ToJsonString());
+        return ["verify", bundle, "--quiet"];
+    }
+
+    // A folder bundle whose NOTICE was rewritten, and the manifest made to match: intact, but not compliant.
+    private static string[] NoticeRewritten(ModelProjectBuilder p, Func<string, string> rewrite)
+    {
+        Upstream(p).Write();
+        var bundle = Packed(p, BundleFormat.Directory);
+        var notice = Encoding.UTF8.GetBytes(rewrite(File.ReadAllText(Path.Combine(bundle, "NOTICE"))));
+        File.WriteAllBytes(Path.Combine(bundle, "NOTICE"), notice);
+        var path = Path.Combine(bundle, "modelgo-manifest.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var entry = manifest["files"]!.AsArray().OfType<JsonObject>().Single(f => (string?)f["path"] == "NOTICE");
+        entry["size"] = notice.Length;
+        entry["sha256"] = Bundle.Sha256(notice);
+        File.WriteAllText(path, manifest.ToJsonString());
+        return ["verify", bundle, "--quiet"];
+    }
+
+    private static string[] Stripped(ModelProjectBuilder p, params string[] files)
+    {
+        var bundle = Packed(p, BundleFormat.Directory);
+        foreach (var file in files)
+        {
+            File.Delete(Path.Combine(bundle, file));
+        }
+
+        return ["verify", bundle, "--quiet"];
+    }
+
+    // A package holding a bundle's manifest, beside a bundle of another version under the package's bundle name.
+    private static string[] PackageWithOtherBundle(ModelProjectBuilder p)
+    {
+        var folder = Packed(p, BundleFormat.Directory);
+        var package = Path.Combine(p.Scratch, "tiny-model.1.0.0.nupkg");
+        using (var archive = ZipFile.Open(package, ZipArchiveMode.Create))
+        {
+            archive.CreateEntryFromFile(Path.Combine(folder, "modelgo-manifest.json"), "modelgo-manifest.json");
+            archive.CreateEntryFromFile(Path.Combine(folder, "LICENSE"), "LICENSE");
+        }
+
+        p.File("docs/extra.md", "changed\n").Write();
+        ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = p.Root }, Path.Combine(p.Scratch, "tiny-model.1.0.0.zip"), BundleFormat.Zip);
+        return ["verify", package, "--quiet"];
     }
 
     private static string[] ZipBomb(ModelProjectBuilder p)
@@ -223,11 +295,11 @@ public sealed class HostileInputTests
         return ["verify", bundle, "--quiet"];
     }
 
-    private static string[] TarWith(ModelProjectBuilder p, TarEntry evil)
+    private static string[] TarWith(ModelProjectBuilder p, TarEntry evil, CompressionLevel level = CompressionLevel.Fastest)
     {
         var bundle = Path.Combine(p.Scratch, "evil.tar.gz");
         using (var file = File.Create(bundle))
-        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        using (var gzip = new GZipStream(file, level))
         using (var writer = new TarWriter(gzip, TarEntryFormat.Gnu))
         {
             writer.WriteEntry(evil);
@@ -243,5 +315,42 @@ public sealed class HostileInputTests
         var path = Path.Combine(p.Scratch, name);
         File.WriteAllBytes(path, bytes);
         return ["verify", path, "--quiet"];
+    }
+
+    /// <summary>A seekable stream of zeros, never held in memory.</summary>
+    private sealed class ZeroStream(long length) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, length - this.Position);
+            Array.Clear(buffer, offset, n);
+            this.Position += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => this.Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => this.Position + offset,
+            _ => length + offset,
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -242,7 +242,8 @@ internal static class BundleVerifier
         progress?.Start("verifying", new FileInfo(path).Length, 0);
         using (var file = File.OpenRead(path))
         using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-        using (var reader = new TarReader(gzip))
+        using (var guarded = new BombGuard(gzip, file))
+        using (var reader = new TarReader(guarded))
         {
             while (reader.GetNextEntry(copyData: false) is { } entry)
             {
@@ -461,47 +462,104 @@ internal static class BundleVerifier
             return null;
         }
 
-        return new BundleManifest(entries, Declaration(bytes), bytes);
+        var declaration = Declaration(bytes, out var invalid);
+        if (invalid is not null)
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} cannot be used: what it declares is not valid ({invalid}). {DiagnosticCatalog.BundleManifestInvalid.Help}", where);
+            return null;
+        }
+
+        return new BundleManifest(entries, declaration, bytes);
     }
 
     /// <summary>
     /// What the manifest declares (name, version, license, copyright, upstream, modifications, waivers), read
-    /// by the config reader itself; its findings point at the manifest. Null when it declares nothing usable
-    /// (a manifest from an older or other tool): the bundle is then evaluated without a declaration.
+    /// by the config reader itself; its findings point at the manifest. A manifest that declares no lineage
+    /// (no "upstream" or "modifications", as from another tool) gives null: the bundle is then evaluated
+    /// without a declaration. One that declares a lineage the config reader rejects is <paramref name="invalid"/>.
     /// </summary>
-    private static ConfigSource? Declaration(byte[] manifest)
+    private static ConfigSource? Declaration(byte[] manifest, out string? invalid)
     {
-        try
-        {
-            if (JsonNode.Parse(manifest, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) is not JsonObject root)
-            {
-                return null;
-            }
-
-            foreach (var key in new[] { "manifestVersion", "generator", "files" })
-            {
-                root.Remove(key);
-            }
-
-            foreach (var waiver in (root["waivers"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                waiver.Remove("findings");
-            }
-
-            var scratch = new DiagnosticBag();
-            var source = ConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), null, scratch, fileExists: false);
-            if (source is null)
-            {
-                return null;
-            }
-
-            // The manifest's keys stand where the config's would: findings get the manifest's own lines.
-            var locations = JsonLocationMap.TryBuild(manifest, new JsonReaderOptions { MaxDepth = 16 });
-            return source with { Locations = locations, FileName = ManifestName };
-        }
-        catch (JsonException)
+        invalid = null;
+        if (JsonNode.Parse(manifest, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) is not JsonObject root
+            || !(root.ContainsKey("upstream") || root.ContainsKey("modifications")))
         {
             return null;
         }
+
+        foreach (var key in new[] { "manifestVersion", "generator", "files" })
+        {
+            root.Remove(key);
+        }
+
+        foreach (var waiver in (root["waivers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            waiver.Remove("findings");
+        }
+
+        var scratch = new DiagnosticBag();
+        var source = ConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), null, scratch, fileExists: false);
+        if (source is null)
+        {
+            var first = scratch.Items.FirstOrDefault(d => d.Severity == Severity.Error)?.Message ?? "it cannot be read as a declaration";
+            invalid = first.Replace(ModelGoConfig.FileName, ManifestName, StringComparison.Ordinal);
+            return null;
+        }
+
+        // The manifest's keys stand where the config's would: findings get the manifest's own lines.
+        var locations = JsonLocationMap.TryBuild(manifest, new JsonReaderOptions { MaxDepth = 16 });
+        return source with { Locations = locations, FileName = ManifestName };
+    }
+
+    /// <summary>
+    /// Stops a gzip stream that expands like no real bundle: beyond 1 GiB of output, more than 200 bytes out
+    /// for every byte in (text compresses 3 to 20 times; ModelGoPack stores weights, at about 1; deflate's
+    /// limit is 1,032, and its fastest level makes 229 of zeros). Without a manifest, or before it comes (it
+    /// is last), nothing else bounds what a tar.gz entry claims to hold.
+    /// </summary>
+    private sealed class BombGuard(Stream inner, FileStream compressed) : Stream
+    {
+        private const long Allowance = 1L << 30;
+        private const long MaxRatio = 200;
+        private long produced;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            this.produced += read;
+            if (this.produced > Allowance && this.produced / Math.Max(compressed.Position, 1) > MaxRatio)
+            {
+                throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"it expands {this.produced / Math.Max(compressed.Position, 1):N0} times ({this.produced:N0} bytes from {compressed.Position:N0}): a gzip bomb, not a bundle."));
+            }
+
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
