@@ -85,7 +85,8 @@ public static class ModelGoPackEngine
         var digests = new Dictionary<string, string>(content.Digests, StringComparer.Ordinal);
         if (!content.ManifestFound)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleWithoutManifest, $"'{path}' holds no {Verification.BundleVerifier.ManifestName}. {DiagnosticCatalog.BundleWithoutManifest.Help}", path);
+            var where = content.Prefix.Length > 0 ? $" (read from its one folder '{content.Prefix}', as the bundle's root)" : "";
+            diagnostics.Add(DiagnosticCatalog.BundleWithoutManifest, $"'{path}' holds no {Verification.BundleVerifier.ManifestName}{where}. {DiagnosticCatalog.BundleWithoutManifest.Help}", path);
         }
 
         if (content.Readable)

@@ -314,6 +314,36 @@ public sealed class VerifyEvaluationTests
     }
 
     [Theory]
+    [InlineData(BundleFormat.Zip, true)]
+    [InlineData(BundleFormat.Zip, false)]
+    [InlineData(BundleFormat.TarGz, true)]
+    [InlineData(BundleFormat.TarGz, false)]
+    public void An_archive_that_wraps_the_bundle_in_one_folder_is_read_from_that_folder(BundleFormat format, bool withManifest)
+    {
+        using var project = Lineage();
+        var folder = Pack(project, BundleFormat.Directory);
+        if (!withManifest)
+        {
+            File.Delete(Path.Combine(folder, "modelgo-manifest.json"));
+        }
+
+        var wrap = Path.Combine(project.Scratch, "wrap");
+        Directory.CreateDirectory(wrap);
+        Directory.Move(folder, Path.Combine(wrap, "tiny-model-1.0.0"));
+        var archive = Container(wrap, format, project.Scratch);
+        var target = Path.Combine(project.Scratch, "extracted");
+
+        var result = ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = archive, ExtractTo = target });
+
+        Assert.Equal(withManifest ? [] : ["MGP9008"], result.Diagnostics.Select(d => d.Code));
+        Assert.Contains(withManifest ? "" : "'tiny-model-1.0.0/'", withManifest ? "" : result.Diagnostics[0].Message, StringComparison.Ordinal);
+        Assert.Contains("LICENSE", result.Digests.Keys);
+        Assert.Contains("upstream/Teacher-7B/NOTICE", result.Digests.Keys);
+        Assert.Equal(LicenseText.Bytes.ToArray(), File.ReadAllBytes(Path.Combine(target, "LICENSE")));
+        Assert.Equal(withManifest, File.Exists(Path.Combine(target, "modelgo-manifest.json")));
+    }
+
+    [Theory]
     [InlineData("a/b.txt", null)]
     [InlineData("model.Q4.gguf", null)]
     [InlineData("../x", "leaves")]

@@ -26,6 +26,9 @@ internal sealed class BundleContent
     /// <summary>Files of an archive whose weight header lies past what verify keeps.</summary>
     public ConcurrentBag<string> HeadersOutOfReach { get; } = [];
 
+    /// <summary>The one folder of an archive without a manifest at its root that holds every file ("name-1.0/"), read as the bundle's root; "" for none.</summary>
+    public string Prefix { get; set; } = "";
+
     /// <summary>The manifest, when the bundle has a valid one.</summary>
     public BundleManifest? Manifest { get; set; }
 

@@ -55,6 +55,7 @@ internal static class BundleExtractor
                 while (reader.GetNextEntry(copyData: false) is { } entry)
                 {
                     var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                    name = name.StartsWith(content.Prefix, StringComparison.Ordinal) ? name[content.Prefix.Length..] : name;
                     if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && left.Remove(name))
                     {
                         Write(temp, name, entry.DataStream ?? Stream.Null, content, cancellationToken);

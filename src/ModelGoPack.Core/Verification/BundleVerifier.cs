@@ -144,6 +144,7 @@ internal static class BundleVerifier
         var entries = new Dictionary<string, string>(StringComparer.Ordinal); // bundle path -> entry name
         using (var archive = ZipFile.OpenRead(path))
         {
+            content.Prefix = package || archive.GetEntry(ManifestName) is not null ? "" : SingleFolder(archive.Entries.Select(e => e.FullName));
             foreach (var entry in archive.Entries)
             {
                 if (ProjectPath.UnsafeEntryName(entry.FullName) is { } unsafeName)
@@ -165,7 +166,7 @@ internal static class BundleVerifier
                     continue;
                 }
 
-                var bundlePath = package ? PackageEntryToBundlePath(entry.FullName) : entry.FullName;
+                var bundlePath = package ? PackageEntryToBundlePath(entry.FullName) : entry.FullName[content.Prefix.Length..];
                 if (bundlePath is null)
                 {
                     continue;
@@ -296,12 +297,96 @@ internal static class BundleVerifier
             }
         }
 
+        if (!content.ManifestFound && SingleFolder(content.Files.Keys) is { Length: > 0 } prefix)
+        {
+            Reroot(content, prefix, diagnostics);
+        }
+
         if (content.Readable)
         {
             Compare(content, diagnostics);
         }
 
         return content;
+    }
+
+    /// <summary>
+    /// The one folder every file of an archive is in ("name-1.0/"), or "" when there is none or a file
+    /// at the root. Archives made by other tools often wrap a release so; with no manifest at the root,
+    /// verify reads that folder as the bundle.
+    /// </summary>
+    private static string SingleFolder(IEnumerable<string> names)
+    {
+        string? folder = null;
+        foreach (var name in names.Where(n => !n.EndsWith('/')))
+        {
+            var slash = name.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0 || (folder is not null && !name.StartsWith(folder, StringComparison.Ordinal)))
+            {
+                return "";
+            }
+
+            folder ??= name[..(slash + 1)];
+        }
+
+        return folder ?? "";
+    }
+
+    // A tar.gz read as a stream learns only at its end that one folder holds everything: its paths are then moved up.
+    private static void Reroot(BundleContent content, string prefix, DiagnosticBag diagnostics)
+    {
+        content.Prefix = prefix;
+        var files = content.Files.Values.ToList();
+        var digests = content.Digests.ToList();
+        var artifacts = content.Artifacts.Values.ToList();
+        var kept = content.Kept.ToList();
+        var unread = content.HeadersOutOfReach.ToList();
+        content.Files.Clear();
+        content.Digests.Clear();
+        content.Artifacts.Clear();
+        content.Kept.Clear();
+        content.HeadersOutOfReach.Clear();
+        foreach (var file in files)
+        {
+            content.Files[file.RelativePath[prefix.Length..]] = file with { RelativePath = file.RelativePath[prefix.Length..] };
+        }
+
+        foreach (var (path, digest) in digests)
+        {
+            content.Digests[path[prefix.Length..]] = digest;
+        }
+
+        foreach (var artifact in artifacts)
+        {
+            content.Artifacts[artifact.Path[prefix.Length..]] = artifact with { Path = artifact.Path[prefix.Length..] };
+        }
+
+        foreach (var (path, bytes) in kept)
+        {
+            content.Kept[path[prefix.Length..]] = bytes;
+        }
+
+        foreach (var path in unread)
+        {
+            content.HeadersOutOfReach.Add(path[prefix.Length..]);
+        }
+
+        if (content.Files.Remove(ManifestName))
+        {
+            content.ManifestFound = true;
+            content.Digests.TryRemove(ManifestName, out _);
+            content.Artifacts.TryRemove(ManifestName, out _);
+            if (content.Kept.TryRemove(ManifestName, out var manifest))
+            {
+                content.Manifest = ReadManifest(new MemoryStream(manifest), diagnostics, content.Source);
+            }
+            else
+            {
+                diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} is larger than {MaxManifestBytes / (1024 * 1024)} MiB. {DiagnosticCatalog.BundleManifestInvalid.Help}", content.Source);
+            }
+
+            content.Readable = content.Manifest is not null;
+        }
     }
 
     /// <summary>

@@ -16,6 +16,10 @@ internal sealed class EntryCapture
     public const int HeadLimit = 16 * 1024 * 1024;
 
     private const int TailLimit = 1024 * 1024;
+
+    // A manifest found in a folder of a tar.gz may turn out to be the bundle's: kept whole, as verify reads manifests.
+    private const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
+    private const long ManifestLimit = 64L * 1024 * 1024;
     private const int MagicBytes = 512;
 
     private readonly byte[] head;
@@ -27,7 +31,7 @@ internal sealed class EntryCapture
     {
         var weights = FileKinds.IsWeights(path);
         var json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        var headSize = size <= WholeLimit ? size
+        var headSize = size <= WholeLimit || (path.EndsWith(ManifestName, StringComparison.Ordinal) && size <= ManifestLimit) ? size
             : weights || json ? Math.Min(size, HeadLimit)
             : MagicBytes;
         this.head = new byte[headSize];
