@@ -6,8 +6,9 @@ using ModelGoPack.Tests.Support;
 namespace ModelGoPack.Tests;
 
 /// <summary>
-/// Property-based fuzzing (CsCheck) of everything that parses untrusted bytes: modelgo.json, and the
-/// safetensors, GGUF, ONNX and PyTorch (zip and legacy pickle) header readers. Inputs are random bytes and
+/// Property-based fuzzing (CsCheck) of everything that parses untrusted bytes: modelgo.json, the
+/// safetensors, GGUF, ONNX and PyTorch (zip and legacy pickle) header readers, and verify of received zip
+/// and tar.gz archives. Inputs are random bytes and
 /// random mutations (flips, overwrites, insertions, truncation) of valid files. The property: the reader
 /// returns, or rejects the input with its own format error (which becomes MGP8021 or a config diagnostic);
 /// nothing else is thrown and no input makes it allocate more than 64 MiB. Each target runs for
@@ -62,6 +63,21 @@ public sealed class FuzzTests
         Mutated(seeds).Sample(input => ConfigHolds(input), time: Seconds, threads: 1, print: Describe);
     }
 
+    [Fact]
+    public void Verify_gives_diagnostics_for_every_received_archive()
+    {
+        using var temp = new TempDirectory();
+        var seeds = new[] { Emit.BundleFormat.Zip, Emit.BundleFormat.TarGz }.Select(format =>
+        {
+            var output = temp.Combine("seed" + ModelGoPackEngine.Extension(format));
+            var packed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled") }, output, format);
+            Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+            return File.ReadAllBytes(output);
+        }).ToArray();
+        var path = temp.Combine("received.bin");
+        Mutated(seeds).Sample(input => BundleHolds(path, input), time: Seconds, threads: 1, print: Describe);
+    }
+
     [Theory]
     [MemberData(nameof(Regressions))]
     public void Kept_fuzz_inputs_still_hold(string target, string file)
@@ -70,6 +86,11 @@ public sealed class FuzzTests
         if (target == "config")
         {
             ConfigHolds(input);
+        }
+        else if (target == "bundle")
+        {
+            using var temp = new TempDirectory();
+            BundleHolds(temp.Combine("received.bin"), input);
         }
         else
         {
@@ -116,6 +137,22 @@ public sealed class FuzzTests
         if (allocated > AllocationLimit)
         {
             throw new InvalidOperationException($"config: {allocated:N0} bytes allocated for a {input.Length}-byte input.");
+        }
+    }
+
+    // verify of any archive ends in diagnostics with codes: it never throws, whatever the bytes.
+    private static void BundleHolds(string path, byte[] input)
+    {
+        File.WriteAllBytes(path, input);
+        var result = ModelGoPackEngine.Verify(path);
+        if (result.Diagnostics.Any(d => !d.Code.StartsWith("MGP", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException("A diagnostic without a code.");
+        }
+
+        if (result.ExitCode == ExitCodes.Success && !input.AsSpan().StartsWith("PK"u8) && !input.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b]))
+        {
+            throw new InvalidOperationException("Something that is neither a zip nor a gzip file verified.");
         }
     }
 

@@ -53,6 +53,9 @@ internal static class ArtifactInspector
         ".so", ".dll", ".dylib", ".exe", ".o", ".a", ".lib", ".node",
     };
 
+    /// <summary>Whether a file name is a license or notice file's (LICENSE, NOTICE, COPYRIGHT, AUTHORS, ...).</summary>
+    public static bool IsNoticeName(string name) => NoticePrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+
     public static List<Artifact> Inspect(IEnumerable<ProjectFile> files, CancellationToken cancellationToken)
     {
         // Every file's first bytes are read (native code hides behind any name): on all cores, in order.
@@ -152,7 +155,7 @@ internal static class ArtifactInspector
             return Artifact(file, ArtifactRole.Other, facts);
         }
 
-        if (NoticePrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+        if (IsNoticeName(name))
         {
             return Artifact(file, ArtifactRole.Notice);
         }

@@ -20,8 +20,34 @@ internal sealed class BundleContent
     /// <summary>Every file's role and header facts.</summary>
     public ConcurrentDictionary<string, Artifact> Artifacts { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Small files of an archive kept whole (texts, notices, configs), so that nothing is read twice.</summary>
+    /// <summary>Files of an archive kept whole for the evaluation (notices, the model card, small texts), so that nothing is read twice.</summary>
     public ConcurrentDictionary<string, byte[]> Kept { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether to keep an archive file that was read whole: every file the evaluation reads by name (the root's
+    /// LICENSE, NOTICE, README.md and modelgo.json, and files named like notices, up to 4 MiB each; a manifest
+    /// in the one folder of an archive), and other
+    /// files up to 64 KiB (a declared notice file may have any name) while they total less than 64 MiB.
+    /// Memory stays bounded whatever the archive holds.
+    /// </summary>
+    public bool Keep(string path, byte[] bytes)
+    {
+        // At the root, or in the one folder an archive may wrap the bundle in.
+        var name = Path.GetFileName(path);
+        var top = path.Count(c => c == '/') <= 1;
+        var wanted = (top && name == BundleVerifier.ManifestName)
+            || (bytes.Length <= EntryCapture.TextLimit
+                && (Inspection.ArtifactInspector.IsNoticeName(name) || (top && name is Inspection.ModelCard.FileName or ModelGoConfig.FileName)));
+        if (!wanted && (bytes.Length > 64 * 1024 || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024))
+        {
+            return false;
+        }
+
+        this.Kept[path] = bytes;
+        return true;
+    }
+
+    private long keptBytes;
 
     /// <summary>Files of an archive whose weight header lies past what verify keeps.</summary>
     public ConcurrentBag<string> HeadersOutOfReach { get; } = [];

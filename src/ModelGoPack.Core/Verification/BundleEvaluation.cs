@@ -45,7 +45,7 @@ internal static class BundleEvaluation
             for (var i = 0; i < upstream.Notices.Count; i++)
             {
                 var path = upstream.Notices[i];
-                if (content.Text(path, 4 * 1024 * 1024) is { } bytes)
+                if (content.Text(path, EntryCapture.TextLimit) is { } bytes)
                 {
                     notices.Add(new NoticeText(path, TextDecoder.DecodeLines(bytes), upstream.Name));
                     continue;
@@ -57,7 +57,7 @@ internal static class BundleEvaluation
             }
         }
 
-        if (content.Text(ProjectLoader.NoticeFileName, 4 * 1024 * 1024) is { } notice)
+        if (content.Text(ProjectLoader.NoticeFileName, EntryCapture.TextLimit) is { } notice)
         {
             NoticeRules.Evaluate(TextDecoder.DecodeLines(notice), ProjectLoader.NoticeFileName, config, config.Modifications, notices, diagnostics);
         }
@@ -69,7 +69,7 @@ internal static class BundleEvaluation
 
         Inspection.ModelCard? card = null;
         string? cardText = null;
-        if (content.Text(Inspection.ModelCard.FileName, 4 * 1024 * 1024) is { } readme)
+        if (content.Text(Inspection.ModelCard.FileName, EntryCapture.TextLimit) is { } readme)
         {
             cardText = TextDecoder.Decode(readme);
             try

@@ -440,7 +440,7 @@ internal static class BundleVerifier
 
         if (capture.Whole is { } whole)
         {
-            content.Kept[file.RelativePath] = whole;
+            content.Keep(file.RelativePath, whole);
         }
     }
 

@@ -9,8 +9,11 @@ namespace ModelGoPack.Verification;
 /// </summary>
 internal sealed class EntryCapture
 {
-    /// <summary>Entries up to this size are kept whole: texts, configs, small weights.</summary>
+    /// <summary>Entries up to this size are read whole: texts, configs, small weights.</summary>
     public const int WholeLimit = 1024 * 1024;
+
+    /// <summary>Notices and the model card are read whole up to this size, as check reads them.</summary>
+    public const int TextLimit = 4 * 1024 * 1024;
 
     /// <summary>The most verify keeps of a weight file's start.</summary>
     public const int HeadLimit = 16 * 1024 * 1024;
@@ -31,12 +34,16 @@ internal sealed class EntryCapture
     {
         var weights = FileKinds.IsWeights(path);
         var json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        var headSize = size <= WholeLimit || (path.EndsWith(ManifestName, StringComparison.Ordinal) && size <= ManifestLimit) ? size
+        var headSize = size <= WholeLimit || (path.EndsWith(ManifestName, StringComparison.Ordinal) && size <= ManifestLimit) || (IsText(path) && size <= TextLimit) ? size
             : weights || json ? Math.Min(size, HeadLimit)
             : MagicBytes;
         this.head = new byte[headSize];
         this.tail = weights && size > headSize ? new byte[Math.Min(TailLimit, size - headSize)] : [];
     }
+
+    // What the evaluation reads whole: notices anywhere, and the model card and config at the root.
+    private static bool IsText(string path) =>
+        ArtifactInspector.IsNoticeName(Path.GetFileName(path)) || (path.Count(c => c == '/') <= 1 && Path.GetFileName(path) is ModelCard.FileName or Config.ModelGoConfig.FileName);
 
     /// <summary>Bytes seen so far.</summary>
     public long Length { get; private set; }
