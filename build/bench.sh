@@ -155,6 +155,10 @@ rss_pack=$(rss dotnet "$tool" pack "$project" --format zip --output "$work/out/r
 rss_check=$(rss dotnet "$tool" check "$project" --no-cache --quiet)
 rss_sparse=$(rss dotnet "$tool" pack "$sparse" --format dir --output "$work/out/sparse-bundle" --no-cache --quiet)
 rss_sparse_verify=$(rss dotnet "$tool" verify "$work/out/sparse-bundle" --quiet)
+rss_verify_zip=$(rss dotnet "$tool" verify "$work/out/b.zip" --quiet)
+mgp pack "$project" --format tar.gz --output "$work/out/b.tar.gz" --no-cache --quiet >/dev/null
+rss_verify_tgz=$(rss dotnet "$tool" verify "$work/out/b.tar.gz" --quiet)
+rm -f "$work/out/b.tar.gz"
 rm -rf "$work/out/sparse-bundle"
 rm -rf "$work/out/bundle"
 
@@ -175,5 +179,6 @@ printf '%-58s %10s   %s\n' "4. peak RSS, pack 3 GiB (MB)" "$rss_pack" "<= 150, $
 printf '%-58s %10s   %s\n' "   peak RSS, check 3 GiB (MB)" "$rss_check" "(for information)"
 printf '%-58s %10s   %s\n' "   peak RSS, pack 64 GiB sparse (MB)" "$rss_sparse" "<= 150, $( [ "$rss_sparse" = n/a ] && echo n/a || verdict "$rss_sparse" '<=' 150)"
 printf '%-58s %10s   %s\n' "   peak RSS, verify 64 GiB sparse bundle (MB)" "$rss_sparse_verify" "(for information)"
+printf '%-58s %10s   %s\n' "   peak RSS, verify zip / tar.gz 3 GiB, headers kept (MB)" "$rss_verify_zip / $rss_verify_tgz" "(for information)"
 echo "openssl sha256 single core: $(echo "$sha_kbs / 1000" | bc) MB/s; hashing lanes: min($cores cores, $weights weight files) = $lanes"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"

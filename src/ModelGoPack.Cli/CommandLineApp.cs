@@ -316,7 +316,8 @@ internal static class CommandLineApp
         foreach (var d in result.Diagnostics)
         {
             // Inside a folder: its path; inside an archive: archive!entry.
-            host.Stdout.WriteLine((d.Path is null || d.Path == path ? d : d with { Path = Directory.Exists(path) ? Path.Join(path, d.Path) : $"{path}!{d.Path}" }).ToString());
+            // A full path (the bundle itself, an extract target) stands as it is.
+            host.Stdout.WriteLine((d.Path is null || d.Path == path || Path.IsPathRooted(d.Path) ? d : d with { Path = Directory.Exists(path) ? Path.Join(path, d.Path) : $"{path}!{d.Path}" }).ToString());
         }
 
         var integrity = result.Diagnostics.Any(d => d.Severity == Severity.Error && d.Descriptor.Kind == DiagnosticKind.Input);

@@ -67,7 +67,13 @@ public static class ModelGoPackEngine
 
         if (request.ExtractTo is { } target && Path.Exists(target))
         {
-            diagnostics.Add(DiagnosticCatalog.ExtractTargetExists, $"'{target}' already exists. {DiagnosticCatalog.ExtractTargetExists.Help}", target);
+            diagnostics.Add(DiagnosticCatalog.ExtractTargetExists, $"'{target}' already exists. {DiagnosticCatalog.ExtractTargetExists.Help}", Path.GetFullPath(target));
+            return new CheckResult(diagnostics.Items);
+        }
+
+        if (request.PackageBundlePath is { } bundleBeside && !Verification.BundleVerifier.IsPackage(path))
+        {
+            diagnostics.Add(DiagnosticCatalog.PackageBundleMismatch, $"--bundle '{bundleBeside}' is for a .nupkg, and '{path}' is not one. {DiagnosticCatalog.PackageBundleMismatch.Help}", Path.GetFullPath(bundleBeside));
             return new CheckResult(diagnostics.Items);
         }
 
@@ -177,7 +183,9 @@ public static class ModelGoPackEngine
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
-        var written = BundleWriter.Write(entries, project.Config, waivers, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
+        // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
+        var declared = project.Config with { Modifications = [.. project.Config.Modifications, .. project.DetectedModifications] };
+        var written = BundleWriter.Write(entries, declared, waivers, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
         project.Digests.Save();
         if (written is null)
         {

@@ -66,7 +66,7 @@ public sealed class AccessFaultTests
         {
             var bundle = Path.Combine(project.Scratch, "b.zip");
             Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, bundle, Emit.BundleFormat.Zip).Compliant);
-            command = ["verify", bundle, "--extract", Path.Combine(disk, "extracted"), "--quiet"];
+            command = ["verify", bundle, "--extract", Path.Combine(disk, "made", "for", "it", "extracted"), "--quiet"];
         }
         else
         {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -84,7 +85,18 @@ public sealed class HostileInputTests
         ["bundle without LICENSE or manifest"] = (DiagnosticCatalog.LicenseCopyMissing, p => Stripped(p, "LICENSE", "modelgo-manifest.json")),
         ["nupkg beside a bundle with another manifest"] = (DiagnosticCatalog.PackageBundleMismatch, p => PackageWithOtherBundle(p)),
         ["verify --extract into an existing folder"] = (DiagnosticCatalog.ExtractTargetExists, p => ["verify", Packed(p, BundleFormat.Zip), "--extract", p.Scratch, "--quiet"]),
-        ["bundle tar.gz gzip bomb of 2 GiB"] = (DiagnosticCatalog.BundleUnreadable, p => TarWith(p, new GnuTarEntry(TarEntryType.RegularFile, "zeros.bin") { DataStream = new ZeroStream(2L << 30) }, CompressionLevel.SmallestSize)),
+        ["bundle tar.gz with an empty manifest"] = (DiagnosticCatalog.BundleManifestInvalid, p => TarWith(p, new GnuTarEntry(TarEntryType.RegularFile, "evil.sh") { DataStream = new MemoryStream("rm -rf ~\n"u8.ToArray()) }, manifest: "")),
+        ["bundle tar.gz with two manifests"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.RegularFile, "modelgo-manifest.json") { DataStream = new MemoryStream("{\"files\":[]}"u8.ToArray()) })),
+        ["bundle tar.gz with a 3 GiB long name"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "longname.tar.gz", LongNameTar())),
+        ["bundle manifest with a key given twice"] = (DiagnosticCatalog.BundleManifestInvalid, p => DeclaredText(p, t => t.Replace("\"upstream\": [", "\"name\": \"again\", \"upstream\": [", StringComparison.Ordinal))),
+        ["bundle manifest with an unknown key"] = (DiagnosticCatalog.BundleManifestInvalid, p => Declared(p, u => u["colour"] = 1)),
+        ["bundle manifest naming an upstream's git release"] = (DiagnosticCatalog.BundleManifestInvalid, p => Declared(p, u => u["git"] = "whatever")),
+        ["bundle folder with a linked folder"] = (DiagnosticCatalog.BundleFileUnlisted, p => LinkedFolder(p)),
+        ["bundle zip with a file that is also a folder"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "config.json/x")),
+        ["bundle NOTICE with U+202E"] = (DiagnosticCatalog.BidiControl, p => NoticeRewritten(p, n => n + "\u202Eevil\n")),
+        ["bundle zip entry name with U+202E"] = (DiagnosticCatalog.BidiControl, p => ZipWith(p, "run\u202Etxt.py", withoutManifest: true)),
+        ["verify --bundle for something not a package"] = (DiagnosticCatalog.PackageBundleMismatch, p => ["verify", Packed(p, BundleFormat.Zip), "--bundle", Packed(p, BundleFormat.TarGz), "--quiet"]),
+        ["verify --bundle naming the package itself"] = (DiagnosticCatalog.PackageBundleMismatch, p => PackageAsItsOwnBundle(p)),
         ["bundle is random bytes"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "random.zip", [0x13, 0x37, 0x00, 0xFF])),
         ["bundle zip truncated"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "cut.zip", [.. "PK\u0003\u0004"u8, 20, 0, 0])),
         ["bundle gzip of garbage"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "bad.tar.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef])),
@@ -94,6 +106,32 @@ public sealed class HostileInputTests
 
     [Fact]
     public void Corpus_has_at_least_40_cases() => Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
+
+    [Fact]
+    public void A_tar_gz_gzip_bomb_is_MGP9007_once_it_expands_past_the_allowance()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var args = TarWith(project, new GnuTarEntry(TarEntryType.RegularFile, "zeros.bin") { DataStream = new ZeroStream(2L << 30) }, CompressionLevel.SmallestSize);
+
+        // 16 GiB in use; 1 GiB here, so that the test makes 2 GiB of zeros rather than 17. A pack's own
+        // tar.gz of the same zeros as text stays under the real allowance.
+        var allowance = Verification.BundleVerifier.GzipAllowance;
+        Verification.BundleVerifier.GzipAllowance = 1L << 30;
+        try
+        {
+            var (exit, stdout, _) = CliRunner.Run(args);
+
+            Assert.Equal(2, exit);
+            Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
+            Assert.Contains("a gzip bomb", stdout, StringComparison.Ordinal);
+            Assert.False(Path.Exists(Path.Combine(project.Scratch, "never")));
+        }
+        finally
+        {
+            Verification.BundleVerifier.GzipAllowance = allowance;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -114,6 +152,7 @@ public sealed class HostileInputTests
         Assert.DoesNotContain("MGP8099", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.Equal(before, project.Snapshot(hashUpTo: 16 << 20));
+        Assert.False(Path.Exists(Path.Combine(project.Scratch, "never")), "--extract wrote a bundle that did not verify");
     }
 
     private static string[] Check(ModelProjectBuilder p)
@@ -202,11 +241,16 @@ public sealed class HostileInputTests
         return output;
     }
 
-    private static string[] ZipWith(ModelProjectBuilder p, string entryName, int unixMode = 0x81A4)
+    private static string[] ZipWith(ModelProjectBuilder p, string entryName, int unixMode = 0x81A4, bool withoutManifest = false)
     {
         var bundle = Packed(p, BundleFormat.Zip);
         using (var archive = ZipFile.Open(bundle, ZipArchiveMode.Update))
         {
+            if (withoutManifest)
+            {
+                archive.GetEntry("modelgo-manifest.json")!.Delete();
+            }
+
             var entry = archive.CreateEntry(entryName);
             entry.ExternalAttributes = unixMode << 16;
             using var stream = entry.Open();
@@ -295,7 +339,7 @@ public sealed class HostileInputTests
         return ["verify", bundle, "--quiet"];
     }
 
-    private static string[] TarWith(ModelProjectBuilder p, TarEntry evil, CompressionLevel level = CompressionLevel.Fastest)
+    private static string[] TarWith(ModelProjectBuilder p, TarEntry evil, CompressionLevel level = CompressionLevel.Fastest, string manifest = "{\"files\":[]}")
     {
         var bundle = Path.Combine(p.Scratch, "evil.tar.gz");
         using (var file = File.Create(bundle))
@@ -303,11 +347,65 @@ public sealed class HostileInputTests
         using (var writer = new TarWriter(gzip, TarEntryFormat.Gnu))
         {
             writer.WriteEntry(evil);
-            var manifest = new GnuTarEntry(TarEntryType.RegularFile, "modelgo-manifest.json") { DataStream = new MemoryStream("{\"files\":[]}"u8.ToArray()) };
-            writer.WriteEntry(manifest);
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, "modelgo-manifest.json") { DataStream = manifest.Length == 0 ? null : new MemoryStream(Encoding.UTF8.GetBytes(manifest)) });
         }
 
+        return ["verify", bundle, "--quiet", "--extract", Path.Combine(p.Scratch, "never")];
+    }
+
+    // A GNU long-name header whose size field says 3 GiB (base-256), then nothing.
+    private static byte[] LongNameTar()
+    {
+        var header = new byte[512];
+        Encoding.ASCII.GetBytes("././@LongLink").CopyTo(header, 0);
+        Encoding.ASCII.GetBytes("0000644\0").CopyTo(header, 100);
+        header[124] = 0x80;
+        BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(128), 3L << 30);
+        header[156] = (byte)'L';
+        Encoding.ASCII.GetBytes("ustar  \0").CopyTo(header, 257);
+        "        "u8.CopyTo(header.AsSpan(148));
+        var sum = header.Sum(b => (int)b);
+        Encoding.ASCII.GetBytes(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(header);
+            gzip.Write(new byte[4096]);
+        }
+
+        return buffer.ToArray();
+    }
+
+    // A folder bundle with a symbolic link to a folder outside it, whose files must be neither read nor listed.
+    private static string[] LinkedFolder(ModelProjectBuilder p)
+    {
+        var bundle = Packed(p, BundleFormat.Directory);
+        var outside = Path.Combine(p.Scratch, "outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "secret.txt"), "secret\n");
+        Directory.CreateSymbolicLink(Path.Combine(bundle, "docs"), outside);
         return ["verify", bundle, "--quiet"];
+    }
+
+    private static string[] DeclaredText(ModelProjectBuilder p, Func<string, string> edit)
+    {
+        Upstream(p).Write();
+        var bundle = Packed(p, BundleFormat.Directory);
+        var path = Path.Combine(bundle, "modelgo-manifest.json");
+        File.WriteAllText(path, edit(File.ReadAllText(path)));
+        return ["verify", bundle, "--quiet"];
+    }
+
+    private static string[] PackageAsItsOwnBundle(ModelProjectBuilder p)
+    {
+        var folder = Packed(p, BundleFormat.Directory);
+        var package = Path.Combine(p.Scratch, "tiny-model.1.0.0.nupkg");
+        using (var archive = ZipFile.Open(package, ZipArchiveMode.Create))
+        {
+            archive.CreateEntryFromFile(Path.Combine(folder, "modelgo-manifest.json"), "modelgo-manifest.json");
+        }
+
+        return ["verify", package, "--bundle", package, "--quiet"];
     }
 
     private static string[] Scratch(ModelProjectBuilder p, string name, byte[] bytes)

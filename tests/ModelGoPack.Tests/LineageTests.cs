@@ -176,6 +176,11 @@ public sealed class GitLineageTests
         var second = notice.IndexOf("  - 2026-03-06: Added extra.py [extra.py]", StringComparison.Ordinal);
         var third = notice.IndexOf("  - 2026-03-07: Modified config.json [config.json]", StringComparison.Ordinal);
         Assert.True(first > 0 && second > first && third > second, notice);
+
+        // The manifest declares the modifications the NOTICE states, so verify judges the bundle as pack did.
+        var verified = ModelGoPackEngine.Verify(output);
+        Assert.True(verified.Compliant, string.Join("\n", verified.Diagnostics));
+        Assert.DoesNotContain(verified.Diagnostics, d => d.Code == "MGP2001");
     }
 
     [Fact]

@@ -130,6 +130,101 @@ public sealed class VerifyEvaluationTests
     }
 
     [Theory]
+    [InlineData("safetensors")]
+    [InlineData("onnx")]
+    public void Weights_whose_header_verify_cannot_reach_in_an_archive_are_not_judged_either_way(string format)
+    {
+        using var project = new ModelProjectBuilder();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        if (format == "safetensors")
+        {
+            var header = "{\"__metadata__\":{\"note\":\"" + new string('x', 17 * 1024 * 1024) + "\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+            Safetensors.WriteRaw(Path.Combine(project.Root, "model.safetensors"), (ulong)Encoding.UTF8.GetByteCount(header), header, 8);
+        }
+        else
+        {
+            // An ONNX model with 20 MiB of initializers, then a 2 MiB one: that one's facts lie between the kept start and end.
+            Onnx.Write(Path.Combine(project.Root, "model.onnx"), ("big", 1, [5 * 1024 * 1024], false), ("mid", 1, [512 * 1024], false), ("w", 1, [4, 2], false));
+        }
+
+        project.Write();
+
+        var inZip = ModelGoPackEngine.Verify(Pack(project, BundleFormat.Zip));
+        var inTar = ModelGoPackEngine.Verify(Pack(project, BundleFormat.TarGz));
+
+        Assert.Equal([("MGP9009", "model." + format)], inZip.Diagnostics.Select(d => (d.Code, d.Path!)));
+        Assert.Equal([("MGP9009", "model." + format)], inTar.Diagnostics.Select(d => (d.Code, d.Path!)));
+        Assert.True(inZip.Compliant && inTar.Compliant);
+    }
+
+    [Theory]
+    [InlineData(BundleFormat.Zip)]
+    [InlineData(BundleFormat.TarGz)]
+    public void An_upstream_notice_of_2_MiB_is_kept_verbatim_and_found_in_an_archive(BundleFormat format)
+    {
+        using var project = new ModelProjectBuilder();
+        var notice = string.Concat(Enumerable.Range(0, 40_000).Select(i => $"Copyright {2000 + (i % 26)} Contributor number {i} of the upstream\n"));
+        Assert.True(notice.Length > 2 << 20);
+        project.Upstream("Teacher", "extracted", "distillation", notice).Write();
+
+        var result = ModelGoPackEngine.Verify(Pack(project, format));
+
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void A_tar_gz_made_by_git_archive_with_its_global_header_is_read()
+    {
+        using var project = Lineage();
+        var folder = Pack(project, BundleFormat.Directory);
+        var archive = Path.Combine(project.Scratch, "git-archive.tar.gz");
+        using (var file = File.Create(archive))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        using (var writer = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            writer.WriteEntry(new PaxGlobalExtendedAttributesTarEntry(new Dictionary<string, string> { ["comment"] = "0123456789abcdef0123456789abcdef01234567" }));
+            foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                writer.WriteEntry(path, Path.GetRelativePath(folder, path).Replace('\\', '/'));
+            }
+        }
+
+        var result = ModelGoPackEngine.Verify(archive);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("model.safetensors", result.Digests.Keys);
+    }
+
+    [Fact]
+    public void A_damaged_LICENSE_entry_is_altered_and_not_also_missing()
+    {
+        using var project = Lineage();
+        var zip = Pack(project, BundleFormat.Zip);
+        ZipDamage.Corrupt(zip, "LICENSE", 10, 60);
+
+        var result = ModelGoPackEngine.Verify(zip);
+
+        Assert.Equal([("MGP9003", "LICENSE")], result.Diagnostics.Select(d => (d.Code, d.Path!)));
+    }
+
+    [Fact]
+    public void Cli_findings_about_the_bundle_itself_or_the_target_name_them_once()
+    {
+        using var project = Lineage();
+        var folder = Pack(project, BundleFormat.Directory);
+        File.WriteAllText(Path.Combine(folder, "modelgo-manifest.json"), "{");
+        var zip = Pack(project, BundleFormat.Zip);
+        var target = Path.Combine(project.Scratch, "taken");
+        Directory.CreateDirectory(target);
+
+        var (_, invalid, _) = CliRunner.Run("verify", folder, "--quiet");
+        var (_, taken, _) = CliRunner.Run("verify", zip, "--extract", target, "--quiet");
+
+        Assert.StartsWith($"{folder}: error MGP9006", invalid, StringComparison.Ordinal);
+        Assert.StartsWith($"{target}: error MGP9011", taken, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(BundleFormat.Directory)]
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.TarGz)]

@@ -90,24 +90,7 @@ public sealed class VerifyTests
         using var project = new ModelProjectBuilder();
         project.File("docs/a.md", string.Concat(Enumerable.Repeat("some compressible text\n", 2000))).Write();
         var bundle = Pack(project, BundleFormat.Zip).Path;
-        long dataOffset;
-        using (var archive = ZipFile.OpenRead(bundle))
-        {
-            // The central directory's offset of the entry, then past its local header (30 bytes + name).
-            var field = typeof(ZipArchiveEntry).GetField("_offsetOfLocalHeader", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
-            dataOffset = (long)field!.GetValue(archive.GetEntry("docs/a.md"))! + 30 + "docs/a.md".Length;
-        }
-
-        using (var file = new FileStream(bundle, FileMode.Open, FileAccess.ReadWrite))
-        {
-            for (var i = 10; i < 40; i++)
-            {
-                file.Position = dataOffset + i;
-                var b = file.ReadByte();
-                file.Position = dataOffset + i;
-                file.WriteByte((byte)(b ^ 0x5A));
-            }
-        }
+        ZipDamage.Corrupt(bundle, "docs/a.md", 10, 40);
 
         var result = ModelGoPackEngine.Verify(bundle);
 

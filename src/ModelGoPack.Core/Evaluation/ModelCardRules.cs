@@ -65,7 +65,7 @@ internal static class ModelCardRules
             if (!project.Config.Upstream.Any(u => Names(baseModel, u.Name, u.Url)))
             {
                 diagnostics.Add(DiagnosticCatalog.BaseModelUndeclared,
-                    $"README.md's base_model '{baseModel}' matches no upstream in modelgo.json (by name or url). {DiagnosticCatalog.BaseModelUndeclared.Help}",
+                    $"README.md's base_model '{baseModel}' matches no upstream in {project.Source.FileName} (by name or url). {DiagnosticCatalog.BaseModelUndeclared.Help}",
                     ModelCard.FileName, card.Lines.GetValueOrDefault("base_model"), 1);
             }
         }

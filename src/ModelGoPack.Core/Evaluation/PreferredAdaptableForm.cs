@@ -77,7 +77,7 @@ internal static partial class PreferredAdaptableForm
     /// matrix). They neither satisfy nor fail the rule.
     /// </summary>
     private static bool IsAuxiliary(Artifact artifact) =>
-        artifact.Weights is { } facts
+        artifact.Weights is { } facts && !artifact.Facts.ContainsKey("unread") && !artifact.Facts.ContainsKey("unreadable")
         && ((facts.TensorCount == 0 && facts.Format is "safetensors" or "gguf" or "pytorch" or "onnx")
             || (facts.Format == "gguf" && facts.Metadata.GetValueOrDefault("general.type") is "mmproj" or "imatrix"));
 

@@ -53,6 +53,10 @@ internal static class ArtifactInspector
         ".so", ".dll", ".dylib", ".exe", ".o", ".a", ".lib", ".node",
     };
 
+    /// <summary>Whether the inspector reads a file of this name whole (the JSON files whose facts it takes).</summary>
+    public static bool ReadsWhole(string name) =>
+        ArchitectureNames.Contains(name) || name.Equals("tokenizer_config.json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Whether a file name is a license or notice file's (LICENSE, NOTICE, COPYRIGHT, AUTHORS, ...).</summary>
     public static bool IsNoticeName(string name) => NoticePrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
 
@@ -318,7 +322,7 @@ internal static class ArtifactInspector
             stream.ReadExactly(bytes);
             return Encoding.UTF8.GetString(bytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HeaderOutOfReachException)
         {
             return null;
         }

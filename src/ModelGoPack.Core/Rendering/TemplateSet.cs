@@ -116,7 +116,8 @@ internal sealed partial class TemplateSet
             EnableRelaxedIndexerAccess = false,
             LoopLimit = 100_000,
             RecursiveLimit = 64,
-            LimitToString = 1_000_000,
+            // A value is rendered whole: a notice text may be up to 4 MiB, and a truncated one would not be kept verbatim.
+            LimitToString = 64 * 1024 * 1024,
             TemplateLoader = new Loader(this),
             MemberRenamer = member => member.Name,
             NewLine = "\n",

@@ -79,16 +79,17 @@ public static class SarifReport
                 json.WriteStartObject();
                 json.WriteStartObject("physicalLocation");
                 json.WriteStartObject("artifactLocation");
-                json.WriteString("uri", archive is null ? Uri(d.Path ?? Config.ModelGoConfig.FileName, projectDirectory, workingDirectory) : Uri(archive, workingDirectory, workingDirectory));
+                var inArchive = archive is not null && !(d.Path is not null && System.IO.Path.IsPathRooted(d.Path));
+                json.WriteString("uri", inArchive ? Uri(archive!, workingDirectory, workingDirectory) : Uri(d.Path ?? Config.ModelGoConfig.FileName, projectDirectory, workingDirectory));
                 json.WriteEndObject();
                 // GitHub requires a region with startLine; a finding about a whole file points at its first line.
                 json.WriteStartObject("region");
-                json.WriteNumber("startLine", archive is null ? Math.Max(d.Line, 1) : 1);
-                json.WriteNumber("startColumn", archive is null ? Math.Max(d.Column, 1) : 1);
+                json.WriteNumber("startLine", inArchive ? 1 : Math.Max(d.Line, 1));
+                json.WriteNumber("startColumn", inArchive ? 1 : Math.Max(d.Column, 1));
                 json.WriteEndObject();
 
                 json.WriteEndObject();
-                if (archive is not null && d.Path is not null && d.Path != archive)
+                if (inArchive && d.Path is not null && d.Path != archive)
                 {
                     json.WriteStartArray("logicalLocations");
                     json.WriteStartObject();

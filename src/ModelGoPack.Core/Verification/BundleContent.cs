@@ -38,7 +38,7 @@ internal sealed class BundleContent
         var wanted = (top && name == BundleVerifier.ManifestName)
             || (bytes.Length <= EntryCapture.TextLimit
                 && (Inspection.ArtifactInspector.IsNoticeName(name) || (top && name is Inspection.ModelCard.FileName or ModelGoConfig.FileName)));
-        if (!wanted && (bytes.Length > 64 * 1024 || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024))
+        if (!wanted && (bytes.Length > EntryCapture.SmallLimit || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024))
         {
             return false;
         }
@@ -48,6 +48,9 @@ internal sealed class BundleContent
     }
 
     private long keptBytes;
+
+    /// <summary>Entries whose data could not be read (damaged compressed data): reported as altered, and not judged again.</summary>
+    public HashSet<string> Damaged { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Files of an archive whose weight header lies past what verify keeps.</summary>
     public ConcurrentBag<string> HeadersOutOfReach { get; } = [];
@@ -68,7 +71,7 @@ internal sealed class BundleContent
     public string? Root { get; init; }
 
     /// <summary>The bytes of a small bundle file, or null when it is absent or too big.</summary>
-    public byte[]? Text(string path, int limit = EntryCapture.WholeLimit)
+    public byte[]? Text(string path, int limit = EntryCapture.TextLimit)
     {
         if (!this.Files.TryGetValue(path, out var file) || file.Length > limit)
         {

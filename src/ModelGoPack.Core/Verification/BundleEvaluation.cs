@@ -33,7 +33,7 @@ internal static class BundleEvaluation
             }
         }
 
-        if (!content.Files.ContainsKey(ProjectLoader.LicenseFileName))
+        if (!content.Files.ContainsKey(ProjectLoader.LicenseFileName) && !content.Damaged.Contains(ProjectLoader.LicenseFileName))
         {
             diagnostics.Add(DiagnosticCatalog.LicenseCopyMissing, $"The bundle has no {ProjectLoader.LicenseFileName} at its root. {DiagnosticCatalog.LicenseCopyMissing.Help}", ProjectLoader.LicenseFileName);
         }
@@ -57,9 +57,24 @@ internal static class BundleEvaluation
             }
         }
 
-        if (content.Text(ProjectLoader.NoticeFileName, EntryCapture.TextLimit) is { } notice)
+        // A notice must read as it renders, and so must the names of the files it speaks of.
+        var noticeText = content.Text(ProjectLoader.NoticeFileName, EntryCapture.TextLimit) is { } noticeBytes ? TextDecoder.DecodeLines(noticeBytes) : null;
+        foreach (var (path, text) in notices.Select(n => (n.Path, n.Text)).Prepend((ProjectLoader.NoticeFileName, noticeText ?? "")).Where(t => ProjectPath.IndexOfBidiControl(t.Item2) >= 0))
         {
-            NoticeRules.Evaluate(TextDecoder.DecodeLines(notice), ProjectLoader.NoticeFileName, config, config.Modifications, notices, diagnostics);
+            var index = ProjectPath.IndexOfBidiControl(text);
+            var (line, column) = ProjectPath.LineAndColumn(text, index);
+            diagnostics.Add(DiagnosticCatalog.BidiControl, $"'{path}' holds U+{(int)text[index]:X4}, an invisible bidirectional control: it does not read as it renders. {DiagnosticCatalog.BidiControl.Help}", path, line, column);
+        }
+
+        foreach (var path in content.Files.Keys.Where(p => ProjectPath.IndexOfBidiControl(p) >= 0).Order(StringComparer.Ordinal))
+        {
+            var shown = ProjectPath.ShowBidi(path);
+            diagnostics.Add(DiagnosticCatalog.BidiControl, $"The file name '{shown}' holds an invisible bidirectional control. {DiagnosticCatalog.BidiControl.Help}", shown);
+        }
+
+        if (noticeText is not null)
+        {
+            NoticeRules.Evaluate(noticeText, ProjectLoader.NoticeFileName, config, config.Modifications, notices, diagnostics);
         }
         else if (config.Upstream.Count > 0)
         {

@@ -25,7 +25,17 @@ internal static class BundleExtractor
         }
 
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".modelgopack-tmp-{Guid.NewGuid():N}");
+        var parent = Path.GetDirectoryName(full)!;
+        var temp = Path.Combine(parent, $".modelgopack-tmp-{Guid.NewGuid():N}");
+
+        // Missing parent folders are made, as `unzip -d` does, and removed again when nothing is extracted.
+        var created = parent;
+        while (Path.GetDirectoryName(created) is { } above && !Directory.Exists(above))
+        {
+            created = above;
+        }
+
+        var madeParents = !Directory.Exists(parent);
         try
         {
             Directory.CreateDirectory(temp);
@@ -74,6 +84,7 @@ internal static class BundleExtractor
             }
 
             Directory.Move(temp, full);
+            madeParents = false;
             return true;
         }
         catch (ChangedException e)
@@ -82,13 +93,18 @@ internal static class BundleExtractor
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot extract to '{target}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", target);
+            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot extract to '{target}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", full);
         }
         finally
         {
             if (Directory.Exists(temp))
             {
                 Directory.Delete(temp, recursive: true);
+            }
+
+            if (madeParents && Directory.Exists(created))
+            {
+                Directory.Delete(created, recursive: true);
             }
         }
 

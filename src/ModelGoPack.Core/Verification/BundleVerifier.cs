@@ -24,6 +24,9 @@ internal static class BundleVerifier
     public const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
     private const long MaxManifestBytes = 64L * 1024 * 1024;
 
+    /// <summary>How much a tar.gz may expand before its ratio is judged (16 GiB; tests lower it).</summary>
+    internal static long GzipAllowance { get; set; } = 16L << 30;
+
     /// <summary>What a .nupkg made by ModelGoPack holds besides the bundle's files: NuGet's own parts.</summary>
     private static readonly string[] PackagePartPrefixes = ["_rels/", "package/"];
 
@@ -62,8 +65,9 @@ internal static class BundleVerifier
             diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is not a zip, a .nupkg or a gzip file. {DiagnosticCatalog.BundleUnreadable.Help}", path);
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or InvalidOperationException)
         {
+            // InvalidOperationException: the tar reader's word for a header field it cannot take (a 3 GiB long name).
             diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"Cannot read '{path}': {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", path);
             return null;
         }
@@ -94,9 +98,8 @@ internal static class BundleVerifier
             content.Readable = content.Manifest is not null;
         }
 
-        // Every file in the folder; links are reported, never followed.
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options))
+        // Every file in the folder; links are reported, never followed (a linked folder is not descended into).
+        foreach (var entry in Walk(new DirectoryInfo(root)))
         {
             var relative = ProjectPath.FromFileSystem(root, entry.FullName);
             if (entry.LinkTarget is not null)
@@ -136,6 +139,23 @@ internal static class BundleVerifier
 
         Compare(content, diagnostics);
         return content;
+    }
+
+    private static IEnumerable<FileSystemInfo> Walk(DirectoryInfo folder)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+        var pending = new Stack<DirectoryInfo>([folder]);
+        while (pending.TryPop(out var next))
+        {
+            foreach (var entry in next.EnumerateFileSystemInfos("*", options))
+            {
+                yield return entry;
+                if (entry is DirectoryInfo child && entry.LinkTarget is null)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
     }
 
     private static BundleContent ReadZip(string path, bool package, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
@@ -230,6 +250,7 @@ internal static class BundleVerifier
         {
             diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{entry}' cannot be read from the {(package ? "package" : "zip")}: {message} {DiagnosticCatalog.BundleFileAltered.Help}", entry);
             content.Files.Remove(entry);
+            content.Damaged.Add(entry);
         }
 
         Compare(content, diagnostics, reported: damaged.Keys, allowMissing: package ? FileKinds.IsWeights : null);
@@ -257,6 +278,12 @@ internal static class BundleVerifier
                     continue;
                 }
 
+                // The global header `git archive` writes (pax_global_header) is no file, whatever its name.
+                if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+                {
+                    continue;
+                }
+
                 if (ProjectPath.UnsafeEntryName(name) is { } unsafeName)
                 {
                     var shown = ProjectPath.Printable(entry.Name);
@@ -278,8 +305,16 @@ internal static class BundleVerifier
 
                 if (name == ManifestName)
                 {
+                    if (content.ManifestFound)
+                    {
+                        diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{name}' is in the archive twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
+                        content.Readable = false;
+                        continue;
+                    }
+
+                    // An empty entry has no data stream: an empty manifest, which is no manifest.
                     content.ManifestFound = true;
-                    content.Manifest = entry.DataStream is { } data ? ReadManifest(data, diagnostics, path) : null;
+                    content.Manifest = ReadManifest(entry.DataStream ?? Stream.Null, diagnostics, path);
                     content.Readable = content.Manifest is not null;
                     continue;
                 }
@@ -446,6 +481,19 @@ internal static class BundleVerifier
 
     private static void Compare(BundleContent content, DiagnosticBag diagnostics, IEnumerable<string>? reported = null, Func<string, bool>? allowMissing = null)
     {
+        // A path that is a file and, for another entry, a folder: no file system can hold both.
+        foreach (var path in content.Files.Keys.Where(p => p.Contains('/', StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
+            {
+                if (content.Files.ContainsKey(path[..slash]))
+                {
+                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{path[..slash]}' is refused: it is a file, and '{path}' puts it as a folder. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", path[..slash]);
+                    break;
+                }
+            }
+        }
+
         if (content.Manifest is not { } manifest)
         {
             return;
@@ -566,20 +614,44 @@ internal static class BundleVerifier
     private static ConfigSource? Declaration(byte[] manifest, out string? invalid)
     {
         invalid = null;
-        if (JsonNode.Parse(manifest, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) is not JsonObject root
-            || !(root.ContainsKey("upstream") || root.ContainsKey("modifications")))
+        JsonObject? root;
+        try
         {
+            root = JsonNode.Parse(manifest, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject;
+            if (root is null || !(root.ContainsKey("upstream") || root.ContainsKey("modifications")))
+            {
+                return null;
+            }
+
+            foreach (var key in new[] { "manifestVersion", "generator", "files" })
+            {
+                root.Remove(key);
+            }
+
+            foreach (var waiver in (root["waivers"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                waiver.Remove("findings");
+            }
+
+            // ModelGoPack never writes where an upstream's release is; a manifest that says so would make its
+            // modifications unjudgeable (no release to compare with), so those keys are not taken from it.
+            foreach (var upstream in (root["upstream"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                foreach (var key in new[] { "git", "manifest", "bundle" })
+                {
+                    if (upstream.ContainsKey(key))
+                    {
+                        invalid = $"upstream \"{upstream["name"]}\" names a release ('{key}'), which a manifest does not declare";
+                        return null;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            // A key given twice ("name" and "name"), or a value of the wrong kind where an object or array belongs.
+            invalid = e is ArgumentException ? "a key is given twice" : $"it is not a valid declaration ({e.Message})";
             return null;
-        }
-
-        foreach (var key in new[] { "manifestVersion", "generator", "files" })
-        {
-            root.Remove(key);
-        }
-
-        foreach (var waiver in (root["waivers"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            waiver.Remove("findings");
         }
 
         var scratch = new DiagnosticBag();
@@ -597,14 +669,13 @@ internal static class BundleVerifier
     }
 
     /// <summary>
-    /// Stops a gzip stream that expands like no real bundle: beyond 1 GiB of output, more than 200 bytes out
-    /// for every byte in (text compresses 3 to 20 times; ModelGoPack stores weights, at about 1; deflate's
-    /// limit is 1,032, and its fastest level makes 229 of zeros). Without a manifest, or before it comes (it
-    /// is last), nothing else bounds what a tar.gz entry claims to hold.
+    /// Stops a gzip stream that expands like no real bundle: past 16 GiB of output, more than 200 bytes out for
+    /// every byte in (text compresses 3 to 20 times, ModelGoPack stores weights at about 1, and only long runs
+    /// of one byte reach deflate's limit of 1,032). Without a manifest, or before it comes (it is last), nothing
+    /// else bounds what a tar.gz entry claims to hold; so a bomb costs at most the time to hash 16 GiB.
     /// </summary>
     private sealed class BombGuard(Stream inner, FileStream compressed) : Stream
     {
-        private const long Allowance = 1L << 30;
         private const long MaxRatio = 200;
         private long produced;
 
@@ -628,7 +699,7 @@ internal static class BundleVerifier
         {
             var read = inner.Read(buffer);
             this.produced += read;
-            if (this.produced > Allowance && this.produced / Math.Max(compressed.Position, 1) > MaxRatio)
+            if (this.produced > GzipAllowance && this.produced / Math.Max(compressed.Position, 1) > MaxRatio)
             {
                 throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"it expands {this.produced / Math.Max(compressed.Position, 1):N0} times ({this.produced:N0} bytes from {compressed.Position:N0}): a gzip bomb, not a bundle."));

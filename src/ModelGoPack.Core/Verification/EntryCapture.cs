@@ -3,14 +3,17 @@ using ModelGoPack.Inspection;
 namespace ModelGoPack.Verification;
 
 /// <summary>
-/// What verify keeps of an archive entry while it hashes it, so that the entry is read once: all of a small
-/// file, the first 16 MiB and last 1 MiB of a weight file (where the headers are: safetensors, GGUF and ONNX at
-/// the start, a PyTorch zip's directory at the end), and the first 512 bytes (the magic) of anything else.
+/// What verify keeps of an archive entry while it hashes it, so that the entry is read once, and no more than
+/// the evaluation reads: the first 16 MiB and last 1 MiB of a weight file (where the headers are: safetensors,
+/// GGUF and ONNX at the start, a PyTorch zip's directory at the end); all of a notice, the model card or the
+/// config (up to 4 MiB), of a JSON file the inspector reads (config.json, tokenizer_config.json, a shard
+/// index; up to 16 MiB), of a manifest, and of any file up to 64 KiB; and the first 512 bytes (the magic)
+/// of anything else.
 /// </summary>
 internal sealed class EntryCapture
 {
-    /// <summary>Entries up to this size are read whole: texts, configs, small weights.</summary>
-    public const int WholeLimit = 1024 * 1024;
+    /// <summary>Any entry up to this size is kept whole.</summary>
+    public const int SmallLimit = 64 * 1024;
 
     /// <summary>Notices and the model card are read whole up to this size, as check reads them.</summary>
     public const int TextLimit = 4 * 1024 * 1024;
@@ -33,9 +36,12 @@ internal sealed class EntryCapture
     public EntryCapture(string path, long size)
     {
         var weights = FileKinds.IsWeights(path);
-        var json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        var headSize = size <= WholeLimit || (path.EndsWith(ManifestName, StringComparison.Ordinal) && size <= ManifestLimit) || (IsText(path) && size <= TextLimit) ? size
-            : weights || json ? Math.Min(size, HeadLimit)
+        var name = Path.GetFileName(path);
+        var headSize = size <= SmallLimit
+            || (name == ManifestName && size <= ManifestLimit)
+            || (IsText(path) && size <= TextLimit)
+            || (ArtifactInspector.ReadsWhole(name) && size <= HeadLimit) ? size
+            : weights ? Math.Min(size, HeadLimit)
             : MagicBytes;
         this.head = new byte[headSize];
         this.tail = weights && size > headSize ? new byte[Math.Min(TailLimit, size - headSize)] : [];

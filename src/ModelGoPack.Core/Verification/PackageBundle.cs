@@ -33,6 +33,12 @@ internal static class PackageBundle
             return null;
         }
 
+        if (BundleVerifier.IsPackage(found))
+        {
+            diagnostics.Add(DiagnosticCatalog.PackageBundleMismatch, $"'{found}' is a package, not the bundle of '{packagePath}'. {DiagnosticCatalog.PackageBundleMismatch.Help}", Path.GetFullPath(found));
+            return null;
+        }
+
         var own = new DiagnosticBag();
         var bundle = BundleVerifier.Read(found, progress, own, cancellationToken);
         foreach (var finding in own.Items)
@@ -48,7 +54,7 @@ internal static class PackageBundle
         if (bundle.Manifest is not { } bundleManifest || !bundleManifest.Bytes.AsSpan().SequenceEqual(manifest.Bytes))
         {
             diagnostics.Add(DiagnosticCatalog.PackageBundleMismatch,
-                $"'{found}' {(bundle.ManifestFound ? "holds another" : "holds no")} {BundleVerifier.ManifestName} than the package '{packagePath}'. {DiagnosticCatalog.PackageBundleMismatch.Help}", found);
+                $"'{found}' {(bundle.ManifestFound ? "holds another" : "holds no")} {BundleVerifier.ManifestName} than the package '{packagePath}'. {DiagnosticCatalog.PackageBundleMismatch.Help}", Path.GetFullPath(found));
         }
 
         return bundle;
