@@ -88,6 +88,7 @@ public static class ModelGoPackEngine
             content = Verification.PackageBundle.Join(path, content, manifest, request.PackageBundlePath, request.Progress, diagnostics, cancellationToken) ?? content;
         }
 
+        request.Progress?.Finish();
         var digests = new Dictionary<string, string>(content.Digests, StringComparer.Ordinal);
         if (!content.ManifestFound)
         {

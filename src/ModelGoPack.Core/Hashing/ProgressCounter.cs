@@ -12,6 +12,7 @@ public sealed class ProgressCounter
     private int filesTotal;
     private volatile string phase = "";
     private long phaseStarted;
+    private long phaseEnded;
     private long bytesHashed;
 
     /// <summary>What is being done: "hashing", "packing" or "verifying"; empty before the first phase.</summary>
@@ -25,8 +26,10 @@ public sealed class ProgressCounter
 
     public int FilesTotal => Volatile.Read(ref this.filesTotal);
 
-    /// <summary>How long the current phase has run.</summary>
-    public TimeSpan PhaseElapsed => this.Phase.Length == 0 ? TimeSpan.Zero : System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref this.phaseStarted));
+    /// <summary>How long the current phase has run, or ran when it is finished.</summary>
+    public TimeSpan PhaseElapsed => this.Phase.Length == 0 ? TimeSpan.Zero
+        : Interlocked.Read(ref this.phaseEnded) is > 0 and var ended ? System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref this.phaseStarted), ended)
+        : System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref this.phaseStarted));
 
     /// <summary>Bytes read from files whose digest was computed (not taken from the cache) in this run.</summary>
     public long BytesHashed => Interlocked.Read(ref this.bytesHashed);
@@ -38,8 +41,12 @@ public sealed class ProgressCounter
         Volatile.Write(ref this.filesDone, 0);
         Volatile.Write(ref this.filesTotal, files);
         Interlocked.Exchange(ref this.phaseStarted, System.Diagnostics.Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref this.phaseEnded, 0);
         this.phase = name;
     }
+
+    /// <summary>Ends the phase's clock: what follows (verify's evaluation) is not reading, and is not counted in its rate.</summary>
+    internal void Finish() => Interlocked.CompareExchange(ref this.phaseEnded, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
 
     internal void AddBytes(long bytes) => Interlocked.Add(ref this.bytesDone, bytes);
 

@@ -124,15 +124,16 @@ internal static class BundleVerifier
             return content;
         }
 
-        // With a manifest, what it does not list is reported, not read.
+        // With a manifest, what it does not list is reported, not read. Headers are read while the big files hash.
         var listed = content.Manifest?.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         var toHash = content.Files.Values.Where(f => listed is null || listed.Contains(f.RelativePath)).ToList();
+        var inspection = Task.Run(() => ArtifactInspector.Inspect(content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(), cancellationToken), cancellationToken);
         foreach (var (file, digest) in DigestEngine.HashAll(toHash, DigestCache.InMemory(), progress, diagnostics, cancellationToken, "verifying"))
         {
             content.Digests[file] = digest;
         }
 
-        foreach (var artifact in ArtifactInspector.Inspect(content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal), cancellationToken))
+        foreach (var artifact in inspection.GetAwaiter().GetResult())
         {
             content.Artifacts[artifact.Path] = artifact;
         }
