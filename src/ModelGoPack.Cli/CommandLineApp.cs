@@ -302,25 +302,25 @@ internal static class CommandLineApp
         };
         var result = await host.WithProgressAsync(progress, parse.GetValue(options.Quiet), () => ModelGoPackEngine.Verify(request, cancellationToken)).ConfigureAwait(false);
 
+        var folder = Directory.Exists(path);
         switch (parse.GetValue(options.Format))
         {
             case "json":
                 Report.WriteJson(host.Stdout, result.Diagnostics, [], result.Digests, listDigests: true);
                 return result.ExitCode;
             case "sarif":
-                var folder = Directory.Exists(path);
                 host.Stdout.WriteLine(Reporting.SarifReport.Write(result.Diagnostics, SafeFullPath(path), Environment.CurrentDirectory, folder ? null : SafeFullPath(path)));
                 return result.ExitCode;
         }
 
         foreach (var d in result.Diagnostics)
         {
-            // Inside a folder: its path; inside an archive: archive!entry.
-            // A full path (the bundle itself, an extract target) stands as it is.
-            host.Stdout.WriteLine((d.Path is null || d.Path == path || Path.IsPathRooted(d.Path) ? d : d with { Path = Directory.Exists(path) ? Path.Join(path, d.Path) : $"{path}!{d.Path}" }).ToString());
+            // Inside a folder: its path; inside an archive: archive!entry. A full path (the bundle itself, an
+            // extract target, a file of the bundle beside a package) stands as it is.
+            host.Stdout.WriteLine((d.Path is null || d.Path == path || Path.IsPathRooted(d.Path) ? d : d with { Path = folder ? Path.Join(path, d.Path) : $"{path}!{d.Path}" }).ToString());
         }
 
-        var integrity = result.Diagnostics.Any(d => d.Severity == Severity.Error && d.Descriptor.Kind == DiagnosticKind.Input);
+        var integrity = result.Diagnostics.Any(d => d.IsIntegrityError);
         var unlisted = result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.BundleWithoutManifest.Code);
         host.Stdout.WriteLine(
             integrity ? $"{path} does not match its manifest, or cannot be verified."

@@ -83,6 +83,7 @@ public static class ModelGoPackEngine
             return new CheckResult(diagnostics.Items);
         }
 
+        var read = content;
         if (Verification.BundleVerifier.IsPackage(path) && content.Manifest is { } manifest)
         {
             content = Verification.PackageBundle.Join(path, content, manifest, request.PackageBundlePath, request.Progress, diagnostics, cancellationToken) ?? content;
@@ -98,7 +99,13 @@ public static class ModelGoPackEngine
 
         if (content.Readable)
         {
-            Verification.BundleEvaluation.Evaluate(content, diagnostics);
+            // Judged on the bundle beside a package: its findings name that bundle's files.
+            var evaluation = new DiagnosticBag();
+            Verification.BundleEvaluation.Evaluate(content, evaluation, cancellationToken);
+            foreach (var finding in evaluation.Items)
+            {
+                diagnostics.Add(ReferenceEquals(content, read) ? finding : Verification.PackageBundle.Locate(finding, content.Source));
+            }
         }
 
         var extracted = request.ExtractTo is { } extractTo && Verification.BundleExtractor.Extract(content, extractTo, diagnostics, cancellationToken);
@@ -128,10 +135,7 @@ public static class ModelGoPackEngine
         var globs = new Discovery.Globs(config?.Include ?? ["**/*"], config?.Exclude ?? []);
         var files = Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths, diagnostics, cancellationToken);
         var artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken);
-        foreach (var unreadable in artifacts.Where(a => a.Facts.ContainsKey("unreadable")))
-        {
-            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{unreadable.Path}': {unreadable.Facts["unreadable"]} {DiagnosticCatalog.FileUnreadable.Help}", unreadable.Path);
-        }
+        PreferredAdaptableForm.ReportUnreadable(artifacts, diagnostics);
 
         foreach (var broken in artifacts.Where(a => a.Problem is not null))
         {
@@ -167,7 +171,7 @@ public static class ModelGoPackEngine
             return new PackResult(diagnostics.Items) { Config = prepared?.Project.Config, Artifacts = prepared?.Project.Artifacts ?? [] };
         }
 
-        var (project, rendered, waivers) = prepared;
+        var (project, rendered, waivers, declared) = prepared;
         var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath ?? DefaultOutputPath(root, project.Config, format)));
         if (output == root || root.StartsWith(output + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
@@ -185,7 +189,6 @@ public static class ModelGoPackEngine
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
         // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
-        var declared = project.Config with { Modifications = [.. project.Config.Modifications, .. project.DetectedModifications] };
         var written = BundleWriter.Write(entries, declared, waivers, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
         project.Digests.Save();
         if (written is null)
@@ -341,7 +344,9 @@ public static class ModelGoPackEngine
         };
         ObligationRules.Evaluate(project, diagnostics, cancellationToken);
 
-        var model = TemplateModel.Build(project.Config with { Modifications = [.. project.Config.Modifications, .. project.DetectedModifications] }, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));
+        // What the bundle declares: every modification the NOTICE states (those dated from git too), as the manifest lists them.
+        var declared = project.Config with { Modifications = [.. project.Config.Modifications, .. project.DetectedModifications] };
+        var model = TemplateModel.Build(declared, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));
         var rendered = new List<BundleEntry>();
         foreach (var (template, output) in TemplateSet.Outputs)
         {
@@ -352,7 +357,7 @@ public static class ModelGoPackEngine
                 // Whatever the template, NOTICE must say what 2.2(a)(ii) to (iv) require, as verify will judge it.
                 if (output == ProjectLoader.NoticeFileName)
                 {
-                    NoticeRules.Evaluate(text, $"NOTICE, rendered by {templates.Describe(template)},", project.Config, project.Config.Modifications.Concat(project.DetectedModifications), project.Notices, diagnostics);
+                    NoticeRules.Evaluate(text, $"NOTICE, rendered by {templates.Describe(template)},", declared, declared.Modifications, project.Notices, diagnostics);
                 }
             }
         }
@@ -360,13 +365,13 @@ public static class ModelGoPackEngine
         // The bundle's model card: the project's README.md with its license keys set and a generated section.
         if (templates.Render(TemplateSet.ModelCardSection, model, diagnostics) is { } section)
         {
-            var baseModels = project.ModelCard?.Strings("base_model") is { Count: > 0 } declared ? declared : project.Config.Upstream.Select(u => u.Name).ToList();
+            var baseModels = project.ModelCard?.Strings("base_model") is { Count: > 0 } named ? named : project.Config.Upstream.Select(u => u.Name).ToList();
             rendered.Add(BundleEntry.Generated(Inspection.ModelCard.FileName, Encoding.UTF8.GetBytes(ModelCardWriter.Compose(project.ModelCardText, project.Config, baseModels, section))));
         }
 
         var waivers = Waivers.Apply(project.Source, diagnostics);
-        return new Prepared(project, rendered, waivers);
+        return new Prepared(project, rendered, waivers, declared);
     }
 
-    private sealed record Prepared(ModelProject Project, List<BundleEntry> Rendered, IReadOnlyList<AppliedWaiver> Waivers);
+    private sealed record Prepared(ModelProject Project, List<BundleEntry> Rendered, IReadOnlyList<AppliedWaiver> Waivers, ModelGoConfig Declared);
 }

@@ -97,6 +97,8 @@ public sealed class HostileInputTests
         ["bundle zip entry name with U+202E"] = (DiagnosticCatalog.BidiControl, p => ZipWith(p, "run\u202Etxt.py", withoutManifest: true)),
         ["verify --bundle for something not a package"] = (DiagnosticCatalog.PackageBundleMismatch, p => ["verify", Packed(p, BundleFormat.Zip), "--bundle", Packed(p, BundleFormat.TarGz), "--quiet"]),
         ["verify --bundle naming the package itself"] = (DiagnosticCatalog.PackageBundleMismatch, p => PackageAsItsOwnBundle(p)),
+        ["file named docs/aux.md"] = (DiagnosticCatalog.FileNameNotPortable, p => { p.File("docs/aux.md", "x\n"); return Check(p); }),
+        ["file name ending in a dot"] = (DiagnosticCatalog.FileNameNotPortable, p => { p.File("docs/trail.", "x\n"); return Check(p); }),
         ["bundle is random bytes"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "random.zip", [0x13, 0x37, 0x00, 0xFF])),
         ["bundle zip truncated"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "cut.zip", [.. "PK\u0003\u0004"u8, 20, 0, 0])),
         ["bundle gzip of garbage"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "bad.tar.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef])),

@@ -25,6 +25,19 @@ public sealed class PreferredAdaptableFormTests
         Assert.Equal("pt", weights.Metadata["format"]);
     }
 
+    [Fact]
+    public void A_config_json_that_is_not_JSON_is_a_fact_of_inspect_not_an_unreadable_file()
+    {
+        using var project = Model(("w", "F32", [16, 4]));
+        File.WriteAllText(Path.Combine(project.Root, "config.json"), "{ not json");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP8009");
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.Equal("not valid JSON", result.Artifacts.Single(a => a.Path == "config.json").Facts["unreadable"]);
+    }
+
     [Theory]
     [InlineData("I8", "I8 for 98%")]
     [InlineData("F4", "F4 for 98%")]

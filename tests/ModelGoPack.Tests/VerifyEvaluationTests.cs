@@ -173,6 +173,22 @@ public sealed class VerifyEvaluationTests
     }
 
     [Fact]
+    public void Declared_notices_are_read_even_after_many_large_notice_like_files_in_a_tar_gz()
+    {
+        using var project = Lineage();
+        for (var i = 0; i < 20; i++)
+        {
+            project.Bytes($"NOTICE-{i:D2}", new byte[4_000_000]);
+        }
+
+        project.Write();
+
+        var result = ModelGoPackEngine.Verify(Pack(project, BundleFormat.TarGz));
+
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
     public void A_tar_gz_made_by_git_archive_with_its_global_header_is_read()
     {
         using var project = Lineage();
@@ -193,6 +209,41 @@ public sealed class VerifyEvaluationTests
 
         Assert.Empty(result.Diagnostics);
         Assert.Contains("model.safetensors", result.Digests.Keys);
+    }
+
+    [Fact]
+    public void A_folder_bundle_file_no_system_can_take_everywhere_is_refused_and_a_manifest_listing_one_is_invalid()
+    {
+        using var project = Lineage();
+        var folder = Pack(project, BundleFormat.Directory);
+        File.WriteAllText(Path.Combine(folder, "aux.md"), "x\n");
+        var target = Path.Combine(project.Scratch, "extracted");
+
+        var refused = ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = folder, ExtractTo = target });
+        var bytes = File.ReadAllBytes(Path.Combine(folder, "aux.md"));
+        Edit(folder, files => files.Add(new JsonObject { ["path"] = "aux.md", ["size"] = bytes.Length, ["sha256"] = Bundle.Sha256(bytes) }));
+        var listed = ModelGoPackEngine.Verify(folder);
+
+        Assert.Equal([("MGP9010", "aux.md")], refused.Diagnostics.Select(d => (d.Code, d.Path!)));
+        Assert.False(Path.Exists(target));
+        Assert.Contains(listed.Diagnostics, d => d.Code == "MGP9006" && d.Message.Contains("'aux.md'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_received_model_card_that_is_not_YAML_is_reported_and_the_intact_bundle_still_extracts()
+    {
+        using var project = Lineage();
+        var folder = Pack(project, BundleFormat.Directory);
+        Rewrite(folder, "README.md", "---\nbad: [unclosed\n---\n# tiny\n");
+        var target = Path.Combine(project.Scratch, "extracted");
+
+        var (exit, stdout, _) = CliRunner.Run("verify", folder, "--extract", target, "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP8024", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("MGP8099", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not match its manifest", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(target, "README.md")), stdout);
     }
 
     [Fact]
@@ -400,12 +451,16 @@ public sealed class VerifyEvaluationTests
         var beside = ModelGoPackEngine.Verify(nupkg);
         var other = ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = nupkg, PackageBundlePath = Pack(Lineage(version: "2.0.0"), BundleFormat.Zip) });
 
+        ZipDamage.Corrupt(Path.Combine(feed, "tiny-model.1.0.0.zip"), "LICENSE", 10, 60);
+        var damaged = ModelGoPackEngine.Verify(nupkg);
+
         var missing = Assert.Single(alone.Diagnostics, d => d.Code == "MGP9004");
         Assert.Equal("model.safetensors", missing.Path);
         Assert.Contains("--bundle", missing.Message, StringComparison.Ordinal);
         Assert.Empty(beside.Diagnostics);
         Assert.Contains("model.safetensors", beside.Digests.Keys);
         Assert.Contains(other.Diagnostics, d => d.Code == "MGP9012");
+        Assert.Equal([("MGP9003", Path.GetFullPath(Path.Combine(feed, "tiny-model.1.0.0.zip")) + "!LICENSE")], damaged.Diagnostics.Select(d => (d.Code, d.Path!)));
     }
 
     [Theory]

@@ -10,6 +10,9 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, string Message,
 {
     public string Code => Descriptor.Code;
 
+    /// <summary>Whether this is an error about a bundle's integrity or output (MGP9xxx): what stops verify --extract.</summary>
+    public bool IsIntegrityError => this.Severity == Severity.Error && this.Code.StartsWith("MGP9", StringComparison.Ordinal);
+
     /// <summary>The rule's severity, or info when a waiver in modelgo.json covers this finding.</summary>
     public Severity Severity => this.Waiver is null ? this.Descriptor.Severity : Severity.Info;
 

@@ -297,6 +297,10 @@ public static class DiagnosticCatalog
         "Two files differ only in case",
         "On Windows and macOS, and in most zip tools, one would overwrite the other. Rename or exclude one of them.");
 
+    public static readonly DiagnosticDescriptor FileNameNotPortable = Input("MGP8031",
+        "A file name cannot be written on every system",
+        "A segment that is a Windows device name (CON, NUL, AUX, COM1, LPT1, with any extension), ends in a dot or a space, or holds a backslash cannot be extracted on Windows, and verify refuses it in a bundle (MGP9010). Rename or exclude the file.");
+
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",
         "ModelGoPack hit a condition it does not handle. Nothing was written. Please report it with the message and the command that produced it.");

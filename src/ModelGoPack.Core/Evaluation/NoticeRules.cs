@@ -23,6 +23,8 @@ internal static partial class NoticeRules
         }
 
         var changes = modifications.ToList();
+        var saysModified = Modified().IsMatch(notice);
+        var saysOutput = Output().IsMatch(notice);
         foreach (var upstream in config.Upstream.Where(u => u.Relation == UpstreamRelation.Derivative))
         {
             var missing = new List<string>();
@@ -31,7 +33,7 @@ internal static partial class NoticeRules
                 missing.Add($"the name \"{upstream.Name}\"");
             }
 
-            if (!Modified().IsMatch(notice))
+            if (!saysModified)
             {
                 missing.Add("that it was modified");
             }
@@ -54,7 +56,7 @@ internal static partial class NoticeRules
                 missing.Add($"the name \"{upstream.Name}\"");
             }
 
-            if (!Output().IsMatch(notice))
+            if (!saysOutput)
             {
                 missing.Add("that the model was created from its Output");
             }

@@ -24,10 +24,7 @@ internal static partial class PreferredAdaptableForm
     public static void Evaluate(IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
     {
         var paths = new HashSet<string>(artifacts.Select(a => a.Path), StringComparer.Ordinal);
-        foreach (var unreadable in artifacts.Where(a => a.Facts.ContainsKey("unreadable")))
-        {
-            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{unreadable.Path}': {unreadable.Facts["unreadable"]} {DiagnosticCatalog.FileUnreadable.Help}", unreadable.Path);
-        }
+        ReportUnreadable(artifacts, diagnostics);
 
         foreach (var broken in artifacts.Where(a => a.Problem is not null))
         {
@@ -71,13 +68,22 @@ internal static partial class PreferredAdaptableForm
         }
     }
 
+    /// <summary>Weight files that could not be read at all: MGP8009, naming each.</summary>
+    public static void ReportUnreadable(IEnumerable<Artifact> artifacts, DiagnosticBag diagnostics)
+    {
+        foreach (var unreadable in artifacts.Where(a => a.ReadError is not null))
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{unreadable.Path}': {unreadable.ReadError} {DiagnosticCatalog.FileUnreadable.Help}", unreadable.Path);
+        }
+    }
+
     /// <summary>
     /// Weight-format files that are not the model's weights: a file ModelGoPack read that holds no tensors
     /// (training_args.bin, an empty header), and GGUF side files (a multimodal projector or an importance
     /// matrix). They neither satisfy nor fail the rule.
     /// </summary>
     private static bool IsAuxiliary(Artifact artifact) =>
-        artifact.Weights is { } facts && !artifact.Facts.ContainsKey("unread") && !artifact.Facts.ContainsKey("unreadable")
+        artifact.Weights is { } facts && artifact.OutOfReach is null && artifact.ReadError is null
         && ((facts.TensorCount == 0 && facts.Format is "safetensors" or "gguf" or "pytorch" or "onnx")
             || (facts.Format == "gguf" && facts.Metadata.GetValueOrDefault("general.type") is "mmproj" or "imatrix"));
 

@@ -82,10 +82,12 @@ internal static class ProjectLoader
         }
 
         // Names that render otherwise than they read, or that collide where case does not count.
-        foreach (var file in files.Where(f => ProjectPath.IndexOfBidiControl(f.RelativePath) >= 0))
+        ReportBidiNames(files.Select(f => f.RelativePath), diagnostics);
+
+        // A bundle is extracted on every system: what verify would refuse there is refused here.
+        foreach (var file in files.Where(f => ProjectPath.UnsafeEntryName(f.RelativePath) is not null))
         {
-            var shown = ProjectPath.ShowBidi(file.RelativePath);
-            diagnostics.Add(DiagnosticCatalog.BidiControl, $"The file name '{shown}' holds an invisible bidirectional control. {DiagnosticCatalog.BidiControl.Help}", shown);
+            diagnostics.Add(DiagnosticCatalog.FileNameNotPortable, $"The file name '{ProjectPath.Printable(file.RelativePath)}' cannot be written on every system: {ProjectPath.UnsafeEntryName(file.RelativePath)}. {DiagnosticCatalog.FileNameNotPortable.Help}", file.RelativePath);
         }
 
         foreach (var group in files.GroupBy(f => f.RelativePath.ToUpperInvariant(), StringComparer.Ordinal).Where(g => g.Count() > 1))
@@ -168,27 +170,15 @@ internal static class ProjectLoader
             }
         }
 
-        foreach (var notice in notices.Where(n => ProjectPath.IndexOfBidiControl(n.Text) >= 0))
-        {
-            var index = ProjectPath.IndexOfBidiControl(notice.Text);
-            var (line, column) = ProjectPath.LineAndColumn(notice.Text, index);
-            diagnostics.Add(DiagnosticCatalog.BidiControl, $"The notice '{notice.Path}' holds U+{(int)notice.Text[index]:X4}, an invisible bidirectional control; the bundle's NOTICE would not read as it renders. {DiagnosticCatalog.BidiControl.Help}", notice.Path, line, column);
-        }
+        ReportBidiNotices(notices, diagnostics);
 
-        Inspection.ModelCard? card = null;
         string? cardText = null;
         if (files.FirstOrDefault(f => f.RelativePath == Inspection.ModelCard.FileName) is { } readme && ReadText(readme, diagnostics) is { } readmeBytes)
         {
             cardText = TextDecoder.Decode(readmeBytes);
-            try
-            {
-                card = Inspection.ModelCard.Parse(cardText);
-            }
-            catch (Inspection.ArtifactFormatException e)
-            {
-                diagnostics.Add(DiagnosticCatalog.ModelCardInvalid, $"README.md's {e.Message} {DiagnosticCatalog.ModelCardInvalid.Help}", readme.RelativePath);
-            }
         }
+
+        var card = ParseModelCard(cardText, diagnostics);
 
         // Stamps count wherever they are: a dataset used for training is often left out of the bundle.
         var stamps = new List<Inspection.DatasetStamp>();
@@ -223,6 +213,46 @@ internal static class ProjectLoader
             LicenseFiles = licenseFiles,
             Notices = notices,
         };
+    }
+
+    /// <summary>File names holding a bidirectional control: MGP8029 each.</summary>
+    public static void ReportBidiNames(IEnumerable<string> paths, DiagnosticBag diagnostics)
+    {
+        foreach (var path in paths.Where(p => ProjectPath.IndexOfBidiControl(p) >= 0))
+        {
+            var shown = ProjectPath.ShowBidi(path);
+            diagnostics.Add(DiagnosticCatalog.BidiControl, $"The file name '{shown}' holds an invisible bidirectional control. {DiagnosticCatalog.BidiControl.Help}", shown);
+        }
+    }
+
+    /// <summary>Notice texts holding a bidirectional control: MGP8029 each, at its line and column.</summary>
+    public static void ReportBidiNotices(IEnumerable<NoticeText> notices, DiagnosticBag diagnostics)
+    {
+        foreach (var notice in notices.Where(n => ProjectPath.IndexOfBidiControl(n.Text) >= 0))
+        {
+            var index = ProjectPath.IndexOfBidiControl(notice.Text);
+            var (line, column) = ProjectPath.LineAndColumn(notice.Text, index);
+            diagnostics.Add(DiagnosticCatalog.BidiControl, $"The notice '{notice.Path}' holds U+{(int)notice.Text[index]:X4}, an invisible bidirectional control; the bundle's NOTICE would not read as it renders. {DiagnosticCatalog.BidiControl.Help}", notice.Path, line, column);
+        }
+    }
+
+    /// <summary>The model card README.md's text parsed, or null; front matter that is not valid YAML is MGP8024.</summary>
+    public static Inspection.ModelCard? ParseModelCard(string? text, DiagnosticBag diagnostics)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Inspection.ModelCard.Parse(text);
+        }
+        catch (Inspection.ArtifactFormatException e)
+        {
+            diagnostics.Add(DiagnosticCatalog.ModelCardInvalid, $"README.md's {e.Message} {DiagnosticCatalog.ModelCardInvalid.Help}", Inspection.ModelCard.FileName);
+            return null;
+        }
     }
 
     private static byte[]? ReadText(ProjectFile file, DiagnosticBag diagnostics)

@@ -19,6 +19,15 @@ public sealed record Artifact
     /// <summary>Why the header could not be read (malformed or hostile), or null.</summary>
     public string? Problem { get; init; }
 
+    /// <summary>Why the file could not be read at all (permissions, an I/O error), or null: MGP8009, not a verdict on its format.</summary>
+    public string? ReadError { get; init; }
+
+    /// <summary>
+    /// Why verify did not judge this weight file's header (it lies past what verify keeps of an archive
+    /// entry), or null. Such a file still counts as weights, of unknown precision.
+    /// </summary>
+    public string? OutOfReach { get; init; }
+
     /// <summary>Whether this is compiled code (bytecode or a native binary), not source.</summary>
     public bool IsCompiledCode => this.Facts.ContainsKey("compiled");
 }

@@ -218,7 +218,7 @@ internal static class ArtifactInspector
         catch (HeaderOutOfReachException e)
         {
             // Verify reads an archive entry once; a header past what it kept is not judged either way.
-            return Unread(file, format) with { Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["unread"] = e.Message } };
+            return Unread(file, format) with { OutOfReach = e.Message };
         }
         catch (ArtifactFormatException e)
         {
@@ -231,7 +231,7 @@ internal static class ArtifactInspector
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Not a verdict on the file's format: it could not be read at all (permissions, a lock, an I/O error).
-            return Unread(file, format) with { Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["unreadable"] = e.Message } };
+            return Unread(file, format) with { ReadError = e.Message };
         }
 #pragma warning disable CA1031 // A reader's unforeseen failure on one hostile file must not hide the findings of all the others.
         catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)

@@ -137,6 +137,11 @@ public sealed record ModelCard
         {
             throw new ArtifactFormatException($"the front matter is not valid YAML (line {e.Start.Line + 1}): {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // The parser's word for a stream that ends inside a flow collection ("bad: [unclosed").
+            throw new ArtifactFormatException($"the front matter is not valid YAML: {e.Message}");
+        }
 
         return new ModelCard { Values = values, Lists = lists, Title = title, Lines = keyLines };
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ModelGoPack.Config;
+using ModelGoPack.Evaluation;
 using ModelGoPack.Discovery;
 using ModelGoPack.Inspection;
 
@@ -10,6 +11,9 @@ internal sealed class BundleContent
 {
     /// <summary>The bundle as given: a folder, or an archive file.</summary>
     public required string Source { get; init; }
+
+    /// <summary>What the bundle is: a folder, a zip (a .nupkg too) or a tar.gz.</summary>
+    public required Emit.BundleFormat Format { get; init; }
 
     /// <summary>The bundle's files (regular files only, the manifest left out), by path.</summary>
     public Dictionary<string, ProjectFile> Files { get; } = new(StringComparer.Ordinal);
@@ -24,21 +28,19 @@ internal sealed class BundleContent
     public ConcurrentDictionary<string, byte[]> Kept { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Whether to keep an archive file that was read whole: every file the evaluation reads by name (the root's
-    /// LICENSE, NOTICE, README.md and modelgo.json, and files named like notices, up to 4 MiB each; a manifest
-    /// in the one folder of an archive), and other
-    /// files up to 64 KiB (a declared notice file may have any name) while they total less than 64 MiB.
-    /// Memory stays bounded whatever the archive holds.
+    /// Whether to keep an archive file that was read whole: the few files the evaluation reads by name at the
+    /// root (LICENSE, NOTICE, README.md, modelgo.json, a manifest in the one folder of an archive), and any
+    /// other (upstream notices, which may have any name) while they total less than 64 MiB. Memory stays
+    /// bounded whatever the archive holds.
     /// </summary>
     public bool Keep(string path, byte[] bytes)
     {
-        // At the root, or in the one folder an archive may wrap the bundle in.
+        // At the root, or in the one folder an archive may wrap the bundle in: a handful of files, each bounded.
         var name = Path.GetFileName(path);
         var top = path.Count(c => c == '/') <= 1;
-        var wanted = (top && name == BundleVerifier.ManifestName)
-            || (bytes.Length <= EntryCapture.TextLimit
-                && (Inspection.ArtifactInspector.IsNoticeName(name) || (top && name is Inspection.ModelCard.FileName or ModelGoConfig.FileName)));
-        if (!wanted && (bytes.Length > EntryCapture.SmallLimit || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024))
+        var wanted = top && (name == BundleVerifier.ManifestName || ProjectLoader.LicenseFileNames.Contains(name)
+            || name is ProjectLoader.NoticeFileName or Inspection.ModelCard.FileName or ModelGoConfig.FileName);
+        if (!wanted && (bytes.Length > EntryCapture.TextLimit || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024))
         {
             return false;
         }
@@ -48,6 +50,9 @@ internal sealed class BundleContent
     }
 
     private long keptBytes;
+
+    /// <summary>Entries refused for their name or kind (unsafe, a link, a device): reported as such, not also as missing.</summary>
+    public HashSet<string> Refused { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Entries whose data could not be read (damaged compressed data): reported as altered, and not judged again.</summary>
     public HashSet<string> Damaged { get; } = new(StringComparer.Ordinal);
@@ -71,9 +76,9 @@ internal sealed class BundleContent
     public string? Root { get; init; }
 
     /// <summary>The bytes of a small bundle file, or null when it is absent or too big.</summary>
-    public byte[]? Text(string path, int limit = EntryCapture.TextLimit)
+    public byte[]? Text(string path)
     {
-        if (!this.Files.TryGetValue(path, out var file) || file.Length > limit)
+        if (!this.Files.TryGetValue(path, out var file) || file.Length > EntryCapture.TextLimit)
         {
             return null;
         }

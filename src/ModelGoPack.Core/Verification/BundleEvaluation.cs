@@ -15,9 +15,12 @@ namespace ModelGoPack.Verification;
 /// </summary>
 internal static class BundleEvaluation
 {
-    public static void Evaluate(BundleContent content, DiagnosticBag diagnostics)
+    public static void Evaluate(BundleContent content, DiagnosticBag diagnostics, CancellationToken cancellationToken = default)
     {
+        // What the evaluation reads by name, read again from the archive if hashing did not keep it.
+        BundleVerifier.Fetch(content, [.. ProjectLoader.LicenseFileNames, ProjectLoader.NoticeFileName, Inspection.ModelCard.FileName, ModelGoConfig.FileName], cancellationToken);
         var declaration = content.Manifest?.Declaration ?? BundledConfig(content, diagnostics);
+        BundleVerifier.Fetch(content, declaration?.Config.Upstream.SelectMany(u => u.Notices) ?? [], cancellationToken);
         var declared = declaration is not null;
         var source = declaration ?? new ConfigSource(
             new ModelGoConfig { Name = "bundle", Version = new NuGetVersion(0, 0, 0), License = LicenseText.Id }, JsonLocationMap.Empty);
@@ -45,9 +48,15 @@ internal static class BundleEvaluation
             for (var i = 0; i < upstream.Notices.Count; i++)
             {
                 var path = upstream.Notices[i];
-                if (content.Text(path, EntryCapture.TextLimit) is { } bytes)
+                if (content.Text(path) is { } bytes)
                 {
                     notices.Add(new NoticeText(path, TextDecoder.DecodeLines(bytes), upstream.Name));
+                    continue;
+                }
+
+                if (content.Files.TryGetValue(path, out var present))
+                {
+                    diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"'{path}' is {present.Length} bytes; a notice file is at most {EntryCapture.TextLimit} bytes of text.", path);
                     continue;
                 }
 
@@ -58,19 +67,9 @@ internal static class BundleEvaluation
         }
 
         // A notice must read as it renders, and so must the names of the files it speaks of.
-        var noticeText = content.Text(ProjectLoader.NoticeFileName, EntryCapture.TextLimit) is { } noticeBytes ? TextDecoder.DecodeLines(noticeBytes) : null;
-        foreach (var (path, text) in notices.Select(n => (n.Path, n.Text)).Prepend((ProjectLoader.NoticeFileName, noticeText ?? "")).Where(t => ProjectPath.IndexOfBidiControl(t.Item2) >= 0))
-        {
-            var index = ProjectPath.IndexOfBidiControl(text);
-            var (line, column) = ProjectPath.LineAndColumn(text, index);
-            diagnostics.Add(DiagnosticCatalog.BidiControl, $"'{path}' holds U+{(int)text[index]:X4}, an invisible bidirectional control: it does not read as it renders. {DiagnosticCatalog.BidiControl.Help}", path, line, column);
-        }
-
-        foreach (var path in content.Files.Keys.Where(p => ProjectPath.IndexOfBidiControl(p) >= 0).Order(StringComparer.Ordinal))
-        {
-            var shown = ProjectPath.ShowBidi(path);
-            diagnostics.Add(DiagnosticCatalog.BidiControl, $"The file name '{shown}' holds an invisible bidirectional control. {DiagnosticCatalog.BidiControl.Help}", shown);
-        }
+        var noticeText = content.Text(ProjectLoader.NoticeFileName) is { } noticeBytes ? TextDecoder.DecodeLines(noticeBytes) : null;
+        ProjectLoader.ReportBidiNotices(noticeText is null ? notices : notices.Prepend(new NoticeText(ProjectLoader.NoticeFileName, noticeText, null)), diagnostics);
+        ProjectLoader.ReportBidiNames(content.Files.Keys.Order(StringComparer.Ordinal), diagnostics);
 
         if (noticeText is not null)
         {
@@ -82,20 +81,8 @@ internal static class BundleEvaluation
                 $"The bundle declares {config.Upstream.Count} upstream model(s) but has no {ProjectLoader.NoticeFileName} at its root. {DiagnosticCatalog.NoticeMissing.Help}", ProjectLoader.NoticeFileName);
         }
 
-        Inspection.ModelCard? card = null;
-        string? cardText = null;
-        if (content.Text(Inspection.ModelCard.FileName, EntryCapture.TextLimit) is { } readme)
-        {
-            cardText = TextDecoder.Decode(readme);
-            try
-            {
-                card = Inspection.ModelCard.Parse(cardText);
-            }
-            catch (Inspection.ArtifactFormatException e)
-            {
-                diagnostics.Add(DiagnosticCatalog.ModelCardInvalid, $"README.md's {e.Message} {DiagnosticCatalog.ModelCardInvalid.Help}", Inspection.ModelCard.FileName);
-            }
-        }
+        var cardText = content.Text(Inspection.ModelCard.FileName) is { } readme ? TextDecoder.Decode(readme) : null;
+        var card = ProjectLoader.ParseModelCard(cardText, diagnostics);
 
         var files = content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
         var project = new ModelProject
@@ -113,7 +100,7 @@ internal static class BundleEvaluation
 
         foreach (var path in content.HeadersOutOfReach.Order(StringComparer.Ordinal))
         {
-            diagnostics.Add(DiagnosticCatalog.WeightHeaderNotRead, $"'{path}': {content.Artifacts[path].Facts["unread"]}. {DiagnosticCatalog.WeightHeaderNotRead.Help}", path);
+            diagnostics.Add(DiagnosticCatalog.WeightHeaderNotRead, $"'{path}': {content.Artifacts[path].OutOfReach}. {DiagnosticCatalog.WeightHeaderNotRead.Help}", path);
         }
 
         // The publisher's waivers, as the manifest lists them; one that matches nothing here is not news.

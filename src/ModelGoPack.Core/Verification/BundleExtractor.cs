@@ -19,14 +19,14 @@ internal static class BundleExtractor
     public static bool Extract(BundleContent content, string target, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         // An integrity error means the bundle is not what its publisher made: nothing of it is written.
-        if (diagnostics.Items.Any(d => d.Severity == Severity.Error && d.Descriptor.Kind == DiagnosticKind.Input))
+        if (diagnostics.Items.Any(d => d.IsIntegrityError))
         {
             return false;
         }
 
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
         var parent = Path.GetDirectoryName(full)!;
-        var temp = Path.Combine(parent, $".modelgopack-tmp-{Guid.NewGuid():N}");
+        var temp = Path.Combine(parent, $"{Discovery.ProjectScanner.TemporaryPrefix}{Path.GetFileName(full)}-{Guid.NewGuid():N}");
 
         // Missing parent folders are made, as `unzip -d` does, and removed again when nothing is extracted.
         var created = parent;
@@ -39,7 +39,7 @@ internal static class BundleExtractor
         try
         {
             Directory.CreateDirectory(temp);
-            if (content.Root is not null)
+            if (content.Format == Emit.BundleFormat.Directory)
             {
                 foreach (var file in content.Files.Values)
                 {
@@ -47,7 +47,7 @@ internal static class BundleExtractor
                     Write(temp, file.RelativePath, source, content, cancellationToken);
                 }
             }
-            else if (content.Source.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || BundleVerifier.IsPackage(content.Source) || IsZip(content.Source))
+            else if (content.Format == Emit.BundleFormat.Zip)
             {
                 using var archive = ZipFile.OpenRead(content.Source);
                 foreach (var file in content.Files.Values)
@@ -109,13 +109,6 @@ internal static class BundleExtractor
         }
 
         return false;
-    }
-
-    private static bool IsZip(string path)
-    {
-        Span<byte> magic = stackalloc byte[2];
-        using var probe = File.OpenRead(path);
-        return probe.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic.SequenceEqual("PK"u8);
     }
 
     private static void Write(string folder, string relative, Stream source, BundleContent content, CancellationToken cancellationToken)

@@ -88,7 +88,7 @@ internal static class BundleVerifier
 
     private static BundleContent ReadDirectory(string root, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var content = new BundleContent { Source = root, Root = root };
+        var content = new BundleContent { Source = root, Root = root, Format = Emit.BundleFormat.Directory };
         var manifestPath = Path.Combine(root, ManifestName);
         if (File.Exists(manifestPath))
         {
@@ -105,6 +105,7 @@ internal static class BundleVerifier
             if (entry.LinkTarget is not null)
             {
                 diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{relative}' is a symbolic link to '{entry.LinkTarget}'; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", relative);
+                content.Refused.Add(relative);
             }
             else if (entry is FileInfo file && relative != ManifestName)
             {
@@ -112,6 +113,16 @@ internal static class BundleVerifier
                 {
                     // A named pipe or device would block the read forever.
                     diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{relative}' is not a regular file (a named pipe, socket or device); a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", relative);
+                    content.Refused.Add(relative);
+                    continue;
+                }
+
+                if (ProjectPath.UnsafeEntryName(relative) is { } unsafeName)
+                {
+                    // What could not be extracted on every system is refused in a folder as in an archive.
+                    var shown = ProjectPath.Printable(relative);
+                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The file '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
+                    content.Refused.Add(relative);
                     continue;
                 }
 
@@ -161,7 +172,7 @@ internal static class BundleVerifier
 
     private static BundleContent ReadZip(string path, bool package, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var content = new BundleContent { Source = path };
+        var content = new BundleContent { Source = path, Format = Emit.BundleFormat.Zip };
         var entries = new Dictionary<string, string>(StringComparer.Ordinal); // bundle path -> entry name
         using (var archive = ZipFile.OpenRead(path))
         {
@@ -172,6 +183,7 @@ internal static class BundleVerifier
                 {
                     var shown = ProjectPath.Printable(entry.FullName);
                     diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
+                    content.Refused.Add(entry.FullName[content.Prefix.Length..]);
                     continue;
                 }
 
@@ -184,6 +196,7 @@ internal static class BundleVerifier
                 if (((entry.ExternalAttributes >> 16) & 0xF000) is 0xA000)
                 {
                     diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{entry.FullName}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.FullName);
+                    content.Refused.Add(entry.FullName[content.Prefix.Length..]);
                     continue;
                 }
 
@@ -261,7 +274,7 @@ internal static class BundleVerifier
     private static BundleContent ReadTarGz(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         // A stream: every entry hashed as it comes, the manifest (the last entry ModelGoPack writes) read when it comes.
-        var content = new BundleContent { Source = path };
+        var content = new BundleContent { Source = path, Format = Emit.BundleFormat.TarGz };
         progress?.Start("verifying", new FileInfo(path).Length, 0);
         using (var file = File.OpenRead(path))
         using (var gzip = new GZipStream(file, CompressionMode.Decompress))
@@ -289,6 +302,7 @@ internal static class BundleVerifier
                 {
                     var shown = ProjectPath.Printable(entry.Name);
                     diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
+                    content.Refused.Add(name);
                     continue;
                 }
 
@@ -301,6 +315,7 @@ internal static class BundleVerifier
                 {
                     var link = entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink ? $" to '{ProjectPath.Printable(entry.LinkName)}'" : "";
                     diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{name}' is a {entry.EntryType} entry{link}; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
+                    content.Refused.Add(name);
                     continue;
                 }
 
@@ -344,6 +359,70 @@ internal static class BundleVerifier
         }
 
         return content;
+    }
+
+    /// <summary>
+    /// Reads again, whole, the small files of an archive the evaluation needs and did not keep while hashing
+    /// (the root's texts, the notice files a declaration names), at most 64 MiB of them: a zip by entry, a
+    /// tar.gz in one more pass, only when something is missing. A folder's files are read from disk anyway.
+    /// </summary>
+    public static void Fetch(BundleContent content, IEnumerable<string> paths, CancellationToken cancellationToken)
+    {
+        long budget = MaxManifestBytes;
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            if (content.Files.TryGetValue(path, out var file) && file.Length <= EntryCapture.TextLimit && !content.Kept.ContainsKey(path) && (budget -= file.Length) >= 0)
+            {
+                wanted.Add(path);
+            }
+        }
+
+        if (wanted.Count == 0 || content.Format == Emit.BundleFormat.Directory)
+        {
+            return;
+        }
+
+        try
+        {
+            if (content.Format == Emit.BundleFormat.Zip)
+            {
+                using var archive = ZipFile.OpenRead(content.Source);
+                foreach (var path in wanted)
+                {
+                    using var stream = archive.GetEntry(content.Files[path].FullPath)!.Open();
+                    content.Kept[path] = ReadWhole(stream, content.Files[path].Length);
+                }
+
+                return;
+            }
+
+            using var file = File.OpenRead(content.Source);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var guarded = new BombGuard(gzip, file);
+            using var reader = new TarReader(guarded);
+            while (wanted.Count > 0 && reader.GetNextEntry(copyData: false) is { } entry)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                name = name.StartsWith(content.Prefix, StringComparison.Ordinal) ? name[content.Prefix.Length..] : name;
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && wanted.Remove(name))
+                {
+                    content.Kept[name] = ReadWhole(entry.DataStream ?? Stream.Null, content.Files[name].Length);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or FormatException)
+        {
+            // It was read whole a moment ago; a file that cannot be read again stays unread, and is reported so.
+        }
+    }
+
+    private static byte[] ReadWhole(Stream stream, long length)
+    {
+        var bytes = new byte[length];
+        stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        return bytes;
     }
 
     /// <summary>
@@ -469,7 +548,7 @@ internal static class BundleVerifier
         var view = file with { Length = capture.Length, Opener = capture.Open };
         var artifact = ArtifactInspector.Inspect(view);
         content.Artifacts[file.RelativePath] = artifact;
-        if (artifact.Facts.ContainsKey("unread"))
+        if (artifact.OutOfReach is not null)
         {
             content.HeadersOutOfReach.Add(file.RelativePath);
         }
@@ -506,7 +585,7 @@ internal static class BundleVerifier
         {
             if (!content.Files.TryGetValue(expected.Path, out var file))
             {
-                if (allowMissing?.Invoke(expected.Path) != true)
+                if (allowMissing?.Invoke(expected.Path) != true && !content.Refused.Contains(expected.Path))
                 {
                     diagnostics.Add(DiagnosticCatalog.BundleFileMissing, $"'{expected.Path}' is listed in {ManifestName} ({expected.Size} bytes) but is not in the bundle. {DiagnosticCatalog.BundleFileMissing.Help}", expected.Path);
                 }
@@ -569,9 +648,15 @@ internal static class BundleVerifier
                     }
 
                     var entryPath = pathValue.GetString()!;
-                    if (ProjectPath.IsRootedOrEscaping(entryPath) || ProjectPath.HasControlCharacters(entryPath) || entryPath == ManifestName)
+                    if (ProjectPath.UnsafeEntryName(entryPath) is { } unsafeName)
                     {
-                        problem = $"it lists the path '{ProjectPath.Printable(entryPath)}', which is absolute, leaves the bundle, or is the manifest itself";
+                        problem = $"it lists the path '{ProjectPath.Printable(entryPath)}': {unsafeName}";
+                        break;
+                    }
+
+                    if (entryPath == ManifestName)
+                    {
+                        problem = "it lists itself";
                         break;
                     }
 

@@ -5,10 +5,10 @@ namespace ModelGoPack.Verification;
 /// <summary>
 /// What verify keeps of an archive entry while it hashes it, so that the entry is read once, and no more than
 /// the evaluation reads: the first 16 MiB and last 1 MiB of a weight file (where the headers are: safetensors,
-/// GGUF and ONNX at the start, a PyTorch zip's directory at the end); all of a notice, the model card or the
-/// config (up to 4 MiB), of a JSON file the inspector reads (config.json, tokenizer_config.json, a shard
-/// index; up to 16 MiB), of a manifest, and of any file up to 64 KiB; and the first 512 bytes (the magic)
-/// of anything else.
+/// GGUF and ONNX at the start, a PyTorch zip's directory at the end); all of the root's LICENSE, NOTICE,
+/// README.md and modelgo.json (up to 4 MiB), of a JSON file the inspector reads (config.json,
+/// tokenizer_config.json, a shard index; up to 16 MiB), of a manifest, and of any file up to 64 KiB; and the
+/// first 512 bytes (the magic) of anything else.
 /// </summary>
 internal sealed class EntryCapture
 {
@@ -47,15 +47,17 @@ internal sealed class EntryCapture
         this.tail = weights && size > headSize ? new byte[Math.Min(TailLimit, size - headSize)] : [];
     }
 
-    // What the evaluation reads whole: notices anywhere, and the model card and config at the root.
+    // What the evaluation reads whole by name at the root (or in the one folder an archive wraps it in);
+    // other notices are kept when small, and read again if a declaration names a bigger one.
     private static bool IsText(string path) =>
-        ArtifactInspector.IsNoticeName(Path.GetFileName(path)) || (path.Count(c => c == '/') <= 1 && Path.GetFileName(path) is ModelCard.FileName or Config.ModelGoConfig.FileName);
+        path.Count(c => c == '/') <= 1 && Path.GetFileName(path) is { } name
+            && (Evaluation.ProjectLoader.LicenseFileNames.Contains(name) || name is Evaluation.ProjectLoader.NoticeFileName or ModelCard.FileName or Config.ModelGoConfig.FileName);
 
     /// <summary>Bytes seen so far.</summary>
     public long Length { get; private set; }
 
     /// <summary>The whole entry, when all of it was kept.</summary>
-    public byte[]? Whole => this.Length == this.headCount ? this.head.AsSpan(0, this.headCount).ToArray() : null;
+    public byte[]? Whole => this.Length != this.headCount ? null : this.headCount == this.head.Length ? this.head : this.head[..this.headCount];
 
     public void Add(ReadOnlySpan<byte> data)
     {

@@ -43,7 +43,7 @@ internal static class PackageBundle
         var bundle = BundleVerifier.Read(found, progress, own, cancellationToken);
         foreach (var finding in own.Items)
         {
-            diagnostics.Add(finding with { Message = $"In the bundle '{found}': {finding.Message}" });
+            diagnostics.Add(Locate(finding, found));
         }
 
         if (bundle is null)
@@ -58,6 +58,14 @@ internal static class PackageBundle
         }
 
         return bundle;
+    }
+
+    /// <summary>A finding about a file of the bundle beside a package, named by full path (bundle!entry in an archive), not as the package's.</summary>
+    public static Diagnostic Locate(Diagnostic finding, string bundle)
+    {
+        var full = Path.GetFullPath(bundle);
+        return finding.Path is null || Path.IsPathRooted(finding.Path) ? finding
+            : finding with { Path = Directory.Exists(full) ? Path.Join(full, finding.Path) : $"{full}!{finding.Path}" };
     }
 
     // Where pack puts the bundle by default: beside the package, named {name}.{version} plus the format's ending.
