@@ -259,7 +259,8 @@ public sealed class HostileInputTests
             stream.Write("escape"u8);
         }
 
-        return ["verify", bundle, "--quiet"];
+        // An integrity failure writes nothing, even when asked to extract; a bundle without a manifest is not one.
+        return withoutManifest ? ["verify", bundle, "--quiet"] : ["verify", bundle, "--quiet", "--extract", Path.Combine(p.Scratch, "never")];
     }
 
     // A folder bundle of a project with an extracted upstream, whose manifest's first upstream is edited.

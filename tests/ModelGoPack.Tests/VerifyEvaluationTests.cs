@@ -304,6 +304,33 @@ public sealed class VerifyEvaluationTests
     }
 
     [Fact]
+    public void The_extractor_refuses_an_unsafe_name_itself_even_if_verification_let_it_through()
+    {
+        // Defence in depth: the read already refuses these names; the extractor checks again before the disk.
+        using var temp = new TempDirectory();
+        var zip = temp.Combine("evil.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            using var stream = archive.CreateEntry("../evil.txt").Open();
+            stream.Write("evil\n"u8);
+        }
+
+        var content = new Verification.BundleContent { Source = zip, Format = BundleFormat.Zip };
+        content.Files["../evil.txt"] = new Discovery.ProjectFile("../evil.txt", "../evil.txt", 5);
+        content.Digests["../evil.txt"] = Bundle.Sha256("evil\n"u8.ToArray());
+        var diagnostics = new DiagnosticBag();
+        var target = temp.Combine("out", "extracted");
+
+        var extracted = Verification.BundleExtractor.Extract(content, target, diagnostics, CancellationToken.None);
+
+        Assert.False(extracted);
+        Assert.Equal("MGP9001", Assert.Single(diagnostics.Items).Code);
+        Assert.Contains("refused the entry name", diagnostics.Items[0].Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(temp.Combine("out", "evil.txt")));
+        Assert.False(Path.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
     public void Extract_writes_nothing_when_a_file_is_altered_and_never_into_an_existing_folder()
     {
         using var project = Lineage();

@@ -14,7 +14,8 @@ internal static class ProjectLoader
     public const string NoticeFileName = "NOTICE";
     public const string ManifestFileName = "modelgo-manifest.json";
 
-    private const int MaxTextFileBytes = 4 * 1024 * 1024;
+    /// <summary>The most a license or notice file (or the model card) may hold: 4 MiB.</summary>
+    public const int MaxTextFileBytes = 4 * 1024 * 1024;
 
     private static readonly string[] ReservedNames = [LicenseFileName, NoticeFileName, ManifestFileName];
 

@@ -22,7 +22,8 @@ namespace ModelGoPack.Verification;
 internal static class BundleVerifier
 {
     public const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
-    private const long MaxManifestBytes = 64L * 1024 * 1024;
+    /// <summary>The most verify reads of a manifest: 64 MiB.</summary>
+    public const long MaxManifestBytes = 64L * 1024 * 1024;
 
     /// <summary>How much a tar.gz may expand before its ratio is judged (16 GiB; tests lower it).</summary>
     internal static long GzipAllowance { get; set; } = 16L << 30;

@@ -16,7 +16,7 @@ internal sealed class EntryCapture
     public const int SmallLimit = 64 * 1024;
 
     /// <summary>Notices and the model card are read whole up to this size, as check reads them.</summary>
-    public const int TextLimit = 4 * 1024 * 1024;
+    public const int TextLimit = Evaluation.ProjectLoader.MaxTextFileBytes;
 
     /// <summary>The most verify keeps of a weight file's start.</summary>
     public const int HeadLimit = 16 * 1024 * 1024;
@@ -24,8 +24,8 @@ internal sealed class EntryCapture
     private const int TailLimit = 1024 * 1024;
 
     // A manifest found in a folder of a tar.gz may turn out to be the bundle's: kept whole, as verify reads manifests.
-    private const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
-    private const long ManifestLimit = 64L * 1024 * 1024;
+    private const string ManifestName = BundleVerifier.ManifestName;
+    private const long ManifestLimit = BundleVerifier.MaxManifestBytes;
     private const int MagicBytes = 512;
 
     private readonly byte[] head;
