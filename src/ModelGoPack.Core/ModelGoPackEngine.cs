@@ -357,7 +357,7 @@ public static class ModelGoPackEngine
                 // Whatever the template, NOTICE must say what 2.2(a)(ii) to (iv) require, as verify will judge it.
                 if (output == ProjectLoader.NoticeFileName)
                 {
-                    NoticeRules.Evaluate(text, $"NOTICE, rendered by {templates.Describe(template)},", declared, declared.Modifications, project.Notices, diagnostics);
+                    NoticeRules.Evaluate(text, $"NOTICE, rendered by {templates.Describe(template)},", declared, project.Notices, diagnostics);
                 }
             }
         }

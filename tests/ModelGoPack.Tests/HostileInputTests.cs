@@ -236,11 +236,20 @@ public sealed class HostileInputTests
         return Check(p);
     }
 
-    private static string Packed(ModelProjectBuilder p, BundleFormat format)
+    private static string Packed(ModelProjectBuilder p, BundleFormat format) => p.Pack(format, "bundle" + ModelGoPackEngine.Extension(format)).OutputPath!;
+
+    // A package named as `dotnet pack` names it, holding these files of a folder bundle of the project.
+    private static string Package(ModelProjectBuilder p, params string[] files)
     {
-        var output = Path.Combine(p.Scratch, "bundle" + ModelGoPackEngine.Extension(format));
-        Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = p.Root }, output, format).Compliant);
-        return output;
+        var folder = Packed(p, BundleFormat.Directory);
+        var package = Path.Combine(p.Scratch, "tiny-model.1.0.0.nupkg");
+        using var archive = ZipFile.Open(package, ZipArchiveMode.Create);
+        foreach (var file in files)
+        {
+            archive.CreateEntryFromFile(Path.Combine(folder, file), file);
+        }
+
+        return package;
     }
 
     private static string[] ZipWith(ModelProjectBuilder p, string entryName, int unixMode = 0x81A4, bool withoutManifest = false)
@@ -305,14 +314,7 @@ public sealed class HostileInputTests
     // A package holding a bundle's manifest, beside a bundle of another version under the package's bundle name.
     private static string[] PackageWithOtherBundle(ModelProjectBuilder p)
     {
-        var folder = Packed(p, BundleFormat.Directory);
-        var package = Path.Combine(p.Scratch, "tiny-model.1.0.0.nupkg");
-        using (var archive = ZipFile.Open(package, ZipArchiveMode.Create))
-        {
-            archive.CreateEntryFromFile(Path.Combine(folder, "modelgo-manifest.json"), "modelgo-manifest.json");
-            archive.CreateEntryFromFile(Path.Combine(folder, "LICENSE"), "LICENSE");
-        }
-
+        var package = Package(p, "modelgo-manifest.json", "LICENSE");
         p.File("docs/extra.md", "changed\n").Write();
         ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = p.Root }, Path.Combine(p.Scratch, "tiny-model.1.0.0.zip"), BundleFormat.Zip);
         return ["verify", package, "--quiet"];
@@ -401,13 +403,7 @@ public sealed class HostileInputTests
 
     private static string[] PackageAsItsOwnBundle(ModelProjectBuilder p)
     {
-        var folder = Packed(p, BundleFormat.Directory);
-        var package = Path.Combine(p.Scratch, "tiny-model.1.0.0.nupkg");
-        using (var archive = ZipFile.Open(package, ZipArchiveMode.Create))
-        {
-            archive.CreateEntryFromFile(Path.Combine(folder, "modelgo-manifest.json"), "modelgo-manifest.json");
-        }
-
+        var package = Package(p, "modelgo-manifest.json");
         return ["verify", package, "--bundle", package, "--quiet"];
     }
 

@@ -579,13 +579,7 @@ public sealed class VerifyEvaluationTests
         return project;
     }
 
-    private static string Pack(ModelProjectBuilder project, BundleFormat format)
-    {
-        var output = Path.Combine(project.Scratch, $"bundle-{Guid.NewGuid():N}{ModelGoPackEngine.Extension(format)}");
-        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, format);
-        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
-        return output;
-    }
+    private static string Pack(ModelProjectBuilder project, BundleFormat format) => project.Pack(format).OutputPath!;
 
     // Changes a file of a folder bundle and lists its new digest, as a publisher who edited it by hand would.
     private static void Rewrite(string folder, string path, string text)

@@ -200,9 +200,7 @@ public sealed class VerifyTests
 
     private static (string Path, IReadOnlyList<ManifestFile> Files) Pack(ModelProjectBuilder project, BundleFormat format)
     {
-        var output = Path.Combine(project.Scratch, $"bundle-{Guid.NewGuid():N}{ModelGoPackEngine.Extension(format)}");
-        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, format);
-        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
-        return (output, result.Files);
+        var result = project.Pack(format);
+        return (result.OutputPath!, result.Files);
     }
 }

@@ -14,7 +14,7 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal static partial class NoticeRules
 {
-    public static void Evaluate(string notice, string describe, ModelGoConfig config, IEnumerable<ModificationDeclaration> modifications, IReadOnlyList<NoticeText> notices, DiagnosticBag diagnostics)
+    public static void Evaluate(string notice, string describe, ModelGoConfig config, IReadOnlyList<NoticeText> notices, DiagnosticBag diagnostics)
     {
         foreach (var kept in notices.Where(n => !notice.Contains(n.Text.TrimEnd('\n'), StringComparison.Ordinal)))
         {
@@ -22,49 +22,38 @@ internal static partial class NoticeRules
                 $"{describe} does not hold the text of '{kept.Path}'{(kept.Upstream is null ? "" : $" (from \"{kept.Upstream}\")")} verbatim. {DiagnosticCatalog.NoticeDropped.Help}", kept.Path);
         }
 
-        var changes = modifications.ToList();
         var saysModified = Modified().IsMatch(notice);
         var saysOutput = Output().IsMatch(notice);
-        foreach (var upstream in config.Upstream.Where(u => u.Relation == UpstreamRelation.Derivative))
+
+        // Derivative upstreams first, then extracted ones, each in config order.
+        foreach (var upstream in config.Upstream.OrderBy(u => u.Relation == UpstreamRelation.Derivative ? 0 : 1))
         {
+            var derivative = upstream.Relation == UpstreamRelation.Derivative;
             var missing = new List<string>();
             if (!notice.Contains(upstream.Name, StringComparison.OrdinalIgnoreCase))
             {
                 missing.Add($"the name \"{upstream.Name}\"");
             }
 
-            if (!saysModified)
+            if (derivative)
             {
-                missing.Add("that it was modified");
-            }
+                if (!saysModified)
+                {
+                    missing.Add("that it was modified");
+                }
 
-            var dates = changes.Where(m => m.Upstream is null || m.Upstream == upstream.Name).Select(m => m.Date).Distinct().Order();
-            missing.AddRange(dates.Where(d => !notice.Contains(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.Ordinal))
-                .Select(d => "the date " + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            if (missing.Count > 0)
-            {
-                diagnostics.Add(DiagnosticCatalog.NoticeLacksModification,
-                    $"{describe} does not give, for derivative upstream \"{upstream.Name}\": {string.Join(", ", missing)}. {DiagnosticCatalog.NoticeLacksModification.Help}", ProjectLoader.NoticeFileName);
+                var dates = config.Modifications.Where(m => m.Upstream is null || m.Upstream == upstream.Name).Select(m => m.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal);
+                missing.AddRange(dates.Where(d => !notice.Contains(d, StringComparison.Ordinal)).Select(d => "the date " + d));
             }
-        }
-
-        foreach (var upstream in config.Upstream.Where(u => u.Relation == UpstreamRelation.Extracted))
-        {
-            var missing = new List<string>();
-            if (!notice.Contains(upstream.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                missing.Add($"the name \"{upstream.Name}\"");
-            }
-
-            if (!saysOutput)
+            else if (!saysOutput)
             {
                 missing.Add("that the model was created from its Output");
             }
 
             if (missing.Count > 0)
             {
-                diagnostics.Add(DiagnosticCatalog.NoticeLacksExtraction,
-                    $"{describe} does not give, for extracted upstream \"{upstream.Name}\": {string.Join(", ", missing)}. {DiagnosticCatalog.NoticeLacksExtraction.Help}", ProjectLoader.NoticeFileName);
+                var rule = derivative ? DiagnosticCatalog.NoticeLacksModification : DiagnosticCatalog.NoticeLacksExtraction;
+                diagnostics.Add(rule, $"{describe} does not give, for {(derivative ? "derivative" : "extracted")} upstream \"{upstream.Name}\": {string.Join(", ", missing)}. {rule.Help}", ProjectLoader.NoticeFileName);
             }
         }
     }

@@ -69,8 +69,11 @@ internal sealed class BundleContent
     /// <summary>Whether the bundle holds a manifest at all (valid or not).</summary>
     public bool ManifestFound { get; set; }
 
-    /// <summary>Whether the bundle could be read and its manifest (if any) is valid: only then are its obligations evaluated.</summary>
-    public bool Readable { get; set; } = true;
+    /// <summary>Whether a tar.gz holds its manifest more than once (which copy counts cannot be told).</summary>
+    public bool ManifestRepeated { get; set; }
+
+    /// <summary>Whether the bundle's manifest, if it has one, can be used: only then is it compared and are its obligations evaluated.</summary>
+    public bool Readable => !this.ManifestFound || (this.Manifest is not null && !this.ManifestRepeated);
 
     /// <summary>Reads a file of a folder bundle from disk; null for an archive (see <see cref="Kept"/>).</summary>
     public string? Root { get; init; }

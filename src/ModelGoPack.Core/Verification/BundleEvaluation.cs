@@ -73,7 +73,7 @@ internal static class BundleEvaluation
 
         if (noticeText is not null)
         {
-            NoticeRules.Evaluate(noticeText, ProjectLoader.NoticeFileName, config, config.Modifications, notices, diagnostics);
+            NoticeRules.Evaluate(noticeText, ProjectLoader.NoticeFileName, config, notices, diagnostics);
         }
         else if (config.Upstream.Count > 0)
         {

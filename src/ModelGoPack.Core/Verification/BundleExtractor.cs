@@ -1,9 +1,6 @@
-using System.Buffers;
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Hashing;
 
 namespace ModelGoPack.Verification;
 
@@ -122,33 +119,13 @@ internal static class BundleExtractor
         var path = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var expected = content.Digests.GetValueOrDefault(relative);
-        var limit = content.Files[relative].Length;
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(SourceStream.BlockSize);
-        try
+        string? digest;
+        using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
-            using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            long total = 0;
-            int read;
-            while ((read = source.Read(buffer, 0, (int)Math.Min(SourceStream.BlockSize, limit + 1 - total))) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                total += read;
-                if (total > limit)
-                {
-                    throw new ChangedException(relative);
-                }
-
-                hash.AppendData(buffer, 0, read);
-                output.Write(buffer, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            digest = BundleVerifier.HashCapped(source, content.Files[relative].Length, output.Write, null, cancellationToken);
         }
 
-        if (expected is null || Convert.ToHexStringLower(hash.GetHashAndReset()) != expected)
+        if (expected is null || digest != expected)
         {
             throw new ChangedException(relative);
         }

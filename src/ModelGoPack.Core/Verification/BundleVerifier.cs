@@ -96,7 +96,6 @@ internal static class BundleVerifier
             content.ManifestFound = true;
             using var stream = File.OpenRead(manifestPath);
             content.Manifest = ReadManifest(stream, diagnostics, root);
-            content.Readable = content.Manifest is not null;
         }
 
         // Every file in the folder; links are reported, never followed (a linked folder is not descended into).
@@ -136,7 +135,8 @@ internal static class BundleVerifier
             return content;
         }
 
-        // With a manifest, what it does not list is reported, not read. Headers are read while the big files hash.
+        // With a manifest, what it does not list is reported and not hashed (its header is read, as every
+        // file's is: the evaluation judges what the folder holds). Headers are read while the big files hash.
         var listed = content.Manifest?.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         var toHash = content.Files.Values.Where(f => listed is null || listed.Contains(f.RelativePath)).ToList();
         var inspection = Task.Run(() => ArtifactInspector.Inspect(content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(), cancellationToken), cancellationToken);
@@ -219,7 +219,6 @@ internal static class BundleVerifier
                     content.ManifestFound = true;
                     using var stream = entry.Open();
                     content.Manifest = ReadManifest(stream, diagnostics, path);
-                    content.Readable = content.Manifest is not null;
                 }
                 else
                 {
@@ -325,14 +324,13 @@ internal static class BundleVerifier
                     if (content.ManifestFound)
                     {
                         diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{name}' is in the archive twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
-                        content.Readable = false;
+                        content.ManifestRepeated = true;
                         continue;
                     }
 
                     // An empty entry has no data stream: an empty manifest, which is no manifest.
                     content.ManifestFound = true;
                     content.Manifest = ReadManifest(entry.DataStream ?? Stream.Null, diagnostics, path);
-                    content.Readable = content.Manifest is not null;
                     continue;
                 }
 
@@ -501,7 +499,6 @@ internal static class BundleVerifier
                 diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} is larger than {MaxManifestBytes / (1024 * 1024)} MiB. {DiagnosticCatalog.BundleManifestInvalid.Help}", content.Source);
             }
 
-            content.Readable = content.Manifest is not null;
         }
     }
 
@@ -512,38 +509,13 @@ internal static class BundleVerifier
     private static void ReadEntry(BundleContent content, ProjectFile file, Stream stream, long limit, ProgressCounter? progress, CancellationToken cancellationToken)
     {
         var capture = new EntryCapture(file.RelativePath, Math.Min(file.Length, limit));
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(SourceStream.BlockSize);
-        try
+        if (HashCapped(stream, limit, capture.Add, progress, cancellationToken) is not { } digest)
         {
-            long total = 0;
-            int read;
-            while (total <= limit && (read = stream.Read(buffer, 0, (int)Math.Min(SourceStream.BlockSize, limit + 1 - total))) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                hash.AppendData(buffer, 0, read);
-                if (total + read <= limit)
-                {
-                    capture.Add(buffer.AsSpan(0, read));
-                }
-
-                total += read;
-                progress?.AddBytes(read);
-                progress?.AddHashed(read);
-            }
-
-            if (total > limit)
-            {
-                content.Digests[file.RelativePath] = "(longer than listed)";
-                return;
-            }
-
-            content.Digests[file.RelativePath] = Convert.ToHexStringLower(hash.GetHashAndReset());
+            content.Digests[file.RelativePath] = "(longer than listed)";
+            return;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        content.Digests[file.RelativePath] = digest;
 
         // The entry as read (its real length), served from what was kept.
         var view = file with { Length = capture.Length, Opener = capture.Open };
@@ -557,6 +529,45 @@ internal static class BundleVerifier
         if (capture.Whole is { } whole)
         {
             content.Keep(file.RelativePath, whole);
+        }
+    }
+
+    /// <summary>A block of an entry as it is read.</summary>
+    internal delegate void BlockSink(ReadOnlySpan<byte> block);
+
+    /// <summary>
+    /// The SHA-256 of <paramref name="stream"/>, reading at most <paramref name="limit"/> + 1 bytes and handing
+    /// each block within the limit to <paramref name="sink"/>; null when the stream holds more than the limit
+    /// (an entry longer than listed is altered, however long it claims to be).
+    /// </summary>
+    internal static string? HashCapped(Stream stream, long limit, BlockSink sink, ProgressCounter? progress, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(SourceStream.BlockSize);
+        try
+        {
+            long total = 0;
+            int read;
+            while (total <= limit && (read = stream.Read(buffer, 0, (int)Math.Min(SourceStream.BlockSize, limit + 1 - total))) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                total += read;
+                if (total > limit)
+                {
+                    return null;
+                }
+
+                hash.AppendData(buffer, 0, read);
+                sink(buffer.AsSpan(0, read));
+                progress?.AddBytes(read);
+                progress?.AddHashed(read);
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

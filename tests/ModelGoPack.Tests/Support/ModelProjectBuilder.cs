@@ -95,6 +95,18 @@ public sealed class ModelProjectBuilder : IDisposable
         return array;
     }
 
+    /// <summary>
+    /// Packs the project into a bundle in <see cref="Scratch"/> (named <paramref name="name"/>, else
+    /// <c>bundle-{guid}</c> with the format's ending), asserting that it is compliant.
+    /// </summary>
+    public PackResult Pack(Emit.BundleFormat format, string? name = null)
+    {
+        var output = Path.Combine(this.Scratch, name ?? $"bundle-{Guid.NewGuid():N}{ModelGoPackEngine.Extension(format)}");
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.Root }, output, format);
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        return result;
+    }
+
     /// <summary>Writes modelgo.json from <see cref="Config"/> and returns the project root.</summary>
     public string Write()
     {
