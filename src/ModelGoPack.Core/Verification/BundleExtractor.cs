@@ -88,7 +88,7 @@ internal static class BundleExtractor
         {
             diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{e.Path}' changed between verifying and extracting it. Nothing was extracted. {DiagnosticCatalog.BundleFileAltered.Help}", e.Path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
         {
             diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot extract to '{target}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", full);
         }

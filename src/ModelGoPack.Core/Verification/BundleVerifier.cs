@@ -66,13 +66,20 @@ internal static class BundleVerifier
             diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is not a zip, a .nupkg or a gzip file. {DiagnosticCatalog.BundleUnreadable.Help}", path);
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or InvalidOperationException)
+        catch (Exception e) when (IsDamaged(e) || e is UnauthorizedAccessException)
         {
-            // InvalidOperationException: the tar reader's word for a header field it cannot take (a 3 GiB long name).
             diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"Cannot read '{path}': {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", path);
             return null;
         }
     }
+
+    /// <summary>
+    /// How the archive readers say the bytes are no archive they can read: I/O and format errors, and, from
+    /// the tar reader, InvalidOperationException (a header field it cannot take, such as a 3 GiB long name)
+    /// and OverflowException (GNU attribute fields out of range, found by fuzzing).
+    /// </summary>
+    internal static bool IsDamaged(Exception e) =>
+        e is IOException or InvalidDataException or FormatException or InvalidOperationException or OverflowException;
 
     /// <summary>Whether <paramref name="path"/> names a NuGet package (by its extension).</summary>
     public static bool IsPackage(string path) => path.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase);
@@ -411,7 +418,7 @@ internal static class BundleVerifier
                 }
             }
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or FormatException)
+        catch (Exception e) when (IsDamaged(e))
         {
             // It was read whole a moment ago; a file that cannot be read again stays unread, and is reported so.
         }
