@@ -33,6 +33,14 @@ public sealed class ModelCardTests
         Assert.Contains(fragment, d.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("# \t\n\nbody\n", "")]
+    [InlineData("  #   Spaced Title  \n", "Spaced Title")]
+    public void A_heading_of_spaces_alone_has_an_empty_title_and_an_indented_one_its_text(string text, string title)
+    {
+        Assert.Equal(title, ModelCard.Parse(text).Title);
+    }
+
     [Fact]
     public void Deeply_nested_front_matter_is_refused_not_recursed()
     {

@@ -301,7 +301,7 @@ internal static class ArtifactInspector
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             return buffer[..read];
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HeaderOutOfReachException)
         {
             return [];
         }

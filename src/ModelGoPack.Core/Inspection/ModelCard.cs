@@ -54,7 +54,8 @@ public sealed record ModelCard
         }
 
         var heading = FirstHeading(lines, body);
-        var title = heading < 0 ? null : lines[heading].Trim()[2..].Trim();
+        // FirstHeading found "# " after leading whitespace; a heading of spaces alone has an empty title.
+        var title = heading < 0 ? null : lines[heading].TrimStart()[2..].Trim();
         return yaml is null ? new ModelCard { Title = title } : ReadYaml(yaml, title);
     }
 

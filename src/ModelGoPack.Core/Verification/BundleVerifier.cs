@@ -75,11 +75,12 @@ internal static class BundleVerifier
 
     /// <summary>
     /// How the archive readers say the bytes are no archive they can read: I/O and format errors, and, from
-    /// the tar reader, InvalidOperationException (a header field it cannot take, such as a 3 GiB long name)
-    /// and OverflowException (GNU attribute fields out of range, found by fuzzing).
+    /// the tar reader, InvalidOperationException (a header field it cannot take, such as a 3 GiB long name),
+    /// OverflowException and ArgumentOutOfRangeException (GNU attribute fields and times out of range, both
+    /// found by fuzzing).
     /// </summary>
     internal static bool IsDamaged(Exception e) =>
-        e is IOException or InvalidDataException or FormatException or InvalidOperationException or OverflowException;
+        e is IOException or InvalidDataException or FormatException or InvalidOperationException or OverflowException or ArgumentOutOfRangeException;
 
     /// <summary>Whether <paramref name="path"/> names a NuGet package (by its extension).</summary>
     public static bool IsPackage(string path) => path.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase);
@@ -256,7 +257,7 @@ internal static class BundleVerifier
                     using var stream = archive.GetEntry(entries[file.RelativePath])!.Open();
                     ReadEntry(content, file, stream, sizes?.GetValueOrDefault(file.RelativePath) ?? file.Length, progress, cancellationToken);
                 }
-                catch (Exception e) when (e is InvalidDataException or IOException)
+                catch (Exception e) when (IsDamaged(e))
                 {
                     // Damaged compressed data: the entry is not what was packed.
                     damaged[file.RelativePath] = e.Message;
@@ -515,7 +516,8 @@ internal static class BundleVerifier
     /// </summary>
     private static void ReadEntry(BundleContent content, ProjectFile file, Stream stream, long limit, ProgressCounter? progress, CancellationToken cancellationToken)
     {
-        var capture = new EntryCapture(file.RelativePath, Math.Min(file.Length, limit));
+        // Sized by what may be read (the manifest's size), not by what the archive's header claims.
+        var capture = new EntryCapture(file.RelativePath, limit);
         if (HashCapped(stream, limit, capture.Add, progress, cancellationToken) is not { } digest)
         {
             content.Digests[file.RelativePath] = "(longer than listed)";
