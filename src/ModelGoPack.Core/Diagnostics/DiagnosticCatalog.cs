@@ -299,7 +299,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor FileNameNotPortable = Input("MGP8031",
         "A file name cannot be written on every system",
-        "A segment that is a Windows device name (CON, NUL, AUX, COM1, LPT1, with any extension), ends in a dot or a space, or holds a backslash cannot be extracted on Windows, and verify refuses it in a bundle (MGP9010). Rename or exclude the file.");
+        "A segment that is a Windows device name (CON, NUL, AUX, COM1, LPT1, with any extension), ends in a dot or a space, or holds a backslash or one of : * ? \" < > | cannot be extracted on Windows, and a path longer than 1,024 bytes (or a name longer than 255) on most systems; verify refuses such a name in a bundle (MGP9010). Rename or exclude the file.");
 
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",
@@ -344,7 +344,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor ArchiveEntryUnsafe = Input("MGP9010",
         "Archive entry has an unsafe name",
-        "An entry that is absolute, leaves the folder (..), holds a backslash or control character, or is a Windows device name (NUL, COM1) would write outside the target or fail on some systems. Such a bundle was not made by ModelGoPack: get it from its publisher again.");
+        "An entry that is absolute, leaves the folder (..), holds a backslash, a control character or one of : * ? \" < > |, is a Windows device name (NUL, COM1), is longer than a bundle path may be (1,024 bytes, 255 for a name), or collides with another entry once case and Unicode normalization are ignored would write outside the target, overwrite another file or fail on some systems. Such a bundle was not made by ModelGoPack: get it from its publisher again.");
 
     public static readonly DiagnosticDescriptor ExtractTargetExists = Input("MGP9011",
         "The folder to extract to already exists",

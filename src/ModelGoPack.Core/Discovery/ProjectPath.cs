@@ -32,10 +32,15 @@ internal static partial class ProjectPath
         "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT\u00B9", "LPT\u00B2", "LPT\u00B3",
     };
 
+    /// <summary>The characters Windows forbids in a file name besides the separators and control characters.</summary>
+    private static readonly System.Buffers.SearchValues<char> WindowsForbidden = System.Buffers.SearchValues.Create(":*?\"<>|");
+
     /// <summary>
     /// Why an archive entry's name cannot be written under a folder on every system, or null when it can:
     /// absolute or drive-rooted, leaving the folder (<c>..</c>), a backslash, an empty or <c>.</c> segment,
-    /// a control character, a segment ending in a dot or space, or a Windows device name (<c>NUL</c>, <c>COM1.txt</c>).
+    /// a control character, a character Windows forbids (<c>: * ? " &lt; &gt; |</c>), a segment ending in a dot
+    /// or space, a Windows device name (<c>NUL</c>, <c>COM1.txt</c>), or longer than a bundle path may be
+    /// (<see cref="Emit.BundleLimits"/>). One rule for pack (MGP8031) and verify (MGP9010).
     /// </summary>
     public static string? UnsafeEntryName(string name)
     {
@@ -57,6 +62,16 @@ internal static partial class ProjectPath
         if (name.Contains('\\', StringComparison.Ordinal))
         {
             return "it holds a backslash, which Windows reads as a folder separator";
+        }
+
+        if (name.AsSpan().IndexOfAny(WindowsForbidden) is >= 0 and var forbidden)
+        {
+            return $"it holds the character '{name[forbidden]}', which Windows forbids in file names";
+        }
+
+        if (Emit.BundleLimits.PathTooLong(name.TrimEnd('/')) is { } tooLong)
+        {
+            return tooLong;
         }
 
         foreach (var segment in name.TrimEnd('/').Split('/'))

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+
+namespace ModelGoPack.Emit;
+
+/// <summary>
+/// The limits a bundle keeps, one definition for both sides: <c>pack</c> refuses a release that would break
+/// one (MGP8031, MGP8032), and <c>verify</c> refuses a bundle that does (MGP9006, MGP9010), so that every
+/// bundle pack writes is one its own verify accepts. The numbers are public API (README, "Limits").
+/// </summary>
+internal static class BundleLimits
+{
+    /// <summary>The most files a bundle holds, its manifest not counted: 1,000,000.</summary>
+    public const int MaxFiles = 1_000_000;
+
+    /// <summary>
+    /// The longest path of a file in a bundle, in UTF-8 bytes: 1,024. Linux's PATH_MAX is 4,096 for the whole
+    /// path, so a bundle extracted under a folder of up to 3,000 bytes still fits.
+    /// </summary>
+    public const int MaxPathBytes = 1024;
+
+    /// <summary>The longest name of one path segment, in UTF-8 bytes: 255, NAME_MAX on ext4, XFS, APFS and NTFS alike.</summary>
+    public const int MaxSegmentBytes = 255;
+
+    /// <summary>
+    /// The largest <c>modelgo-manifest.json</c>: 256 MiB. A manifest line of the longest path is about 1,140
+    /// bytes, so this holds 230,000 files of the longest paths, or the 1,000,000 files of short ones.
+    /// </summary>
+    public const long MaxManifestBytes = 256L * 1024 * 1024;
+
+    /// <summary>Why <paramref name="path"/> is too long for a bundle, or null when it is not.</summary>
+    public static string? PathTooLong(string path)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(path);
+        if (bytes > MaxPathBytes)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"it is {bytes:N0} bytes long, and a bundle path is at most {MaxPathBytes:N0} bytes of UTF-8");
+        }
+
+        foreach (var segment in path.Split('/'))
+        {
+            var length = Encoding.UTF8.GetByteCount(segment);
+            if (length > MaxSegmentBytes)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"its segment '{Shorten(segment)}' is {length:N0} bytes long, and a file or folder name is at most {MaxSegmentBytes} bytes of UTF-8 on most file systems");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A long name cut for a message: its first 40 characters, an ellipsis and its last 20.</summary>
+    public static string Shorten(string text) => text.Length <= 64 ? text : $"{text[..40]}…{text[^20..]}";
+}
