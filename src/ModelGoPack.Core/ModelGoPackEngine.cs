@@ -33,7 +33,7 @@ public static class ModelGoPackEngine
             return new CheckResult(diagnostics.Items) { Artifacts = prepared.Project.Artifacts };
         }
 
-        var bundled = prepared.Project.Files.Where(f => !prepared.Rendered.Any(r => r.Path == f.RelativePath)).ToList();
+        var bundled = prepared.Entries.Where(e => e.Source is not null).Select(e => e.Source!).ToList();
         var digests = Hashing.DigestEngine.HashAll(bundled, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
         prepared.Project.Digests.Save();
         return new CheckResult(diagnostics.Items) { Artifacts = prepared.Project.Artifacts, Digests = digests };
@@ -171,7 +171,7 @@ public static class ModelGoPackEngine
             return new PackResult(diagnostics.Items) { Config = prepared?.Project.Config, Artifacts = prepared?.Project.Artifacts ?? [] };
         }
 
-        var (project, rendered, waivers, declared) = prepared;
+        var (project, entries, waivers, declared) = prepared;
         var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath ?? DefaultOutputPath(root, project.Config, format)));
         if (output == root || root.StartsWith(output + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
@@ -179,13 +179,17 @@ public static class ModelGoPackEngine
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
 
-        var entries = new List<BundleEntry>(project.Files.Count + rendered.Count + 1)
+        // A folder inside the project is the user's (an upstream's release, a dataset) unless it is under bin/, where the
+        // default output goes, or under a folder the host keeps its own output in (MSBuild's bin/ and obj/); even a
+        // ModelGoPack bundle there may be an input. Such a folder is never replaced.
+        if (Directory.Exists(output) && output.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            && !new[] { Path.Combine(root, "bin") }.Concat(request.ExcludedPaths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))))
+                .Any(folder => output == folder || output.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
         {
-            BundleEntry.Generated(ProjectLoader.LicenseFileName, LicenseText.Bytes),
-        };
-        entries.AddRange(rendered);
-        entries.AddRange(project.Files.Where(f => !rendered.Any(r => r.Path == f.RelativePath)).Select(BundleEntry.Copied));
-        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+            diagnostics.Add(DiagnosticCatalog.OutputNotABundle,
+                $"The output path '{ProjectPath.Printable(output)}' is a folder inside the project and outside bin/; pack replaces a folder inside the project only under bin/, where its default output goes, since any other (an upstream's release, even one ModelGoPack made) may be the project's own. {DiagnosticCatalog.OutputNotABundle.Help}", output);
+            return new PackResult(diagnostics.Items) { Config = project.Config };
+        }
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
         // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
@@ -370,8 +374,41 @@ public static class ModelGoPackEngine
         }
 
         var waivers = Waivers.Apply(project.Source, diagnostics);
-        return new Prepared(project, rendered, waivers, declared);
+
+        // What the bundle holds: the license, the rendered files, and the project's files they do not replace.
+        var generated = rendered.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+        var entries = new List<BundleEntry>(project.Files.Count + rendered.Count + 1)
+        {
+            BundleEntry.Generated(ProjectLoader.LicenseFileName, LicenseText.Bytes),
+        };
+        entries.AddRange(rendered);
+        entries.AddRange(project.Files.Where(f => !generated.Contains(f.RelativePath)).Select(BundleEntry.Copied));
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        CheckLimits(entries, declared, waivers, diagnostics);
+        return new Prepared(project, entries, waivers, declared);
     }
 
-    private sealed record Prepared(ModelProject Project, List<BundleEntry> Rendered, IReadOnlyList<AppliedWaiver> Waivers, ModelGoConfig Declared);
+    /// <summary>
+    /// The bundle must be one verify reads (<see cref="BundleLimits"/>): at most so many files, and a manifest of at
+    /// most so many bytes, measured exactly before anything is hashed or written (MGP8032). Path lengths are the
+    /// name rule's (MGP8031).
+    /// </summary>
+    private static void CheckLimits(List<BundleEntry> entries, ModelGoConfig declared, IReadOnlyList<AppliedWaiver> waivers, DiagnosticBag diagnostics)
+    {
+        if (entries.Count > BundleLimits.MaxFiles)
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleLimitExceeded, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The bundle would hold {entries.Count:N0} files; a bundle holds at most {BundleLimits.MaxFiles:N0}. {DiagnosticCatalog.BundleLimitExceeded.Help}"), ModelGoConfig.FileName);
+            return;
+        }
+
+        var size = ManifestWriter.Measure(declared, waivers, entries.Select(e => (e.Path, e.Length)));
+        if (size > BundleLimits.MaxManifestBytes)
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleLimitExceeded, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The bundle's {ProjectLoader.ManifestFileName} would be {size:N0} bytes for its {entries.Count:N0} files; it is at most {BundleLimits.MaxManifestBytes:N0} bytes (256 MiB). {DiagnosticCatalog.BundleLimitExceeded.Help}"), ModelGoConfig.FileName);
+        }
+    }
+
+    private sealed record Prepared(ModelProject Project, List<BundleEntry> Entries, IReadOnlyList<AppliedWaiver> Waivers, ModelGoConfig Declared);
 }

@@ -11,8 +11,6 @@ namespace ModelGoPack.Tests;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AccessFaultTests
 {
-    private static readonly Lazy<string> Tool = new(CopyTool);
-
     [Theory]
     [InlineData("check", "model.safetensors")]
     [InlineData("check", "upstream/Teacher/NOTICE")]
@@ -26,14 +24,14 @@ public sealed class AccessFaultTests
         project.Upstream("Teacher", "extracted", "distillation").File("docs/private.md", "not for you\n").Write();
         var output = Path.Combine(project.Scratch, "out");
         Directory.CreateDirectory(output);
-        OpenToAll(project.Scratch);
+        Unprivileged.OpenToAll(project.Scratch);
         File.SetUnixFileMode(Path.Combine(project.Root, unreadable), UnixFileMode.None);
         var before = project.Snapshot();
 
         var args = command == "pack"
             ? new[] { "pack", project.Root, "--format", "zip", "--output", Path.Combine(output, "b.zip"), "--no-cache", "--quiet" }
             : ["check", project.Root, "--no-cache", "--quiet"];
-        var (exit, printed) = RunUnprivileged(project.Scratch, args);
+        var (exit, printed) = Unprivileged.Run(project.Scratch, args);
 
         Assert.True(exit == 2, printed);
         var line = printed.Split('\n').FirstOrDefault(l => l.Contains("error MGP8009", StringComparison.Ordinal));
@@ -75,7 +73,7 @@ public sealed class AccessFaultTests
 
         // A 2 MiB tmpfs over the folder, in a mount namespace of this command alone; what is left on it is listed before it goes.
         var (exit, printed) = ProcessRunner.Run("unshare", null,
-            ["-r", "-m", "sh", "-c", "mount -t tmpfs -o size=2m tmpfs \"$0\" || exit 97; dotnet \"$@\"; code=$?; echo \"left:[$(ls -A \"$0\")]\"; exit $code", disk, Tool.Value, .. command]);
+            ["-r", "-m", "sh", "-c", "mount -t tmpfs -o size=2m tmpfs \"$0\" || exit 97; dotnet \"$@\"; code=$?; echo \"left:[$(ls -A \"$0\")]\"; exit $code", disk, Unprivileged.Tool, .. command]);
 
         Assert.True(exit != 97, $"A tmpfs could not be mounted in a private mount namespace (unshare -r -m): {printed}");
         Assert.True(exit == 2, printed);
@@ -84,49 +82,5 @@ public sealed class AccessFaultTests
         Assert.Contains("left:[]", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.Equal(before, project.Snapshot());
-    }
-
-    // Root reads every file whatever its mode: run as nobody when root, as oneself otherwise.
-    private static (int ExitCode, string Output) RunUnprivileged(string home, string[] args)
-    {
-        var environment = new Dictionary<string, string?> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["DOTNET_NOLOGO"] = "1", ["XDG_CACHE_HOME"] = home };
-        return IsRoot()
-            ? ProcessRunner.Run("setpriv", null, environment, ["--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", Tool.Value, .. args])
-            : ProcessRunner.Run("dotnet", null, environment, [Tool.Value, .. args]);
-    }
-
-    private static bool IsRoot() => ProcessRunner.Run("id", null, "-u").Output.Trim() == "0";
-
-    private static void OpenToAll(string folder)
-    {
-        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-        File.SetUnixFileMode(folder, mode);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories))
-        {
-            File.SetUnixFileMode(entry, Directory.Exists(entry) ? mode : mode & ~(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute));
-        }
-
-        var temp = Path.Combine(Path.GetTempPath(), "modelgopack-tests");
-        for (var parent = Path.GetDirectoryName(folder); parent is not null && parent.StartsWith(temp, StringComparison.Ordinal); parent = Path.GetDirectoryName(parent))
-        {
-            File.SetUnixFileMode(parent, File.GetUnixFileMode(parent) | UnixFileMode.OtherExecute);
-        }
-    }
-
-    // The tool's files, copied where an unprivileged user can run them (the build output may be under /root).
-    private static string CopyTool()
-    {
-        var from = Path.GetDirectoryName(typeof(Cli.CommandLineApp).Assembly.Location)!;
-        var to = Path.Combine(Path.GetTempPath(), "modelgopack-tests", "tool-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-            File.SetUnixFileMode(Path.Combine(to, Path.GetFileName(file)), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        }
-
-        OpenToAll(to);
-        return Path.Combine(to, "modelgopack.dll");
     }
 }

@@ -10,7 +10,7 @@ namespace ModelGoPack.Tests;
 /// </summary>
 public sealed class HardeningTests
 {
-    private static readonly string Tool = typeof(Cli.CommandLineApp).Assembly.Location;
+    private static readonly string Tool = ToolProcess.Tool;
 
     [Theory]
     [InlineData("INT", "zip")]
@@ -27,13 +27,7 @@ public sealed class HardeningTests
         var output = Path.Combine(outputFolder, "bundle" + (format == "dir" ? "" : "." + format));
         var before = project.Snapshot(hashUpTo: 1 << 20);
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { Tool, "pack", project.Root, "--format", format, "--output", output, "--no-cache" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = ToolProcess.Start("pack", project.Root, "--format", format, "--output", output, "--no-cache");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
 

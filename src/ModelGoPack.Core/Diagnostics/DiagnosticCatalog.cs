@@ -301,6 +301,14 @@ public static class DiagnosticCatalog
         "A file name cannot be written on every system",
         "A segment that is a Windows device name (CON, NUL, AUX, COM1, LPT1, with any extension), ends in a dot or a space, or holds a backslash or one of : * ? \" < > | cannot be extracted on Windows, and a path longer than 1,024 bytes (or a name longer than 255) on most systems; verify refuses such a name in a bundle (MGP9010). Rename or exclude the file.");
 
+    public static readonly DiagnosticDescriptor BundleLimitExceeded = Input("MGP8032",
+        "The release is larger than a bundle may be",
+        "A bundle holds at most 1,000,000 files and a modelgo-manifest.json of at most 256 MiB, so that verify can read every bundle pack writes. Exclude files that are not part of the release (\"exclude\" in modelgo.json), or ship them as an archive inside the bundle.");
+
+    public static readonly DiagnosticDescriptor PathTooLongForSystem = Input("MGP8033",
+        "A path in the project is longer than the system allows",
+        "The operating system cannot open a path this long, so the file can be neither read nor packed. Shorten the folder names, or exclude the folder with \"exclude\" in modelgo.json (excluded folders are not walked).");
+
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",
         "ModelGoPack hit a condition it does not handle. Nothing was written. Please report it with the message and the command that produced it.");
@@ -353,6 +361,14 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor PackageBundleMismatch = Input("MGP9012",
         "The .nupkg and its bundle disagree",
         "A package made by ModelGoPack carries the same modelgo-manifest.json as the bundle beside it, and leaves out only weight files. Pack both again, or pass the bundle that belongs to this package with --bundle.");
+
+    public static readonly DiagnosticDescriptor StaleTemporaryRemoved = Input("MGP9013", Severity.Info,
+        "Removed what an interrupted run left beside the output",
+        "A run of ModelGoPack that was killed (kill -9, a crash, a power cut) left its temporary output; its lock proves the process that wrote it has ended, so this run removed it. Nothing to do.");
+
+    public static readonly DiagnosticDescriptor OutputNotRemoved = Input("MGP9014", Severity.Warning,
+        "An old bundle or a temporary output could not be removed",
+        "The new bundle is in place, but the old one (or what an interrupted run left) could not be deleted. Check the permissions of the output's folder; the next run beside the output removes it, or delete it by hand: its name starts with .modelgopack-tmp-.");
 
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
@@ -30,23 +29,28 @@ internal static class BundleWriter
         CancellationToken cancellationToken)
     {
         var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath));
-        if (!CanReplace(output, format, diagnostics))
+        if (PreviousBundle.WhyNotReplaceable(output, format) is { } problem)
         {
+            diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{ProjectPath.Printable(output)}' {problem}. {DiagnosticCatalog.OutputNotABundle.Help}", output);
             return null;
         }
 
         var directory = Path.GetDirectoryName(output)!;
-        var temporary = Path.Combine(directory, $"{Discovery.ProjectScanner.TemporaryPrefix}{Path.GetFileName(output)}-{Guid.NewGuid():N}");
+        TemporaryOutput? temporary = null;
         try
         {
             Directory.CreateDirectory(directory);
+
+            // What an interrupted run (kill -9, a power cut) left beside this output goes first, and is reported.
+            TemporaryOutput.RemoveStale(directory, diagnostics);
+            temporary = TemporaryOutput.Create(output);
             var copier = new Copier(cache, progress, DigestEngine.Overlap(entries.Select(e => e.Length)), cancellationToken);
             progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
             var written = format switch
             {
-                BundleFormat.Zip => WriteZip(temporary, entries, config, waivers, timestamp, copier, diagnostics),
-                BundleFormat.TarGz => WriteSequential(new TarGzSink(temporary, timestamp), entries, config, waivers, copier, diagnostics),
-                _ => WriteDirectory(CreateDirectory(temporary), entries, config, waivers, timestamp, copier, diagnostics),
+                BundleFormat.Zip => WriteZip(temporary.Path, entries, config, waivers, timestamp, copier, diagnostics),
+                BundleFormat.TarGz => WriteSequential(new TarGzSink(temporary.Path, timestamp), entries, config, waivers, copier, diagnostics),
+                _ => WriteDirectory(CreateDirectory(temporary.Path), entries, config, waivers, timestamp, copier, diagnostics),
             };
             if (written is null)
             {
@@ -59,12 +63,13 @@ internal static class BundleWriter
         }
         catch (Exception e) when (e is (IOException and not SourceReadException) or UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot write the bundle to '{outputPath}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", outputPath);
+            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot write the bundle to '{ProjectPath.Printable(outputPath)}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", outputPath);
             return null;
         }
         finally
         {
-            Delete(temporary);
+            // The temporary (and an old bundle moved aside) removed; what cannot be is reported and left to the next run.
+            temporary?.Release(diagnostics);
         }
     }
 
@@ -344,130 +349,36 @@ internal static class BundleWriter
         }
     }
 
-    /// <summary>Only a bundle ModelGoPack made (or nothing) may be replaced at the output path.</summary>
-    private static bool CanReplace(string output, BundleFormat format, DiagnosticBag diagnostics)
-    {
-        string? problem = null;
-        if (Directory.Exists(output))
-        {
-            if (format != BundleFormat.Directory)
-            {
-                problem = $"is a folder, and the bundle is a {(format == BundleFormat.Zip ? "zip" : "tar.gz")}";
-            }
-            else if (Directory.EnumerateFileSystemEntries(output).Any() && !File.Exists(Path.Combine(output, Evaluation.ProjectLoader.ManifestFileName)))
-            {
-                problem = "is a folder that holds no modelgo-manifest.json";
-            }
-        }
-        else if (File.Exists(output))
-        {
-            if (format == BundleFormat.Directory)
-            {
-                problem = "is a file, and the bundle is a folder";
-            }
-            else if (!(format == BundleFormat.Zip ? IsZipBundle(output) : IsTarGzBundle(output)))
-            {
-                problem = $"is a file that is not a {(format == BundleFormat.Zip ? "zip" : "tar.gz")} with a modelgo-manifest.json";
-            }
-        }
-
-        if (problem is null)
-        {
-            return true;
-        }
-
-        diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{output}' {problem}. {DiagnosticCatalog.OutputNotABundle.Help}", output);
-        return false;
-    }
-
-    private static bool IsZipBundle(string path)
-    {
-        try
-        {
-            using var archive = ZipFile.OpenRead(path);
-            return archive.GetEntry(Evaluation.ProjectLoader.ManifestFileName) is not null;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static bool IsTarGzBundle(string path)
-    {
-        try
-        {
-            using var file = File.OpenRead(path);
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var reader = new System.Formats.Tar.TarReader(gzip);
-            while (reader.GetNextEntry(copyData: false) is { } entry)
-            {
-                if (entry.Name == Evaluation.ProjectLoader.ManifestFileName)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException)
-        {
-            return false;
-        }
-    }
-
-    private static void MoveIntoPlace(string temporary, string output, BundleFormat format)
+    private static void MoveIntoPlace(TemporaryOutput temporary, string output, BundleFormat format)
     {
         if (format != BundleFormat.Directory)
         {
-            File.Move(temporary, output, overwrite: true);
+            File.Move(temporary.Path, output, overwrite: true);
             return;
         }
 
         if (!Directory.Exists(output))
         {
-            Directory.Move(temporary, output);
+            Directory.Move(temporary.Path, output);
             return;
         }
 
-        // Swap the old bundle out, the new one in, then remove the old one.
-        var old = temporary + "-old";
-        Directory.Move(output, old);
+        // Swap the old bundle out, the new one in; the old one is removed with the temporary (and reported if it cannot be).
+        Directory.Move(output, temporary.OldPath);
         try
         {
-            Directory.Move(temporary, output);
+            Directory.Move(temporary.Path, output);
         }
         catch
         {
-            Directory.Move(old, output);
+            Directory.Move(temporary.OldPath, output);
             throw;
         }
-
-        Delete(old);
     }
 
     private static string CreateDirectory(string path)
     {
         Directory.CreateDirectory(path);
         return path;
-    }
-
-    private static void Delete(string path)
-    {
-        try
-        {
-            if (File.Exists(path))
-            {
-                File.Delete(path);
-            }
-            else if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the temporary name is ignored by discovery and replaced by the next run.
-        }
     }
 }

@@ -15,6 +15,25 @@ internal static class ManifestWriter
     public static byte[] Write(ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, IEnumerable<ManifestFile> files)
     {
         using var buffer = new MemoryStream();
+        Write(buffer, config, waivers, files);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The size in bytes of the manifest <see cref="Write(ModelGoConfig, IReadOnlyList{Evaluation.AppliedWaiver}, IEnumerable{ManifestFile})"/>
+    /// will write for files of these paths and sizes, before any is hashed: every digest has 64 hex digits, so
+    /// the size is known exactly. Counted, not held: memory stays small whatever the count.
+    /// </summary>
+    public static long Measure(ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, IEnumerable<(string Path, long Size)> files)
+    {
+        var placeholder = new string('0', 64);
+        using var counter = new CountingStream();
+        Write(counter, config, waivers, files.Select(f => new ManifestFile(f.Path, f.Size, placeholder)));
+        return counter.Length;
+    }
+
+    private static void Write(Stream buffer, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, IEnumerable<ManifestFile> files)
+    {
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
@@ -78,6 +97,12 @@ internal static class ManifestWriter
             json.WriteStartArray("files");
             foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
             {
+                // Flushed as it goes, so that a counting stream sees the bytes and a big manifest is never held twice.
+                if (json.BytesPending > 1 << 16)
+                {
+                    json.Flush();
+                }
+
                 json.WriteStartObject();
                 json.WriteString("path", file.Path);
                 json.WriteNumber("size", file.Size);
@@ -90,7 +115,6 @@ internal static class ManifestWriter
         }
 
         buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
@@ -113,4 +137,14 @@ internal static class ManifestWriter
     }
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A stream that only counts what is written to it.</summary>
+    private sealed class CountingStream : WriteOnlyStream
+    {
+        private long count;
+
+        public override long Length => this.count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => this.count += buffer.Length;
+    }
 }

@@ -627,7 +627,7 @@ internal static class BundleVerifier
         }
     }
 
-    private static BundleManifest? ReadManifest(Stream stream, DiagnosticBag diagnostics, string where)
+    internal static BundleManifest? ReadManifest(Stream stream, DiagnosticBag diagnostics, string where)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];

@@ -1,0 +1,227 @@
+using System.Formats.Tar;
+using System.Globalization;
+using System.IO.Compression;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Verification;
+
+namespace ModelGoPack.Emit;
+
+/// <summary>
+/// Whether pack may replace what is at its output path. Only nothing, an empty folder, or what is provably an
+/// earlier output of ModelGoPack: a <c>modelgo-manifest.json</c> that verify can read, listing exactly what is
+/// there, each file with its listed size, and nothing else: no other file, folder, link or entry. A file of
+/// the user's beside a manifest, or a manifest of <c>{}</c>, is never replaced. Digests are not read: that
+/// would read a bundle of hundreds of GB again; a folder or archive that holds exactly the files its manifest
+/// lists, by name and size, holds nothing a ModelGoPack run did not write. A tar.gz is read once through (its
+/// manifest is its last entry); a zip by its central directory; a folder by a walk that stops at the first
+/// thing it does not expect.
+/// </summary>
+internal static class PreviousBundle
+{
+    /// <summary>Why <paramref name="output"/> may not be replaced by a bundle of <paramref name="format"/>, or null when it may.</summary>
+    public static string? WhyNotReplaceable(string output, BundleFormat format)
+    {
+        var kind = format == BundleFormat.Zip ? "zip" : "tar.gz";
+        if (new FileInfo(output).LinkTarget is { } target)
+        {
+            return $"is a symbolic link (to '{target}'), not a bundle ModelGoPack wrote";
+        }
+
+        try
+        {
+            if (Directory.Exists(output))
+            {
+                return format != BundleFormat.Directory ? $"is a folder, and the bundle is a {kind}" : FolderProblem(output);
+            }
+
+            if (!File.Exists(output))
+            {
+                return null;
+            }
+
+            if (format == BundleFormat.Directory)
+            {
+                return "is a file, and the bundle is a folder";
+            }
+
+            if (!Discovery.FileType.IsRegular(output))
+            {
+                return "is not a regular file";
+            }
+
+            return (format == BundleFormat.Zip ? ZipProblem(output) : TarGzProblem(output)) is { } problem ? $"is a file {problem}" : null;
+        }
+        catch (Exception e) when (BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
+        {
+            return $"cannot be read as a {(format == BundleFormat.Directory ? "bundle folder" : kind)} ModelGoPack wrote ({e.Message})";
+        }
+    }
+
+    private static string? FolderProblem(string folder)
+    {
+        var manifestPath = Path.Combine(folder, BundleVerifier.ManifestName);
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+        if (!Directory.EnumerateFileSystemEntries(folder, "*", options).Any())
+        {
+            return null;
+        }
+
+        if (!File.Exists(manifestPath) || new FileInfo(manifestPath).LinkTarget is not null || !Discovery.FileType.IsRegular(manifestPath))
+        {
+            return $"is a folder that holds no {BundleVerifier.ManifestName} of its own";
+        }
+
+        Dictionary<string, long> listed;
+        using (var stream = File.OpenRead(manifestPath))
+        {
+            if (Listed(stream) is not { } files)
+            {
+                return $"is a folder whose {BundleVerifier.ManifestName} is not one ModelGoPack writes";
+            }
+
+            listed = files;
+        }
+
+        // Every folder on the way to a listed file is expected; nothing else is.
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in listed.Keys)
+        {
+            for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
+            {
+                folders.Add(path[..slash]);
+            }
+        }
+
+        var seen = 0;
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(folder)]);
+        while (pending.TryPop(out var next))
+        {
+            foreach (var entry in next.EnumerateFileSystemInfos("*", options))
+            {
+                var relative = ProjectPath.FromFileSystem(folder, entry.FullName);
+                var shown = ProjectPath.Printable(relative);
+                if (relative == BundleVerifier.ManifestName)
+                {
+                    continue;
+                }
+
+                if (entry.LinkTarget is not null)
+                {
+                    return $"is a folder that holds the symbolic link '{shown}', which ModelGoPack never writes";
+                }
+
+                if (entry is DirectoryInfo child)
+                {
+                    if (!folders.Contains(relative))
+                    {
+                        return $"is a folder that holds the folder '{shown}', which its {BundleVerifier.ManifestName} does not list";
+                    }
+
+                    pending.Push(child);
+                    continue;
+                }
+
+                if (!listed.TryGetValue(relative, out var size))
+                {
+                    return $"is a folder that holds '{shown}', which its {BundleVerifier.ManifestName} does not list";
+                }
+
+                if (!Discovery.FileType.IsRegular(entry.FullName) || ((FileInfo)entry).Length != size)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"is a folder whose '{shown}' is not the file of {size:N0} bytes its {BundleVerifier.ManifestName} lists");
+                }
+
+                seen++;
+            }
+        }
+
+        return seen == listed.Count ? null : $"is a folder that lacks {listed.Count - seen:N0} of the files its {BundleVerifier.ManifestName} lists";
+    }
+
+    private static string? ZipProblem(string path)
+    {
+        using var archive = ZipFile.OpenRead(path);
+        if (archive.GetEntry(BundleVerifier.ManifestName) is not { } manifestEntry)
+        {
+            return $"that is not a zip with a {BundleVerifier.ManifestName}";
+        }
+
+        Dictionary<string, long>? listed;
+        using (var stream = manifestEntry.Open())
+        {
+            listed = Listed(stream);
+        }
+
+        return listed is null ? $"whose {BundleVerifier.ManifestName} is not one ModelGoPack writes"
+            : Unexpected(archive.Entries.Select(e => (e.FullName, e.Length)), listed);
+    }
+
+    private static string? TarGzProblem(string path)
+    {
+        var entries = new List<(string Name, long Length)>();
+        Dictionary<string, long>? listed = null;
+        using (var file = File.OpenRead(path))
+        using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+        using (var reader = new TarReader(gzip))
+        {
+            while (reader.GetNextEntry(copyData: false) is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                {
+                    return $"that holds '{ProjectPath.Printable(entry.Name)}', a {entry.EntryType} entry ModelGoPack never writes";
+                }
+
+                if (entry.Name == BundleVerifier.ManifestName && listed is null)
+                {
+                    listed = Listed(entry.DataStream ?? Stream.Null);
+                    if (listed is null)
+                    {
+                        return $"whose {BundleVerifier.ManifestName} is not one ModelGoPack writes";
+                    }
+                }
+
+                entries.Add((entry.Name, entry.Length));
+            }
+        }
+
+        return listed is null ? $"that is not a tar.gz with a {BundleVerifier.ManifestName}" : Unexpected(entries, listed);
+    }
+
+    /// <summary>What an archive holds besides exactly the listed files (and its one manifest), or null.</summary>
+    private static string? Unexpected(IEnumerable<(string Name, long Length)> entries, Dictionary<string, long> listed)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, length) in entries)
+        {
+            var shown = ProjectPath.Printable(name);
+            if (!seen.Add(name))
+            {
+                return $"that holds '{shown}' twice";
+            }
+
+            if (name == BundleVerifier.ManifestName)
+            {
+                continue;
+            }
+
+            if (!listed.TryGetValue(name, out var size))
+            {
+                return $"that holds '{shown}', which its {BundleVerifier.ManifestName} does not list";
+            }
+
+            if (length != size)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"whose '{shown}' is {length:N0} bytes, not the {size:N0} its {BundleVerifier.ManifestName} lists");
+            }
+        }
+
+        return seen.Count - 1 == listed.Count ? null : $"that lacks {listed.Count - (seen.Count - 1):N0} of the files its {BundleVerifier.ManifestName} lists";
+    }
+
+    /// <summary>The files a manifest lists, with their sizes, read as verify reads it; null when verify could not use it.</summary>
+    private static Dictionary<string, long>? Listed(Stream stream)
+    {
+        var manifest = BundleVerifier.ReadManifest(stream, new DiagnosticBag(), "");
+        return manifest?.Files.ToDictionary(f => f.Path, f => f.Size, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,411 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using ModelGoPack.Emit;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>
+/// pack replaces only what it provably wrote, and what an interrupted run leaves is removed by the next run
+/// beside the same output, and only when its writer is provably gone.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class OutputSafetyTests
+{
+    public static TheoryData<string> FolderShapes =>
+    [
+        "a manifest of {} beside a thesis",
+        "an earlier bundle with a .bak file added",
+        "an earlier bundle with an empty folder added",
+        "an earlier bundle with a file grown",
+        "an earlier bundle with a file removed",
+        "an earlier bundle whose file is a link",
+    ];
+
+    [Theory]
+    [MemberData(nameof(FolderShapes))]
+    public void A_folder_that_is_not_exactly_an_earlier_bundle_is_never_replaced(string shape)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var output = Path.Combine(project.Scratch, "home");
+        if (shape.StartsWith("a manifest of {}", StringComparison.Ordinal))
+        {
+            Directory.CreateDirectory(output);
+            File.WriteAllText(Path.Combine(output, "modelgo-manifest.json"), "{}");
+            File.WriteAllText(Path.Combine(output, "thesis.tex"), "\\documentclass{article} four years of work\n");
+        }
+        else
+        {
+            project.Pack(BundleFormat.Directory, "home");
+            switch (shape)
+            {
+                case "an earlier bundle with a .bak file added":
+                    File.WriteAllText(Path.Combine(output, "NOTICE.bak"), "my edits\n");
+                    break;
+                case "an earlier bundle with an empty folder added":
+                    Directory.CreateDirectory(Path.Combine(output, "drafts"));
+                    break;
+                case "an earlier bundle with a file grown":
+                    File.AppendAllText(Path.Combine(output, "README.md"), "my notes\n");
+                    break;
+                case "an earlier bundle with a file removed":
+                    File.Delete(Path.Combine(output, "README.md"));
+                    break;
+                default:
+                    File.Move(Path.Combine(output, "config.json"), Path.Combine(project.Scratch, "config.json"));
+                    File.CreateSymbolicLink(Path.Combine(output, "config.json"), Path.Combine(project.Scratch, "config.json"));
+                    break;
+            }
+        }
+
+        var before = Tree(output);
+
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--output", output, "--no-cache", "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP8015", stdout, StringComparison.Ordinal);
+        Assert.Contains("No bundle was written.", stdout, StringComparison.Ordinal);
+        Assert.Equal(before, Tree(output));
+        Assert.Empty(Directory.GetFileSystemEntries(project.Scratch, ".modelgopack-tmp-*"));
+    }
+
+    [Theory]
+    [InlineData("zip", "a manifest of {} beside a thesis")]
+    [InlineData("zip", "an earlier bundle with an entry added")]
+    [InlineData("zip", "an earlier bundle with an entry grown")]
+    [InlineData("tar.gz", "a manifest of {} beside a thesis")]
+    [InlineData("tar.gz", "an earlier bundle with an entry added")]
+    [InlineData("tar.gz", "a tar.gz with no manifest")]
+    public void An_archive_that_is_not_exactly_an_earlier_bundle_is_never_replaced(string format, string shape)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var output = Path.Combine(project.Scratch, "mine." + format);
+        var bundleFormat = format == "zip" ? BundleFormat.Zip : BundleFormat.TarGz;
+        var entries = new List<(string Name, byte[] Bytes)>();
+        if (shape.StartsWith("a manifest of {}", StringComparison.Ordinal))
+        {
+            entries.Add(("modelgo-manifest.json", "{}"u8.ToArray()));
+            entries.Add(("thesis.tex", "four years of work\n"u8.ToArray()));
+        }
+        else if (shape == "a tar.gz with no manifest")
+        {
+            entries.Add(("thesis.tex", "four years of work\n"u8.ToArray()));
+        }
+        else
+        {
+            // The earlier bundle's own entries, rewritten with one changed: what pack must not take for its own.
+            var earlier = Path.Combine(project.Scratch, "earlier." + format);
+            project.Pack(bundleFormat, "earlier." + format);
+            entries.AddRange(format == "zip" ? ZipEntries(earlier) : TarEntries(earlier));
+            if (shape.EndsWith("added", StringComparison.Ordinal))
+            {
+                entries.Add(("notes.txt", "mine\n"u8.ToArray()));
+            }
+            else
+            {
+                var readme = entries.FindIndex(e => e.Name == "README.md");
+                entries[readme] = ("README.md", [.. entries[readme].Bytes, .. "my notes\n"u8]);
+            }
+        }
+
+        if (format == "zip")
+        {
+            WriteZip(output, entries);
+        }
+        else
+        {
+            WriteTarGz(output, entries);
+        }
+
+        var before = File.ReadAllBytes(output);
+
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP8015", stdout, StringComparison.Ordinal);
+        Assert.True(before.AsSpan().SequenceEqual(File.ReadAllBytes(output)), "the archive was changed");
+        Assert.Empty(Directory.GetFileSystemEntries(project.Scratch, ".modelgopack-tmp-*"));
+    }
+
+    [Theory]
+    [InlineData("dir")]
+    [InlineData("zip")]
+    [InlineData("tar.gz")]
+    public void An_earlier_bundle_is_replaced_by_the_new_one_and_nothing_is_left_beside_it(string format)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var output = Path.Combine(project.Scratch, "out", "bundle" + (format == "dir" ? "" : "." + format));
+        Assert.Equal(0, CliRunner.Run("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet").ExitCode);
+        project.File("docs/new.md", "new\n");
+
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        Assert.Equal([Path.GetFileName(output)], Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!).Select(Path.GetFileName));
+        var verified = CliRunner.Run("verify", output, "--quiet");
+        Assert.True(verified.ExitCode == 0, verified.Stdout);
+        Assert.Contains("files match", verified.Stdout, StringComparison.Ordinal);
+        Assert.Contains("docs/new.md", ModelGoPackEngine.Verify(output).Digests.Keys);
+    }
+
+    [Fact]
+    public void A_bundle_folder_inside_the_project_outside_bin_is_never_replaced_but_one_under_bin_is()
+    {
+        // An upstream's release kept in the project, exactly as ModelGoPack made it: an input, not an output.
+        using var upstream = new ModelProjectBuilder("base-model");
+        upstream.Write();
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var release = Path.Combine(project.Root, "upstream", "base-model-1.0.0");
+        Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = upstream.Root }, release, BundleFormat.Directory).Compliant);
+        var before = Tree(release);
+
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--output", release, "--no-cache", "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP8015", stdout, StringComparison.Ordinal);
+        Assert.Contains("inside the project and outside bin/", stdout, StringComparison.Ordinal);
+        Assert.Equal(before, Tree(release));
+
+        var underBin = Path.Combine(project.Root, "bin", "custom");
+        Assert.Equal(0, CliRunner.Run("pack", project.Root, "--output", underBin, "--no-cache", "--quiet").ExitCode);
+        Assert.Equal(0, CliRunner.Run("pack", project.Root, "--output", underBin, "--no-cache", "--quiet").ExitCode);
+    }
+
+    [Theory]
+    [InlineData("dir")]
+    [InlineData("zip")]
+    public void A_symbolic_link_at_the_output_is_never_replaced(string format)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var target = Path.Combine(project.Scratch, "real" + (format == "dir" ? "" : ".zip"));
+        project.Pack(format == "dir" ? BundleFormat.Directory : BundleFormat.Zip, Path.GetFileName(target));
+        var link = Path.Combine(project.Scratch, "link" + (format == "dir" ? "" : ".zip"));
+        File.CreateSymbolicLink(link, target);
+
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--format", format, "--output", link, "--no-cache", "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP8015", stdout, StringComparison.Ordinal);
+        Assert.Contains("symbolic link", stdout, StringComparison.Ordinal);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+    }
+
+    [Theory]
+    [InlineData("zip")]
+    [InlineData("dir")]
+    [InlineData("tar.gz")]
+    public async Task What_kill_9_leaves_is_removed_by_the_next_run_beside_the_output_which_says_so(string format)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        Safetensors.WriteSparse(Path.Combine(project.Root, "big.safetensors"), 8L << 30, "F32");
+        var folder = Path.Combine(project.Scratch, "out");
+        Directory.CreateDirectory(folder);
+        var output = Path.Combine(folder, "bundle" + (format == "dir" ? "" : "." + format));
+
+        using (var process = ToolProcess.Start("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet"))
+        {
+            // Killed once the bundle is being written, long before its 8 GiB are done.
+            var writing = SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-*").Length >= 2 || process.HasExited, TimeSpan.FromSeconds(60));
+            Assert.True(writing && !process.HasExited, "pack was not writing");
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        var left = Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, left.Count);
+        Assert.Matches("^\\.modelgopack-tmp-bundle.*-[0-9a-f]{32}$", left[0]);
+        Assert.Equal(left[0] + ".lock", left[1]);
+
+        File.Delete(Path.Combine(project.Root, "big.safetensors"));
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        var removed = stdout.Split('\n').Single(l => l.Contains("info MGP9013", StringComparison.Ordinal));
+        Assert.Contains($"'{left[0]}'", removed, StringComparison.Ordinal);
+        Assert.Equal([Path.GetFileName(output)], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_temporary_not_provably_left_by_an_ended_run_is_left_alone()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var folder = Path.Combine(project.Scratch, "out");
+        Directory.CreateDirectory(folder);
+        using var self = Process.GetCurrentProcess();
+        using var sleeper = Process.Start("sleep", "300");
+        try
+        {
+            var ended = EndedProcess();
+            var cases = new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["locked"] = Lock(sleeper.Id, sleeper.StartTime),
+                ["writer-running"] = Lock(Environment.ProcessId, self.StartTime),
+                ["pid-reused"] = Lock(Environment.ProcessId, self.StartTime.AddMinutes(-5)),
+                ["other-host"] = Lock(ended, DateTime.UtcNow, host: "elsewhere"),
+                ["garbage"] = "not a lock\n",
+                ["empty"] = "",
+                ["no-lock"] = null,
+                ["stale"] = Lock(ended, DateTime.UtcNow),
+            };
+            foreach (var (name, lockText) in cases)
+            {
+                var stem = Path.Combine(folder, $".modelgopack-tmp-{name}-{Guid.NewGuid():N}");
+                Directory.CreateDirectory(stem);
+                File.WriteAllText(Path.Combine(stem, "weights.bin"), name);
+                if (lockText is not null)
+                {
+                    File.WriteAllText(stem + ".lock", lockText);
+                }
+            }
+
+            // The first case's lock is held by a live process, as a running pack holds its own (flock(2), as .NET takes it).
+            var locked = Directory.GetFiles(folder, ".modelgopack-tmp-locked-*.lock").Single();
+            using var holder = Process.Start("flock", ["-x", locked, "sleep", "300"]);
+            Assert.True(SpinWait.SpinUntil(() => IsLocked(locked), TimeSpan.FromSeconds(10)), "flock did not take the lock");
+
+            var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--output", Path.Combine(folder, "bundle"), "--no-cache", "--quiet");
+            holder.Kill();
+
+            // Removed: the writer ended, and a pid now used by another process (another start time).
+            Assert.True(exit == 0, stdout);
+            var removed = stdout.Split('\n').Where(l => l.Contains("info MGP9013", StringComparison.Ordinal)).Select(l => l.Split(".modelgopack-tmp-")[2].Split('-')[0]).Order(StringComparer.Ordinal);
+            Assert.Equal(["pid", "stale"], removed);
+            var kept = Directory.GetDirectories(folder, ".modelgopack-tmp-*").Select(d => Path.GetFileName(d).Split('-')[2]).Order(StringComparer.Ordinal);
+            Assert.Equal(["empty", "garbage", "locked", "no", "other", "writer"], kept);
+            Assert.Empty(Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-stale-*"));
+        }
+        finally
+        {
+            sleeper.Kill();
+        }
+    }
+
+    [Fact]
+    public void An_old_bundle_that_cannot_be_removed_is_reported_and_removed_by_the_next_run()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/notes.md", "notes\n").Write();
+        var folder = Path.Combine(project.Scratch, "out");
+        var output = Path.Combine(folder, "bundle");
+        Assert.Equal(0, CliRunner.Run("pack", project.Root, "--output", output, "--no-cache", "--quiet").ExitCode);
+        Unprivileged.OpenToAll(project.Scratch);
+
+        // The old bundle's docs/ may not be emptied by the user pack runs as: the old bundle cannot be removed.
+        File.SetUnixFileMode(Path.Combine(output, "docs"), UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        project.File("docs/more.md", "more\n");
+        Unprivileged.OpenToAll(project.Root);
+
+        var (exit, printed) = Unprivileged.Run(project.Scratch, ["pack", project.Root, "--output", output, "--no-cache", "--quiet"]);
+
+        Assert.True(exit == 0, printed);
+        Assert.Contains("warning MGP9014", printed, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "docs", "more.md")), "the new bundle is in place");
+        var old = Directory.GetDirectories(folder, ".modelgopack-tmp-*-old").Single();
+        Assert.Contains($"'{old}'", printed, StringComparison.Ordinal);
+        Assert.True(File.Exists(old[..^"-old".Length] + ".lock"), "the lock is kept, so that a later run can prove the old bundle is its own");
+
+        File.SetUnixFileMode(Path.Combine(old, "docs"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (again, stdout, _) = CliRunner.Run("pack", project.Root, "--output", output, "--no-cache", "--quiet");
+
+        Assert.True(again == 0, stdout);
+        Assert.Contains("info MGP9013", stdout, StringComparison.Ordinal);
+        Assert.Equal(["bundle"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    private static string Lock(int pid, DateTime started, string? host = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"modelgopack-temporary 1\npid {pid}\nstarted {started.ToUniversalTime().Ticks}\nhost {host ?? Environment.MachineName}\n");
+
+    private static int EndedProcess()
+    {
+        using var process = Process.Start("true");
+        process.WaitForExit();
+        return process.Id;
+    }
+
+    private static bool IsLocked(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Every file and folder under <paramref name="folder"/>: its SHA-256 and size, or what it is.</summary>
+    private static SortedDictionary<string, string> Tree(string folder)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            var relative = Path.GetRelativePath(folder, entry.FullName);
+            result[relative] = entry.LinkTarget is { } target ? $"link {target}"
+                : entry is DirectoryInfo ? "folder"
+                : $"{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(entry.FullName)))} {((FileInfo)entry).Length}";
+        }
+
+        return result;
+    }
+
+    private static List<(string Name, byte[] Bytes)> ZipEntries(string path)
+    {
+        using var archive = ZipFile.OpenRead(path);
+        return [.. archive.Entries.Select(e => (e.FullName, Read(e.Open())))];
+    }
+
+    private static List<(string Name, byte[] Bytes)> TarEntries(string path)
+    {
+        var entries = new List<(string, byte[])>();
+        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var reader = new TarReader(gzip);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            entries.Add((entry.Name, Read(entry.DataStream ?? Stream.Null)));
+        }
+
+        return entries;
+    }
+
+    private static byte[] Read(Stream stream)
+    {
+        using (stream)
+        {
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+    }
+
+    private static void WriteZip(string path, List<(string Name, byte[] Bytes)> entries)
+    {
+        using var archive = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (name, bytes) in entries)
+        {
+            using var stream = archive.CreateEntry(name).Open();
+            stream.Write(bytes);
+        }
+    }
+
+    private static void WriteTarGz(string path, List<(string Name, byte[] Bytes)> entries)
+    {
+        using var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest);
+        using var writer = new TarWriter(gzip, TarEntryFormat.Gnu);
+        foreach (var (name, bytes) in entries)
+        {
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(bytes) });
+        }
+    }
+}
