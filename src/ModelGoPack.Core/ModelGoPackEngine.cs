@@ -384,30 +384,8 @@ public static class ModelGoPackEngine
         entries.AddRange(rendered);
         entries.AddRange(project.Files.Where(f => !generated.Contains(f.RelativePath)).Select(BundleEntry.Copied));
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        CheckLimits(entries, declared, waivers, diagnostics);
+        BundleLimits.Check(entries, declared, waivers, diagnostics);
         return new Prepared(project, entries, waivers, declared);
-    }
-
-    /// <summary>
-    /// The bundle must be one verify reads (<see cref="BundleLimits"/>): at most so many files, and a manifest of at
-    /// most so many bytes, measured exactly before anything is hashed or written (MGP8032). Path lengths are the
-    /// name rule's (MGP8031).
-    /// </summary>
-    private static void CheckLimits(List<BundleEntry> entries, ModelGoConfig declared, IReadOnlyList<AppliedWaiver> waivers, DiagnosticBag diagnostics)
-    {
-        if (entries.Count > BundleLimits.MaxFiles)
-        {
-            diagnostics.Add(DiagnosticCatalog.BundleLimitExceeded, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"The bundle would hold {entries.Count:N0} files; a bundle holds at most {BundleLimits.MaxFiles:N0}. {DiagnosticCatalog.BundleLimitExceeded.Help}"), ModelGoConfig.FileName);
-            return;
-        }
-
-        var size = ManifestWriter.Measure(declared, waivers, entries.Select(e => (e.Path, e.Length)));
-        if (size > BundleLimits.MaxManifestBytes)
-        {
-            diagnostics.Add(DiagnosticCatalog.BundleLimitExceeded, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"The bundle's {ProjectLoader.ManifestFileName} would be {size:N0} bytes for its {entries.Count:N0} files; it is at most {BundleLimits.MaxManifestBytes:N0} bytes (256 MiB). {DiagnosticCatalog.BundleLimitExceeded.Help}"), ModelGoConfig.FileName);
-        }
     }
 
     private sealed record Prepared(ModelProject Project, List<BundleEntry> Entries, IReadOnlyList<AppliedWaiver> Waivers, ModelGoConfig Declared);

@@ -294,8 +294,8 @@ public static class DiagnosticCatalog
         "A notice must read as it renders. Remove the bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) from the config, the notice file or the file name; the marks LRM and RLM are allowed.");
 
     public static readonly DiagnosticDescriptor CaseCollision = Input("MGP8030",
-        "Two files differ only in case",
-        "On Windows and macOS, and in most zip tools, one would overwrite the other. Rename or exclude one of them.");
+        "Two files would be one where case or Unicode normalization does not count",
+        "Two paths that differ only in case or Unicode normalization (LICENSE and license, café in NFC and NFD), or a file whose name another path uses as a folder (Docs and docs/x.md), are one path on Windows and macOS and in most zip tools: one would overwrite the other. Rename or exclude one of them; the bundle's LICENSE, NOTICE, README.md and modelgo-manifest.json count too.");
 
     public static readonly DiagnosticDescriptor FileNameNotPortable = Input("MGP8031",
         "A file name cannot be written on every system",

@@ -102,6 +102,67 @@ internal static partial class ProjectPath
     }
 
     /// <summary>
+    /// The key under which two paths are the same file on some system: Unicode NFC normalization (macOS keeps
+    /// names decomposed, Linux as given: <c>café</c> in NFC and NFD are one name on one and two on the other;
+    /// it also makes the Kelvin sign <c>K</c>) and then case folding (Windows and macOS ignore case; folding by
+    /// upper- then lower-casing, so that <c>ς</c> and <c>σ</c> fold alike). Two paths with one key cannot both
+    /// be extracted everywhere: one would overwrite the other.
+    /// </summary>
+    public static string FoldKey(string path)
+    {
+        try
+        {
+            return path.Normalize(System.Text.NormalizationForm.FormC).ToUpperInvariant().ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            // Not valid UTF-16 (a lone surrogate): compared as it is.
+            return path;
+        }
+    }
+
+    /// <summary>
+    /// The groups of <paramref name="files"/> that collide on a system that ignores case or normalization
+    /// (<see cref="FoldKey"/>): files with one key, and a file whose key is that of a folder another file is in
+    /// (<c>Docs</c> and <c>docs/x.md</c>). Each group is sorted, with why its names collide; one rule for pack
+    /// (MGP8030) and verify (MGP9010).
+    /// </summary>
+    public static IEnumerable<(IReadOnlyList<string> Names, string Why)> Collisions(IEnumerable<string> files)
+    {
+        var byKey = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var key = FoldKey(file);
+            if (!byKey.TryGetValue(key, out var names))
+            {
+                byKey[key] = names = [];
+            }
+
+            names.Add(file);
+        }
+
+        foreach (var names in byKey.Values.Where(n => n.Count > 1).OrderBy(n => n.Min(StringComparer.Ordinal), StringComparer.Ordinal))
+        {
+            yield return (names.Order(StringComparer.Ordinal).ToList(), "differ only in case or Unicode normalization");
+        }
+
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, names) in byKey.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            for (var slash = key.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = key.IndexOf('/', slash + 1))
+            {
+                if (byKey.TryGetValue(key[..slash], out var file) && reported.Add(key[..slash]))
+                {
+                    // The folder as this file names it: as many segments as the colliding file has.
+                    var folder = string.Join('/', names[0].Split('/').Take(key[..slash].Count(c => c == '/') + 1));
+                    yield return ([file[0], names[0]], $"name one path as a file and as a folder ('{folder}/')");
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The first bidirectional embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069: what
     /// "Trojan Source" uses to make text render otherwise than it reads) in <paramref name="text"/>, or -1.
     /// The marks LRM, RLM and ALM, which right-to-left notices need, are allowed.

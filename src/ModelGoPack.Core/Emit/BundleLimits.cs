@@ -28,6 +28,28 @@ internal static class BundleLimits
     /// </summary>
     public const long MaxManifestBytes = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Pack's side: the bundle must be one verify reads: at most so many files, and a manifest of at
+    /// most so many bytes, measured exactly before anything is hashed or written (MGP8032). Path lengths are the
+    /// name rule's (MGP8031).
+    /// </summary>
+    public static void Check(IReadOnlyList<BundleEntry> entries, Config.ModelGoConfig declared, IReadOnlyList<Evaluation.AppliedWaiver> waivers, Diagnostics.DiagnosticBag diagnostics)
+    {
+        if (entries.Count > BundleLimits.MaxFiles)
+        {
+            diagnostics.Add(Diagnostics.DiagnosticCatalog.BundleLimitExceeded, string.Create(CultureInfo.InvariantCulture,
+                $"The bundle would hold {entries.Count:N0} files; a bundle holds at most {BundleLimits.MaxFiles:N0}. {Diagnostics.DiagnosticCatalog.BundleLimitExceeded.Help}"), Config.ModelGoConfig.FileName);
+            return;
+        }
+
+        var size = ManifestWriter.Measure(declared, waivers, entries.Select(e => (e.Path, e.Length)));
+        if (size > BundleLimits.MaxManifestBytes)
+        {
+            diagnostics.Add(Diagnostics.DiagnosticCatalog.BundleLimitExceeded, string.Create(CultureInfo.InvariantCulture,
+                $"The bundle's {Evaluation.ProjectLoader.ManifestFileName} would be {size:N0} bytes for its {entries.Count:N0} files; it is at most {BundleLimits.MaxManifestBytes:N0} bytes (256 MiB). {Diagnostics.DiagnosticCatalog.BundleLimitExceeded.Help}"), Config.ModelGoConfig.FileName);
+        }
+    }
+
     /// <summary>Why <paramref name="path"/> is too long for a bundle, or null when it is not.</summary>
     public static string? PathTooLong(string path)
     {

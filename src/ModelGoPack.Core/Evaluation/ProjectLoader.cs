@@ -91,10 +91,12 @@ internal static class ProjectLoader
             diagnostics.Add(DiagnosticCatalog.FileNameNotPortable, $"The file name '{ProjectPath.Printable(file.RelativePath)}' cannot be written on every system: {ProjectPath.UnsafeEntryName(file.RelativePath)}. {DiagnosticCatalog.FileNameNotPortable.Help}", file.RelativePath);
         }
 
-        foreach (var group in files.GroupBy(f => f.RelativePath.ToUpperInvariant(), StringComparer.Ordinal).Where(g => g.Count() > 1))
+        // Against the bundle's generated files too: a project's readme.md would be README.md's twin on Windows.
+        var bundled = files.Select(f => f.RelativePath).Union([LicenseFileName, NoticeFileName, Inspection.ModelCard.FileName, ManifestFileName], StringComparer.Ordinal);
+        foreach (var (names, why) in ProjectPath.Collisions(bundled))
         {
-            var names = group.Select(f => f.RelativePath).Order(StringComparer.Ordinal).ToList();
-            diagnostics.Add(DiagnosticCatalog.CaseCollision, $"{string.Join(" and ", names.Select(n => $"'{n}'"))} differ only in case. {DiagnosticCatalog.CaseCollision.Help}", names[0]);
+            var shown = names.Select(ProjectPath.Printable).ToList();
+            diagnostics.Add(DiagnosticCatalog.CaseCollision, $"{string.Join(" and ", shown.Select(n => $"'{n}'"))} {why}: where case or normalization does not count, one would overwrite the other. {DiagnosticCatalog.CaseCollision.Help}", names.FirstOrDefault(n => files.Any(f => f.RelativePath == n)) ?? names[0]);
         }
 
         var notices = new List<NoticeText>();

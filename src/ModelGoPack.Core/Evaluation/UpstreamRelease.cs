@@ -10,7 +10,7 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal sealed record UpstreamRelease(string Upstream, string Location, IReadOnlyDictionary<string, string> Files, IReadOnlyList<(string Path, string Text)> Notices)
 {
-    private const long MaxManifestBytes = 64 * 1024 * 1024;
+    private const long MaxManifestBytes = Emit.BundleLimits.MaxManifestBytes;
     private const long MaxNoticeBytes = 4 * 1024 * 1024;
 
     private static readonly string[] NoticeNames = ["NOTICE", "COPYRIGHT", "AUTHORS", "ATTRIBUTION"];

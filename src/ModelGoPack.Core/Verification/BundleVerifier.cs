@@ -22,8 +22,8 @@ namespace ModelGoPack.Verification;
 internal static class BundleVerifier
 {
     public const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
-    /// <summary>The most verify reads of a manifest: 64 MiB.</summary>
-    public const long MaxManifestBytes = 64L * 1024 * 1024;
+    /// <summary>The most verify reads of a manifest: the one limit pack keeps too.</summary>
+    public const long MaxManifestBytes = Emit.BundleLimits.MaxManifestBytes;
 
     /// <summary>How much a tar.gz may expand before its ratio is judged (16 GiB; tests lower it).</summary>
     internal static long GzipAllowance { get; set; } = 16L << 30;
@@ -375,7 +375,7 @@ internal static class BundleVerifier
     /// </summary>
     public static void Fetch(BundleContent content, IEnumerable<string> paths, CancellationToken cancellationToken)
     {
-        long budget = MaxManifestBytes;
+        long budget = 64L * 1024 * 1024;
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths.Distinct(StringComparer.Ordinal))
         {
@@ -582,17 +582,13 @@ internal static class BundleVerifier
 
     private static void Compare(BundleContent content, DiagnosticBag diagnostics, IEnumerable<string>? reported = null, Func<string, bool>? allowMissing = null)
     {
-        // A path that is a file and, for another entry, a folder: no file system can hold both.
-        foreach (var path in content.Files.Keys.Where(p => p.Contains('/', StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        // Paths that are one file where case or Unicode normalization does not count (LICENSE and license, café in
+        // NFC and NFD), or a file and, for another entry, a folder: extracted, one would overwrite the other.
+        var names = content.ManifestFound ? content.Files.Keys.Append(ManifestName) : content.Files.Keys;
+        foreach (var (colliding, why) in ProjectPath.Collisions(names))
         {
-            for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
-            {
-                if (content.Files.ContainsKey(path[..slash]))
-                {
-                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{path[..slash]}' is refused: it is a file, and '{path}' puts it as a folder. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", path[..slash]);
-                    break;
-                }
-            }
+            var shown = colliding.Select(ProjectPath.Printable).ToList();
+            diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entries {string.Join(" and ", shown.Select(n => $"'{n}'"))} are refused: they {why}, so that one would overwrite the other where case or normalization does not count. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown[0]);
         }
 
         if (content.Manifest is not { } manifest)
