@@ -67,7 +67,7 @@ public sealed class HostileInputTests
         ["bundle zip entry ../x"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "../x")),
         ["bundle zip entry /etc/x"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "/etc/x")),
         ["bundle manifest lists ../../etc/passwd"] = (DiagnosticCatalog.BundleManifestInvalid, p => FolderManifest(p, """{"files":[{"path":"../../etc/passwd","size":1,"sha256":"0000000000000000000000000000000000000000000000000000000000000000"}]}""")),
-        ["bundle manifest of 65 MiB"] = (DiagnosticCatalog.BundleManifestInvalid, p => FolderManifest(p, "{\"files\":[],\"x\":\"" + new string('x', 65 << 20) + "\"}")),
+        ["bundle manifest over 256 MiB"] = (DiagnosticCatalog.BundleManifestInvalid, p => HugeManifest(p)),
         ["bundle zip bomb under a small listed size"] = (DiagnosticCatalog.BundleFileAltered, p => ZipBomb(p)),
         ["bundle tar.gz with a symbolic link"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.SymbolicLink, "evil") { LinkName = "/etc/passwd" })),
         ["bundle tar.gz with a hard link"] = (DiagnosticCatalog.BundleFileUnlisted, p => TarWith(p, new GnuTarEntry(TarEntryType.HardLink, "evil") { LinkName = "../../etc/passwd" })),
@@ -355,6 +355,23 @@ public sealed class HostileInputTests
     {
         var bundle = Packed(p, BundleFormat.Directory);
         File.WriteAllText(Path.Combine(bundle, "modelgo-manifest.json"), manifest);
+        return ["verify", bundle, "--quiet"];
+    }
+
+    // A manifest one byte over the limit pack and verify share, written without holding it in memory.
+    private static string[] HugeManifest(ModelProjectBuilder p)
+    {
+        var bundle = Packed(p, BundleFormat.Directory);
+        using var file = File.Create(Path.Combine(bundle, "modelgo-manifest.json"));
+        file.Write("{\"files\":[],\"x\":\""u8);
+        var block = new byte[1 << 20];
+        Array.Fill(block, (byte)'x');
+        for (var written = 0L; written < BundleLimits.MaxManifestBytes; written += block.Length)
+        {
+            file.Write(block);
+        }
+
+        file.Write("\"}"u8);
         return ["verify", bundle, "--quiet"];
     }
 

@@ -307,7 +307,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor PathTooLongForSystem = Input("MGP8033",
         "A path in the project is longer than the system allows",
-        "The operating system cannot open a path this long, so the file can be neither read nor packed. Shorten the folder names, or exclude the folder with \"exclude\" in modelgo.json (excluded folders are not walked).");
+        "The operating system cannot open a path this long, so the file can be neither read nor packed. Shorten the folder names, or exclude the folder with \"exclude\" in modelgo.json: nothing excluded is read, and a path too long under an excluded folder is no error.");
 
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",

@@ -43,6 +43,18 @@ internal static partial class FileType
         return (mode & TypeMask) == Regular;
     }
 
+    /// <summary>Whether anything (a file, folder or link, followed or not) is at <paramref name="path"/>, as its bytes name it.</summary>
+    public static bool Exists(string path)
+    {
+        if (ModeOffset < 0)
+        {
+            return Path.Exists(path) || new FileInfo(path).LinkTarget is not null;
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        return LStat(path, buffer) == 0;
+    }
+
     /// <summary>The file's identity now; null when it is gone, cannot be read, or is not a regular file.</summary>
     public static FileStamp? Stamp(string path)
     {

@@ -18,6 +18,12 @@ internal static class ProjectScanner
     /// </summary>
     public static readonly IReadOnlyList<string> DefaultIgnoredFiles = ["NuGet.Config", "nuget.config", "NuGet.config", ".npmrc", ".pypirc", ".netrc", ".env"];
 
+    /// <summary>
+    /// The longest path the system opens, in bytes with its terminating NUL: PATH_MAX, 4,096 on Linux and 1,024
+    /// on macOS; Windows, whose long paths .NET opens, takes 32,767 characters.
+    /// </summary>
+    public static readonly int MaxSystemPathBytes = OperatingSystem.IsWindows() ? 32_767 : OperatingSystem.IsMacOS() ? 1_024 : 4_096;
+
     /// <summary>Prefix of ModelGoPack's temporary outputs; never part of a project.</summary>
     public const string TemporaryPrefix = ".modelgopack-tmp-";
 
@@ -40,6 +46,10 @@ internal static class ProjectScanner
             ReturnSpecialDirectories = false,
         };
 
+        // Whether what is at a path could be bundled (a folder: whether a file in it could be). Problems with what
+        // the globs exclude are no problems: its files are never read (only dataset stamps are looked for there).
+        bool Included(string relative, bool folder) => globs.IsMatch(folder ? relative + "/_" : relative);
+
         while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -51,7 +61,12 @@ internal static class ProjectScanner
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot list folder: {e.Message}", ProjectPath.FromFileSystem(root, directory.FullName));
+                var relative = ProjectPath.FromFileSystem(root, directory.FullName);
+                if (Included(relative, folder: true))
+                {
+                    diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot list the folder '{ProjectPath.Printable(relative)}': {e.Message} {DiagnosticCatalog.FileUnreadable.Help}", relative);
+                }
+
                 continue;
             }
 
@@ -62,17 +77,45 @@ internal static class ProjectScanner
                     continue;
                 }
 
-                var relative = ProjectPath.FromFileSystem(root, entry.FullName);
                 var isDirectory = entry is DirectoryInfo;
                 if (isDirectory ? DefaultIgnoredDirectories.Contains(entry.Name) : DefaultIgnoredFiles.Contains(entry.Name))
                 {
                     continue;
                 }
 
+                var full = Path.Join(directory.FullName, entry.Name);
+                var relative = ProjectPath.FromFileSystem(root, full);
+                var what = isDirectory ? "folder" : "file";
+
+                // A name the system holds as bytes that are not UTF-8: .NET reads U+FFFD in their place, and no file has that
+                // name. A name that really holds U+FFFD is found under it, and is fine.
+                if (entry.Name.Contains('\uFFFD', StringComparison.Ordinal) && !FileType.Exists(full))
+                {
+                    if (Included(relative, isDirectory))
+                    {
+                        diagnostics.Add(DiagnosticCatalog.FileUnreadable,
+                            $"The {what} '{ProjectPath.Printable(relative)}' has a name that is not valid UTF-8 ('\uFFFD' marks the bytes), so it cannot be opened by its name. Rename it, or exclude it with \"exclude\".", relative);
+                    }
+
+                    continue;
+                }
+
+                // Past the longest path the system opens, nothing can be read or walked: said once, at the first such entry.
+                if (System.Text.Encoding.UTF8.GetByteCount(full) >= MaxSystemPathBytes)
+                {
+                    if (Included(relative, isDirectory))
+                    {
+                        diagnostics.Add(DiagnosticCatalog.PathTooLongForSystem, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"The {what} '{ProjectPath.Printable(Emit.BundleLimits.Shorten(relative))}' has a full path of {System.Text.Encoding.UTF8.GetByteCount(full):N0} bytes; this system opens paths of at most {MaxSystemPathBytes - 1:N0}. {DiagnosticCatalog.PathTooLongForSystem.Help}"), relative);
+                    }
+
+                    continue;
+                }
+
                 if (entry.LinkTarget is not null)
                 {
                     // A link to a folder is reported when files under it would be included.
-                    if (globs.IsMatch(isDirectory ? relative + "/_" : relative))
+                    if (Included(relative, isDirectory))
                     {
                         diagnostics.Add(DiagnosticCatalog.SymlinkRejected,
                             $"'{relative}' is a symbolic link to '{entry.LinkTarget}'. {DiagnosticCatalog.SymlinkRejected.Help}", relative);
@@ -95,7 +138,7 @@ internal static class ProjectScanner
         if (alsoNamed is not null && also is not null)
         {
             also.AddRange(candidates
-                .Where(c => c.File.Name == alsoNamed && !c.Relative.Contains('\uFFFD', StringComparison.Ordinal) && FileType.IsRegular(c.File.FullName))
+                .Where(c => c.File.Name == alsoNamed && FileType.IsRegular(c.File.FullName))
                 .Select(c => new ProjectFile(c.Relative, c.File.FullName, c.File.Length))
                 .OrderBy(f => f.RelativePath, StringComparer.Ordinal));
         }
@@ -104,12 +147,7 @@ internal static class ProjectScanner
         foreach (var (relative, file) in candidates.Where(c => matching.Contains(c.Relative)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (relative.Contains('\uFFFD', StringComparison.Ordinal))
-            {
-                diagnostics.Add(DiagnosticCatalog.FileUnreadable,
-                    $"'{relative}' has a name that is not valid UTF-8 ('\uFFFD' marks the bytes). Rename it, or exclude it with \"exclude\".", relative);
-            }
-            else if (!FileType.IsRegular(file.FullName))
+            if (!FileType.IsRegular(file.FullName))
             {
                 diagnostics.Add(DiagnosticCatalog.FileUnreadable,
                     $"'{relative}' is not a regular file (a named pipe, socket or device). Remove it, or exclude it with \"exclude\".", relative);
