@@ -322,12 +322,17 @@ internal static class CommandLineApp
 
         var integrity = result.Diagnostics.Any(d => d.IsIntegrityError);
         var unlisted = result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.BundleWithoutManifest.Code);
+        var compliance = result.Diagnostics.Any(d => d.Severity == Severity.Error && !d.IsOutputError) ? "not compliant with MG-BY-SA-2.0"
+            : string.Create(CultureInfo.InvariantCulture, $"compliant with MG-BY-SA-2.0 ({result.Diagnostics.Count(d => d.Severity == Severity.Warning)} warnings)");
         host.Stdout.WriteLine(
-            integrity ? $"{path} does not match its manifest, or cannot be verified."
-            : string.Create(CultureInfo.InvariantCulture, $"{(unlisted ? $"Read {path}: {result.Digests.Count} files, no manifest to check them against" : $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json")}; {(result.Compliant ? $"compliant with MG-BY-SA-2.0 ({result.Diagnostics.Count(d => d.Severity == Severity.Warning)} warnings)" : "not compliant with MG-BY-SA-2.0")}."));
+            result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.ExtractTargetExists.Code) ? $"{path} was not verified: the folder to extract to exists."
+            : integrity ? $"{path} does not match its manifest, or cannot be verified."
+            : string.Create(CultureInfo.InvariantCulture, $"{(unlisted ? $"Read {path}: {result.Digests.Count} files, no manifest to check them against" : $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json")}; {compliance}."));
         if (request.ExtractTo is { } target)
         {
-            host.Stdout.WriteLine(result.ExtractedTo is { } extracted ? $"Extracted to {extracted}." : $"Nothing was extracted to {target}.");
+            // Why not, when it was not: the bundle, or the place it was to be written (which says nothing of the bundle).
+            var why = integrity ? ": the bundle did not verify" : result.Diagnostics.Any(d => d.IsOutputError) ? ": it could not be written there (above)" : "";
+            host.Stdout.WriteLine(result.ExtractedTo is { } extracted ? $"Extracted to {extracted}." : $"Nothing was extracted to {target}{why}.");
         }
 
         return result.ExitCode;

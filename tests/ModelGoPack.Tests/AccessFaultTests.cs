@@ -80,6 +80,7 @@ public sealed class AccessFaultTests
         Assert.True(printed.Contains("error MGP9001", StringComparison.Ordinal), printed);
         Assert.Matches("No space left on device|the disk was full", printed);
         Assert.Contains("left:[]", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not match", printed, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal);
         Assert.Equal(before, project.Snapshot());
     }

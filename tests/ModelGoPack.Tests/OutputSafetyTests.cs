@@ -322,6 +322,74 @@ public sealed class OutputSafetyTests
         Assert.Equal(["bundle"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task What_kill_9_leaves_of_an_extraction_is_removed_by_the_next_extraction_beside_it()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        Safetensors.WriteSparse(Path.Combine(project.Root, "big.safetensors"), 4L << 30, "F32");
+        var bundle = project.Pack(BundleFormat.Directory, "bundle").OutputPath!;
+        var folder = Path.Combine(project.Scratch, "received");
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, "model");
+
+        using (var process = ToolProcess.Start("verify", bundle, "--extract", target, "--quiet"))
+        {
+            var writing = SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-*").Length >= 2 || process.HasExited, TimeSpan.FromSeconds(120));
+            Assert.True(writing && !process.HasExited, "verify was not extracting");
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Equal(2, Directory.GetFileSystemEntries(folder).Length);
+        var small = Path.Combine(project.Scratch, "small");
+        File.Delete(Path.Combine(project.Root, "big.safetensors"));
+        project.Pack(BundleFormat.Directory, "small");
+
+        var (exit, stdout, _) = CliRunner.Run("verify", small, "--extract", target, "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        Assert.Contains("info MGP9013", stdout, StringComparison.Ordinal);
+        Assert.Equal(["model"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void An_extraction_the_disk_refuses_says_so_and_not_that_the_bundle_does_not_match()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var bundle = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        var locked = Path.Combine(project.Scratch, "locked");
+        Directory.CreateDirectory(locked);
+        Unprivileged.OpenToAll(project.Scratch);
+        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+
+        var (exit, printed) = Unprivileged.Run(project.Scratch, ["verify", bundle, "--extract", Path.Combine(locked, "model"), "--quiet"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9001", printed, StringComparison.Ordinal);
+        Assert.Contains("The bundle verified; nothing was extracted.", printed, StringComparison.Ordinal);
+        Assert.Matches("Verified .*b.zip: [0-9]+ files match modelgo-manifest.json; compliant with MG-BY-SA-2.0", printed);
+        Assert.Contains("Nothing was extracted to " + Path.Combine(locked, "model") + ": it could not be written there", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not match", printed, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(locked));
+    }
+
+    [Fact]
+    public void An_extraction_into_an_existing_folder_says_the_bundle_was_not_verified_rather_than_that_it_does_not_match()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var bundle = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+
+        var (exit, stdout, _) = CliRunner.Run("verify", bundle, "--extract", project.Root, "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9011", stdout, StringComparison.Ordinal);
+        Assert.Contains("was not verified: the folder to extract to exists.", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not match", stdout, StringComparison.Ordinal);
+    }
+
     private static string Lock(int pid, DateTime started, string? host = null) =>
         string.Create(CultureInfo.InvariantCulture, $"modelgopack-temporary 1\npid {pid}\nstarted {started.ToUniversalTime().Ticks}\nhost {host ?? Environment.MachineName}\n");
 

@@ -324,8 +324,8 @@ public sealed class VerifyEvaluationTests
         var extracted = Verification.BundleExtractor.Extract(content, target, diagnostics, CancellationToken.None);
 
         Assert.False(extracted);
-        Assert.Equal("MGP9001", Assert.Single(diagnostics.Items).Code);
-        Assert.Contains("refused the entry name", diagnostics.Items[0].Message, StringComparison.Ordinal);
+        Assert.Equal("MGP9010", Assert.Single(diagnostics.Items).Code);
+        Assert.Contains("refused the entry name '../evil.txt'", diagnostics.Items[0].Message, StringComparison.Ordinal);
         Assert.False(File.Exists(temp.Combine("out", "evil.txt")));
         Assert.False(Path.Exists(temp.Combine("out")));
     }

@@ -23,7 +23,7 @@ internal static class BundleExtractor
 
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
         var parent = Path.GetDirectoryName(full)!;
-        var temp = Path.Combine(parent, $"{Discovery.ProjectScanner.TemporaryPrefix}{Path.GetFileName(full)}-{Guid.NewGuid():N}");
+        Emit.TemporaryOutput? temporary = null;
 
         // Missing parent folders are made, as `unzip -d` does, and removed again when nothing is extracted.
         var created = parent;
@@ -35,7 +35,16 @@ internal static class BundleExtractor
         var madeParents = !Directory.Exists(parent);
         try
         {
-            Directory.CreateDirectory(temp);
+            // What an interrupted extraction left beside the target goes first, and is reported.
+            temporary = Output(() =>
+            {
+                Directory.CreateDirectory(parent);
+                Emit.TemporaryOutput.RemoveStale(parent, diagnostics);
+                var claimed = Emit.TemporaryOutput.Create(full);
+                Directory.CreateDirectory(claimed.Path);
+                return claimed;
+            });
+            var temp = temporary.Path;
             if (content.Format == Emit.BundleFormat.Directory)
             {
                 foreach (var file in content.Files.Values)
@@ -75,12 +84,16 @@ internal static class BundleExtractor
                 }
             }
 
-            if (content.Manifest is { } manifest)
+            Output(() =>
             {
-                File.WriteAllBytes(Path.Combine(temp, BundleVerifier.ManifestName), manifest.Bytes);
-            }
+                if (content.Manifest is { } manifest)
+                {
+                    File.WriteAllBytes(Path.Combine(temp, BundleVerifier.ManifestName), manifest.Bytes);
+                }
 
-            Directory.Move(temp, full);
+                Directory.Move(temp, full);
+                return true;
+            });
             madeParents = false;
             return true;
         }
@@ -88,17 +101,22 @@ internal static class BundleExtractor
         {
             diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{e.Path}' changed between verifying and extracting it. Nothing was extracted. {DiagnosticCatalog.BundleFileAltered.Help}", e.Path);
         }
+        catch (UnsafeNameException e)
+        {
+            diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The extractor refused the entry name '{ProjectPath.Printable(e.Path)}': {e.Message}. Nothing was extracted. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", ProjectPath.Printable(e.Path));
+        }
+        catch (OutputException e)
+        {
+            // The bundle verified; writing it failed (a full disk, a folder not writable): nothing is wrong with the bundle.
+            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot extract to '{ProjectPath.Printable(target)}': {e.InnerException!.Message} The bundle verified; nothing was extracted. {DiagnosticCatalog.OutputWriteFailed.Help}", full);
+        }
         catch (Exception e) when (BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot extract to '{target}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", full);
+            diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"The bundle could not be read again to extract it ({e.Message}). Nothing was extracted. {DiagnosticCatalog.BundleFileAltered.Help}", content.Source);
         }
         finally
         {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-
+            temporary?.Release(diagnostics);
             if (madeParents && Directory.Exists(created))
             {
                 Directory.Delete(created, recursive: true);
@@ -111,16 +129,19 @@ internal static class BundleExtractor
     private static void Write(string folder, string relative, Stream source, BundleContent content, CancellationToken cancellationToken)
     {
         // Names were checked when the bundle was read; this is the last line before the disk.
-        if (ProjectPath.UnsafeEntryName(relative) is not null)
+        if (ProjectPath.UnsafeEntryName(relative) is { } why)
         {
-            throw new InvalidDataException($"refused the entry name '{ProjectPath.Printable(relative)}'");
+            throw new UnsafeNameException(relative, why);
         }
 
         var path = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var expected = content.Digests.GetValueOrDefault(relative);
         string? digest;
-        using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        using (var output = Output(() =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return new WriteSide(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+        }))
         {
             digest = BundleVerifier.HashCapped(source, content.Files[relative].Length, output.Write, null, cancellationToken);
         }
@@ -134,5 +155,56 @@ internal static class BundleExtractor
     private sealed class ChangedException(string path) : Exception(path)
     {
         public string Path { get; } = path;
+    }
+
+    private sealed class UnsafeNameException(string path, string why) : Exception(why)
+    {
+        public string Path { get; } = path;
+    }
+
+    /// <summary>Writing the extracted files failed: the output's fault, not the bundle's.</summary>
+    private sealed class OutputException(Exception inner) : Exception(inner.Message, inner);
+
+    /// <summary>Runs a step that writes, marking what it throws as the output's.</summary>
+    private static T Output<T>(Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputException(e);
+        }
+    }
+
+    /// <summary>A file being written, whose failures (a full disk, on a write or the last flush) are marked as the output's.</summary>
+    private sealed class WriteSide(FileStream file) : Emit.WriteOnlyStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            try
+            {
+                file.Write(buffer);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputException(e);
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Output(() =>
+                {
+                    file.Dispose();
+                    return true;
+                });
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }
