@@ -179,15 +179,14 @@ public static class ModelGoPackEngine
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
 
-        // A folder inside the project is the user's (an upstream's release, a dataset) unless it is under bin/, where the
-        // default output goes, or under a folder the host keeps its own output in (MSBuild's bin/ and obj/); even a
-        // ModelGoPack bundle there may be an input. Such a folder is never replaced.
-        if (Directory.Exists(output) && output.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            && !new[] { Path.Combine(root, "bin") }.Concat(request.ExcludedPaths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))))
-                .Any(folder => output == folder || output.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        // Inside the project, only bin/ and obj/ hold outputs: anything else there (an upstream's release, even one
+        // ModelGoPack made, folder or archive) may be the project's own input, and is never replaced. Judged on real
+        // paths, so that a link or another spelling of the path leads to the same answer.
+        if ((Discovery.FileType.Entry(output) is not null || Path.Exists(output)) && ProjectPath.Real(output) is var real && ProjectPath.Real(root) is var realRoot
+            && IsUnder(real, realRoot) && !IsUnder(real, Path.Combine(realRoot, "bin")) && !IsUnder(real, Path.Combine(realRoot, "obj")))
         {
             diagnostics.Add(DiagnosticCatalog.OutputNotABundle,
-                $"The output path '{ProjectPath.Printable(output)}' is a folder inside the project and outside bin/; pack replaces a folder inside the project only under bin/, where its default output goes, since any other (an upstream's release, even one ModelGoPack made) may be the project's own. {DiagnosticCatalog.OutputNotABundle.Help}", output);
+                $"The output path '{ProjectPath.Printable(output)}' is inside the project and outside bin/ and obj/; pack replaces nothing inside the project but under bin/ and obj/, where outputs go, since anything else (an upstream's release, even one ModelGoPack made) may be the project's own. {DiagnosticCatalog.OutputNotABundle.Help}", output);
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
 
@@ -212,6 +211,10 @@ public static class ModelGoPackEngine
             ProjectFiles = project.Files,
         };
     }
+
+    // Whether path is folder or under it, compared as the file system compares names.
+    private static bool IsUnder(string path, string folder) =>
+        path.Equals(folder, Discovery.Globs.Comparison) || path.StartsWith(folder + Path.DirectorySeparatorChar, Discovery.Globs.Comparison);
 
     /// <summary>
     /// The bundle path when none is given: <c>bin/modelgo/{name}.{version}</c> (plus <c>.zip</c>) under

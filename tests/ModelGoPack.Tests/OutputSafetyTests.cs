@@ -293,15 +293,16 @@ public sealed class OutputSafetyTests
     [Fact]
     public void An_old_bundle_that_cannot_be_removed_is_reported_and_removed_by_the_next_run()
     {
+        // Every run as one unprivileged user, who owns the bundle but may not empty its docs/ for a while.
         using var project = new ModelProjectBuilder();
         project.File("docs/notes.md", "notes\n").Write();
         var folder = Path.Combine(project.Scratch, "out");
         var output = Path.Combine(folder, "bundle");
-        Assert.Equal(0, CliRunner.Run("pack", project.Root, "--output", output, "--no-cache", "--quiet").ExitCode);
         Unprivileged.OpenToAll(project.Scratch);
-
-        // The old bundle's docs/ may not be emptied by the user pack runs as: the old bundle cannot be removed.
-        File.SetUnixFileMode(Path.Combine(output, "docs"), UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var first = Unprivileged.Run(project.Scratch, ["pack", project.Root, "--output", output, "--no-cache", "--quiet"]);
+        Assert.True(first.ExitCode == 0, first.Output);
+        var readOnly = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(Path.Combine(output, "docs"), readOnly);
         project.File("docs/more.md", "more\n");
         Unprivileged.OpenToAll(project.Root);
 
@@ -314,12 +315,134 @@ public sealed class OutputSafetyTests
         Assert.Contains($"'{old}'", printed, StringComparison.Ordinal);
         Assert.True(File.Exists(old[..^"-old".Length] + ".lock"), "the lock is kept, so that a later run can prove the old bundle is its own");
 
-        File.SetUnixFileMode(Path.Combine(old, "docs"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var (again, stdout, _) = CliRunner.Run("pack", project.Root, "--output", output, "--no-cache", "--quiet");
+        File.SetUnixFileMode(Path.Combine(old, "docs"), readOnly | UnixFileMode.UserWrite);
+        var (again, stdout) = Unprivileged.Run(project.Scratch, ["pack", project.Root, "--output", output, "--no-cache", "--quiet"]);
 
         Assert.True(again == 0, stdout);
         Assert.Contains("info MGP9013", stdout, StringComparison.Ordinal);
         Assert.Equal(["bundle"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void What_another_user_left_with_a_lock_of_ours_is_never_removed_nor_walked()
+    {
+        // A lock anyone can write proves nothing: a stale-looking temporary of another user's is left alone, and in a
+        // temporary of ours a folder another user owns (who could swap its contents for a link) is not walked.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var folder = Path.Combine(project.Scratch, "out");
+        Directory.CreateDirectory(folder);
+        var theirs = Path.Combine(folder, $".modelgopack-tmp-theirs-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(theirs);
+        File.WriteAllText(Path.Combine(theirs, "weights.bin"), "theirs");
+        File.WriteAllText(theirs + ".lock", Lock(EndedProcess(), DateTime.UtcNow));
+        var ours = Path.Combine(folder, $".modelgopack-tmp-ours-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(ours, "planted"));
+        File.WriteAllText(Path.Combine(ours, "planted", "victim.txt"), "keep me");
+        File.WriteAllText(ours + ".lock", Lock(EndedProcess(), DateTime.UtcNow));
+        foreach (var path in new[] { theirs, Path.Combine(theirs, "weights.bin"), theirs + ".lock", Path.Combine(ours, "planted"), Path.Combine(ours, "planted", "victim.txt") })
+        {
+            Assert.Equal(0, ProcessRunner.Run("chown", null, "65534:65534", path).ExitCode);
+        }
+
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--output", Path.Combine(folder, "bundle"), "--no-cache", "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        Assert.DoesNotContain("MGP9013", stdout, StringComparison.Ordinal);
+        Assert.Contains("warning MGP9014", stdout, StringComparison.Ordinal);
+        Assert.Contains("belongs to another user", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(theirs, "weights.bin")));
+        Assert.True(File.Exists(Path.Combine(ours, "planted", "victim.txt")));
+    }
+
+    [Theory]
+    [InlineData("dir")]
+    [InlineData("zip")]
+    public async Task What_the_user_puts_at_the_output_while_pack_runs_is_kept(string format)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        Safetensors.WriteSparse(Path.Combine(project.Root, "big.safetensors"), 8L << 30, "F32");
+        var folder = Path.Combine(project.Scratch, "out");
+        Directory.CreateDirectory(folder);
+        var output = Path.Combine(folder, "bundle" + (format == "dir" ? "" : ".zip"));
+
+        using var process = ToolProcess.Start("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var writing = SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-*").Length >= 2 || process.HasExited, TimeSpan.FromSeconds(60));
+        Assert.True(writing && !process.HasExited, "pack was not writing");
+        if (format == "dir")
+        {
+            Directory.CreateDirectory(output);
+            File.WriteAllText(Path.Combine(output, "thesis.tex"), "four years of work\n");
+        }
+        else
+        {
+            File.WriteAllText(output, "my own zip, or what I take for one\n");
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.True(process.ExitCode == 2, await stdout);
+        Assert.Contains("changed while pack ran", await stdout, StringComparison.Ordinal);
+        Assert.Equal(format == "dir" ? "four years of work\n" : "my own zip, or what I take for one\n", File.ReadAllText(format == "dir" ? Path.Combine(output, "thesis.tex") : output));
+        Assert.Equal([Path.GetFileName(output)], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("an upstream's zip", "zip")]
+    [InlineData("an upstream's folder, through a link to the project", "dir")]
+    public void Nothing_inside_the_project_outside_bin_and_obj_is_replaced(string what, string format)
+    {
+        using var upstream = new ModelProjectBuilder("base-model");
+        upstream.Write();
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var release = Path.Combine(project.Root, "upstream", "base-model-1.0.0" + (format == "zip" ? ".zip" : ""));
+        Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = upstream.Root }, release, format == "zip" ? BundleFormat.Zip : BundleFormat.Directory).Compliant);
+        var alias = Path.Combine(project.Scratch, "alias");
+        Directory.CreateSymbolicLink(alias, project.Root);
+        var output = what.Contains("link", StringComparison.Ordinal) ? Path.Combine(alias, "upstream", Path.GetFileName(release)) : release;
+        var before = format == "zip" ? new SortedDictionary<string, string> { ["zip"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(release))) } : Tree(release);
+
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("inside the project and outside bin/ and obj/", stdout, StringComparison.Ordinal);
+        Assert.Equal(before, format == "zip" ? new SortedDictionary<string, string> { ["zip"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(release))) } : Tree(release));
+    }
+
+    [Fact]
+    public void A_sparse_GNU_tar_at_the_output_is_refused_as_not_ours_rather_than_a_crash()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var sparse = Path.Combine(project.Scratch, "sp");
+        Directory.CreateDirectory(sparse);
+        var output = Path.Combine(project.Scratch, "user.tar.gz");
+        var made = ProcessRunner.Run("bash", sparse, "-c", "truncate -s 10M w.bin && printf x >> w.bin && tar --format=gnu -cSzf \"$0\" w.bin", output);
+        Assert.True(made.ExitCode == 0, made.Output);
+        var before = File.ReadAllBytes(output);
+
+        var (exit, stdout, stderr) = CliRunner.Run("pack", project.Root, "--format", "tar.gz", "--output", output, "--no-cache", "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP8015", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("MGP8099", stdout + stderr, StringComparison.Ordinal);
+        Assert.True(before.AsSpan().SequenceEqual(File.ReadAllBytes(output)));
+    }
+
+    [Fact]
+    public void An_output_name_of_250_bytes_gets_a_temporary_and_a_lock_within_the_name_limit()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var output = Path.Combine(project.Scratch, new string('n', 246) + ".zip");
+
+        var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "--format", "zip", "--output", output, "--no-cache", "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        Assert.True(File.Exists(output));
     }
 
     [Fact]

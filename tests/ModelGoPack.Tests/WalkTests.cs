@@ -72,6 +72,23 @@ public sealed class WalkTests
         Assert.True(File.Exists(Path.Combine(output, "caf\uFFFD", "notes.md")));
     }
 
+    [Fact]
+    public void A_name_that_is_not_UTF_8_beside_one_that_reads_alike_is_MGP8009_not_taken_for_it()
+    {
+        // a\xff.txt reads as a\uFFFD.txt, the name of its real neighbour: neither can be told from the other.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        ProcessRunner.Run("bash", null, "-c", "printf x > \"$0\"/$'a\\xef\\xbf\\xbd.txt' && printf y > \"$0\"/$'a\\xff.txt'", project.Root);
+        Assert.Equal(2, Directory.GetFiles(project.Root, "a*.txt").Length);
+
+        var (exit, stdout, stderr) = CliRunner.Run("pack", project.Root, "--format", "zip", "--output", Path.Combine(project.Scratch, "b.zip"), "--no-cache", "--quiet");
+
+        Assert.Equal(2, exit);
+        var line = stdout.Split('\n').Single(l => l.Contains("error MGP8009", StringComparison.Ordinal));
+        Assert.Contains("Two entries of the folder read as 'a\uFFFD.txt'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("MGP8099", stdout + stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>A project holding a tree too deep for .NET to delete: removed with rm, which walks it from inside.</summary>
     private sealed class DeepProject : IDisposable
     {

@@ -239,7 +239,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor OutputNotABundle = Input("MGP8015",
         "Output path holds something that is not a ModelGoPack bundle",
-        "ModelGoPack replaces only what it provably wrote: a bundle whose modelgo-manifest.json lists exactly the files there (by name and size) and nothing else, never a link, and inside the project only under bin/. Choose another --output, or remove what is there yourself.");
+        "ModelGoPack replaces only what it provably wrote: a bundle whose modelgo-manifest.json lists exactly the files there (by name and size) and nothing else, never a link, and inside the project only under bin/ and obj/. Choose another --output, or remove what is there yourself.");
 
     public static readonly DiagnosticDescriptor ConfigExists = Input("MGP8016",
         "modelgo.json already exists",

@@ -14,6 +14,8 @@ internal static partial class FileType
 {
     private const uint TypeMask = 0xF000;
     private const uint Regular = 0x8000;
+    private const uint Folder = 0x4000;
+    private const uint Link = 0xA000;
 
     // struct stat on Linux x64 and arm64: st_dev at 0, st_ino at 8, st_size at 48, st_mtim at 88, st_ctim at 104.
     private static readonly int ModeOffset = OperatingSystem.IsLinux()
@@ -42,6 +44,28 @@ internal static partial class FileType
         var mode = BinaryPrimitives.ReadUInt32LittleEndian(buffer[ModeOffset..]);
         return (mode & TypeMask) == Regular;
     }
+
+    /// <summary>
+    /// What is at <paramref name="path"/> itself (a link is not followed): a folder, a link or another kind, and the
+    /// user that owns it. Null when nothing is there, or where the platform cannot tell (all but Linux x64 and arm64).
+    /// </summary>
+    public static (bool Folder, bool Link, uint Owner)? Entry(string path)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        if (ModeOffset < 0 || LStat(path, buffer) != 0)
+        {
+            return null;
+        }
+
+        var mode = BinaryPrimitives.ReadUInt32LittleEndian(buffer[ModeOffset..]) & TypeMask;
+
+        // st_uid follows st_mode on x64 (mode at 24, uid at 28), and st_nlink does on arm64 (mode at 16, uid at 24).
+        var owner = BinaryPrimitives.ReadUInt32LittleEndian(buffer[(ModeOffset + (RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8))..]);
+        return (mode == Folder, mode == Link, owner);
+    }
+
+    /// <summary>The effective user of this process, where <see cref="Entry"/> can tell owners; else null.</summary>
+    public static uint? EffectiveUser => ModeOffset < 0 ? null : GetEffectiveUser();
 
     /// <summary>Whether anything (a file, folder or link, followed or not) is at <paramref name="path"/>, as its bytes name it.</summary>
     public static bool Exists(string path)
@@ -83,6 +107,9 @@ internal static partial class FileType
 
     [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LStat(string path, Span<byte> buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUser();
 }
 
 /// <summary>

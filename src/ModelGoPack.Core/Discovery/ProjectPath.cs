@@ -211,6 +211,47 @@ internal static partial class ProjectPath
         return false;
     }
 
+    /// <summary>
+    /// <paramref name="path"/> as the file system resolves it: its deepest existing folder through realpath(3)
+    /// (every link followed, <c>..</c> and <c>.</c> gone), and the rest as given. On Windows, the full path.
+    /// </summary>
+    public static string Real(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (OperatingSystem.IsWindows())
+        {
+            return full;
+        }
+
+        var rest = new Stack<string>();
+        for (var existing = full; existing is not null; existing = Path.GetDirectoryName(existing))
+        {
+            var resolved = RealPath(existing, IntPtr.Zero);
+            if (resolved != IntPtr.Zero)
+            {
+                try
+                {
+                    var real = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(resolved)!;
+                    return rest.Aggregate(real, Path.Join);
+                }
+                finally
+                {
+                    Free(resolved);
+                }
+            }
+
+            rest.Push(Path.GetFileName(existing));
+        }
+
+        return full;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    private static partial IntPtr RealPath(string path, IntPtr resolved);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "free")]
+    private static partial void Free(IntPtr pointer);
+
     /// <summary>Converts an OS path under <paramref name="root"/> to a project path.</summary>
     public static string FromFileSystem(string root, string fullPath) =>
         Path.GetRelativePath(root, fullPath).Replace(Path.DirectorySeparatorChar, '/');

@@ -70,6 +70,9 @@ internal static class ProjectScanner
                 continue;
             }
 
+            // Two names that read alike: bytes that are not UTF-8 decode to U+FFFD, as a name that holds U+FFFD reads.
+            var reported = new HashSet<string>(StringComparer.Ordinal);
+            var twins = entries.GroupBy(e => e.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
             foreach (var entry in entries)
             {
                 if (excluded.Contains(entry.FullName) || entry.Name.StartsWith(TemporaryPrefix, StringComparison.Ordinal))
@@ -89,12 +92,15 @@ internal static class ProjectScanner
 
                 // A name the system holds as bytes that are not UTF-8: .NET reads U+FFFD in their place, and no file has that
                 // name. A name that really holds U+FFFD is found under it, and is fine.
-                if (entry.Name.Contains('\uFFFD', StringComparison.Ordinal) && !FileType.Exists(full))
+                if (entry.Name.Contains('\uFFFD', StringComparison.Ordinal) && (twins.Contains(entry.Name) || !FileType.Exists(full)))
                 {
-                    if (Included(relative, isDirectory))
+                    // Said once for a name that two entries read as.
+                    if (Included(relative, isDirectory) && reported.Add(relative))
                     {
                         diagnostics.Add(DiagnosticCatalog.FileUnreadable,
-                            $"The {what} '{ProjectPath.Printable(relative)}' has a name that is not valid UTF-8 ('\uFFFD' marks the bytes), so it cannot be opened by its name. Rename it, or exclude it with \"exclude\".", relative);
+                            twins.Contains(entry.Name)
+                                ? $"Two entries of the folder read as '{ProjectPath.Printable(relative)}': one has a name that is not valid UTF-8 ('\uFFFD' marks its bytes), so neither can be told from the other by its name. Rename the one that is not UTF-8, or exclude both with \"exclude\"."
+                                : $"The {what} '{ProjectPath.Printable(relative)}' has a name that is not valid UTF-8 ('\uFFFD' marks the bytes), so it cannot be opened by its name. Rename it, or exclude it with \"exclude\".", relative);
                     }
 
                     continue;

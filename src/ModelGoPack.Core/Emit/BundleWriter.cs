@@ -35,6 +35,9 @@ internal static class BundleWriter
             return null;
         }
 
+        // An archive's identity now: if it is the same when the new bundle is ready, it need not be read again.
+        var before = Discovery.FileType.Stamp(output);
+
         var directory = Path.GetDirectoryName(output)!;
         TemporaryOutput? temporary = null;
         try
@@ -58,7 +61,12 @@ internal static class BundleWriter
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            MoveIntoPlace(temporary, output, format);
+            if (PreviousBundle.Replace(temporary, output, format, before) is { } changed)
+            {
+                diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{ProjectPath.Printable(output)}' changed while pack ran: it {changed}. Nothing was replaced, and no bundle was written. {DiagnosticCatalog.OutputNotABundle.Help}", output);
+                return null;
+            }
+
             return written;
         }
         catch (Exception e) when (e is (IOException and not SourceReadException) or UnauthorizedAccessException)
@@ -346,33 +354,6 @@ internal static class BundleWriter
             }
 
             return problems.IsEmpty && halt?.IsCancellationRequested != true;
-        }
-    }
-
-    private static void MoveIntoPlace(TemporaryOutput temporary, string output, BundleFormat format)
-    {
-        if (format != BundleFormat.Directory)
-        {
-            File.Move(temporary.Path, output, overwrite: true);
-            return;
-        }
-
-        if (!Directory.Exists(output))
-        {
-            Directory.Move(temporary.Path, output);
-            return;
-        }
-
-        // Swap the old bundle out, the new one in; the old one is removed with the temporary (and reported if it cannot be).
-        Directory.Move(output, temporary.OldPath);
-        try
-        {
-            Directory.Move(temporary.Path, output);
-        }
-        catch
-        {
-            Directory.Move(temporary.OldPath, output);
-            throw;
         }
     }
 

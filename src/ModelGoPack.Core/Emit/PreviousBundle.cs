@@ -57,6 +57,71 @@ internal static class PreviousBundle
         }
     }
 
+    /// <summary>
+    /// Puts the finished bundle at <paramref name="temporary"/> in place of what is at <paramref name="output"/>,
+    /// judging that again as it is replaced, since the first look was before the hours of hashing: what is there
+    /// is moved aside (a rename), judged there (an archive whose identity, <paramref name="before"/>, is unchanged
+    /// is not read again), and moved back if it is not a bundle ModelGoPack made (a folder that appeared, a file
+    /// added to the old bundle); else the new bundle is moved in, never over anything (what appears in that instant
+    /// is kept), and the old one is removed with the temporary. Null when replaced; else what the output now is.
+    /// </summary>
+    public static string? Replace(TemporaryOutput temporary, string output, BundleFormat format, Discovery.FileStamp? before)
+    {
+        if (Discovery.FileType.Entry(output) is not null || Path.Exists(output))
+        {
+            var folder = Directory.Exists(output) && new FileInfo(output).LinkTarget is null;
+            Move(output, temporary.OldPath, folder);
+            var unchanged = !folder && before is { } stamp && Discovery.FileType.Stamp(temporary.OldPath) is { } now && now with { ChangedNs = 0 } == stamp with { ChangedNs = 0 };
+            if (!unchanged && WhyNotReplaceable(temporary.OldPath, format) is { } problem)
+            {
+                MoveBack(temporary, output, folder);
+                return problem;
+            }
+
+            try
+            {
+                Move(temporary.Path, output, format == BundleFormat.Directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                MoveBack(temporary, output, folder);
+                throw;
+            }
+
+            return null;
+        }
+
+        Move(temporary.Path, output, format == BundleFormat.Directory);
+        return null;
+    }
+
+    // A rename that never replaces what is at the destination.
+    private static void Move(string from, string to, bool folder)
+    {
+        if (folder)
+        {
+            Directory.Move(from, to);
+        }
+        else
+        {
+            File.Move(from, to, overwrite: false);
+        }
+    }
+
+    // What was at the output goes back; if it cannot (something else took its place), it is kept aside, never removed.
+    private static void MoveBack(TemporaryOutput temporary, string output, bool folder)
+    {
+        try
+        {
+            Move(temporary.OldPath, output, folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            temporary.KeepOld();
+            throw new IOException($"what was at the output path could not be put back ({e.Message}); it is kept at '{temporary.OldPath}'", e);
+        }
+    }
+
     private static string? FolderProblem(string folder)
     {
         var manifestPath = Path.Combine(folder, BundleVerifier.ManifestName);

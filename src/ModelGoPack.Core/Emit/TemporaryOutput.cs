@@ -14,8 +14,10 @@ namespace ModelGoPack.Emit;
 /// share lock on Windows). The system drops the lock when the process ends, however it ends, <c>kill -9</c>
 /// included. So a later run beside the same output can prove a temporary is ModelGoPack's own and that its
 /// writer is gone: the lock names it, the lock can be taken, and the process it names is no longer running
-/// (pid and start time, on this host). Only then does <see cref="RemoveStale"/> delete it, and it says so.
-/// Anything else with the prefix is left alone.
+/// (pid and start time, on this host), and the lock and the temporary belong to the user running now (a lock
+/// anyone can write proves nothing, so this is done only where owners can be told: Linux). Only then does
+/// <see cref="RemoveStale"/> delete it, without following a link and without walking a folder another user owns,
+/// and it says so. Anything else with the prefix is left alone.
 /// </summary>
 internal sealed partial class TemporaryOutput : IDisposable
 {
@@ -27,6 +29,7 @@ internal sealed partial class TemporaryOutput : IDisposable
 
     private readonly FileStream lockFile;
     private bool disposed;
+    private bool keepOld;
 
     private TemporaryOutput(string path, FileStream lockFile)
     {
@@ -40,14 +43,24 @@ internal sealed partial class TemporaryOutput : IDisposable
     /// <summary>Where an old folder bundle is moved while the new one takes its place; removed right after.</summary>
     public string OldPath => this.Path + OldSuffix;
 
+    /// <summary>What was moved aside to <see cref="OldPath"/> could not be put back: it is the user's, and is never removed.</summary>
+    public void KeepOld() => this.keepOld = true;
+
     /// <summary>
     /// Claims a temporary name beside <paramref name="destination"/> (a full path whose folder exists), locked by
     /// this process until <see cref="Dispose"/>.
     /// </summary>
     public static TemporaryOutput Create(string destination)
     {
+        // The destination's name, cut to 100 bytes, so that the lock's name stays within 255 bytes whatever the output's.
         var folder = System.IO.Path.GetDirectoryName(destination)!;
-        var path = System.IO.Path.Combine(folder, $"{Discovery.ProjectScanner.TemporaryPrefix}{System.IO.Path.GetFileName(destination)}-{Guid.NewGuid():N}");
+        var name = System.IO.Path.GetFileName(destination);
+        while (Encoding.UTF8.GetByteCount(name) > 100)
+        {
+            name = name[..(char.IsLowSurrogate(name[^1]) ? ^2 : ^1)];
+        }
+
+        var path = System.IO.Path.Combine(folder, $"{Discovery.ProjectScanner.TemporaryPrefix}{name}-{Guid.NewGuid():N}");
         var lockFile = new FileStream(path + LockSuffix, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
         try
         {
@@ -83,9 +96,9 @@ internal sealed partial class TemporaryOutput : IDisposable
 
         this.disposed = true;
         var left = 0;
-        foreach (var path in new[] { this.Path, this.OldPath })
+        foreach (var path in this.keepOld ? [this.Path] : new[] { this.Path, this.OldPath })
         {
-            if (TryDelete(path) is { } problem)
+            if (TryDelete(path, Discovery.FileType.EffectiveUser) is { } problem)
             {
                 left++;
                 diagnostics?.Add(DiagnosticCatalog.OutputNotRemoved,
@@ -93,21 +106,29 @@ internal sealed partial class TemporaryOutput : IDisposable
             }
         }
 
-        if (left == 0)
+        // Kept when something is left, so that a later run can prove it is ModelGoPack's; never when what is kept aside
+        // is the user's (a later run would take it for an old bundle of its own).
+        if (left == 0 || this.keepOld)
         {
-            TryDelete(this.lockFile.Name);
+            TryDelete(this.lockFile.Name, Discovery.FileType.EffectiveUser);
         }
 
         this.lockFile.Dispose();
     }
 
     /// <summary>
-    /// Removes, in <paramref name="folder"/>, every temporary that an interrupted run of ModelGoPack left and
-    /// that provably nobody writes any more (see the type's summary), and reports each one (MGP9013), or why it
-    /// could not be removed (MGP9014). Never follows a link; never touches a name it did not make.
+    /// Removes, in <paramref name="folder"/>, every temporary that an interrupted run of ModelGoPack by this user
+    /// left and that provably nobody writes any more (see the type's summary), and reports each one (MGP9013), or
+    /// why it could not be removed (MGP9014). Never follows a link; never touches a name it did not make.
     /// </summary>
     public static void RemoveStale(string folder, DiagnosticBag diagnostics)
     {
+        // Only what this user owns, and only where owners can be told: a lock anyone can write proves nothing.
+        if (Discovery.FileType.EffectiveUser is not { } user)
+        {
+            return;
+        }
+
         string[] locks;
         try
         {
@@ -121,7 +142,7 @@ internal sealed partial class TemporaryOutput : IDisposable
         foreach (var lockPath in locks.Order(StringComparer.Ordinal))
         {
             var stem = lockPath[..^LockSuffix.Length];
-            if (!OwnName().IsMatch(System.IO.Path.GetFileName(stem)) || new FileInfo(lockPath).LinkTarget is not null)
+            if (!OwnName().IsMatch(System.IO.Path.GetFileName(stem)) || Discovery.FileType.Entry(lockPath) is not { Folder: false, Link: false } entry || entry.Owner != user)
             {
                 continue;
             }
@@ -145,7 +166,7 @@ internal sealed partial class TemporaryOutput : IDisposable
                 }
 
                 var bytes = Size(stem) + Size(stem + OldSuffix);
-                var problems = new[] { stem, stem + OldSuffix }.Select(p => (Path: p, Problem: TryDelete(p))).Where(p => p.Problem is not null).ToList();
+                var problems = new[] { stem, stem + OldSuffix }.Select(p => (Path: p, Problem: TryDelete(p, user))).Where(p => p.Problem is not null).ToList();
                 foreach (var (path, problem) in problems)
                 {
                     diagnostics.Add(DiagnosticCatalog.OutputNotRemoved, $"Cannot remove '{path}', left by an interrupted run of ModelGoPack (process {owner.Pid}): {problem} {DiagnosticCatalog.OutputNotRemoved.Help}", path);
@@ -153,7 +174,7 @@ internal sealed partial class TemporaryOutput : IDisposable
 
                 if (problems.Count == 0)
                 {
-                    TryDelete(lockPath);
+                    TryDelete(lockPath, user);
                     diagnostics.Add(DiagnosticCatalog.StaleTemporaryRemoved, string.Create(CultureInfo.InvariantCulture,
                         $"Removed '{System.IO.Path.GetFileName(stem)}' ({bytes:N0} bytes), left by an interrupted run of ModelGoPack (process {owner.Pid}, which has ended). {DiagnosticCatalog.StaleTemporaryRemoved.Help}"), stem);
                 }
@@ -222,21 +243,56 @@ internal sealed partial class TemporaryOutput : IDisposable
         }
     }
 
-    /// <summary>Deletes a file, or a folder and what it holds (links removed, never followed); null when done or nothing was there.</summary>
-    private static string? TryDelete(string path)
+    /// <summary>
+    /// Deletes a file or link (a link is removed, never followed), or a folder and what it holds, depth first. Where
+    /// owners can be told (<paramref name="owner"/> not null), it descends only into real folders that user owns, as
+    /// lstat sees them, and refuses anything else of another user's: a folder whose contents another user could
+    /// swap for a link is never walked. Null when done or nothing was there, else why not.
+    /// </summary>
+    private static string? TryDelete(string path, uint? owner)
     {
         try
         {
-            var info = new FileInfo(path);
-            if (info.Exists || info.LinkTarget is not null)
+            if (owner is null)
             {
-                info.Delete();
-            }
-            else if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
+                var info = new FileInfo(path);
+                if (info.Exists || info.LinkTarget is not null)
+                {
+                    info.Delete();
+                }
+                else if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+
+                return null;
             }
 
+            if (Discovery.FileType.Entry(path) is not { } entry)
+            {
+                return null;
+            }
+
+            if (entry.Owner != owner)
+            {
+                return $"'{System.IO.Path.GetFileName(path)}' belongs to another user";
+            }
+
+            if (!entry.Folder)
+            {
+                File.Delete(path);
+                return null;
+            }
+
+            foreach (var child in Directory.EnumerateFileSystemEntries(path, "*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false }))
+            {
+                if (TryDelete(child, owner) is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            Directory.Delete(path, recursive: false);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

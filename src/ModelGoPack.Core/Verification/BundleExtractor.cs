@@ -40,11 +40,10 @@ internal static class BundleExtractor
             {
                 Directory.CreateDirectory(parent);
                 Emit.TemporaryOutput.RemoveStale(parent, diagnostics);
-                var claimed = Emit.TemporaryOutput.Create(full);
-                Directory.CreateDirectory(claimed.Path);
-                return claimed;
+                return Emit.TemporaryOutput.Create(full);
             });
             var temp = temporary.Path;
+            Output(() => Directory.CreateDirectory(temp));
             if (content.Format == Emit.BundleFormat.Directory)
             {
                 foreach (var file in content.Files.Values)

@@ -77,10 +77,11 @@ internal static class BundleVerifier
     /// How the archive readers say the bytes are no archive they can read: I/O and format errors, and, from
     /// the tar reader, InvalidOperationException (a header field it cannot take, such as a 3 GiB long name),
     /// OverflowException and ArgumentOutOfRangeException (GNU attribute fields and times out of range, both
-    /// found by fuzzing).
+    /// found by fuzzing), and NotSupportedException (a GNU sparse entry, which `tar -S` writes).
     /// </summary>
     internal static bool IsDamaged(Exception e) =>
-        e is IOException or InvalidDataException or FormatException or InvalidOperationException or OverflowException or ArgumentOutOfRangeException;
+        e is IOException or InvalidDataException or FormatException or InvalidOperationException or OverflowException or ArgumentOutOfRangeException
+            or NotSupportedException;
 
     /// <summary>Whether <paramref name="path"/> names a NuGet package (by its extension).</summary>
     public static bool IsPackage(string path) => path.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase);
