@@ -191,6 +191,11 @@ public static class ModelGoPackEngine
         // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
         var written = BundleWriter.Write(entries, declared, waivers, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
         project.Digests.Save();
+        foreach (var note in project.Digests.TakeNotes())
+        {
+            diagnostics.Add(note);
+        }
+
         if (written is null)
         {
             return new PackResult(diagnostics.Items) { Config = project.Config };
@@ -340,8 +345,13 @@ public static class ModelGoPackEngine
         project = project with
         {
             PublicityTexts = request.PublicityTexts,
-            Digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root) : Hashing.DigestCache.InMemory(),
+            Digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root, cancellationToken: cancellationToken) : Hashing.DigestCache.InMemory(),
         };
+        foreach (var note in project.Digests.TakeNotes())
+        {
+            diagnostics.Add(note);
+        }
+
         ObligationRules.Evaluate(project, diagnostics, cancellationToken);
 
         // What the bundle declares: every modification the NOTICE states (those dated from git too), as the manifest lists them.

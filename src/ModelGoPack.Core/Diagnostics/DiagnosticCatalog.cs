@@ -301,6 +301,14 @@ public static class DiagnosticCatalog
         "A file name cannot be written on every system",
         "A segment that is a Windows device name (CON, NUL, AUX, COM1, LPT1, with any extension), ends in a dot or a space, or holds a backslash or one of : * ? \" < > | cannot be extracted on Windows, and a path longer than 1,024 bytes (or a name longer than 255) on most systems; verify refuses such a name in a bundle (MGP9010). Rename or exclude the file.");
 
+    public static readonly DiagnosticDescriptor DigestCacheIgnored = Input("MGP8034", Severity.Info,
+        "Digest cache ignored or corrected",
+        "The digest cache only spares hashing, and is never trusted for what pack writes. A cache file that is a link, a pipe or a device, larger than 256 MiB or malformed was not read, and is replaced by a regular file when the digests are saved; a cached digest the file's bytes contradict was corrected. Nothing needs fixing; if it happens again, check what else writes to the cache folder, or use --no-cache.");
+
+    public static readonly DiagnosticDescriptor GeneratedTextTooLarge = Input("MGP8035",
+        "Generated NOTICE or model card is larger than its limit",
+        "A bundle's NOTICE and README.md are at most 4 MiB each (4,194,304 bytes of UTF-8), what check and verify read whole; ModelGoPack never cuts a notice short. Keep each notice file once and only the notice texts the license asks for (copyright and attribution), or shorten the model card.");
+
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",
         "ModelGoPack hit a condition it does not handle. Nothing was written. Please report it with the message and the command that produced it.");

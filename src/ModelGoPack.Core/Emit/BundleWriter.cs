@@ -209,8 +209,10 @@ internal static class BundleWriter
     }
 
     /// <summary>
-    /// Copies one entry into a sink: read once, hashed while copied unless the cache knows the digest of this
-    /// very file (same identity), and checked afterwards to be the file it was when it was opened.
+    /// Copies one entry into a sink: read once, hashed while copied (on another core when there are cores to
+    /// spare), and checked afterwards to be the file it was when it was opened. The digest listed is always
+    /// that of the bytes copied, never one from the digest cache: the cache is only confirmed (or corrected)
+    /// with it, and a digest the evaluation used that the bytes contradict stops the bundle (MGP9002).
     /// </summary>
     private sealed class Copier(DigestCache cache, ProgressCounter? progress, bool overlap, CancellationToken cancellationToken)
     {
@@ -243,16 +245,15 @@ internal static class BundleWriter
                 return problem;
             }
 
-            var known = cache.TryGet(file.RelativePath, before);
             var started = DateTimeOffset.UtcNow;
             string? digest = null;
             SourceStream? source = null;
             try
             {
-                source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: known is null, progress, token, overlap);
+                source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, progress, token, overlap);
                 write(source);
                 problem = DigestEngine.Unchanged(file, before, source.BytesRead);
-                digest = known ?? source.Digest();
+                digest = source.Digest();
             }
             catch (SourceReadException e)
             {
@@ -273,9 +274,9 @@ internal static class BundleWriter
                 return problem;
             }
 
-            if (known is null)
+            if (cache.Confirm(file.RelativePath, before, digest!, started) is { } contradiction)
             {
-                cache.Put(file.RelativePath, before, digest!, started);
+                return DigestEngine.Changed(file.RelativePath, contradiction);
             }
 
             copied = new ManifestFile(entry.Path, file.Length, digest!);
