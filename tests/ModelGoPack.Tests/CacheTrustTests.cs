@@ -194,6 +194,38 @@ public sealed class CacheTrustTests
     }
 
     [Fact]
+    public void The_MSBuild_task_ignores_a_linked_cache_file_in_obj_with_a_message_and_replaces_the_link()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var intermediate = Path.Combine(project.Scratch, "obj");
+        var cache = Path.Combine(intermediate, "digests");
+        Directory.CreateDirectory(cache);
+        var outside = Path.Combine(project.Scratch, "elsewhere.digests");
+        File.WriteAllText(outside, $"{DigestCache.Header}\n");
+        var file = DigestCache.FilePath(cache, project.Root);
+        File.CreateSymbolicLink(file, outside);
+        var engine = new FakeBuildEngine(Path.Combine(project.Scratch, "ModelGoPack.targets"));
+        var task = new Tasks.ModelGoPack
+        {
+            BuildEngine = engine,
+            ProjectDirectory = project.Root,
+            ProjectFile = Path.Combine(project.Root, "model.proj"),
+            IntermediateDirectory = intermediate,
+            BundleDirectory = Path.Combine(project.Scratch, "out"),
+        };
+
+        Assert.True(task.Execute(), string.Join("\n", engine.Errors.Select(e => e.Message)));
+
+        var note = Assert.Single(engine.Messages.ToList(), m => m.Code == "MGP8034");
+        Assert.Equal(file, note.File);
+        Assert.Empty(engine.Warnings);
+        Assert.Equal($"{DigestCache.Header}\n", File.ReadAllText(outside));
+        Assert.Null(new FileInfo(file).LinkTarget);
+        Assert.StartsWith(DigestCache.Header + "\n", File.ReadAllText(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_cache_file_over_the_cap_is_ignored_with_a_note_naming_the_cap()
     {
         using var temp = new TempDirectory();
