@@ -97,6 +97,8 @@ verdict() { # value op target
 echo "== 1. pack vs tar cf"
 tar_s=$(best "$work/out/t.tar" tar cf "$work/out/t.tar" -C "$project" .)
 pack_s=$(best "$work/out/b.zip" dotnet "$tool" pack "$project" --format zip --output "$work/out/b.zip" --no-cache --quiet)
+# pack after check: the cache holds every digest, and pack still hashes every byte it copies (it never lists a
+# digest it did not compute from the bytes it wrote), on another core while it copies.
 rm -rf "$work/cache-pack"
 mgp check "$project" --cache "$work/cache-pack" --quiet >/dev/null
 pack_warm_s=$(best "$work/out/b.zip" dotnet "$tool" pack "$project" --format zip --output "$work/out/b.zip" --cache "$work/cache-pack" --quiet)
@@ -168,7 +170,7 @@ echo "ModelGoPack benchmark, $(date -u +%Y-%m-%d), $cores cores ($cpu), $(awk '/
 echo "fixture: $files files, $(echo "$tree_bytes / 1073741824" | bc -l | xargs printf '%.2f') GiB (2 safetensors weights of 1.5 GiB, 1,000 small files); sparse: one 64 GiB safetensors"
 printf '%-58s %10s   %s\n' "figure" "value" "target"
 printf '%-58s %10s   %s\n' "1. pack zip (every byte hashed) / tar cf  ($pack_s s / $tar_s s)" "$pack_ratio" "<= 1.2, $(verdict "$pack_ratio" '<=' 1.2)"
-printf '%-58s %10s   %s\n' "   pack zip with digests from check's cache / tar cf" "$(ratio "$pack_warm_s" "$tar_s")" "(for information)"
+printf '%-58s %10s   %s\n' "   pack zip after check (hashes all it copies) / tar cf" "$(ratio "$pack_warm_s" "$tar_s")" "(for information)"
 printf '%-58s %10s   %s\n' "   pack tar.gz / tar cf" "$(ratio "$tgz_s" "$tar_s")" "(for information)"
 printf '%-58s %10s   %s\n' "2. verify folder bundle / SHA-256 limit  ($(echo "$verify_bps / 1000000" | bc) MB/s of $(echo "$limit_bps / 1000000" | bc) MB/s)" "$verify_ratio" ">= 0.8, $(verdict "$verify_ratio" '>=' 0.8)"
 printf '%-58s %10s   %s\n' "   the same, whole command with .NET start ($verify_s s)" "$verify_wall_ratio" "(for information)"

@@ -24,6 +24,9 @@ internal static class CommandLineApp
     /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, bool terminal = false, CancellationToken cancellationToken = default)
     {
+        // Whatever a command prints, from any file name, message or argument, reaches the streams escaped.
+        stdout = new PrintableWriter(stdout);
+        stderr = new PrintableWriter(stderr);
         var host = new Host(stdout, stderr, environment, terminal);
         var root = Build(host);
         var parse = root.Parse(args);
@@ -279,7 +282,7 @@ internal static class CommandLineApp
                 Report.WriteJson(stdout, result.Diagnostics, result.Artifacts, result.Digests);
                 break;
             case "sarif":
-                stdout.WriteLine(Reporting.SarifReport.Write(result.Diagnostics, SafeFullPath(directory), Environment.CurrentDirectory));
+                PrintableWriter.WriteLines(stdout, Reporting.SarifReport.Write(result.Diagnostics, SafeFullPath(directory), Environment.CurrentDirectory));
                 break;
             default:
                 Report.WriteText(stdout, directory, result.Diagnostics);
@@ -309,7 +312,7 @@ internal static class CommandLineApp
                 Report.WriteJson(host.Stdout, result.Diagnostics, [], result.Digests, listDigests: true);
                 return result.ExitCode;
             case "sarif":
-                host.Stdout.WriteLine(Reporting.SarifReport.Write(result.Diagnostics, SafeFullPath(path), Environment.CurrentDirectory, folder ? null : SafeFullPath(path)));
+                PrintableWriter.WriteLines(host.Stdout, Reporting.SarifReport.Write(result.Diagnostics, SafeFullPath(path), Environment.CurrentDirectory, folder ? null : SafeFullPath(path)));
                 return result.ExitCode;
         }
 

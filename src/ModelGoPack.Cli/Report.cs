@@ -21,16 +21,17 @@ internal static class Report
     }
 
     public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Inspection.Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false) =>
-        output.WriteLine(Reporting.JsonReport.Write(diagnostics, artifacts, digests, listDigests));
+        PrintableWriter.WriteLines(output, Reporting.JsonReport.Write(diagnostics, artifacts, digests, listDigests));
 
     /// <summary>The artifacts as a table: path, role, size, and what the header says.</summary>
     public static void WriteArtifacts(TextWriter output, IReadOnlyList<Inspection.Artifact> artifacts)
     {
-        var width = Math.Min(Math.Max(artifacts.Select(a => a.Path.Length).DefaultIfEmpty(4).Max(), 4), 60);
+        // Paths as they print (escaped), so that the columns line up.
+        var width = Math.Min(Math.Max(artifacts.Select(a => Reporting.PrintableText.Escape(a.Path).Length).DefaultIfEmpty(4).Max(), 4), 60);
         output.WriteLine($"{"PATH".PadRight(width)}  {"ROLE",-12}  {"SIZE",12}  FACTS");
         foreach (var a in artifacts)
         {
-            output.WriteLine($"{a.Path.PadRight(width)}  {Reporting.JsonReport.Name(a.Role),-12}  {a.Size,12:N0}  {Facts(a)}");
+            output.WriteLine($"{Reporting.PrintableText.Escape(a.Path).PadRight(width)}  {Reporting.JsonReport.Name(a.Role),-12}  {a.Size,12:N0}  {Facts(a)}");
         }
     }
 

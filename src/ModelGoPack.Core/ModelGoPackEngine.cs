@@ -194,6 +194,11 @@ public static class ModelGoPackEngine
         // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
         var written = BundleWriter.Write(entries, declared, waivers, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
         project.Digests.Save();
+        foreach (var note in project.Digests.TakeNotes())
+        {
+            diagnostics.Add(note);
+        }
+
         if (written is null)
         {
             return new PackResult(diagnostics.Items) { Config = project.Config };
@@ -347,8 +352,13 @@ public static class ModelGoPackEngine
         project = project with
         {
             PublicityTexts = request.PublicityTexts,
-            Digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root) : Hashing.DigestCache.InMemory(),
+            Digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root, cancellationToken: cancellationToken) : Hashing.DigestCache.InMemory(),
         };
+        foreach (var note in project.Digests.TakeNotes())
+        {
+            diagnostics.Add(note);
+        }
+
         ObligationRules.Evaluate(project, diagnostics, cancellationToken);
 
         // What the bundle declares: every modification the NOTICE states (those dated from git too), as the manifest lists them.
@@ -357,23 +367,41 @@ public static class ModelGoPackEngine
         var rendered = new List<BundleEntry>();
         foreach (var (template, output) in TemplateSet.Outputs)
         {
-            if (templates.Render(template, model, diagnostics) is { } text)
+            var text = templates.Render(template, model, diagnostics, out var stopped);
+            if (stopped || (text is not null && !GeneratedTextLimit.Fits(text)))
+            {
+                // Never cut short (a cut notice is not kept), and never larger than verify reads whole.
+                diagnostics.Add(GeneratedTextLimit.TooLarge(output, text, templates.Describe(template), project.Notices, templates.Describe(template)));
+            }
+            else if (text is not null)
             {
                 rendered.Add(BundleEntry.Generated(output, Encoding.UTF8.GetBytes(text)));
 
                 // Whatever the template, NOTICE must say what 2.2(a)(ii) to (iv) require, as verify will judge it.
                 if (output == ProjectLoader.NoticeFileName)
                 {
-                    NoticeRules.Evaluate(text, $"NOTICE, rendered by {templates.Describe(template)},", declared, project.Notices, diagnostics);
+                    NoticeRules.Evaluate(text, templates.NoticeTemplate(template), declared, project.Notices, diagnostics);
                 }
             }
         }
 
         // The bundle's model card: the project's README.md with its license keys set and a generated section.
-        if (templates.Render(TemplateSet.ModelCardSection, model, diagnostics) is { } section)
+        var section = templates.Render(TemplateSet.ModelCardSection, model, diagnostics, out var sectionStopped);
+        var card = section is null ? null : ModelCardWriter.Compose(
+            project.ModelCardText,
+            project.Config,
+            project.ModelCard?.Strings("base_model") is { Count: > 0 } named ? named : project.Config.Upstream.Select(u => u.Name).ToList(),
+            section);
+        if (sectionStopped || (card is not null && !GeneratedTextLimit.Fits(card)))
         {
-            var baseModels = project.ModelCard?.Strings("base_model") is { Count: > 0 } named ? named : project.Config.Upstream.Select(u => u.Name).ToList();
-            rendered.Add(BundleEntry.Generated(Inspection.ModelCard.FileName, Encoding.UTF8.GetBytes(ModelCardWriter.Compose(project.ModelCardText, project.Config, baseModels, section))));
+            var from = project.ModelCardText is { } own
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the project's README.md ({Encoding.UTF8.GetByteCount(own):N0} bytes) and {templates.Describe(TemplateSet.ModelCardSection)}")
+                : templates.Describe(TemplateSet.ModelCardSection);
+            diagnostics.Add(GeneratedTextLimit.TooLarge(Inspection.ModelCard.FileName, card, from, [], project.ModelCardText is null ? templates.Describe(TemplateSet.ModelCardSection) : Inspection.ModelCard.FileName));
+        }
+        else if (card is not null)
+        {
+            rendered.Add(BundleEntry.Generated(Inspection.ModelCard.FileName, Encoding.UTF8.GetBytes(card)));
         }
 
         var waivers = Waivers.Apply(project.Source, diagnostics);

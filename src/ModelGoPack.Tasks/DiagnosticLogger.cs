@@ -1,13 +1,16 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Reporting;
 
 namespace ModelGoPack.Tasks;
 
 /// <summary>
 /// Logs findings the MSBuild way, so that `dotnet pack` prints <c>path(line,col): error MGP....: ...</c>.
 /// Warnings honour NoWarn (they become low-importance messages), TreatWarningsAsErrors and
-/// WarningsNotAsErrors; WarningsAsErrors is applied by MSBuild itself.
+/// WarningsNotAsErrors; WarningsAsErrors is applied by MSBuild itself. Everything the task logs goes
+/// through here, and no message or file carries a control character (<see cref="PrintableText"/>): a file
+/// named <c>x\n::error ...</c> cannot forge a line of the build log.
 /// </summary>
 internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarningsAsErrors, string? noWarn, string? warningsNotAsErrors, string? projectFile)
 {
@@ -21,14 +24,15 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarnings
     {
         foreach (var d in diagnostics)
         {
-            var file = d.Path is null ? this.ProjectFile
+            var file = PrintableText.Escape(d.Path is null ? this.ProjectFile
                 : Path.IsPathRooted(d.Path) ? d.Path
                 : d.Path.Contains("(built in)", StringComparison.Ordinal) ? d.Path
-                : Path.GetFullPath(Path.Combine(projectDirectory, d.Path));
+                : Path.GetFullPath(Path.Combine(projectDirectory, d.Path)));
+            var message = PrintableText.Escape(d.Message);
             var severity = d.Severity;
             if (severity == Severity.Warning && this.suppressed.Contains(d.Code))
             {
-                log.LogMessage(MessageImportance.Low, "{0}: warning {1}: {2} (suppressed by NoWarn)", file, d.Code, d.Message);
+                log.LogMessage(MessageImportance.Low, "{0}: warning {1}: {2} (suppressed by NoWarn)", file, d.Code, message);
                 continue;
             }
 
@@ -40,17 +44,21 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarnings
             switch (severity)
             {
                 case Severity.Error:
-                    log.LogError(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", d.Message);
+                    log.LogError(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", message);
                     break;
                 case Severity.Warning:
-                    log.LogWarning(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", d.Message);
+                    log.LogWarning(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", message);
                     break;
                 default:
-                    log.LogMessage(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, MessageImportance.Normal, "{0}", d.Message);
+                    log.LogMessage(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, MessageImportance.Normal, "{0}", message);
                     break;
             }
         }
     }
+
+    /// <summary>Logs a message of the task's own (a path written, progress), each argument made printable.</summary>
+    public void Message(MessageImportance importance, string format, params object[] args) =>
+        log.LogMessage(importance, format, [.. args.Select(a => a is string text ? PrintableText.Escape(text) : a)]);
 
     /// <summary>Says, at normal verbosity, whether the task runs in MSBuild's process or in a task host.</summary>
     public void LogHost()

@@ -114,8 +114,8 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            this.Log.LogError(null, Diagnostics.DiagnosticCatalog.InternalError.Code, null, this.ProjectFile ?? this.BuildEngine.ProjectFileOfTaskNode, 0, 0, 0, 0,
-                "{0}: {1} {2}", e.GetType().Name, e.Message, Diagnostics.DiagnosticCatalog.InternalError.Help);
+            this.Log.LogError(null, Diagnostics.DiagnosticCatalog.InternalError.Code, null, Reporting.PrintableText.Escape(this.ProjectFile ?? this.BuildEngine.ProjectFileOfTaskNode), 0, 0, 0, 0,
+                "{0}: {1} {2}", e.GetType().Name, Reporting.PrintableText.Escape(e.Message), Diagnostics.DiagnosticCatalog.InternalError.Help);
             return false;
         }
     }
@@ -150,7 +150,7 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
         if (this.ReuseState && fingerprint is not null && PackState.Load(statePath) is { } previous
             && previous.Fingerprint == fingerprint && previous.Bundle == output && previous.IsIntact())
         {
-            this.Log.LogMessage(MessageImportance.Normal, "ModelGoPack: {0} is up to date.", previous.Bundle);
+            logger.Message(MessageImportance.Normal, "ModelGoPack: {0} is up to date.", previous.Bundle);
             logger.Log(previous.Replay(), request.ProjectDirectory);
             this.SetOutputs(previous);
             return !this.Log.HasLoggedErrors;
@@ -169,7 +169,7 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
         }
 
         var written = PackState.Write(statePath, result, fingerprint, this.PackWeights);
-        this.Log.LogMessage(MessageImportance.High, "ModelGoPack: {0} -> {1}", result.Config!.Name, result.OutputPath);
+        logger.Message(MessageImportance.High, "ModelGoPack: {0} -> {1}", result.Config!.Name, result.OutputPath);
         this.SetOutputs(written);
         return !this.Log.HasLoggedErrors;
     }

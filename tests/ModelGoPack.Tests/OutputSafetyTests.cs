@@ -513,6 +513,31 @@ public sealed class OutputSafetyTests
         Assert.DoesNotContain("does not match", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void What_a_killed_run_left_while_saving_the_digest_cache_is_removed_by_the_next_save()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var cache = Path.Combine(project.Scratch, "cache");
+        foreach (var path in Directory.EnumerateFiles(project.Root, "*", SearchOption.AllDirectories))
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-1)); // not racy: remembered
+        }
+
+        Assert.Equal(0, CliRunner.Run("check", project.Root, "--cache", cache, "--quiet").ExitCode);
+        var file = Directory.GetFiles(cache, "*.digests").Single();
+        var stale = Path.Combine(cache, $".modelgopack-tmp-{Path.GetFileName(file)}-{Guid.NewGuid():N}");
+        File.WriteAllText(stale, "half a cache");
+        File.WriteAllText(stale + ".lock", Lock(EndedProcess(), DateTime.UtcNow));
+        project.File("docs/new.md", "new\n");
+        File.SetLastWriteTimeUtc(Path.Combine(project.Root, "docs", "new.md"), DateTime.UtcNow.AddHours(-1));
+
+        var (exit, stdout, _) = CliRunner.Run("check", project.Root, "--cache", cache, "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        Assert.Equal([Path.GetFileName(file)], Directory.GetFileSystemEntries(cache).Select(Path.GetFileName));
+    }
+
     private static string Lock(int pid, DateTime started, string? host = null) =>
         string.Create(CultureInfo.InvariantCulture, $"modelgopack-temporary 1\npid {pid}\nstarted {started.ToUniversalTime().Ticks}\nhost {host ?? Environment.MachineName}\n");
 

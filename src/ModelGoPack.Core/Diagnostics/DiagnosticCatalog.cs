@@ -309,6 +309,14 @@ public static class DiagnosticCatalog
         "A path in the project is longer than the system allows",
         "The operating system cannot open a path this long, so the file can be neither read nor packed. Shorten the folder names, or exclude the folder with \"exclude\" in modelgo.json: nothing excluded is read, and a path too long under an excluded folder is no error.");
 
+    public static readonly DiagnosticDescriptor DigestCacheIgnored = Input("MGP8034", Severity.Info,
+        "Digest cache ignored or corrected",
+        "The digest cache only spares hashing, and is never trusted for what pack writes. A cache file that is a link, a pipe or a device, larger than 256 MiB or malformed was not read, and is replaced by a regular file when the digests are saved; a cached digest the file's bytes contradict was corrected. Nothing needs fixing; if it happens again, check what else writes to the cache folder, or use --no-cache.");
+
+    public static readonly DiagnosticDescriptor GeneratedTextTooLarge = Input("MGP8035",
+        "Generated NOTICE or model card is larger than its limit",
+        "A bundle's NOTICE and README.md are at most 4 MiB each (4,194,304 bytes of UTF-8), what check and verify read whole; ModelGoPack never cuts a notice short. Keep each notice file once and only the notice texts the license asks for (copyright and attribution), or shorten the model card.");
+
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",
         "ModelGoPack hit a condition it does not handle. Nothing was written. Please report it with the message and the command that produced it.");

@@ -190,9 +190,8 @@ internal static partial class ProjectPath
 
     public static bool HasControlCharacters(string path) => path.Any(char.IsControl);
 
-    /// <summary>The path with control characters shown as \uXXXX, for messages.</summary>
-    public static string Printable(string path) =>
-        string.Concat(path.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+    /// <summary>The path with control characters shown as \uXXXX, for messages (<see cref="Reporting.PrintableText"/>).</summary>
+    public static string Printable(string path) => Reporting.PrintableText.Escape(path);
 
     /// <summary>Whether any component of <paramref name="relativePath"/> under <paramref name="root"/> is a symbolic link.</summary>
     public static bool PassesThroughLink(string root, string relativePath)

@@ -8,9 +8,10 @@ namespace ModelGoPack.Emit;
 
 /// <summary>
 /// Emit: writes the bundle in one streaming pass. Each file is read once, in large blocks, and hashed
-/// (SHA-256) as it is copied, unless the digest cache knows it; nothing is held whole in memory. Folder
-/// and zip bundles are written on all cores, a file per core; tar.gz front to back. The bundle is written
-/// under a temporary name beside the output and renamed into place only when complete, so a failed or
+/// (SHA-256) as it is copied, always: the manifest lists only digests of the bytes written (the digest cache is
+/// only checked against them); nothing is held whole in memory. Folder and zip bundles are written on all
+/// cores, a file per core; tar.gz front to back. The bundle is written under a locked temporary name beside
+/// the output and put in place only when complete (<see cref="PreviousBundle.Replace"/>), so a failed or
 /// cancelled run leaves nothing at the output path.
 /// </summary>
 internal static class BundleWriter
@@ -222,8 +223,10 @@ internal static class BundleWriter
     }
 
     /// <summary>
-    /// Copies one entry into a sink: read once, hashed while copied unless the cache knows the digest of this
-    /// very file (same identity), and checked afterwards to be the file it was when it was opened.
+    /// Copies one entry into a sink: read once, hashed while copied (on another core when there are cores to
+    /// spare), and checked afterwards to be the file it was when it was opened. The digest listed is always
+    /// that of the bytes copied, never one from the digest cache: the cache is only confirmed (or corrected)
+    /// with it, and a digest the evaluation used that the bytes contradict stops the bundle (MGP9002).
     /// </summary>
     private sealed class Copier(DigestCache cache, ProgressCounter? progress, bool overlap, CancellationToken cancellationToken)
     {
@@ -256,16 +259,15 @@ internal static class BundleWriter
                 return problem;
             }
 
-            var known = cache.TryGet(file.RelativePath, before);
             var started = DateTimeOffset.UtcNow;
             string? digest = null;
             SourceStream? source = null;
             try
             {
-                source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: known is null, progress, token, overlap);
+                source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, progress, token, overlap);
                 write(source);
                 problem = DigestEngine.Unchanged(file, before, source.BytesRead);
-                digest = known ?? source.Digest();
+                digest = source.Digest();
             }
             catch (SourceReadException e)
             {
@@ -286,9 +288,9 @@ internal static class BundleWriter
                 return problem;
             }
 
-            if (known is null)
+            if (cache.Confirm(file.RelativePath, before, digest!, started) is { } contradiction)
             {
-                cache.Put(file.RelativePath, before, digest!, started);
+                return DigestEngine.Changed(file.RelativePath, contradiction);
             }
 
             copied = new ManifestFile(entry.Path, file.Length, digest!);

@@ -11,15 +11,31 @@ namespace ModelGoPack.Evaluation;
 /// it (pack), or as a received bundle holds it (verify). For each derivative upstream (2.2(a)(ii)) its name,
 /// that it was modified, and each modification's date; for each extracted upstream (2.2(a)(iii)) its name
 /// and that the model was created from its Output; and every existing notice verbatim (2.2(a)(iv)).
+/// Findings name the NOTICE as the one who must act on them knows it: the bundle's, or the one a template
+/// rendered, built in or the user's own.
 /// </summary>
 internal static partial class NoticeRules
 {
-    public static void Evaluate(string notice, string describe, ModelGoConfig config, IReadOnlyList<NoticeText> notices, DiagnosticBag diagnostics)
+    /// <param name="notice">The NOTICE's text.</param>
+    /// <param name="template">The template that rendered it; null for a NOTICE read from a bundle.</param>
+    /// <param name="config">What the bundle declares: its upstreams and modifications.</param>
+    /// <param name="notices">The notice texts it must keep verbatim (a file listed twice counts once).</param>
+    /// <param name="diagnostics">Where findings go.</param>
+    public static void Evaluate(string notice, NoticeTemplate? template, ModelGoConfig config, IReadOnlyList<NoticeText> notices, DiagnosticBag diagnostics)
     {
-        foreach (var kept in notices.Where(n => !notice.Contains(n.Text.TrimEnd('\n'), StringComparison.Ordinal)))
+        var describe = template switch
+        {
+            null => ProjectLoader.NoticeFileName,
+            { BuiltIn: true } => $"NOTICE, rendered by the built-in template {template.Name},",
+            _ => $"NOTICE, rendered by the template '{template.Name}',",
+        };
+        var fault = template is { BuiltIn: true }
+            ? " The built-in template renders every notice text whole, so this is a fault of ModelGoPack: please report it."
+            : "";
+        foreach (var kept in notices.DistinctBy(n => n.Path, StringComparer.Ordinal).Where(n => !notice.Contains(n.Text.TrimEnd('\n'), StringComparison.Ordinal)))
         {
             diagnostics.Add(DiagnosticCatalog.NoticeDropped,
-                $"{describe} does not hold the text of '{kept.Path}'{(kept.Upstream is null ? "" : $" (from \"{kept.Upstream}\")")} verbatim. {DiagnosticCatalog.NoticeDropped.Help}", kept.Path);
+                $"{describe} does not hold the text of '{kept.Path}'{(kept.Upstream is null ? "" : $" (from \"{kept.Upstream}\")")} verbatim.{fault} {DiagnosticCatalog.NoticeDropped.Help}", kept.Path);
         }
 
         var saysModified = Modified().IsMatch(notice);
@@ -64,3 +80,6 @@ internal static partial class NoticeRules
     [GeneratedRegex(@"\boutputs?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex Output();
 }
+
+/// <summary>The template that rendered a NOTICE: its name as a message shows it, and whether it is the built-in one.</summary>
+internal sealed record NoticeTemplate(string Name, bool BuiltIn);

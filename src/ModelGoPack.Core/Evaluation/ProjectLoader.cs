@@ -110,6 +110,16 @@ internal static class ProjectLoader
             for (var i = 0; i < upstream.Notices.Count; i++)
             {
                 var relative = upstream.Notices[i];
+
+                // A notice file listed twice (by this upstream, or by two upstreams that share it, as two models
+                // of one licensor may) is kept once, under the first that lists it. Clause 2.2(a)(iv) asks to keep
+                // each notice, not to repeat it; refusing the second listing would make the user misstate which
+                // upstreams a notice belongs to, and a NOTICE holding it twice is only longer.
+                if (notices.Any(n => n.Path == relative))
+                {
+                    continue;
+                }
+
                 var full = Path.GetFullPath(Path.Combine(root, relative));
                 var info = new FileInfo(full);
                 var problem = ProjectPath.PassesThroughLink(root, relative) ? "goes through a symbolic link, which ModelGoPack does not follow"

@@ -1,24 +1,38 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 
 namespace ModelGoPack.Hashing;
 
 /// <summary>
 /// Remembers each file's SHA-256 with the identity it had when hashed (<see cref="FileStamp"/>: size,
-/// modification and change times, inode, device), so that a second <c>check</c> or <c>pack</c> of an
-/// unchanged project hashes nothing. One file per project root, under the cache folder, written atomically;
-/// it holds only the files of the last run. An entry is used only when every part of the identity is equal.
-/// A file modified less than <see cref="RacyWindow"/> before it was hashed is not remembered: a write in the
-/// same clock tick could leave its times unchanged.
+/// modification and change times, inode, device), so that a second <c>check</c> of an unchanged project
+/// hashes nothing. One file per project root, under the cache folder, written atomically; it holds only the
+/// files of the last run. An entry is used only when every part of the identity is equal, and only where
+/// nothing is copied (<c>check</c>, and the comparison with an upstream release): <c>pack</c> hashes every
+/// byte it copies and <see cref="Confirm"/>s the cache against it. A file modified less than
+/// <see cref="RacyWindow"/> before it was hashed is not remembered: a write in the same clock tick could
+/// leave its times unchanged.
 /// </summary>
+/// <remarks>
+/// The cache file is data from disk, not trusted: it is read only when it is a regular file (never through a
+/// link, never a pipe or device: <see cref="FileType.OpenRegular"/>), at most <see cref="MaxBytes"/> of it,
+/// counted while reading, line by line, stopping on cancellation. Anything else is ignored with a note
+/// (MGP8034) and replaced by a regular file on the next <see cref="Save"/>, by a rename that replaces a link
+/// rather than writing through it.
+/// </remarks>
 internal sealed class DigestCache
 {
     /// <summary>The first line of a cache file; a file with any other is ignored.</summary>
     public const string Header = "modelgopack-digests 1";
 
-    private const long MaxBytes = 256L * 1024 * 1024;
+    /// <summary>The largest cache file read: 256 MiB (a million files of long paths).</summary>
+    public const long MaxBytes = 256L * 1024 * 1024;
+
+    // A line is a digest, five numbers and a path: a longer line is not one this class wrote.
+    private const int MaxLineBytes = 16 * 1024;
 
     private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
@@ -26,7 +40,11 @@ internal sealed class DigestCache
     private readonly Dictionary<string, (FileStamp Stamp, string Digest)> previous;
     private readonly Dictionary<string, (FileStamp Stamp, string Digest)> current = new(StringComparer.Ordinal);
     private readonly HashSet<string> racy = new(StringComparer.Ordinal);
+    private readonly List<Diagnostic> notes = [];
     private readonly Lock gate = new();
+
+    // The file on disk was ignored: it is rewritten on save even when this run has nothing new.
+    private bool rewrite;
 
     private DigestCache(string? path, Dictionary<string, (FileStamp, string)> previous)
     {
@@ -37,15 +55,39 @@ internal sealed class DigestCache
     /// <summary>A cache that only remembers within this run (nothing is read or saved).</summary>
     public static DigestCache InMemory() => new(null, new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal));
 
+    /// <summary>The cache file of the project at <paramref name="root"/> in <paramref name="directory"/>.</summary>
+    public static string FilePath(string directory, string root) =>
+        Path.Combine(Path.GetFullPath(directory), Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(root))))[..32] + ".digests");
+
     /// <summary>
-    /// The cache of the project at <paramref name="root"/> in <paramref name="directory"/>. A missing,
-    /// unreadable or malformed cache file is an empty cache: the files are hashed again.
+    /// The cache of the project at <paramref name="root"/> in <paramref name="directory"/>. A missing cache file
+    /// is an empty cache; one that cannot be used (a link, a pipe, a device, over <paramref name="maxBytes"/>,
+    /// malformed, unreadable) is an empty cache with a note (<see cref="TakeNotes"/>): the files are hashed again.
     /// </summary>
-    public static DigestCache Open(string directory, string root)
+    public static DigestCache Open(string directory, string root, long maxBytes = MaxBytes, CancellationToken cancellationToken = default)
     {
-        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(root))))[..32] + ".digests";
-        var file = Path.Combine(Path.GetFullPath(directory), name);
-        return new DigestCache(file, Load(file));
+        var file = FilePath(directory, root);
+        var entries = Load(file, maxBytes, cancellationToken, out var problem);
+        var cache = new DigestCache(file, entries ?? new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal));
+        if (problem is not null)
+        {
+            cache.rewrite = true;
+            cache.notes.Add(new Diagnostic(DiagnosticCatalog.DigestCacheIgnored,
+                $"The digest cache file '{file}' {problem}, so it was not read: every file is hashed, and the file is replaced by a regular one when the digests are saved. {DiagnosticCatalog.DigestCacheIgnored.Help}", file));
+        }
+
+        return cache;
+    }
+
+    /// <summary>The notes (MGP8034) gathered since the last call: a cache file ignored, a cached digest corrected.</summary>
+    public IReadOnlyList<Diagnostic> TakeNotes()
+    {
+        lock (this.gate)
+        {
+            var taken = this.notes.ToList();
+            this.notes.Clear();
+            return taken;
+        }
     }
 
     /// <summary>The remembered digest of <paramref name="relativePath"/>, when its identity is still <paramref name="stamp"/>.</summary>
@@ -71,21 +113,49 @@ internal sealed class DigestCache
     {
         lock (this.gate)
         {
-            // Good for the rest of this run (the identity is checked again), but not saved when racy.
-            this.current[relativePath] = (stamp, digest);
-            if (relativePath.AsSpan().IndexOfAny('\t', '\n', '\r') >= 0 || stamp.ModifiedNs / 100 > (hashedAt - RacyWindow).ToUnixTimeMilliseconds() * 10_000)
-            {
-                this.racy.Add(relativePath);
-            }
-            else
-            {
-                this.racy.Remove(relativePath);
-            }
+            this.Remember(relativePath, stamp, digest, hashedAt);
         }
     }
 
     /// <summary>
-    /// Writes the digests of this run (only) to the cache file, unless they are exactly what it holds.
+    /// Records the digest of bytes just read and copied (<paramref name="digest"/>, of the file with identity
+    /// <paramref name="stamp"/>), the one pack lists, and says whether this run relied on another. Null when
+    /// nothing earlier in this run used a digest of this file, or used this one. Else why the digest this run
+    /// used (to compare the file with an upstream release) is not that of the bytes copied: the file changed
+    /// after it was evaluated, or the cache held a wrong digest for it; the bundle must not be written on
+    /// that evaluation. A remembered digest that nothing used and the bytes contradict is corrected with a
+    /// note: the bundle lists the digest of its own bytes either way, so nothing written is wrong, but a
+    /// wrong entry means the cache was damaged or written by something else, and an earlier <c>check</c>
+    /// may have reported that digest.
+    /// </summary>
+    public string? Confirm(string relativePath, FileStamp stamp, string digest, DateTimeOffset hashedAt)
+    {
+        lock (this.gate)
+        {
+            var used = this.current.TryGetValue(relativePath, out var seen) ? seen : ((FileStamp Stamp, string Digest)?)null;
+            var remembered = used is null && this.previous.TryGetValue(relativePath, out var saved) && saved.Stamp == stamp ? saved.Digest : null;
+            this.Remember(relativePath, stamp, digest, hashedAt);
+            if (used is { } earlier && earlier != (stamp, digest))
+            {
+                return earlier.Stamp != stamp
+                    ? "changed after it was evaluated (its size, times or inode differ from when it was compared with the upstream release)"
+                    : $"has bytes whose SHA-256 ({digest}) is not the digest this run compared with the upstream release ({earlier.Digest}, from the digest cache), though its size, times and inode are the same: the cache held a wrong digest, and is corrected";
+            }
+
+            if (remembered is not null && remembered != digest)
+            {
+                this.rewrite = true;
+                this.notes.Add(new Diagnostic(DiagnosticCatalog.DigestCacheIgnored,
+                    $"The digest cache held {remembered} for '{relativePath}', with its size, times and inode unchanged, but its bytes hash to {digest}: the bundle lists the digest of the bytes it holds, and the cache is corrected. {DiagnosticCatalog.DigestCacheIgnored.Help}", relativePath));
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the digests of this run (only) to the cache file, unless they are exactly what it holds: a new
+    /// file beside it, renamed over it (which replaces a link or a pipe there, never writes through it).
     /// Failing to save is not an error.
     /// </summary>
     public void Save()
@@ -95,82 +165,170 @@ internal sealed class DigestCache
             return;
         }
 
-        lock (this.gate)
-        {
-            var saved = this.current.Where(p => !this.racy.Contains(p.Key)).ToList();
-            if (saved.Count == this.previous.Count && saved.All(p => this.previous.TryGetValue(p.Key, out var known) && known == p.Value))
-            {
-                return;
-            }
-        }
-
         var text = new StringBuilder(Header).Append('\n');
         lock (this.gate)
         {
-            foreach (var (relative, (stamp, digest)) in this.current.Where(p => !this.racy.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+            var saved = this.current.Where(p => !this.racy.Contains(p.Key)).ToList();
+            if (!this.rewrite && saved.Count == this.previous.Count && saved.All(p => this.previous.TryGetValue(p.Key, out var known) && known == p.Value))
+            {
+                return;
+            }
+
+            foreach (var (relative, (stamp, digest)) in saved.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 text.Append(CultureInfo.InvariantCulture, $"{digest}\t{stamp.Size}\t{stamp.ModifiedNs}\t{stamp.ChangedNs}\t{stamp.Inode}\t{stamp.Device}\t{relative}\n");
             }
         }
 
-        var temporary = $"{this.path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        // Written under a locked temporary name, as bundles are, so that what a killed run leaves is removed by the next save.
+        Emit.TemporaryOutput? temporary = null;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(this.path)!);
-            File.WriteAllText(temporary, text.ToString(), new UTF8Encoding(false));
-            File.Move(temporary, this.path, overwrite: true);
+            var folder = Path.GetDirectoryName(this.path)!;
+            Directory.CreateDirectory(folder);
+            Emit.TemporaryOutput.RemoveStale(folder, new Diagnostics.DiagnosticBag());
+            temporary = Emit.TemporaryOutput.Create(this.path);
+
+            // CreateNew: a new file of our own (O_EXCL), never an existing one or a link's target.
+            using (var stream = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(new UTF8Encoding(false).GetBytes(text.ToString()));
+            }
+
+            File.Move(temporary.Path, this.path, overwrite: true);
+            lock (this.gate)
+            {
+                this.rewrite = false;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: a cache that cannot be saved only costs hashing next time.
-            }
+            // Best effort: a cache that cannot be saved only costs hashing next time.
+        }
+        finally
+        {
+            temporary?.Dispose();
         }
     }
 
-    private static Dictionary<string, (FileStamp, string)> Load(string file)
+    // Good for the rest of this run (the identity is checked again), but not saved when racy. Under the gate.
+    private void Remember(string relativePath, FileStamp stamp, string digest, DateTimeOffset hashedAt)
     {
+        this.current[relativePath] = (stamp, digest);
+        if (relativePath.AsSpan().IndexOfAny('\t', '\n', '\r') >= 0 || stamp.ModifiedNs / 100 > (hashedAt - RacyWindow).ToUnixTimeMilliseconds() * 10_000)
+        {
+            this.racy.Add(relativePath);
+        }
+        else
+        {
+            this.racy.Remove(relativePath);
+        }
+    }
+
+    /// <summary>The entries of the cache file; null (and why, for a note) when it cannot be used; empty, with no problem, when there is none.</summary>
+    private static Dictionary<string, (FileStamp, string)>? Load(string file, long maxBytes, CancellationToken cancellationToken, out string? problem)
+    {
+        using var handle = FileType.OpenRegular(file, out problem);
+        if (handle is null)
+        {
+            return null;
+        }
+
         var entries = new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal);
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        var block = new byte[1 << 16];
+        var line = new byte[MaxLineBytes];
+        var lineLength = 0;
+        var lines = 0;
+        long offset = 0;
         try
         {
-            var info = new FileInfo(file);
-            if (!info.Exists || info.Length > MaxBytes)
+            while (true)
             {
-                return entries;
-            }
-
-            using var reader = new StreamReader(file, new UTF8Encoding(false, throwOnInvalidBytes: true));
-            if (reader.ReadLine() != Header)
-            {
-                return entries;
-            }
-
-            while (reader.ReadLine() is { } line)
-            {
-                var parts = line.Split('\t', 7);
-                if (parts.Length != 7 || parts[0].Length != 64 || !parts[0].All(char.IsAsciiHexDigitLower)
-                    || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-                    || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var modified)
-                    || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var changed)
-                    || !ulong.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var inode)
-                    || !ulong.TryParse(parts[5], NumberStyles.None, CultureInfo.InvariantCulture, out var device))
+                cancellationToken.ThrowIfCancellationRequested();
+                var read = RandomAccess.Read(handle, block, offset);
+                if (read == 0)
                 {
-                    return new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal);
+                    break;
                 }
 
-                entries[parts[6]] = (new FileStamp(size, modified, changed, inode, device), parts[0]);
+                // Counted as it is read: the size a stat gave says nothing of what a read returns.
+                offset += read;
+                if (offset > maxBytes)
+                {
+                    problem = string.Create(CultureInfo.InvariantCulture, $"is larger than {maxBytes:N0} bytes, the most a cache file may hold");
+                    return null;
+                }
+
+                var rest = block.AsSpan(0, read);
+                while (rest.Length > 0)
+                {
+                    var end = rest.IndexOf((byte)'\n');
+                    var part = end < 0 ? rest : rest[..end];
+                    if (lineLength + part.Length > MaxLineBytes)
+                    {
+                        problem = "is malformed (a line too long to be a cache entry)";
+                        return null;
+                    }
+
+                    part.CopyTo(line.AsSpan(lineLength));
+                    lineLength += part.Length;
+                    if (end < 0)
+                    {
+                        break;
+                    }
+
+                    if (!Accept(strict.GetString(line, 0, lineLength), lines++, entries))
+                    {
+                        problem = lines == 1 ? $"is malformed (its first line is not '{Header}')" : $"is malformed (line {lines} is not a cache entry)";
+                        return null;
+                    }
+
+                    lineLength = 0;
+                    rest = rest[(end + 1)..];
+                }
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            entries.Clear();
+            problem = $"cannot be read ({e.Message})";
+            return null;
+        }
+        catch (DecoderFallbackException)
+        {
+            problem = "is malformed (not UTF-8)";
+            return null;
+        }
+
+        if (lineLength > 0 || lines == 0)
+        {
+            problem = lines == 0 && lineLength == 0 ? "is empty" : "is malformed (its last line is cut short)";
+            return null;
         }
 
         return entries;
+    }
+
+    // One line: the header first, then "digest size modified changed inode device path", tab-separated.
+    private static bool Accept(string line, int index, Dictionary<string, (FileStamp, string)> entries)
+    {
+        if (index == 0)
+        {
+            return line == Header;
+        }
+
+        var parts = line.Split('\t', 7);
+        if (parts.Length != 7 || parts[0].Length != 64 || !parts[0].All(char.IsAsciiHexDigitLower)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+            || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var modified)
+            || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var changed)
+            || !ulong.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var inode)
+            || !ulong.TryParse(parts[5], NumberStyles.None, CultureInfo.InvariantCulture, out var device))
+        {
+            return false;
+        }
+
+        entries[parts[6]] = (new FileStamp(size, modified, changed, inode, device), parts[0]);
+        return true;
     }
 }

@@ -87,7 +87,7 @@ internal static class DigestEngine
         string? digest = null;
         try
         {
-            using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, computeDigest: true, progress, cancellationToken);
+            using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, progress, cancellationToken);
             if (overlap)
             {
                 source.CopyTo(Stream.Null);
@@ -96,7 +96,7 @@ internal static class DigestEngine
             {
                 source.ReadToEnd();
             }
-            digest = source.Digest()!;
+            digest = source.Digest();
             problem = Unchanged(file, before, source.BytesRead);
         }
         catch (SourceReadException e)
@@ -151,6 +151,7 @@ internal static class DigestEngine
     public static Diagnostic Unreadable(string path, SourceReadException e) =>
         new(DiagnosticCatalog.FileUnreadable, $"{e.Message} {DiagnosticCatalog.FileUnreadable.Help}", path);
 
-    private static Diagnostic Changed(string path, string what) =>
+    /// <summary>MGP9002 for <paramref name="path"/>: it <paramref name="what"/>.</summary>
+    public static Diagnostic Changed(string path, string what) =>
         new(DiagnosticCatalog.FileChangedDuringPack, $"'{path}' {what}. {DiagnosticCatalog.FileChangedDuringPack.Help}", path);
 }

@@ -17,7 +17,7 @@ internal sealed class SourceStream : Stream
     public const int BlockSize = 1 << 20;
 
     private readonly SafeFileHandle handle;
-    private readonly IncrementalHash? hash;
+    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly ProgressCounter? progress;
     private readonly CancellationToken cancellationToken;
     private readonly long length;
@@ -28,13 +28,12 @@ internal sealed class SourceStream : Stream
     private long pending;
     private string? digest;
 
-    private SourceStream(string path, SafeFileHandle handle, long length, bool computeDigest, bool overlap, ProgressCounter? progress, CancellationToken cancellationToken)
+    private SourceStream(string path, SafeFileHandle handle, long length, bool overlap, ProgressCounter? progress, CancellationToken cancellationToken)
     {
         this.overlap = overlap;
         this.Path = path;
         this.handle = handle;
         this.length = length;
-        this.hash = computeDigest ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         this.progress = progress;
         this.cancellationToken = cancellationToken;
     }
@@ -64,16 +63,16 @@ internal sealed class SourceStream : Stream
     }
 
     /// <summary>
-    /// Opens <paramref name="fullPath"/>; with <paramref name="computeDigest"/> false the caller already
-    /// knows the digest (from the cache) and the bytes are only copied. With <paramref name="overlap"/>,
-    /// a copy hashes on another core; without (every core already has a file of its own), on this thread.
+    /// Opens <paramref name="fullPath"/>. Every byte read is hashed: what is copied is what is hashed. With
+    /// <paramref name="overlap"/>, a copy hashes on another core; without (every core already has a file of
+    /// its own), on this thread.
     /// </summary>
-    public static SourceStream Open(string relativePath, string fullPath, long length, bool computeDigest, ProgressCounter? progress, CancellationToken cancellationToken, bool overlap = true)
+    public static SourceStream Open(string relativePath, string fullPath, long length, ProgressCounter? progress, CancellationToken cancellationToken, bool overlap = true)
     {
         try
         {
             var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-            return new SourceStream(relativePath, handle, length, computeDigest, overlap, progress, cancellationToken);
+            return new SourceStream(relativePath, handle, length, overlap, progress, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -81,23 +80,15 @@ internal sealed class SourceStream : Stream
         }
     }
 
-    /// <summary>The SHA-256 of everything read, once the whole file has been read (null when not computed).</summary>
-    public string? Digest()
-    {
-        if (this.hash is null)
-        {
-            return null;
-        }
-
-        return this.digest ??= Convert.ToHexStringLower(this.hash.GetHashAndReset());
-    }
+    /// <summary>The SHA-256 of everything read, once the whole file has been read.</summary>
+    public string Digest() => this.digest ??= Convert.ToHexStringLower(this.hash.GetHashAndReset());
 
     public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
         var read = this.ReadAt(buffer);
-        this.hash?.AppendData(buffer[..read]);
+        this.hash.AppendData(buffer[..read]);
         this.Advance(read);
         return read;
     }
@@ -135,11 +126,10 @@ internal sealed class SourceStream : Stream
                 }
 
                 hashing.GetAwaiter().GetResult();
-                if (this.hash is { } sha)
-                {
-                    // One block needs no second thread; from the second on, hash while writing.
-                    hashing = !this.overlap || (read < BlockSize && i == 0) ? HashNow(sha, block, read) : Task.Run(() => sha.AppendData(block, 0, read), CancellationToken.None);
-                }
+
+                // One block needs no second thread; from the second on, hash while writing.
+                var sha = this.hash;
+                hashing = !this.overlap || (read < BlockSize && i == 0) ? HashNow(sha, block, read) : Task.Run(() => sha.AppendData(block, 0, read), CancellationToken.None);
 
                 destination.Write(block, 0, read);
                 this.Advance(read);
@@ -175,7 +165,7 @@ internal sealed class SourceStream : Stream
         if (disposing)
         {
             this.handle.Dispose();
-            this.hash?.Dispose();
+            this.hash.Dispose();
         }
 
         base.Dispose(disposing);
@@ -246,10 +236,7 @@ internal sealed class SourceStream : Stream
         this.pending -= read;
         this.position += read;
         this.progress?.AddBytes(read);
-        if (this.hash is not null)
-        {
-            this.progress?.AddHashed(read);
-        }
+        this.progress?.AddHashed(read);
     }
 }
 

@@ -63,7 +63,8 @@ internal static class TemplateModel
             ["relation"] = upstream.Relation == UpstreamRelation.Derivative ? "derivative" : "extracted",
             ["method"] = upstream.Method,
             ["modifications"] = List(modifications),
-            ["notices"] = List(notices.Where(n => n.Upstream == upstream.Name).Select(Notice)),
+            // Its own notices, with a file it shares with an earlier upstream (kept once, under that one).
+            ["notices"] = List(notices.Where(n => n.Upstream == upstream.Name || upstream.Notices.Contains(n.Path, StringComparer.Ordinal)).Select(Notice)),
         };
     }
 

@@ -75,9 +75,18 @@ internal sealed partial class TemplateSet
     public string Describe(string name) =>
         this.OverridePath(name) is { } path ? path : $"templates/{name} (built in)";
 
-    /// <summary>Renders template <paramref name="name"/> over <paramref name="model"/>; null with a diagnostic on any error.</summary>
-    public string? Render(string name, ScriptObject model, DiagnosticBag diagnostics)
+    /// <summary>The template <paramref name="name"/> as NOTICE findings name it: the override file, or the built-in one.</summary>
+    public Evaluation.NoticeTemplate NoticeTemplate(string name) =>
+        this.OverridePath(name) is { } path ? new(path, BuiltIn: false) : new($"templates/{name}", BuiltIn: true);
+
+    /// <summary>
+    /// Renders template <paramref name="name"/> over <paramref name="model"/>; null with a diagnostic on any error.
+    /// Null with <paramref name="stopped"/> (and no diagnostic: the caller says what made it large) when the
+    /// output reached <see cref="GeneratedTextLimit.RenderCharacters"/>: a text is rendered whole or not at all.
+    /// </summary>
+    public string? Render(string name, ScriptObject model, DiagnosticBag diagnostics, out bool stopped)
     {
+        stopped = false;
         string? source;
         try
         {
@@ -116,8 +125,12 @@ internal sealed partial class TemplateSet
             EnableRelaxedIndexerAccess = false,
             LoopLimit = 100_000,
             RecursiveLimit = 64,
-            // A value is rendered whole: a notice text may be up to 4 MiB, and a truncated one would not be kept verbatim.
-            LimitToString = 64 * 1024 * 1024,
+            // A value and the whole output are rendered whole or not at all: Scriban's default is to cut them
+            // short with an ellipsis, and a cut notice is not kept verbatim.
+            LimitToString = GeneratedTextLimit.RenderCharacters,
+            OnStringLimit = ScriptLimitBehavior.Throw,
+            OutputLimit = GeneratedTextLimit.RenderCharacters,
+            OnOutputLimit = ScriptLimitBehavior.Throw,
             TemplateLoader = new Loader(this),
             MemberRenamer = member => member.Name,
             NewLine = "\n",
@@ -129,6 +142,11 @@ internal sealed partial class TemplateSet
             // form feed or U+2028 in a notice stays as written.
             return template.Render(context).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
         }
+        catch (ScriptRuntimeException e) when (ReachedLimit(e))
+        {
+            stopped = true;
+            return null;
+        }
         catch (ScriptRuntimeException e)
         {
             // An included template's span names it by its plain file name.
@@ -138,6 +156,11 @@ internal sealed partial class TemplateSet
             return null;
         }
     }
+
+    // Scriban 7.5 says so in its message only: "Rendered output exceeds OutputLimit", "String conversion
+    // reaches LimitToString", "... exceeds LimitToString" (a test renders past both, so a change is caught).
+    private static bool ReachedLimit(ScriptRuntimeException e) =>
+        e.OriginalMessage.Contains("OutputLimit", StringComparison.Ordinal) || e.OriginalMessage.Contains("LimitToString", StringComparison.Ordinal);
 
     private string? OverridePath(string name)
     {

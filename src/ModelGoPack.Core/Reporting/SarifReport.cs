@@ -148,7 +148,8 @@ public static class SarifReport
     private static string Name(string title) =>
         string.Concat(title.Split(' ', '-', '(', ')', '"', ',', '.', '/', '\'').Where(w => w.Length > 0).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
 
-    // A '/'-separated path relative to the working folder when the file is under it, else a file:// URI.
+    // A '/'-separated path relative to the working folder when the file is under it, else a file:// URI; each
+    // a valid URI reference, whatever characters the file's name holds.
     private static string Uri(string path, string projectDirectory, string workingDirectory)
     {
         var full = System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(projectDirectory, path));
@@ -158,6 +159,8 @@ public static class SarifReport
             return string.Join('/', relative.Replace('\\', '/').Split('/').Select(System.Uri.EscapeDataString));
         }
 
-        return new System.Uri(full).AbsoluteUri;
+        // System.Uri percent-encodes control characters, spaces, '%', '#' and '?' in a file path, but leaves '['
+        // and ']', which a URI path may not hold (RFC 3986 keeps them for IPv6 hosts).
+        return new System.Uri(full).AbsoluteUri.Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal);
     }
 }

@@ -71,11 +71,22 @@ internal static class BundleEvaluation
         ProjectLoader.ReportBidiNotices(noticeText is null ? notices : notices.Prepend(new NoticeText(ProjectLoader.NoticeFileName, noticeText, null)), diagnostics);
         ProjectLoader.ReportBidiNames(content.Files.Keys.Order(StringComparer.Ordinal), diagnostics);
 
+        // A NOTICE or model card larger than pack generates is not read whole, so it cannot be judged: an
+        // error (a NOTICE padded past the limit must not pass unread), and the NOTICE is not called missing.
+        foreach (var name in new[] { ProjectLoader.NoticeFileName, Inspection.ModelCard.FileName })
+        {
+            if (content.Files.TryGetValue(name, out var large) && large.Length > Rendering.GeneratedTextLimit.MaxBytes)
+            {
+                diagnostics.Add(DiagnosticCatalog.GeneratedTextTooLarge, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The bundle's {name} is {large.Length:N0} bytes, over the limit of {Rendering.GeneratedTextLimit.MaxBytes:N0} bytes (4 MiB) that verify reads whole, so it is not judged. {DiagnosticCatalog.GeneratedTextTooLarge.Help}"), name);
+            }
+        }
+
         if (noticeText is not null)
         {
-            NoticeRules.Evaluate(noticeText, ProjectLoader.NoticeFileName, config, notices, diagnostics);
+            NoticeRules.Evaluate(noticeText, template: null, config, notices, diagnostics);
         }
-        else if (config.Upstream.Count > 0)
+        else if (config.Upstream.Count > 0 && !(content.Files.TryGetValue(ProjectLoader.NoticeFileName, out var unread) && unread.Length > Rendering.GeneratedTextLimit.MaxBytes))
         {
             diagnostics.Add(DiagnosticCatalog.NoticeMissing,
                 $"The bundle declares {config.Upstream.Count} upstream model(s) but has no {ProjectLoader.NoticeFileName} at its root. {DiagnosticCatalog.NoticeMissing.Help}", ProjectLoader.NoticeFileName);
