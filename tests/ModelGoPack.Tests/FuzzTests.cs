@@ -73,9 +73,24 @@ public sealed class FuzzTests
             var packed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled") }, output, format);
             Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
             return File.ReadAllBytes(output);
-        }).ToArray();
+        }).ToList();
+
+        // Zips that readers read differently: a hidden local entry, a local name other than the central one, encryption.
+        var zip = temp.Combine("seed.zip");
+        foreach (var edit in new Action<string>[]
+        {
+            z => ZipSurgery.HideLocalEntry(z, "evil.sh", "rm -rf ~\n"u8.ToArray()),
+            z => ZipSurgery.RenameLocal(z, "config.json", "../../x.cfg"),
+            z => ZipSurgery.SetEncrypted(z, "README.md"),
+        })
+        {
+            File.WriteAllBytes(zip, seeds[0]);
+            edit(zip);
+            seeds.Add(File.ReadAllBytes(zip));
+        }
+
         var path = temp.Combine("received.bin");
-        Mutated(seeds).Sample(input => BundleHolds(path, input), time: Seconds, threads: 1, print: Describe);
+        Mutated([.. seeds]).Sample(input => BundleHolds(path, input), time: Seconds, threads: 1, print: Describe);
     }
 
     [Theory]

@@ -113,6 +113,11 @@ public sealed class HostileInputTests
         ["bundle zip entry with a colon"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "docs/a:b.md")),
         ["bundle zip entry of 1,100 bytes"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, string.Join('/', Enumerable.Repeat(new string('d', 200), 5)) + "/" + new string('f', 95))),
         ["bundle zip entry with a name of 256 bytes"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipWith(p, "docs/" + new string('n', 256))),
+        ["bundle zip with a hidden local entry"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => ZipSurgery.HideLocalEntry(z, "evil.sh", "rm -rf ~\n"u8.ToArray()))),
+        ["bundle zip with a second model.safetensors hidden"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => ZipSurgery.HideLocalEntry(z, "model.safetensors", "other"u8.ToArray()))),
+        ["bundle zip whose local name differs from the central one"] = (DiagnosticCatalog.ArchiveEntryUnsafe, p => ZipEdited(p, z => ZipSurgery.RenameLocal(z, "config.json", "../../x.cfg"))),
+        ["bundle zip entry with the encryption flag"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => ZipSurgery.SetEncrypted(z, "README.md"))),
+        ["bundle zip with bytes after its end record"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => File.AppendAllText(z, "trailing"))),
         ["bundle is random bytes"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "random.zip", [0x13, 0x37, 0x00, 0xFF])),
         ["bundle zip truncated"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "cut.zip", [.. "PK\u0003\u0004"u8, 20, 0, 0])),
         ["bundle gzip of garbage"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "bad.tar.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xde, 0xad, 0xbe, 0xef])),
@@ -284,6 +289,14 @@ public sealed class HostileInputTests
 
         // An integrity failure writes nothing, even when asked to extract; a bundle without a manifest is not one.
         return withoutManifest ? ["verify", bundle, "--quiet"] : ["verify", bundle, "--quiet", "--extract", Path.Combine(p.Scratch, "never")];
+    }
+
+    // A packed zip edited as an attacker would; --extract must write nothing.
+    private static string[] ZipEdited(ModelProjectBuilder p, Action<string> edit)
+    {
+        var bundle = Packed(p, BundleFormat.Zip);
+        edit(bundle);
+        return ["verify", bundle, "--quiet", "--extract", Path.Combine(p.Scratch, "never")];
     }
 
     // A folder bundle of a project with an extracted upstream, whose manifest's first upstream is edited.

@@ -205,20 +205,20 @@ internal static class PreviousBundle
 
     private static string? ZipProblem(string path)
     {
-        using var archive = ZipFile.OpenRead(path);
-        if (archive.GetEntry(BundleVerifier.ManifestName) is not { } manifestEntry)
+        using var zip = ZipDirectory.Read(path);
+        if (zip.Entries.FirstOrDefault(e => e.Name == BundleVerifier.ManifestName) is not { } manifestEntry)
         {
             return $"that is not a zip with a {BundleVerifier.ManifestName}";
         }
 
         Dictionary<string, long>? listed;
-        using (var stream = manifestEntry.Open())
+        using (var stream = zip.Open(manifestEntry))
         {
             listed = Listed(stream);
         }
 
         return listed is null ? $"whose {BundleVerifier.ManifestName} is not one ModelGoPack writes"
-            : Unexpected(archive.Entries.Select(e => (e.FullName, e.Length)), listed);
+            : Unexpected(zip.Entries.Select(e => (e.Name, e.Size)), listed);
     }
 
     private static string? TarGzProblem(string path)

@@ -54,10 +54,11 @@ internal static class BundleExtractor
             }
             else if (content.Format == Emit.BundleFormat.Zip)
             {
-                using var archive = ZipFile.OpenRead(content.Source);
+                using var zip = ZipDirectory.Read(content.Source);
+                var byName = zip.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
                 foreach (var file in content.Files.Values)
                 {
-                    using var source = archive.GetEntry(file.FullPath)!.Open();
+                    using var source = zip.Open(byName[file.FullPath]);
                     Write(temp, file.RelativePath, source, content, cancellationToken);
                 }
             }

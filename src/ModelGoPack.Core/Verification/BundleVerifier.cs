@@ -180,37 +180,49 @@ internal static class BundleVerifier
         }
     }
 
-    private static BundleContent ReadZip(string path, bool package, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    private static BundleContent? ReadZip(string path, bool package, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         var content = new BundleContent { Source = path, Format = Emit.BundleFormat.Zip };
-        var entries = new Dictionary<string, string>(StringComparer.Ordinal); // bundle path -> entry name
-        using (var archive = ZipFile.OpenRead(path))
+        ZipDirectory zip;
+        try
         {
-            content.Prefix = package || archive.GetEntry(ManifestName) is not null ? "" : SingleFolder(archive.Entries.Select(e => e.FullName));
-            foreach (var entry in archive.Entries)
+            // Read once, local headers and central directory alike; any disagreement between them ends here.
+            zip = ZipDirectory.Read(path);
+        }
+        catch (ZipStructureException e) when (e.NameProblem)
+        {
+            diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"'{path}' is refused: {e.Message}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", path);
+            return null;
+        }
+
+        using (zip)
+        {
+            var entries = new Dictionary<string, ZipDirectory.Entry>(StringComparer.Ordinal); // bundle path -> entry
+            content.Prefix = package || zip.Entries.Any(e => e.Name == ManifestName) ? "" : SingleFolder(zip.Entries.Select(e => e.Name));
+            foreach (var entry in zip.Entries)
             {
-                if (ProjectPath.UnsafeEntryName(entry.FullName) is { } unsafeName)
+                // A package's own layout (model/...) is ModelGoPack's, not the publisher's: the rule applies to the bundle path.
+                var bundlePath = package ? PackageEntryToBundlePath(entry.Name) : entry.Name[Math.Min(content.Prefix.Length, entry.Name.Length)..];
+                if (ProjectPath.UnsafeEntryName(bundlePath ?? entry.Name) is { } unsafeName)
                 {
-                    var shown = ProjectPath.Printable(entry.FullName);
+                    var shown = ProjectPath.Printable(entry.Name);
                     diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
-                    content.Refused.Add(entry.FullName[content.Prefix.Length..]);
+                    content.Refused.Add(bundlePath ?? entry.Name);
                     continue;
                 }
 
-                if (entry.FullName.EndsWith('/'))
+                if (entry.Name.EndsWith('/'))
                 {
                     continue;
                 }
 
-                // Unix mode in the high half of the external attributes: a symbolic link is 0xA000.
-                if (((entry.ExternalAttributes >> 16) & 0xF000) is 0xA000)
+                if (entry.IsLink)
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{entry.FullName}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.FullName);
-                    content.Refused.Add(entry.FullName[content.Prefix.Length..]);
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(entry.Name)}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
+                    content.Refused.Add(bundlePath ?? entry.Name);
                     continue;
                 }
 
-                var bundlePath = package ? PackageEntryToBundlePath(entry.FullName) : entry.FullName[content.Prefix.Length..];
                 if (bundlePath is null)
                 {
                     continue;
@@ -218,65 +230,62 @@ internal static class BundleVerifier
 
                 if (entries.ContainsKey(bundlePath))
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{entry.FullName}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.FullName);
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(entry.Name)}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
                     continue;
                 }
 
-                entries[bundlePath] = entry.FullName;
+                entries[bundlePath] = entry;
                 if (bundlePath == ManifestName)
                 {
                     content.ManifestFound = true;
-                    using var stream = entry.Open();
+                    using var stream = zip.Open(entry);
                     content.Manifest = ReadManifest(stream, diagnostics, path);
                 }
                 else
                 {
-                    content.Files[bundlePath] = new ProjectFile(bundlePath, entry.FullName, entry.Length);
+                    content.Files[bundlePath] = new ProjectFile(bundlePath, entry.Name, entry.Size);
                 }
+            }
+
+            if (!content.Readable)
+            {
+                return content;
+            }
+
+            var sizes = content.Manifest?.Files.ToDictionary(m => m.Path, m => m.Size, StringComparer.Ordinal);
+            var work = content.Files.Values.Where(f => sizes is null || sizes.ContainsKey(f.RelativePath)).OrderByDescending(f => f.Length).ToList();
+            progress?.Start("verifying", work.Sum(f => sizes?.GetValueOrDefault(f.RelativePath) ?? f.Length), work.Count);
+            var damaged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+
+            // The directory parsed once and shared: entries are read, hashed and their headers kept in parallel.
+            Parallel.ForEach(
+                System.Collections.Concurrent.Partitioner.Create(work, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                file =>
+                {
+                    try
+                    {
+                        using var stream = zip.Open(entries[file.RelativePath]);
+                        ReadEntry(content, file, stream, sizes?.GetValueOrDefault(file.RelativePath) ?? file.Length, progress, cancellationToken);
+                    }
+                    catch (Exception e) when (IsDamaged(e))
+                    {
+                        // Damaged compressed data: the entry is not what was packed.
+                        damaged[file.RelativePath] = e.Message;
+                    }
+
+                    progress?.FileDone();
+                });
+
+            foreach (var (entry, message) in damaged.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{entry}' cannot be read from the {(package ? "package" : "zip")}: {message} {DiagnosticCatalog.BundleFileAltered.Help}", entry);
+                content.Files.Remove(entry);
+                content.Damaged.Add(entry);
             }
         }
 
-        if (!content.Readable)
-        {
-            return content;
-        }
-
-        var sizes = content.Manifest?.Files.ToDictionary(m => m.Path, m => m.Size, StringComparer.Ordinal);
-        var work = content.Files.Values.Where(f => sizes is null || sizes.ContainsKey(f.RelativePath)).OrderByDescending(f => f.Length).ToList();
-        progress?.Start("verifying", work.Sum(f => sizes?.GetValueOrDefault(f.RelativePath) ?? f.Length), work.Count);
-        var damaged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-
-        // One archive reader per worker: entries are read, hashed and their headers kept in parallel.
-        Parallel.ForEach(
-            System.Collections.Concurrent.Partitioner.Create(work, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            () => ZipFile.OpenRead(path),
-            (file, _, archive) =>
-            {
-                try
-                {
-                    using var stream = archive.GetEntry(entries[file.RelativePath])!.Open();
-                    ReadEntry(content, file, stream, sizes?.GetValueOrDefault(file.RelativePath) ?? file.Length, progress, cancellationToken);
-                }
-                catch (Exception e) when (IsDamaged(e))
-                {
-                    // Damaged compressed data: the entry is not what was packed.
-                    damaged[file.RelativePath] = e.Message;
-                }
-
-                progress?.FileDone();
-                return archive;
-            },
-            archive => archive.Dispose());
-
-        foreach (var (entry, message) in damaged.OrderBy(d => d.Key, StringComparer.Ordinal))
-        {
-            diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{entry}' cannot be read from the {(package ? "package" : "zip")}: {message} {DiagnosticCatalog.BundleFileAltered.Help}", entry);
-            content.Files.Remove(entry);
-            content.Damaged.Add(entry);
-        }
-
-        Compare(content, diagnostics, reported: damaged.Keys, allowMissing: package ? FileKinds.IsWeights : null);
+        Compare(content, diagnostics, reported: content.Damaged, allowMissing: package ? FileKinds.IsWeights : null);
         return content;
     }
 
@@ -395,10 +404,11 @@ internal static class BundleVerifier
         {
             if (content.Format == Emit.BundleFormat.Zip)
             {
-                using var archive = ZipFile.OpenRead(content.Source);
+                using var zip = ZipDirectory.Read(content.Source);
+                var byName = zip.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
                 foreach (var path in wanted)
                 {
-                    using var stream = archive.GetEntry(content.Files[path].FullPath)!.Open();
+                    using var stream = zip.Open(byName[content.Files[path].FullPath]);
                     content.Kept[path] = ReadWhole(stream, content.Files[path].Length);
                 }
 

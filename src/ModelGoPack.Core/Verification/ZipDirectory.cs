@@ -1,0 +1,571 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace ModelGoPack.Verification;
+
+/// <summary>
+/// A zip read the way every reader reads it, or refused. Readers disagree on a zip in two ways: most (.NET's
+/// ZipArchive, unzip, Python) trust the central directory at the end; streaming readers (Java's ZipInputStream,
+/// bsdtar from a pipe, many unzippers on the web) walk the local headers from the front. An archive that shows one
+/// set of files to one and another set to the other (a local entry the directory does not list, a local name that
+/// is not the central one) would verify as one thing and unpack as another. So this reads both and requires that
+/// every byte of the archive is accounted for, in order: local header, name and extra, data, data descriptor (with
+/// or without its signature, 32- or 64-bit sizes) for each entry, then the central directory, the Zip64 end record
+/// and locator, the end record and its comment, to the last byte. Names, sizes, CRC-32, method and flags must agree
+/// between each local header and its central record (extra fields may differ: Info-ZIP writes other ones in each).
+/// Encrypted entries, methods other than stored and deflated, several disks, prefix and trailing bytes are refused.
+/// The directory is parsed once, in one pass, and kept compactly; entries are read through one shared handle with
+/// positioned reads, so that any number of workers costs nothing more.
+/// </summary>
+internal sealed class ZipDirectory : IDisposable
+{
+    private const uint LocalSignature = 0x04034b50;
+    private const uint CentralSignature = 0x02014b50;
+    private const uint EndSignature = 0x06054b50;
+    private const uint Zip64EndSignature = 0x06064b50;
+    private const uint Zip64LocatorSignature = 0x07064b50;
+    private const uint DescriptorSignature = 0x08074b50;
+    private const ushort Zip64ExtraId = 0x0001;
+    private const int EndSize = 22;
+    private const int LocatorSize = 20;
+    private const int CentralFixed = 46;
+    private const int LocalFixed = 30;
+    private const ushort EncryptedFlag = 1;
+    private const ushort DescriptorFlag = 1 << 3;
+    private const ushort StrongEncryptionFlag = 1 << 6;
+    private const ushort Utf8Flag = 1 << 11;
+    private const ushort MaskedHeaderFlag = 1 << 13;
+
+    private readonly SafeFileHandle handle;
+
+    private ZipDirectory(string path, SafeFileHandle handle, List<Entry> entries)
+    {
+        this.Path = path;
+        this.handle = handle;
+        this.Entries = entries;
+    }
+
+    /// <summary>The archive's path.</summary>
+    public string Path { get; }
+
+    /// <summary>The entries, in the central directory's order.</summary>
+    public IReadOnlyList<Entry> Entries { get; }
+
+    /// <summary>
+    /// Reads and checks the structure of the zip at <paramref name="path"/>. Throws <see cref="ZipStructureException"/>
+    /// when it is no zip every reader reads alike, and the I/O exceptions of reading it.
+    /// </summary>
+    public static ZipDirectory Read(string path, int maxEntries = Emit.BundleLimits.MaxFiles + 16)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            return new ZipDirectory(path, handle, Parse(handle, maxEntries));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The data of <paramref name="entry"/>, inflated if it is deflated, checked as it is read: a CRC-32 or a size
+    /// other than the central directory's throws <see cref="InvalidDataException"/> at the end of the data.
+    /// Safe to call from several threads at once.
+    /// </summary>
+    public Stream Open(Entry entry)
+    {
+        Stream data = new Slice(this.handle, entry.DataOffset, entry.CompressedSize);
+        if (entry.Method == 8)
+        {
+            data = new DeflateStream(data, CompressionMode.Decompress);
+        }
+
+        return new Checked(data, entry);
+    }
+
+    public void Dispose() => this.handle.Dispose();
+
+    private static List<Entry> Parse(SafeFileHandle handle, int maxEntries)
+    {
+        var length = RandomAccess.GetLength(handle);
+
+        // The end record: the last signature whose comment reaches exactly to the end of the file.
+        var tailSize = (int)Math.Min(length, EndSize + ushort.MaxValue);
+        var tail = new byte[tailSize];
+        ReadExactly(handle, tail, length - tailSize);
+        var endAt = -1L;
+        for (var i = tailSize - EndSize; i >= 0; i--)
+        {
+            if (BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(i)) == EndSignature && i + EndSize + BinaryPrimitives.ReadUInt16LittleEndian(tail.AsSpan(i + 20)) == tailSize)
+            {
+                endAt = length - tailSize + i;
+                break;
+            }
+        }
+
+        if (endAt < 0)
+        {
+            throw new ZipStructureException("it has no end of central directory record at its end (a damaged or truncated zip, or bytes after it)");
+        }
+
+        var end = tail.AsSpan((int)(endAt - (length - tailSize)), EndSize);
+        var disk = BinaryPrimitives.ReadUInt16LittleEndian(end[4..]);
+        var directoryDisk = BinaryPrimitives.ReadUInt16LittleEndian(end[6..]);
+        long count = BinaryPrimitives.ReadUInt16LittleEndian(end[10..]);
+        long onDisk = BinaryPrimitives.ReadUInt16LittleEndian(end[8..]);
+        long directorySize = BinaryPrimitives.ReadUInt32LittleEndian(end[12..]);
+        long directoryAt = BinaryPrimitives.ReadUInt32LittleEndian(end[16..]);
+
+        // A Zip64 locator right before the end record points at the Zip64 end record right before it.
+        var directoryEnd = endAt;
+        if (endAt >= LocatorSize && ReadUInt32(handle, endAt - LocatorSize) == Zip64LocatorSignature)
+        {
+            var locator = new byte[LocatorSize];
+            ReadExactly(handle, locator, endAt - LocatorSize);
+            var zip64At = (long)BinaryPrimitives.ReadUInt64LittleEndian(locator.AsSpan(8));
+            if (BinaryPrimitives.ReadUInt32LittleEndian(locator.AsSpan(4)) != 0 || BinaryPrimitives.ReadUInt32LittleEndian(locator.AsSpan(16)) != 1 || zip64At < 0 || zip64At > endAt - LocatorSize - 56)
+            {
+                throw new ZipStructureException("its Zip64 end locator spans several disks or points outside the archive");
+            }
+
+            var zip64 = new byte[56];
+            ReadExactly(handle, zip64, zip64At);
+            var recordSize = BinaryPrimitives.ReadUInt64LittleEndian(zip64.AsSpan(4));
+            if (BinaryPrimitives.ReadUInt32LittleEndian(zip64) != Zip64EndSignature || (ulong)zip64At + 12 + recordSize != (ulong)(endAt - LocatorSize))
+            {
+                throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"its Zip64 end record at offset {zip64At} is not where its locator says, or does not end where the locator begins"));
+            }
+
+            disk = (ushort)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(zip64.AsSpan(16)), ushort.MaxValue);
+            directoryDisk = (ushort)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(zip64.AsSpan(20)), ushort.MaxValue);
+            onDisk = Checked64(zip64.AsSpan(24));
+            count = Checked64(zip64.AsSpan(32));
+            directorySize = Checked64(zip64.AsSpan(40));
+            directoryAt = Checked64(zip64.AsSpan(48));
+            directoryEnd = zip64At;
+        }
+
+        if (disk != 0 || directoryDisk != 0 || onDisk != count)
+        {
+            throw new ZipStructureException("it spans several disks");
+        }
+
+        if (count > maxEntries)
+        {
+            throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"it has {count:N0} entries; a bundle holds at most {Emit.BundleLimits.MaxFiles:N0} files"));
+        }
+
+        if (directoryAt + directorySize != directoryEnd)
+        {
+            throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"its central directory ({directorySize:N0} bytes at offset {directoryAt:N0}) does not end where the end records begin (offset {directoryEnd:N0}): there are bytes no reader accounts for"));
+        }
+
+        var entries = ReadCentral(handle, directoryAt, directorySize, (int)count);
+        WalkLocal(handle, entries, directoryAt);
+        return entries;
+    }
+
+    private static List<Entry> ReadCentral(SafeFileHandle handle, long at, long size, int count)
+    {
+        var entries = new List<Entry>(count);
+        using var stream = new BufferedStream(new Slice(handle, at, size), 1 << 16);
+        var fixedPart = new byte[CentralFixed];
+        var read = 0L;
+        for (var i = 0; i < count; i++)
+        {
+            if (stream.ReadAtLeast(fixedPart, CentralFixed, throwOnEndOfStream: false) != CentralFixed || BinaryPrimitives.ReadUInt32LittleEndian(fixedPart) != CentralSignature)
+            {
+                throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"its central directory holds fewer records than its end record says ({i:N0} of {count:N0})"));
+            }
+
+            var f = fixedPart.AsSpan();
+            var madeBy = BinaryPrimitives.ReadUInt16LittleEndian(f[4..]);
+            var flags = BinaryPrimitives.ReadUInt16LittleEndian(f[8..]);
+            var method = BinaryPrimitives.ReadUInt16LittleEndian(f[10..]);
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(f[16..]);
+            long compressed = BinaryPrimitives.ReadUInt32LittleEndian(f[20..]);
+            long uncompressed = BinaryPrimitives.ReadUInt32LittleEndian(f[24..]);
+            var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(f[28..]);
+            var extraLength = BinaryPrimitives.ReadUInt16LittleEndian(f[30..]);
+            var commentLength = BinaryPrimitives.ReadUInt16LittleEndian(f[32..]);
+            var diskStart = BinaryPrimitives.ReadUInt16LittleEndian(f[34..]);
+            var external = BinaryPrimitives.ReadUInt32LittleEndian(f[38..]);
+            long localAt = BinaryPrimitives.ReadUInt32LittleEndian(f[42..]);
+            var variable = new byte[nameLength + extraLength + commentLength];
+            if (stream.ReadAtLeast(variable, variable.Length, throwOnEndOfStream: false) != variable.Length)
+            {
+                throw new ZipStructureException("its central directory ends inside a record");
+            }
+
+            var nameBytes = variable.AsSpan(0, nameLength);
+            var name = Decode(nameBytes);
+            Zip64(variable.AsSpan(nameLength, extraLength), ref uncompressed, ref compressed, ref localAt, name);
+            read += CentralFixed + variable.Length;
+            if (diskStart != 0 && diskStart != ushort.MaxValue)
+            {
+                throw new ZipStructureException($"its entry '{ProjectPath.Printable(name)}' is on another disk");
+            }
+
+            if ((flags & (EncryptedFlag | StrongEncryptionFlag | MaskedHeaderFlag)) != 0)
+            {
+                throw new ZipStructureException($"its entry '{ProjectPath.Printable(name)}' is encrypted, and a bundle is read by anyone");
+            }
+
+            if (method is not (0 or 8))
+            {
+                throw new ZipStructureException($"its entry '{ProjectPath.Printable(name)}' uses compression method {method}; a bundle's entries are stored or deflated, as every zip reader reads them");
+            }
+
+            if (method == 0 && compressed != uncompressed)
+            {
+                throw new ZipStructureException($"its stored entry '{ProjectPath.Printable(name)}' has a compressed size other than its size");
+            }
+
+            entries.Add(new Entry(name, nameBytes.ToArray(), localAt, compressed, uncompressed, crc, method, flags, external, madeBy));
+        }
+
+        if (read != size)
+        {
+            throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"its central directory is {size:N0} bytes, and its {count:N0} records take {read:N0}"));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Every local header, in the order of the archive, where the central directory says, agreeing with it; no byte between.</summary>
+    private static void WalkLocal(SafeFileHandle handle, List<Entry> entries, long directoryAt)
+    {
+        var order = Enumerable.Range(0, entries.Count).OrderBy(i => entries[i].LocalOffset).ToArray();
+        var position = 0L;
+        var header = new byte[LocalFixed];
+        var descriptor = new byte[24];
+        foreach (var index in order)
+        {
+            var entry = entries[index];
+            var shown = ProjectPath.Printable(entry.Name);
+            if (entry.LocalOffset != position)
+            {
+                throw new ZipStructureException(entry.LocalOffset > position
+                    ? string.Create(CultureInfo.InvariantCulture, $"bytes {position:N0} to {entry.LocalOffset:N0} belong to no entry the central directory lists (a hidden entry a streaming reader would unpack, or a prefix)")
+                    : string.Create(CultureInfo.InvariantCulture, $"its entry '{shown}' overlaps the entry before it (offset {entry.LocalOffset:N0})"));
+            }
+
+            if (position + LocalFixed > directoryAt)
+            {
+                throw new ZipStructureException($"the local header of '{shown}' runs into the central directory");
+            }
+
+            ReadExactly(handle, header, position);
+            var h = header.AsSpan();
+            if (BinaryPrimitives.ReadUInt32LittleEndian(h) != LocalSignature)
+            {
+                throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"there is no local header at offset {position:N0}, where the central directory puts '{shown}'"));
+            }
+
+            var flags = BinaryPrimitives.ReadUInt16LittleEndian(h[6..]);
+            var method = BinaryPrimitives.ReadUInt16LittleEndian(h[8..]);
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(h[14..]);
+            long compressed = BinaryPrimitives.ReadUInt32LittleEndian(h[18..]);
+            long uncompressed = BinaryPrimitives.ReadUInt32LittleEndian(h[22..]);
+            var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(h[26..]);
+            var extraLength = BinaryPrimitives.ReadUInt16LittleEndian(h[28..]);
+            var variable = new byte[nameLength + extraLength];
+            ReadExactly(handle, variable, position + LocalFixed);
+            if (!variable.AsSpan(0, nameLength).SequenceEqual(entry.NameBytes))
+            {
+                throw new ZipStructureException($"the local header of '{shown}' names it '{ProjectPath.Printable(Decode(variable.AsSpan(0, nameLength)))}': a streaming reader would write that name", nameProblem: true);
+            }
+
+            if (flags != entry.Flags || method != entry.Method)
+            {
+                throw new ZipStructureException($"the local header of '{shown}' gives other flags or another method than its central record");
+            }
+
+            var zip64 = compressed == uint.MaxValue || uncompressed == uint.MaxValue;
+            var ignored = 0L;
+            Zip64(variable.AsSpan(nameLength, extraLength), ref uncompressed, ref compressed, ref ignored, entry.Name, local: true);
+            var descriptorFollows = (flags & DescriptorFlag) != 0;
+            // With a data descriptor, the local values may be zero (the format says they are; Info-ZIP writing to a pipe
+            // fills in the size it knows and zeros the rest); any value given must be the central one.
+            bool Agrees(long local, long central) => local == central || (descriptorFollows && local == 0);
+            if (!Agrees(crc, entry.Crc) || !Agrees(compressed, entry.CompressedSize) || !Agrees(uncompressed, entry.Size))
+            {
+                throw new ZipStructureException($"the local header of '{shown}' gives another CRC-32 or size than its central record");
+            }
+
+            var dataAt = position + LocalFixed + variable.Length;
+            position = dataAt + entry.CompressedSize;
+            if (position > directoryAt)
+            {
+                throw new ZipStructureException($"the data of '{shown}' runs into the central directory");
+            }
+
+            entries[index] = entry with { DataOffset = dataAt };
+            if (descriptorFollows)
+            {
+                position += DescriptorLength(handle, descriptor, position, directoryAt, entry, zip64 || entry.CompressedSize >= uint.MaxValue || entry.Size >= uint.MaxValue);
+            }
+        }
+
+        if (position != directoryAt)
+        {
+            throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"bytes {position:N0} to {directoryAt:N0}, between the last entry and the central directory, belong to no entry it lists (a hidden entry a streaming reader would unpack)"));
+        }
+    }
+
+    /// <summary>The length of the data descriptor at <paramref name="at"/> that agrees with the central record: with or without its signature, 32- or 64-bit sizes.</summary>
+    private static int DescriptorLength(SafeFileHandle handle, byte[] buffer, long at, long limit, Entry entry, bool zip64)
+    {
+        var available = (int)Math.Min(buffer.Length, limit - at);
+        ReadExactly(handle, buffer.AsSpan(0, available), at);
+        var d = buffer.AsSpan(0, available);
+        var signed = available >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(d) == DescriptorSignature ? 4 : 0;
+        foreach (var wide in zip64 ? new[] { true, false } : [false, true])
+        {
+            var length = signed + 4 + (wide ? 16 : 8);
+            if (length > available)
+            {
+                continue;
+            }
+
+            var fields = d[signed..];
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(fields);
+            var compressed = wide ? (long)BinaryPrimitives.ReadUInt64LittleEndian(fields[4..]) : BinaryPrimitives.ReadUInt32LittleEndian(fields[4..]);
+            var size = wide ? (long)BinaryPrimitives.ReadUInt64LittleEndian(fields[12..]) : BinaryPrimitives.ReadUInt32LittleEndian(fields[8..]);
+            if (crc == entry.Crc && compressed == entry.CompressedSize && size == entry.Size)
+            {
+                return length;
+            }
+        }
+
+        throw new ZipStructureException($"the data descriptor of '{ProjectPath.Printable(entry.Name)}' is missing or gives another CRC-32 or size than its central record");
+    }
+
+    /// <summary>The Zip64 extra field's values, in the order the format gives them, for each field that is all ones.</summary>
+    private static void Zip64(ReadOnlySpan<byte> extra, ref long uncompressed, ref long compressed, ref long offset, string name, bool local = false)
+    {
+        var needed = uncompressed == uint.MaxValue || compressed == uint.MaxValue || (!local && offset == uint.MaxValue);
+        while (extra.Length >= 4)
+        {
+            var id = BinaryPrimitives.ReadUInt16LittleEndian(extra);
+            var size = BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]);
+            if (size > extra.Length - 4)
+            {
+                throw new ZipStructureException($"an extra field of '{ProjectPath.Printable(name)}' runs past its header");
+            }
+
+            if (id == Zip64ExtraId && needed)
+            {
+                var field = extra.Slice(4, size);
+                long Next(ref ReadOnlySpan<byte> rest)
+                {
+                    if (rest.Length < 8)
+                    {
+                        throw new ZipStructureException($"the Zip64 field of '{ProjectPath.Printable(name)}' is shorter than its header needs");
+                    }
+
+                    var value = Checked64(rest);
+                    rest = rest[8..];
+                    return value;
+                }
+
+                // A local Zip64 field holds both sizes whenever it is there, whichever is all ones.
+                if (uncompressed == uint.MaxValue || local)
+                {
+                    uncompressed = Next(ref field);
+                }
+
+                if (compressed == uint.MaxValue || local)
+                {
+                    compressed = Next(ref field);
+                }
+
+                if (!local && offset == uint.MaxValue)
+                {
+                    offset = Next(ref field);
+                }
+
+                return;
+            }
+
+            extra = extra[(4 + size)..];
+        }
+
+        if (needed)
+        {
+            throw new ZipStructureException($"'{ProjectPath.Printable(name)}' says its sizes are in a Zip64 field, and has none");
+        }
+    }
+
+    private static long Checked64(ReadOnlySpan<byte> bytes)
+    {
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        return value > long.MaxValue ? throw new ZipStructureException("a Zip64 size or offset is larger than any file") : (long)value;
+    }
+
+    /// <summary>A name as UTF-8 (what bit 11 says, and what tools on Linux and macOS write without it); ASCII reads the same either way.</summary>
+    private static string Decode(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
+
+    private static uint ReadUInt32(SafeFileHandle handle, long at)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        ReadExactly(handle, bytes, at);
+        return BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+    }
+
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long at)
+    {
+        while (buffer.Length > 0)
+        {
+            var read = RandomAccess.Read(handle, buffer, at);
+            if (read == 0)
+            {
+                throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"it ends at offset {at:N0}, inside a record"));
+            }
+
+            buffer = buffer[read..];
+            at += read;
+        }
+    }
+
+    /// <summary>One entry: what its central record says, and where its data starts (after its local header).</summary>
+    internal sealed record Entry(string Name, byte[] NameBytes, long LocalOffset, long CompressedSize, long Size, uint Crc, ushort Method, ushort Flags, uint ExternalAttributes, ushort MadeBy)
+    {
+        /// <summary>Where the data begins: found when the local header was read.</summary>
+        public long DataOffset { get; init; }
+
+        /// <summary>Whether the Unix mode (made by Unix) says it is a symbolic link.</summary>
+        public bool IsLink => (this.MadeBy >> 8) == 3 && ((this.ExternalAttributes >> 16) & 0xF000) == 0xA000;
+    }
+
+    /// <summary>A span of the archive read with positioned reads: any number of threads, one handle.</summary>
+    private sealed class Slice(SafeFileHandle handle, long start, long length) : Stream
+    {
+        private long position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => this.position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var wanted = (int)Math.Min(buffer.Length, length - this.position);
+            if (wanted <= 0)
+            {
+                return 0;
+            }
+
+            var read = RandomAccess.Read(handle, buffer[..wanted], start + this.position);
+            if (read == 0)
+            {
+                throw new InvalidDataException("the archive ends inside this entry's data");
+            }
+
+            this.position += read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>An entry's data as read, its CRC-32 and size checked against the central record at its end.</summary>
+    private sealed class Checked(Stream inner, Entry entry) : Stream
+    {
+        private readonly Crc32 crc = new();
+        private long count;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => entry.Size;
+
+        public override long Position
+        {
+            get => this.count;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            this.crc.Append(buffer[..read]);
+            this.count += read;
+            if (this.count > entry.Size)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"damaged: its data is longer than the {entry.Size:N0} bytes the archive lists"));
+            }
+
+            if (read == 0 && buffer.Length > 0)
+            {
+                if (this.count != entry.Size)
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"damaged: its data is {this.count:N0} bytes, the archive lists {entry.Size:N0}"));
+                }
+
+                if (this.crc.GetCurrentHashAsUInt32() != entry.Crc)
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"damaged (CRC): its data's CRC-32 is {this.crc.GetCurrentHashAsUInt32():x8}, the archive lists {entry.Crc:x8}"));
+                }
+            }
+
+            return read;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>A zip that readers would read differently, or that no reader reads; <see cref="NameProblem"/> when it is about a name (MGP9010).</summary>
+internal sealed class ZipStructureException(string message, bool nameProblem = false) : IOException(message)
+{
+    public bool NameProblem { get; } = nameProblem;
+}
