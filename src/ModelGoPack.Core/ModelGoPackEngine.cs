@@ -90,7 +90,7 @@ public static class ModelGoPackEngine
         }
 
         request.Progress?.Finish();
-        var digests = new Dictionary<string, string>(content.Digests, StringComparer.Ordinal);
+        var digests = content.DigestsRead();
         if (!content.ManifestFound)
         {
             var where = content.Prefix.Length > 0 ? $" (read from its one folder '{content.Prefix}', as the bundle's root)" : "";

@@ -317,7 +317,7 @@ public sealed class VerifyEvaluationTests
 
         var content = new Verification.BundleContent { Source = zip, Format = BundleFormat.Zip };
         content.Files["../evil.txt"] = new Discovery.ProjectFile("../evil.txt", "../evil.txt", 5);
-        content.Digests["../evil.txt"] = Bundle.Sha256("evil\n"u8.ToArray());
+        content.Digests["../evil.txt"] = Hashing.Sha256Digest.From(System.Security.Cryptography.SHA256.HashData("evil\n"u8));
         var diagnostics = new DiagnosticBag();
         var target = temp.Combine("out", "extracted");
 

@@ -23,7 +23,7 @@ public sealed class VerifyTests
         var result = ModelGoPackEngine.Verify(bundle.Path);
 
         Assert.Empty(result.Diagnostics);
-        Assert.Equal(bundle.Files.ToDictionary(f => f.Path, f => f.Sha256), result.Digests);
+        Assert.Equal(bundle.Files.ToDictionary(f => f.Path, f => f.Sha256), result.Digests.ToDictionary(p => p.Key, p => p.Value));
     }
 
     [Fact]

@@ -110,6 +110,12 @@ internal static partial class ProjectPath
     /// </summary>
     public static string FoldKey(string path)
     {
+        // ASCII (most paths): folding is lower-casing, and a path already in lower case is its own key.
+        if (System.Text.Ascii.IsValid(path))
+        {
+            return path.AsSpan().ContainsAnyInRange('A', 'Z') ? path.ToLowerInvariant() : path;
+        }
+
         try
         {
             return path.Normalize(System.Text.NormalizationForm.FormC).ToUpperInvariant().ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormC);
@@ -129,36 +135,54 @@ internal static partial class ProjectPath
     /// </summary>
     public static IEnumerable<(IReadOnlyList<string> Names, string Why)> Collisions(IEnumerable<string> files)
     {
-        var byKey = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        // Each key with the first path that has it; a list only for the few keys more than one path has.
+        var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             var key = FoldKey(file);
-            if (!byKey.TryGetValue(key, out var names))
+            if (!byKey.TryAdd(key, file))
             {
-                byKey[key] = names = [];
-            }
+                if (!groups.TryGetValue(key, out var names))
+                {
+                    groups[key] = names = [byKey[key]];
+                }
 
-            names.Add(file);
+                names.Add(file);
+            }
         }
 
-        foreach (var names in byKey.Values.Where(n => n.Count > 1).OrderBy(n => n.Min(StringComparer.Ordinal), StringComparer.Ordinal))
+        foreach (var names in groups.Values.OrderBy(n => n.Min(StringComparer.Ordinal), StringComparer.Ordinal))
         {
             yield return (names.Order(StringComparer.Ordinal).ToList(), "differ only in case or Unicode normalization");
         }
 
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, names) in byKey.OrderBy(p => p.Key, StringComparer.Ordinal))
+        // A file's key that is the key of a folder another path is in; looked up by span, so that a million paths
+        // allocate nothing here.
+        var lookup = byKey.GetAlternateLookup<ReadOnlySpan<char>>();
+        var found = new SortedDictionary<string, (string File, string Name)>(StringComparer.Ordinal);
+        foreach (var (key, name) in byKey)
         {
             for (var slash = key.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = key.IndexOf('/', slash + 1))
             {
-                if (byKey.TryGetValue(key[..slash], out var file) && reported.Add(key[..slash]))
+                if (lookup.TryGetValue(key.AsSpan(0, slash), out var file))
                 {
-                    // The folder as this file names it: as many segments as the colliding file has.
-                    var folder = string.Join('/', names[0].Split('/').Take(key[..slash].Count(c => c == '/') + 1));
-                    yield return ([file[0], names[0]], $"name one path as a file and as a folder ('{folder}/')");
+                    var folderKey = key[..slash];
+                    if (!found.TryGetValue(folderKey, out var first) || string.CompareOrdinal(key, FoldKey(first.Name)) < 0)
+                    {
+                        found[folderKey] = (file, name);
+                    }
+
                     break;
                 }
             }
+        }
+
+        foreach (var (folderKey, (file, name)) in found)
+        {
+            // The folder as this file names it: as many segments as the colliding file has.
+            var folder = string.Join('/', name.Split('/').Take(folderKey.Count(c => c == '/') + 1));
+            yield return ([file, name], $"name one path as a file and as a folder ('{folder}/')");
         }
     }
 

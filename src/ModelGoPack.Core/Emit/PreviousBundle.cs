@@ -206,7 +206,7 @@ internal static class PreviousBundle
     private static string? ZipProblem(string path)
     {
         using var zip = ZipDirectory.Read(path);
-        if (zip.Entries.FirstOrDefault(e => e.Name == BundleVerifier.ManifestName) is not { } manifestEntry)
+        if (zip.Entries.Where(e => e.Name == BundleVerifier.ManifestName).Select(e => (ZipDirectory.Entry?)e).FirstOrDefault() is not { } manifestEntry)
         {
             return $"that is not a zip with a {BundleVerifier.ManifestName}";
         }
@@ -286,7 +286,7 @@ internal static class PreviousBundle
     /// <summary>The files a manifest lists, with their sizes, read as verify reads it; null when verify could not use it.</summary>
     private static Dictionary<string, long>? Listed(Stream stream)
     {
-        var manifest = BundleVerifier.ReadManifest(stream, new DiagnosticBag(), "");
+        var manifest = ManifestReader.Read(stream, new DiagnosticBag(), "");
         return manifest?.Files.ToDictionary(f => f.Path, f => f.Size, StringComparer.Ordinal);
     }
 }

@@ -14,7 +14,10 @@ public sealed record Artifact
     public WeightFacts? Weights { get; init; }
 
     /// <summary>Other facts, by name: config.json's model_type, a compiled file's kind, and so on. Sorted.</summary>
-    public IReadOnlyDictionary<string, string> Facts { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Facts { get; init; } = NoFacts;
+
+    // One empty set of facts for the many artifacts that have none (a million plain files cost nothing more).
+    private static readonly IReadOnlyDictionary<string, string> NoFacts = new SortedDictionary<string, string>(StringComparer.Ordinal).AsReadOnly();
 
     /// <summary>Why the header could not be read (malformed or hostile), or null.</summary>
     public string? Problem { get; init; }

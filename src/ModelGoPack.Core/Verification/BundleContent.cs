@@ -18,11 +18,74 @@ internal sealed class BundleContent
     /// <summary>The bundle's files (regular files only, the manifest left out), by path.</summary>
     public Dictionary<string, ProjectFile> Files { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Every file's SHA-256, as read.</summary>
-    public ConcurrentDictionary<string, string> Digests { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every file's SHA-256, as read. Written through <see cref="Record"/> while workers hash.</summary>
+    public Dictionary<string, Hashing.Sha256Digest> Digests { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Files whose data ran past the size the manifest lists: not hashed to their end, so not judged by digest.</summary>
+    public ConcurrentDictionary<string, bool> LongerThanListed { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Every file's role and header facts.</summary>
-    public ConcurrentDictionary<string, Artifact> Artifacts { get; } = new(StringComparer.Ordinal);
+    public ArtifactStore Artifacts { get; } = new();
+
+    private readonly Lock gate = new();
+
+    private int matched;
+    private Dictionary<string, int>? listedAt;
+
+    /// <summary>
+    /// Records a file's digest; safe from several workers at once. A digest equal to the one the manifest lists
+    /// (<paramref name="listed"/>) is only counted: the manifest holds it already, and a million of them are not
+    /// kept twice. <see cref="Digests"/> then holds those the manifest does not list, or lists otherwise.
+    /// </summary>
+    public void Record(string path, Hashing.Sha256Digest digest, Hashing.Sha256Digest? listed = null)
+    {
+        if (digest == listed)
+        {
+            Interlocked.Increment(ref this.matched);
+            return;
+        }
+
+        lock (this.gate)
+        {
+            this.Digests[path] = digest;
+        }
+    }
+
+    /// <summary>The digest a file was read with: as recorded, or, when it matched, as the manifest lists it.</summary>
+    public bool TryGetDigest(string path, out Hashing.Sha256Digest digest)
+    {
+        if (this.Digests.TryGetValue(path, out digest))
+        {
+            return true;
+        }
+
+        if (this.matched == 0 || this.Manifest is not { } manifest || !this.Files.ContainsKey(path) || this.Damaged.Contains(path) || this.LongerThanListed.ContainsKey(path))
+        {
+            return false;
+        }
+
+        lock (this.gate)
+        {
+            this.listedAt ??= manifest.Files.Select((f, i) => (f.Path, i)).ToDictionary(p => p.Path, p => p.i, StringComparer.Ordinal);
+        }
+
+        if (this.listedAt.TryGetValue(path, out var at))
+        {
+            digest = manifest.Files[at].Sha256;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Every digest read, by path, as the public API gives them (lower-case hex), made as they are asked for.</summary>
+    public IReadOnlyDictionary<string, string> DigestsRead()
+    {
+        var matchedPaths = this.matched == 0 || this.Manifest is not { } manifest ? []
+            : manifest.Files.Where(f => !this.Digests.ContainsKey(f.Path) && this.Files.ContainsKey(f.Path) && !this.Damaged.Contains(f.Path) && !this.LongerThanListed.ContainsKey(f.Path))
+                .Select(f => new KeyValuePair<string, Hashing.Sha256Digest>(f.Path, f.Sha256));
+        return new Hashing.DigestView(this.Digests, matchedPaths, this.Digests.Count + this.matched);
+    }
 
     /// <summary>Files of an archive kept whole for the evaluation (notices, the model card, small texts), so that nothing is read twice.</summary>
     public ConcurrentDictionary<string, byte[]> Kept { get; } = new(StringComparer.Ordinal);
@@ -40,7 +103,11 @@ internal sealed class BundleContent
         var top = path.Count(c => c == '/') <= 1;
         var wanted = top && (name == BundleVerifier.ManifestName || ProjectLoader.LicenseFileNames.Contains(name)
             || name is ProjectLoader.NoticeFileName or Inspection.ModelCard.FileName or ModelGoConfig.FileName);
-        if (!wanted && (bytes.Length > EntryCapture.TextLimit || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024))
+        // An empty file needs no keeping (Text gives it back), and other small files are kept while they are at most
+        // 64 MiB and 10,000 files: memory stays bounded for archives of a million files; what is asked for later by
+        // name and was not kept is read again (BundleVerifier.Fetch).
+        if (bytes.Length == 0 || (!wanted && (bytes.Length > EntryCapture.TextLimit || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024
+            || Interlocked.Increment(ref this.keptFiles) > 10_000)))
         {
             return false;
         }
@@ -50,6 +117,7 @@ internal sealed class BundleContent
     }
 
     private long keptBytes;
+    private int keptFiles;
 
     /// <summary>Entries refused for their name or kind (unsafe, a link, a device): reported as such, not also as missing.</summary>
     public HashSet<string> Refused { get; } = new(StringComparer.Ordinal);
@@ -86,6 +154,11 @@ internal sealed class BundleContent
             return null;
         }
 
+        if (file.Length == 0)
+        {
+            return [];
+        }
+
         if (this.Kept.TryGetValue(path, out var kept))
         {
             return kept;
@@ -102,8 +175,83 @@ internal sealed class BundleContent
     }
 }
 
+/// <summary>
+/// Every file's artifact, kept compactly: one with header facts (weights, a config's model_type, a problem) whole,
+/// one with a role alone as that role, made again when asked for. A bundle of a million plain files keeps a million
+/// roles, not a million objects. Safe to write from several workers at once.
+/// </summary>
+internal sealed class ArtifactStore
+{
+    private readonly Dictionary<string, Artifact> whole = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ArtifactRole> roles = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+
+    public void Set(Artifact artifact)
+    {
+        var plain = artifact.Weights is null && artifact.Facts.Count == 0 && artifact.Problem is null && artifact.ReadError is null && artifact.OutOfReach is null;
+        lock (this.gate)
+        {
+            this.Remove(artifact.Path);
+            if (plain)
+            {
+                this.roles[artifact.Path] = artifact.Role;
+            }
+            else
+            {
+                this.whole[artifact.Path] = artifact;
+            }
+        }
+    }
+
+    public bool Contains(string path) => this.whole.ContainsKey(path) || this.roles.ContainsKey(path);
+
+    /// <summary>The artifact of <paramref name="file"/>, or null when it was not inspected.</summary>
+    public Artifact? Get(ProjectFile file) =>
+        this.whole.TryGetValue(file.RelativePath, out var artifact) ? artifact
+        : this.roles.TryGetValue(file.RelativePath, out var role) ? new Artifact { Path = file.RelativePath, Size = file.Length, Role = role }
+        : null;
+
+    public bool Remove(string path) => this.whole.Remove(path) | this.roles.Remove(path);
+
+    /// <summary>
+    /// The artifacts of those of <paramref name="files"/> that were inspected, in their order: a list that makes each
+    /// plain artifact when it is read, so that judging a million files holds no million artifacts.
+    /// </summary>
+    public IReadOnlyList<Artifact> Of(IReadOnlyList<ProjectFile> files) =>
+        new Listed(this, [.. files.Where(f => this.Contains(f.RelativePath))]);
+
+    private sealed class Listed(ArtifactStore store, ProjectFile[] files) : IReadOnlyList<Artifact>
+    {
+        public int Count => files.Length;
+
+        public Artifact this[int index] => store.Get(files[index])!;
+
+        public IEnumerator<Artifact> GetEnumerator() => files.Select(f => store.Get(f)!).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this.GetEnumerator();
+    }
+
+    /// <summary>Moves every artifact under another path (<paramref name="move"/>), as when an archive's one folder becomes its root.</summary>
+    public void Rename(Func<string, string> move)
+    {
+        var whole = this.whole.ToList();
+        var roles = this.roles.ToList();
+        this.whole.Clear();
+        this.roles.Clear();
+        foreach (var (path, artifact) in whole)
+        {
+            this.whole[move(path)] = artifact with { Path = move(path) };
+        }
+
+        foreach (var (path, role) in roles)
+        {
+            this.roles[move(path)] = role;
+        }
+    }
+}
+
 /// <summary>A bundle's <c>modelgo-manifest.json</c>: the files it lists and, read as a config, what it declares.</summary>
-internal sealed record BundleManifest(IReadOnlyList<ManifestEntry> Files, ConfigSource? Declaration, byte[] Bytes);
+internal sealed record BundleManifest(IReadOnlyList<ManifestEntry> Files, ConfigSource? Declaration, Hashing.Sha256Digest Digest, long Length);
 
 /// <summary>One file the manifest lists.</summary>
-internal sealed record ManifestEntry(string Path, long Size, string Sha256);
+internal readonly record struct ManifestEntry(string Path, long Size, Hashing.Sha256Digest Sha256);

@@ -104,14 +104,14 @@ internal static class BundleEvaluation
             LicenseFiles = licenseFiles,
             ModelCard = card,
             ModelCardText = cardText,
-            Artifacts = files.Where(f => content.Artifacts.ContainsKey(f.RelativePath)).Select(f => content.Artifacts[f.RelativePath]).ToList(),
+            Artifacts = content.Artifacts.Of(files),
             Notices = notices,
         };
         ObligationRules.EvaluateBundle(project, declared, diagnostics);
 
         foreach (var path in content.HeadersOutOfReach.Order(StringComparer.Ordinal))
         {
-            diagnostics.Add(DiagnosticCatalog.WeightHeaderNotRead, $"'{path}': {content.Artifacts[path].OutOfReach}. {DiagnosticCatalog.WeightHeaderNotRead.Help}", path);
+            diagnostics.Add(DiagnosticCatalog.WeightHeaderNotRead, $"'{path}': {content.Artifacts.Get(content.Files[path])!.OutOfReach}. {DiagnosticCatalog.WeightHeaderNotRead.Help}", path);
         }
 
         // The publisher's waivers, as the manifest lists them; one that matches nothing here is not news.

@@ -51,15 +51,27 @@ internal static class BundleExtractor
                     using var source = File.OpenRead(file.FullPath);
                     Write(temp, file.RelativePath, source, content, cancellationToken);
                 }
+
+                if (content.Manifest is not null)
+                {
+                    using var source = File.OpenRead(Path.Combine(content.Root!, BundleVerifier.ManifestName));
+                    Write(temp, BundleVerifier.ManifestName, source, content, cancellationToken);
+                }
             }
             else if (content.Format == Emit.BundleFormat.Zip)
             {
                 using var zip = ZipDirectory.Read(content.Source);
-                var byName = zip.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+                var byName = zip.ByName();
                 foreach (var file in content.Files.Values)
                 {
                     using var source = zip.Open(byName[file.FullPath]);
                     Write(temp, file.RelativePath, source, content, cancellationToken);
+                }
+
+                if (content.Manifest is not null)
+                {
+                    using var source = zip.Open(byName[content.Prefix + BundleVerifier.ManifestName]);
+                    Write(temp, BundleVerifier.ManifestName, source, content, cancellationToken);
                 }
             }
             else
@@ -68,6 +80,11 @@ internal static class BundleExtractor
                 using var gzip = new GZipStream(stream, CompressionMode.Decompress);
                 using var reader = new TarReader(gzip);
                 var left = new HashSet<string>(content.Files.Keys, StringComparer.Ordinal);
+                if (content.Manifest is not null)
+                {
+                    left.Add(BundleVerifier.ManifestName);
+                }
+
                 while (reader.GetNextEntry(copyData: false) is { } entry)
                 {
                     var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
@@ -86,11 +103,6 @@ internal static class BundleExtractor
 
             Output(() =>
             {
-                if (content.Manifest is { } manifest)
-                {
-                    File.WriteAllBytes(Path.Combine(temp, BundleVerifier.ManifestName), manifest.Bytes);
-                }
-
                 Directory.Move(temp, full);
                 return true;
             });
@@ -135,15 +147,19 @@ internal static class BundleExtractor
         }
 
         var path = Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar));
-        var expected = content.Digests.GetValueOrDefault(relative);
-        string? digest;
+
+        // The manifest is read again like any file, and must be the one verify read (its digest and length).
+        var manifest = relative == BundleVerifier.ManifestName ? content.Manifest : null;
+        Hashing.Sha256Digest? expected = manifest is not null ? manifest.Digest : content.TryGetDigest(relative, out var known) ? known : null;
+        var length = manifest?.Length ?? content.Files[relative].Length;
+        Hashing.Sha256Digest? digest;
         using (var output = Output(() =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             return new WriteSide(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
         }))
         {
-            digest = BundleVerifier.HashCapped(source, content.Files[relative].Length, output.Write, null, cancellationToken);
+            digest = BundleVerifier.HashCapped(source, length, output.Write, null, cancellationToken);
         }
 
         if (expected is null || digest != expected)

@@ -104,7 +104,7 @@ internal static class BundleVerifier
         {
             content.ManifestFound = true;
             using var stream = File.OpenRead(manifestPath);
-            content.Manifest = ReadManifest(stream, diagnostics, root);
+            content.Manifest = ManifestReader.Read(stream, diagnostics, root);
         }
 
         // Every file in the folder; links are reported, never followed (a linked folder is not descended into).
@@ -151,12 +151,12 @@ internal static class BundleVerifier
         var inspection = Task.Run(() => ArtifactInspector.Inspect(content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(), cancellationToken), cancellationToken);
         foreach (var (file, digest) in DigestEngine.HashAll(toHash, DigestCache.InMemory(), progress, diagnostics, cancellationToken, "verifying"))
         {
-            content.Digests[file] = digest;
+            content.Record(file, Sha256Digest.TryParse(digest, out var parsed) ? parsed : throw new InvalidOperationException($"not a SHA-256: {digest}"));
         }
 
         foreach (var artifact in inspection.GetAwaiter().GetResult())
         {
-            content.Artifacts[artifact.Path] = artifact;
+            content.Artifacts.Set(artifact);
         }
 
         Compare(content, diagnostics);
@@ -197,10 +197,12 @@ internal static class BundleVerifier
 
         using (zip)
         {
-            var entries = new Dictionary<string, ZipDirectory.Entry>(StringComparer.Ordinal); // bundle path -> entry
+            var entries = new List<(ProjectFile File, int Index)>(zip.Entries.Count);
             content.Prefix = package || zip.Entries.Any(e => e.Name == ManifestName) ? "" : SingleFolder(zip.Entries.Select(e => e.Name));
-            foreach (var entry in zip.Entries)
+            for (var index = 0; index < zip.Entries.Count; index++)
             {
+                var entry = zip.Entries[index];
+
                 // A package's own layout (model/...) is ModelGoPack's, not the publisher's: the rule applies to the bundle path.
                 var bundlePath = package ? PackageEntryToBundlePath(entry.Name) : entry.Name[Math.Min(content.Prefix.Length, entry.Name.Length)..];
                 if (ProjectPath.UnsafeEntryName(bundlePath ?? entry.Name) is { } unsafeName)
@@ -228,22 +230,23 @@ internal static class BundleVerifier
                     continue;
                 }
 
-                if (entries.ContainsKey(bundlePath))
+                if (content.Files.ContainsKey(bundlePath) || (bundlePath == ManifestName && content.ManifestFound))
                 {
                     diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(entry.Name)}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
                     continue;
                 }
 
-                entries[bundlePath] = entry;
                 if (bundlePath == ManifestName)
                 {
                     content.ManifestFound = true;
                     using var stream = zip.Open(entry);
-                    content.Manifest = ReadManifest(stream, diagnostics, path);
+                    content.Manifest = ManifestReader.Read(stream, diagnostics, path, content.Files);
                 }
                 else
                 {
-                    content.Files[bundlePath] = new ProjectFile(bundlePath, entry.Name, entry.Size);
+                    var file = new ProjectFile(bundlePath, entry.Name, entry.Size);
+                    content.Files[bundlePath] = file;
+                    entries.Add((file, index));
                 }
             }
 
@@ -252,21 +255,41 @@ internal static class BundleVerifier
                 return content;
             }
 
-            var sizes = content.Manifest?.Files.ToDictionary(m => m.Path, m => m.Size, StringComparer.Ordinal);
-            var work = content.Files.Values.Where(f => sizes is null || sizes.ContainsKey(f.RelativePath)).OrderByDescending(f => f.Length).ToList();
-            progress?.Start("verifying", work.Sum(f => sizes?.GetValueOrDefault(f.RelativePath) ?? f.Length), work.Count);
+            // What to read: every file, or those the manifest lists, each no further than its listed size. The lookup
+            // of the manifest by path is dropped before the reading begins.
+            var listedAt = content.Manifest?.Files.Select((f, i) => (f.Path, i)).ToDictionary(p => p.Path, p => p.i, StringComparer.Ordinal);
+            var work = new List<(ProjectFile File, int Index, int Listed)>(entries.Count);
+            foreach (var (file, index) in entries)
+            {
+                if (listedAt is null)
+                {
+                    work.Add((file, index, -1));
+                }
+                else if (listedAt.TryGetValue(file.RelativePath, out var listed))
+                {
+                    work.Add((file, index, listed));
+                }
+            }
+
+            listedAt = null;
+            entries = null;
+            work.Sort((x, y) => y.File.Length.CompareTo(x.File.Length));
+            var manifestFiles = content.Manifest?.Files;
+            progress?.Start("verifying", work.Sum(e => e.Listed < 0 ? e.File.Length : manifestFiles![e.Listed].Size), work.Count);
             var damaged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
             // The directory parsed once and shared: entries are read, hashed and their headers kept in parallel.
             Parallel.ForEach(
                 System.Collections.Concurrent.Partitioner.Create(work, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-                file =>
+                item =>
                 {
+                    var file = item.File;
                     try
                     {
-                        using var stream = zip.Open(entries[file.RelativePath]);
-                        ReadEntry(content, file, stream, sizes?.GetValueOrDefault(file.RelativePath) ?? file.Length, progress, cancellationToken);
+                        using var stream = zip.Open(zip.Entries[item.Index]);
+                        var listed = item.Listed < 0 ? (ManifestEntry?)null : manifestFiles![item.Listed];
+                        ReadEntry(content, file, stream, listed?.Size ?? file.Length, progress, cancellationToken, listed?.Sha256);
                     }
                     catch (Exception e) when (IsDamaged(e))
                     {
@@ -348,7 +371,7 @@ internal static class BundleVerifier
 
                     // An empty entry has no data stream: an empty manifest, which is no manifest.
                     content.ManifestFound = true;
-                    content.Manifest = ReadManifest(entry.DataStream ?? Stream.Null, diagnostics, path);
+                    content.Manifest = ManifestReader.Read(entry.DataStream ?? Stream.Null, diagnostics, path, content.Files);
                     continue;
                 }
 
@@ -405,7 +428,7 @@ internal static class BundleVerifier
             if (content.Format == Emit.BundleFormat.Zip)
             {
                 using var zip = ZipDirectory.Read(content.Source);
-                var byName = zip.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+                var byName = zip.ByName();
                 foreach (var path in wanted)
                 {
                     using var stream = zip.Open(byName[content.Files[path].FullPath]);
@@ -471,12 +494,10 @@ internal static class BundleVerifier
         content.Prefix = prefix;
         var files = content.Files.Values.ToList();
         var digests = content.Digests.ToList();
-        var artifacts = content.Artifacts.Values.ToList();
         var kept = content.Kept.ToList();
         var unread = content.HeadersOutOfReach.ToList();
         content.Files.Clear();
         content.Digests.Clear();
-        content.Artifacts.Clear();
         content.Kept.Clear();
         content.HeadersOutOfReach.Clear();
         foreach (var file in files)
@@ -489,10 +510,7 @@ internal static class BundleVerifier
             content.Digests[path[prefix.Length..]] = digest;
         }
 
-        foreach (var artifact in artifacts)
-        {
-            content.Artifacts[artifact.Path[prefix.Length..]] = artifact with { Path = artifact.Path[prefix.Length..] };
-        }
+        content.Artifacts.Rename(path => path[prefix.Length..]);
 
         foreach (var (path, bytes) in kept)
         {
@@ -507,11 +525,11 @@ internal static class BundleVerifier
         if (content.Files.Remove(ManifestName))
         {
             content.ManifestFound = true;
-            content.Digests.TryRemove(ManifestName, out _);
-            content.Artifacts.TryRemove(ManifestName, out _);
+            content.Digests.Remove(ManifestName);
+            content.Artifacts.Remove(ManifestName);
             if (content.Kept.TryRemove(ManifestName, out var manifest))
             {
-                content.Manifest = ReadManifest(new MemoryStream(manifest), diagnostics, content.Source);
+                content.Manifest = ManifestReader.Read(new MemoryStream(manifest), diagnostics, content.Source);
             }
             else
             {
@@ -525,22 +543,22 @@ internal static class BundleVerifier
     /// Hashes an entry (at most <paramref name="limit"/> + 1 bytes: an entry longer than its manifest says is
     /// altered, however long it claims to be), keeps what its header needs, and reads that header.
     /// </summary>
-    private static void ReadEntry(BundleContent content, ProjectFile file, Stream stream, long limit, ProgressCounter? progress, CancellationToken cancellationToken)
+    private static void ReadEntry(BundleContent content, ProjectFile file, Stream stream, long limit, ProgressCounter? progress, CancellationToken cancellationToken, Sha256Digest? listed = null)
     {
         // Sized by what may be read (the manifest's size), not by what the archive's header claims.
         var capture = new EntryCapture(file.RelativePath, limit);
         if (HashCapped(stream, limit, capture.Add, progress, cancellationToken) is not { } digest)
         {
-            content.Digests[file.RelativePath] = "(longer than listed)";
+            content.LongerThanListed[file.RelativePath] = true;
             return;
         }
 
-        content.Digests[file.RelativePath] = digest;
+        content.Record(file.RelativePath, digest, listed);
 
         // The entry as read (its real length), served from what was kept.
         var view = file with { Length = capture.Length, Opener = capture.Open };
         var artifact = ArtifactInspector.Inspect(view);
-        content.Artifacts[file.RelativePath] = artifact;
+        content.Artifacts.Set(artifact);
         if (artifact.OutOfReach is not null)
         {
             content.HeadersOutOfReach.Add(file.RelativePath);
@@ -552,6 +570,9 @@ internal static class BundleVerifier
         }
     }
 
+    [ThreadStatic]
+    private static IncrementalHash? reusableHash;
+
     /// <summary>A block of an entry as it is read.</summary>
     internal delegate void BlockSink(ReadOnlySpan<byte> block);
 
@@ -560,10 +581,13 @@ internal static class BundleVerifier
     /// each block within the limit to <paramref name="sink"/>; null when the stream holds more than the limit
     /// (an entry longer than listed is altered, however long it claims to be).
     /// </summary>
-    internal static string? HashCapped(Stream stream, long limit, BlockSink sink, ProgressCounter? progress, CancellationToken cancellationToken)
+    internal static Sha256Digest? HashCapped(Stream stream, long limit, BlockSink sink, ProgressCounter? progress, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // One hash per thread, used again: a million small entries make no million hash contexts.
+        var hash = reusableHash ?? IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        reusableHash = null;
         var buffer = ArrayPool<byte>.Shared.Rent(SourceStream.BlockSize);
+        var done = false;
         try
         {
             long total = 0;
@@ -583,11 +607,22 @@ internal static class BundleVerifier
                 progress?.AddHashed(read);
             }
 
-            return Convert.ToHexStringLower(hash.GetHashAndReset());
+            Span<byte> digest = stackalloc byte[32];
+            hash.GetHashAndReset(digest);
+            done = true;
+            return Sha256Digest.From(digest);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            if (done)
+            {
+                reusableHash = hash;
+            }
+            else
+            {
+                hash.Dispose();
+            }
         }
     }
 
@@ -622,6 +657,10 @@ internal static class BundleVerifier
             {
                 diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' is {file.Length} bytes; {ManifestName} lists {expected.Size}. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
             }
+            else if (content.LongerThanListed.ContainsKey(expected.Path))
+            {
+                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' holds more than the {expected.Size} bytes {ManifestName} lists. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
+            }
             else if (content.Digests.TryGetValue(expected.Path, out var digest) && digest != expected.Sha256)
             {
                 diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' has SHA-256 {digest}; {ManifestName} lists {expected.Sha256}. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
@@ -632,154 +671,6 @@ internal static class BundleVerifier
         {
             diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{extra}' is in the bundle but not in {ManifestName}. {DiagnosticCatalog.BundleFileUnlisted.Help}", extra);
         }
-    }
-
-    internal static BundleManifest? ReadManifest(Stream stream, DiagnosticBag diagnostics, string where)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-        {
-            if (buffer.Length + read > MaxManifestBytes)
-            {
-                diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} is larger than {MaxManifestBytes / (1024 * 1024)} MiB. {DiagnosticCatalog.BundleManifestInvalid.Help}", where);
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var bytes = buffer.ToArray();
-        string? problem = null;
-        var entries = new List<ManifestEntry>();
-        try
-        {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array)
-            {
-                problem = "it has no \"files\" list";
-            }
-            else
-            {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var file in files.EnumerateArray())
-                {
-                    if (file.ValueKind != JsonValueKind.Object
-                        || !file.TryGetProperty("path", out var pathValue) || pathValue.ValueKind != JsonValueKind.String
-                        || !file.TryGetProperty("size", out var sizeValue) || !sizeValue.TryGetInt64(out var size) || size < 0
-                        || !file.TryGetProperty("sha256", out var shaValue) || shaValue.ValueKind != JsonValueKind.String
-                        || shaValue.GetString() is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigitLower))
-                    {
-                        problem = "a \"files\" entry lacks a \"path\", a \"size\" or a lower-case hex \"sha256\"";
-                        break;
-                    }
-
-                    var entryPath = pathValue.GetString()!;
-                    if (ProjectPath.UnsafeEntryName(entryPath) is { } unsafeName)
-                    {
-                        problem = $"it lists the path '{ProjectPath.Printable(entryPath)}': {unsafeName}";
-                        break;
-                    }
-
-                    if (entryPath == ManifestName)
-                    {
-                        problem = "it lists itself";
-                        break;
-                    }
-
-                    if (!seen.Add(entryPath))
-                    {
-                        problem = $"it lists '{ProjectPath.Printable(entryPath)}' twice";
-                        break;
-                    }
-
-                    entries.Add(new ManifestEntry(entryPath, size, sha));
-                }
-            }
-        }
-        catch (JsonException e)
-        {
-            problem = $"it is not valid JSON ({e.Message.Split(" LineNumber:")[0]})";
-        }
-
-        if (problem is not null)
-        {
-            diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} cannot be used: {problem}. {DiagnosticCatalog.BundleManifestInvalid.Help}", where);
-            return null;
-        }
-
-        var declaration = Declaration(bytes, out var invalid);
-        if (invalid is not null)
-        {
-            diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} cannot be used: what it declares is not valid ({invalid}). {DiagnosticCatalog.BundleManifestInvalid.Help}", where);
-            return null;
-        }
-
-        return new BundleManifest(entries, declaration, bytes);
-    }
-
-    /// <summary>
-    /// What the manifest declares (name, version, license, copyright, upstream, modifications, waivers), read
-    /// by the config reader itself; its findings point at the manifest. A manifest that declares no lineage
-    /// (no "upstream" or "modifications", as from another tool) gives null: the bundle is then evaluated
-    /// without a declaration. One that declares a lineage the config reader rejects is <paramref name="invalid"/>.
-    /// </summary>
-    private static ConfigSource? Declaration(byte[] manifest, out string? invalid)
-    {
-        invalid = null;
-        JsonObject? root;
-        try
-        {
-            root = JsonNode.Parse(manifest, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject;
-            if (root is null || !(root.ContainsKey("upstream") || root.ContainsKey("modifications")))
-            {
-                return null;
-            }
-
-            foreach (var key in new[] { "manifestVersion", "generator", "files" })
-            {
-                root.Remove(key);
-            }
-
-            foreach (var waiver in (root["waivers"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                waiver.Remove("findings");
-            }
-
-            // ModelGoPack never writes where an upstream's release is; a manifest that says so would make its
-            // modifications unjudgeable (no release to compare with), so those keys are not taken from it.
-            foreach (var upstream in (root["upstream"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                foreach (var key in new[] { "git", "manifest", "bundle" })
-                {
-                    if (upstream.ContainsKey(key))
-                    {
-                        invalid = $"upstream \"{upstream["name"]}\" names a release ('{key}'), which a manifest does not declare";
-                        return null;
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
-        {
-            // A key given twice ("name" and "name"), or a value of the wrong kind where an object or array belongs.
-            invalid = e is ArgumentException ? "a key is given twice" : $"it is not a valid declaration ({e.Message})";
-            return null;
-        }
-
-        var scratch = new DiagnosticBag();
-        var source = ConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), null, scratch, fileExists: false);
-        if (source is null)
-        {
-            var first = scratch.Items.FirstOrDefault(d => d.Severity == Severity.Error)?.Message ?? "it cannot be read as a declaration";
-            invalid = first.Replace(ModelGoConfig.FileName, ManifestName, StringComparison.Ordinal);
-            return null;
-        }
-
-        // The manifest's keys stand where the config's would: findings get the manifest's own lines.
-        var locations = JsonLocationMap.TryBuild(manifest, new JsonReaderOptions { MaxDepth = 16 });
-        return source with { Locations = locations, FileName = ManifestName };
     }
 
     /// <summary>

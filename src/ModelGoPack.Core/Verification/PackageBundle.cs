@@ -51,7 +51,7 @@ internal static class PackageBundle
             return null;
         }
 
-        if (bundle.Manifest is not { } bundleManifest || !bundleManifest.Bytes.AsSpan().SequenceEqual(manifest.Bytes))
+        if (bundle.Manifest is not { } bundleManifest || bundleManifest.Digest != manifest.Digest || bundleManifest.Length != manifest.Length)
         {
             diagnostics.Add(DiagnosticCatalog.PackageBundleMismatch,
                 $"'{found}' {(bundle.ManifestFound ? "holds another" : "holds no")} {BundleVerifier.ManifestName} than the package '{packagePath}'. {DiagnosticCatalog.PackageBundleMismatch.Help}", Path.GetFullPath(found));

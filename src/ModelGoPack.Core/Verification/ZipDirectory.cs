@@ -89,6 +89,18 @@ internal sealed class ZipDirectory : IDisposable
         return new Checked(data, entry);
     }
 
+    /// <summary>The entries by name; of an entry given twice (which verify reports), the first.</summary>
+    public Dictionary<string, Entry> ByName()
+    {
+        var byName = new Dictionary<string, Entry>(this.Entries.Count, StringComparer.Ordinal);
+        foreach (var entry in this.Entries)
+        {
+            byName.TryAdd(entry.Name, entry);
+        }
+
+        return byName;
+    }
+
     public void Dispose() => this.handle.Dispose();
 
     private static List<Entry> Parse(SafeFileHandle handle, int maxEntries)
@@ -166,9 +178,7 @@ internal sealed class ZipDirectory : IDisposable
             throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"its central directory ({directorySize:N0} bytes at offset {directoryAt:N0}) does not end where the end records begin (offset {directoryEnd:N0}): there are bytes no reader accounts for"));
         }
 
-        var entries = ReadCentral(handle, directoryAt, directorySize, (int)count);
-        WalkLocal(handle, entries, directoryAt);
-        return entries;
+        return ReadCentral(handle, directoryAt, directorySize, (int)count);
     }
 
     private static List<Entry> ReadCentral(SafeFileHandle handle, long at, long size, int count)
@@ -176,6 +186,8 @@ internal sealed class ZipDirectory : IDisposable
         var entries = new List<Entry>(count);
         using var stream = new BufferedStream(new Slice(handle, at, size), 1 << 16);
         var fixedPart = new byte[CentralFixed];
+        var variable = new byte[3 * ushort.MaxValue];
+        var local = new Local();
         var read = 0L;
         for (var i = 0; i < count; i++)
         {
@@ -197,8 +209,8 @@ internal sealed class ZipDirectory : IDisposable
             var diskStart = BinaryPrimitives.ReadUInt16LittleEndian(f[34..]);
             var external = BinaryPrimitives.ReadUInt32LittleEndian(f[38..]);
             long localAt = BinaryPrimitives.ReadUInt32LittleEndian(f[42..]);
-            var variable = new byte[nameLength + extraLength + commentLength];
-            if (stream.ReadAtLeast(variable, variable.Length, throwOnEndOfStream: false) != variable.Length)
+            var length = nameLength + extraLength + commentLength;
+            if (stream.ReadAtLeast(variable.AsSpan(0, length), length, throwOnEndOfStream: false) != length)
             {
                 throw new ZipStructureException("its central directory ends inside a record");
             }
@@ -206,7 +218,7 @@ internal sealed class ZipDirectory : IDisposable
             var nameBytes = variable.AsSpan(0, nameLength);
             var name = Decode(nameBytes);
             Zip64(variable.AsSpan(nameLength, extraLength), ref uncompressed, ref compressed, ref localAt, name);
-            read += CentralFixed + variable.Length;
+            read += CentralFixed + length;
             if (diskStart != 0 && diskStart != ushort.MaxValue)
             {
                 throw new ZipStructureException($"its entry '{ProjectPath.Printable(name)}' is on another disk");
@@ -227,7 +239,9 @@ internal sealed class ZipDirectory : IDisposable
                 throw new ZipStructureException($"its stored entry '{ProjectPath.Printable(name)}' has a compressed size other than its size");
             }
 
-            entries.Add(new Entry(name, nameBytes.ToArray(), localAt, compressed, uncompressed, crc, method, flags, external, madeBy));
+            var entry = new Entry(name, localAt, compressed, uncompressed, crc, method, flags, external, madeBy);
+            var (dataAt, end) = CheckLocal(handle, entry, nameBytes, at, local);
+            entries.Add(entry with { DataOffset = dataAt, End = end });
         }
 
         if (read != size)
@@ -235,82 +249,110 @@ internal sealed class ZipDirectory : IDisposable
             throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"its central directory is {size:N0} bytes, and its {count:N0} records take {read:N0}"));
         }
 
+        Account(entries, at);
         return entries;
     }
 
-    /// <summary>Every local header, in the order of the archive, where the central directory says, agreeing with it; no byte between.</summary>
-    private static void WalkLocal(SafeFileHandle handle, List<Entry> entries, long directoryAt)
+    /// <summary>Buffers for reading local headers, used again for every entry.</summary>
+    private sealed class Local
     {
-        var order = Enumerable.Range(0, entries.Count).OrderBy(i => entries[i].LocalOffset).ToArray();
+        public byte[] Header { get; } = new byte[LocalFixed];
+
+        public byte[] Variable { get; } = new byte[2 * ushort.MaxValue];
+
+        public byte[] Descriptor { get; } = new byte[24];
+    }
+
+    /// <summary>
+    /// The local header of <paramref name="entry"/>, where the central directory puts it, agreeing with it: its name's
+    /// very bytes, its flags and method, and its CRC-32 and sizes (or those of the data descriptor after its data).
+    /// Returns where its data begins and where its record ends.
+    /// </summary>
+    private static (long DataAt, long End) CheckLocal(SafeFileHandle handle, Entry entry, ReadOnlySpan<byte> centralName, long directoryAt, Local buffers)
+    {
+        var shown = ProjectPath.Printable(entry.Name);
+        var position = entry.LocalOffset;
+        if (position + LocalFixed > directoryAt)
+        {
+            throw new ZipStructureException($"the local header of '{shown}' runs into the central directory");
+        }
+
+        ReadExactly(handle, buffers.Header, position);
+        var h = buffers.Header.AsSpan();
+        if (BinaryPrimitives.ReadUInt32LittleEndian(h) != LocalSignature)
+        {
+            throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"there is no local header at offset {position:N0}, where the central directory puts '{shown}'"));
+        }
+
+        var flags = BinaryPrimitives.ReadUInt16LittleEndian(h[6..]);
+        var method = BinaryPrimitives.ReadUInt16LittleEndian(h[8..]);
+        var crc = BinaryPrimitives.ReadUInt32LittleEndian(h[14..]);
+        long compressed = BinaryPrimitives.ReadUInt32LittleEndian(h[18..]);
+        long uncompressed = BinaryPrimitives.ReadUInt32LittleEndian(h[22..]);
+        var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(h[26..]);
+        var extraLength = BinaryPrimitives.ReadUInt16LittleEndian(h[28..]);
+        if (position + LocalFixed + nameLength + extraLength > directoryAt)
+        {
+            throw new ZipStructureException($"the local header of '{shown}' runs into the central directory");
+        }
+
+        var variable = buffers.Variable.AsSpan(0, nameLength + extraLength);
+        ReadExactly(handle, variable, position + LocalFixed);
+        if (!variable[..nameLength].SequenceEqual(centralName))
+        {
+            throw new ZipStructureException($"the local header of '{shown}' names it '{ProjectPath.Printable(Decode(variable[..nameLength]))}': a streaming reader would write that name", nameProblem: true);
+        }
+
+        if (flags != entry.Flags || method != entry.Method)
+        {
+            throw new ZipStructureException($"the local header of '{shown}' gives other flags or another method than its central record");
+        }
+
+        var zip64 = compressed == uint.MaxValue || uncompressed == uint.MaxValue;
+        var ignored = 0L;
+        Zip64(variable[nameLength..], ref uncompressed, ref compressed, ref ignored, entry.Name, local: true);
+
+        // With a data descriptor, the local values may be zero (the format says they are; Info-ZIP writing to a pipe
+        // fills in the size it knows and zeros the rest); any value given must be the central one.
+        var descriptorFollows = (flags & DescriptorFlag) != 0;
+        bool Agrees(long local, long central) => local == central || (descriptorFollows && local == 0);
+        if (!Agrees(crc, entry.Crc) || !Agrees(compressed, entry.CompressedSize) || !Agrees(uncompressed, entry.Size))
+        {
+            throw new ZipStructureException($"the local header of '{shown}' gives another CRC-32 or size than its central record");
+        }
+
+        var dataAt = position + LocalFixed + variable.Length;
+        var end = dataAt + entry.CompressedSize;
+        if (end > directoryAt)
+        {
+            throw new ZipStructureException($"the data of '{shown}' runs into the central directory");
+        }
+
+        if (descriptorFollows)
+        {
+            end += DescriptorLength(handle, buffers.Descriptor, end, directoryAt, entry, zip64 || entry.CompressedSize >= uint.MaxValue || entry.Size >= uint.MaxValue);
+        }
+
+        return (dataAt, end);
+    }
+
+    /// <summary>Every byte before the central directory belongs to exactly one entry's record, in order: no gap, no overlap.</summary>
+    private static void Account(List<Entry> entries, long directoryAt)
+    {
+        var order = Enumerable.Range(0, entries.Count).ToArray();
+        Array.Sort(order, (x, y) => entries[x].LocalOffset.CompareTo(entries[y].LocalOffset));
         var position = 0L;
-        var header = new byte[LocalFixed];
-        var descriptor = new byte[24];
         foreach (var index in order)
         {
             var entry = entries[index];
-            var shown = ProjectPath.Printable(entry.Name);
             if (entry.LocalOffset != position)
             {
                 throw new ZipStructureException(entry.LocalOffset > position
                     ? string.Create(CultureInfo.InvariantCulture, $"bytes {position:N0} to {entry.LocalOffset:N0} belong to no entry the central directory lists (a hidden entry a streaming reader would unpack, or a prefix)")
-                    : string.Create(CultureInfo.InvariantCulture, $"its entry '{shown}' overlaps the entry before it (offset {entry.LocalOffset:N0})"));
+                    : string.Create(CultureInfo.InvariantCulture, $"its entry '{ProjectPath.Printable(entry.Name)}' overlaps the entry before it (offset {entry.LocalOffset:N0})"));
             }
 
-            if (position + LocalFixed > directoryAt)
-            {
-                throw new ZipStructureException($"the local header of '{shown}' runs into the central directory");
-            }
-
-            ReadExactly(handle, header, position);
-            var h = header.AsSpan();
-            if (BinaryPrimitives.ReadUInt32LittleEndian(h) != LocalSignature)
-            {
-                throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"there is no local header at offset {position:N0}, where the central directory puts '{shown}'"));
-            }
-
-            var flags = BinaryPrimitives.ReadUInt16LittleEndian(h[6..]);
-            var method = BinaryPrimitives.ReadUInt16LittleEndian(h[8..]);
-            var crc = BinaryPrimitives.ReadUInt32LittleEndian(h[14..]);
-            long compressed = BinaryPrimitives.ReadUInt32LittleEndian(h[18..]);
-            long uncompressed = BinaryPrimitives.ReadUInt32LittleEndian(h[22..]);
-            var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(h[26..]);
-            var extraLength = BinaryPrimitives.ReadUInt16LittleEndian(h[28..]);
-            var variable = new byte[nameLength + extraLength];
-            ReadExactly(handle, variable, position + LocalFixed);
-            if (!variable.AsSpan(0, nameLength).SequenceEqual(entry.NameBytes))
-            {
-                throw new ZipStructureException($"the local header of '{shown}' names it '{ProjectPath.Printable(Decode(variable.AsSpan(0, nameLength)))}': a streaming reader would write that name", nameProblem: true);
-            }
-
-            if (flags != entry.Flags || method != entry.Method)
-            {
-                throw new ZipStructureException($"the local header of '{shown}' gives other flags or another method than its central record");
-            }
-
-            var zip64 = compressed == uint.MaxValue || uncompressed == uint.MaxValue;
-            var ignored = 0L;
-            Zip64(variable.AsSpan(nameLength, extraLength), ref uncompressed, ref compressed, ref ignored, entry.Name, local: true);
-            var descriptorFollows = (flags & DescriptorFlag) != 0;
-            // With a data descriptor, the local values may be zero (the format says they are; Info-ZIP writing to a pipe
-            // fills in the size it knows and zeros the rest); any value given must be the central one.
-            bool Agrees(long local, long central) => local == central || (descriptorFollows && local == 0);
-            if (!Agrees(crc, entry.Crc) || !Agrees(compressed, entry.CompressedSize) || !Agrees(uncompressed, entry.Size))
-            {
-                throw new ZipStructureException($"the local header of '{shown}' gives another CRC-32 or size than its central record");
-            }
-
-            var dataAt = position + LocalFixed + variable.Length;
-            position = dataAt + entry.CompressedSize;
-            if (position > directoryAt)
-            {
-                throw new ZipStructureException($"the data of '{shown}' runs into the central directory");
-            }
-
-            entries[index] = entry with { DataOffset = dataAt };
-            if (descriptorFollows)
-            {
-                position += DescriptorLength(handle, descriptor, position, directoryAt, entry, zip64 || entry.CompressedSize >= uint.MaxValue || entry.Size >= uint.MaxValue);
-            }
+            position = entry.End;
         }
 
         if (position != directoryAt)
@@ -435,10 +477,13 @@ internal sealed class ZipDirectory : IDisposable
     }
 
     /// <summary>One entry: what its central record says, and where its data starts (after its local header).</summary>
-    internal sealed record Entry(string Name, byte[] NameBytes, long LocalOffset, long CompressedSize, long Size, uint Crc, ushort Method, ushort Flags, uint ExternalAttributes, ushort MadeBy)
+    internal readonly record struct Entry(string Name, long LocalOffset, long CompressedSize, long Size, uint Crc, ushort Method, ushort Flags, uint ExternalAttributes, ushort MadeBy)
     {
         /// <summary>Where the data begins: found when the local header was read.</summary>
         public long DataOffset { get; init; }
+
+        /// <summary>Where the entry's record ends: after its data, and its data descriptor if it has one.</summary>
+        public long End { get; init; }
 
         /// <summary>Whether the Unix mode (made by Unix) says it is a symbolic link.</summary>
         public bool IsLink => (this.MadeBy >> 8) == 3 && ((this.ExternalAttributes >> 16) & 0xF000) == 0xA000;
