@@ -60,6 +60,95 @@ public sealed class BundleLimitTests
     }
 
     [Fact]
+    public void Verify_refuses_a_manifest_that_lists_more_files_than_a_bundle_holds()
+    {
+        // 1,000,001 entries, made as they are read (about 90 MB of JSON, never held here).
+        static IEnumerable<byte[]> Json(int count)
+        {
+            yield return "{\"files\":["u8.ToArray();
+            for (var i = 0; i < count; i++)
+            {
+                yield return Encoding.UTF8.GetBytes($"{(i == 0 ? "" : ",")}{{\"path\":\"f/{i:D7}\",\"size\":0,\"sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}}");
+            }
+
+            yield return "]}"u8.ToArray();
+        }
+
+        var within = new DiagnosticBag();
+        var over = new DiagnosticBag();
+        var read = Verification.ManifestReader.Read(new ChunkStream(Json(BundleLimits.MaxFiles)), within, "m");
+        Verification.ManifestReader.Read(new ChunkStream(Json(BundleLimits.MaxFiles + 1)), over, "m");
+
+        Assert.Equal(BundleLimits.MaxFiles, read!.Files.Count);
+        Assert.Empty(within.Items);
+        Assert.Contains("lists more than 1,000,000 files", Assert.Single(over.Items).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_refuses_a_zip_of_more_entries_than_it_reads()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+
+        var entries = Verification.ZipDirectory.Read(zip).Entries.Count;
+        var refused = Assert.Throws<Verification.ZipStructureException>(() => Verification.ZipDirectory.Read(zip, maxEntries: entries - 1));
+
+        Assert.Contains($"it has {entries} entries", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A stream that reads a sequence of blocks, made as they are read.</summary>
+    private sealed class ChunkStream(IEnumerable<byte[]> blocks) : Stream
+    {
+        private readonly IEnumerator<byte[]> next = blocks.GetEnumerator();
+        private byte[] current = [];
+        private int at;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var written = 0;
+            while (written < count)
+            {
+                if (this.at == this.current.Length)
+                {
+                    if (!this.next.MoveNext())
+                    {
+                        break;
+                    }
+
+                    (this.current, this.at) = (this.next.Current, 0);
+                }
+
+                var n = Math.Min(count - written, this.current.Length - this.at);
+                Array.Copy(this.current, this.at, buffer, offset + written, n);
+                (this.at, written) = (this.at + n, written + n);
+            }
+
+            return written;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void The_manifest_size_pack_measures_before_hashing_is_the_size_it_writes()
     {
         using var project = new ModelProjectBuilder();

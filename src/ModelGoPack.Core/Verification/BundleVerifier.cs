@@ -381,6 +381,11 @@ internal static class BundleVerifier
                     continue;
                 }
 
+                if (content.Files.Count == Emit.BundleLimits.MaxFiles)
+                {
+                    throw new InvalidDataException($"it holds more than {Emit.BundleLimits.MaxFiles:N0} files, the most a bundle holds");
+                }
+
                 var projectFile = new ProjectFile(name, name, entry.Length);
                 content.Files[name] = projectFile;
                 ReadEntry(content, projectFile, entry.DataStream ?? Stream.Null, entry.Length, progress, cancellationToken);
