@@ -5,6 +5,7 @@
 #   2. verify throughput / (openssl sha256 single-core speed x min(cores, weight files))  (target >= 0.8)
 #   3. warm re-check time / first check time                 (target <= 0.05)
 #   4. peak RSS of pack, 3 GiB and 64 GiB sparse              (target <= 150 MB each)
+#   5. peak RSS of verify, a zip of 500,000 files, at 2 and 8 cores (target <= 300 MB each)
 # Usage: bash build/bench.sh [WORK_DIR]   (default: ${TMPDIR:-/tmp}/modelgopack-bench; needs ~10 GB free)
 # Every timing is the best of RUNS (default 3) runs, with the tree in the page cache for every tool alike.
 set -euo pipefail
@@ -164,6 +165,18 @@ rm -f "$work/out/b.tar.gz"
 rm -rf "$work/out/sparse-bundle"
 rm -rf "$work/out/bundle"
 
+echo "== 5. peak RSS of verify, 500,000 entries"
+many="$work/many"
+# The example project and 500,000 empty files, packed by ModelGoPack (manifest included); verify emulating 2 and 8 cores.
+mkdir -p "$many"
+cp -r "$repo/tests/examples/tiny-llm-distilled/." "$many/"
+for d in $(seq -w 0 499); do mkdir -p "$many/files/$d"; (cd "$many/files/$d" && for f in $(seq -w 0 999); do : > "f$f.txt"; done); done
+mgp pack "$many" --format zip --output "$work/out/many.zip" --no-cache --quiet >/dev/null
+rss_many_2=$(rss env DOTNET_PROCESSOR_COUNT=2 dotnet "$tool" verify "$work/out/many.zip" --quiet)
+rss_many_8=$(rss env DOTNET_PROCESSOR_COUNT=8 dotnet "$tool" verify "$work/out/many.zip" --quiet)
+many_entries=$(unzip -Z1 "$work/out/many.zip" 2>/dev/null | wc -l)
+rm -rf "$many" "$work/out/many.zip"
+
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
 echo
 echo "ModelGoPack benchmark, $(date -u +%Y-%m-%d), $cores cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, .NET $(dotnet --version)"
@@ -182,5 +195,6 @@ printf '%-58s %10s   %s\n' "   peak RSS, check 3 GiB (MB)" "$rss_check" "(for in
 printf '%-58s %10s   %s\n' "   peak RSS, pack 64 GiB sparse (MB)" "$rss_sparse" "<= 150, $( [ "$rss_sparse" = n/a ] && echo n/a || verdict "$rss_sparse" '<=' 150)"
 printf '%-58s %10s   %s\n' "   peak RSS, verify 64 GiB sparse bundle (MB)" "$rss_sparse_verify" "(for information)"
 printf '%-58s %10s   %s\n' "   peak RSS, verify zip / tar.gz 3 GiB, headers kept (MB)" "$rss_verify_zip / $rss_verify_tgz" "(for information)"
+printf '%-58s %10s   %s\n' "5. peak RSS, verify zip of $many_entries entries, 2 / 8 cores (MB)" "$rss_many_2 / $rss_many_8" "<= 300, $( [ "$rss_many_2" = n/a ] && echo n/a || { [ "$rss_many_2" -le 300 ] && [ "$rss_many_8" -le 300 ] && echo "meets target" || echo "MISSES target"; })"
 echo "openssl sha256 single core: $(echo "$sha_kbs / 1000" | bc) MB/s; hashing lanes: min($cores cores, $weights weight files) = $lanes"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"

@@ -84,6 +84,11 @@ public static class ModelGoPackEngine
         }
 
         var read = content;
+        if (Verification.BundleVerifier.IsPackage(path) && content.Readable)
+        {
+            Verification.PackageMetadata.Check(path, content, diagnostics, cancellationToken);
+        }
+
         if (Verification.BundleVerifier.IsPackage(path) && content.Manifest is { } manifest)
         {
             content = Verification.PackageBundle.Join(path, content, manifest, request.PackageBundlePath, request.Progress, diagnostics, cancellationToken) ?? content;

@@ -454,24 +454,7 @@ public sealed class VerifyEvaluationTests
         var folder = Pack(project, BundleFormat.Directory);
         var feed = Path.Combine(project.Scratch, "feed");
         Directory.CreateDirectory(feed);
-        var nupkg = Path.Combine(feed, "tiny-model.1.0.0.nupkg");
-        using (var archive = ZipFile.Open(nupkg, ZipArchiveMode.Create))
-        {
-            archive.CreateEntry("_rels/.rels").Open().Dispose();
-            archive.CreateEntry("[Content_Types].xml").Open().Dispose();
-            archive.CreateEntry("tiny-model.nuspec").Open().Dispose();
-            foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-            {
-                var relative = Path.GetRelativePath(folder, path).Replace('\\', '/');
-                if (relative.EndsWith(".safetensors", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var generated = relative is "LICENSE" or "NOTICE" or "README.md" or "modelgo-manifest.json";
-                archive.CreateEntryFromFile(path, generated ? relative : "model/" + relative);
-            }
-        }
+        var nupkg = ModelPackage.Write(Path.Combine(feed, "tiny-model.1.0.0.nupkg"), folder);
 
         var alone = ModelGoPackEngine.Verify(nupkg);
         File.Copy(Pack(project, BundleFormat.Zip), Path.Combine(feed, "tiny-model.1.0.0.zip"));

@@ -378,6 +378,14 @@ public static class DiagnosticCatalog
         "An old bundle or a temporary output could not be removed",
         "The new bundle is in place, but the old one (or what an interrupted run left) could not be deleted. Check the permissions of the output's folder; the next run beside the output removes it, or delete it by hand: its name starts with .modelgopack-tmp-.");
 
+    public static readonly DiagnosticDescriptor PackageSignatureInvalid = Input("MGP9015",
+        "The package's signature is not valid for it",
+        "A .nupkg's .signature.p7s must be a whole signature whose content hash is this package's: this one is damaged, or the package was changed after it was signed. Get the package again from its publisher.");
+
+    public static readonly DiagnosticDescriptor PackageSigned = Input("MGP9016", Severity.Info,
+        "The package is signed; its signer's trust was not checked",
+        "verify checked that the signature is valid and signs this very package, not whether to trust the certificate that made it (its chain, revocation and timestamp). To decide that, run `dotnet nuget verify --all` on the package, or compare the certificate's SHA-256 with the one its publisher names.");
+
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
         typeof(DiagnosticCatalog).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

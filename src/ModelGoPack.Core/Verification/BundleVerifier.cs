@@ -28,9 +28,6 @@ internal static class BundleVerifier
     /// <summary>How much a tar.gz may expand before its ratio is judged (16 GiB; tests lower it).</summary>
     internal static long GzipAllowance { get; set; } = 16L << 30;
 
-    /// <summary>What a .nupkg made by ModelGoPack holds besides the bundle's files: NuGet's own parts.</summary>
-    private static readonly string[] PackagePartPrefixes = ["_rels/", "package/"];
-
     /// <summary>Reads and checks the bundle at <paramref name="path"/>; null when it cannot be read at all.</summary>
     public static BundleContent? Read(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
@@ -92,8 +89,7 @@ internal static class BundleVerifier
     /// </summary>
     public static string? PackageEntryToBundlePath(string entry) =>
         entry.StartsWith("model/", StringComparison.Ordinal) ? entry["model/".Length..]
-        : PackagePartPrefixes.Any(p => entry.StartsWith(p, StringComparison.Ordinal)) || entry.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase)
-            || entry is "[Content_Types].xml" or ".signature.p7s" ? null
+        : PackageMetadata.IsNuGetPart(entry) ? null
         : entry;
 
     private static BundleContent ReadDirectory(string root, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
@@ -198,6 +194,7 @@ internal static class BundleVerifier
         using (zip)
         {
             var entries = new List<(ProjectFile File, int Index)>(zip.Entries.Count);
+            var nuspecs = 0;
             content.Prefix = package || zip.Entries.Any(e => e.Name == ManifestName) ? "" : SingleFolder(zip.Entries.Select(e => e.Name));
             for (var index = 0; index < zip.Entries.Count; index++)
             {
@@ -227,6 +224,12 @@ internal static class BundleVerifier
 
                 if (bundlePath is null)
                 {
+                    // NuGet's own parts; but a package has one nuspec, and another is as unlisted as any file.
+                    if (PackageMetadata.IsNuspec(entry.Name) && nuspecs++ > 0)
+                    {
+                        diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(entry.Name)}' is a second nuspec in the package; NuGet reads one. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
+                    }
+
                     continue;
                 }
 

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using ModelGoPack.Diagnostics;
+using NuGet.Packaging;
+using NuGet.Packaging.Signing;
+
+namespace ModelGoPack.Verification;
+
+/// <summary>
+/// What a received .nupkg says of itself besides the bundle's files: its nuspec's license, which nuget.org shows
+/// and which must not contradict the MG-BY-SA-2.0 LICENSE it carries (as pack refuses PackageLicenseExpression,
+/// MGP1005 and MGP6005), and its signature, when it has one. A signature is checked as NuGet checks a package's
+/// integrity: the signature must be whole and cryptographically valid over what it signs, and what it signs (the
+/// package's content hash) must be this package's. Whether to trust its signer (the certificate chain, revocation,
+/// a timestamp) is a decision this tool does not make, and the report says so (MGP9016).
+/// </summary>
+internal static class PackageMetadata
+{
+    /// <summary>The package's own parts besides the bundle's files: NuGet writes these, and nothing else may be there.</summary>
+    public static bool IsNuGetPart(string entry) =>
+        entry is "_rels/.rels" or "[Content_Types].xml" or ".signature.p7s"
+        || (entry.StartsWith("package/services/metadata/core-properties/", StringComparison.Ordinal) && entry.EndsWith(".psmdcp", StringComparison.Ordinal)
+            && entry.IndexOf('/', "package/services/metadata/core-properties/".Length) < 0)
+        || IsNuspec(entry);
+
+    /// <summary>A nuspec at the package's root (one is NuGet's; a second is reported as unlisted).</summary>
+    public static bool IsNuspec(string entry) => !entry.Contains('/', StringComparison.Ordinal) && entry.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Checks the nuspec's license and the signature of the package at <paramref name="path"/>.</summary>
+    public static void Check(string path, BundleContent package, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            using var reader = new PackageArchiveReader(full);
+            var nuspecName = reader.GetFiles().FirstOrDefault(IsNuspec);
+            if (nuspecName is not null)
+            {
+                License(reader.NuspecReader, package, $"{full}!{nuspecName}", diagnostics);
+            }
+
+            Signature(reader, full, diagnostics, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or System.Xml.XmlException or NuGet.Packaging.Core.PackagingException or InvalidOperationException)
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"Cannot read the package's nuspec or signature: {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", full);
+        }
+    }
+
+    private static void License(NuspecReader nuspec, BundleContent package, string where, DiagnosticBag diagnostics)
+    {
+        var license = nuspec.GetLicenseMetadata();
+        string? contradiction = license switch
+        {
+            { Type: LicenseType.Expression } => $"declares the license expression '{license.License}'",
+            { Type: LicenseType.File } when !string.Equals(license.License, Evaluation.ProjectLoader.LicenseFileName, StringComparison.Ordinal) => $"declares its license by the file '{license.License}', not the bundle's LICENSE",
+            null when !string.IsNullOrWhiteSpace(nuspec.GetLicenseUrl()) => $"declares its license only by the URL '{nuspec.GetLicenseUrl()}'",
+            _ => null,
+        };
+        if (contradiction is null)
+        {
+            return;
+        }
+
+        // A derivative or Extracted Model must be licensed MG-BY-SA-2.0 (vi); any package that carries the license must
+        // not say otherwise where nuget.org shows it.
+        var config = package.Manifest?.Declaration?.Config;
+        var descriptor = config is { } c && (c.IsDerivative || c.IsExtracted) ? DiagnosticCatalog.PackageLicenseShareAlike : DiagnosticCatalog.PackageLicenseClash;
+        diagnostics.Add(descriptor, $"The package's nuspec {contradiction}, but the package is licensed MG-BY-SA-2.0 by its LICENSE. {descriptor.Help}", where);
+    }
+
+    private static void Signature(PackageArchiveReader reader, string where, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        if (!reader.IsSignedAsync(cancellationToken).GetAwaiter().GetResult())
+        {
+            return;
+        }
+
+        PrimarySignature signature;
+        try
+        {
+            signature = reader.GetPrimarySignatureAsync(cancellationToken).GetAwaiter().GetResult()
+                ?? throw new SignatureException("the signature file is empty");
+
+            // The signature's own cryptography, over the content it signs (no chain, no trust): whole and unaltered.
+            signature.SignedCms.CheckSignature(verifySignatureOnly: true);
+
+            // What it signs is this package: its content hash, the package without its signature file.
+            reader.ValidateIntegrityAsync(signature.SignatureContent, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is SignatureException or CryptographicException or InvalidDataException or FormatException)
+        {
+            diagnostics.Add(DiagnosticCatalog.PackageSignatureInvalid, $"The package's signature (.signature.p7s) is not valid for this package: {e.Message} {DiagnosticCatalog.PackageSignatureInvalid.Help}", where);
+            return;
+        }
+
+        var certificate = signature.SignerInfo.Certificate;
+        diagnostics.Add(DiagnosticCatalog.PackageSigned,
+            $"The package is signed by '{certificate?.Subject}' (certificate SHA-256 {certificate?.GetCertHashString(HashAlgorithmName.SHA256)}), and the signature matches the package; whether to trust that signer was not checked. {DiagnosticCatalog.PackageSigned.Help}", where);
+    }
+}
