@@ -11,6 +11,26 @@ namespace ModelGoPack.Tests;
 public sealed class VerifyTests
 {
     [Theory]
+    [InlineData("the last member's CRC-32")]
+    [InlineData("data in the middle")]
+    public void A_tar_gz_whose_gzip_data_is_damaged_says_damaged_CRC_not_an_unsupported_method(string where)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var bundle = project.Pack(BundleFormat.TarGz, "b.tar.gz").OutputPath!;
+        var bytes = File.ReadAllBytes(bundle);
+        bytes[where.StartsWith("the last", StringComparison.Ordinal) ? bytes.Length - 8 : bytes.Length / 2] ^= 0x55;
+        File.WriteAllBytes(bundle, bytes);
+
+        var (exit, stdout, _) = CliRunner.Run("verify", bundle, "--quiet");
+
+        Assert.Equal(2, exit);
+        var line = stdout.Split('\n').Single(l => l.Contains("error MGP9007", StringComparison.Ordinal) || l.Contains("error MGP9003", StringComparison.Ordinal));
+        Assert.Contains("damaged (CRC", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("compliant", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(BundleFormat.Directory)]
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.TarGz)]

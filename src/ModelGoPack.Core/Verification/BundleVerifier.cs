@@ -394,6 +394,9 @@ internal static class BundleVerifier
                 ReadEntry(content, projectFile, entry.DataStream ?? Stream.Null, entry.Length, progress, cancellationToken);
                 progress?.FileDone();
             }
+
+            // To the end of the gzip stream: its last CRC-32 is checked only there (tar stops at its end blocks).
+            guarded.CopyTo(Stream.Null);
         }
 
         if (!content.ManifestFound && SingleFolder(content.Files.Keys) is { Length: > 0 } prefix)
@@ -710,7 +713,18 @@ internal static class BundleVerifier
 
         public override int Read(Span<byte> buffer)
         {
-            var read = inner.Read(buffer);
+            int read;
+            try
+            {
+                read = inner.Read(buffer);
+            }
+            catch (InvalidDataException e)
+            {
+                // .NET says "unsupported compression method" for a gzip member whose CRC-32 or deflate data is wrong.
+                throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"its gzip data is damaged (CRC or compressed data) near byte {compressed.Position:N0}; .NET reports: {e.Message}"), e);
+            }
+
             this.produced += read;
             if (this.produced > GzipAllowance && this.produced / Math.Max(compressed.Position, 1) > MaxRatio)
             {
