@@ -32,8 +32,7 @@ public sealed class HardeningTests
         var stderr = process.StandardError.ReadToEndAsync();
 
         // Signal once the bundle is being written (its temporary name exists), well before 8 GiB are done.
-        var writing = SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(outputFolder, ".modelgopack-tmp-*").Length > 0 || process.HasExited, TimeSpan.FromSeconds(60));
-        Assert.True(writing && !process.HasExited, $"pack was not writing: {(process.HasExited ? await stdout + await stderr : "")}");
+        ToolProcess.WaitUntilWriting(process, outputFolder);
         Assert.Equal(0, ProcessRunner.Run("kill", null, "-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -214,8 +214,7 @@ public sealed class OutputSafetyTests
         using (var process = ToolProcess.Start("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet"))
         {
             // Killed once the bundle is being written, long before its 8 GiB are done.
-            var writing = SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-*").Length >= 2 || process.HasExited, TimeSpan.FromSeconds(60));
-            Assert.True(writing && !process.HasExited, "pack was not writing");
+            ToolProcess.WaitUntilWriting(process, folder);
             process.Kill();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         }
@@ -369,8 +368,7 @@ public sealed class OutputSafetyTests
 
         using var process = ToolProcess.Start("pack", project.Root, "--format", format, "--output", output, "--no-cache", "--quiet");
         var stdout = process.StandardOutput.ReadToEndAsync();
-        var writing = SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-*").Length >= 2 || process.HasExited, TimeSpan.FromSeconds(60));
-        Assert.True(writing && !process.HasExited, "pack was not writing");
+        ToolProcess.WaitUntilWriting(process, folder);
         if (format == "dir")
         {
             Directory.CreateDirectory(output);
@@ -458,8 +456,7 @@ public sealed class OutputSafetyTests
 
         using (var process = ToolProcess.Start("verify", bundle, "--extract", target, "--quiet"))
         {
-            var writing = SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-*").Length >= 2 || process.HasExited, TimeSpan.FromSeconds(120));
-            Assert.True(writing && !process.HasExited, "verify was not extracting");
+            ToolProcess.WaitUntilWriting(process, folder, seconds: 120);
             process.Kill();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         }

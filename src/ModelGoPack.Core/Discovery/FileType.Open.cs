@@ -37,7 +37,7 @@ internal static partial class FileType
         }
 
         Span<byte> before = stackalloc byte[256];
-        if (LinkStat(path, before) != 0)
+        if (LStat(path, before) != 0)
         {
             refused = Marshal.GetLastPInvokeError() == NoSuchFile ? null : "cannot be read";
             return null;
@@ -110,9 +110,6 @@ internal static partial class FileType
             return null;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int LinkStat(string path, Span<byte> buffer);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);

@@ -105,7 +105,7 @@ internal static partial class FileType
             BinaryPrimitives.ReadUInt64LittleEndian(buffer));
     }
 
-    [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int LStat(string path, Span<byte> buffer);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]

@@ -16,19 +16,11 @@ namespace ModelGoPack.Emit;
 /// </summary>
 internal sealed class ZipWriter : IDisposable
 {
-    private const uint LocalHeaderSignature = 0x04034b50;
-    private const uint CentralHeaderSignature = 0x02014b50;
-    private const uint Zip64EndSignature = 0x06064b50;
-    private const uint Zip64LocatorSignature = 0x07064b50;
-    private const uint EndSignature = 0x06054b50;
-    private const ushort Zip64ExtraId = 0x0001;
     private const ushort MadeByUnix = (3 << 8) | 45;
     private const ushort VersionZip64 = 45;
     private const ushort VersionDeflate = 20;
     private const ushort VersionStore = 10;
-    private const ushort Utf8Flag = 1 << 11;
     private const uint RegularFileAttributes = 0b1000_000_110_100_100u << 16;
-
 
     private readonly SafeFileHandle handle;
     private readonly ushort dosTime;
@@ -128,7 +120,7 @@ internal sealed class ZipWriter : IDisposable
         {
             var end64Offset = directoryOffset + directoryLength;
             Span<byte> end64 = stackalloc byte[56];
-            BinaryPrimitives.WriteUInt32LittleEndian(end64, Zip64EndSignature);
+            BinaryPrimitives.WriteUInt32LittleEndian(end64, ZipFormat.Zip64EndSignature);
             BinaryPrimitives.WriteUInt64LittleEndian(end64[4..], 44);
             BinaryPrimitives.WriteUInt16LittleEndian(end64[12..], MadeByUnix);
             BinaryPrimitives.WriteUInt16LittleEndian(end64[14..], VersionZip64);
@@ -139,14 +131,14 @@ internal sealed class ZipWriter : IDisposable
             directory.Write(end64);
 
             Span<byte> locator = stackalloc byte[20];
-            BinaryPrimitives.WriteUInt32LittleEndian(locator, Zip64LocatorSignature);
+            BinaryPrimitives.WriteUInt32LittleEndian(locator, ZipFormat.Zip64LocatorSignature);
             BinaryPrimitives.WriteUInt64LittleEndian(locator[8..], (ulong)end64Offset);
             BinaryPrimitives.WriteUInt32LittleEndian(locator[16..], 1);
             directory.Write(locator);
         }
 
         Span<byte> end = stackalloc byte[22];
-        BinaryPrimitives.WriteUInt32LittleEndian(end, EndSignature);
+        BinaryPrimitives.WriteUInt32LittleEndian(end, ZipFormat.EndSignature);
         var count = (ushort)Math.Min(records.Count, ushort.MaxValue);
         BinaryPrimitives.WriteUInt16LittleEndian(end[8..], count);
         BinaryPrimitives.WriteUInt16LittleEndian(end[10..], count);
@@ -186,7 +178,7 @@ internal sealed class ZipWriter : IDisposable
 
     private static int LocalHeaderLength(Record record) => 30 + record.Name.Length + (record.Zip64 ? 20 : 0);
 
-    private static ushort Flags(Record record) => record.Name.Any(b => b >= 0x80) ? Utf8Flag : (ushort)0;
+    private static ushort Flags(Record record) => record.Name.Any(b => b >= 0x80) ? ZipFormat.Utf8Flag : (ushort)0;
 
     private static ushort Version(Record record) => record.Zip64 ? VersionZip64 : record.Deflated ? VersionDeflate : VersionStore;
 
@@ -194,7 +186,7 @@ internal sealed class ZipWriter : IDisposable
     {
         var header = new byte[LocalHeaderLength(record)];
         var span = header.AsSpan();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, LocalHeaderSignature);
+        BinaryPrimitives.WriteUInt32LittleEndian(span, ZipFormat.LocalSignature);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version(record));
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], Flags(record));
         BinaryPrimitives.WriteUInt16LittleEndian(span[8..], record.Deflated ? (ushort)8 : (ushort)0);
@@ -209,7 +201,7 @@ internal sealed class ZipWriter : IDisposable
         if (record.Zip64)
         {
             var extra = span[(30 + record.Name.Length)..];
-            BinaryPrimitives.WriteUInt16LittleEndian(extra, Zip64ExtraId);
+            BinaryPrimitives.WriteUInt16LittleEndian(extra, ZipFormat.Zip64ExtraId);
             BinaryPrimitives.WriteUInt16LittleEndian(extra[2..], 16);
             BinaryPrimitives.WriteUInt64LittleEndian(extra[4..], (ulong)record.Length);
             BinaryPrimitives.WriteUInt64LittleEndian(extra[12..], (ulong)record.CompressedLength);
@@ -226,7 +218,7 @@ internal sealed class ZipWriter : IDisposable
         var extraLength = (sizes ? 16 : 0) + (offset ? 8 : 0);
         var header = new byte[46 + record.Name.Length + (extraLength > 0 ? 4 + extraLength : 0)];
         var span = header.AsSpan();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, CentralHeaderSignature);
+        BinaryPrimitives.WriteUInt32LittleEndian(span, ZipFormat.CentralSignature);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], MadeByUnix);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], sizes || offset ? VersionZip64 : Version(record));
         BinaryPrimitives.WriteUInt16LittleEndian(span[8..], Flags(record));
@@ -244,7 +236,7 @@ internal sealed class ZipWriter : IDisposable
         if (extraLength > 0)
         {
             var extra = span[(46 + record.Name.Length)..];
-            BinaryPrimitives.WriteUInt16LittleEndian(extra, Zip64ExtraId);
+            BinaryPrimitives.WriteUInt16LittleEndian(extra, ZipFormat.Zip64ExtraId);
             BinaryPrimitives.WriteUInt16LittleEndian(extra[2..], (ushort)extraLength);
             var field = extra[4..];
             if (sizes)

@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.IO.Hashing;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using static ModelGoPack.Emit.ZipFormat;
 
 namespace ModelGoPack.Verification;
 
@@ -23,22 +24,6 @@ namespace ModelGoPack.Verification;
 /// </summary>
 internal sealed class ZipDirectory : IDisposable
 {
-    private const uint LocalSignature = 0x04034b50;
-    private const uint CentralSignature = 0x02014b50;
-    private const uint EndSignature = 0x06054b50;
-    private const uint Zip64EndSignature = 0x06064b50;
-    private const uint Zip64LocatorSignature = 0x07064b50;
-    private const uint DescriptorSignature = 0x08074b50;
-    private const ushort Zip64ExtraId = 0x0001;
-    private const int EndSize = 22;
-    private const int LocatorSize = 20;
-    private const int CentralFixed = 46;
-    private const int LocalFixed = 30;
-    private const ushort EncryptedFlag = 1;
-    private const ushort DescriptorFlag = 1 << 3;
-    private const ushort StrongEncryptionFlag = 1 << 6;
-    private const ushort Utf8Flag = 1 << 11;
-    private const ushort MaskedHeaderFlag = 1 << 13;
 
     private readonly SafeFileHandle handle;
 
