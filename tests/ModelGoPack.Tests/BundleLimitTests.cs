@@ -37,6 +37,36 @@ public sealed class BundleLimitTests
         Assert.Matches("Verified .*: 620[0-9]{2} files match modelgo-manifest.json; compliant", verified.Stdout);
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public void Pack_and_verify_draw_the_16_MiB_line_for_a_declaration_at_the_same_byte(int over, bool accepted)
+    {
+        // A copyright line long enough that what the manifest declares besides its files list is exactly 16 MiB, or a byte more.
+        var config = new Config.ModelGoConfig { Name = "m", Version = new NuGet.Versioning.NuGetVersion(1, 0, 0), License = "MG-BY-SA-2.0", Copyright = [""] };
+        var bare = ManifestWriter.Measure(config, [], []);
+        config = config with { Copyright = [new string('c', (int)(Verification.ManifestReader.MaxDeclaredBytes - bare) + over)] };
+        var files = Enumerable.Range(0, 1000).Select(i => new ManifestFile($"f/{i:D4}.txt", i, new string('a', 64))).ToList();
+
+        var packed = new DiagnosticBag();
+        BundleLimits.Check([.. files.Select(f => BundleEntry.Generated(f.Path, new byte[f.Size]))], config, [], packed);
+        var verified = new DiagnosticBag();
+        var manifest = Verification.ManifestReader.Read(new MemoryStream(ManifestWriter.Write(config, [], files)), verified, "modelgo-manifest.json");
+
+        Assert.Equal(accepted, packed.Items.Count == 0);
+        Assert.Equal(accepted, manifest is not null);
+        if (!accepted)
+        {
+            Assert.Equal("MGP8032", Assert.Single(packed.Items).Code);
+            Assert.Contains("besides its files list", packed.Items[0].Message, StringComparison.Ordinal);
+            Assert.Equal("MGP9006", Assert.Single(verified.Items).Code);
+        }
+        else
+        {
+            Assert.Equal(1000, manifest!.Files.Count);
+        }
+    }
+
     [Fact]
     public void Pack_refuses_more_files_than_a_bundle_holds_and_a_manifest_verify_would_refuse()
     {

@@ -257,12 +257,17 @@ public sealed class HostileInputTests
 
     private static string Packed(ModelProjectBuilder p, BundleFormat format) => p.Pack(format, "bundle" + ModelGoPackEngine.Extension(format)).OutputPath!;
 
-    // A package named as `dotnet pack` names it, holding these files of a folder bundle of the project.
+    // A package named as `dotnet pack` names it, holding a nuspec and these files of a folder bundle of the project.
     private static string Package(ModelProjectBuilder p, params string[] files)
     {
         var folder = Packed(p, BundleFormat.Directory);
         var package = Path.Combine(p.Scratch, "tiny-model.1.0.0.nupkg");
         using var archive = ZipFile.Open(package, ZipArchiveMode.Create);
+        using (var nuspec = new StreamWriter(archive.CreateEntry("tiny-model.nuspec").Open()))
+        {
+            nuspec.Write($"<?xml version=\"1.0\"?><package><metadata><id>tiny-model</id><version>1.0.0</version><authors>a</authors><description>d</description>{ModelPackage.LicenseFile}</metadata></package>");
+        }
+
         foreach (var file in files)
         {
             archive.CreateEntryFromFile(Path.Combine(folder, file), file);

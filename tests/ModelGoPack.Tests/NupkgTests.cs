@@ -57,7 +57,7 @@ public sealed class NupkgTests
     {
         using var project = new ModelProjectBuilder();
         project.Write();
-        var (nupkg, _) = PackageBeside(project, ModelPackage.LicenseFile, (entry, "<x/>"));
+        var (nupkg, _) = PackageBeside(project, ModelPackage.LicenseFile, "", (entry, "<x/>"));
 
         var (exit, stdout, _) = CliRunner.Run("verify", nupkg, "--quiet");
 
@@ -65,6 +65,38 @@ public sealed class NupkgTests
         var line = stdout.Split('\n').Single(l => l.Contains("error MGP9005", StringComparison.Ordinal));
         Assert.Contains(entry, line, StringComparison.Ordinal);
         Assert.Contains(says, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_nuspec_over_4_MiB_is_not_read_and_the_package_is_MGP9007()
+    {
+        // A nuspec of a gigabyte compresses to a megabyte; NuGet's reader would hold it whole. Just over the limit here.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var summary = $"<summary>{new string('a', 4 * 1024 * 1024)}</summary>";
+        var (nupkg, _) = PackageBeside(project, ModelPackage.LicenseFile, summary);
+
+        var (exit, stdout, stderr) = CliRunner.Run("verify", nupkg, "--quiet");
+
+        Assert.Equal(2, exit);
+        var line = stdout.Split('\n').Single(l => l.Contains("error MGP9007", StringComparison.Ordinal));
+        Assert.Contains("tiny-model.nuspec", line, StringComparison.Ordinal);
+        Assert.Contains("a nuspec is at most 4,194,304 bytes", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("MGP8099", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_package_without_a_nuspec_is_no_package()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var (nupkg, _) = PackageBeside(project, ModelPackage.LicenseFile, nuspecMetadata: null);
+
+        var (exit, stdout, _) = CliRunner.Run("verify", nupkg, "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
+        Assert.Contains("has no nuspec at its root", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -135,14 +167,14 @@ public sealed class NupkgTests
     }
 
     // A package of the project and, beside it under its default name, the zip bundle it belongs to.
-    private static (string Package, string Bundle) PackageBeside(ModelProjectBuilder project, string license, params (string Name, string Text)[] extra)
+    private static (string Package, string Bundle) PackageBeside(ModelProjectBuilder project, string license, string? nuspecMetadata = "", params (string Name, string Text)[] extra)
     {
         var folder = project.Pack(BundleFormat.Directory, "bundle").OutputPath!;
         var feed = Path.Combine(project.Scratch, "feed");
         Directory.CreateDirectory(feed);
         var bundle = Path.Combine(feed, "tiny-model.1.0.0.zip");
         Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, bundle, BundleFormat.Zip).Compliant);
-        return (ModelPackage.Write(Path.Combine(feed, "tiny-model.1.0.0.nupkg"), folder, license, extra), bundle);
+        return (ModelPackage.Write(Path.Combine(feed, "tiny-model.1.0.0.nupkg"), folder, license, nuspecMetadata, extra), bundle);
     }
 
     // Signs with `dotnet nuget sign` and a self-signed code-signing certificate made here (no timestamp: offline).

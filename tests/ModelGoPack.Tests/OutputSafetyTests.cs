@@ -474,6 +474,39 @@ public sealed class OutputSafetyTests
     }
 
     [Fact]
+    public async Task A_failed_extraction_removes_only_the_empty_folders_it_made()
+    {
+        // Extracting to received/new/deeper/model makes new/ and deeper/. While it runs, the user saves a file in new/,
+        // and the bundle changes, so nothing is extracted: deeper/ goes, new/ stays with the user's file.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        Safetensors.WriteSparse(Path.Combine(project.Root, "big.safetensors"), 4L << 30, "F32");
+        var bundle = project.Pack(BundleFormat.Directory, "bundle").OutputPath!;
+        var made = Path.Combine(project.Scratch, "received", "new");
+        var deeper = Path.Combine(made, "deeper");
+        Directory.CreateDirectory(Path.Combine(project.Scratch, "received"));
+
+        int exit;
+        using (var process = ToolProcess.Start("verify", bundle, "--extract", Path.Combine(deeper, "model"), "--quiet"))
+        {
+            ToolProcess.WaitUntilWriting(process, deeper, seconds: 120);
+            File.WriteAllText(Path.Combine(made, "notes.txt"), "mine\n");
+            using (var big = new FileStream(Path.Combine(bundle, "big.safetensors"), FileMode.Open, FileAccess.Write))
+            {
+                big.Seek(-1, SeekOrigin.End);
+                big.WriteByte(1);
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+            exit = process.ExitCode;
+        }
+
+        Assert.Equal(2, exit);
+        Assert.Equal("mine\n", File.ReadAllText(Path.Combine(made, "notes.txt")));
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(made).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void An_extraction_the_disk_refuses_says_so_and_not_that_the_bundle_does_not_match()
     {
         using var project = new ModelProjectBuilder();

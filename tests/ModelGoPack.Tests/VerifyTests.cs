@@ -172,6 +172,97 @@ public sealed class VerifyTests
     }
 
     [Theory]
+    [InlineData("a 17 MiB declaration", "what it declares besides its files list is larger than 16 MiB")]
+    [InlineData("a path that is not UTF-8", "it is not valid UTF-8 text")]
+    [InlineData("8,000,001 line breaks in its files list", "its \"files\" list has more than 8,000,000 line breaks")]
+    [InlineData("a path of 8 KiB", "it lists a path longer than 1,024 bytes")]
+    [InlineData("a 40 MiB value in a files entry", "it holds a value longer than 16 MiB")]
+    public void A_manifest_verify_would_have_to_hold_or_cannot_decode_is_MGP9006(string what, string says)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var bundle = Pack(project, BundleFormat.Directory).Path;
+        var manifestPath = Path.Combine(bundle, "modelgo-manifest.json");
+        var text = File.ReadAllText(manifestPath);
+        byte[] bytes = what switch
+        {
+            "a 17 MiB declaration" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"files\":", $"\"description\": \"{new string('A', 17 << 20)}\",\n  \"files\":", StringComparison.Ordinal)),
+            "a path that is not UTF-8" => System.Text.Encoding.UTF8.GetBytes(text),
+            "a path of 8 KiB" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"path\": \"config.json\"", $"\"path\": \"{new string('p', 8192)}\"", StringComparison.Ordinal)),
+            "a 40 MiB value in a files entry" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"path\": \"config.json\"", $"\"note\": \"{new string('n', 40 << 20)}\", \"path\": \"config.json\"", StringComparison.Ordinal)),
+            _ => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"files\": [", "\"files\": [" + new string('\n', 8_000_001), StringComparison.Ordinal)),
+        };
+        if (what == "a path that is not UTF-8")
+        {
+            var at = text.IndexOf("\"path\": \"config.json\"", StringComparison.Ordinal) + "\"path\": \"config".Length;
+            bytes = [.. bytes.AsSpan(0, at), 0xFF, .. bytes.AsSpan(at)];
+        }
+
+        File.WriteAllBytes(manifestPath, bytes);
+
+        var result = ModelGoPackEngine.Verify(bundle);
+
+        var invalid = Assert.Single(result.Diagnostics);
+        Assert.Equal("MGP9006", invalid.Code);
+        Assert.Contains(says, invalid.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Entries_with_names_of_a_megabyte_are_shown_shortened()
+    {
+        // Names of control characters are refused (MGP9010); the message shows the name's start and end, not all of it.
+        using var temp = new TempDirectory();
+        var archive = temp.Combine("names.tar.gz");
+        using (var file = File.Create(archive))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        using (var tar = new System.Formats.Tar.TarWriter(gzip, System.Formats.Tar.TarEntryFormat.Gnu))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                tar.WriteEntry(new System.Formats.Tar.GnuTarEntry(System.Formats.Tar.TarEntryType.RegularFile, $"{i:D4}" + new string('\u0001', 1 << 20)));
+            }
+        }
+
+        var (exit, stdout, _) = CliRunner.Run("verify", archive, "--quiet");
+
+        Assert.Equal(2, exit);
+        var refused = stdout.Split('\n').Where(l => l.Contains("error MGP9010", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, refused.Count);
+        Assert.All(refused, line =>
+        {
+            Assert.True(line.Length < 2048, $"a line of {line.Length} characters");
+            Assert.Contains("…", line, StringComparison.Ordinal);
+        });
+    }
+
+    [Theory]
+    [InlineData(BundleFormat.Zip, "d00/modelgo-manifest.json", false)]
+    [InlineData(BundleFormat.Zip, "d00/LICENSE", false)]
+    [InlineData(BundleFormat.Zip, "LICENSE", true)]
+    [InlineData(BundleFormat.TarGz, "d00/modelgo-manifest.json", true)]
+    [InlineData(BundleFormat.TarGz, "d00/LICENSE", true)]
+    [InlineData(BundleFormat.TarGz, "d00/e/LICENSE", false)]
+    [InlineData(BundleFormat.TarGz, "docs/notes.md", false)]
+    public void Only_the_files_the_evaluation_reads_at_the_root_are_claimed_whole(BundleFormat format, string path, bool claimed)
+    {
+        // A zip knows its wrapping folder before reading, so only root paths; a tar.gz learns it at its end, so one down.
+        var content = new Verification.BundleContent { Source = "x", Format = format };
+
+        Assert.Equal(claimed, content.ClaimWhole(path));
+    }
+
+    [Fact]
+    public void At_most_16_texts_and_one_manifest_are_claimed_whole()
+    {
+        // Many folders that each hold a LICENSE or a manifest: memory stays bounded by what is claimed.
+        var content = new Verification.BundleContent { Source = "x", Format = BundleFormat.TarGz };
+
+        Assert.Equal(16, Enumerable.Range(0, 40).Count(i => content.ClaimWhole($"d{i:D2}/LICENSE")));
+        Assert.Equal(1, Enumerable.Range(0, 40).Count(i => content.ClaimWhole($"d{i:D2}/modelgo-manifest.json")));
+        Assert.False(content.ClaimWhole("NOTICE"));
+    }
+
+    [Theory]
     [InlineData("text-file", "MGP9007")]
     [InlineData("missing", "MGP9007")]
     [InlineData("truncated-zip", "MGP9007")]

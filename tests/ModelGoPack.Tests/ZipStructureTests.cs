@@ -116,7 +116,158 @@ public sealed class ZipStructureTests
         Assert.Contains("'model.safetensors' cannot be read from the zip: damaged (CRC)", stdout, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> Producers => ["Info-ZIP zip -r", "Info-ZIP to a pipe (data descriptors)", "git archive", ".NET ZipArchive to a stream that cannot seek"];
+    [Fact]
+    public void Deflated_data_that_ends_before_its_compressed_size_hides_nothing()
+    {
+        // README.md's deflate stream ends, then its data descriptor, then a whole local entry: all inside the compressed
+        // size its central record gives. A streaming reader that extracts ends README.md where the deflate stream does,
+        // and reads on: bsdtar writes the hidden model.safetensors over the first (bsdtar -t, which does not inflate,
+        // skips by the sizes and lists one).
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        var evil = new RawZip.Entry("model.safetensors", "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 };
+        var entries = RawZip.EntriesOf(zip).Select(e =>
+        {
+            if (e.Name != "README.md")
+            {
+                return e;
+            }
+
+            var deflated = RawZip.Deflate(e.Data);
+            byte[] raw = [.. deflated, .. RawZip.Descriptor(e.Crc, deflated.Length, e.Data.Length), .. RawZip.LocalRecord(evil)];
+            return e with { Flags = 8, Raw = raw, Descriptor = RawZip.Descriptor(e.Crc, raw.Length, e.Data.Length) };
+        }).ToList();
+        RawZip.Write(zip, entries);
+        var unpacked = Path.Combine(project.Scratch, "streamed");
+        Directory.CreateDirectory(unpacked);
+        ProcessRunner.Run("bash", unpacked, "-c", "cat \"$0\" | bsdtar -xf -", zip);
+        Assert.StartsWith("EVIL WEIGHTS", File.ReadAllText(Path.Combine(unpacked, "model.safetensors")), StringComparison.Ordinal);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("'README.md' cannot be read from the zip: damaged or hiding something: its deflated data ends before its compressed size", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void A_stored_entry_with_its_sizes_only_in_a_data_descriptor_is_refused()
+    {
+        // A streaming reader cannot tell where stored data ends without its size: libarchive scans for a descriptor,
+        // and finds the one the attacker put first, then reads evil.sh from what follows.
+        using var project = new ModelProjectBuilder();
+        var scratch = project.Scratch;
+        var visible = "visible text\n"u8.ToArray();
+        var evil = new RawZip.Entry("evil.sh", "#!/bin/sh\necho pwned\n"u8.ToArray()) { Method = 0 };
+        byte[] data = [.. visible, .. RawZip.Descriptor(Crc(visible), visible.Length, visible.Length), .. RawZip.LocalRecord(evil)];
+        var notes = new RawZip.Entry("notes.txt", data) { Method = 0, Flags = 8, LocalSizes = false };
+        var zip = Path.Combine(scratch, "stored.zip");
+        RawZip.Write(zip, [notes with { Descriptor = RawZip.Descriptor(notes.Crc, data.Length, data.Length) }, new RawZip.Entry("other.txt", "other\n"u8.ToArray()) { Method = 0 }]);
+        Assert.Contains("evil.sh", Streamed(zip));
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
+        Assert.Contains("its stored entry 'notes.txt' has its sizes only after its data", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void A_data_descriptor_narrower_than_its_local_Zip64_field_says_is_refused()
+    {
+        // With a Zip64 field in the local header, the descriptor's sizes are 8 bytes each; this one's are 4. A reader that
+        // takes 4 (libarchive) and one that takes 8 find the next local header at different places; the attacker put a
+        // whole local entry in NOTICE's extra field, where the second kind lands.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        var evil = new RawZip.Entry("model.safetensors", "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 };
+        var hidden = RawZip.LocalRecord(evil);
+        var zip64 = new byte[20];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip64, 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip64.AsSpan(2), 16);
+        var entries = RawZip.EntriesOf(zip).Select(e => e.Name switch
+        {
+            "LICENSE" => e with { Method = 8, Flags = 8, LocalSizes = false, LocalExtra = zip64, Descriptor = RawZip.Descriptor(e.Crc, RawZip.Deflate(e.Data).Length, e.Data.Length) },
+            "NOTICE" => e with { LocalExtra = [0xFE, 0xCA, (byte)hidden.Length, (byte)(hidden.Length >> 8), .. hidden] },
+            _ => e,
+        }).ToList();
+        RawZip.Write(zip, entries);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
+        Assert.Contains("the data descriptor of 'LICENSE' is missing or gives another CRC-32 or size", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void A_classic_end_record_that_points_at_another_directory_than_the_Zip64_one_is_refused()
+    {
+        // The Zip64 end record gives the honest directory; the classic one, another directory (inside the Zip64 record's
+        // extensible data) whose model.safetensors is other bytes. unzip reads that one.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        var honest = RawZip.EntriesOf(zip);
+        var other = honest.Select(e => e.Name == "model.safetensors" ? new RawZip.Entry(e.Name, "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 } : e).ToList();
+        RawZip.Write(zip, honest, zip64: other);
+        var unzipped = ProcessRunner.Run("unzip", null, "-p", zip, "model.safetensors").Output;
+        Assert.StartsWith("EVIL WEIGHTS", unzipped, StringComparison.Ordinal);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
+        Assert.Contains("its classic end record and its Zip64 end record describe different central directories", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(16)]
+    public void A_symbolic_link_is_refused_whatever_host_wrote_it(int host)
+    {
+        // Info-ZIP unzip makes a link of an entry whose mode says so, from Atari ST (5) or BeOS (16) as from Unix (3).
+        using var project = new ModelProjectBuilder();
+        project.File("notes.txt", "notes\n").Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        var entries = RawZip.EntriesOf(zip).Select(e => e.Name == "notes.txt"
+            ? e with { Data = "/etc/hostname"u8.ToArray(), MadeBy = (ushort)((host << 8) | 20), ExternalAttributes = 0xA1FFu << 16 }
+            : e).ToList();
+        RawZip.Write(zip, entries);
+        var unpacked = Path.Combine(project.Scratch, "unzipped");
+        ProcessRunner.Run("unzip", null, "-q", zip, "-d", unpacked);
+        Assert.NotNull(new FileInfo(Path.Combine(unpacked, "notes.txt")).LinkTarget);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9005: 'notes.txt' is a symbolic link", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void The_name_rule_applies_to_the_folder_that_wraps_a_bundle()
+    {
+        // Every entry under ../: "one folder" that leaves the target. Java's ZipInputStream users write them there.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        RawZip.Write(zip, RawZip.EntriesOf(zip).Select(e => e with { Name = "../" + e.Name }).ToList());
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9010: The entry '../LICENSE' is refused: it leaves the folder", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("files match", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    public static TheoryData<string> Producers => ["Info-ZIP zip -r", "Info-ZIP to a pipe (data descriptors)", "git archive", "git archive --prefix (one folder, with its folder entry)", ".NET ZipArchive to a stream that cannot seek"];
 
     [Theory]
     [MemberData(nameof(Producers))]
@@ -135,8 +286,10 @@ public sealed class ZipStructureTests
                 Assert.Equal(0, ProcessRunner.Run("bash", bundle, "-c", "zip -qr -fd - . > \"$0\"", zip).ExitCode);
                 break;
             case "git archive":
+            case "git archive --prefix (one folder, with its folder entry)":
+                var prefix = producer == "git archive" ? "" : "--prefix=tiny-1.0/";
                 var git = ProcessRunner.Run("bash", bundle, "-c",
-                    "git init -q && git add -A && git -c user.email=a@b -c user.name=n commit -qm x && git archive --format=zip -o \"$0\" HEAD && rm -rf .git", zip);
+                    "git init -q && git add -A && git -c user.email=a@b -c user.name=n commit -qm x && git archive --format=zip $1 -o \"$0\" HEAD && rm -rf .git", zip, prefix);
                 Assert.True(git.ExitCode == 0, git.Output);
                 break;
             default:
@@ -160,6 +313,8 @@ public sealed class ZipStructureTests
         Assert.True(exit == 0, stdout);
         Assert.Contains("files match modelgo-manifest.json; compliant", stdout, StringComparison.Ordinal);
     }
+
+    private static uint Crc(byte[] data) => System.IO.Hashing.Crc32.HashToUInt32(data);
 
     // What a streaming reader (bsdtar reading the archive from a pipe, front to back) lists.
     private static string[] Streamed(string zip)

@@ -214,6 +214,12 @@ internal static partial class ProjectPath
 
     public static bool HasControlCharacters(string path) => path.Any(char.IsControl);
 
+    /// <summary>
+    /// A name from a received archive as a message shows it: printable, and cut to its first 40 and last 20
+    /// characters when longer, so that a hostile name of a megabyte costs a line, not a megabyte.
+    /// </summary>
+    public static string Shown(string name) => Emit.BundleLimits.Shorten(Printable(name));
+
     /// <summary>The path with control characters shown as \uXXXX, for messages (<see cref="Reporting.PrintableText"/>).</summary>
     public static string Printable(string path) => Reporting.PrintableText.Escape(path);
 

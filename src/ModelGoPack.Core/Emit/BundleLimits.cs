@@ -42,6 +42,14 @@ internal static class BundleLimits
             return;
         }
 
+        var declaredSize = ManifestWriter.Measure(declared, waivers, []);
+        if (declaredSize > Verification.ManifestReader.MaxDeclaredBytes)
+        {
+            diagnostics.Add(Diagnostics.DiagnosticCatalog.BundleLimitExceeded, string.Create(CultureInfo.InvariantCulture,
+                $"What the bundle's {Evaluation.ProjectLoader.ManifestFileName} would declare besides its files list (identity, upstreams, modifications, waivers) is {declaredSize:N0} bytes; it is at most {Verification.ManifestReader.MaxDeclaredBytes:N0} bytes (16 MiB). {Diagnostics.DiagnosticCatalog.BundleLimitExceeded.Help}"), Config.ModelGoConfig.FileName);
+            return;
+        }
+
         var size = ManifestWriter.Measure(declared, waivers, entries.Select(e => (e.Path, e.Length)));
         if (size > BundleLimits.MaxManifestBytes)
         {

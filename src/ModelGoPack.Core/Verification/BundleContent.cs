@@ -96,17 +96,12 @@ internal sealed class BundleContent
     /// other (upstream notices, which may have any name) while they total less than 64 MiB. Memory stays
     /// bounded whatever the archive holds.
     /// </summary>
-    public bool Keep(string path, byte[] bytes)
+    public bool Keep(string path, byte[] bytes, bool claimed)
     {
-        // At the root, or in the one folder an archive may wrap the bundle in: a handful of files, each bounded.
-        var name = Path.GetFileName(path);
-        var top = path.Count(c => c == '/') <= 1;
-        var wanted = top && (name == BundleVerifier.ManifestName || ProjectLoader.LicenseFileNames.Contains(name)
-            || name is ProjectLoader.NoticeFileName or Inspection.ModelCard.FileName or ModelGoConfig.FileName);
-        // An empty file needs no keeping (Text gives it back), and other small files are kept while they are at most
-        // 64 MiB and 10,000 files: memory stays bounded for archives of a million files; what is asked for later by
-        // name and was not kept is read again (BundleVerifier.Fetch).
-        if (bytes.Length == 0 || (!wanted && (bytes.Length > EntryCapture.TextLimit || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024
+        // An empty file needs no keeping (Text gives it back); a file claimed for the evaluation (ClaimWhole) is kept;
+        // other small files are kept while they are at most 64 MiB and 10,000 files: memory stays bounded for archives
+        // of a million files, and what is asked for later by name and was not kept is read again (BundleVerifier.Fetch).
+        if (bytes.Length == 0 || (!claimed && (bytes.Length > EntryCapture.TextLimit || Interlocked.Add(ref this.keptBytes, bytes.Length) > 64L * 1024 * 1024
             || Interlocked.Increment(ref this.keptFiles) > 10_000)))
         {
             return false;
@@ -116,11 +111,52 @@ internal sealed class BundleContent
         return true;
     }
 
+    /// <summary>
+    /// Whether to read <paramref name="path"/> whole and keep it, beyond the small-file budget: one of the few files the
+    /// evaluation reads by name at the bundle's root (LICENSE, NOTICE, README.md, modelgo.json). A zip's paths are
+    /// already relative to the bundle's root (its one wrapping folder is known before anything is read); a tar.gz learns
+    /// of such a folder only at its end, so there the names are also claimed one folder down, and so is the first
+    /// manifest found there (a manifest at the root is read as it comes, never kept). At most 16 texts of up to 4 MiB
+    /// and one manifest of up to 256 MiB are claimed, so that an archive of many folders that each hold such a name
+    /// keeps no more than those; a root file that was not claimed is read again when asked for (BundleVerifier.Fetch).
+    /// </summary>
+    public bool ClaimWhole(string path)
+    {
+        var name = Path.GetFileName(path);
+        var depth = path.Count(c => c == '/');
+        if (depth > (this.Format == Emit.BundleFormat.TarGz ? 1 : 0))
+        {
+            return false;
+        }
+
+        if (name == BundleVerifier.ManifestName)
+        {
+            return depth == 1 && Interlocked.Increment(ref this.manifestClaims) == 1;
+        }
+
+        return (ProjectLoader.LicenseFileNames.Contains(name) || name is ProjectLoader.NoticeFileName or Inspection.ModelCard.FileName or ModelGoConfig.FileName)
+            && Interlocked.Increment(ref this.claims) <= 16;
+    }
+
+    private int claims;
+    private int manifestClaims;
     private long keptBytes;
     private int keptFiles;
 
     /// <summary>Entries refused for their name or kind (unsafe, a link, a device): reported as such, not also as missing.</summary>
     public HashSet<string> Refused { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Remembers a refused entry, so that it is not reported again as missing; not one longer than a manifest may
+    /// list (the manifest refuses such a path itself), so that hostile names of megabytes are not held.
+    /// </summary>
+    public void Refuse(string path)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(path) <= Emit.BundleLimits.MaxPathBytes)
+        {
+            this.Refused.Add(path);
+        }
+    }
 
     /// <summary>Entries whose data could not be read (damaged compressed data): reported as altered, and not judged again.</summary>
     public HashSet<string> Damaged { get; } = new(StringComparer.Ordinal);
@@ -133,6 +169,12 @@ internal sealed class BundleContent
 
     /// <summary>The manifest, when the bundle has a valid one.</summary>
     public BundleManifest? Manifest { get; set; }
+
+    /// <summary>A package's nuspec, read while its directory was (<see cref="PackageMetadata.Capture"/>): its entry name and bytes.</summary>
+    public (string Name, byte[] Bytes)? Nuspec { get; set; }
+
+    /// <summary>Whether a package has a signature file (.signature.p7s) of a size a signature may have.</summary>
+    public bool Signed { get; set; }
 
     /// <summary>Whether the bundle holds a manifest at all (valid or not).</summary>
     public bool ManifestFound { get; set; }

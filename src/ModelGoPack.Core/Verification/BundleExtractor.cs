@@ -129,13 +129,37 @@ internal static class BundleExtractor
         finally
         {
             temporary?.Release(diagnostics);
-            if (madeParents && Directory.Exists(created))
+            if (madeParents)
             {
-                Directory.Delete(created, recursive: true);
+                RemoveMadeFolders(parent, created);
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Removes the folders this run made above the target (from <paramref name="parent"/> up to <paramref name="created"/>),
+    /// each only while it is empty: something another process put there meanwhile is not ours, and stays.
+    /// </summary>
+    private static void RemoveMadeFolders(string parent, string created)
+    {
+        for (var folder = parent; ; folder = Path.GetDirectoryName(folder)!)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+
+            if (string.Equals(folder, created, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
     }
 
     private static void Write(string folder, string relative, Stream source, BundleContent content, CancellationToken cancellationToken)

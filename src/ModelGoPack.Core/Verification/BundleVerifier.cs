@@ -110,7 +110,7 @@ internal static class BundleVerifier
             if (entry.LinkTarget is not null)
             {
                 diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{relative}' is a symbolic link to '{entry.LinkTarget}'; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", relative);
-                content.Refused.Add(relative);
+                content.Refuse(relative);
             }
             else if (entry is FileInfo file && relative != ManifestName)
             {
@@ -118,16 +118,16 @@ internal static class BundleVerifier
                 {
                     // A named pipe or device would block the read forever.
                     diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{relative}' is not a regular file (a named pipe, socket or device); a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", relative);
-                    content.Refused.Add(relative);
+                    content.Refuse(relative);
                     continue;
                 }
 
                 if (ProjectPath.UnsafeEntryName(relative) is { } unsafeName)
                 {
                     // What could not be extracted on every system is refused in a folder as in an archive.
-                    var shown = ProjectPath.Printable(relative);
+                    var shown = ProjectPath.Shown(relative);
                     diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The file '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
-                    content.Refused.Add(relative);
+                    content.Refuse(relative);
                     continue;
                 }
 
@@ -200,13 +200,16 @@ internal static class BundleVerifier
             {
                 var entry = zip.Entries[index];
 
-                // A package's own layout (model/...) is ModelGoPack's, not the publisher's: the rule applies to the bundle path.
+                // The name rule applies to the entry's whole name, one folder wrapping the bundle included (an archive of
+                // ../x entries is refused, whatever its one folder); in a package, to the name under its model/ folder, which
+                // is ModelGoPack's own layout.
+                var judged = package && entry.Name.StartsWith("model/", StringComparison.Ordinal) && entry.Name.Length > "model/".Length ? entry.Name["model/".Length..] : entry.Name;
                 var bundlePath = package ? PackageEntryToBundlePath(entry.Name) : entry.Name[Math.Min(content.Prefix.Length, entry.Name.Length)..];
-                if (ProjectPath.UnsafeEntryName(bundlePath ?? entry.Name) is { } unsafeName)
+                if (ProjectPath.UnsafeEntryName(judged) is { } unsafeName)
                 {
-                    var shown = ProjectPath.Printable(entry.Name);
+                    var shown = ProjectPath.Shown(entry.Name);
                     diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
-                    content.Refused.Add(bundlePath ?? entry.Name);
+                    content.Refuse(bundlePath ?? entry.Name);
                     continue;
                 }
 
@@ -217,8 +220,8 @@ internal static class BundleVerifier
 
                 if (entry.IsLink)
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(entry.Name)}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
-                    content.Refused.Add(bundlePath ?? entry.Name);
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(entry.Name)}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(entry.Name));
+                    content.Refuse(bundlePath ?? entry.Name);
                     continue;
                 }
 
@@ -229,13 +232,17 @@ internal static class BundleVerifier
                     {
                         diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(entry.Name)}' is a second nuspec in the package; NuGet reads one. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
                     }
+                    else if (PackageMetadata.Capture(zip, entry, content, diagnostics) is false)
+                    {
+                        return null;
+                    }
 
                     continue;
                 }
 
                 if (content.Files.ContainsKey(bundlePath) || (bundlePath == ManifestName && content.ManifestFound))
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(entry.Name)}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(entry.Name)}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(entry.Name));
                     continue;
                 }
 
@@ -251,6 +258,12 @@ internal static class BundleVerifier
                     content.Files[bundlePath] = file;
                     entries.Add((file, index));
                 }
+            }
+
+            if (package && nuspecs == 0)
+            {
+                diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' has no nuspec at its root, so it is no NuGet package. {DiagnosticCatalog.BundleUnreadable.Help}", path);
+                return null;
             }
 
             if (!content.Readable)
@@ -344,9 +357,9 @@ internal static class BundleVerifier
 
                 if (ProjectPath.UnsafeEntryName(name) is { } unsafeName)
                 {
-                    var shown = ProjectPath.Printable(entry.Name);
+                    var shown = ProjectPath.Shown(entry.Name);
                     diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
-                    content.Refused.Add(name);
+                    content.Refuse(name);
                     continue;
                 }
 
@@ -357,9 +370,9 @@ internal static class BundleVerifier
 
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
-                    var link = entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink ? $" to '{ProjectPath.Printable(entry.LinkName)}'" : "";
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{name}' is a {entry.EntryType} entry{link}; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
-                    content.Refused.Add(name);
+                    var link = entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink ? $" to '{ProjectPath.Shown(entry.LinkName)}'" : "";
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(name)}' is a {entry.EntryType} entry{link}; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(name));
+                    content.Refuse(name);
                     continue;
                 }
 
@@ -557,7 +570,8 @@ internal static class BundleVerifier
     private static void ReadEntry(BundleContent content, ProjectFile file, Stream stream, long limit, ProgressCounter? progress, CancellationToken cancellationToken, Sha256Digest? listed = null)
     {
         // Sized by what may be read (the manifest's size), not by what the archive's header claims.
-        var capture = new EntryCapture(file.RelativePath, limit);
+        var claimed = content.ClaimWhole(file.RelativePath);
+        var capture = new EntryCapture(file.RelativePath, limit, claimed);
         if (HashCapped(stream, limit, capture.Add, progress, cancellationToken) is not { } digest)
         {
             content.LongerThanListed[file.RelativePath] = true;
@@ -577,7 +591,7 @@ internal static class BundleVerifier
 
         if (capture.Whole is { } whole)
         {
-            content.Keep(file.RelativePath, whole);
+            content.Keep(file.RelativePath, whole, claimed);
         }
     }
 

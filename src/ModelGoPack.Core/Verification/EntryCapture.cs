@@ -33,25 +33,20 @@ internal sealed class EntryCapture
     private int headCount;
     private long tailWritten;
 
-    public EntryCapture(string path, long size)
+    /// <summary>What to keep of an entry of <paramref name="size"/> bytes; <paramref name="whole"/>: the evaluation claimed it (<see cref="BundleContent.ClaimWhole"/>).</summary>
+    public EntryCapture(string path, long size, bool whole = false)
     {
         var weights = FileKinds.IsWeights(path);
         var name = Path.GetFileName(path);
         var headSize = size <= SmallLimit
-            || (name == ManifestName && size <= ManifestLimit)
-            || (IsText(path) && size <= TextLimit)
+            || (whole && name == ManifestName && size <= ManifestLimit)
+            || (whole && size <= TextLimit)
             || (ArtifactInspector.ReadsWhole(name) && size <= HeadLimit) ? size
             : weights ? Math.Min(size, HeadLimit)
             : MagicBytes;
         this.head = new byte[headSize];
         this.tail = weights && size > headSize ? new byte[Math.Min(TailLimit, size - headSize)] : [];
     }
-
-    // What the evaluation reads whole by name at the root (or in the one folder an archive wraps it in);
-    // other notices are kept when small, and read again if a declaration names a bigger one.
-    private static bool IsText(string path) =>
-        path.Count(c => c == '/') <= 1 && Path.GetFileName(path) is { } name
-            && (Evaluation.ProjectLoader.LicenseFileNames.Contains(name) || name is Evaluation.ProjectLoader.NoticeFileName or ModelCard.FileName or Config.ModelGoConfig.FileName);
 
     /// <summary>Bytes seen so far.</summary>
     public long Length { get; private set; }

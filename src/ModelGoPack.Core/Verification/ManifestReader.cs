@@ -21,6 +21,16 @@ internal static class ManifestReader
     private const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
 
     /// <summary>
+    /// The most a manifest may declare besides its files list (name, license, upstreams, modifications, waivers): read
+    /// as a document, it is bounded on its own. ModelGoPack's own declarations are a few kilobytes; 16 MiB is room
+    /// for any honest one.
+    /// </summary>
+    internal const long MaxDeclaredBytes = 16L * 1024 * 1024;
+
+    /// <summary>The most line breaks a manifest's files list may have: 8 for each of the most files a bundle holds.</summary>
+    private const long MaxFilesLineBreaks = 8L * Emit.BundleLimits.MaxFiles;
+
+    /// <summary>
     /// The manifest in <paramref name="stream"/>, or null with the reason (MGP9006). Read as a stream, in blocks:
     /// the files list goes into compact entries as it comes, the rest (what the manifest declares) is kept, and the
     /// SHA-256 of the whole is computed on the way; the manifest itself is never held. Paths equal to a key of
@@ -37,6 +47,11 @@ internal static class ManifestReader
         catch (JsonException e)
         {
             problem = $"it is not valid JSON ({e.Message.Split(" LineNumber:")[0]})";
+        }
+        catch (InvalidOperationException)
+        {
+            // A string the reader cannot give as text: bytes that are not UTF-8.
+            problem = "it is not valid UTF-8 text";
         }
 
         if (parser.TooLarge)
@@ -81,6 +96,8 @@ internal static class ManifestReader
         private long size = -1;
         private Sha256Digest? digest;
         private bool entryValid;
+        private long lineBreaks;
+        private bool pathTooLong;
 
         public List<ManifestEntry> Entries { get; } = [];
 
@@ -107,7 +124,12 @@ internal static class ManifestReader
                 {
                     if (held == buffer.Length)
                     {
-                        // One token longer than the buffer (a long string): a bigger buffer.
+                        // One token longer than the buffer (a long string): a bigger buffer, up to what a declaration may be.
+                        if (buffer.Length > MaxDeclaredBytes)
+                        {
+                            return $"it holds a value longer than {MaxDeclaredBytes / (1024 * 1024)} MiB";
+                        }
+
                         var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
                         buffer.AsSpan(0, held).CopyTo(bigger);
                         ArrayPool<byte>.Shared.Return(buffer);
@@ -157,6 +179,21 @@ internal static class ManifestReader
 
                     var consumed = (int)reader.BytesConsumed;
                     this.Keep(buffer.AsSpan(0, consumed), blockStart);
+
+                    if (this.Declared.Length - this.lineBreaks > MaxDeclaredBytes)
+                    {
+                        // What it declares is read as a document (the config reader's): bounded apart from the files list.
+                        // Pack measures the same (BundleLimits.Check).
+                        return $"what it declares besides its files list is larger than {MaxDeclaredBytes / (1024 * 1024)} MiB";
+                    }
+
+                    if (this.lineBreaks > MaxFilesLineBreaks)
+                    {
+                        // The line breaks that stand in for the files list are held too: bounded by what a list of the
+                        // most files a bundle holds has (ModelGoPack writes 5 for each).
+                        return $"its \"files\" list has more than {MaxFilesLineBreaks:N0} line breaks";
+                    }
+
                     state = reader.CurrentState;
                     held = held + read - consumed;
                     buffer.AsSpan(consumed, held).CopyTo(buffer);
@@ -193,6 +230,7 @@ internal static class ManifestReader
             for (var i = inFiles.Count((byte)'\n'); i > 0; i--)
             {
                 this.Declared.WriteByte((byte)'\n');
+                this.lineBreaks++;
             }
 
             if (this.filesEnd > at && this.filesEnd <= end)
@@ -239,7 +277,7 @@ internal static class ManifestReader
                     this.filesEnd = blockStart + reader.BytesConsumed;
                     return null;
                 case (2, JsonTokenType.StartObject):
-                    (this.path, this.size, this.digest, this.entryValid, this.property) = (null, -1, null, true, null);
+                    (this.path, this.size, this.digest, this.entryValid, this.property, this.pathTooLong) = (null, -1, null, true, null, false);
                     return null;
                 case (2, JsonTokenType.EndObject):
                     return this.Add();
@@ -261,6 +299,11 @@ internal static class ManifestReader
         {
             switch (this.property)
             {
+                case "path" when reader.TokenType == JsonTokenType.String && (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > 6 * Emit.BundleLimits.MaxPathBytes:
+                    // Longer than any path a bundle may list, even with every byte escaped (\u00XX): refused by the name rule
+                    // without decoding it.
+                    this.pathTooLong = true;
+                    break;
                 case "path" when reader.TokenType == JsonTokenType.String:
                     var path = reader.GetString()!;
                     this.path = this.lookup is { } files && files.TryGetValue(path.AsSpan(), out var file) ? file.RelativePath : path;
@@ -279,6 +322,11 @@ internal static class ManifestReader
 
         private string? Add()
         {
+            if (this.pathTooLong)
+            {
+                return $"it lists a path longer than {Emit.BundleLimits.MaxPathBytes:N0} bytes, the longest a bundle path may be";
+            }
+
             if (!this.entryValid || this.path is not { } path || this.size < 0 || this.digest is not { } digest)
             {
                 return "a \"files\" entry lacks a \"path\", a \"size\" or a lower-case hex \"sha256\"";
@@ -286,7 +334,7 @@ internal static class ManifestReader
 
             if (ProjectPath.UnsafeEntryName(path) is { } unsafeName)
             {
-                return $"it lists the path '{ProjectPath.Printable(path)}': {unsafeName}";
+                return $"it lists the path '{ProjectPath.Shown(path)}': {unsafeName}";
             }
 
             if (path == ManifestName)
@@ -359,7 +407,17 @@ internal static class ManifestReader
         }
 
         var scratch = new DiagnosticBag();
-        var source = ConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), null, scratch, fileExists: false);
+        ConfigSource? source;
+        try
+        {
+            source = ConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), null, scratch, fileExists: false);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            invalid = $"it is not a valid declaration ({e.Message})";
+            return null;
+        }
+
         if (source is null)
         {
             var first = scratch.Items.FirstOrDefault(d => d.Severity == Severity.Error)?.Message ?? "it cannot be read as a declaration";

@@ -25,20 +25,84 @@ internal static class PackageMetadata
     /// <summary>A nuspec at the package's root (one is NuGet's; a second is reported as unlisted).</summary>
     public static bool IsNuspec(string entry) => !entry.Contains('/', StringComparison.Ordinal) && entry.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The most a nuspec may be: 4 MiB. NuGet's own are a few kilobytes (nuget.org refuses a description over 4,000
+    /// characters); the limit keeps a package whose nuspec is a gigabyte of XML from being read into memory.
+    /// </summary>
+    public const long MaxNuspecBytes = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// The most a signature file may be: 1 MiB. An author or repository signature with its certificates and a
+    /// timestamp is some 10 to 30 KB.
+    /// </summary>
+    public const long MaxSignatureBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Takes what <see cref="Check"/> needs from a NuGet part as the package's directory is read: the first nuspec's
+    /// bytes (read through the verifier's own zip reader, and only when no bigger than <see cref="MaxNuspecBytes"/>)
+    /// and whether there is a signature. False when the package cannot be judged (a nuspec too big or damaged,
+    /// MGP9007); null for a part that is neither.
+    /// </summary>
+    public static bool? Capture(ZipDirectory zip, ZipDirectory.Entry entry, BundleContent package, DiagnosticBag diagnostics)
+    {
+        var where = $"{Path.GetFullPath(zip.Path)}!{entry.Name}";
+        if (entry.Name == ".signature.p7s")
+        {
+            if (entry.Size > MaxSignatureBytes)
+            {
+                diagnostics.Add(DiagnosticCatalog.PackageSignatureInvalid, $"The package's signature file is {entry.Size:N0} bytes; a NuGet signature is at most {MaxSignatureBytes:N0}. {DiagnosticCatalog.PackageSignatureInvalid.Help}", where);
+            }
+            else
+            {
+                package.Signed = true;
+            }
+
+            return true;
+        }
+
+        if (!IsNuspec(entry.Name))
+        {
+            return null;
+        }
+
+        if (entry.Size > MaxNuspecBytes)
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"The package's nuspec is {entry.Size:N0} bytes; a nuspec is at most {MaxNuspecBytes:N0} bytes (4 MiB), so it is not read. {DiagnosticCatalog.BundleUnreadable.Help}", where);
+            return false;
+        }
+
+        try
+        {
+            var bytes = new byte[entry.Size];
+            using var stream = zip.Open(entry);
+            stream.ReadExactly(bytes);
+            package.Nuspec = (entry.Name, bytes);
+            return true;
+        }
+        catch (Exception e) when (BundleVerifier.IsDamaged(e))
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"The package's nuspec cannot be read: {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", where);
+            return false;
+        }
+    }
+
     /// <summary>Checks the nuspec's license and the signature of the package at <paramref name="path"/>.</summary>
     public static void Check(string path, BundleContent package, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
         try
         {
-            using var reader = new PackageArchiveReader(full);
-            var nuspecName = reader.GetFiles().FirstOrDefault(IsNuspec);
-            if (nuspecName is not null)
+            if (package.Nuspec is { } nuspec)
             {
-                License(reader.NuspecReader, package, $"{full}!{nuspecName}", diagnostics);
+                License(new NuspecReader(new MemoryStream(nuspec.Bytes, writable: false)), package, $"{full}!{nuspec.Name}", diagnostics);
             }
 
-            Signature(reader, full, diagnostics, cancellationToken);
+            // Only a package with a signature is opened by NuGet's reader, which reads its whole directory again.
+            if (package.Signed)
+            {
+                using var reader = new PackageArchiveReader(full);
+                Signature(reader, full, diagnostics, cancellationToken);
+            }
         }
         catch (Exception e) when (e is InvalidDataException or IOException or System.Xml.XmlException or NuGet.Packaging.Core.PackagingException or InvalidOperationException)
         {

@@ -65,14 +65,16 @@ internal sealed class ZipDirectory : IDisposable
     /// </summary>
     public Stream Open(Entry entry)
     {
-        Stream data = new Slice(this.handle, entry.DataOffset, entry.CompressedSize);
-        if (entry.Method == 8)
-        {
-            data = new DeflateStream(data, CompressionMode.Decompress);
-        }
-
-        return new Checked(data, entry);
+        var slice = new Slice(this.handle, entry.DataOffset, entry.CompressedSize, entry.Method == 8 ? TrickleTail : 0);
+        return new Checked(entry.Method == 8 ? new DeflateStream(slice, CompressionMode.Decompress) : slice, entry, slice);
     }
+
+    /// <summary>
+    /// How many last bytes of deflated data are given to the inflater one at a time, so that where the deflate stream
+    /// ends is known to the byte: a streaming reader takes what follows that end for the next record, so the end must
+    /// be the end of the compressed size (a hidden local header fits in no fewer than 46 bytes).
+    /// </summary>
+    private const int TrickleTail = 64;
 
     /// <summary>The entries by name; of an entry given twice (which verify reports), the first.</summary>
     public Dictionary<string, Entry> ByName()
@@ -139,12 +141,29 @@ internal sealed class ZipDirectory : IDisposable
                 throw new ZipStructureException(string.Create(CultureInfo.InvariantCulture, $"its Zip64 end record at offset {zip64At} is not where its locator says, or does not end where the locator begins"));
             }
 
-            disk = (ushort)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(zip64.AsSpan(16)), ushort.MaxValue);
-            directoryDisk = (ushort)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(zip64.AsSpan(20)), ushort.MaxValue);
-            onDisk = Checked64(zip64.AsSpan(24));
-            count = Checked64(zip64.AsSpan(32));
-            directorySize = Checked64(zip64.AsSpan(40));
-            directoryAt = Checked64(zip64.AsSpan(48));
+            // Readers that trust the classic record and readers that trust the Zip64 one must find one directory: each
+            // classic field is either "see Zip64" (all ones) or the Zip64 value, and the Zip64 record holds nothing more
+            // (its extensible data could hide records no reader accounts for).
+            var zipDisk = BinaryPrimitives.ReadUInt32LittleEndian(zip64.AsSpan(16));
+            var zipDirectoryDisk = BinaryPrimitives.ReadUInt32LittleEndian(zip64.AsSpan(20));
+            var zipOnDisk = Checked64(zip64.AsSpan(24));
+            var zipCount = Checked64(zip64.AsSpan(32));
+            var zipSize = Checked64(zip64.AsSpan(40));
+            var zipAt = Checked64(zip64.AsSpan(48));
+            static bool Agrees(long classic, long all, long value) => classic == all || classic == value;
+            if (recordSize != 44 || !Agrees(disk, ushort.MaxValue, zipDisk) || !Agrees(directoryDisk, ushort.MaxValue, zipDirectoryDisk)
+                || !Agrees(onDisk, ushort.MaxValue, zipOnDisk) || !Agrees(count, ushort.MaxValue, zipCount)
+                || !Agrees(directorySize, uint.MaxValue, zipSize) || !Agrees(directoryAt, uint.MaxValue, zipAt))
+            {
+                throw new ZipStructureException("its classic end record and its Zip64 end record describe different central directories, or the Zip64 record carries extra data: readers would disagree on what it holds");
+            }
+
+            disk = (ushort)Math.Min(zipDisk, ushort.MaxValue);
+            directoryDisk = (ushort)Math.Min(zipDirectoryDisk, ushort.MaxValue);
+            onDisk = zipOnDisk;
+            count = zipCount;
+            directorySize = zipSize;
+            directoryAt = zipAt;
             directoryEnd = zip64At;
         }
 
@@ -293,7 +312,8 @@ internal sealed class ZipDirectory : IDisposable
             throw new ZipStructureException($"the local header of '{shown}' gives other flags or another method than its central record");
         }
 
-        var zip64 = compressed == uint.MaxValue || uncompressed == uint.MaxValue;
+        // A streaming reader reads a 64-bit data descriptor when the local header has a Zip64 field, else a 32-bit one.
+        var zip64 = HasZip64Field(variable[nameLength..]);
         var ignored = 0L;
         Zip64(variable[nameLength..], ref uncompressed, ref compressed, ref ignored, entry.Name, local: true);
 
@@ -315,7 +335,13 @@ internal sealed class ZipDirectory : IDisposable
 
         if (descriptorFollows)
         {
-            end += DescriptorLength(handle, buffers.Descriptor, end, directoryAt, entry, zip64 || entry.CompressedSize >= uint.MaxValue || entry.Size >= uint.MaxValue);
+            // A stored entry with a descriptor ends, for a streaming reader, wherever its bytes look like a descriptor.
+            if (entry.Method == 0)
+            {
+                throw new ZipStructureException($"its stored entry '{shown}' has its sizes only after its data (a data descriptor): a streaming reader cannot tell where it ends");
+            }
+
+            end += DescriptorLength(handle, buffers.Descriptor, end, directoryAt, entry, zip64);
         }
 
         return (dataAt, end);
@@ -353,7 +379,7 @@ internal sealed class ZipDirectory : IDisposable
         ReadExactly(handle, buffer.AsSpan(0, available), at);
         var d = buffer.AsSpan(0, available);
         var signed = available >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(d) == DescriptorSignature ? 4 : 0;
-        foreach (var wide in zip64 ? new[] { true, false } : [false, true])
+        foreach (var wide in new[] { zip64 })
         {
             var length = signed + 4 + (wide ? 16 : 8);
             if (length > available)
@@ -430,6 +456,21 @@ internal sealed class ZipDirectory : IDisposable
         }
     }
 
+    private static bool HasZip64Field(ReadOnlySpan<byte> extra)
+    {
+        while (extra.Length >= 4)
+        {
+            if (BinaryPrimitives.ReadUInt16LittleEndian(extra) == Zip64ExtraId)
+            {
+                return true;
+            }
+
+            extra = extra[Math.Min(extra.Length, 4 + BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]))..];
+        }
+
+        return false;
+    }
+
     private static long Checked64(ReadOnlySpan<byte> bytes)
     {
         var value = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
@@ -470,14 +511,20 @@ internal sealed class ZipDirectory : IDisposable
         /// <summary>Where the entry's record ends: after its data, and its data descriptor if it has one.</summary>
         public long End { get; init; }
 
-        /// <summary>Whether the Unix mode (made by Unix) says it is a symbolic link.</summary>
-        public bool IsLink => (this.MadeBy >> 8) == 3 && ((this.ExternalAttributes >> 16) & 0xF000) == 0xA000;
+        /// <summary>
+        /// Whether a Unix mode in the high half of the external attributes says it is a symbolic link, whatever host
+        /// the entry says made it: unzip makes a link of it for several hosts (Unix, BeOS, Atari, AtheOS).
+        /// </summary>
+        public bool IsLink => ((this.ExternalAttributes >> 16) & 0xF000) == 0xA000;
     }
 
     /// <summary>A span of the archive read with positioned reads: any number of threads, one handle.</summary>
-    private sealed class Slice(SafeFileHandle handle, long start, long length) : Stream
+    private sealed class Slice(SafeFileHandle handle, long start, long length, int trickle = 0) : Stream
     {
         private long position;
+
+        /// <summary>Whether every byte of the slice was read.</summary>
+        public bool AtEnd => this.position == length;
 
         public override bool CanRead => true;
 
@@ -497,11 +544,13 @@ internal sealed class ZipDirectory : IDisposable
 
         public override int Read(Span<byte> buffer)
         {
-            var wanted = (int)Math.Min(buffer.Length, length - this.position);
-            if (wanted <= 0)
+            var left = length - this.position;
+            if (left <= 0 || buffer.Length == 0)
             {
                 return 0;
             }
+
+            var wanted = (int)Math.Min(buffer.Length, left <= trickle ? 1 : left - trickle);
 
             var read = RandomAccess.Read(handle, buffer[..wanted], start + this.position);
             if (read == 0)
@@ -525,7 +574,7 @@ internal sealed class ZipDirectory : IDisposable
     }
 
     /// <summary>An entry's data as read, its CRC-32 and size checked against the central record at its end.</summary>
-    private sealed class Checked(Stream inner, Entry entry) : Stream
+    private sealed class Checked(Stream inner, Entry entry, Slice data) : Stream
     {
         private readonly Crc32 crc = new();
         private long count;
@@ -561,6 +610,11 @@ internal sealed class ZipDirectory : IDisposable
                 if (this.count != entry.Size)
                 {
                     throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"damaged: its data is {this.count:N0} bytes, the archive lists {entry.Size:N0}"));
+                }
+
+                if (!data.AtEnd)
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"damaged or hiding something: its deflated data ends before its compressed size of {entry.CompressedSize:N0} bytes, and a streaming reader would read what follows as more records"));
                 }
 
                 if (this.crc.GetCurrentHashAsUInt32() != entry.Crc)

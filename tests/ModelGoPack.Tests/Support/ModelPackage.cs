@@ -10,8 +10,12 @@ public static class ModelPackage
 {
     public const string LicenseFile = """<license type="file">LICENSE</license>""";
 
-    /// <summary>Writes <paramref name="nupkg"/> from the folder bundle <paramref name="bundle"/>, with this license element and these extra entries.</summary>
-    public static string Write(string nupkg, string bundle, string license = LicenseFile, params (string Name, string Text)[] extra)
+    /// <summary>
+    /// Writes <paramref name="nupkg"/> from the folder bundle <paramref name="bundle"/>, with this license element, more
+    /// elements in the nuspec's metadata (<paramref name="nuspecMetadata"/>; null for a package without a nuspec) and
+    /// these extra entries.
+    /// </summary>
+    public static string Write(string nupkg, string bundle, string license = LicenseFile, string? nuspecMetadata = "", params (string Name, string Text)[] extra)
     {
         using var archive = ZipFile.Open(nupkg, ZipArchiveMode.Create);
         void Text(string name, string text)
@@ -22,7 +26,9 @@ public static class ModelPackage
 
         Text("_rels/.rels", """<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships" />""");
         Text("[Content_Types].xml", """<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types" />""");
-        Text("tiny-model.nuspec", $"""
+        if (nuspecMetadata is not null)
+        {
+            Text("tiny-model.nuspec", $"""
             <?xml version="1.0" encoding="utf-8"?>
             <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
               <metadata>
@@ -30,10 +36,12 @@ public static class ModelPackage
                 <version>1.0.0</version>
                 <authors>Example Lab</authors>
                 {license}
-                <description>A tiny test model.</description>
+                <description>A tiny test model.</description>{nuspecMetadata}
               </metadata>
             </package>
             """);
+        }
+
         Text("package/services/metadata/core-properties/0123456789abcdef0123456789abcdef.psmdcp", "<coreProperties />");
         foreach (var path in Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories))
         {

@@ -24,7 +24,7 @@ public static class ToolProcess
     /// <summary>Waits until <paramref name="process"/> writes its temporary output (and its lock) in <paramref name="folder"/>, still running.</summary>
     public static void WaitUntilWriting(Process process, string folder, int seconds = 60)
     {
-        var writing = SpinWait.SpinUntil(() => Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-*").Length >= 2 || process.HasExited, TimeSpan.FromSeconds(seconds));
+        var writing = SpinWait.SpinUntil(() => (Directory.Exists(folder) && Directory.GetFileSystemEntries(folder, ".modelgopack-tmp-*").Length >= 2) || process.HasExited, TimeSpan.FromSeconds(seconds));
         Assert.True(writing && !process.HasExited, $"modelgopack was not writing in {folder}");
     }
 }

@@ -1,0 +1,222 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Text;
+
+namespace ModelGoPack.Tests.Support;
+
+/// <summary>
+/// Writes a zip record by record, as an attacker would: each entry's local header, its data as given (which may hide
+/// more records), a data descriptor, central records and end records of one's choosing. For archives that no honest
+/// writer makes and that readers read differently.
+/// </summary>
+public static class RawZip
+{
+    /// <summary>One entry: what its records say, and the bytes that follow its local header.</summary>
+    public sealed record Entry(string Name, byte[] Data)
+    {
+        /// <summary>0 stored, 8 deflated.</summary>
+        public ushort Method { get; init; } = 8;
+
+        /// <summary>General purpose flags (bit 3: sizes in a data descriptor after the data; bit 11, UTF-8, is always set).</summary>
+        public ushort Flags { get; init; }
+
+        /// <summary>The bytes after the local header; by default, <see cref="Data"/> stored or deflated.</summary>
+        public byte[]? Raw { get; init; }
+
+        /// <summary>Whether the local header gives the CRC-32 and sizes (else zeros, as with a data descriptor).</summary>
+        public bool LocalSizes { get; init; } = true;
+
+        /// <summary>The central record's version made by: host in the high byte (3 Unix, 5 Atari ST), version in the low.</summary>
+        public ushort MadeBy { get; init; } = 0x031e;
+
+        /// <summary>The central record's external attributes (a Unix mode in the high 16 bits).</summary>
+        public uint ExternalAttributes { get; init; } = 0x81A4u << 16;
+
+        /// <summary>The local header's extra field.</summary>
+        public byte[] LocalExtra { get; init; } = [];
+
+        /// <summary>Bytes written after the data (a data descriptor).</summary>
+        public byte[] Descriptor { get; init; } = [];
+
+        public byte[] Compressed => this.Raw ?? (this.Method == 8 ? Deflate(this.Data) : this.Data);
+
+        public uint Crc => Crc32.HashToUInt32(this.Data);
+    }
+
+    /// <summary>The entries of an honest zip, with their names, contents and methods.</summary>
+    public static List<Entry> EntriesOf(string zip)
+    {
+        using var archive = ZipFile.OpenRead(zip);
+        return [.. archive.Entries.Select(e =>
+        {
+            using var stream = e.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return new Entry(e.FullName, copy.ToArray()) { Method = e.CompressedLength == e.Length && e.Length > 0 ? (ushort)0 : (ushort)8 };
+        })];
+    }
+
+    public static byte[] Deflate(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var deflate = new DeflateStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            deflate.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>A data descriptor with its signature: CRC-32, then both sizes in 4 bytes each (or 8, <paramref name="wide"/>).</summary>
+    public static byte[] Descriptor(uint crc, long compressed, long size, bool wide = false)
+    {
+        var bytes = new byte[wide ? 24 : 16];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, 0x08074b50);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), crc);
+        if (wide)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), compressed);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(16), size);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)compressed);
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), (uint)size);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>An entry's local header.</summary>
+    public static byte[] Local(Entry entry)
+    {
+        var name = Encoding.UTF8.GetBytes(entry.Name);
+        var header = new byte[30 + name.Length + entry.LocalExtra.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 0x04034b50);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 20);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), (ushort)(entry.Flags | 0x800));
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), entry.Method);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(12), 0x21);
+        if (entry.LocalSizes)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(14), entry.Crc);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(18), (uint)entry.Compressed.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(22), (uint)entry.Data.Length);
+        }
+
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(26), (ushort)name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(28), (ushort)entry.LocalExtra.Length);
+        name.CopyTo(header, 30);
+        entry.LocalExtra.CopyTo(header, 30 + name.Length);
+        return header;
+    }
+
+    /// <summary>An entry's local header and what follows it: a stored entry to hide inside another's data.</summary>
+    public static byte[] LocalRecord(Entry entry) => [.. Local(entry), .. entry.Compressed, .. entry.Descriptor];
+
+    /// <summary>An entry's central record, for its local header at <paramref name="offset"/>.</summary>
+    public static byte[] Central(Entry entry, long offset)
+    {
+        var name = Encoding.UTF8.GetBytes(entry.Name);
+        var record = new byte[46 + name.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, 0x02014b50);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4), entry.MadeBy);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(6), 20);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(8), (ushort)(entry.Flags | 0x800));
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(10), entry.Method);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(14), 0x21);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(16), entry.Crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(20), (uint)entry.Compressed.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(24), (uint)entry.Data.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(28), (ushort)name.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(38), entry.ExternalAttributes);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(42), (uint)offset);
+        name.CopyTo(record, 46);
+        return record;
+    }
+
+    /// <summary>
+    /// Writes the entries, their central directory and a classic end record; with <paramref name="zip64"/>, a Zip64 end
+    /// record and its locator before it as well, whose directory is the one written, while the classic end record points
+    /// at <paramref name="zip64"/>'s other directory (written, with its own local entries, inside the Zip64 record's
+    /// extensible data): readers that take the Zip64 record and those that take the classic one read different entries.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<Entry> entries, IReadOnlyList<Entry>? zip64 = null)
+    {
+        using var output = new MemoryStream();
+        var offsets = new List<long>();
+        foreach (var entry in entries)
+        {
+            offsets.Add(output.Position);
+            output.Write(LocalRecord(entry));
+        }
+
+        var directoryAt = output.Position;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            output.Write(Central(entries[i], offsets[i]));
+        }
+
+        var directorySize = output.Position - directoryAt;
+        if (zip64 is null)
+        {
+            output.Write(End(entries.Count, directorySize, directoryAt));
+            File.WriteAllBytes(path, output.ToArray());
+            return;
+        }
+
+        // The Zip64 end record, whose extensible data holds the other entries and then their central directory.
+        var recordAt = output.Position;
+        using var extensible = new MemoryStream();
+        var otherOffsets = new List<long>();
+        foreach (var entry in zip64)
+        {
+            otherOffsets.Add(recordAt + 56 + extensible.Position);
+            extensible.Write(LocalRecord(entry));
+        }
+
+        var otherAt = recordAt + 56 + extensible.Position;
+        for (var i = 0; i < zip64.Count; i++)
+        {
+            extensible.Write(Central(zip64[i], otherOffsets[i]));
+        }
+
+        var otherSize = recordAt + 56 + extensible.Position - otherAt;
+        var record = new byte[56];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, 0x06064b50);
+        BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(4), 44 + extensible.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(12), 45);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(14), 45);
+        BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(24), entries.Count);
+        BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(32), entries.Count);
+        BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(40), directorySize);
+        BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(48), directoryAt);
+        output.Write(record);
+        output.Write(extensible.ToArray());
+
+        var locator = new byte[20];
+        BinaryPrimitives.WriteUInt32LittleEndian(locator, 0x07064b50);
+        BinaryPrimitives.WriteInt64LittleEndian(locator.AsSpan(8), recordAt);
+        BinaryPrimitives.WriteUInt32LittleEndian(locator.AsSpan(16), 1);
+        output.Write(locator);
+
+        // The classic end record's directory is the other one; the locator between them is taken as the comment of
+        // its last central record (a record's comment length of 20), so that a reader of the classic record sees no gap.
+        var bytes = output.ToArray();
+        var last = (int)(otherAt + otherSize) - Central(zip64[^1], 0).Length;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(last + 32), 20);
+        File.WriteAllBytes(path, [.. bytes, .. End(zip64.Count, otherSize + 20, otherAt)]);
+    }
+
+    private static byte[] End(int count, long size, long at)
+    {
+        var end = new byte[22];
+        BinaryPrimitives.WriteUInt32LittleEndian(end, 0x06054b50);
+        BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(8), (ushort)count);
+        BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(10), (ushort)count);
+        BinaryPrimitives.WriteUInt32LittleEndian(end.AsSpan(12), (uint)size);
+        BinaryPrimitives.WriteUInt32LittleEndian(end.AsSpan(16), (uint)at);
+        return end;
+    }
+}
