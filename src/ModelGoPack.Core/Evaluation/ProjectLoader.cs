@@ -197,7 +197,8 @@ internal static class ProjectLoader
         var stamps = new List<Inspection.DatasetStamp>();
         foreach (var stampFile in stampFiles)
         {
-            if (ReadText(stampFile, diagnostics) is not { } stampBytes)
+            var stampBytes = ReadText(stampFile, diagnostics);
+            if (stampBytes is null)
             {
                 continue;
             }
