@@ -75,13 +75,17 @@ public sealed class FuzzTests
             return File.ReadAllBytes(output);
         }).ToList();
 
-        // Zips that readers read differently: a hidden local entry, a local name other than the central one, encryption.
+        // Zips that readers read differently: a hidden local entry, a local name other than the central one, encryption,
+        // an entry hidden after a deflate stream that ends early, a descriptor of the wrong width, split end records.
         var zip = temp.Combine("seed.zip");
         foreach (var edit in new Action<string>[]
         {
             z => ZipSurgery.HideLocalEntry(z, "evil.sh", "rm -rf ~\n"u8.ToArray()),
             z => ZipSurgery.RenameLocal(z, "config.json", "../../x.cfg"),
             z => ZipSurgery.SetEncrypted(z, "README.md"),
+            z => RawZip.HideAfterDeflate(z, "README.md", new RawZip.Entry("evil.sh", "rm -rf ~\n"u8.ToArray()) { Method = 0 }),
+            z => RawZip.NarrowDescriptor(z, "LICENSE", "NOTICE", new RawZip.Entry("evil.sh", "rm -rf ~\n"u8.ToArray()) { Method = 0 }),
+            z => RawZip.SplitEndRecords(z, "config.json", "{}"u8.ToArray()),
         })
         {
             File.WriteAllBytes(zip, seeds[0]);

@@ -126,19 +126,7 @@ public sealed class ZipStructureTests
         using var project = new ModelProjectBuilder();
         project.Write();
         var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
-        var evil = new RawZip.Entry("model.safetensors", "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 };
-        var entries = RawZip.EntriesOf(zip).Select(e =>
-        {
-            if (e.Name != "README.md")
-            {
-                return e;
-            }
-
-            var deflated = RawZip.Deflate(e.Data);
-            byte[] raw = [.. deflated, .. RawZip.Descriptor(e.Crc, deflated.Length, e.Data.Length), .. RawZip.LocalRecord(evil)];
-            return e with { Flags = 8, Raw = raw, Descriptor = RawZip.Descriptor(e.Crc, raw.Length, e.Data.Length) };
-        }).ToList();
-        RawZip.Write(zip, entries);
+        RawZip.HideAfterDeflate(zip, "README.md", new RawZip.Entry("model.safetensors", "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 });
         var unpacked = Path.Combine(project.Scratch, "streamed");
         Directory.CreateDirectory(unpacked);
         ProcessRunner.Run("bash", unpacked, "-c", "cat \"$0\" | bsdtar -xf -", zip);
@@ -183,18 +171,7 @@ public sealed class ZipStructureTests
         using var project = new ModelProjectBuilder();
         project.Write();
         var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
-        var evil = new RawZip.Entry("model.safetensors", "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 };
-        var hidden = RawZip.LocalRecord(evil);
-        var zip64 = new byte[20];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip64, 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip64.AsSpan(2), 16);
-        var entries = RawZip.EntriesOf(zip).Select(e => e.Name switch
-        {
-            "LICENSE" => e with { Method = 8, Flags = 8, LocalSizes = false, LocalExtra = zip64, Descriptor = RawZip.Descriptor(e.Crc, RawZip.Deflate(e.Data).Length, e.Data.Length) },
-            "NOTICE" => e with { LocalExtra = [0xFE, 0xCA, (byte)hidden.Length, (byte)(hidden.Length >> 8), .. hidden] },
-            _ => e,
-        }).ToList();
-        RawZip.Write(zip, entries);
+        RawZip.NarrowDescriptor(zip, "LICENSE", "NOTICE", new RawZip.Entry("model.safetensors", "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 });
 
         var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
 
@@ -212,9 +189,7 @@ public sealed class ZipStructureTests
         using var project = new ModelProjectBuilder();
         project.Write();
         var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
-        var honest = RawZip.EntriesOf(zip);
-        var other = honest.Select(e => e.Name == "model.safetensors" ? new RawZip.Entry(e.Name, "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 } : e).ToList();
-        RawZip.Write(zip, honest, zip64: other);
+        RawZip.SplitEndRecords(zip, "model.safetensors", "EVIL WEIGHTS\n"u8.ToArray());
         var unzipped = ProcessRunner.Run("unzip", null, "-p", zip, "model.safetensors").Output;
         Assert.StartsWith("EVIL WEIGHTS", unzipped, StringComparison.Ordinal);
 

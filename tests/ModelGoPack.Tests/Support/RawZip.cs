@@ -209,6 +209,50 @@ public static class RawZip
         File.WriteAllBytes(path, [.. bytes, .. End(zip64.Count, otherSize + 20, otherAt)]);
     }
 
+    /// <summary>
+    /// Rewrites <paramref name="zip"/> with <paramref name="carrier"/> deflated and flagged for a data descriptor, its
+    /// compressed data followed, within its compressed size, by a descriptor and then <paramref name="hidden"/>'s whole
+    /// local record: a streaming reader that inflates ends the carrier early and reads the hidden entry on.
+    /// </summary>
+    public static void HideAfterDeflate(string zip, string carrier, Entry hidden) => Write(zip, EntriesOf(zip).Select(e =>
+    {
+        if (e.Name != carrier)
+        {
+            return e;
+        }
+
+        var deflated = Deflate(e.Data);
+        byte[] raw = [.. deflated, .. Descriptor(e.Crc, deflated.Length, e.Data.Length), .. LocalRecord(hidden)];
+        return e with { Method = 8, Flags = 8, Raw = raw, Descriptor = Descriptor(e.Crc, raw.Length, e.Data.Length) };
+    }).ToList());
+
+    /// <summary>
+    /// Rewrites <paramref name="zip"/> so that <paramref name="name"/>'s sizes follow its data in a 4-byte-wide descriptor
+    /// although its local header has a Zip64 field (which makes them 8 bytes wide), and <paramref name="carrier"/>'s
+    /// local extra field holds <paramref name="hidden"/>'s whole local record: readers of either width part ways.
+    /// </summary>
+    public static void NarrowDescriptor(string zip, string name, string carrier, Entry hidden)
+    {
+        var record = LocalRecord(hidden);
+        var zip64 = new byte[20];
+        BinaryPrimitives.WriteUInt16LittleEndian(zip64, 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(zip64.AsSpan(2), 16);
+        Write(zip, EntriesOf(zip).Select(e => e.Name == name
+            ? e with { Method = 8, Flags = 8, LocalSizes = false, LocalExtra = zip64, Descriptor = Descriptor(e.Crc, Deflate(e.Data).Length, e.Data.Length) }
+            : e.Name == carrier ? e with { LocalExtra = [0xFE, 0xCA, (byte)record.Length, (byte)(record.Length >> 8), .. record] }
+            : e).ToList());
+    }
+
+    /// <summary>
+    /// Rewrites <paramref name="zip"/> with a Zip64 end record for its honest directory and a classic end record for
+    /// another, in which <paramref name="name"/> holds <paramref name="other"/> (see <see cref="Write"/>).
+    /// </summary>
+    public static void SplitEndRecords(string zip, string name, byte[] other)
+    {
+        var honest = EntriesOf(zip);
+        Write(zip, honest, zip64: [.. honest.Select(e => e.Name == name ? new Entry(e.Name, other) { Method = 0 } : e)]);
+    }
+
     private static byte[] End(int count, long size, long at)
     {
         var end = new byte[22];
