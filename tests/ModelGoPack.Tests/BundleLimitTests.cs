@@ -67,6 +67,31 @@ public sealed class BundleLimitTests
         }
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public void Pack_and_verify_draw_the_line_of_a_million_declared_values_at_the_same_value(int over, bool accepted)
+    {
+        // Copyright lines, one value each: what the manifest declares besides its files list holds exactly 1,000,000 values, or one more.
+        var config = new Config.ModelGoConfig { Name = "m", Version = new NuGet.Versioning.NuGetVersion(1, 0, 0), License = "MG-BY-SA-2.0", Copyright = ["c"] };
+        var bare = Verification.ManifestReader.DeclaredValues(ManifestWriter.Write(config, [], []));
+        config = config with { Copyright = [.. Enumerable.Repeat("c", Verification.ManifestReader.MaxDeclaredValues - bare + 1 + over)] };
+        var files = new[] { new ManifestFile("f.txt", 1, new string('a', 64)) };
+
+        var packed = new DiagnosticBag();
+        BundleLimits.Check([BundleEntry.Generated("f.txt", new byte[1])], config, [], packed);
+        var verified = new DiagnosticBag();
+        var manifest = Verification.ManifestReader.Read(new MemoryStream(ManifestWriter.Write(config, [], files)), verified, "modelgo-manifest.json");
+
+        Assert.Equal(accepted, packed.Items.Count == 0);
+        Assert.Equal(accepted, manifest is not null);
+        if (!accepted)
+        {
+            Assert.Contains("more than 1,000,000 values", Assert.Single(packed.Items).Message, StringComparison.Ordinal);
+            Assert.Contains("more than 1,000,000 values", Assert.Single(verified.Items).Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Pack_refuses_more_files_than_a_bundle_holds_and_a_manifest_verify_would_refuse()
     {

@@ -100,6 +100,35 @@ public sealed class NupkgTests
     }
 
     [Fact]
+    public void Part_names_are_read_unescaped_as_NuGet_reads_them()
+    {
+        // NuGet reads model/config%2Ejson as model/config.json: a second config.json, which verify must see as NuGet does.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var (nupkg, _) = PackageBeside(project, ModelPackage.LicenseFile, "", ("model/config%2Ejson", "{\"not\": \"the verified one\"}\n"));
+
+        var (exit, stdout, _) = CliRunner.Run("verify", nupkg, "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9005: 'model/config.json' is in the package twice", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_name_NuGet_escapes_verifies()
+    {
+        // NuGet pack stores "my notes.md" as my%20notes.md.
+        using var project = new ModelProjectBuilder();
+        project.File("docs/my notes.md", "notes\n").Write();
+        var (nupkg, _) = PackageBeside(project, ModelPackage.LicenseFile, "", escape: true);
+
+        var (exit, stdout, _) = CliRunner.Run("verify", nupkg, "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        using var archive = ZipFile.OpenRead(nupkg);
+        Assert.Contains(archive.Entries, e => e.FullName == "model/docs/my%20notes.md");
+    }
+
+    [Fact]
     public void A_signed_package_says_who_signed_it_and_that_trust_was_not_checked_and_a_tampered_one_is_MGP9015()
     {
         using var project = new ModelProjectBuilder();
@@ -167,14 +196,17 @@ public sealed class NupkgTests
     }
 
     // A package of the project and, beside it under its default name, the zip bundle it belongs to.
-    private static (string Package, string Bundle) PackageBeside(ModelProjectBuilder project, string license, string? nuspecMetadata = "", params (string Name, string Text)[] extra)
+    private static (string Package, string Bundle) PackageBeside(ModelProjectBuilder project, string license, string? nuspecMetadata = "", params (string Name, string Text)[] extra) =>
+        PackageBeside(project, license, nuspecMetadata, escape: false, extra);
+
+    private static (string Package, string Bundle) PackageBeside(ModelProjectBuilder project, string license, string? nuspecMetadata, bool escape, params (string Name, string Text)[] extra)
     {
         var folder = project.Pack(BundleFormat.Directory, "bundle").OutputPath!;
         var feed = Path.Combine(project.Scratch, "feed");
         Directory.CreateDirectory(feed);
         var bundle = Path.Combine(feed, "tiny-model.1.0.0.zip");
         Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, bundle, BundleFormat.Zip).Compliant);
-        return (ModelPackage.Write(Path.Combine(feed, "tiny-model.1.0.0.nupkg"), folder, license, nuspecMetadata, extra), bundle);
+        return (ModelPackage.Write(Path.Combine(feed, "tiny-model.1.0.0.nupkg"), folder, license, nuspecMetadata, escape, extra), bundle);
     }
 
     // Signs with `dotnet nuget sign` and a self-signed code-signing certificate made here (no timestamp: offline).

@@ -176,7 +176,10 @@ public sealed class VerifyTests
     [InlineData("a path that is not UTF-8", "it is not valid UTF-8 text")]
     [InlineData("8,000,001 line breaks in its files list", "its \"files\" list has more than 8,000,000 line breaks")]
     [InlineData("a path of 8 KiB", "it lists a path longer than 1,024 bytes")]
-    [InlineData("a 40 MiB value in a files entry", "it holds a value longer than 16 MiB")]
+    [InlineData("a 20 MiB value in a files entry", "it holds a value longer than 16 MiB")]
+    [InlineData("a byte that is not UTF-8 in a key verify ignores", "it is not valid UTF-8 text")]
+    [InlineData("a files entry that gives its path twice", "a \"files\" entry gives \"path\" twice")]
+    [InlineData("1,000,001 values in what it declares", "it declares more than 1,000,000 values besides its files list")]
     public void A_manifest_verify_would_have_to_hold_or_cannot_decode_is_MGP9006(string what, string says)
     {
         using var project = new ModelProjectBuilder();
@@ -186,16 +189,25 @@ public sealed class VerifyTests
         var text = File.ReadAllText(manifestPath);
         byte[] bytes = what switch
         {
-            "a 17 MiB declaration" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"files\":", $"\"description\": \"{new string('A', 17 << 20)}\",\n  \"files\":", StringComparison.Ordinal)),
+            "a 17 MiB declaration" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"files\":", $"\"description\": [{string.Join(',', Enumerable.Repeat($"\"{new string('A', 1 << 20)}\"", 17))}],\n  \"files\":", StringComparison.Ordinal)),
             "a path that is not UTF-8" => System.Text.Encoding.UTF8.GetBytes(text),
             "a path of 8 KiB" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"path\": \"config.json\"", $"\"path\": \"{new string('p', 8192)}\"", StringComparison.Ordinal)),
-            "a 40 MiB value in a files entry" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"path\": \"config.json\"", $"\"note\": \"{new string('n', 40 << 20)}\", \"path\": \"config.json\"", StringComparison.Ordinal)),
+            "a 20 MiB value in a files entry" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"path\": \"config.json\"", $"\"note\": \"{new string('n', 20 << 20)}\", \"path\": \"config.json\"", StringComparison.Ordinal)),
+            "a files entry that gives its path twice" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"path\": \"config.json\"", "\"path\": \"other.json\", \"path\": \"config.json\"", StringComparison.Ordinal)),
+            "1,000,001 values in what it declares" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"files\":", $"\"notes\": [{string.Join(',', Enumerable.Repeat("0", 1_000_001))}],\n  \"files\":", StringComparison.Ordinal)),
+            "a byte that is not UTF-8 in a key verify ignores" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"path\": \"config.json\"", "\"note\": \"\u00ff\", \"path\": \"config.json\"", StringComparison.Ordinal)),
             _ => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"files\": [", "\"files\": [" + new string('\n', 8_000_001), StringComparison.Ordinal)),
         };
         if (what == "a path that is not UTF-8")
         {
             var at = text.IndexOf("\"path\": \"config.json\"", StringComparison.Ordinal) + "\"path\": \"config".Length;
             bytes = [.. bytes.AsSpan(0, at), 0xFF, .. bytes.AsSpan(at)];
+        }
+        else if (what == "a byte that is not UTF-8 in a key verify ignores")
+        {
+            // The ÿ written above (0xC3 0xBF in UTF-8) becomes the lone byte 0xFF, in a key verify reads past.
+            var at = bytes.AsSpan().IndexOf("\"note\": \"ÿ"u8) + "\"note\": \"".Length;
+            bytes = [.. bytes.AsSpan(0, at), 0xFF, .. bytes.AsSpan(at + 2)];
         }
 
         File.WriteAllBytes(manifestPath, bytes);

@@ -242,7 +242,87 @@ public sealed class ZipStructureTests
         Assert.False(extracted);
     }
 
-    public static TheoryData<string> Producers => ["Info-ZIP zip -r", "Info-ZIP to a pipe (data descriptors)", "git archive", "git archive --prefix (one folder, with its folder entry)", ".NET ZipArchive to a stream that cannot seek"];
+    [Fact]
+    public void Deflated_data_without_a_final_block_is_refused()
+    {
+        // .NET's inflater reads such a stream to its end without a word; a streaming reader inflates on into what
+        // follows (where an attacker puts a hidden entry), and unzip calls it damaged.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        RawZip.Write(zip, RawZip.EntriesOf(zip).Select(e => e.Name == "config.json" ? e with { Method = 8, Raw = RawZip.EndlessDeflate(e.Data) } : e).ToList());
+        using (var archive = ZipFile.OpenRead(zip))
+        using (var stream = archive.GetEntry("config.json")!.Open())
+        using (var copy = new MemoryStream())
+        {
+            stream.CopyTo(copy);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(project.Root, "config.json")), copy.ToArray());
+        }
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("'config.json' cannot be read from the zip: damaged or hiding something: its deflated data has no final block", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void An_end_record_whose_comment_holds_another_end_record_is_refused()
+    {
+        // Readers take the last end record signature in the file; this one's comment holds a second end record (which
+        // could point at a directory of other entries) and a byte after it, so that only a reader that requires the
+        // comment to reach the end would skip it (a byte that is not zero: zeros after the end record are padding).
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        var bytes = File.ReadAllBytes(zip);
+        var end = bytes.AsSpan(bytes.Length - 22).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(bytes.Length - 2), 23);
+        File.WriteAllBytes(zip, [.. bytes, .. end, 1]);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("its end record's comment holds zip records", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void A_Unicode_Path_field_that_names_an_entry_otherwise_is_refused()
+    {
+        // unzip and libarchive write the name the Info-ZIP Unicode Path field gives (for a name not marked UTF-8).
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        RawZip.Write(zip, RawZip.EntriesOf(zip).Select(e => e.Name == "README.md" ? e with { Utf8 = false, CentralExtra = RawZip.UnicodePath("README.md", "other.md"), LocalExtra = RawZip.UnicodePath("README.md", "other.md") } : e).ToList());
+        Assert.Contains("other.md", ProcessRunner.Run("unzip", null, "-Z1", zip).Output.Split('\n'));
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9010", stdout, StringComparison.Ordinal);
+        Assert.Contains("'README.md' carries a Unicode Path field that names it otherwise", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void A_name_that_is_not_ASCII_must_be_marked_UTF_8()
+    {
+        // Unmarked, é.txt is é.txt to verify and ├⌐.txt to Python and Windows, which read the bytes as CP437.
+        using var project = new ModelProjectBuilder();
+        project.File("docs/é.txt", "text\n").Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        RawZip.Write(zip, RawZip.EntriesOf(zip).Select(e => e.Name == "docs/é.txt" ? e with { Utf8 = false } : e).ToList());
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9010", stdout, StringComparison.Ordinal);
+        Assert.Contains("the name of 'docs/é.txt' is not ASCII and not marked as UTF-8", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    public static TheoryData<string> Producers => ["Info-ZIP zip -r", "Info-ZIP to a pipe (data descriptors)", "git archive", "git archive --prefix (one folder, with its folder entry)", "bsdtar to a pipe (zero padding after the end record)", ".NET ZipArchive to a stream that cannot seek"];
 
     [Theory]
     [MemberData(nameof(Producers))]
@@ -266,6 +346,11 @@ public sealed class ZipStructureTests
                 var git = ProcessRunner.Run("bash", bundle, "-c",
                     "git init -q && git add -A && git -c user.email=a@b -c user.name=n commit -qm x && git archive --format=zip $1 -o \"$0\" HEAD && rm -rf .git", zip, prefix);
                 Assert.True(git.ExitCode == 0, git.Output);
+                break;
+            case "bsdtar to a pipe (zero padding after the end record)":
+                var bsdtar = ProcessRunner.Run("bash", bundle, "-c", "bsdtar -cf - --format zip * > \"$0\"", zip);
+                Assert.True(bsdtar.ExitCode == 0, bsdtar.Output);
+                Assert.Equal(0, new FileInfo(zip).Length % 10_240);
                 break;
             default:
                 using (var file = File.Create(zip))

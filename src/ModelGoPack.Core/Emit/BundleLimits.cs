@@ -50,6 +50,14 @@ internal static class BundleLimits
             return;
         }
 
+        var values = Verification.ManifestReader.DeclaredValues(ManifestWriter.Write(declared, waivers, []));
+        if (values > Verification.ManifestReader.MaxDeclaredValues)
+        {
+            diagnostics.Add(Diagnostics.DiagnosticCatalog.BundleLimitExceeded, string.Create(CultureInfo.InvariantCulture,
+                $"What the bundle's {Evaluation.ProjectLoader.ManifestFileName} would declare besides its files list holds more than {Verification.ManifestReader.MaxDeclaredValues:N0} values (a waiver's findings count, one for each file it covers); it holds at most {Verification.ManifestReader.MaxDeclaredValues:N0}. {Diagnostics.DiagnosticCatalog.BundleLimitExceeded.Help}"), Config.ModelGoConfig.FileName);
+            return;
+        }
+
         var size = ManifestWriter.Measure(declared, waivers, entries.Select(e => (e.Path, e.Length)));
         if (size > BundleLimits.MaxManifestBytes)
         {

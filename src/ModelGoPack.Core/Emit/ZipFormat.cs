@@ -11,6 +11,9 @@ internal static class ZipFormat
     public const uint DescriptorSignature = 0x08074b50;
     public const ushort Zip64ExtraId = 0x0001;
 
+    /// <summary>Info-ZIP's Unicode Path extra field: a version, the CRC-32 of the header's name, and the name in UTF-8.</summary>
+    public const ushort UnicodePathExtraId = 0x7075;
+
     /// <summary>Fixed sizes: the end record, the Zip64 locator, a central record and a local header, before their variable parts.</summary>
     public const int EndSize = 22;
     public const int LocatorSize = 20;

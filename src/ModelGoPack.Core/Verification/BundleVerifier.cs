@@ -200,39 +200,43 @@ internal static class BundleVerifier
             {
                 var entry = zip.Entries[index];
 
+                // NuGet reads a package's part names unescaped (%2E is '.', %20 a space), as NuGet pack escapes them: so
+                // does verify, or a package could hold, for NuGet, a file verify never saw (model/generate%2Epy).
+                var name = package ? PackageMetadata.PartName(entry.Name) : entry.Name;
+
                 // The name rule applies to the entry's whole name, one folder wrapping the bundle included (an archive of
                 // ../x entries is refused, whatever its one folder); in a package, to the name under its model/ folder, which
                 // is ModelGoPack's own layout.
-                var judged = package && entry.Name.StartsWith("model/", StringComparison.Ordinal) && entry.Name.Length > "model/".Length ? entry.Name["model/".Length..] : entry.Name;
-                var bundlePath = package ? PackageEntryToBundlePath(entry.Name) : entry.Name[Math.Min(content.Prefix.Length, entry.Name.Length)..];
+                var judged = package && name.StartsWith("model/", StringComparison.Ordinal) && name.Length > "model/".Length ? name["model/".Length..] : name;
+                var bundlePath = package ? PackageEntryToBundlePath(name) : name[Math.Min(content.Prefix.Length, name.Length)..];
                 if (ProjectPath.UnsafeEntryName(judged) is { } unsafeName)
                 {
-                    var shown = ProjectPath.Shown(entry.Name);
+                    var shown = ProjectPath.Shown(name);
                     diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
-                    content.Refuse(bundlePath ?? entry.Name);
+                    content.Refuse(bundlePath ?? name);
                     continue;
                 }
 
-                if (entry.Name.EndsWith('/'))
+                if (name.EndsWith('/'))
                 {
                     continue;
                 }
 
                 if (entry.IsLink)
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(entry.Name)}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(entry.Name));
-                    content.Refuse(bundlePath ?? entry.Name);
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(name)}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(name));
+                    content.Refuse(bundlePath ?? name);
                     continue;
                 }
 
                 if (bundlePath is null)
                 {
                     // NuGet's own parts; but a package has one nuspec, and another is as unlisted as any file.
-                    if (PackageMetadata.IsNuspec(entry.Name) && nuspecs++ > 0)
+                    if (PackageMetadata.IsNuspec(name) && nuspecs++ > 0)
                     {
-                        diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(entry.Name)}' is a second nuspec in the package; NuGet reads one. {DiagnosticCatalog.BundleFileUnlisted.Help}", entry.Name);
+                        diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(name)}' is a second nuspec in the package; NuGet reads one. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
                     }
-                    else if (PackageMetadata.Capture(zip, entry, content, diagnostics) is false)
+                    else if (PackageMetadata.Capture(zip, entry, name, content, diagnostics) is false)
                     {
                         return null;
                     }
@@ -242,7 +246,7 @@ internal static class BundleVerifier
 
                 if (content.Files.ContainsKey(bundlePath) || (bundlePath == ManifestName && content.ManifestFound))
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(entry.Name)}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(entry.Name));
+                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(name)}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(name));
                     continue;
                 }
 

@@ -48,9 +48,9 @@ internal static class ManifestReader
         {
             problem = $"it is not valid JSON ({e.Message.Split(" LineNumber:")[0]})";
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or DecoderFallbackException)
         {
-            // A string the reader cannot give as text: bytes that are not UTF-8.
+            // Bytes that are not UTF-8.
             problem = "it is not valid UTF-8 text";
         }
 
@@ -98,6 +98,8 @@ internal static class ManifestReader
         private bool entryValid;
         private long lineBreaks;
         private bool pathTooLong;
+        private int given;
+        private readonly Decoder utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
 
         public List<ManifestEntry> Entries { get; } = [];
 
@@ -125,7 +127,7 @@ internal static class ManifestReader
                     if (held == buffer.Length)
                     {
                         // One token longer than the buffer (a long string): a bigger buffer, up to what a declaration may be.
-                        if (buffer.Length > MaxDeclaredBytes)
+                        if (buffer.Length >= MaxDeclaredBytes)
                         {
                             return $"it holds a value longer than {MaxDeclaredBytes / (1024 * 1024)} MiB";
                         }
@@ -137,6 +139,8 @@ internal static class ManifestReader
                     }
 
                     var read = stream.Read(buffer, held, buffer.Length - held);
+                    // Every byte must be UTF-8 (RFC 8259), not only those of the strings that are decoded: checked as it comes.
+                    this.utf8.GetCharCount(buffer.AsSpan(held, read), flush: read == 0);
                     if (read > 0)
                     {
                         hash.AppendData(buffer, held, read);
@@ -277,7 +281,7 @@ internal static class ManifestReader
                     this.filesEnd = blockStart + reader.BytesConsumed;
                     return null;
                 case (2, JsonTokenType.StartObject):
-                    (this.path, this.size, this.digest, this.entryValid, this.property, this.pathTooLong) = (null, -1, null, true, null, false);
+                    (this.path, this.size, this.digest, this.entryValid, this.property, this.pathTooLong, this.given) = (null, -1, null, true, null, false, 0);
                     return null;
                 case (2, JsonTokenType.EndObject):
                     return this.Add();
@@ -285,6 +289,14 @@ internal static class ManifestReader
                     return "a \"files\" entry is not an object";
                 case (3, JsonTokenType.PropertyName):
                     this.property = reader.ValueTextEquals("path"u8) ? "path" : reader.ValueTextEquals("size"u8) ? "size" : reader.ValueTextEquals("sha256"u8) ? "sha256" : null;
+                    var bit = this.property switch { "path" => 1, "size" => 2, "sha256" => 4, _ => 0 };
+                    if ((this.given & bit) != 0)
+                    {
+                        // Readers differ on which of two values counts (the first, the last): neither is taken.
+                        return $"a \"files\" entry gives \"{this.property}\" twice";
+                    }
+
+                    this.given |= bit;
                     return null;
                 case (3, _) when this.property is not null:
                     this.Value(ref reader);
@@ -358,6 +370,13 @@ internal static class ManifestReader
     }
 
     /// <summary>
+    /// The most values (JSON tokens) a manifest may declare besides its files list: 1,000,000. What it declares is read
+    /// as a document, with the place of every value (findings point at the manifest's lines), so its cost grows with
+    /// the count, not only the bytes; pack counts the same (BundleLimits.Check).
+    /// </summary>
+    internal const int MaxDeclaredValues = 1_000_000;
+
+    /// <summary>
     /// What the manifest declares (name, version, license, copyright, upstream, modifications, waivers), read
     /// by the config reader itself; its findings point at the manifest. A manifest that declares no lineage
     /// (no "upstream" or "modifications", as from another tool) gives null: the bundle is then evaluated
@@ -365,44 +384,9 @@ internal static class ManifestReader
     /// </summary>
     private static ConfigSource? Declaration(byte[] manifest, out string? invalid)
     {
-        invalid = null;
-        JsonObject? root;
-        try
+        var filtered = Filter(manifest, out var declares, out _, out invalid);
+        if (invalid is not null || !declares)
         {
-            root = JsonNode.Parse(manifest, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject;
-            if (root is null || !(root.ContainsKey("upstream") || root.ContainsKey("modifications")))
-            {
-                return null;
-            }
-
-            foreach (var key in new[] { "manifestVersion", "generator", "files" })
-            {
-                root.Remove(key);
-            }
-
-            foreach (var waiver in (root["waivers"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                waiver.Remove("findings");
-            }
-
-            // ModelGoPack never writes where an upstream's release is; a manifest that says so would make its
-            // modifications unjudgeable (no release to compare with), so those keys are not taken from it.
-            foreach (var upstream in (root["upstream"] as JsonArray ?? []).OfType<JsonObject>())
-            {
-                foreach (var key in new[] { "git", "manifest", "bundle" })
-                {
-                    if (upstream.ContainsKey(key))
-                    {
-                        invalid = $"upstream \"{upstream["name"]}\" names a release ('{key}'), which a manifest does not declare";
-                        return null;
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
-        {
-            // A key given twice ("name" and "name"), or a value of the wrong kind where an object or array belongs.
-            invalid = e is ArgumentException ? "a key is given twice" : $"it is not a valid declaration ({e.Message})";
             return null;
         }
 
@@ -410,7 +394,7 @@ internal static class ManifestReader
         ConfigSource? source;
         try
         {
-            source = ConfigReader.Parse(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), null, scratch, fileExists: false);
+            source = ConfigReader.Parse(filtered, null, scratch, fileExists: false);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
@@ -428,5 +412,133 @@ internal static class ManifestReader
         // The manifest's keys stand where the config's would: findings get the manifest's own lines.
         var locations = JsonLocationMap.TryBuild(manifest, new JsonReaderOptions { MaxDepth = 16 });
         return source with { Locations = locations, FileName = ManifestName };
+    }
+
+    /// <summary>
+    /// How many values <paramref name="declaration"/> (a manifest without its files list, as pack writes it) holds, and
+    /// whether that is more than a manifest may declare: pack's side of <see cref="MaxDeclaredValues"/>.
+    /// </summary>
+    internal static int DeclaredValues(byte[] declaration)
+    {
+        Filter(declaration, out _, out var values, out _);
+        return values;
+    }
+
+    /// <summary>
+    /// The manifest's declaration as the config reader reads it, copied value by value (never a document of it): without
+    /// what a manifest records but does not declare (manifestVersion, generator, files; a waiver's findings). Refuses a
+    /// key given twice in any object (readers differ on which counts), an upstream that names a release location, and
+    /// more than <see cref="MaxDeclaredValues"/> values. <paramref name="declares"/>: whether it declares a lineage
+    /// ("upstream" or "modifications").
+    /// </summary>
+    private static byte[] Filter(byte[] manifest, out bool declares, out int values, out string? invalid)
+    {
+        (declares, values, invalid) = (false, 0, null);
+        try
+        {
+            var reader = new Utf8JsonReader(manifest, new JsonReaderOptions { MaxDepth = 16 });
+            using var output = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 16 }))
+            {
+                var keys = new Stack<HashSet<string>?>();
+                string? top = null;
+                var skipTo = -1;
+                while (reader.Read())
+                {
+                    if (++values > MaxDeclaredValues)
+                    {
+                        invalid = $"it declares more than {MaxDeclaredValues:N0} values besides its files list";
+                        return [];
+                    }
+
+                    var depth = reader.CurrentDepth;
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    {
+                        keys.Push(reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null);
+                    }
+                    else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+                    {
+                        keys.Pop();
+                    }
+
+                    if (skipTo >= 0)
+                    {
+                        // Inside a value left out, until its end (a primitive ends where it starts).
+                        if (depth == skipTo && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                        {
+                            skipTo = -1;
+                        }
+
+                        continue;
+                    }
+
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.StartObject:
+                            writer.WriteStartObject();
+                            break;
+                        case JsonTokenType.StartArray:
+                            writer.WriteStartArray();
+                            break;
+                        case JsonTokenType.EndObject:
+                            writer.WriteEndObject();
+                            break;
+                        case JsonTokenType.EndArray:
+                            writer.WriteEndArray();
+                            break;
+                        case JsonTokenType.PropertyName:
+                            var name = reader.GetString()!;
+                            if (keys.Peek() is { } seen && !seen.Add(name))
+                            {
+                                invalid = $"the key \"{ProjectPath.Shown(name)}\" is given twice in one object";
+                                return [];
+                            }
+
+                            if (depth == 1)
+                            {
+                                top = name;
+                                declares |= name is "upstream" or "modifications";
+                            }
+
+                            if ((depth == 1 && name is "manifestVersion" or "generator" or "files") || (depth == 3 && top == "waivers" && name == "findings"))
+                            {
+                                // The value that follows is left out: its tokens start at its key's depth.
+                                skipTo = depth;
+                                continue;
+                            }
+
+                            if (depth == 3 && top == "upstream" && name is "git" or "manifest" or "bundle")
+                            {
+                                // ModelGoPack never writes where an upstream's release is; a manifest that says so would make
+                                // its modifications unjudgeable (no release to compare with).
+                                invalid = $"an upstream names a release ('{name}'), which a manifest does not declare";
+                                return [];
+                            }
+
+                            writer.WritePropertyName(name);
+                            break;
+                        case JsonTokenType.String:
+                            writer.WriteStringValue(reader.GetString());
+                            break;
+                        case JsonTokenType.Number:
+                            writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                            break;
+                        case JsonTokenType.True or JsonTokenType.False:
+                            writer.WriteBooleanValue(reader.GetBoolean());
+                            break;
+                        case JsonTokenType.Null:
+                            writer.WriteNullValue();
+                            break;
+                    }
+                }
+            }
+
+            return output.ToArray();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            invalid = $"it is not a valid declaration ({e.Message})";
+            return [];
+        }
     }
 }

@@ -22,6 +22,9 @@ internal static class PackageMetadata
             && entry.IndexOf('/', "package/services/metadata/core-properties/".Length) < 0)
         || IsNuspec(entry);
 
+    /// <summary>A part's name as NuGet reads it: unescaped when it holds a '%' (NuGet.Packaging's ZipArchiveExtensions).</summary>
+    public static string PartName(string entry) => entry.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(entry) : entry;
+
     /// <summary>A nuspec at the package's root (one is NuGet's; a second is reported as unlisted).</summary>
     public static bool IsNuspec(string entry) => !entry.Contains('/', StringComparison.Ordinal) && entry.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase);
 
@@ -43,10 +46,10 @@ internal static class PackageMetadata
     /// and whether there is a signature. False when the package cannot be judged (a nuspec too big or damaged,
     /// MGP9007); null for a part that is neither.
     /// </summary>
-    public static bool? Capture(ZipDirectory zip, ZipDirectory.Entry entry, BundleContent package, DiagnosticBag diagnostics)
+    public static bool? Capture(ZipDirectory zip, ZipDirectory.Entry entry, string name, BundleContent package, DiagnosticBag diagnostics)
     {
-        var where = $"{Path.GetFullPath(zip.Path)}!{entry.Name}";
-        if (entry.Name == ".signature.p7s")
+        var where = $"{Path.GetFullPath(zip.Path)}!{name}";
+        if (name == ".signature.p7s")
         {
             if (entry.Size > MaxSignatureBytes)
             {
@@ -60,7 +63,7 @@ internal static class PackageMetadata
             return true;
         }
 
-        if (!IsNuspec(entry.Name))
+        if (!IsNuspec(name))
         {
             return null;
         }
@@ -76,7 +79,7 @@ internal static class PackageMetadata
             var bytes = new byte[entry.Size];
             using var stream = zip.Open(entry);
             stream.ReadExactly(bytes);
-            package.Nuspec = (entry.Name, bytes);
+            package.Nuspec = (name, bytes);
             return true;
         }
         catch (Exception e) when (BundleVerifier.IsDamaged(e))

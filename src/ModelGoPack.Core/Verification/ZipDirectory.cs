@@ -90,18 +90,24 @@ internal sealed class ZipDirectory : IDisposable
 
     public void Dispose() => this.handle.Dispose();
 
+    /// <summary>The most zero bytes that may follow the end record: a 10,240-byte block's padding (bsdtar's).</summary>
+    private const int MaxPadding = 10_240;
+
     private static List<Entry> Parse(SafeFileHandle handle, int maxEntries)
     {
         var length = RandomAccess.GetLength(handle);
 
-        // The end record: the last signature whose comment reaches exactly to the end of the file.
-        var tailSize = (int)Math.Min(length, EndSize + ushort.MaxValue);
+        // The end record: the last signature whose comment reaches to the end of the file, or to zero bytes that pad it
+        // to a block (bsdtar writing a zip to a pipe pads it to 10,240 bytes; no reader reads them).
+        var tailSize = (int)Math.Min(length, EndSize + ushort.MaxValue + MaxPadding);
         var tail = new byte[tailSize];
         ReadExactly(handle, tail, length - tailSize);
+        var padding = tailSize - 1 - tail.AsSpan().LastIndexOfAnyExcept((byte)0);
         var endAt = -1L;
         for (var i = tailSize - EndSize; i >= 0; i--)
         {
-            if (BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(i)) == EndSignature && i + EndSize + BinaryPrimitives.ReadUInt16LittleEndian(tail.AsSpan(i + 20)) == tailSize)
+            var reach = i + EndSize + BinaryPrimitives.ReadUInt16LittleEndian(tail.AsSpan(i + 20));
+            if (BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(i)) == EndSignature && (reach == tailSize || (reach >= tailSize - padding && tailSize - reach < MaxPadding)))
             {
                 endAt = length - tailSize + i;
                 break;
@@ -111,6 +117,19 @@ internal sealed class ZipDirectory : IDisposable
         if (endAt < 0)
         {
             throw new ZipStructureException("it has no end of central directory record at its end (a damaged or truncated zip, or bytes after it)");
+        }
+
+        // Readers that take the last end record signature in the file (Python, .NET, unzip, libarchive) must find this
+        // one: its comment may hold no other (with a directory of its own, it would show them other entries).
+        var comment = tail.AsSpan((int)(endAt - (length - tailSize)) + EndSize);
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (var signature in new[] { EndSignature, Zip64EndSignature, Zip64LocatorSignature, CentralSignature, LocalSignature })
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes, signature);
+            if (comment.IndexOf(bytes) >= 0)
+            {
+                throw new ZipStructureException("its end record's comment holds zip records (another end record or directory), which other readers would take for the archive's own");
+            }
         }
 
         var end = tail.AsSpan((int)(endAt - (length - tailSize)), EndSize);
@@ -221,6 +240,7 @@ internal sealed class ZipDirectory : IDisposable
 
             var nameBytes = variable.AsSpan(0, nameLength);
             var name = Decode(nameBytes);
+            CheckName(nameBytes, flags, variable.AsSpan(nameLength, extraLength), name);
             Zip64(variable.AsSpan(nameLength, extraLength), ref uncompressed, ref compressed, ref localAt, name);
             read += CentralFixed + length;
             if (diskStart != 0 && diskStart != ushort.MaxValue)
@@ -311,6 +331,8 @@ internal sealed class ZipDirectory : IDisposable
         {
             throw new ZipStructureException($"the local header of '{shown}' gives other flags or another method than its central record");
         }
+
+        CheckName(variable[..nameLength], flags, variable[nameLength..], entry.Name);
 
         // A streaming reader reads a 64-bit data descriptor when the local header has a Zip64 field, else a 32-bit one.
         var zip64 = HasZip64Field(variable[nameLength..]);
@@ -456,6 +478,31 @@ internal sealed class ZipDirectory : IDisposable
         }
     }
 
+    /// <summary>
+    /// A name every reader reads alike: one that is not ASCII must be marked UTF-8 (bit 11), else Python and Windows read
+    /// it as CP437 and others as UTF-8, and they write different files; and an Info-ZIP Unicode Path field, which unzip
+    /// and libarchive take instead of the name, must give the very name.
+    /// </summary>
+    private static void CheckName(ReadOnlySpan<byte> nameBytes, ushort flags, ReadOnlySpan<byte> extra, string name)
+    {
+        if ((flags & Utf8Flag) == 0 && !System.Text.Ascii.IsValid(nameBytes))
+        {
+            throw new ZipStructureException($"the name of '{ProjectPath.Shown(name)}' is not ASCII and not marked as UTF-8 (flag bit 11): Python and Windows read it as CP437, other readers as UTF-8, and they write different names. Make the zip with a tool that marks UTF-8 names (ModelGoPack, Python, .NET, zip -UN=UTF8)", nameProblem: true);
+        }
+
+        while (extra.Length >= 4)
+        {
+            var id = BinaryPrimitives.ReadUInt16LittleEndian(extra);
+            var size = Math.Min(extra.Length - 4, BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]));
+            if (id == UnicodePathExtraId && (size < 5 || !extra.Slice(9, size - 5).SequenceEqual(nameBytes)))
+            {
+                throw new ZipStructureException($"'{ProjectPath.Shown(name)}' carries a Unicode Path field that names it otherwise: unzip and libarchive would write that name", nameProblem: true);
+            }
+
+            extra = extra[(4 + size)..];
+        }
+    }
+
     private static bool HasZip64Field(ReadOnlySpan<byte> extra)
     {
         while (extra.Length >= 4)
@@ -526,6 +573,9 @@ internal sealed class ZipDirectory : IDisposable
         /// <summary>Whether every byte of the slice was read.</summary>
         public bool AtEnd => this.position == length;
 
+        /// <summary>Whether more was asked for once every byte was read: an inflater whose deflate stream never ended.</summary>
+        public bool ReadPastEnd { get; private set; }
+
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -545,8 +595,14 @@ internal sealed class ZipDirectory : IDisposable
         public override int Read(Span<byte> buffer)
         {
             var left = length - this.position;
-            if (left <= 0 || buffer.Length == 0)
+            if (buffer.Length == 0)
             {
+                return 0;
+            }
+
+            if (left <= 0)
+            {
+                this.ReadPastEnd = true;
                 return 0;
             }
 
@@ -610,6 +666,12 @@ internal sealed class ZipDirectory : IDisposable
                 if (this.count != entry.Size)
                 {
                     throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"damaged: its data is {this.count:N0} bytes, the archive lists {entry.Size:N0}"));
+                }
+
+                if (entry.Method == 8 && data.ReadPastEnd)
+                {
+                    // Its last block is not marked final: a streaming reader goes on inflating what follows.
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"damaged or hiding something: its deflated data has no final block within its compressed size of {entry.CompressedSize:N0} bytes, and a streaming reader would inflate what follows"));
                 }
 
                 if (!data.AtEnd)

@@ -15,7 +15,11 @@ public static class ModelPackage
     /// elements in the nuspec's metadata (<paramref name="nuspecMetadata"/>; null for a package without a nuspec) and
     /// these extra entries.
     /// </summary>
-    public static string Write(string nupkg, string bundle, string license = LicenseFile, string? nuspecMetadata = "", params (string Name, string Text)[] extra)
+    public static string Write(string nupkg, string bundle, string license = LicenseFile, string? nuspecMetadata = "", params (string Name, string Text)[] extra) =>
+        Write(nupkg, bundle, license, nuspecMetadata, escape: false, extra);
+
+    /// <summary>As the other, with part names escaped as NuGet pack escapes them (<paramref name="escape"/>: a space is %20).</summary>
+    public static string Write(string nupkg, string bundle, string license, string? nuspecMetadata, bool escape, params (string Name, string Text)[] extra)
     {
         using var archive = ZipFile.Open(nupkg, ZipArchiveMode.Create);
         void Text(string name, string text)
@@ -52,7 +56,8 @@ public static class ModelPackage
             }
 
             var generated = relative is "LICENSE" or "NOTICE" or "README.md" or "modelgo-manifest.json";
-            archive.CreateEntryFromFile(path, generated ? relative : "model/" + relative);
+            var name = generated ? relative : "model/" + relative;
+            archive.CreateEntryFromFile(path, escape ? string.Join('/', name.Split('/').Select(Uri.EscapeDataString)) : name);
         }
 
         foreach (var (name, text) in extra)

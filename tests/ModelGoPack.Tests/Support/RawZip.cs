@@ -18,8 +18,14 @@ public static class RawZip
         /// <summary>0 stored, 8 deflated.</summary>
         public ushort Method { get; init; } = 8;
 
-        /// <summary>General purpose flags (bit 3: sizes in a data descriptor after the data; bit 11, UTF-8, is always set).</summary>
+        /// <summary>General purpose flags (bit 3: sizes in a data descriptor after the data).</summary>
         public ushort Flags { get; init; }
+
+        /// <summary>Whether bit 11 (the name is UTF-8) is set in both records.</summary>
+        public bool Utf8 { get; init; } = true;
+
+        /// <summary>The central record's extra field.</summary>
+        public byte[] CentralExtra { get; init; } = [];
 
         /// <summary>The bytes after the local header; by default, <see cref="Data"/> stored or deflated.</summary>
         public byte[]? Raw { get; init; }
@@ -95,7 +101,7 @@ public static class RawZip
         var header = new byte[30 + name.Length + entry.LocalExtra.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(header, 0x04034b50);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 20);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), (ushort)(entry.Flags | 0x800));
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), (ushort)(entry.Flags | (entry.Utf8 ? 0x800 : 0)));
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), entry.Method);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(12), 0x21);
         if (entry.LocalSizes)
@@ -112,6 +118,39 @@ public static class RawZip
         return header;
     }
 
+    /// <summary>Info-ZIP's Unicode Path extra field (0x7075) naming an entry <paramref name="name"/>, for a header whose own name is <paramref name="headerName"/>.</summary>
+    public static byte[] UnicodePath(string headerName, string name)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(name);
+        var field = new byte[9 + utf8.Length];
+        BinaryPrimitives.WriteUInt16LittleEndian(field, 0x7075);
+        BinaryPrimitives.WriteUInt16LittleEndian(field.AsSpan(2), (ushort)(5 + utf8.Length));
+        field[4] = 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(field.AsSpan(5), Crc32.HashToUInt32(Encoding.UTF8.GetBytes(headerName)));
+        utf8.CopyTo(field, 9);
+        return field;
+    }
+
+    /// <summary>
+    /// Deflate data of only non-final stored blocks: a stream that never ends, which .NET's inflater reads to its last
+    /// byte without complaint and a streaming reader inflates past.
+    /// </summary>
+    public static byte[] EndlessDeflate(byte[] data)
+    {
+        using var output = new MemoryStream();
+        foreach (var chunk in data.Chunk(ushort.MaxValue))
+        {
+            output.WriteByte(0);
+            var length = new byte[4];
+            BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)chunk.Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(length.AsSpan(2), (ushort)~chunk.Length);
+            output.Write(length);
+            output.Write(chunk);
+        }
+
+        return output.ToArray();
+    }
+
     /// <summary>An entry's local header and what follows it: a stored entry to hide inside another's data.</summary>
     public static byte[] LocalRecord(Entry entry) => [.. Local(entry), .. entry.Compressed, .. entry.Descriptor];
 
@@ -119,20 +158,22 @@ public static class RawZip
     public static byte[] Central(Entry entry, long offset)
     {
         var name = Encoding.UTF8.GetBytes(entry.Name);
-        var record = new byte[46 + name.Length];
+        var record = new byte[46 + name.Length + entry.CentralExtra.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(record, 0x02014b50);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4), entry.MadeBy);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(6), 20);
-        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(8), (ushort)(entry.Flags | 0x800));
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(8), (ushort)(entry.Flags | (entry.Utf8 ? 0x800 : 0)));
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(10), entry.Method);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(14), 0x21);
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(16), entry.Crc);
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(20), (uint)entry.Compressed.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(24), (uint)entry.Data.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(28), (ushort)name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(30), (ushort)entry.CentralExtra.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(38), entry.ExternalAttributes);
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(42), (uint)offset);
         name.CopyTo(record, 46);
+        entry.CentralExtra.CopyTo(record, 46 + name.Length);
         return record;
     }
 
