@@ -167,4 +167,24 @@ public sealed class ConfigReaderTests
         var source = ConfigReader.Parse(Encoding.UTF8.GetBytes(json), diagnostics);
         return (source, diagnostics.Items);
     }
+
+    [Fact]
+    public void Locations_are_found_by_path_below_long_keys_and_fall_back_to_the_nearest_parent()
+    {
+        // Nodes are kept by parent and name or index, not by their whole path: a long key over many values costs its
+        // length once. Lookups still walk the path.
+        var key = new string('k', 5000);
+        var json = $"{{\n  \"a\": {{\n    \"{key}\": [1,\n      2, {{\"b\": 3}}]\n  }},\n  \"upstream\": [\n    {{ \"notices\": [\"x\",\n      \"y\"] }}\n  ]\n}}\n";
+        var map = JsonLocationMap.Build(System.Text.Encoding.UTF8.GetBytes(json), default);
+
+        Assert.Equal((1, 1), map.Find("$"));
+        Assert.Equal((2, 3), map.Find("$.a"));
+        Assert.Equal((3, 5), map.Find($"$.a.{key}"));
+        Assert.Equal((4, 7), map.Find($"$.a.{key}[1]"));
+        Assert.Equal((4, 11), map.Find($"$.a.{key}[2].b"));
+        Assert.Equal((8, 7), map.Find("$.upstream[0].notices[1]"));
+        Assert.Equal((7, 5), map.Find("$.upstream[0].nope"));
+        Assert.Equal((6, 3), map.Find("$.upstream[7]"));
+        Assert.Equal((1, 1), map.Find("nothing"));
+    }
 }

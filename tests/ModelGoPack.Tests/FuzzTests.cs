@@ -76,7 +76,8 @@ public sealed class FuzzTests
         }).ToList();
 
         // Zips that readers read differently: a hidden local entry, a local name other than the central one, encryption,
-        // an entry hidden after a deflate stream that ends early, a descriptor of the wrong width, split end records.
+        // an entry hidden after a deflate stream that ends early or in a folder entry, a descriptor of the wrong width,
+        // split end records, an end record signature inside the end record.
         var zip = temp.Combine("seed.zip");
         foreach (var edit in new Action<string>[]
         {
@@ -86,6 +87,8 @@ public sealed class FuzzTests
             z => RawZip.HideAfterDeflate(z, "README.md", new RawZip.Entry("evil.sh", "rm -rf ~\n"u8.ToArray()) { Method = 0 }),
             z => RawZip.NarrowDescriptor(z, "LICENSE", "NOTICE", new RawZip.Entry("evil.sh", "rm -rf ~\n"u8.ToArray()) { Method = 0 }),
             z => RawZip.SplitEndRecords(z, "config.json", "{}"u8.ToArray()),
+            z => RawZip.HideInFolderEntry(z, "docs/", new RawZip.Entry("evil.sh", "rm -rf ~\n"u8.ToArray()) { Method = 0 }),
+            RawZip.OverlapEndRecord,
         })
         {
             File.WriteAllBytes(zip, seeds[0]);

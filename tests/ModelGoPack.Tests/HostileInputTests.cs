@@ -119,6 +119,8 @@ public sealed class HostileInputTests
         ["bundle zip entry with the encryption flag"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => ZipSurgery.SetEncrypted(z, "README.md"))),
         ["bundle zip with an entry hidden after a deflate stream that ends early"] = (DiagnosticCatalog.BundleFileAltered, p => ZipEdited(p, z => RawZip.HideAfterDeflate(z, "README.md", new RawZip.Entry("evil.sh", "rm -rf ~\n"u8.ToArray()) { Method = 0 }))),
         ["bundle zip with a descriptor narrower than its local Zip64 field"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => RawZip.NarrowDescriptor(z, "LICENSE", "NOTICE", new RawZip.Entry("evil.sh", "rm -rf ~\n"u8.ToArray()) { Method = 0 }))),
+        ["bundle zip with an entry hidden in a folder entry's data"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => RawZip.HideInFolderEntry(z, "docs/", new RawZip.Entry("evil.sh", "rm -rf ~\n"u8.ToArray()) { Method = 0 }))),
+        ["bundle zip with an end record signature inside its end record"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, RawZip.OverlapEndRecord)),
         ["bundle zip whose classic and Zip64 end records disagree"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => RawZip.SplitEndRecords(z, "config.json", "{}"u8.ToArray()))),
         ["bundle zip with bytes after its end record"] = (DiagnosticCatalog.BundleUnreadable, p => ZipEdited(p, z => File.AppendAllText(z, "trailing"))),
         ["bundle is random bytes"] = (DiagnosticCatalog.BundleUnreadable, p => Scratch(p, "random.zip", [0x13, 0x37, 0x00, 0xFF])),

@@ -129,6 +129,21 @@ public sealed class NupkgTests
     }
 
     [Fact]
+    public void NuGet_s_own_parts_are_read_to_their_end()
+    {
+        // An entry hidden in _rels/.rels after its deflate stream ends: a streaming reader unpacks it beside the model.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var (nupkg, _) = PackageBeside(project, ModelPackage.LicenseFile);
+        RawZip.HideAfterDeflate(nupkg, "_rels/.rels", new RawZip.Entry("model/sitecustomize.py", "import os\n"u8.ToArray()) { Method = 0 });
+
+        var (exit, stdout, _) = CliRunner.Run("verify", nupkg, "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("its entry '_rels/.rels' cannot be read: damaged or hiding something", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_signed_package_says_who_signed_it_and_that_trust_was_not_checked_and_a_tampered_one_is_MGP9015()
     {
         using var project = new ModelProjectBuilder();

@@ -322,6 +322,82 @@ public sealed class ZipStructureTests
         Assert.False(extracted);
     }
 
+    [Fact]
+    public void An_end_record_signature_that_starts_inside_the_end_record_is_refused()
+    {
+        // A comment length of 0x4b50 reads "PK"; a comment that starts 05 06 completes an end record signature two bytes
+        // before the comment, whose own fields could point at another directory. Readers that take the last signature take it.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        RawZip.OverlapEndRecord(zip);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("its end record's comment holds zip records", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Theory]
+    [InlineData("an entry hidden in its deflated data", "its entry 'docs/' cannot be read: damaged or hiding something")]
+    [InlineData("data", "its entry 'docs/' is a folder entry with data")]
+    public void A_folder_entry_is_read_to_its_end_and_must_be_empty(string what, string says)
+    {
+        // verify reads no file from a folder entry, but a streaming reader walks through its data like any other.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        if (what == "data")
+        {
+            RawZip.Write(zip, [new RawZip.Entry("docs/", "x"u8.ToArray()) { ExternalAttributes = (0x41EDu << 16) | 0x10 }, .. RawZip.EntriesOf(zip)]);
+        }
+        else
+        {
+            // An empty final deflate block, a descriptor that fits it, then a whole stored entry: all within the folder's data.
+            RawZip.HideInFolderEntry(zip, "docs/", new RawZip.Entry("sitecustomize.py", "import os\n"u8.ToArray()) { Method = 0 });
+            Assert.Contains("sitecustomize.py", StreamExtracted(zip, project.Scratch));
+        }
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
+        Assert.Contains(says, stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void A_name_marked_UTF_8_that_is_not_UTF_8_is_refused()
+    {
+        // unzip drops the byte (config\xff.json is config.json to it), Python and Java refuse the name, libarchive skips it.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        RawZip.Write(zip, [.. RawZip.EntriesOf(zip), new RawZip.Entry("config?.json", "{}"u8.ToArray()) { RawName = [.. "config"u8, 0xFF, .. ".json"u8] }]);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9010", stdout, StringComparison.Ordinal);
+        Assert.Contains("an entry's name is not valid UTF-8", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    [Fact]
+    public void A_zip_with_names_that_are_not_ASCII_verifies()
+    {
+        // The manifest's last bytes reach the reader a few at a time: a character cut between two reads is still one.
+        using var project = new ModelProjectBuilder();
+        project.File("zé日本語.txt", "text\n").File("docs/€€€.md", "text\n").Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+
+        var (exit, stdout, _) = CliRunner.Run("verify", zip, "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        Assert.Contains("files match modelgo-manifest.json; compliant", stdout, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> Producers => ["Info-ZIP zip -r", "Info-ZIP to a pipe (data descriptors)", "git archive", "git archive --prefix (one folder, with its folder entry)", "bsdtar to a pipe (zero padding after the end record)", ".NET ZipArchive to a stream that cannot seek"];
 
     [Theory]
@@ -375,6 +451,15 @@ public sealed class ZipStructureTests
     }
 
     private static uint Crc(byte[] data) => System.IO.Hashing.Crc32.HashToUInt32(data);
+
+    // The files bsdtar writes reading the zip from a pipe, front to back, as a streaming reader does.
+    private static string[] StreamExtracted(string zip, string scratch)
+    {
+        var folder = Path.Combine(scratch, "streamed-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        ProcessRunner.Run("bash", folder, "-c", "cat \"$0\" | bsdtar -xf -", zip);
+        return [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f))];
+    }
 
     // What a streaming reader (bsdtar reading the archive from a pipe, front to back) lists.
     private static string[] Streamed(string zip)

@@ -4,28 +4,67 @@ namespace ModelGoPack.Config;
 
 /// <summary>
 /// Maps JSON paths (<c>$.upstream[0].name</c>) to the 1-based line and column where the key (or, in an
-/// array, the element) starts, so that a diagnostic can point at the config key.
+/// array, the element) starts, so that a diagnostic can point at the config key. Each key and element is a node
+/// known by its parent and its name or index, never by its whole path: memory grows with the count of keys and
+/// elements, not with their depth or the length of the keys above them (a long key over many values).
 /// </summary>
 internal sealed class JsonLocationMap
 {
-    private readonly Dictionary<string, (int Line, int Column)> locations;
+    private const int Root = 0;
 
-    private JsonLocationMap(Dictionary<string, (int Line, int Column)> locations) => this.locations = locations;
+    // (parent node, property name or null, element index or -1) -> node; node -> where it starts.
+    private readonly Dictionary<(int Parent, string? Name, int Index), int> nodes;
+    private readonly List<(int Line, int Column)> starts;
 
-    public static JsonLocationMap Empty { get; } = new([]);
+    private JsonLocationMap(Dictionary<(int, string?, int), int> nodes, List<(int, int)> starts) => (this.nodes, this.starts) = (nodes, starts);
+
+    public static JsonLocationMap Empty { get; } = new([], []);
 
     public (int Line, int Column) Find(string path)
     {
-        // Fall back to the nearest enclosing path that has a location.
-        for (var p = path; p.Length > 0; p = Parent(p))
+        // The deepest node of the path that the map holds: the nearest enclosing path that has a location.
+        if (this.starts.Count == 0)
         {
-            if (this.locations.TryGetValue(p, out var location))
-            {
-                return location;
-            }
+            return (0, 0);
         }
 
-        return (0, 0);
+        var node = Root;
+        var found = this.starts[Root];
+        for (var i = path.StartsWith('$') ? 1 : path.Length; i < path.Length;)
+        {
+            (int, string?, int) key;
+            if (path[i] == '[')
+            {
+                var close = path.IndexOf(']', i);
+                if (close < 0 || !int.TryParse(path.AsSpan(i + 1, close - i - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+                {
+                    break;
+                }
+
+                key = (node, null, index);
+                i = close + 1;
+            }
+            else if (path[i] == '.')
+            {
+                var end = path.IndexOfAny(['.', '['], i + 1);
+                end = end < 0 ? path.Length : end;
+                key = (node, path[(i + 1)..end], -1);
+                i = end;
+            }
+            else
+            {
+                break;
+            }
+
+            if (!this.nodes.TryGetValue(key, out node))
+            {
+                break;
+            }
+
+            found = this.starts[node];
+        }
+
+        return found;
     }
 
     /// <summary>Builds the map, or an empty one when a key is not valid Unicode (the binder reports that).</summary>
@@ -53,23 +92,35 @@ internal sealed class JsonLocationMap
             }
         }
 
-        var map = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+        var nodes = new Dictionary<(int, string?, int), int>();
+        var starts = new List<(int, int)>();
         var stack = new Stack<Frame>();
         var reader = new Utf8JsonReader(utf8, options);
-        string? pendingProperty = null;
+        int? pendingProperty = null;
+        int Add((int, string?, int) key, int offset)
+        {
+            if (!nodes.TryGetValue(key, out var node))
+            {
+                node = starts.Count;
+                nodes.Add(key, node);
+                starts.Add(Locate(lineStarts, offset));
+            }
+
+            return node;
+        }
+
         while (reader.Read())
         {
             var offset = (int)reader.TokenStartIndex;
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
-                    pendingProperty = stack.Peek().Path + "." + reader.GetString();
-                    map.TryAdd(pendingProperty, Locate(lineStarts, offset));
+                    pendingProperty = Add((stack.Peek().Node, reader.GetString(), -1), offset);
                     continue;
                 case JsonTokenType.StartObject:
                 case JsonTokenType.StartArray:
-                    var path = ValuePath(stack, ref pendingProperty, lineStarts, offset, map);
-                    stack.Push(new Frame(path, reader.TokenType == JsonTokenType.StartArray));
+                    var node = ValueNode(stack, ref pendingProperty, offset, Add);
+                    stack.Push(new Frame(node, reader.TokenType == JsonTokenType.StartArray));
                     continue;
                 case JsonTokenType.EndObject:
                 case JsonTokenType.EndArray:
@@ -78,31 +129,29 @@ internal sealed class JsonLocationMap
                 case JsonTokenType.Comment:
                     continue;
                 default:
-                    ValuePath(stack, ref pendingProperty, lineStarts, offset, map);
+                    ValueNode(stack, ref pendingProperty, offset, Add);
                     continue;
             }
         }
 
-        return new JsonLocationMap(map);
+        return new JsonLocationMap(nodes, starts);
     }
 
-    private static string ValuePath(Stack<Frame> stack, ref string? pendingProperty, List<int> lineStarts, int offset, Dictionary<string, (int, int)> map)
+    // The node a value stands for: the root; an array's next element; or the property it is the value of.
+    private static int ValueNode(Stack<Frame> stack, ref int? pendingProperty, int offset, Func<(int, string?, int), int, int> add)
     {
         if (stack.Count == 0)
         {
-            map.TryAdd("$", Locate(lineStarts, offset));
-            return "$";
+            return add((-1, null, -1), offset);
         }
 
         var frame = stack.Peek();
         if (frame.IsArray)
         {
-            var path = $"{frame.Path}[{frame.NextIndex++}]";
-            map.TryAdd(path, Locate(lineStarts, offset));
-            return path;
+            return add((frame.Node, null, frame.NextIndex++), offset);
         }
 
-        var property = pendingProperty ?? frame.Path;
+        var property = pendingProperty ?? frame.Node;
         pendingProperty = null;
         return property;
     }
@@ -118,15 +167,9 @@ internal sealed class JsonLocationMap
         return (index + 1, offset - lineStarts[index] + 1);
     }
 
-    private static string Parent(string path)
+    private sealed class Frame(int node, bool isArray)
     {
-        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
-        return cut <= 0 ? (path == "$" ? "" : "$") : path[..cut];
-    }
-
-    private sealed class Frame(string path, bool isArray)
-    {
-        public string Path { get; } = path;
+        public int Node { get; } = node;
 
         public bool IsArray { get; } = isArray;
 

@@ -219,6 +219,13 @@ internal static class BundleVerifier
 
                 if (name.EndsWith('/'))
                 {
+                    // A folder entry is read like any other (its deflated data must end where its size says, or a
+                    // streaming reader would read on into a hidden entry), and must be empty.
+                    if (!Drain(zip, entry, name, entry.Size == 0 ? 0 : -1, path, diagnostics))
+                    {
+                        return null;
+                    }
+
                     continue;
                 }
 
@@ -236,8 +243,16 @@ internal static class BundleVerifier
                     {
                         diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(name)}' is a second nuspec in the package; NuGet reads one. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
                     }
-                    else if (PackageMetadata.Capture(zip, entry, name, content, diagnostics) is false)
+                    else if (PackageMetadata.Capture(zip, entry, name, content, diagnostics) is { } captured)
                     {
+                        if (!captured)
+                        {
+                            return null;
+                        }
+                    }
+                    else if (!Drain(zip, entry, name, PackageMetadata.MaxNuspecBytes, path, diagnostics))
+                    {
+                        // NuGet's other parts (_rels/.rels, [Content_Types].xml, the core properties), small XML files.
                         return null;
                     }
 
@@ -330,6 +345,33 @@ internal static class BundleVerifier
 
         Compare(content, diagnostics, reported: content.Damaged, allowMissing: package ? FileKinds.IsWeights : null);
         return content;
+    }
+
+    /// <summary>
+    /// Reads an entry no one else reads (a folder entry, a NuGet part) to its end, as every entry is read: its data must
+    /// be what its records say, to the byte. False, with MGP9007, when it is not, or when it is over <paramref name="limit"/>
+    /// bytes (-1: any data at all).
+    /// </summary>
+    private static bool Drain(ZipDirectory zip, ZipDirectory.Entry entry, string name, long limit, string path, DiagnosticBag diagnostics)
+    {
+        if (entry.Size > Math.Max(limit, 0))
+        {
+            var what = limit < 0 ? "a folder entry with data" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{entry.Size:N0} bytes, more than the {limit:N0} such a part may be");
+            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is refused: its entry '{ProjectPath.Shown(name)}' is {what}. {DiagnosticCatalog.BundleUnreadable.Help}", path);
+            return false;
+        }
+
+        try
+        {
+            using var stream = zip.Open(entry);
+            stream.CopyTo(Stream.Null);
+            return true;
+        }
+        catch (Exception e) when (IsDamaged(e))
+        {
+            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is refused: its entry '{ProjectPath.Shown(name)}' cannot be read: {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", path);
+            return false;
+        }
     }
 
     private static BundleContent ReadTarGz(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)

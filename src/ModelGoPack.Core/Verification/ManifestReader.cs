@@ -100,6 +100,18 @@ internal static class ManifestReader
         private bool pathTooLong;
         private int given;
         private readonly Decoder utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
+        private readonly char[] decoded = new char[4096];
+
+        // Throws DecoderFallbackException at the first byte that is not UTF-8; a sequence cut at the end waits for the next block.
+        private void CheckUtf8(ReadOnlySpan<byte> bytes, bool flush)
+        {
+            do
+            {
+                this.utf8.Convert(bytes, this.decoded, flush, out var used, out _, out _);
+                bytes = bytes[used..];
+            }
+            while (!bytes.IsEmpty);
+        }
 
         public List<ManifestEntry> Entries { get; } = [];
 
@@ -139,8 +151,9 @@ internal static class ManifestReader
                     }
 
                     var read = stream.Read(buffer, held, buffer.Length - held);
-                    // Every byte must be UTF-8 (RFC 8259), not only those of the strings that are decoded: checked as it comes.
-                    this.utf8.GetCharCount(buffer.AsSpan(held, read), flush: read == 0);
+                    // Every byte must be UTF-8 (RFC 8259), not only those of the strings that are decoded: checked as it comes,
+                    // by a decoder that keeps a character split between two reads.
+                    this.CheckUtf8(buffer.AsSpan(held, read), flush: read == 0);
                     if (read > 0)
                     {
                         hash.AppendData(buffer, held, read);

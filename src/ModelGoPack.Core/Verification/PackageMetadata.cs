@@ -44,7 +44,7 @@ internal static class PackageMetadata
     /// Takes what <see cref="Check"/> needs from a NuGet part as the package's directory is read: the first nuspec's
     /// bytes (read through the verifier's own zip reader, and only when no bigger than <see cref="MaxNuspecBytes"/>)
     /// and whether there is a signature. False when the package cannot be judged (a nuspec too big or damaged,
-    /// MGP9007); null for a part that is neither.
+    /// MGP9007); null for a part the caller reads to its end (the signature, and parts that are neither).
     /// </summary>
     public static bool? Capture(ZipDirectory zip, ZipDirectory.Entry entry, string name, BundleContent package, DiagnosticBag diagnostics)
     {
@@ -57,7 +57,9 @@ internal static class PackageMetadata
             }
             else
             {
+                // Read to its end by the caller, as NuGet's other parts are.
                 package.Signed = true;
+                return null;
             }
 
             return true;
@@ -79,6 +81,13 @@ internal static class PackageMetadata
             var bytes = new byte[entry.Size];
             using var stream = zip.Open(entry);
             stream.ReadExactly(bytes);
+
+            // To the end, where the data's size, CRC-32 and the end of its deflate stream are checked.
+            if (stream.Read(new byte[1]) != 0)
+            {
+                throw new InvalidDataException("its data is longer than its size");
+            }
+
             package.Nuspec = (name, bytes);
             return true;
         }

@@ -120,13 +120,15 @@ internal sealed class ZipDirectory : IDisposable
         }
 
         // Readers that take the last end record signature in the file (Python, .NET, unzip, libarchive) must find this
-        // one: its comment may hold no other (with a directory of its own, it would show them other entries).
-        var comment = tail.AsSpan((int)(endAt - (length - tailSize)) + EndSize);
+        // one: no other may start after its first byte, not even across its own last fields and its comment (a comment
+        // length of 0x4b50 is "PK"), and its comment holds no other record (with a directory of its own, it would show
+        // them other entries).
+        var after = tail.AsSpan((int)(endAt - (length - tailSize)) + 1);
         Span<byte> bytes = stackalloc byte[4];
         foreach (var signature in new[] { EndSignature, Zip64EndSignature, Zip64LocatorSignature, CentralSignature, LocalSignature })
         {
             BinaryPrimitives.WriteUInt32LittleEndian(bytes, signature);
-            if (comment.IndexOf(bytes) >= 0)
+            if (after.IndexOf(bytes) >= 0)
             {
                 throw new ZipStructureException("its end record's comment holds zip records (another end record or directory), which other readers would take for the archive's own");
             }
@@ -524,8 +526,24 @@ internal sealed class ZipDirectory : IDisposable
         return value > long.MaxValue ? throw new ZipStructureException("a Zip64 size or offset is larger than any file") : (long)value;
     }
 
-    /// <summary>A name as UTF-8 (what bit 11 says, and what tools on Linux and macOS write without it); ASCII reads the same either way.</summary>
-    private static string Decode(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
+    /// <summary>
+    /// A name as UTF-8 (what bit 11 says; a name without it must be ASCII, see CheckName). Bytes that are not UTF-8 are
+    /// refused, not replaced: readers differ on them (unzip drops them, Python and Java refuse, libarchive skips the
+    /// entry), so `generate\xff.py` would be one file to verify and another, or none, to them.
+    /// </summary>
+    private static string Decode(ReadOnlySpan<byte> name)
+    {
+        try
+        {
+            return StrictUtf8.GetString(name);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new ZipStructureException($"an entry's name is not valid UTF-8 ('{ProjectPath.Shown(Encoding.UTF8.GetString(name))}'): readers write it differently, or not at all", nameProblem: true);
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static uint ReadUInt32(SafeFileHandle handle, long at)
     {

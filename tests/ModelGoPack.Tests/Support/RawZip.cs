@@ -24,6 +24,9 @@ public static class RawZip
         /// <summary>Whether bit 11 (the name is UTF-8) is set in both records.</summary>
         public bool Utf8 { get; init; } = true;
 
+        /// <summary>The name's bytes in both records, when they are not <see cref="Name"/> in UTF-8.</summary>
+        public byte[]? RawName { get; init; }
+
         /// <summary>The central record's extra field.</summary>
         public byte[] CentralExtra { get; init; } = [];
 
@@ -97,7 +100,7 @@ public static class RawZip
     /// <summary>An entry's local header.</summary>
     public static byte[] Local(Entry entry)
     {
-        var name = Encoding.UTF8.GetBytes(entry.Name);
+        var name = entry.RawName ?? Encoding.UTF8.GetBytes(entry.Name);
         var header = new byte[30 + name.Length + entry.LocalExtra.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(header, 0x04034b50);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 20);
@@ -157,7 +160,7 @@ public static class RawZip
     /// <summary>An entry's central record, for its local header at <paramref name="offset"/>.</summary>
     public static byte[] Central(Entry entry, long offset)
     {
-        var name = Encoding.UTF8.GetBytes(entry.Name);
+        var name = entry.RawName ?? Encoding.UTF8.GetBytes(entry.Name);
         var record = new byte[46 + name.Length + entry.CentralExtra.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(record, 0x02014b50);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4), entry.MadeBy);
@@ -253,7 +256,8 @@ public static class RawZip
     /// <summary>
     /// Rewrites <paramref name="zip"/> with <paramref name="carrier"/> deflated and flagged for a data descriptor, its
     /// compressed data followed, within its compressed size, by a descriptor and then <paramref name="hidden"/>'s whole
-    /// local record: a streaming reader that inflates ends the carrier early and reads the hidden entry on.
+    /// local record: a streaming reader, which has no sizes in the local header to skip by, inflates the carrier, ends it
+    /// early and reads the hidden entry on.
     /// </summary>
     public static void HideAfterDeflate(string zip, string carrier, Entry hidden) => Write(zip, EntriesOf(zip).Select(e =>
     {
@@ -264,7 +268,7 @@ public static class RawZip
 
         var deflated = Deflate(e.Data);
         byte[] raw = [.. deflated, .. Descriptor(e.Crc, deflated.Length, e.Data.Length), .. LocalRecord(hidden)];
-        return e with { Method = 8, Flags = 8, Raw = raw, Descriptor = Descriptor(e.Crc, raw.Length, e.Data.Length) };
+        return e with { Method = 8, Flags = 8, LocalSizes = false, Raw = raw, Descriptor = Descriptor(e.Crc, raw.Length, e.Data.Length) };
     }).ToList());
 
     /// <summary>
@@ -292,6 +296,31 @@ public static class RawZip
     {
         var honest = EntriesOf(zip);
         Write(zip, honest, zip64: [.. honest.Select(e => e.Name == name ? new Entry(e.Name, other) { Method = 0 } : e)]);
+    }
+
+    /// <summary>
+    /// Rewrites <paramref name="zip"/> with a folder entry first whose deflated data is an empty final block, a descriptor
+    /// that fits it, and then <paramref name="hidden"/>'s whole local record: a streaming reader unpacks the hidden entry.
+    /// </summary>
+    public static void HideInFolderEntry(string zip, string folder, Entry hidden)
+    {
+        byte[] raw = [0x03, 0x00, .. Descriptor(0, 2, 0), .. LocalRecord(hidden)];
+        var entry = new Entry(folder, []) { ExternalAttributes = (0x41EDu << 16) | 0x10, Flags = 8, LocalSizes = false, Raw = raw, Descriptor = Descriptor(0, raw.Length, 0) };
+        Write(zip, [entry, .. EntriesOf(zip)]);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="zip"/>'s end record a comment length of 0x4b50 ("PK") and a comment that starts 05 06: an end
+    /// record signature that begins two bytes before the comment, for readers that take the last one.
+    /// </summary>
+    public static void OverlapEndRecord(string zip)
+    {
+        var bytes = File.ReadAllBytes(zip);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(bytes.Length - 2), 0x4b50);
+        var comment = Enumerable.Repeat((byte)' ', 0x4b50).ToArray();
+        comment[0] = 5;
+        comment[1] = 6;
+        File.WriteAllBytes(zip, [.. bytes, .. comment]);
     }
 
     private static byte[] End(int count, long size, long at)
