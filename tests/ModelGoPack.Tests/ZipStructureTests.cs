@@ -398,6 +398,56 @@ public sealed class ZipStructureTests
         Assert.Contains("files match modelgo-manifest.json; compliant", stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("a local size that is not all ones beside a local Zip64 field", "MGP9007", "the local header of 'config.json' gives another CRC-32 or size")]
+    [InlineData("libarchive's xl field making a link", "MGP9010", "gives other file attributes than its central record (libarchive's xl field)")]
+    [InlineData("the mode of a folder on a file", "MGP9010", "its entry 'config.json' has the attributes of a folder")]
+    [InlineData("the mode of a character device", "MGP9010", "its entry 'config.json' has the attributes of a device, a pipe or a socket")]
+    [InlineData("the DOS folder bit on a file", "MGP9010", "its entry 'config.json' has the attributes of a folder")]
+    [InlineData("version needed 6.4", "MGP9007", "needs version 6.4 or patched-data support")]
+    [InlineData("the patched-data flag", "MGP9007", "needs version 2.0 or patched-data support")]
+    [InlineData("a Zip64 field of 5 bytes", "MGP9007", "the Zip64 field of 'config.json' is 5 bytes")]
+    [InlineData("a folder entry with a file's name", "MGP9010", "The folder entry 'config.json/' has the name of a file in the zip")]
+    public void What_some_readers_apply_and_others_ignore_is_refused(string what, string code, string says)
+    {
+        // Each shape makes unzip, libarchive, Python or Java write something else than verify reads, or refuse what it accepts.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        var entries = RawZip.EntriesOf(zip);
+        var config = entries.Single(e => e.Name == "config.json") with { Method = 0 };
+        var zip64 = new byte[20];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip64, 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip64.AsSpan(2), 16);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(zip64.AsSpan(4), config.Data.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(zip64.AsSpan(12), config.Data.Length);
+        config = what switch
+        {
+            "a local size that is not all ones beside a local Zip64 field" => config with { LocalExtra = zip64, LocalUncompressedSize = uint.MaxValue, LocalCompressedSize = 5 },
+            "libarchive's xl field making a link" => config with { LocalExtra = [0x78, 0x6c, 5, 0, 4, 0xFF, 0x01, 0xFF, 0xA1] },
+            "the mode of a folder on a file" => config with { ExternalAttributes = 0x41EDu << 16 },
+            "the mode of a character device" => config with { ExternalAttributes = 0x21A4u << 16 },
+            "the DOS folder bit on a file" => config with { MadeBy = 0x0014, ExternalAttributes = 0x10 },
+            "version needed 6.4" => config with { VersionNeeded = 64 },
+            "the patched-data flag" => config with { Flags = 0x20 },
+            "a Zip64 field of 5 bytes" => config with { CentralExtra = [1, 0, 5, 0, 0, 0, 0, 0, 0] },
+            _ => config,
+        };
+        List<RawZip.Entry> rewritten = [.. entries.Select(e => e.Name == "config.json" ? config : e)];
+        if (what == "a folder entry with a file's name")
+        {
+            rewritten.Add(new RawZip.Entry("config.json/", []) { Method = 0, ExternalAttributes = (0x41EDu << 16) | 0x10 });
+        }
+
+        RawZip.Write(zip, rewritten);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.True(stdout.Contains($"error {code}", StringComparison.Ordinal) && stdout.Contains(says, StringComparison.Ordinal), stdout);
+        Assert.False(extracted);
+    }
+
     public static TheoryData<string> Producers => ["Info-ZIP zip -r", "Info-ZIP to a pipe (data descriptors)", "git archive", "git archive --prefix (one folder, with its folder entry)", "bsdtar to a pipe (zero padding after the end record)", ".NET ZipArchive to a stream that cannot seek"];
 
     [Theory]

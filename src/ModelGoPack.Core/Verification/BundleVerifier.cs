@@ -194,6 +194,7 @@ internal static class BundleVerifier
         using (zip)
         {
             var entries = new List<(ProjectFile File, int Index)>(zip.Entries.Count);
+            var folders = new List<string>();
             var nuspecs = 0;
             content.Prefix = package || zip.Entries.Any(e => e.Name == ManifestName) ? "" : SingleFolder(zip.Entries.Select(e => e.Name));
             for (var index = 0; index < zip.Entries.Count; index++)
@@ -226,6 +227,7 @@ internal static class BundleVerifier
                         return null;
                     }
 
+                    folders.Add(name);
                     continue;
                 }
 
@@ -276,6 +278,17 @@ internal static class BundleVerifier
                     var file = new ProjectFile(bundlePath, entry.Name, entry.Size);
                     content.Files[bundlePath] = file;
                     entries.Add((file, index));
+                }
+            }
+
+            // A folder entry of a file's name (generate.py/ beside generate.py, or Generate.py/): unzip and Python make the
+            // folder, and the file is lost or fails to extract.
+            if (folders.Count > 0)
+            {
+                var fileKeys = zip.Entries.Where(e => !e.Name.EndsWith('/')).Select(e => ProjectPath.FoldKey(package ? PackageMetadata.PartName(e.Name) : e.Name)).ToHashSet(StringComparer.Ordinal);
+                foreach (var folder in folders.Where(f => fileKeys.Contains(ProjectPath.FoldKey(f.TrimEnd('/')))))
+                {
+                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The folder entry '{ProjectPath.Shown(folder)}' has the name of a file in the {(package ? "package" : "zip")}: extracting it makes a folder where the file goes. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", ProjectPath.Shown(folder));
                 }
             }
 
@@ -395,7 +408,13 @@ internal static class BundleVerifier
                     continue;
                 }
 
-                // The global header `git archive` writes (pax_global_header) is no file, whatever its name.
+                // Readers must read the entry as .NET does; what some honour and others ignore is refused.
+                if (TarHeaderProblem(entry, guarded.LastBlock) is { } problem)
+                {
+                    throw new InvalidDataException(problem);
+                }
+
+                // The global header `git archive` writes (pax_global_header, a comment) is no file, whatever its name.
                 if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
                 {
                     continue;
@@ -750,10 +769,81 @@ internal static class BundleVerifier
     /// of one byte reach deflate's limit of 1,032). Without a manifest, or before it comes (it is last), nothing
     /// else bounds what a tar.gz entry claims to hold; so a bomb costs at most the time to hash 16 GiB.
     /// </summary>
+    /// <summary>
+    /// Why a tar entry would be read otherwise by another reader, or null. <paramref name="header"/> is the last 512 bytes
+    /// read before the entry was returned: its own header block (after any pax or GNU long-name blocks before it).
+    /// GNU tar, libarchive and Python honour a pax global header's keys and GNU.sparse.* names, which .NET ignores; they
+    /// read a header with other magic bytes than ustar's or GNU's as V7 (no prefix), while .NET and Python join its prefix;
+    /// and they write names that are not UTF-8 byte for byte, where .NET reads U+FFFD.
+    /// </summary>
+    private static string? TarHeaderProblem(TarEntry entry, ReadOnlySpan<byte> header)
+    {
+        if (entry is PaxGlobalExtendedAttributesTarEntry global && global.GlobalExtendedAttributes.Keys.FirstOrDefault(k => k != "comment") is { } key)
+        {
+            return $"its pax global header sets '{ProjectPath.Shown(key)}' for the entries after it, which .NET ignores and GNU tar, libarchive and Python apply";
+        }
+
+        if (entry is PaxTarEntry pax && pax.ExtendedAttributes.Keys.FirstOrDefault(k => k.StartsWith("GNU.", StringComparison.Ordinal)) is { } gnu)
+        {
+            return $"the pax header of '{ProjectPath.Shown(entry.Name)}' sets '{ProjectPath.Shown(gnu)}', which renames or reshapes the entry for GNU tar, libarchive and Python, and not for .NET";
+        }
+
+        if (header.Length == 512)
+        {
+            var magic = header.Slice(257, 8);
+            var ustar = magic.SequenceEqual("ustar\000"u8);
+            var gnuMagic = magic.SequenceEqual("ustar  \0"u8);
+            var v7 = magic.IndexOfAnyExcept((byte)0) < 0;
+            if (!ustar && !gnuMagic && !v7)
+            {
+                return $"the header of '{ProjectPath.Shown(entry.Name)}' has the magic bytes '{ProjectPath.Shown(System.Text.Encoding.Latin1.GetString(magic))}', neither ustar's nor GNU's: readers read it as different formats, with different names";
+            }
+
+            if (v7 && header.Slice(345, 155).IndexOfAnyExcept((byte)0) >= 0)
+            {
+                return $"the V7 header of '{ProjectPath.Shown(entry.Name)}' has bytes in its prefix field, which Python joins to the name and other readers ignore";
+            }
+        }
+
+        return entry.Name.Contains('\uFFFD', StringComparison.Ordinal)
+            ? $"the name '{ProjectPath.Shown(entry.Name)}' is not valid UTF-8 (or holds U+FFFD): other readers write its bytes as they are, a name no one verified"
+            : null;
+    }
+
     private sealed class BombGuard(Stream inner, FileStream compressed) : Stream
     {
         private const long MaxRatio = 200;
+        private readonly byte[] recent = new byte[512];
         private long produced;
+
+        /// <summary>The last 512 bytes read (fewer at the start).</summary>
+        public ReadOnlySpan<byte> LastBlock => this.produced >= 512 ? this.Ordered() : [];
+
+        private int recentAt;
+
+        private byte[] Ordered()
+        {
+            var ordered = new byte[512];
+            this.recent.AsSpan(this.recentAt).CopyTo(ordered);
+            this.recent.AsSpan(0, this.recentAt).CopyTo(ordered.AsSpan(512 - this.recentAt));
+            return ordered;
+        }
+
+        private void Remember(ReadOnlySpan<byte> read)
+        {
+            if (read.Length >= 512)
+            {
+                read[^512..].CopyTo(this.recent);
+                this.recentAt = 0;
+                return;
+            }
+
+            foreach (var b in read)
+            {
+                this.recent[this.recentAt] = b;
+                this.recentAt = (this.recentAt + 1) % 512;
+            }
+        }
 
         public override bool CanRead => true;
 
@@ -786,6 +876,7 @@ internal static class BundleVerifier
             }
 
             this.produced += read;
+            this.Remember(buffer[..read]);
             if (this.produced > GzipAllowance && this.produced / Math.Max(compressed.Position, 1) > MaxRatio)
             {
                 throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,

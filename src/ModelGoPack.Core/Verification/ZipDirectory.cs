@@ -255,6 +255,15 @@ internal sealed class ZipDirectory : IDisposable
                 throw new ZipStructureException($"its entry '{ProjectPath.Printable(name)}' is encrypted, and a bundle is read by anyone");
             }
 
+            // Patched data (bit 5) and versions past 6.3 are refused by some readers (Python) and read by others.
+            var versionNeeded = BinaryPrimitives.ReadUInt16LittleEndian(f[6..]) & 0xFF;
+            if ((flags & PatchedDataFlag) != 0 || versionNeeded > 63)
+            {
+                throw new ZipStructureException($"its entry '{ProjectPath.Printable(name)}' needs version {versionNeeded / 10}.{versionNeeded % 10} or patched-data support, which some readers refuse and others ignore");
+            }
+
+            CheckType(name, external);
+
             if (method is not (0 or 8))
             {
                 throw new ZipStructureException($"its entry '{ProjectPath.Printable(name)}' uses compression method {method}; a bundle's entries are stored or deflated, as every zip reader reads them");
@@ -338,8 +347,14 @@ internal sealed class ZipDirectory : IDisposable
 
         // A streaming reader reads a 64-bit data descriptor when the local header has a Zip64 field, else a 32-bit one.
         var zip64 = HasZip64Field(variable[nameLength..]);
-        var ignored = 0L;
+        // A local Zip64 field holds both sizes; a reader takes a Zip64 value only for a field that is all ones, and the
+        // 32-bit value otherwise (libarchive, unzip): so must this, or a local size of 5 with a Zip64 field of 81 would be
+        // 81 bytes here and 5 to them.
+        var (rawUncompressed, rawCompressed, ignored) = (uncompressed, compressed, 0L);
         Zip64(variable[nameLength..], ref uncompressed, ref compressed, ref ignored, entry.Name, local: true);
+        uncompressed = rawUncompressed == uint.MaxValue ? uncompressed : rawUncompressed;
+        compressed = rawCompressed == uint.MaxValue ? compressed : rawCompressed;
+        CheckLocalAttributes(variable[nameLength..], entry);
 
         // With a data descriptor, the local values may be zero (the format says they are; Info-ZIP writing to a pipe
         // fills in the size it knows and zeros the rest); any value given must be the central one.
@@ -437,6 +452,12 @@ internal sealed class ZipDirectory : IDisposable
                 throw new ZipStructureException($"an extra field of '{ProjectPath.Printable(name)}' runs past its header");
             }
 
+            if (id == Zip64ExtraId && size is not (0 or 8 or 16 or 24 or 28))
+            {
+                // Java refuses the whole archive for a Zip64 field of another length; others read what they need of it.
+                throw new ZipStructureException($"the Zip64 field of '{ProjectPath.Printable(name)}' is {size} bytes, a length the format does not have");
+            }
+
             if (id == Zip64ExtraId && needed)
             {
                 var field = extra.Slice(4, size);
@@ -499,6 +520,51 @@ internal sealed class ZipDirectory : IDisposable
             if (id == UnicodePathExtraId && (size < 5 || !extra.Slice(9, size - 5).SequenceEqual(nameBytes)))
             {
                 throw new ZipStructureException($"'{ProjectPath.Shown(name)}' carries a Unicode Path field that names it otherwise: unzip and libarchive would write that name", nameProblem: true);
+            }
+
+            extra = extra[(4 + size)..];
+        }
+    }
+
+    /// <summary>
+    /// What the external attributes make of an entry, for readers that apply them (unzip, libarchive): a Unix file type
+    /// (high 16 bits) of a regular file, or of a folder for a folder entry, or none; and no DOS folder bit on a file.
+    /// A link is refused elsewhere (MGP9005); a device, a pipe, or a folder where a file is listed, here.
+    /// </summary>
+    private static void CheckType(string name, uint external)
+    {
+        var type = (external >> 16) & 0xF000;
+        var folder = name.EndsWith('/');
+        if (type is 0xA000)
+        {
+            return;
+        }
+
+        if ((type != 0 && type != (folder ? 0x4000u : 0x8000u)) || (!folder && (external & 0x10) != 0))
+        {
+            throw new ZipStructureException($"its entry '{ProjectPath.Printable(name)}' has the attributes of {(type is 0x4000 || (external & 0x10) != 0 ? "a folder" : "a device, a pipe or a socket")} (external attributes {external:x8}): unzip and libarchive would make one", nameProblem: true);
+        }
+    }
+
+    /// <summary>
+    /// libarchive's local "xl" field (0x6c78) may carry external attributes that a streaming libarchive applies instead of
+    /// the central record's (making a listed file a link); they must be the central record's. A Zip64 field must be one
+    /// of the lengths its format has, as Java requires.
+    /// </summary>
+    private static void CheckLocalAttributes(ReadOnlySpan<byte> extra, Entry entry)
+    {
+        while (extra.Length >= 4)
+        {
+            var id = BinaryPrimitives.ReadUInt16LittleEndian(extra);
+            var size = Math.Min(extra.Length - 4, BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]));
+            var field = extra.Slice(4, size);
+            if (id == LibarchiveExtraId && field.Length >= 1)
+            {
+                var at = 1 + ((field[0] & 1) != 0 ? 2 : 0) + ((field[0] & 2) != 0 ? 2 : 0);
+                if ((field[0] & 4) != 0 && (field.Length < at + 4 || BinaryPrimitives.ReadUInt32LittleEndian(field[at..]) != entry.ExternalAttributes))
+                {
+                    throw new ZipStructureException($"the local header of '{ProjectPath.Printable(entry.Name)}' gives other file attributes than its central record (libarchive's xl field): a streaming reader would make it something else", nameProblem: true);
+                }
             }
 
             extra = extra[(4 + size)..];

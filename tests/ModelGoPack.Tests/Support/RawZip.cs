@@ -27,6 +27,15 @@ public static class RawZip
         /// <summary>The name's bytes in both records, when they are not <see cref="Name"/> in UTF-8.</summary>
         public byte[]? RawName { get; init; }
 
+        /// <summary>The local header's 32-bit compressed size, when it is not the data's (LocalSizes must be set).</summary>
+        public uint? LocalCompressedSize { get; init; }
+
+        /// <summary>The local header's 32-bit size, when it is not the data's (LocalSizes must be set).</summary>
+        public uint? LocalUncompressedSize { get; init; }
+
+        /// <summary>The version needed to extract, in both records (20 is 2.0).</summary>
+        public ushort VersionNeeded { get; init; } = 20;
+
         /// <summary>The central record's extra field.</summary>
         public byte[] CentralExtra { get; init; } = [];
 
@@ -103,15 +112,15 @@ public static class RawZip
         var name = entry.RawName ?? Encoding.UTF8.GetBytes(entry.Name);
         var header = new byte[30 + name.Length + entry.LocalExtra.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(header, 0x04034b50);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 20);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), entry.VersionNeeded);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), (ushort)(entry.Flags | (entry.Utf8 ? 0x800 : 0)));
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), entry.Method);
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(12), 0x21);
         if (entry.LocalSizes)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(14), entry.Crc);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(18), (uint)entry.Compressed.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(22), (uint)entry.Data.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(18), entry.LocalCompressedSize ?? (uint)entry.Compressed.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(22), entry.LocalUncompressedSize ?? (uint)entry.Data.Length);
         }
 
         BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(26), (ushort)name.Length);
@@ -164,7 +173,7 @@ public static class RawZip
         var record = new byte[46 + name.Length + entry.CentralExtra.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(record, 0x02014b50);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(4), entry.MadeBy);
-        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(6), 20);
+        BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(6), entry.VersionNeeded);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(8), (ushort)(entry.Flags | (entry.Utf8 ? 0x800 : 0)));
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(10), entry.Method);
         BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(14), 0x21);
