@@ -19,6 +19,13 @@ public sealed class TarStructureTests
     [InlineData("upper-case magic", "has the magic bytes 'USTAR")]
     [InlineData("a V7 header with a prefix", "the V7 header of 'notes.txt' has bytes in its prefix field")]
     [InlineData("a name that is not UTF-8", "is not valid UTF-8")]
+    [InlineData("a header that fails its checksum", "the header of 'notes.txt' fails its checksum")]
+    [InlineData("a pax header before a GNU header", "a pax header comes before 'notes.txt', whose own header is not a pax one")]
+    [InlineData("a GNU header with a prefix", "the GNU header of 'notes.txt' has bytes in its prefix field")]
+    [InlineData("a pax SCHILY.realsize", "sets 'SCHILY.realsize' to '5'")]
+    [InlineData("a V7 folder with data", "is a file whose name ends in '/', with data")]
+    [InlineData("a pax key with a space", "sets ' path' to 'generate.py'")]
+    [InlineData("a file with no name", "is a V7RegularFile with no name")]
     public void What_other_tar_readers_apply_and_NET_ignores_is_refused(string what, string says)
     {
         using var project = new ModelProjectBuilder();
@@ -40,12 +47,28 @@ public sealed class TarStructureTests
                     TarEntry entry = (what, name) switch
                     {
                         ("a pax GNU.sparse.name", "notes.txt") => new PaxTarEntry(TarEntryType.RegularFile, name, new Dictionary<string, string> { ["GNU.sparse.name"] = "generate.py" }),
+                        ("a pax header before a GNU header", "notes.txt") => new PaxTarEntry(TarEntryType.RegularFile, name, new Dictionary<string, string> { ["path"] = "notes.txt" }),
+                        ("a pax SCHILY.realsize", "notes.txt") => new PaxTarEntry(TarEntryType.RegularFile, name, new Dictionary<string, string> { ["SCHILY.realsize"] = "5" }),
+                        ("a GNU header with a prefix", "notes.txt") => new GnuTarEntry(TarEntryType.RegularFile, name),
+                        ("a pax key with a space", "notes.txt") => new PaxTarEntry(TarEntryType.RegularFile, name, new Dictionary<string, string> { [" path"] = "generate.py" }),
                         ("a V7 header with a prefix", "notes.txt") => new V7TarEntry(TarEntryType.V7RegularFile, name),
                         ("upper-case magic", "notes.txt") or ("a name that is not UTF-8", "notes.txt") => new UstarTarEntry(TarEntryType.RegularFile, name),
                         _ => new PaxTarEntry(TarEntryType.RegularFile, name),
                     };
                     entry.DataStream = new MemoryStream(File.ReadAllBytes(file));
                     writer.WriteEntry(entry);
+                }
+
+                if (what == "a file with no name")
+                {
+                    // Read as a folder by every other reader, which then reads its data as more entries.
+                    writer.WriteEntry(new V7TarEntry(TarEntryType.V7RegularFile, "./") { DataStream = new MemoryStream("hidden"u8.ToArray()) });
+                }
+
+                if (what == "a V7 folder with data")
+                {
+                    // bsdtar writes V7 folders as regular entries whose name ends in '/': every other reader makes a folder.
+                    writer.WriteEntry(new V7TarEntry(TarEntryType.V7RegularFile, "docs/") { DataStream = new MemoryStream("hidden"u8.ToArray()) });
                 }
             }
 
@@ -62,9 +85,24 @@ public sealed class TarStructureTests
                 case "a name that is not UTF-8":
                     bytes[at + 5] = 0xFF;
                     break;
+                case "a pax header before a GNU header":
+                    "ustar  \0"u8.CopyTo(bytes.AsSpan(at + 257));
+                    break;
+                case "a GNU header with a prefix":
+                    // An access time in octal, as GNU tar writes one: .NET reads it as a time, Python as a prefix of the name.
+                    "00000000001\0"u8.CopyTo(bytes.AsSpan(at + 345));
+                    break;
             }
 
-            Checksum(bytes.AsSpan(at, 512));
+            if (what != "a header that fails its checksum")
+            {
+                Checksum(bytes.AsSpan(at, 512));
+            }
+            else
+            {
+                bytes[at + 136] ^= 1;
+            }
+
             using var file2 = File.Create(archive);
             using var gzip = new GZipStream(file2, CompressionLevel.Fastest);
             gzip.Write(bytes);
@@ -77,6 +115,30 @@ public sealed class TarStructureTests
         Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
         Assert.Contains(says, stdout, StringComparison.Ordinal);
         Assert.False(Path.Exists(target));
+    }
+
+    [Theory]
+    [InlineData("bsdtar --format=v7")]
+    [InlineData("bsdtar --format=pax")]
+    [InlineData("tar --format=gnu")]
+    [InlineData("tar --format=posix")]
+    [InlineData("git archive")]
+    public void Tar_archives_other_tools_write_verify(string producer)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/notes.md", "notes\n").Write();
+        var bundle = project.Pack(BundleFormat.Directory, "bundle").OutputPath!;
+        var archive = Path.Combine(project.Scratch, "other.tar.gz");
+        var command = producer == "git archive"
+            ? "git init -q && git add -A && git -c user.email=a@b -c user.name=n commit -qm x && git archive --format=tar.gz -o \"$0\" HEAD && rm -rf .git"
+            : $"{producer} -czf \"$0\" .";
+        var (code, output) = ProcessRunner.Run("bash", bundle, "-c", command, archive);
+        Assert.True(code == 0, output);
+
+        var (exit, stdout, _) = CliRunner.Run("verify", archive, "--quiet");
+
+        Assert.True(exit == 0, stdout);
+        Assert.Contains("files match modelgo-manifest.json; compliant", stdout, StringComparison.Ordinal);
     }
 
     // The header block whose name field starts with the name.

@@ -397,21 +397,48 @@ internal static class BundleVerifier
         using (var guarded = new BombGuard(gzip, file))
         using (var reader = new TarReader(guarded))
         {
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            while (true)
             {
+                guarded.BeginHeaders();
+                if (reader.GetNextEntry(copyData: false) is not { } entry)
+                {
+                    break;
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
 
-                // Archives made with `tar -C dir .` name their entries ./x.
-                var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
-                if (name.Length == 0 || (entry.EntryType is TarEntryType.Directory && name is "." or "./"))
+                // Readers must read the entry as .NET does; what some honour and others ignore is refused, before
+                // anything of the entry is taken (its name included).
+                if (TarHeaderProblem(entry, guarded.LastBlock, guarded.HeaderTypes()) is { } problem)
                 {
+                    throw new InvalidDataException(problem);
+                }
+
+                // Archives made with `tar -C dir .` name their entries ./x; the folder ./ itself is skipped, and nothing
+                // else may have an empty name.
+                var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                var folderLike = entry.EntryType is TarEntryType.Directory
+                    || (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.Name.EndsWith('/') && entry.Length == 0);
+                if (entry.EntryType is not TarEntryType.GlobalExtendedAttributes && (name.Length == 0 || name is "." or "./"))
+                {
+                    if (!folderLike || entry.Length != 0)
+                    {
+                        throw new InvalidDataException($"its entry '{ProjectPath.Shown(entry.Name)}' is a {entry.EntryType} with no name: other readers read it as a folder, and what it holds as more entries");
+                    }
+
                     continue;
                 }
 
-                // Readers must read the entry as .NET does; what some honour and others ignore is refused.
-                if (TarHeaderProblem(entry, guarded.LastBlock) is { } problem)
+                // A V7 folder is a regular entry whose name ends in '/' (bsdtar writes them): a folder to every other
+                // reader, so it must be empty.
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.Name.EndsWith('/'))
                 {
-                    throw new InvalidDataException(problem);
+                    if (entry.Length != 0)
+                    {
+                        throw new InvalidDataException($"its entry '{ProjectPath.Shown(entry.Name)}' is a file whose name ends in '/', with data: other readers read it as a folder, and its data as more entries");
+                    }
+
+                    continue;
                 }
 
                 // The global header `git archive` writes (pax_global_header, a comment) is no file, whatever its name.
@@ -776,19 +803,51 @@ internal static class BundleVerifier
     /// read a header with other magic bytes than ustar's or GNU's as V7 (no prefix), while .NET and Python join its prefix;
     /// and they write names that are not UTF-8 byte for byte, where .NET reads U+FFFD.
     /// </summary>
-    private static string? TarHeaderProblem(TarEntry entry, ReadOnlySpan<byte> header)
+    private static string? TarHeaderProblem(TarEntry entry, ReadOnlySpan<byte> header, List<byte> headerTypes)
     {
-        if (entry is PaxGlobalExtendedAttributesTarEntry global && global.GlobalExtendedAttributes.Keys.FirstOrDefault(k => k != "comment") is { } key)
+        // A pax header ('x') applies to the next entry for every reader; .NET gives it only to an entry of ustar magic
+        // (a PaxTarEntry), whose keys are checked below, and applies some of it silently to others.
+        if (entry is not PaxTarEntry && headerTypes.Take(headerTypes.Count - 1).Contains((byte)'x'))
         {
-            return $"its pax global header sets '{ProjectPath.Shown(key)}' for the entries after it, which .NET ignores and GNU tar, libarchive and Python apply";
+            return $"a pax header comes before '{ProjectPath.Shown(entry.Name)}', whose own header is not a pax one: readers apply its keys differently";
         }
 
-        if (entry is PaxTarEntry pax && pax.ExtendedAttributes.Keys.FirstOrDefault(k => k.StartsWith("GNU.", StringComparison.Ordinal)) is { } gnu)
+        // The pax header block itself must pass its checksum too (only blocks that do are recorded): GNU tar and
+        // libarchive skip one that does not, and read its data as more entries.
+        var paxType = entry switch
         {
-            return $"the pax header of '{ProjectPath.Shown(entry.Name)}' sets '{ProjectPath.Shown(gnu)}', which renames or reshapes the entry for GNU tar, libarchive and Python, and not for .NET";
+            PaxGlobalExtendedAttributesTarEntry => (byte)'g',
+            PaxTarEntry withKeys when withKeys.ExtendedAttributes.Count > 0 => (byte)'x',
+            _ => (byte)0,
+        };
+        if (paxType != 0 && !headerTypes.Contains(paxType))
+        {
+            return $"the pax header of '{ProjectPath.Shown(entry.Name)}' fails its checksum: GNU tar and libarchive skip it and read what follows as more entries, Python stops there";
         }
 
-        if (header.Length == 512)
+        if (entry is PaxGlobalExtendedAttributesTarEntry global && global.GlobalExtendedAttributes.Keys.FirstOrDefault(k => k != "comment") is { } globalKey)
+        {
+            return $"its pax global header sets '{ProjectPath.Shown(globalKey)}' for the entries after it, which .NET ignores and GNU tar, libarchive and Python apply";
+        }
+
+        if (entry is PaxTarEntry pax)
+        {
+            foreach (var (key, value) in pax.ExtendedAttributes)
+            {
+                // GNU.sparse.* rename or reshape an entry for GNU tar, libarchive and Python; SCHILY.realsize resizes it for
+                // libarchive; a key with other characters (" path") is one .NET ignores and GNU tar trims; a size that is
+                // not plain digits ("+1024") is one GNU tar refuses and .NET and Python take.
+                if (key.StartsWith("GNU.", StringComparison.Ordinal) || key == "SCHILY.realsize" || key.Length == 0
+                    || key.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':'))
+                    || (key == "size" && (value.Length == 0 || !value.All(char.IsAsciiDigit))))
+                {
+                    return $"the pax header of '{ProjectPath.Shown(entry.Name)}' sets '{ProjectPath.Shown(key)}' to '{ProjectPath.Shown(value)}', which GNU tar, libarchive or Python read otherwise than .NET";
+                }
+            }
+        }
+
+        // A global header's data is read with it, so the last block is that data, not the header (checked as it came).
+        if (header.Length == 512 && entry.EntryType is not TarEntryType.GlobalExtendedAttributes)
         {
             var magic = header.Slice(257, 8);
             var ustar = magic.SequenceEqual("ustar\000"u8);
@@ -799,9 +858,16 @@ internal static class BundleVerifier
                 return $"the header of '{ProjectPath.Shown(entry.Name)}' has the magic bytes '{ProjectPath.Shown(System.Text.Encoding.Latin1.GetString(magic))}', neither ustar's nor GNU's: readers read it as different formats, with different names";
             }
 
-            if (v7 && header.Slice(345, 155).IndexOfAnyExcept((byte)0) >= 0)
+            if ((v7 || gnuMagic) && header.Slice(345, 155).IndexOfAnyExcept((byte)0) >= 0)
             {
-                return $"the V7 header of '{ProjectPath.Shown(entry.Name)}' has bytes in its prefix field, which Python joins to the name and other readers ignore";
+                return $"the {(v7 ? "V7" : "GNU")} header of '{ProjectPath.Shown(entry.Name)}' has bytes in its prefix field, which Python joins to the name and other readers ignore";
+            }
+
+            // .NET does not check a header's checksum; GNU tar and libarchive skip a header that fails it and read on
+            // into its data (where another header may wait), Python stops.
+            if (!ChecksumHolds(header))
+            {
+                return $"the header of '{ProjectPath.Shown(entry.Name)}' fails its checksum: GNU tar and libarchive skip it and read what follows as more entries, Python stops there";
             }
         }
 
@@ -810,11 +876,73 @@ internal static class BundleVerifier
             : null;
     }
 
+    /// <summary>Whether a tar header block's checksum holds: the unsigned sum of its bytes, the checksum field as spaces, or the signed sum old tars wrote.</summary>
+    private static bool ChecksumHolds(ReadOnlySpan<byte> header)
+    {
+        var stored = header.Slice(148, 8).Trim((byte)0).Trim((byte)' ').Trim((byte)0);
+        var (unsigned, signed) = (8 * ' ', 8 * ' ');
+        for (var i = 0; i < 512; i++)
+        {
+            if (i is < 148 or >= 156)
+            {
+                unsigned += header[i];
+                signed += (sbyte)header[i];
+            }
+        }
+
+        var given = 0L;
+        foreach (var digit in stored)
+        {
+            if (digit is < (byte)'0' or > (byte)'7' || given > int.MaxValue)
+            {
+                return false;
+            }
+
+            given = (given * 8) + (digit - '0');
+        }
+
+        return stored.Length > 0 && (given == unsigned || given == signed);
+    }
+
     private sealed class BombGuard(Stream inner, FileStream compressed) : Stream
     {
         private const long MaxRatio = 200;
         private readonly byte[] recent = new byte[512];
         private long produced;
+
+        private readonly List<byte> headerTypes = [];
+        private readonly byte[] block = new byte[512];
+        private bool recording;
+
+        /// <summary>
+        /// From now until <see cref="HeaderTypes"/>, every whole 512-byte block of the tar stream that is a header (its
+        /// checksum holds) has its type flag recorded, however the reads split it.
+        /// </summary>
+        public void BeginHeaders()
+        {
+            this.headerTypes.Clear();
+            this.recording = true;
+        }
+
+        /// <summary>The type flags of the header blocks read since <see cref="BeginHeaders"/>, the entry's own last.</summary>
+        public List<byte> HeaderTypes()
+        {
+            this.recording = false;
+            return this.headerTypes;
+        }
+
+        private void RecordBlocks(ReadOnlySpan<byte> read, long start)
+        {
+            for (var i = 0; i < read.Length; i++)
+            {
+                var at = (int)((start + i) % 512);
+                this.block[at] = read[i];
+                if (at == 511 && ChecksumHolds(this.block))
+                {
+                    this.headerTypes.Add(this.block[156]);
+                }
+            }
+        }
 
         /// <summary>The last 512 bytes read (fewer at the start).</summary>
         public ReadOnlySpan<byte> LastBlock => this.produced >= 512 ? this.Ordered() : [];
@@ -877,6 +1005,11 @@ internal static class BundleVerifier
 
             this.produced += read;
             this.Remember(buffer[..read]);
+            if (this.recording)
+            {
+                this.RecordBlocks(buffer[..read], this.produced - read);
+            }
+
             if (this.produced > GzipAllowance && this.produced / Math.Max(compressed.Position, 1) > MaxRatio)
             {
                 throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
