@@ -448,7 +448,23 @@ public sealed class ZipStructureTests
         Assert.False(extracted);
     }
 
-    public static TheoryData<string> Producers => ["Info-ZIP zip -r", "Info-ZIP to a pipe (data descriptors)", "git archive", "git archive --prefix (one folder, with its folder entry)", "bsdtar to a pipe (zero padding after the end record)", ".NET ZipArchive to a stream that cannot seek"];
+    [Fact]
+    public void An_entry_named_with_and_without_a_leading_dot_slash_is_one_file_twice()
+    {
+        // ./config.json and config.json are one path to every reader: the second overwrites the first.
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
+        RawZip.Write(zip, [.. RawZip.EntriesOf(zip), new RawZip.Entry("./config.json", "{}"u8.ToArray())]);
+
+        var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9005: 'config.json' is in the zip twice", stdout, StringComparison.Ordinal);
+        Assert.False(extracted);
+    }
+
+    public static TheoryData<string> Producers => ["Info-ZIP zip -r", "Info-ZIP to a pipe (data descriptors)", "git archive", "git archive --prefix (one folder, with its folder entry)", "bsdtar to a pipe (zero padding after the end record)", "bsdtar -cf x.zip . (entries named ./x)", ".NET ZipArchive to a stream that cannot seek"];
 
     [Theory]
     [MemberData(nameof(Producers))]
@@ -472,6 +488,11 @@ public sealed class ZipStructureTests
                 var git = ProcessRunner.Run("bash", bundle, "-c",
                     "git init -q && git add -A && git -c user.email=a@b -c user.name=n commit -qm x && git archive --format=zip $1 -o \"$0\" HEAD && rm -rf .git", zip, prefix);
                 Assert.True(git.ExitCode == 0, git.Output);
+                break;
+            case "bsdtar -cf x.zip . (entries named ./x)":
+                var dotted = ProcessRunner.Run("bsdtar", bundle, "--format", "zip", "-cf", zip, ".");
+                Assert.True(dotted.ExitCode == 0, dotted.Output);
+                Assert.Contains("./LICENSE", ProcessRunner.Run("unzip", null, "-Z1", zip).Output.Split('\n'));
                 break;
             case "bsdtar to a pipe (zero padding after the end record)":
                 var bsdtar = ProcessRunner.Run("bash", bundle, "-c", "bsdtar -cf - --format zip * > \"$0\"", zip);

@@ -176,6 +176,9 @@ internal sealed class BundleContent
     /// <summary>Whether a package has a signature file (.signature.p7s) of a size a signature may have.</summary>
     public bool Signed { get; set; }
 
+    /// <summary>The zip entry that holds the manifest, by its name in the archive (./modelgo-manifest.json, name-1.0/modelgo-manifest.json).</summary>
+    public string? ManifestEntry { get; set; }
+
     /// <summary>Whether the bundle holds a manifest at all (valid or not).</summary>
     public bool ManifestFound { get; set; }
 

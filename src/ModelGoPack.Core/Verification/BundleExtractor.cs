@@ -70,7 +70,7 @@ internal static class BundleExtractor
 
                 if (content.Manifest is not null)
                 {
-                    using var source = zip.Open(byName[content.Prefix + BundleVerifier.ManifestName]);
+                    using var source = zip.Open(byName[content.ManifestEntry ?? content.Prefix + BundleVerifier.ManifestName]);
                     Write(temp, BundleVerifier.ManifestName, source, content, cancellationToken);
                 }
             }

@@ -196,14 +196,27 @@ internal static class BundleVerifier
             var entries = new List<(ProjectFile File, int Index)>(zip.Entries.Count);
             var folders = new List<string>();
             var nuspecs = 0;
-            content.Prefix = package || zip.Entries.Any(e => e.Name == ManifestName) ? "" : SingleFolder(zip.Entries.Select(e => e.Name));
+            // Names as readers take them: a package's unescaped as NuGet reads them; a zip's without the leading ./ that
+            // `bsdtar -cf x.zip .` writes (unzip, Python and libarchive write ./x as x), as a tar.gz's.
+            string ZipName(string raw) => package ? PackageMetadata.PartName(raw) : raw.StartsWith("./", StringComparison.Ordinal) ? raw[2..] : raw;
+            content.Prefix = package || zip.Entries.Any(e => ZipName(e.Name) == ManifestName) ? "" : SingleFolder(zip.Entries.Select(e => ZipName(e.Name)).Where(n => n.Length > 0));
             for (var index = 0; index < zip.Entries.Count; index++)
             {
                 var entry = zip.Entries[index];
 
                 // NuGet reads a package's part names unescaped (%2E is '.', %20 a space), as NuGet pack escapes them: so
                 // does verify, or a package could hold, for NuGet, a file verify never saw (model/generate%2Epy).
-                var name = package ? PackageMetadata.PartName(entry.Name) : entry.Name;
+                var name = ZipName(entry.Name);
+                if (name.Length == 0 && entry.Name == "./")
+                {
+                    // The archive's own folder: read to its end like any folder entry, and empty.
+                    if (!Drain(zip, entry, entry.Name, entry.Size == 0 ? 0 : -1, path, diagnostics))
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
 
                 // The name rule applies to the entry's whole name, one folder wrapping the bundle included (an archive of
                 // ../x entries is refused, whatever its one folder); in a package, to the name under its model/ folder, which
@@ -270,6 +283,7 @@ internal static class BundleVerifier
                 if (bundlePath == ManifestName)
                 {
                     content.ManifestFound = true;
+                    content.ManifestEntry = entry.Name;
                     using var stream = zip.Open(entry);
                     content.Manifest = ManifestReader.Read(stream, diagnostics, path, content.Files);
                 }
@@ -285,7 +299,7 @@ internal static class BundleVerifier
             // folder, and the file is lost or fails to extract.
             if (folders.Count > 0)
             {
-                var fileKeys = zip.Entries.Where(e => !e.Name.EndsWith('/')).Select(e => ProjectPath.FoldKey(package ? PackageMetadata.PartName(e.Name) : e.Name)).ToHashSet(StringComparer.Ordinal);
+                var fileKeys = zip.Entries.Where(e => !e.Name.EndsWith('/')).Select(e => ProjectPath.FoldKey(ZipName(e.Name))).ToHashSet(StringComparer.Ordinal);
                 foreach (var folder in folders.Where(f => fileKeys.Contains(ProjectPath.FoldKey(f.TrimEnd('/')))))
                 {
                     diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The folder entry '{ProjectPath.Shown(folder)}' has the name of a file in the {(package ? "package" : "zip")}: extracting it makes a folder where the file goes. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", ProjectPath.Shown(folder));
