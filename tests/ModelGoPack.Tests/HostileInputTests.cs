@@ -422,9 +422,7 @@ public sealed class HostileInputTests
         BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(128), 3L << 30);
         header[156] = (byte)'L';
         Encoding.ASCII.GetBytes("ustar  \0").CopyTo(header, 257);
-        "        "u8.CopyTo(header.AsSpan(148));
-        var sum = header.Sum(b => (int)b);
-        Encoding.ASCII.GetBytes(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
+        TarHeader.SetChecksum(header);
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         {

@@ -127,9 +127,7 @@ public sealed class ZipStructureTests
         project.Write();
         var zip = project.Pack(BundleFormat.Zip, "b.zip").OutputPath!;
         RawZip.HideAfterDeflate(zip, "README.md", new RawZip.Entry("model.safetensors", "EVIL WEIGHTS\n"u8.ToArray()) { Method = 0 });
-        var unpacked = Path.Combine(project.Scratch, "streamed");
-        Directory.CreateDirectory(unpacked);
-        ProcessRunner.Run("bash", unpacked, "-c", "cat \"$0\" | bsdtar -xf -", zip);
+        var unpacked = StreamExtract(zip, project.Scratch);
         Assert.StartsWith("EVIL WEIGHTS", File.ReadAllText(Path.Combine(unpacked, "model.safetensors")), StringComparison.Ordinal);
 
         var (exit, stdout, extracted) = VerifyAndExtract(project, zip);
@@ -523,12 +521,19 @@ public sealed class ZipStructureTests
 
     private static uint Crc(byte[] data) => System.IO.Hashing.Crc32.HashToUInt32(data);
 
-    // The files bsdtar writes reading the zip from a pipe, front to back, as a streaming reader does.
-    private static string[] StreamExtracted(string zip, string scratch)
+    // The folder bsdtar writes reading the zip from a pipe, front to back, as a streaming reader does.
+    private static string StreamExtract(string zip, string scratch)
     {
         var folder = Path.Combine(scratch, "streamed-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         ProcessRunner.Run("bash", folder, "-c", "cat \"$0\" | bsdtar -xf -", zip);
+        return folder;
+    }
+
+    // The files a streaming reader writes, relative to the folder it writes them in.
+    private static string[] StreamExtracted(string zip, string scratch)
+    {
+        var folder = StreamExtract(zip, scratch);
         return [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f))];
     }
 

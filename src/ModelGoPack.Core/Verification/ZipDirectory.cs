@@ -443,11 +443,10 @@ internal sealed class ZipDirectory : IDisposable
     private static void Zip64(ReadOnlySpan<byte> extra, ref long uncompressed, ref long compressed, ref long offset, string name, bool local = false)
     {
         var needed = uncompressed == uint.MaxValue || compressed == uint.MaxValue || (!local && offset == uint.MaxValue);
-        while (extra.Length >= 4)
+        for (var fields = new ExtraFields(extra); fields.MoveNext();)
         {
-            var id = BinaryPrimitives.ReadUInt16LittleEndian(extra);
-            var size = BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]);
-            if (size > extra.Length - 4)
+            var (id, size) = (fields.Id, fields.Field.Length);
+            if (fields.Overruns)
             {
                 throw new ZipStructureException($"an extra field of '{ProjectPath.Printable(name)}' runs past its header");
             }
@@ -460,7 +459,7 @@ internal sealed class ZipDirectory : IDisposable
 
             if (id == Zip64ExtraId && needed)
             {
-                var field = extra.Slice(4, size);
+                var field = fields.Field;
                 long Next(ref ReadOnlySpan<byte> rest)
                 {
                     if (rest.Length < 8)
@@ -491,8 +490,6 @@ internal sealed class ZipDirectory : IDisposable
 
                 return;
             }
-
-            extra = extra[(4 + size)..];
         }
 
         if (needed)
@@ -513,16 +510,12 @@ internal sealed class ZipDirectory : IDisposable
             throw new ZipStructureException($"the name of '{ProjectPath.Shown(name)}' is not ASCII and not marked as UTF-8 (flag bit 11): Python and Windows read it as CP437, other readers as UTF-8, and they write different names. Make the zip with a tool that marks UTF-8 names (ModelGoPack, Python, .NET, zip -UN=UTF8)", nameProblem: true);
         }
 
-        while (extra.Length >= 4)
+        for (var fields = new ExtraFields(extra); fields.MoveNext();)
         {
-            var id = BinaryPrimitives.ReadUInt16LittleEndian(extra);
-            var size = Math.Min(extra.Length - 4, BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]));
-            if (id == UnicodePathExtraId && (size < 5 || !extra.Slice(9, size - 5).SequenceEqual(nameBytes)))
+            if (fields.Id == UnicodePathExtraId && (fields.Field.Length < 5 || !fields.Field[5..].SequenceEqual(nameBytes)))
             {
                 throw new ZipStructureException($"'{ProjectPath.Shown(name)}' carries a Unicode Path field that names it otherwise: unzip and libarchive would write that name", nameProblem: true);
             }
-
-            extra = extra[(4 + size)..];
         }
     }
 
@@ -553,12 +546,10 @@ internal sealed class ZipDirectory : IDisposable
     /// </summary>
     private static void CheckLocalAttributes(ReadOnlySpan<byte> extra, Entry entry)
     {
-        while (extra.Length >= 4)
+        for (var fields = new ExtraFields(extra); fields.MoveNext();)
         {
-            var id = BinaryPrimitives.ReadUInt16LittleEndian(extra);
-            var size = Math.Min(extra.Length - 4, BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]));
-            var field = extra.Slice(4, size);
-            if (id == LibarchiveExtraId && field.Length >= 1)
+            var field = fields.Field;
+            if (fields.Id == LibarchiveExtraId && field.Length >= 1)
             {
                 var at = 1 + ((field[0] & 1) != 0 ? 2 : 0) + ((field[0] & 2) != 0 ? 2 : 0);
                 if ((field[0] & 4) != 0 && (field.Length < at + 4 || BinaryPrimitives.ReadUInt32LittleEndian(field[at..]) != entry.ExternalAttributes))
@@ -566,24 +557,51 @@ internal sealed class ZipDirectory : IDisposable
                     throw new ZipStructureException($"the local header of '{ProjectPath.Printable(entry.Name)}' gives other file attributes than its central record (libarchive's xl field): a streaming reader would make it something else", nameProblem: true);
                 }
             }
-
-            extra = extra[(4 + size)..];
         }
     }
 
     private static bool HasZip64Field(ReadOnlySpan<byte> extra)
     {
-        while (extra.Length >= 4)
+        for (var fields = new ExtraFields(extra); fields.MoveNext();)
         {
-            if (BinaryPrimitives.ReadUInt16LittleEndian(extra) == Zip64ExtraId)
+            if (fields.Id == Zip64ExtraId)
             {
                 return true;
             }
-
-            extra = extra[Math.Min(extra.Length, 4 + BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]))..];
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The fields of an extra block in order: a 2-byte id, a 2-byte size, the data. A field whose size runs past the
+    /// block is cut at its end (<see cref="Overruns"/> says so); fewer than 4 bytes left end the block.
+    /// </summary>
+    private ref struct ExtraFields(ReadOnlySpan<byte> extra)
+    {
+        private ReadOnlySpan<byte> rest = extra;
+
+        public ushort Id { get; private set; }
+
+        public ReadOnlySpan<byte> Field { get; private set; }
+
+        public bool Overruns { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (this.rest.Length < 4)
+            {
+                return false;
+            }
+
+            this.Id = BinaryPrimitives.ReadUInt16LittleEndian(this.rest);
+            var declared = BinaryPrimitives.ReadUInt16LittleEndian(this.rest[2..]);
+            var size = Math.Min(this.rest.Length - 4, declared);
+            this.Overruns = declared > size;
+            this.Field = this.rest.Slice(4, size);
+            this.rest = this.rest[(4 + size)..];
+            return true;
+        }
     }
 
     private static long Checked64(ReadOnlySpan<byte> bytes)
