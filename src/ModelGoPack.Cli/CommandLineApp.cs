@@ -8,7 +8,7 @@ namespace ModelGoPack.Cli;
 
 /// <summary>
 /// The <c>modelgopack</c> command line: a thin layer over <see cref="ModelGoPackEngine"/>. Flags and exit
-/// codes are public API (README, "Command line").
+/// codes are public API (README.md and docs/cli.md, "Command line").
 /// </summary>
 internal static class CommandLineApp
 {

@@ -63,7 +63,7 @@ public static partial class ConfigSkeleton
 
         var name = PackageName(folderName);
         var text = new StringBuilder();
-        text.Append("// modelgo.json: ModelGoPack's config for this model project. Reference: the ModelGoPack README.\n");
+        text.Append("// modelgo.json: ModelGoPack's config for this model project. Reference: ModelGoPack's docs/configuration.md.\n");
         text.Append("// Fill in every TODO, then run `modelgopack check`.\n");
         text.Append("{\n");
         text.Append(Doc(properties, "name", "  ")).Append(CultureInfo.InvariantCulture, $"  \"name\": {JsonSerializer.Serialize(name)},\n");

@@ -5,7 +5,7 @@ namespace ModelGoPack.Diagnostics;
 /// Ranges follow the license: 1xxx license text (2.2(a)(i), Section 6), 2xxx derivative notices (ii),
 /// 3xxx Extracted Models (iii), 4xxx retained notices (iv), 5xxx Preferred Adaptable Form (v),
 /// 6xxx share-alike (vi), 7xxx names (2.3), 8xxx config and input, 9xxx bundle output and integrity.
-/// The README's diagnostics table is checked against this list by a test.
+/// The diagnostics table in docs/diagnostics.md is checked against this list by a test.
 /// </summary>
 public static class DiagnosticCatalog
 {
@@ -191,7 +191,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor ConfigUnknownKey = Input("MGP8003",
         "Unknown key in modelgo.json",
-        "Remove the key or correct its spelling; the README's config reference and the JSON schema list every key.");
+        "Remove the key or correct its spelling; the config reference (docs/configuration.md) and the JSON schema list every key.");
 
     public static readonly DiagnosticDescriptor ConfigWrongType = Input("MGP8004",
         "Value in modelgo.json has the wrong type",
@@ -199,7 +199,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor ConfigMissingKey = Input("MGP8005",
         "Required key missing in modelgo.json",
-        "Add the key; the README's config reference says which keys are required.");
+        "Add the key; the config reference (docs/configuration.md) says which keys are required.");
 
     public static readonly DiagnosticDescriptor ConfigInvalidValue = Input("MGP8006",
         "Value in modelgo.json is not valid",
@@ -279,7 +279,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor DatasetStampInvalid = Input("MGP8025",
         "Dataset stamp is not valid",
-        "Rewrite the stamp with `modelgopack stamp-dataset DIR --generator NAME ...`; its format is in the README.");
+        "Rewrite the stamp with `modelgopack stamp-dataset DIR --generator NAME ...`; its format is in docs/dataset-stamps.md.");
 
     public static readonly DiagnosticDescriptor DatasetStampExists = Input("MGP8026",
         "Dataset stamp already exists",
