@@ -71,6 +71,73 @@ public sealed class VerifyEvaluationTests
         Assert.True(missing.Line > 1, "the finding points at the manifest's line");
     }
 
+    [Theory]
+    [InlineData(BundleFormat.Directory)]
+    [InlineData(BundleFormat.Zip)]
+    public void A_finding_after_a_long_files_list_points_at_the_manifests_own_line(BundleFormat format)
+    {
+        // The files list first and spread over many lines (verify keeps one line break for all of them): what the
+        // manifest declares after it is found at its own line, counted over the list's.
+        using var project = Lineage();
+        var folder = Pack(project, BundleFormat.Directory);
+        File.Delete(Path.Combine(folder, "upstream", "Teacher-7B", "NOTICE"));
+        Unlist(folder, "upstream/Teacher-7B/NOTICE");
+        var manifestPath = Path.Combine(folder, "modelgo-manifest.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        var files = manifest["files"]!.AsArray().Select(f => f!.ToJsonString()).ToList();
+        manifest.Remove("files");
+        var rest = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var text = "{\n  \"files\": [\n" + string.Join(",\n\n\n", files) + "\n\n  ],\n" + rest[2..];
+        File.WriteAllText(manifestPath, text);
+        var expectedLine = text[..text.IndexOf("\"upstream/Teacher-7B/NOTICE\"", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+
+        var result = ModelGoPackEngine.Verify(Container(folder, format, project.Scratch));
+
+        var missing = Assert.Single(result.Diagnostics, d => d.Code == "MGP4002");
+        Assert.Equal("modelgo-manifest.json", missing.Path);
+        Assert.True(expectedLine > 3 * files.Count, "the notice is named after the files list");
+        Assert.Equal(expectedLine, missing.Line);
+    }
+
+    [Theory]
+    [InlineData(BundleFormat.Directory)]
+    [InlineData(BundleFormat.Zip)]
+    [InlineData(BundleFormat.TarGz)]
+    public void A_manifest_that_lists_its_files_out_of_order_still_finds_each_one(BundleFormat format)
+    {
+        // Files listed in reverse order (another tool's manifest): each is still compared with its own listing, so
+        // every changed one is altered, an added one unlisted, and the others match.
+        using var project = Lineage();
+        var folder = Pack(project, BundleFormat.Directory);
+        var data = Enumerable.Range(0, 24).Select(i => $"data/{i:D2}.txt").ToList();
+        Directory.CreateDirectory(Path.Combine(folder, "data"));
+        Edit(folder, files =>
+        {
+            foreach (var path in data)
+            {
+                var bytes = Encoding.UTF8.GetBytes($"listed {path}");
+                File.WriteAllBytes(Path.Combine(folder, path), bytes);
+                files.Add(new JsonObject { ["path"] = path, ["size"] = bytes.Length, ["sha256"] = Bundle.Sha256(bytes) });
+            }
+
+            var reversed = files.OrderByDescending(f => (string)f!["path"]!, StringComparer.Ordinal).Select(f => f!.DeepClone()).ToList();
+            files.Clear();
+            reversed.ForEach(files.Add);
+        });
+        foreach (var path in data)
+        {
+            // Other bytes of the same size.
+            File.WriteAllText(Path.Combine(folder, path), $"LISTED {path}");
+        }
+
+        File.WriteAllText(Path.Combine(folder, "added.txt"), "added");
+
+        var result = ModelGoPackEngine.Verify(Container(folder, format, project.Scratch));
+
+        var expected = data.Select(p => ("MGP9003", p)).Append(("MGP9005", "added.txt")).Order();
+        Assert.Equal(expected, result.Diagnostics.Where(d => d.Code.StartsWith("MGP900", StringComparison.Ordinal)).Select(d => (d.Code, d.Path!)).Order());
+    }
+
     [Fact]
     public void A_bundle_from_another_tool_without_a_manifest_is_said_so_and_judged_on_its_files()
     {

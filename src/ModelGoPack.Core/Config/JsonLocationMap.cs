@@ -67,12 +67,16 @@ internal sealed class JsonLocationMap
         return found;
     }
 
-    /// <summary>Builds the map, or an empty one when a key is not valid Unicode (the binder reports that).</summary>
-    public static JsonLocationMap TryBuild(ReadOnlySpan<byte> utf8, JsonReaderOptions options)
+    /// <summary>
+    /// Builds the map, or an empty one when a key is not valid Unicode (the binder reports that). <paramref name="collapsed"/>:
+    /// the line break at offset <c>At</c> stands for <c>Lines</c> more (a manifest's files list, left out): the lines after
+    /// it are counted that much further on.
+    /// </summary>
+    public static JsonLocationMap TryBuild(ReadOnlySpan<byte> utf8, JsonReaderOptions options, (int At, int Lines) collapsed = default)
     {
         try
         {
-            return Build(utf8, options);
+            return Build(utf8, options, collapsed);
         }
         catch (InvalidOperationException)
         {
@@ -81,7 +85,7 @@ internal sealed class JsonLocationMap
     }
 
     /// <summary>Builds the map. The input must already have parsed as JSON with <paramref name="options"/>.</summary>
-    public static JsonLocationMap Build(ReadOnlySpan<byte> utf8, JsonReaderOptions options)
+    public static JsonLocationMap Build(ReadOnlySpan<byte> utf8, JsonReaderOptions options, (int At, int Lines) collapsed = default)
     {
         var lineStarts = new List<int> { 0 };
         for (var i = 0; i < utf8.Length; i++)
@@ -103,7 +107,8 @@ internal sealed class JsonLocationMap
             {
                 node = starts.Count;
                 nodes.Add(key, node);
-                starts.Add(Locate(lineStarts, offset));
+                var (line, column) = Locate(lineStarts, offset);
+                starts.Add((offset > collapsed.At && collapsed.Lines > 0 ? line + collapsed.Lines : line, column));
             }
 
             return node;

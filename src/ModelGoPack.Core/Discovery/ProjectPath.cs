@@ -136,7 +136,7 @@ internal static partial class ProjectPath
     public static IEnumerable<(IReadOnlyList<string> Names, string Why)> Collisions(IEnumerable<string> files)
     {
         // Each key with the first path that has it; a list only for the few keys more than one path has.
-        var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byKey = new Dictionary<string, string>(files.TryGetNonEnumeratedCount(out var count) ? count : 0, StringComparer.Ordinal);
         var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var file in files)
         {

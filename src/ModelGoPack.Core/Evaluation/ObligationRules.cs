@@ -146,7 +146,7 @@ internal static class ObligationRules
         }
 
         // A modification may name a file the project removed from an upstream release.
-        var paths = project.Files.Select(f => f.RelativePath).Concat(project.Releases.SelectMany(r => r.Files.Keys)).ToList();
+        var paths = project.Files.Select(f => f.RelativePath).Concat(project.Releases.SelectMany(r => r.Files.Keys));
         foreach (var modification in config.Modifications)
         {
             if (modification.Upstream is { } name && !derivatives.Any(u => u.Name == name))

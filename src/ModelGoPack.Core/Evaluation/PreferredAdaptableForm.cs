@@ -23,7 +23,13 @@ internal static partial class PreferredAdaptableForm
 
     public static void Evaluate(IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
     {
-        var paths = new HashSet<string>(artifacts.Select(a => a.Path), StringComparer.Ordinal);
+        // Made at its size once: a release of a million files grows no set by copies.
+        var paths = new HashSet<string>(artifacts.Count, StringComparer.Ordinal);
+        foreach (var artifact in artifacts)
+        {
+            paths.Add(artifact.Path);
+        }
+
         ReportUnreadable(artifacts, diagnostics);
 
         foreach (var broken in artifacts.Where(a => a.Problem is not null))
@@ -49,7 +55,7 @@ internal static partial class PreferredAdaptableForm
         }
 
         Architecture(artifacts, weights, diagnostics);
-        Tokenizer(artifacts, diagnostics);
+        Tokenizer(artifacts, paths, diagnostics);
         Shards(artifacts, paths, diagnostics);
         CompiledCode(artifacts, paths, diagnostics);
 
@@ -158,9 +164,8 @@ internal static partial class PreferredAdaptableForm
         }
     }
 
-    private static void Tokenizer(IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
+    private static void Tokenizer(IReadOnlyList<Artifact> artifacts, HashSet<string> paths, DiagnosticBag diagnostics)
     {
-        var paths = artifacts.Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var config in artifacts.Where(a => a.Facts.TryGetValue("tokenizer_files", out var files) && files.Length > 0))
         {
             var missing = config.Facts["tokenizer_files"].Split(", ").Select(f => Join(Folder(config.Path), f)).Where(p => !paths.Contains(p)).ToList();

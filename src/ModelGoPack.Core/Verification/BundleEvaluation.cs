@@ -1,5 +1,6 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
 using ModelGoPack.Evaluation;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
@@ -69,7 +70,7 @@ internal static class BundleEvaluation
         // A notice must read as it renders, and so must the names of the files it speaks of.
         var noticeText = content.Text(ProjectLoader.NoticeFileName) is { } noticeBytes ? TextDecoder.DecodeLines(noticeBytes) : null;
         ProjectLoader.ReportBidiNotices(noticeText is null ? notices : notices.Prepend(new NoticeText(ProjectLoader.NoticeFileName, noticeText, null)), diagnostics);
-        ProjectLoader.ReportBidiNames(content.Files.Keys.Order(StringComparer.Ordinal), diagnostics);
+        ProjectLoader.ReportBidiNames(content.Files.Keys.Where(p => ProjectPath.IndexOfBidiControl(p) >= 0).Order(StringComparer.Ordinal), diagnostics);
 
         // A NOTICE or model card larger than pack generates is not read whole, so it cannot be judged: an
         // error (a NOTICE padded past the limit must not pass unread), and the NOTICE is not called missing.
@@ -95,7 +96,9 @@ internal static class BundleEvaluation
         var cardText = content.Text(Inspection.ModelCard.FileName) is { } readme ? TextDecoder.Decode(readme) : null;
         var card = ProjectLoader.ParseModelCard(cardText, diagnostics);
 
-        var files = content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
+        // Sorted in place: a million files are one array, not also the keys and the map a sort by key makes.
+        var files = content.Files.Values.ToArray();
+        Array.Sort(files, (a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         var project = new ModelProject
         {
             Root = content.Root ?? "",

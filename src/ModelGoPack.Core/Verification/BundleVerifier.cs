@@ -193,7 +193,9 @@ internal static class BundleVerifier
 
         using (zip)
         {
-            var entries = new List<(ProjectFile File, int Index)>(zip.Entries.Count);
+            // Each file with its entry and, once the manifest is read, where the manifest lists it (-1: nowhere, or no manifest).
+            var work = new List<(ProjectFile File, int Index, int Listed)>(zip.Entries.Count);
+            content.Files.EnsureCapacity(zip.Entries.Count);
             var folders = new List<string>();
             var nuspecs = 0;
             // Names as readers take them: a package's unescaped as NuGet reads them; a zip's without the leading ./ that
@@ -285,13 +287,13 @@ internal static class BundleVerifier
                     content.ManifestFound = true;
                     content.ManifestEntry = entry.Name;
                     using var stream = zip.Open(entry);
-                    content.Manifest = ManifestReader.Read(stream, diagnostics, path, content.Files);
+                    content.Manifest = ManifestReader.Read(stream, diagnostics, path, content.Files, zip.Entries.Count - 1);
                 }
                 else
                 {
                     var file = new ProjectFile(bundlePath, entry.Name, entry.Size);
                     content.Files[bundlePath] = file;
-                    entries.Add((file, index));
+                    work.Add((file, index, -1));
                 }
             }
 
@@ -317,25 +319,26 @@ internal static class BundleVerifier
                 return content;
             }
 
-            // What to read: every file, or those the manifest lists, each no further than its listed size. The lookup
-            // of the manifest by path is dropped before the reading begins.
-            var listedAt = content.Manifest?.Files.Select((f, i) => (f.Path, i)).ToDictionary(p => p.Path, p => p.i, StringComparer.Ordinal);
-            var work = new List<(ProjectFile File, int Index, int Listed)>(entries.Count);
-            foreach (var (file, index) in entries)
+            // What to read: every file, or those the manifest lists, each no further than its listed size. Where the
+            // manifest lists a file is found in place, by a search of its paths in order (no lookup of a million paths).
+            if (content.Manifest is { } listing)
             {
-                if (listedAt is null)
+                var listedAt = ListingOrder.Of(listing.Files);
+                var kept = 0;
+                for (var i = 0; i < work.Count; i++)
                 {
-                    work.Add((file, index, -1));
+                    var (file, index, _) = work[i];
+                    if (listedAt.Find(file.RelativePath) is var listed and >= 0)
+                    {
+                        work[kept++] = (file, index, listed);
+                    }
                 }
-                else if (listedAt.TryGetValue(file.RelativePath, out var listed))
-                {
-                    work.Add((file, index, listed));
-                }
+
+                work.RemoveRange(kept, work.Count - kept);
             }
 
-            listedAt = null;
-            entries = null;
             work.Sort((x, y) => y.File.Length.CompareTo(x.File.Length));
+            content.Artifacts.EnsureCapacity(work.Count);
             var manifestFiles = content.Manifest?.Files;
             progress?.Start("verifying", work.Sum(e => e.Listed < 0 ? e.File.Length : manifestFiles![e.Listed].Size), work.Count);
             var damaged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
@@ -773,7 +776,6 @@ internal static class BundleVerifier
             return;
         }
 
-        var listed = manifest.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         var skip = reported?.ToHashSet(StringComparer.Ordinal) ?? [];
         foreach (var expected in manifest.Files.Where(m => !skip.Contains(m.Path)))
         {
@@ -798,6 +800,14 @@ internal static class BundleVerifier
             }
         }
 
+        // Every file is listed when as many listed files are present as there are files (the manifest lists no path
+        // twice): only otherwise is the set of listed paths made, to find those that are not.
+        if (manifest.Files.Count(m => content.Files.ContainsKey(m.Path)) == content.Files.Count)
+        {
+            return;
+        }
+
+        var listed = manifest.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var extra in content.Files.Keys.Where(p => !listed.Contains(p)).Order(StringComparer.Ordinal))
         {
             diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{extra}' is in the bundle but not in {ManifestName}. {DiagnosticCatalog.BundleFileUnlisted.Help}", extra);

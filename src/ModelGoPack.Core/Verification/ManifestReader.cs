@@ -34,11 +34,13 @@ internal static class ManifestReader
     /// The manifest in <paramref name="stream"/>, or null with the reason (MGP9006). Read as a stream, in blocks:
     /// the files list goes into compact entries as it comes, the rest (what the manifest declares) is kept, and the
     /// SHA-256 of the whole is computed on the way; the manifest itself is never held. Paths equal to a key of
-    /// <paramref name="known"/> (the bundle's files, read before) share its string.
+    /// <paramref name="known"/> (the bundle's files, read before) share its string. <paramref name="expected"/>: how many
+    /// files the bundle holds, when known (an archive's entries), so that the lists are made at their size once, not
+    /// grown by copies that stay in memory until the next full collection.
     /// </summary>
-    public static BundleManifest? Read(Stream stream, DiagnosticBag diagnostics, string where, Dictionary<string, Discovery.ProjectFile>? known = null)
+    public static BundleManifest? Read(Stream stream, DiagnosticBag diagnostics, string where, Dictionary<string, Discovery.ProjectFile>? known = null, int expected = 0)
     {
-        var parser = new Parser(known);
+        var parser = new Parser(known, Math.Clamp(expected, 0, Emit.BundleLimits.MaxFiles));
         string? problem;
         try
         {
@@ -66,9 +68,9 @@ internal static class ManifestReader
             return null;
         }
 
-        // What it declares, read from the manifest without its files list, whose place keeps its line breaks: a finding
-        // points at the manifest's own lines.
-        var declaration = Declaration(parser.Declared.ToArray(), out var invalid);
+        // What it declares, read from the manifest without its files list, whose place keeps a count of its line breaks: a
+        // finding points at the manifest's own lines.
+        var declaration = Declaration(parser.Declared.ToArray(), (parser.CollapsedAt, (int)Math.Max(0, parser.LineBreaks - 1)), out var invalid);
         if (invalid is not null)
         {
             diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} cannot be used: what it declares is not valid ({invalid}). {DiagnosticCatalog.BundleManifestInvalid.Help}", where);
@@ -82,12 +84,13 @@ internal static class ManifestReader
     /// <summary>
     /// The manifest's tokens, one block at a time (a JSON reader that resumes where a block ended): the top-level
     /// object's <c>files</c> list as entries with a path, a size and a lower-case hex SHA-256 (other keys of an entry
-    /// ignored), everything else copied to <see cref="Declared"/> as it is, the files list replaced by its line breaks.
+    /// ignored), everything else copied to <see cref="Declared"/> as it is, the files list replaced by <c>[]</c> with one line
+    /// break inside that stands for all of its own.
     /// </summary>
-    private sealed class Parser(Dictionary<string, Discovery.ProjectFile>? known)
+    private sealed class Parser(Dictionary<string, Discovery.ProjectFile>? known, int expected)
     {
         private readonly Dictionary<string, Discovery.ProjectFile>.AlternateLookup<ReadOnlySpan<char>>? lookup = known?.GetAlternateLookup<ReadOnlySpan<char>>();
-        private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+        private readonly HashSet<string> seen = new(expected, StringComparer.Ordinal);
         private bool filesFound;
         private long filesStart = -1;
         private long filesEnd = -1;
@@ -113,9 +116,15 @@ internal static class ManifestReader
             while (!bytes.IsEmpty);
         }
 
-        public List<ManifestEntry> Entries { get; } = [];
+        public List<ManifestEntry> Entries { get; } = new(expected);
 
         public MemoryStream Declared { get; } = new();
+
+        /// <summary>Where, in <see cref="Declared"/>, the one line break that stands for the files list's is; -1 if none.</summary>
+        public int CollapsedAt { get; private set; } = -1;
+
+        /// <summary>How many line breaks of the files list the one at <see cref="CollapsedAt"/> stands for.</summary>
+        public long LineBreaks => this.lineBreaks;
 
         public Sha256Digest Digest { get; private set; }
 
@@ -197,7 +206,7 @@ internal static class ManifestReader
                     var consumed = (int)reader.BytesConsumed;
                     this.Keep(buffer.AsSpan(0, consumed), blockStart);
 
-                    if (this.Declared.Length - this.lineBreaks > MaxDeclaredBytes)
+                    if (this.Declared.Length - (this.CollapsedAt >= 0 ? 1 : 0) > MaxDeclaredBytes)
                     {
                         // What it declares is read as a document (the config reader's): bounded apart from the files list.
                         // Pack measures the same (BundleLimits.Check).
@@ -206,8 +215,8 @@ internal static class ManifestReader
 
                     if (this.lineBreaks > MaxFilesLineBreaks)
                     {
-                        // The line breaks that stand in for the files list are held too: bounded by what a list of the
-                        // most files a bundle holds has (ModelGoPack writes 5 for each).
+                        // Bounded by what a list of the most files a bundle holds has (ModelGoPack writes 5 for each): line
+                        // numbers stay far from overflowing.
                         return $"its \"files\" list has more than {MaxFilesLineBreaks:N0} line breaks";
                     }
 
@@ -244,14 +253,17 @@ internal static class ManifestReader
                 this.Declared.WriteByte((byte)'[');
             }
 
-            for (var i = inFiles.Count((byte)'\n'); i > 0; i--)
-            {
-                this.Declared.WriteByte((byte)'\n');
-                this.lineBreaks++;
-            }
-
+            this.lineBreaks += inFiles.Count((byte)'\n');
             if (this.filesEnd > at && this.filesEnd <= end)
             {
+                if (this.lineBreaks > 0)
+                {
+                    // One line break stands for all of them (a list of a million files has millions): the location map
+                    // counts the others (CollapsedLines).
+                    this.CollapsedAt = (int)this.Declared.Length;
+                    this.Declared.WriteByte((byte)'\n');
+                }
+
                 this.Declared.WriteByte((byte)']');
             }
 
@@ -395,7 +407,7 @@ internal static class ManifestReader
     /// (no "upstream" or "modifications", as from another tool) gives null: the bundle is then evaluated
     /// without a declaration. One that declares a lineage the config reader rejects is <paramref name="invalid"/>.
     /// </summary>
-    private static ConfigSource? Declaration(byte[] manifest, out string? invalid)
+    private static ConfigSource? Declaration(byte[] manifest, (int At, int Lines) collapsed, out string? invalid)
     {
         var filtered = Filter(manifest, out var declares, out _, out invalid);
         if (invalid is not null || !declares)
@@ -423,7 +435,7 @@ internal static class ManifestReader
         }
 
         // The manifest's keys stand where the config's would: findings get the manifest's own lines.
-        var locations = JsonLocationMap.TryBuild(manifest, new JsonReaderOptions { MaxDepth = 16 });
+        var locations = JsonLocationMap.TryBuild(manifest, new JsonReaderOptions { MaxDepth = 16 }, collapsed);
         return source with { Locations = locations, FileName = ManifestName };
     }
 
