@@ -10,143 +10,143 @@ namespace ModelGoPack.Diagnostics;
 public static class DiagnosticCatalog
 {
     // 1xxx: the license copy (2.2(a)(i)) and its text (Section 6).
-    public static readonly DiagnosticDescriptor LicenseModified = Compliance("MGP1001", Severity.Error,
+    public static readonly DiagnosticDescriptor LicenseModified = Obligation("MGP1001", Severity.Error,
         "License file is a modified MG-BY-SA-2.0 text",
         "Section 6 forbids modifying the license. Replace the file with the unmodified MG-BY-SA-2.0 text, or delete it: the bundle always gets the canonical LICENSE.");
 
-    public static readonly DiagnosticDescriptor LicenseSuperseded = Compliance("MGP1002", Severity.Error,
+    public static readonly DiagnosticDescriptor LicenseSuperseded = Obligation("MGP1002", Severity.Error,
         "License file is the superseded May 2025 \"Version 2.0\" text",
         "The May 2025 text has no Extracted Models clause. Replace the file with the MG-BY-SA-2.0 text of December 2025, or delete it: the bundle always gets the current LICENSE.");
 
-    public static readonly DiagnosticDescriptor LicenseOther = Compliance("MGP1003", Severity.Error,
+    public static readonly DiagnosticDescriptor LicenseOther = Obligation("MGP1003", Severity.Error,
         "License file is another license",
         "A project packed by ModelGoPack is licensed under MG-BY-SA-2.0. Replace the file with the MG-BY-SA-2.0 text or delete it; keep third-party licenses under another name (for example LICENSE-THIRD-PARTY.txt).");
 
-    public static readonly DiagnosticDescriptor ProjectLicenseUnsupported = Compliance("MGP1004", Severity.Error,
+    public static readonly DiagnosticDescriptor ProjectLicenseUnsupported = Obligation("MGP1004", Severity.Error,
         "Project license is not MG-BY-SA-2.0",
         "Set \"license\": \"MG-BY-SA-2.0\" in modelgo.json. ModelGoPack evaluates and packs the ModelGo Attribution-ShareAlike License 2.0 only.");
 
-    public static readonly DiagnosticDescriptor PackageLicenseClash = Compliance("MGP1005", Severity.Error,
+    public static readonly DiagnosticDescriptor PackageLicenseClash = Obligation("MGP1005", Severity.Error,
         "Package license metadata contradicts the MG-BY-SA-2.0 license file",
         "ModelGoPack sets PackageLicenseFile to the bundle's LICENSE. Remove PackageLicenseExpression (NuGet allows only one of the two, NU5033) and any other PackageLicenseFile from the project.");
 
-    public static readonly DiagnosticDescriptor LicenseCopyMissing = Compliance("MGP1006", Severity.Error,
+    public static readonly DiagnosticDescriptor LicenseCopyMissing = Obligation("MGP1006", Severity.Error,
         "Bundle has no copy of the license",
         "Clause 2.2(a)(i) requires a copy of the license with the model. The bundle must hold the MG-BY-SA-2.0 text as LICENSE at its root; pack it with ModelGoPack, or add the file.");
 
     // 2xxx: Derivative Materials, 2.2(a)(ii).
-    public static readonly DiagnosticDescriptor DerivativeWithoutModification = Compliance("MGP2001", Severity.Error,
+    public static readonly DiagnosticDescriptor DerivativeWithoutModification = Obligation("MGP2001", Severity.Error,
         "Derivative upstream has no dated modification",
         "Clause 2.2(a)(ii) requires a notice stating that you modified the Licensed Materials and when. Add a \"modifications\" entry with \"date\" and \"description\" for this upstream.");
 
-    public static readonly DiagnosticDescriptor ModificationPathUnmatched = Compliance("MGP2002", Severity.Warning,
+    public static readonly DiagnosticDescriptor ModificationPathUnmatched = Judgement("MGP2002", Severity.Warning,
         "Modification path matches no file",
         "Each path in a modification names files of the project (a glob, relative to the project root). Fix the path or remove it.");
 
-    public static readonly DiagnosticDescriptor ModificationWithoutDerivative = Compliance("MGP2003", Severity.Warning,
+    public static readonly DiagnosticDescriptor ModificationWithoutDerivative = Judgement("MGP2003", Severity.Warning,
         "Modifications declared, but no upstream is a derivative",
         "Modifications belong to an upstream with \"relation\": \"derivative\". Declare the upstream you modified, or remove the modifications.");
 
-    public static readonly DiagnosticDescriptor ModificationUpstreamUnknown = Compliance("MGP2004", Severity.Error,
+    public static readonly DiagnosticDescriptor ModificationUpstreamUnknown = Obligation("MGP2004", Severity.Error,
         "Modification names an upstream that is not a declared derivative",
         "\"upstream\" in a modification must be the \"name\" of an upstream with \"relation\": \"derivative\".");
 
-    public static readonly DiagnosticDescriptor BaseModelUndeclared = Compliance("MGP2005", Severity.Warning,
+    public static readonly DiagnosticDescriptor BaseModelUndeclared = Judgement("MGP2005", Severity.Warning,
         "Model card names a base model that no upstream declares",
         "Every base_model in README.md's front matter is a model this one was made from. Declare it in \"upstream\" (with its relation), or correct base_model.");
 
-    public static readonly DiagnosticDescriptor ChangeUndeclared = Compliance("MGP2006", Severity.Error,
+    public static readonly DiagnosticDescriptor ChangeUndeclared = Obligation("MGP2006", Severity.Error,
         "A file differs from the upstream release, and no modification declares it",
         "Clause 2.2(a)(ii) requires the date of each modification. Add a \"modifications\" entry with the date, a description and this path.");
 
-    public static readonly DiagnosticDescriptor ModificationDidNotHappen = Compliance("MGP2007", Severity.Warning,
+    public static readonly DiagnosticDescriptor ModificationDidNotHappen = Judgement("MGP2007", Severity.Warning,
         "A declared modification matches only files identical to the upstream release",
         "The files this modification names are the same as in the upstream's manifest. Correct its \"paths\", or remove it.");
 
-    public static readonly DiagnosticDescriptor ChangeDatedFromGit = Compliance("MGP2008", Severity.Warning,
+    public static readonly DiagnosticDescriptor ChangeDatedFromGit = Judgement("MGP2008", Severity.Warning,
         "A change to the upstream is not declared; its date comes from git",
         "The NOTICE lists it with the date of the last commit that touched the file. Declare it in \"modifications\" with a description of what changed.");
 
-    public static readonly DiagnosticDescriptor NoticeLacksModification = Compliance("MGP2009", Severity.Error,
+    public static readonly DiagnosticDescriptor NoticeLacksModification = Obligation("MGP2009", Severity.Error,
         "NOTICE does not state that a derivative upstream was modified, and when",
         "Clause 2.2(a)(ii) requires a prominent notice that the Licensed Materials were modified, with the date of each modification. NOTICE must name the upstream, say it was modified, and give each modification's date (as yyyy-MM-dd). Render every derivatives[].modifications[] in a custom NOTICE template.");
 
     // 3xxx: Extracted Models, 2.2(a)(iii).
-    public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Compliance("MGP3001", Severity.Error,
+    public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Judgement("MGP3001", Severity.Error,
         "Extracted upstream does not say how Output was used",
         "The notice for an Extracted Model says how it was created from the upstream's Output. Set \"method\" (for example \"distillation\" or \"synthetic-data\").");
 
-    public static readonly DiagnosticDescriptor RelationMethodMismatch = Compliance("MGP3002", Severity.Warning,
+    public static readonly DiagnosticDescriptor RelationMethodMismatch = Obligation("MGP3002", Severity.Warning,
         "Upstream relation contradicts its method",
         "A model made by distillation or synthetic data from a model's Output is an Extracted Model, not Derivative Materials. Set \"relation\": \"extracted\" (or correct \"method\").");
 
-    public static readonly DiagnosticDescriptor UndisclosedExtraction = Compliance("MGP3003", Severity.Error,
+    public static readonly DiagnosticDescriptor UndisclosedExtraction = Obligation("MGP3003", Severity.Error,
         "Dataset made from an MG-BY-SA-2.0 model's Output, with no extracted upstream",
         "A model trained on another model's Output is an Extracted Model, and clause 2.2(a)(iii) requires a notice saying so. Declare the generator in \"upstream\" with \"relation\": \"extracted\" and its \"method\", or remove the dataset from the project.");
 
-    public static readonly DiagnosticDescriptor NoticeLacksExtraction = Compliance("MGP3004", Severity.Error,
+    public static readonly DiagnosticDescriptor NoticeLacksExtraction = Obligation("MGP3004", Severity.Error,
         "NOTICE does not state that the model was created from an upstream's Output",
         "Clause 2.2(a)(iii) requires a prominent notice that the Extracted Model was created from the Output of a model under this license. NOTICE must name the upstream and say the model was created from its Output. Render every extracted[] entry in a custom NOTICE template.");
 
     // 4xxx: retained notices, 2.2(a)(iv).
-    public static readonly DiagnosticDescriptor NoCopyright = Compliance("MGP4001", Severity.Warning,
+    public static readonly DiagnosticDescriptor NoCopyright = Judgement("MGP4001", Severity.Warning,
         "No copyright lines declared",
         "Add the project's copyright and attribution lines to \"copyright\" in modelgo.json; they open the bundle's NOTICE.");
 
-    public static readonly DiagnosticDescriptor UpstreamNoticeMissing = Compliance("MGP4002", Severity.Error,
+    public static readonly DiagnosticDescriptor UpstreamNoticeMissing = Obligation("MGP4002", Severity.Error,
         "Upstream notice file is missing",
         "Clause 2.2(a)(iv) requires keeping every copyright and attribution notice of the upstream. Restore the file at this path, or correct the path in \"notices\".");
 
-    public static readonly DiagnosticDescriptor UpstreamWithoutNotices = Compliance("MGP4003", Severity.Warning,
+    public static readonly DiagnosticDescriptor UpstreamWithoutNotices = Judgement("MGP4003", Severity.Warning,
         "Upstream declares no notice files",
         "List the upstream's NOTICE, COPYRIGHT or AUTHORS files in \"notices\" so that they are kept verbatim in the bundle's NOTICE.");
 
     // 5xxx: Preferred Adaptable Form, 2.2(a)(v).
-    public static readonly DiagnosticDescriptor NoWeights = Compliance("MGP5001", Severity.Error,
+    public static readonly DiagnosticDescriptor NoWeights = Judgement("MGP5001", Severity.Error,
         "No model weights in the release",
         "Clause 2.2(a)(v) requires the model in Preferred Adaptable Form. Include the full-precision weights (for example model.safetensors in F16, BF16 or F32), or check \"include\" and \"exclude\".");
 
-    public static readonly DiagnosticDescriptor OnlyQuantizedWeights = Compliance("MGP5002", Severity.Error,
+    public static readonly DiagnosticDescriptor OnlyQuantizedWeights = Judgement("MGP5002", Severity.Error,
         "Only quantized or compiled weights",
         "A quantized or compiled export is not the form preferred for adapting a model. Add the full-precision weights it was made from (F16, BF16 or F32, preferably as .safetensors) beside it.");
 
-    public static readonly DiagnosticDescriptor WeightsWithoutArchitecture = Compliance("MGP5003", Severity.Error,
+    public static readonly DiagnosticDescriptor WeightsWithoutArchitecture = Judgement("MGP5003", Severity.Error,
         "Weights without an architecture definition",
         "Tensor files alone cannot be loaded or adapted. Include the architecture definition: config.json (Hugging Face), params.json, or the source code that defines the model.");
 
-    public static readonly DiagnosticDescriptor TokenizerMissing = Compliance("MGP5004", Severity.Error,
+    public static readonly DiagnosticDescriptor TokenizerMissing = Judgement("MGP5004", Severity.Error,
         "Tokenizer referenced but missing",
         "tokenizer_config.json names tokenizer files (vocab_file, tokenizer_file, merges_file, ...) that are not in the release. Include them beside it.");
 
-    public static readonly DiagnosticDescriptor WeightFilesMissing = Compliance("MGP5005", Severity.Error,
+    public static readonly DiagnosticDescriptor WeightFilesMissing = Judgement("MGP5005", Severity.Error,
         "Weight shards or external data files are missing",
         "An index or an ONNX model refers to weight files that are not in the release. Include every shard and external data file, or fix the index.");
 
-    public static readonly DiagnosticDescriptor StrayShard = Compliance("MGP5006", Severity.Warning,
+    public static readonly DiagnosticDescriptor StrayShard = Judgement("MGP5006", Severity.Warning,
         "Weight shard not listed in its index",
         "A file named like a shard is not in the shard index beside it: a leftover from another export, or a broken index. Remove it, or regenerate the index.");
 
-    public static readonly DiagnosticDescriptor CompiledWithoutSource = Compliance("MGP5007", Severity.Error,
+    public static readonly DiagnosticDescriptor CompiledWithoutSource = Judgement("MGP5007", Severity.Error,
         "Compiled code without its source",
         "For code, the Preferred Adaptable Form is the source. Include the .py files of Python bytecode, and the source code of native binaries.");
 
-    public static readonly DiagnosticDescriptor PdfOnlyDocs = Compliance("MGP5008", Severity.Warning,
+    public static readonly DiagnosticDescriptor PdfOnlyDocs = Judgement("MGP5008", Severity.Warning,
         "Documentation only as PDF",
         "A PDF is hard to adapt. Include its editable source (Markdown, LaTeX, reStructuredText, HTML or an office document) beside it.");
 
-    public static readonly DiagnosticDescriptor PickleWeights = Compliance("MGP5009", Severity.Warning,
+    public static readonly DiagnosticDescriptor PickleWeights = Judgement("MGP5009", Severity.Warning,
         "Weights in a pickle-based format",
         "Loading a PyTorch pickle can run arbitrary code, so many users will not adapt it. Convert the weights to .safetensors and ship those (the pickle may stay beside them).");
 
-    public static readonly DiagnosticDescriptor CustomCodeMissing = Compliance("MGP5010", Severity.Error,
+    public static readonly DiagnosticDescriptor CustomCodeMissing = Judgement("MGP5010", Severity.Error,
         "config.json names custom code that is missing",
         "config.json's auto_map loads the model's classes from Python modules of the repo. Include those .py files beside config.json.");
 
-    public static readonly DiagnosticDescriptor NoticeDropped = Compliance("MGP4004", Severity.Error,
+    public static readonly DiagnosticDescriptor NoticeDropped = Obligation("MGP4004", Severity.Error,
         "The rendered NOTICE does not keep an upstream notice verbatim",
         "Clause 2.2(a)(iv) requires keeping every existing notice. The NOTICE template in use dropped or changed this text: render every notices[].text unchanged.");
 
-    public static readonly DiagnosticDescriptor NoticeMissing = Compliance("MGP4005", Severity.Error,
+    public static readonly DiagnosticDescriptor NoticeMissing = Obligation("MGP4005", Severity.Error,
         "Bundle has no NOTICE",
         "The bundle declares upstream models, so clauses 2.2(a)(ii) to (iv) require notices. A bundle made by ModelGoPack has NOTICE at its root; pack it again, or add the notices.");
 
@@ -155,28 +155,28 @@ public static class DiagnosticCatalog
         "Point \"manifest\" at the upstream's modelgo-manifest.json, or \"bundle\" at its bundle folder or .zip, inside the project.");
 
     // 6xxx: share-alike, 2.2(a)(vi).
-    public static readonly DiagnosticDescriptor ShareAlikeViolated = Compliance("MGP6001", Severity.Error,
+    public static readonly DiagnosticDescriptor ShareAlikeViolated = Obligation("MGP6001", Severity.Error,
         "Derivative or Extracted Model is not licensed MG-BY-SA-2.0",
         "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0. Set \"license\": \"MG-BY-SA-2.0\".");
 
-    public static readonly DiagnosticDescriptor UpstreamLicenseNotEvaluated = Compliance("MGP6002", Severity.Warning,
+    public static readonly DiagnosticDescriptor UpstreamLicenseNotEvaluated = Judgement("MGP6002", Severity.Warning,
         "Upstream is not under MG-BY-SA-2.0",
         "ModelGoPack evaluates MG-BY-SA-2.0 obligations only. Check the upstream's own license terms by hand, or correct \"license\" of this upstream.");
 
-    public static readonly DiagnosticDescriptor ModelCardLicense = Compliance("MGP6003", Severity.Error,
+    public static readonly DiagnosticDescriptor ModelCardLicense = Obligation("MGP6003", Severity.Error,
         "Model card declares a license other than MG-BY-SA-2.0",
         "Hugging Face shows the front matter's license. Set license: other, license_name: mg-by-sa-2.0 and license_link: LICENSE in README.md; the bundle's model card gets them either way.");
 
-    public static readonly DiagnosticDescriptor LicenseFileShareAlike = Compliance("MGP6004", Severity.Error,
+    public static readonly DiagnosticDescriptor LicenseFileShareAlike = Obligation("MGP6004", Severity.Error,
         "A derivative or Extracted Model ships another license",
         "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0. Replace the license file with the MG-BY-SA-2.0 text, or delete it (the bundle always gets the canonical LICENSE).");
 
-    public static readonly DiagnosticDescriptor PackageLicenseShareAlike = Compliance("MGP6005", Severity.Error,
+    public static readonly DiagnosticDescriptor PackageLicenseShareAlike = Obligation("MGP6005", Severity.Error,
         "A derivative or Extracted Model's package declares another license",
         "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0. Remove PackageLicenseExpression from the project: ModelGoPack sets PackageLicenseFile to the MG-BY-SA-2.0 LICENSE.");
 
     // 7xxx: the licensor's names, Section 2.3.
-    public static readonly DiagnosticDescriptor LicensorNameUsed = Compliance("MGP7001", Severity.Warning,
+    public static readonly DiagnosticDescriptor LicensorNameUsed = Judgement("MGP7001", Severity.Warning,
         "An upstream licensor's name is used for publicity",
         "Section 2.3 forbids using the licensor's name, trademarks or trade names for publicity without consent. Name the licensor in the notices only, not in the model's title, description or tags; or waive this with the licensor's written consent as the justification.");
 
@@ -317,6 +317,10 @@ public static class DiagnosticCatalog
         "Generated NOTICE or model card is larger than its limit",
         "A bundle's NOTICE and README.md are at most 4 MiB each (4,194,304 bytes of UTF-8), what check and verify read whole; ModelGoPack never cuts a notice short. Keep each notice file once and only the notice texts the license asks for (copyright and attribution), or shorten the model card.");
 
+    public static readonly DiagnosticDescriptor WaiverNotAllowed = Input("MGP8036",
+        "Waiver of a finding that cannot be waived",
+        "A waiver records a reviewer's judgement on a finding the tool can only infer. An obligation of the license itself (the license copy and its text, the modification and Extracted Model notices, a known notice retained, share-alike) is met or not, and no waiver covers it: fix the release and remove the waiver. docs/diagnostics.md marks which codes can be waived.");
+
     public static readonly DiagnosticDescriptor InternalError = Input("MGP8099",
         "Unexpected failure",
         "ModelGoPack hit a condition it does not handle. Nothing was written. Please report it with the message and the command that produced it.");
@@ -386,6 +390,10 @@ public static class DiagnosticCatalog
         "The package is signed; its signer's trust was not checked",
         "verify checked that the signature is valid and signs this very package, not whether to trust the certificate that made it (its chain, revocation and timestamp). To decide that, run `dotnet nuget verify --all` on the package, or compare the certificate's SHA-256 with the one its publisher names.");
 
+    public static readonly DiagnosticDescriptor ManifestWaiverNotAllowed = Input("MGP9017",
+        "The bundle's manifest waives a finding that cannot be waived",
+        "A manifest's waivers are its publisher's own claim. One of an obligation of the license itself (the license copy and its text, the modification and Extracted Model notices, a known notice retained, share-alike) is not applied: verify judges the finding as it is. A bundle packed by ModelGoPack never carries such a waiver; ask its publisher for one that does not.");
+
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
         typeof(DiagnosticCatalog).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
@@ -394,8 +402,31 @@ public static class DiagnosticCatalog
             .OrderBy(d => d.Code, StringComparer.Ordinal)
             .ToArray();
 
-    private static DiagnosticDescriptor Compliance(string code, Severity severity, string title, string help) =>
+    // An obligation of the license itself (the license copy and its text, the modification and Extracted Model
+    // statements, a known notice retained, share-alike): it is either met or not, and no reviewer's judgement
+    // releases it, so no waiver covers it.
+    private static DiagnosticDescriptor Obligation(string code, Severity severity, string title, string help) =>
         new(code, severity, DiagnosticKind.Compliance, title, help);
+
+    // A finding the tool can only infer (a file it cannot classify, a name used with consent): a reviewer's waiver,
+    // with its justification, may settle it.
+    private static DiagnosticDescriptor Judgement(string code, Severity severity, string title, string help) =>
+        new(code, severity, DiagnosticKind.Compliance, title, help) { Waivable = true };
+
+    /// <summary>
+    /// What a code's obligation is, by its range, for a message that says why a waiver cannot cover it.
+    /// </summary>
+    public static string ObligationOf(DiagnosticDescriptor descriptor) => descriptor.Code[3] switch
+    {
+        '1' => "the license copy and its unmodified text (clause 2.2(a)(i) and Section 6)",
+        '2' => "the notice that the model was modified, and when (clause 2.2(a)(ii))",
+        '3' => "the notice that the model was created from an upstream's Output (clause 2.2(a)(iii))",
+        '4' => "keeping every existing notice (clause 2.2(a)(iv))",
+        '5' => "Preferred Adaptable Form (clause 2.2(a)(v))",
+        '6' => "licensing the model under MG-BY-SA-2.0 (clause 2.2(a)(vi))",
+        '7' => "the licensor's name (Section 2.3)",
+        _ => "an input error",
+    };
 
     private static DiagnosticDescriptor Input(string code, string title, string help) =>
         new(code, Severity.Error, DiagnosticKind.Input, title, help);

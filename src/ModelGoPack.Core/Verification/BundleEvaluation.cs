@@ -120,7 +120,7 @@ internal static class BundleEvaluation
         // The publisher's waivers, as the manifest lists them; one that matches nothing here is not news.
         if (declaration is not null)
         {
-            Waivers.Apply(declaration, diagnostics, reportUnmatched: false);
+            Waivers.Apply(declaration, diagnostics, received: true);
         }
     }
 
