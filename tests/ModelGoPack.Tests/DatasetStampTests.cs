@@ -82,6 +82,29 @@ public sealed class DatasetStampTests
         Assert.Equal(code is null ? [] : [code], result.Diagnostics.Where(d => d.Severity == Diagnostics.Severity.Error).Select(d => d.Code));
     }
 
+    [Theory]
+    [InlineData("example-org/Teacher-7B", "Teacher-7B", null, null)] // the Hub id's model is the upstream's name
+    [InlineData("example-org/teacher-7b", "Teacher", "https://huggingface.co/example-org/teacher-7b", null)] // its url
+    [InlineData("Teacher-7B", "Teacher", "https://huggingface.co/example-org/teacher-7b/", null)] // the url's last part
+    [InlineData("example-org/teacher-7b", "Teacher", "https://huggingface.co/example-org/teacher-8b", "MGP3003")]
+    [InlineData("example-org/Student-1B", "Teacher-7B", null, "MGP3003")]
+    public void A_stamp_naming_its_generator_by_Hub_id_matches_an_upstream_by_name_or_url(string generator, string upstream, string? url, string? code)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream(upstream, "extracted", "synthetic-data");
+        if (url is not null)
+        {
+            ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["url"] = url;
+        }
+
+        project.File("data/train.jsonl", "{}\n").Write();
+        Assert.Equal(0, CliRunner.Run("stamp-dataset", Path.Combine(project.Root, "data"), "--generator", generator).ExitCode);
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Equal(code is null ? [] : [code], result.Diagnostics.Where(d => d.Severity == Diagnostics.Severity.Error).Select(d => d.Code));
+    }
+
     [Fact]
     public void An_invalid_stamp_is_MGP8025()
     {

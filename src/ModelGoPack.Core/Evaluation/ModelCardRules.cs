@@ -72,9 +72,9 @@ internal static class ModelCardRules
     }
 
     // "org/base-tiny" names upstream "Base-Tiny", and so does a url ending in "/org/base-tiny" or "/base-tiny".
-    private static bool Names(string baseModel, string name, string? url)
+    internal static bool Names(string reference, string name, string? url)
     {
-        var repo = baseModel.Trim().TrimEnd('/');
+        var repo = reference.Trim().TrimEnd('/');
         var last = repo[(repo.LastIndexOf('/') + 1)..];
         return string.Equals(repo, name, StringComparison.OrdinalIgnoreCase)
             || string.Equals(last, name, StringComparison.OrdinalIgnoreCase)

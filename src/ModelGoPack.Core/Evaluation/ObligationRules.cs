@@ -178,11 +178,15 @@ internal static class ObligationRules
         // model: the undisclosed distillation the Extracted Models clause exists for.
         foreach (var stamp in project.DatasetStamps.Where(s => string.Equals(s.GeneratorLicense.Trim(), LicenseText.Id, StringComparison.OrdinalIgnoreCase)))
         {
-            var declared = project.Config.Upstream.FirstOrDefault(u => string.Equals(u.Name, stamp.GeneratorName, StringComparison.OrdinalIgnoreCase));
-            if (declared?.Relation == UpstreamRelation.Extracted)
+            // The generator by its name or by its Hub id ("org/teacher-7b"), matched to an upstream's name or url as the
+            // model card's base_model is.
+            var naming = project.Config.Upstream.Where(u => ModelCardRules.Names(stamp.GeneratorName, u.Name, u.Url)).ToList();
+            if (naming.Any(u => u.Relation == UpstreamRelation.Extracted))
             {
                 continue;
             }
+
+            var declared = naming.FirstOrDefault();
 
             var folder = stamp.Path.Contains('/', StringComparison.Ordinal) ? stamp.Path[..stamp.Path.LastIndexOf('/')] + "/" : "the project root";
             diagnostics.Add(DiagnosticCatalog.UndisclosedExtraction,
