@@ -55,6 +55,8 @@ public sealed class WaiverTests
         Assert.Contains($"The waiver of {code} (\"We think it does not apply.\"), which cannot be waived: it is ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("clause 2.2(a)(" , refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP8023");
+        Assert.DoesNotContain("not applied", refused.Message, StringComparison.Ordinal);
+        Assert.EndsWith(DiagnosticCatalog.WaiverNotAllowed.Help, refused.Message, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.InputErrors, result.ExitCode);
         Assert.False(DiagnosticCatalog.All.Single(d => d.Code == code).Waivable);
     }
@@ -82,6 +84,38 @@ public sealed class WaiverTests
         Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP8036");
         Assert.Equal("MGP8023", Assert.Single(result.Diagnostics).Code); // matches nothing in this project, and says so
         Assert.True(DiagnosticCatalog.All.Single(d => d.Code == code).Waivable);
+    }
+
+    [Theory]
+    [InlineData(null, "The waiver of MGP5001 matches no finding.")]
+    [InlineData("*.bin", "The waiver of MGP5001 for '*.bin' matches no finding.")]
+    public void A_waiver_covers_only_the_findings_its_path_names(string? path, string says)
+    {
+        // No weights at all (MGP5001) is a finding without a path: a waiver with a path does not cover it.
+        using var project = new ModelProjectBuilder();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        var waiver = new JsonObject { ["code"] = "MGP5001", ["justification"] = "Weights ship separately." };
+        if (path is not null)
+        {
+            waiver["path"] = path;
+        }
+
+        project.Config["waivers"] = new JsonArray(waiver, new JsonObject { ["code"] = "MGP5001", ["path"] = "other/*.bin", ["justification"] = "Stale." }, new JsonObject { ["code"] = "MGP5009", ["justification"] = "Stale." });
+        project.Write();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var finding = Assert.Single(result.Diagnostics, d => d.Code == "MGP5001");
+        Assert.Equal(path is null ? "Weights ship separately." : null, finding.Waiver);
+        var unmatched = result.Diagnostics.Where(d => d.Code == "MGP8023").Select(d => d.Message[..d.Message.IndexOf(" matches no finding.", StringComparison.Ordinal)] + " matches no finding.").ToList();
+        Assert.Contains("The waiver of MGP5001 for 'other/*.bin' matches no finding.", unmatched);
+        Assert.Contains("The waiver of MGP5009 matches no finding.", unmatched);
+        Assert.Equal(path is null ? 2 : 3, unmatched.Count);
+        if (path is not null)
+        {
+            Assert.Contains(says, unmatched);
+        }
     }
 
     [Fact]
