@@ -81,13 +81,13 @@ public sealed class CliTests
     public void Pack_refuses_a_non_compliant_project_with_exit_1_and_writes_nothing()
     {
         using var project = new ModelProjectBuilder();
-        project.Upstream("Teacher", "extracted", null).Write();
+        project.Upstream("Teacher", "derivative", "distillation").Write();
         var output = Path.Combine(project.Scratch, "out");
 
         var (exit, stdout, _) = CliRunner.Run("pack", project.Root, "-o", output);
 
         Assert.Equal(1, exit);
-        Assert.Contains("error MGP3001", stdout, StringComparison.Ordinal);
+        Assert.Contains("error MGP3002", stdout, StringComparison.Ordinal);
         Assert.Contains("No bundle was written.", stdout, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output));
     }

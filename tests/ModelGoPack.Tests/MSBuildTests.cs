@@ -94,14 +94,14 @@ public sealed partial class MSBuildTests
     {
         using var repo = Repo(p =>
         {
-            p.Upstream("Base", "derivative", "fine-tuning").Upstream("Teacher", "extracted", null);
+            p.Upstream("Base", "derivative", "fine-tuning").Upstream("Teacher", "derivative", "synthetic-data");
             p.File("LICENSE", LicenseText.Text.Replace("royalty-free", "royalty-bearing", StringComparison.Ordinal));
         }).NoTargets();
 
         var (exit, output) = repo.Pack();
 
         Assert.NotEqual(0, exit);
-        Assert.Equal(["MGP1001", "MGP2001", "MGP3001"], Codes(output, "error"));
+        Assert.Equal(["MGP1001", "MGP2001", "MGP3002"], Codes(output, "error"));
         Assert.Matches(@"modelgo\.json\(\d+,\d+\): error MGP2001: ", output);
         Assert.Matches(@"LICENSE\(\d+,1\): error MGP1001: .*royalty-bearing", output);
         Assert.False(File.Exists(repo.Output("tiny-model.1.0.0.nupkg")));

@@ -193,13 +193,25 @@ public sealed class PackTests
         Assert.Contains("upstream/Teacher-7B/NOTICE", lines[d.Line - 1], StringComparison.Ordinal);
     }
 
+    // (ii) needs a dated modification of a derivative; the license's definitions put a model made by distillation or
+    // synthetic data outside Derivative Materials (MGP3002, issue 13 point 3).
     [Theory]
     [InlineData("derivative", null, "MGP2001")]
-    [InlineData("extracted", null, "MGP3001")]
+    [InlineData("derivative", "distillation", "MGP3002")]
+    [InlineData("derivative", "Knowledge Distillation", "MGP3002")]
+    [InlineData("derivative", "self-distilled", "MGP3002")]
+    [InlineData("derivative", "synthetic-data", "MGP3002")]
+    [InlineData("derivative", "Synthetic data generation", "MGP3002")]
     public void Incomplete_relations_are_compliance_errors(string relation, string? method, string code)
     {
         using var project = new ModelProjectBuilder();
-        project.Upstream("Up", relation, method).Write();
+        project.Upstream("Up", relation, method);
+        if (method is not null)
+        {
+            project.Modification("2026-01-01", "Trained");
+        }
+
+        project.Write();
 
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
 
@@ -207,12 +219,32 @@ public sealed class PackTests
         Assert.Equal(1, result.ExitCode);
     }
 
+    // Clause (iii) asks for a notice "that the Extracted Models are created from Output of the Licensed Materials": no
+    // method. The NOTICE makes that statement without one; MGP3001 only says so (issue 13 point 3).
+    [Fact]
+    public void An_extracted_upstream_without_a_method_packs_with_the_statement_and_an_info()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Teacher", "extracted", null).Write();
+
+        var result = project.Pack(BundleFormat.Directory);
+
+        Assert.Equal("MGP3001", Assert.Single(result.Diagnostics).Code);
+        Assert.Equal(Diagnostics.Severity.Info, result.Diagnostics[0].Severity);
+        var notice = File.ReadAllText(Path.Combine(result.OutputPath!, "NOTICE"));
+        Assert.Contains("tiny-model is an Extracted Model. It was created from Output of the\nmodel \"Teacher\" version 2.1 by Teacher Labs (https://example.org/teacher),\nprovided under the ModelGo Attribution-ShareAlike License 2.0.\n", notice, StringComparison.Ordinal);
+        Assert.DoesNotContain(" by \n", notice, StringComparison.Ordinal);
+        var card = File.ReadAllText(Path.Combine(result.OutputPath!, "README.md"));
+        Assert.Contains("License 2.0.", card, StringComparison.Ordinal);
+        Assert.DoesNotContain(", by .", card, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Rules_warn_about_what_is_suspicious_but_not_wrong()
     {
         using var project = new ModelProjectBuilder();
         project.Config.Remove("copyright");
-        project.Upstream("Base", "derivative", "distillation")
+        project.Upstream("Base", "derivative", "merge")
             .Modification("2026-01-01", "Changed", "no-such-file.bin");
         ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!).Remove("notices");
         project.Write();
@@ -220,7 +252,7 @@ public sealed class PackTests
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
 
         Assert.True(result.Compliant);
-        Assert.Equal(["MGP2002", "MGP3002", "MGP4001", "MGP4003"], result.Diagnostics.Select(d => d.Code).Order(StringComparer.Ordinal));
+        Assert.Equal(["MGP2002", "MGP4001", "MGP4003"], result.Diagnostics.Select(d => d.Code).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -10,13 +10,32 @@ public sealed class TemplateTests
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Teacher", "extracted", "distillation").Write();
-        var templates = Templates(project, "NOTICE.scriban", "Custom notice for {{ project.name }}:{{ for u in extracted }} from Output of {{ u.name }} by {{ u.method }}{{ end }}\n{{ for n in notices }}{{ n.text }}{{ end }}");
+        var templates = Templates(project, "NOTICE.scriban", "Custom notice for {{ project.name }}:{{ for u in extracted }}\n  {{ u.statement }}{{ end }}\n{{ for n in notices }}{{ n.text }}{{ end }}");
         var output = Path.Combine(project.Scratch, "out");
 
         var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates }, output, BundleFormat.Directory);
 
         Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
-        Assert.Equal("Custom notice for tiny-model: from Output of Teacher by distillation\nTeacher\nCopyright 2025 Teacher Labs\n", File.ReadAllText(Path.Combine(output, "NOTICE")));
+        Assert.Equal(
+            "Custom notice for tiny-model:\n  tiny-model is an Extracted Model. It was created from Output of the\n  model \"Teacher\" version 2.1 by Teacher Labs (https://example.org/teacher),\n  provided under the ModelGo Attribution-ShareAlike License 2.0,\n  by distillation.\nTeacher\nCopyright 2025 Teacher Labs\n",
+            File.ReadAllText(Path.Combine(output, "NOTICE")));
+    }
+
+    // Clauses 2.2(a)(ii) and (iii) ask for statements, not words: a custom template that says "modified" and "Output" in
+    // sentences of its own, with every name and date, does not make them (issue 13, point 4).
+    [Fact]
+    public void A_custom_template_that_words_the_statements_its_own_way_is_MGP2009_and_MGP3004()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning").Upstream("Teacher", "extracted", "distillation").Modification("2026-05-01", "Fine-tuned");
+        project.Write();
+        var templates = Templates(project, "NOTICE.scriban",
+            "{{ project.name }}. Output of this model may be wrong.{{ for u in upstreams }} We thank {{ u.name }}; modified on {{ for m in u.modifications }}{{ m.date }}{{ end }}.{{ end }}\n{{ for n in notices }}{{ n.text }}{{ end }}");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates });
+
+        Assert.Equal(["MGP2009", "MGP3004"], result.Diagnostics.Where(d => d.Severity == Diagnostics.Severity.Error).Select(d => d.Code));
+        Assert.All(result.Diagnostics.Where(d => d.Severity == Diagnostics.Severity.Error), d => Assert.Contains(Path.Combine(templates, "NOTICE.scriban"), d.Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -24,7 +43,7 @@ public sealed class TemplateTests
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Teacher", "extracted", "distillation").Write();
-        var templates = Templates(project, "NOTICE.scriban", "{{ project.name }}: all notices omitted for brevity; made from the Output of{{ for u in extracted }} {{ u.name }}{{ end }}\n");
+        var templates = Templates(project, "NOTICE.scriban", "{{ project.name }}: all notices omitted for brevity.{{ for u in extracted }}\n{{ u.statement }}{{ end }}\n");
 
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates });
 

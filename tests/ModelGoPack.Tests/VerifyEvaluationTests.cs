@@ -50,7 +50,7 @@ public sealed class VerifyEvaluationTests
         var result = ModelGoPackEngine.Verify(folder);
 
         Assert.Equal([("MGP2009", "NOTICE"), ("MGP4004", "upstream/Base-Tiny/NOTICE")], result.Diagnostics.Select(d => (d.Code, d.Path!)).Order());
-        Assert.Contains("the date 2026-05-01", result.Diagnostics.Single(d => d.Code == "MGP2009").Message, StringComparison.Ordinal);
+        Assert.Contains("as follows: - 2026-05-01: ", result.Diagnostics.Single(d => d.Code == "MGP2009").Message, StringComparison.Ordinal);
     }
 
     [Fact]

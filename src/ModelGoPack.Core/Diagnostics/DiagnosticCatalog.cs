@@ -69,16 +69,19 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor NoticeLacksModification = Obligation("MGP2009", Severity.Error,
         "NOTICE does not state that a derivative upstream was modified, and when",
-        "Clause 2.2(a)(ii) requires a prominent notice that the Licensed Materials were modified, with the date of each modification. NOTICE must name the upstream, say it was modified, and give each modification's date (as yyyy-MM-dd). Render every derivatives[].modifications[] in a custom NOTICE template.");
+        "Clause 2.2(a)(ii) requires a prominent notice that the Licensed Materials were modified, with the date of each modification. NOTICE must hold the statement of modification ModelGoPack makes from the declaration (the upstream, the license, and every modification with its date), as the built-in template renders it. In a custom NOTICE template, place {{ upstream.statement }} for every derivatives[] entry.");
 
     // 3xxx: Extracted Models, 2.2(a)(iii).
-    public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Judgement("MGP3001", Severity.Error,
+    public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Judgement("MGP3001", Severity.Info,
         "Extracted upstream does not say how Output was used",
-        "The notice for an Extracted Model says how it was created from the upstream's Output. Set \"method\" (for example \"distillation\" or \"synthetic-data\").");
+        "Clause 2.2(a)(iii) asks only for a notice that the model was created from the upstream's Output, so NOTICE states that without a method. Set \"method\" (for example \"distillation\" or \"synthetic-data\") to say how as well.");
 
-    public static readonly DiagnosticDescriptor RelationMethodMismatch = Obligation("MGP3002", Severity.Warning,
-        "Upstream relation contradicts its method",
-        "A model made by distillation or synthetic data from a model's Output is an Extracted Model, not Derivative Materials. Set \"relation\": \"extracted\" (or correct \"method\").");
+    // The license's definitions (Dec 2025) exclude from Derivative Materials "any model developed by transferring
+    // patterns from Output, such as through distillation methods or synthetic data generation". ModelGoPack refuses the
+    // contradiction rather than relabel the upstream: the publisher, not the tool, says which statement NOTICE makes.
+    public static readonly DiagnosticDescriptor RelationMethodMismatch = Obligation("MGP3002", Severity.Error,
+        "Derivative upstream made by distillation or synthetic data",
+        "The license's definitions exclude from Derivative Materials \"any model developed by transferring patterns from Output, such as through distillation methods or synthetic data generation\": such a model is an Extracted Model, whose NOTICE must state that it was created from Output (clause 2.2(a)(iii)). Set \"relation\": \"extracted\". If the Output came from another model, declare that model as an extracted upstream and give this one the method of its own change (for example \"fine-tuning\").");
 
     public static readonly DiagnosticDescriptor UndisclosedExtraction = Obligation("MGP3003", Severity.Error,
         "Dataset made from an MG-BY-SA-2.0 model's Output, with no extracted upstream",
@@ -86,7 +89,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor NoticeLacksExtraction = Obligation("MGP3004", Severity.Error,
         "NOTICE does not state that the model was created from an upstream's Output",
-        "Clause 2.2(a)(iii) requires a prominent notice that the Extracted Model was created from the Output of a model under this license. NOTICE must name the upstream and say the model was created from its Output. Render every extracted[] entry in a custom NOTICE template.");
+        "Clause 2.2(a)(iii) requires a prominent notice that the Extracted Model was created from the Output of a model under this license. NOTICE must hold the Extracted Model statement ModelGoPack makes from the declaration (this model, the upstream, and the license it is provided under), as the built-in template renders it. In a custom NOTICE template, place {{ upstream.statement }} for every extracted[] entry.");
 
     // 4xxx: retained notices, 2.2(a)(iv).
     public static readonly DiagnosticDescriptor NoCopyright = Judgement("MGP4001", Severity.Warning,

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Rendering;
@@ -8,14 +6,18 @@ namespace ModelGoPack.Evaluation;
 
 /// <summary>
 /// What a NOTICE must say, judged on its text, whoever wrote it: the bundle's NOTICE as a template rendered
-/// it (pack), or as a received bundle holds it (verify). For each derivative upstream (2.2(a)(ii)) its name,
-/// that it was modified, and each modification's date; for each extracted upstream (2.2(a)(iii)) its name
-/// and that the model was created from its Output; and every existing notice verbatim (2.2(a)(iv)).
+/// it (pack), or as a received bundle holds it (verify). For each derivative upstream (2.2(a)(ii)) the
+/// statement that it was modified, with every modification's date, and for each extracted upstream
+/// (2.2(a)(iii)) the statement that the model was created from its Output, each as the unit
+/// <see cref="NoticeStatement"/> makes from the declaration; and every existing notice verbatim (2.2(a)(iv)).
 /// Findings name the NOTICE as the one who must act on them knows it: the bundle's, or the one a template
 /// rendered, built in or the user's own.
 /// </summary>
-internal static partial class NoticeRules
+internal static class NoticeRules
 {
+    // A statement is shown in a finding up to this many characters (one with a thousand modifications is long).
+    private const int MaxShown = 600;
+
     /// <param name="notice">The NOTICE's text.</param>
     /// <param name="template">The template that rendered it; null for a NOTICE read from a bundle.</param>
     /// <param name="config">What the bundle declares: its upstreams and modifications.</param>
@@ -38,47 +40,27 @@ internal static partial class NoticeRules
                 $"{describe} does not hold the text of '{kept.Path}'{(kept.Upstream is null ? "" : $" (from \"{kept.Upstream}\")")} verbatim.{fault} {DiagnosticCatalog.NoticeDropped.Help}", kept.Path);
         }
 
-        var saysModified = Modified().IsMatch(notice);
-        var saysOutput = Output().IsMatch(notice);
+        // Each statement is a unit made from the declaration (NoticeStatement), the one the built-in template renders and
+        // a custom one places with {{ upstream.statement }}: the NOTICE holds it, white space aside, or it does not.
+        var text = NoticeStatement.Normalize(notice);
 
         // Derivative upstreams first, then extracted ones, each in config order.
         foreach (var upstream in config.Upstream.OrderBy(u => u.Relation == UpstreamRelation.Derivative ? 0 : 1))
         {
+            var statement = NoticeStatement.For(config, upstream);
+            if (text.Contains(NoticeStatement.Normalize(statement), StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var derivative = upstream.Relation == UpstreamRelation.Derivative;
-            var missing = new List<string>();
-            if (!notice.Contains(upstream.Name, StringComparison.OrdinalIgnoreCase))
-            {
-                missing.Add($"the name \"{upstream.Name}\"");
-            }
-
-            if (derivative)
-            {
-                if (!saysModified)
-                {
-                    missing.Add("that it was modified");
-                }
-
-                var dates = config.Modifications.Where(m => m.Upstream is null || m.Upstream == upstream.Name).Select(m => m.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Distinct().Order(StringComparer.Ordinal);
-                missing.AddRange(dates.Where(d => !notice.Contains(d, StringComparison.Ordinal)).Select(d => "the date " + d));
-            }
-            else if (!saysOutput)
-            {
-                missing.Add("that the model was created from its Output");
-            }
-
-            if (missing.Count > 0)
-            {
-                var rule = derivative ? DiagnosticCatalog.NoticeLacksModification : DiagnosticCatalog.NoticeLacksExtraction;
-                diagnostics.Add(rule, $"{describe} does not give, for {(derivative ? "derivative" : "extracted")} upstream \"{upstream.Name}\": {string.Join(", ", missing)}. {rule.Help}", ProjectLoader.NoticeFileName);
-            }
+            var rule = derivative ? DiagnosticCatalog.NoticeLacksModification : DiagnosticCatalog.NoticeLacksExtraction;
+            var shown = statement.Length <= MaxShown ? statement : statement[..MaxShown] + " [...]";
+            diagnostics.Add(rule,
+                $"{describe} does not hold the {(derivative ? "statement of modification" : "Extracted Model statement")} for {(derivative ? "derivative" : "extracted")} upstream \"{upstream.Name}\" that its declaration makes: \"{NoticeStatement.Normalize(shown)}\".{fault} {rule.Help}",
+                ProjectLoader.NoticeFileName);
         }
     }
-
-    [GeneratedRegex(@"\bmodif(y|ied|ication|ications)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex Modified();
-
-    [GeneratedRegex(@"\boutputs?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex Output();
 }
 
 /// <summary>The template that rendered a NOTICE: its name as a message shows it, and whether it is the built-in one.</summary>

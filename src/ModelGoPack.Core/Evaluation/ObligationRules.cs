@@ -11,7 +11,9 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal static class ObligationRules
 {
-    private static readonly string[] ExtractionMethods = ["distillation", "knowledge-distillation", "synthetic-data", "synthetic data", "distilled"];
+    // A method that transfers patterns from Output, in the words of the license's definitions: "distillation methods or
+    // synthetic data generation" ("distillation", "knowledge-distillation", "self-distilled", "synthetic-data", ...).
+    private static readonly string[] ExtractionMethods = ["distil", "synthetic"];
 
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken = default)
     {
@@ -128,7 +130,7 @@ internal static class ObligationRules
                     where, line, column);
             }
 
-            if (upstream.Method is { } method && ExtractionMethods.Contains(method.ToLowerInvariant()))
+            if (upstream.Method is { } method && ExtractionMethods.Any(m => method.Contains(m, StringComparison.OrdinalIgnoreCase)))
             {
                 var (where, line, column) = project.Source.Locate(upstream.JsonPath + ".relation");
                 diagnostics.Add(DiagnosticCatalog.RelationMethodMismatch,

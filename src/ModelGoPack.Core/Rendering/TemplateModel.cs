@@ -42,17 +42,13 @@ internal static class TemplateModel
 
     private static ScriptObject Upstream(UpstreamDeclaration upstream, ModelGoConfig config, IReadOnlyList<NoticeText> notices)
     {
-        var modifications = upstream.Relation == UpstreamRelation.Derivative
-            ? config.Modifications
-                .Where(m => m.Upstream is null || m.Upstream == upstream.Name)
-                .OrderBy(m => m.Date)
-                .Select(m => new ScriptObject
-                {
-                    ["date"] = Date(m.Date),
-                    ["description"] = m.Description,
-                    ["paths"] = List(m.Paths),
-                })
-            : [];
+        var modifications = NoticeStatement.Modifications(config, upstream)
+            .Select(m => new ScriptObject
+            {
+                ["date"] = Date(m.Date),
+                ["description"] = m.Description,
+                ["paths"] = List(m.Paths),
+            });
         return new ScriptObject
         {
             ["name"] = upstream.Name,
@@ -63,6 +59,7 @@ internal static class TemplateModel
             ["relation"] = upstream.Relation == UpstreamRelation.Derivative ? "derivative" : "extracted",
             ["method"] = upstream.Method,
             ["modifications"] = List(modifications),
+            ["statement"] = NoticeStatement.For(config, upstream),
             // Its own notices, with a file it shares with an earlier upstream (kept once, under that one).
             ["notices"] = List(notices.Where(n => n.Upstream == upstream.Name || upstream.Notices.Contains(n.Path, StringComparer.Ordinal)).Select(Notice)),
         };
