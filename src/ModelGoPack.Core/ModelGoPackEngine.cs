@@ -357,6 +357,7 @@ public static class ModelGoPackEngine
         project = project with
         {
             PublicityTexts = request.PublicityTexts,
+            SourceDateEpoch = request.SourceDateEpoch,
             Digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root, cancellationToken: cancellationToken) : Hashing.DigestCache.InMemory(),
         };
         foreach (var note in project.Digests.TakeNotes())

@@ -37,6 +37,9 @@ public sealed class HostileInputTests
         ["config notice path is absolute"] = (DiagnosticCatalog.ConfigInvalidValue, p => Notice(p, "/etc/passwd")),
         ["config notice path longer than the OS allows"] = (DiagnosticCatalog.UpstreamNoticeMissing, p => Notice(p, string.Join('/', Enumerable.Repeat(new string('a', 250), 20)))),
         ["config release date impossible"] = (DiagnosticCatalog.ConfigInvalidValue, p => Edit(p, c => c["releaseDate"] = "2026-02-30")),
+        ["config upstream release date impossible"] = (DiagnosticCatalog.ConfigInvalidValue, p => { Upstream(p); return Edit(p, c => c["upstream"]![0]!["releaseDate"] = "2026-13-01"); }),
+        ["upstream manifest is an array"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamManifest(p, "[]")),
+        ["upstream manifest is a string"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamManifest(p, "\"files\"")),
 
         // The project's files
         ["notice file with U+202E"] = (DiagnosticCatalog.BidiControl, p => { Upstream(p).File("upstream/Teacher/NOTICE", "Teacher\nCopyright 2025 \u202EsbaL rehcaeT\n"); return Check(p); }),

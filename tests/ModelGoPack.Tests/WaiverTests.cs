@@ -30,6 +30,7 @@ public sealed class WaiverTests
     [InlineData("MGP2004")] // (ii): a modification of a declared derivative
     [InlineData("MGP2006")] // (ii): every change declared
     [InlineData("MGP2009")] // (ii): the NOTICE says so
+    [InlineData("MGP2010")] // (ii): the relevant date, not one after the release
     [InlineData("MGP3002")] // (iii): distillation makes an Extracted Model
     [InlineData("MGP3003")] // (iii): an extraction declared
     [InlineData("MGP3004")] // (iii): the NOTICE says so
@@ -66,6 +67,7 @@ public sealed class WaiverTests
     [InlineData("MGP2002")]
     [InlineData("MGP2005")]
     [InlineData("MGP2007")]
+    [InlineData("MGP2011")]
     [InlineData("MGP4001")]
     [InlineData("MGP4003")]
     [InlineData("MGP5001")]

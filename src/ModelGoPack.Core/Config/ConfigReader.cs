@@ -26,7 +26,7 @@ internal sealed class ConfigReader
     };
 
     private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude", "waivers"];
-    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle", "git"];
+    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle", "git", "releaseDate"];
     private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
     private static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
@@ -328,6 +328,7 @@ internal sealed class ConfigReader
         var manifest = this.OptionalString(element, path, "manifest") is { } m ? this.CheckRelativePath(m, path + ".manifest") : null;
         var bundle = this.OptionalString(element, path, "bundle") is { } b ? this.CheckRelativePath(b, path + ".bundle") : null;
         var git = this.OptionalString(element, path, "git");
+        var releaseDate = this.OptionalDate(element, path, "releaseDate");
         if (new[] { manifest, bundle, git }.Count(v => v is not null) > 1)
         {
             this.Error(DiagnosticCatalog.ConfigInvalidValue, path, "Give an upstream one of \"manifest\", \"bundle\" or \"git\", not several.");
@@ -382,6 +383,7 @@ internal sealed class ConfigReader
                 Manifest = manifest,
                 Bundle = bundle,
                 Git = git,
+                ReleaseDate = releaseDate,
                 JsonPath = path,
             };
     }

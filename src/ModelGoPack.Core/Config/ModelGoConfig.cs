@@ -61,6 +61,9 @@ public sealed record UpstreamDeclaration
     /// <summary>A commit or tag of the project's own git repository that holds the unmodified upstream.</summary>
     public string? Git { get; init; }
 
+    /// <summary>The day the upstream was released, when known: a modification dated before it is doubtful.</summary>
+    public DateOnly? ReleaseDate { get; init; }
+
     /// <summary>Datasets generated from this upstream's Output (paths in the project or names), for an extracted upstream.</summary>
     public IReadOnlyList<string> Datasets { get; init; } = [];
 

@@ -71,6 +71,14 @@ public static class DiagnosticCatalog
         "NOTICE does not state that a derivative upstream was modified, and when",
         "Clause 2.2(a)(ii) requires a prominent notice that the Licensed Materials were modified, with the date of each modification. NOTICE must hold the statement of modification ModelGoPack makes from the declaration (the upstream, the license, and every modification with its date), as the built-in template renders it. In a custom NOTICE template, place {{ upstream.statement }} for every derivatives[] entry.");
 
+    public static readonly DiagnosticDescriptor ModificationAfterRelease = Obligation("MGP2010", Severity.Error,
+        "Modification dated after the release",
+        "Clause 2.2(a)(ii) requires the relevant date of each modification, and NOTICE states it: a date after the release (\"releaseDate\", else SOURCE_DATE_EPOCH, else the day of the run) cannot be one. Correct the modification's \"date\", or set \"releaseDate\" to the day of the release.");
+
+    public static readonly DiagnosticDescriptor ModificationBeforeUpstreamRelease = Judgement("MGP2011", Severity.Warning,
+        "Modification dated before the upstream's release",
+        "The upstream's own release date is known (its \"releaseDate\" in modelgo.json, else its release manifest's), and a modification of it dated earlier is unlikely. Correct the modification's \"date\" or the upstream's \"releaseDate\"; waive this with a justification if both are right (for example, work on a pre-release).");
+
     // 3xxx: Extracted Models, 2.2(a)(iii).
     public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Judgement("MGP3001", Severity.Info,
         "Extracted upstream does not say how Output was used",

@@ -60,6 +60,11 @@ internal static class ManifestWriter
                 WriteOptional(json, "licensor", upstream.Licensor);
                 json.WriteString("relation", upstream.Relation == UpstreamRelation.Derivative ? "derivative" : "extracted");
                 WriteOptional(json, "method", upstream.Method);
+                if (upstream.ReleaseDate is { } upstreamRelease)
+                {
+                    json.WriteString("releaseDate", Date(upstreamRelease));
+                }
+
                 WriteStrings(json, "notices", upstream.Notices);
                 WriteStrings(json, "datasets", upstream.Datasets);
                 json.WriteEndObject();

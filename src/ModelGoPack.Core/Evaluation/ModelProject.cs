@@ -41,6 +41,9 @@ internal sealed record ModelProject
     /// <summary>Dataset stamps found anywhere in the project (bundled or not).</summary>
     public IReadOnlyList<Inspection.DatasetStamp> DatasetStamps { get; init; } = [];
 
+    /// <summary>SOURCE_DATE_EPOCH as the host read it: the release day when the config has no releaseDate.</summary>
+    public long? SourceDateEpoch { get; init; }
+
     /// <summary>The host's publicity texts (MSBuild Title, Description, PackageTags).</summary>
     public IReadOnlyDictionary<string, string> PublicityTexts { get; init; } = new Dictionary<string, string>();
 

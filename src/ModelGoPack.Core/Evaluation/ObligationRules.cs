@@ -34,6 +34,7 @@ internal static class ObligationRules
         {
             ShareAlike(project, diagnostics);
             DerivativeMaterials(project, diagnostics);
+            ModificationDates(project, diagnostics);
             ExtractedModels(project, diagnostics);
             RetainedNotices(project, diagnostics);
         }
@@ -172,6 +173,53 @@ internal static class ObligationRules
             }
         }
     }
+
+    /// <summary>
+    /// 2.2(a)(ii) asks for "the relevant date of such modification": a modification dated after the release (its
+    /// <c>releaseDate</c>, else SOURCE_DATE_EPOCH's day, else the day of the run) is not that date, and NOTICE would state
+    /// it as fact: an error. One dated before the upstream's own release, when that is known (its <c>releaseDate</c> in
+    /// modelgo.json, else its release manifest's), is doubtful: a warning.
+    /// </summary>
+    private static void ModificationDates(ModelProject project, DiagnosticBag diagnostics)
+    {
+        var config = project.Config;
+        var (release, from) = config.ReleaseDate is { } declared ? (declared, "\"releaseDate\"")
+            : project.SourceDateEpoch is { } epoch ? (DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(epoch, -62135596800, 253402300799)).UtcDateTime), "SOURCE_DATE_EPOCH")
+            : (Today(), "today, the day of this run (no \"releaseDate\" or SOURCE_DATE_EPOCH is set)");
+        foreach (var modification in config.Modifications.Concat(project.DetectedModifications))
+        {
+            if (modification.Date > release)
+            {
+                var (where, line, column) = project.Source.Locate(modification.JsonPath + ".date");
+                diagnostics.Add(DiagnosticCatalog.ModificationAfterRelease,
+                    $"The modification \"{modification.Description}\" is dated {Day(modification.Date)}, after the release date {Day(release)} ({from}). {DiagnosticCatalog.ModificationAfterRelease.Help}",
+                    where, line, column);
+            }
+        }
+
+        foreach (var upstream in config.Upstream.Where(u => u.Relation == UpstreamRelation.Derivative))
+        {
+            var upstreamRelease = upstream.ReleaseDate ?? project.Releases.FirstOrDefault(r => r.Upstream == upstream.Name)?.ReleaseDate;
+            if (upstreamRelease is not { } released)
+            {
+                continue;
+            }
+
+            foreach (var modification in config.Modifications.Where(m => (m.Upstream is null || m.Upstream == upstream.Name) && m.Date < released))
+            {
+                var (where, line, column) = project.Source.Locate(modification.JsonPath + ".date");
+                diagnostics.Add(DiagnosticCatalog.ModificationBeforeUpstreamRelease,
+                    $"The modification \"{modification.Description}\" of \"{upstream.Name}\" is dated {Day(modification.Date)}, before \"{upstream.Name}\" was released on {Day(released)} ({(upstream.ReleaseDate is null ? "its release manifest's \"releaseDate\"" : "its \"releaseDate\"")}). {DiagnosticCatalog.ModificationBeforeUpstreamRelease.Help}",
+                    where, line, column);
+            }
+        }
+    }
+
+    // The day of the run where it is latest (UTC+14): a modification a publisher dates today, wherever they are, is not
+    // after it.
+    private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>2.2(a)(iii): an Extracted Model's notice says from which model's Output, and how, it was made.</summary>
     private static void ExtractedModels(ModelProject project, DiagnosticBag diagnostics)

@@ -10,6 +10,9 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal sealed record UpstreamRelease(string Upstream, string Location, IReadOnlyDictionary<string, string> Files, IReadOnlyList<(string Path, string Text)> Notices)
 {
+    /// <summary>The release's own <c>releaseDate</c>, as its manifest gives it; null when it gives none.</summary>
+    public DateOnly? ReleaseDate { get; init; }
+
     private const long MaxManifestBytes = Emit.BundleLimits.MaxManifestBytes;
     private const long MaxNoticeBytes = 4 * 1024 * 1024;
 
@@ -26,7 +29,7 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
         if (upstream.Manifest is not null)
         {
             var bytes = ReadCapped(File.OpenRead(full), MaxManifestBytes);
-            return new UpstreamRelease(upstream.Name, location, ReadManifest(bytes), Copyright(bytes));
+            return Release(upstream.Name, location, bytes, []);
         }
 
         if (Directory.Exists(full))
@@ -42,7 +45,7 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
                 .Select(n => (n, TextDecoder.DecodeLines(ReadCapped(File.OpenRead(Path.Combine(full, n)), MaxNoticeBytes))))
                 .ToList();
             var manifestBytes = ReadCapped(File.OpenRead(manifest), MaxManifestBytes);
-            return new UpstreamRelease(upstream.Name, location, ReadManifest(manifestBytes), [.. notices, .. Copyright(manifestBytes)]);
+            return Release(upstream.Name, location, manifestBytes, notices);
         }
 
         using var archive = ZipFile.OpenRead(full);
@@ -52,7 +55,29 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
             .Select(e => (e.FullName, TextDecoder.DecodeLines(ReadCapped(e.Open(), MaxNoticeBytes))))
             .ToList();
         var zipManifest = ReadCapped(entry.Open(), MaxManifestBytes);
-        return new UpstreamRelease(upstream.Name, location, ReadManifest(zipManifest), [.. zipNotices, .. Copyright(zipManifest)]);
+        return Release(upstream.Name, location, zipManifest, zipNotices);
+    }
+
+    private static UpstreamRelease Release(string upstream, string location, byte[] manifest, List<(string, string)> notices) =>
+        new(upstream, location, ReadManifest(manifest), [.. notices, .. Copyright(manifest)]) { ReleaseDate = ReleaseDateOf(manifest) };
+
+    /// <summary>The manifest's <c>releaseDate</c> (yyyy-MM-dd), or null when it has none or it is not a date.</summary>
+    private static DateOnly? ReleaseDateOf(byte[] manifest)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(manifest, new JsonDocumentOptions { MaxDepth = 16 });
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("releaseDate", out var date) && date.ValueKind == JsonValueKind.String
+                && DateOnly.TryParseExact(date.GetString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+                ? day
+                : null;
+        }
+        catch (JsonException)
+        {
+            // ReadManifest reports a malformed manifest.
+            return null;
+        }
     }
 
     /// <summary>The manifest's <c>copyright</c> lines, as one notice text to keep (none when there are none).</summary>
@@ -61,7 +86,7 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
         try
         {
             using var document = JsonDocument.Parse(manifest, new JsonDocumentOptions { MaxDepth = 16 });
-            if (document.RootElement.TryGetProperty("copyright", out var lines) && lines.ValueKind == JsonValueKind.Array)
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("copyright", out var lines) && lines.ValueKind == JsonValueKind.Array)
             {
                 var text = string.Concat(lines.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => l.GetString() + "\n"));
                 return text.Length == 0 ? [] : [("modelgo-manifest.json#copyright", text)];
@@ -82,7 +107,7 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
         try
         {
             using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-            if (!document.RootElement.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array)
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidDataException("the manifest has no \"files\" list.");
             }
