@@ -139,6 +139,23 @@ public sealed partial class NoticeRulesTests
     }
 
     [Fact]
+    public void A_statement_names_another_license_as_such_and_a_derivative_without_a_method_says_only_that_it_was_modified()
+    {
+        var config = Config([Upstream("Base", UpstreamRelation.Derivative) with { License = "Apache-2.0", Method = null }], [Modification("2026-05-01", null)]);
+
+        Assert.Equal(
+            "tiny-model is Derivative Materials of \"Base\",\nprovided under the Apache-2.0 license.\nThe Licensed Materials of \"Base\" have been modified, as follows:\n  - 2026-05-01: changed",
+            NoticeStatement.For(config, config.Upstream[0]));
+    }
+
+    [Theory]
+    [InlineData("  a \r\n\t b  ", "a b")]
+    [InlineData("a\u00A0\u2003b\n", "a b")]
+    [InlineData("", "")]
+    public void White_space_is_made_one_space_and_none_at_either_end(string text, string normalized) =>
+        Assert.Equal(normalized, NoticeStatement.Normalize(text));
+
+    [Fact]
     public void A_statement_too_long_to_quote_is_cut_in_the_finding()
     {
         var config = Config([Upstream("Base", UpstreamRelation.Derivative)], [.. Enumerable.Range(1, 40).Select(d => Modification($"2026-01-{1 + (d % 28):00}", "Base"))]);

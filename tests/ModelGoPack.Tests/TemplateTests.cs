@@ -21,6 +21,22 @@ public sealed class TemplateTests
             File.ReadAllText(Path.Combine(output, "NOTICE")));
     }
 
+    [Fact]
+    public void An_extracted_upstream_has_no_modifications_in_the_data_model_and_a_derivative_has_its_own_and_the_shared_ones()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning").Upstream("Teacher", "extracted", "distillation").Modification("2026-05-01", "Fine-tuned");
+        project.Write();
+        var templates = Templates(project, "NOTICE.scriban",
+            "{{ for u in upstreams }}{{ u.name }}={{ u.modifications.size }};{{ end }}\n{{ for u in upstreams }}{{ u.statement }}\n{{ end }}{{ for n in notices }}{{ n.text }}{{ end }}");
+        var output = Path.Combine(project.Scratch, "out");
+
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root, TemplatesDirectory = templates }, output, BundleFormat.Directory);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.StartsWith("Base=1;Teacher=0;\n", File.ReadAllText(Path.Combine(output, "NOTICE")), StringComparison.Ordinal);
+    }
+
     // Clauses 2.2(a)(ii) and (iii) ask for statements, not words: a custom template that says "modified" and "Output" in
     // sentences of its own, with every name and date, does not make them (issue 13, point 4).
     [Fact]
