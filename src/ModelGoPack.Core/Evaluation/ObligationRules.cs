@@ -248,7 +248,7 @@ internal static class ObligationRules
         {
             var (where, line, column) = project.Source.Locate(upstream.JsonPath);
             diagnostics.Add(DiagnosticCatalog.ExtractedWithoutMethod,
-                $"Upstream \"{upstream.Name}\" is extracted but has no \"method\". {DiagnosticCatalog.ExtractedWithoutMethod.Help}",
+                $"Upstream \"{upstream.Name}\" is extracted and has no \"method\"; NOTICE states that this model was created from its Output without saying how. {DiagnosticCatalog.ExtractedWithoutMethod.Help}",
                 where, line, column);
         }
     }
