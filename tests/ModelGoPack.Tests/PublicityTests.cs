@@ -49,14 +49,18 @@ public sealed class PublicityTests
         Assert.False(File.Exists(output));
     }
 
-    // The headline: a one-line paragraph under the title (past blank lines and a template's one-line comment), and the
-    // front matter's title-like keys. Each names the licensor in a form of its own.
+    // The headline: a one-line paragraph under the title (past blank lines, lines of spaces and a template's one-line
+    // comment), and the front matter's title-like keys. Each names the licensor in a form of its own.
     [Theory]
-    [InlineData("# Tiny\n\n*The official small model from ACME LABS*\n\n## Usage\n\nRun it.\n", 3, "headline", "ACME LABS")]
-    [InlineData("# Tiny\r\n\r\n<!-- Provide a quick summary. -->\r\n\r\n> Acme-Labs' distilled chat model\r\n", 5, "headline", "Acme-Labs")]
+    [InlineData("# Tiny\n\n*The official small model from ACME LABS*\n   \n## Usage\n\nRun it.\n", 3, "headline, the one-line paragraph under its title (\"*The official small model from ACME LABS*\")", "ACME LABS")]
+    [InlineData("# Tiny\r\n  \r\n<!-- Provide a quick summary. -->\r\n\r\n  > Acme-Labs' distilled chat model \r\n", 5, "headline, the one-line paragraph under its title (\"> Acme-Labs' distilled chat model\")", "Acme-Labs")]
     [InlineData("# Tiny\nacmelabs inside", 2, "headline", "acmelabs")]
-    [InlineData("---\nlicense: other\nlicense_name: mg-by-sa-2.0\nsummary: The Acme Labs Inc. tiny model\n---\n# Tiny\n\nBody text\nmore text.\n", 4, "front matter key 'summary'", "Acme Labs")]
+    [InlineData("---\nlicense: other\nlicense_name: mg-by-sa-2.0\nsummary: The Acme Labs Inc. tiny model\n---\n# Tiny\n\nBody text\nmore text.\n", 4, "front matter key 'summary' (\"The Acme Labs Inc. tiny model\")", "Acme Labs")]
     [InlineData("---\ntags: [llm]\ntitle: Acme_Labs tiny\n---\n\n# Tiny\n", 3, "front matter key 'title'", "Acme_Labs")]
+    [InlineData("---\nmodel_name: acme.labs-tiny\n---\n", 2, "front matter key 'model_name'", "acme.labs")]
+    [InlineData("---\nshort_description: Acme Labs, small\n---\n", 2, "front matter key 'short_description'", "Acme Labs")]
+    [InlineData("---\ndescription: [Tiny, by Acme Labs]\n---\n", 2, "front matter key 'description' (\"by Acme Labs\")", "Acme Labs")]
+    [InlineData("---\ntagline: \"Acme Labs inside\"\n---\n", 2, "front matter key 'tagline'", "Acme Labs")]
     public void The_licensor_in_the_card_headline_is_an_error(string card, int line, string where, string used)
     {
         using var project = Project(card);
@@ -69,6 +73,39 @@ public sealed class PublicityTests
         Assert.Contains($" uses \"{used}\", the name of \"Acme Labs, Inc.\"", d.Message, StringComparison.Ordinal);
         Assert.EndsWith(DiagnosticCatalog.LicensorNameUsed.Help, d.Message, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.ComplianceErrors, result.ExitCode);
+    }
+
+    // The name the licensor is known by, without its legal form; its words joined as a text may join them.
+    [Theory]
+    [InlineData("Acme Labs, Inc.", "Acme Labs")]
+    [InlineData(" Acme Labs Inc ", "Acme Labs")]
+    [InlineData("Acme Co., Ltd.", "Acme")]
+    [InlineData("ACME GMBH", "ACME")]
+    [InlineData("Acme Co Labs", "Acme Co Labs")]
+    [InlineData("Acme.ai-Research_Lab", "Acme ai Research Lab")]
+    [InlineData("Incorporated", "Incorporated")]
+    public void A_licensor_is_known_by_its_name_without_its_legal_form(string licensor, string words)
+    {
+        Assert.Equal(words, string.Join(' ', Evaluation.PublicityRules.Words(licensor)));
+    }
+
+    [Fact]
+    public void A_licensor_of_several_upstreams_is_one_finding_and_the_package_texts_come_in_order()
+    {
+        using var project = Project("# Tiny\n\nA tiny model.\n");
+        project.Upstream("Base-1B", "extracted", "distillation");
+        ((JsonObject)project.Array("upstream")[1]!)["licensor"] = "ACME labs";
+        project.Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest
+        {
+            ProjectDirectory = project.Root,
+            PublicityTexts = new Dictionary<string, string> { ["Title"] = "Acme Labs Tiny", ["PackageTags"] = "9acme-labs;acme-labs2;acme-labs", ["Description"] = "By Acme Labs." },
+        });
+
+        Assert.Equal(["Description", "PackageTags", "Title"], result.Diagnostics.Select(d => d.Message.Split(' ')[2]));
+        Assert.All(result.Diagnostics, d => Assert.Equal(("MGP7001", null, 0, 0), (d.Code, d.Path, d.Line, d.Column)));
+        Assert.All(result.Diagnostics, d => Assert.Contains("the name of \"Acme Labs, Inc.\", the licensor of upstream \"Teacher-7B\"", d.Message, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -153,6 +190,16 @@ public sealed class PublicityTests
 
         var d = Assert.Single(result.Diagnostics);
         Assert.StartsWith($"The package's PackageTags (\"{tags}\") uses \"{used}\", the name of \"{licensor}\"", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_card_without_a_title_has_no_headline()
+    {
+        using var project = Project("Teacher-7B by Acme Labs, made small.\n");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Empty(result.Diagnostics);
     }
 
     // No licensor declared, or one that is a legal form alone, is nothing to check.

@@ -56,7 +56,7 @@ internal static class PublicityRules
             if (words.Count > 0 && seen.Add(string.Join(' ', words)))
             {
                 var name = string.Join(Joiner + "*", words.Select(Regex.Escape));
-                licensors.Add((upstream.Name, upstream.Licensor!.Trim(), new Regex($@"(?<![\p{{L}}\p{{N}}]){name}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout)));
+                licensors.Add((upstream.Name, upstream.Licensor!, new Regex($@"(?<![\p{{L}}\p{{N}}]){name}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, Timeout)));
             }
         }
 
@@ -72,7 +72,7 @@ internal static class PublicityRules
             name = name[..form.Index];
         }
 
-        return Regex.Split(name, Joiner + "+", RegexOptions.None, Timeout).Where(w => w.Length > 0).ToList();
+        return Regex.Split(name, Joiner, RegexOptions.None, Timeout).Where(w => w.Length > 0).ToList();
     }
 
     /// <summary>The texts that advertise the release: where each is, for the message, and its file and line.</summary>
@@ -117,7 +117,8 @@ internal static class PublicityRules
             return null;
         }
 
-        var lines = cardText.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        // A CRLF card's lines keep their '\r', which Trim removes.
+        var lines = cardText.Split('\n');
         var i = titleLine;
         while (i < lines.Length && (lines[i].Trim() is "" or ['<', '!', '-', '-', .., '-', '-', '>']))
         {
