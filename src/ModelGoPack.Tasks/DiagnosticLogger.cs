@@ -28,7 +28,8 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarnings
                 : Path.IsPathRooted(d.Path) ? d.Path
                 : d.Path.Contains("(built in)", StringComparison.Ordinal) ? d.Path
                 : Path.GetFullPath(Path.Combine(projectDirectory, d.Path)));
-            var message = PrintableText.Escape(d.Message);
+            // A waived finding is logged with the reviewer's justification, as the CLI's report shows it.
+            var message = PrintableText.Escape(d.Waiver is null ? d.Message : $"waived ({d.Waiver}): {d.Message}");
             var severity = d.Severity;
             if (severity == Severity.Warning && this.suppressed.Contains(d.Code))
             {

@@ -122,6 +122,29 @@ public sealed partial class MSBuildTests
     }
 
     [Fact]
+    public void Licensor_name_in_Title_Description_or_PackageTags_fails_the_pack_with_MGP7001_at_the_project_file()
+    {
+        // Section 2.3: the package's texts are publicity; the builder's upstream Teacher-7B is licensed by "Teacher-7B Labs".
+        using var repo = Repo(p => p.Upstream("Teacher-7B", "extracted", "distillation")).NoTargets("""
+            <PropertyGroup>
+              <Title>Teacher-7B Labs Tiny</Title>
+              <Description>The official small model of Teacher-7B Labs.</Description>
+              <PackageTags>llm;teacher-7b-labs</PackageTags>
+            </PropertyGroup>
+            """);
+
+        var (exit, output) = repo.Pack();
+
+        Assert.NotEqual(0, exit);
+        Assert.Equal(["MGP7001"], Codes(output, "error"));
+        Assert.Matches(@"model\.proj.*: error MGP7001: The package's Title \(""Teacher-7B Labs Tiny""\) uses ""Teacher-7B Labs""", output);
+        Assert.Matches(@"model\.proj.*: error MGP7001: The package's Description \(""The official small model of Teacher-7B Labs\.""\)", output);
+        Assert.Matches(@"model\.proj.*: error MGP7001: The package's PackageTags \(""llm;teacher-7b-labs""\) uses ""teacher-7b-labs""", output);
+        Assert.False(File.Exists(repo.Output("tiny-model.1.0.0.nupkg")));
+        Assert.False(File.Exists(repo.Output("tiny-model.1.0.0.zip")));
+    }
+
+    [Fact]
     public void MSBuild_properties_and_items_configure_a_project_without_modelgo_json()
     {
         using var repo = Repo(write: false).NoTargets("""

@@ -92,7 +92,7 @@ public sealed class ModelCardTests
     }
 
     [Fact]
-    public void A_licensor_name_in_the_title_or_package_texts_is_MGP7001()
+    public void A_licensor_name_in_the_title_or_package_texts_is_error_MGP7001()
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Teacher-7B", "extracted", "distillation");
@@ -105,11 +105,13 @@ public sealed class ModelCardTests
             PublicityTexts = new Dictionary<string, string> { ["PackageTags"] = "llm;teacher labs;tiny", ["Description"] = "TeacherLabsX is unrelated" },
         });
 
-        var warnings = result.Diagnostics.Where(d => d.Code == "MGP7001").ToList();
-        Assert.Equal(2, warnings.Count);
-        Assert.Contains(warnings, d => d.Path == "README.md" && d.Message.StartsWith("The model card's first heading", StringComparison.Ordinal));
-        Assert.Contains(warnings, d => d.Path is null && d.Message.Contains("PackageTags", StringComparison.Ordinal));
-        Assert.True(result.Compliant);
+        // Section 2.3 is an error by default (issue 13, point 9): consent is a waiver, not a pass.
+        var errors = result.Diagnostics.Where(d => d.Code == "MGP7001").ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, d => Assert.Equal(Diagnostics.Severity.Error, d.Severity));
+        Assert.Contains(errors, d => d.Path == "README.md" && d.Message.StartsWith("README.md's first heading", StringComparison.Ordinal));
+        Assert.Contains(errors, d => d.Path is null && d.Message.Contains("PackageTags", StringComparison.Ordinal));
+        Assert.False(result.Compliant);
     }
 }
 

@@ -226,7 +226,7 @@ public sealed class TaskTests
         Assert.Null(task.Bundle);
     }
 
-    private static (Task Task, FakeBuildEngine Engine) Create(ModelProjectBuilder project)
+    internal static (Task Task, FakeBuildEngine Engine) Create(ModelProjectBuilder project)
     {
         var projectFile = Path.Combine(project.Root, "model.proj");
         var engine = new FakeBuildEngine(Path.Combine(project.Scratch, "ModelGoPack.targets"));
@@ -252,6 +252,6 @@ public sealed class TaskTests
         return item;
     }
 
-    private static string Describe(FakeBuildEngine engine) =>
+    internal static string Describe(FakeBuildEngine engine) =>
         string.Join("\n", engine.Errors.Select(e => $"{e.File}: error {e.Code}: {e.Message}"));
 }

@@ -187,9 +187,9 @@ public static class DiagnosticCatalog
         "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0. Remove PackageLicenseExpression from the project: ModelGoPack sets PackageLicenseFile to the MG-BY-SA-2.0 LICENSE.");
 
     // 7xxx: the licensor's names, Section 2.3.
-    public static readonly DiagnosticDescriptor LicensorNameUsed = Judgement("MGP7001", Severity.Warning,
+    public static readonly DiagnosticDescriptor LicensorNameUsed = Judgement("MGP7001", Severity.Error,
         "An upstream licensor's name is used for publicity",
-        "Section 2.3 forbids using the licensor's name, trademarks or trade names for publicity without consent. Name the licensor in the notices only, not in the model's title, description or tags; or waive this with the licensor's written consent as the justification.");
+        "Section 2.3 forbids referring to the licensor, or using its trademarks, trade names or service marks, for publicity without its prior written consent. Take the name out of the model card's title, headline and title-like front matter and the package's Title, Description and PackageTags (the NOTICE and the card's body may name the licensor: that attribution is what clause 2.2(a)(iv) requires); or, with the licensor's written consent, waive MGP7001 in modelgo.json with a justification that says who consented and when.");
 
     // 8xxx: config and input.
     public static readonly DiagnosticDescriptor ConfigMissing = Input("MGP8001",

@@ -18,16 +18,9 @@ internal static class ModelCardRules
         {
             License(project, card, diagnostics);
             BaseModels(project, card, diagnostics);
-            if (card.Title is { } title)
-            {
-                LicensorNames(project, "the model card's first heading", title, ModelCard.FileName, diagnostics);
-            }
         }
 
-        foreach (var (name, text) in project.PublicityTexts.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            LicensorNames(project, $"the package's {name}", text, null, diagnostics);
-        }
+        PublicityRules.Evaluate(project, diagnostics);
     }
 
     private static void License(ModelProject project, ModelCard card, DiagnosticBag diagnostics)
@@ -79,18 +72,5 @@ internal static class ModelCardRules
         return string.Equals(repo, name, StringComparison.OrdinalIgnoreCase)
             || string.Equals(last, name, StringComparison.OrdinalIgnoreCase)
             || (url is not null && url.TrimEnd('/').EndsWith("/" + repo, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static void LicensorNames(ModelProject project, string where, string text, string? path, DiagnosticBag diagnostics)
-    {
-        foreach (var licensor in project.Config.Upstream.Select(u => u.Licensor).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            if (Regex.IsMatch(text, $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(licensor)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
-            {
-                diagnostics.Add(DiagnosticCatalog.LicensorNameUsed,
-                    $"{char.ToUpperInvariant(where[0])}{where[1..]} ('{text}') uses the name of the licensor \"{licensor}\". {DiagnosticCatalog.LicensorNameUsed.Help}",
-                    path);
-            }
-        }
     }
 }

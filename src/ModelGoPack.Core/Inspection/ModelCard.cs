@@ -23,6 +23,9 @@ public sealed record ModelCard
     /// <summary>The first Markdown heading (<c># ...</c>) after the front matter, or null.</summary>
     public string? Title { get; init; }
 
+    /// <summary>The 1-based line of <see cref="Title"/> in the card's text (line ends as LF), or 0 when there is none.</summary>
+    public int TitleLine { get; init; }
+
     /// <summary>The 1-based line of each top-level key, for diagnostics.</summary>
     public IReadOnlyDictionary<string, int> Lines { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
@@ -56,7 +59,7 @@ public sealed record ModelCard
         var heading = FirstHeading(lines, body);
         // FirstHeading found "# " after leading whitespace; a heading of spaces alone has an empty title.
         var title = heading < 0 ? null : lines[heading].TrimStart()[2..].Trim();
-        return yaml is null ? new ModelCard { Title = title } : ReadYaml(yaml, title);
+        return (yaml is null ? new ModelCard { Title = title } : ReadYaml(yaml, title)) with { TitleLine = heading + 1 };
     }
 
     /// <summary>The index of the first Markdown "# " heading at or after <paramref name="start"/>, outside fenced code blocks; -1 if none.</summary>
