@@ -153,6 +153,12 @@ public static class DiagnosticCatalog
         "config.json names custom code that is missing",
         "config.json's auto_map loads the model's classes from Python modules of the repo. Include those .py files beside config.json.");
 
+    // Waivable like MGP5002: the quantized types are certain, but whether the full-precision form is provided (for
+    // example published beside the release, at a stated address) is a reviewer's judgement.
+    public static readonly DiagnosticDescriptor QuantizedMatrixWithoutFullPrecision = Judgement("MGP5011", Severity.Error,
+        "Quantized weight matrices without a full-precision counterpart",
+        "Preferred Adaptable Form is judged per matrix, not by the share of elements: a quantized matrix (GPTQ/AWQ qweight, int8, FP8 or bitsandbytes weight, a GGUF block type) is fine beside a full-precision copy of itself, never instead of it. Add the full-precision (F16, BF16 or F32) weights it was made from: a matrix of the same name (model.layers.0.mlp.down_proj.weight for model.layers.0.mlp.down_proj.qweight), or for a GGUF export one of the same size in another weight file.");
+
     public static readonly DiagnosticDescriptor NoticeDropped = Obligation("MGP4004", Severity.Error,
         "The rendered NOTICE does not keep an upstream notice verbatim",
         "Clause 2.2(a)(iv) requires keeping every existing notice. The NOTICE template in use dropped or changed this text: render every notices[].text unchanged.");

@@ -53,6 +53,10 @@ internal static partial class PreferredAdaptableForm
             diagnostics.Add(DiagnosticCatalog.OnlyQuantizedWeights,
                 $"Every weight file is quantized or compiled: {list}. The full-precision weights are missing. {DiagnosticCatalog.OnlyQuantizedWeights.Help}", weights[0].Path);
         }
+        else
+        {
+            QuantizedMatrices(weights, diagnostics);
+        }
 
         Architecture(artifacts, weights, diagnostics);
         Tokenizer(artifacts, paths, diagnostics);
@@ -71,6 +75,55 @@ internal static partial class PreferredAdaptableForm
         foreach (var pickle in weights.Where(w => w.Weights?.ExecutesCodeOnLoad == true))
         {
             diagnostics.Add(DiagnosticCatalog.PickleWeights, $"'{pickle.Path}' is a PyTorch pickle. {DiagnosticCatalog.PickleWeights.Help}", pickle.Path);
+        }
+    }
+
+    /// <summary>
+    /// Each quantized matrix needs a full-precision counterpart in the release: a full-precision matrix of the same
+    /// logical name (in any weight file), else, for a GGUF export, whose llama.cpp names (blk.0.attn_q) do not match a
+    /// Hugging Face model's (model.layers.0.self_attn.q_proj), a full-precision matrix of as many elements in another
+    /// file, each serving one quantized matrix of the file. Hugging Face names are matched by name only, so one
+    /// full-precision matrix cannot stand for quantized layers of the same size. A large full-precision embedding
+    /// table no longer makes quantized layers full precision.
+    /// Linear in the number of matrices.
+    /// </summary>
+    private static void QuantizedMatrices(List<Artifact> weights, DiagnosticBag diagnostics)
+    {
+        var fullNames = new HashSet<string>(StringComparer.Ordinal);
+        var fullBySize = new Dictionary<long, int>();
+        foreach (var matrix in weights.SelectMany(w => w.Weights!.Matrices).Where(m => !m.Quantized))
+        {
+            fullNames.Add(matrix.Name);
+            fullBySize[matrix.Elements] = fullBySize.GetValueOrDefault(matrix.Elements) + 1;
+        }
+
+        foreach (var file in weights)
+        {
+            var matrices = file.Weights!.Matrices;
+            var own = new Dictionary<long, int>();
+            foreach (var full in matrices.Where(m => !m.Quantized))
+            {
+                own[full.Elements] = own.GetValueOrDefault(full.Elements) + 1;
+            }
+
+            var used = new Dictionary<long, int>();
+            var missing = new List<string>();
+            foreach (var quantized in matrices.Where(m => m.Quantized && !fullNames.Contains(m.Name)))
+            {
+                var count = used[quantized.Elements] = used.GetValueOrDefault(quantized.Elements) + 1;
+                if (file.Weights.Format != "gguf" || count > fullBySize.GetValueOrDefault(quantized.Elements) - own.GetValueOrDefault(quantized.Elements))
+                {
+                    missing.Add(quantized.Name);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                var shown = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+                diagnostics.Add(DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision,
+                    $"'{file.Path}' holds {missing.Count} quantized weight matri{(missing.Count == 1 ? "x" : "ces")} with no full-precision counterpart in the release: {shown}. {DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision.Help}",
+                    file.Path);
+            }
         }
     }
 

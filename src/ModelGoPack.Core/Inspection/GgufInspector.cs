@@ -82,10 +82,15 @@ internal static class GgufInspector
         CheckTensorData(reader.Position, length, header.Alignment, tensors);
 
         var dtypes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var matrices = new List<WeightMatrix>();
         foreach (var tensor in tensors)
         {
             var name = TypeName(tensor.Type);
             dtypes[name] = SaturatingAdd(dtypes.GetValueOrDefault(name), tensor.Elements);
+            if (WeightMatrix.Of(tensor.Name, name, tensor.Rank, tensor.Elements, IsFullPrecision(name)) is { } matrix)
+            {
+                matrices.Add(matrix);
+            }
         }
 
         return new WeightFacts
@@ -93,7 +98,8 @@ internal static class GgufInspector
             Format = "gguf",
             TensorCount = tensors.Count,
             Dtypes = dtypes,
-            Precision = Precision.FromElements(dtypes, t => t is "F32" or "F16" or "BF16" or "F64"),
+            Precision = Precision.FromElements(dtypes, IsFullPrecision),
+            Matrices = matrices,
             Metadata = header.Metadata,
             CarriesArchitecture = header.HasArchitecture,
         };
@@ -297,7 +303,7 @@ internal static class GgufInspector
                     $"{where} has rows of {dims[0]} elements, not a multiple of the {known.BlockElements}-element blocks of {known.Name}.");
             }
 
-            tensors.Add(new TensorInfo(where, type, Precision.Elements(dims), offset));
+            tensors.Add(new TensorInfo(where, type, Precision.Elements(dims), offset, name, dims.Length));
         }
 
         return tensors;
@@ -366,7 +372,9 @@ internal static class GgufInspector
         public bool HasArchitecture { get; set; }
     }
 
-    private sealed record TensorInfo(string Where, uint Type, long Elements, ulong Offset);
+    private static bool IsFullPrecision(string type) => type is "F32" or "F16" or "BF16" or "F64";
+
+    private sealed record TensorInfo(string Where, uint Type, long Elements, ulong Offset, string Name, int Rank);
 
     /// <summary>
     /// A small forward reader over a seekable stream that knows the file's length: every read and skip

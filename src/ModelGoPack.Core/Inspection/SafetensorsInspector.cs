@@ -79,6 +79,7 @@ internal static class SafetensorsInspector
         var metadata = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var dtypes = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var spans = new List<(long Begin, long End, string Name)>();
+        var matrices = new List<WeightMatrix>();
         foreach (var property in root.EnumerateObject())
         {
             if (spans.Count >= 10_000_000)
@@ -92,8 +93,13 @@ internal static class SafetensorsInspector
                 continue;
             }
 
-            var (dtype, elements, begin, end) = ReadTensor(property.Name, property.Value);
+            var (dtype, elements, begin, end, rank) = ReadTensor(property.Name, property.Value);
             dtypes[dtype] = dtypes.GetValueOrDefault(dtype) + elements;
+            if (WeightMatrix.Of(property.Name, dtype, rank, elements, IsFullPrecision(dtype)) is { } matrix)
+            {
+                matrices.Add(matrix);
+            }
+
             spans.Add((begin, end, property.Name));
         }
 
@@ -123,11 +129,12 @@ internal static class SafetensorsInspector
             TensorCount = spans.Count,
             Dtypes = dtypes,
             Precision = Precision.FromElements(dtypes, IsFullPrecision),
+            Matrices = matrices,
             Metadata = metadata,
         };
     }
 
-    private static (string Dtype, long Elements, long Begin, long End) ReadTensor(string name, JsonElement tensor)
+    private static (string Dtype, long Elements, long Begin, long End, int Rank) ReadTensor(string name, JsonElement tensor)
     {
         if (tensor.ValueKind != JsonValueKind.Object
             || !tensor.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String
@@ -167,7 +174,7 @@ internal static class SafetensorsInspector
             throw new ArtifactFormatException($"tensor '{name}' is {dtype}{Shape(dims)}, which takes {bytes:N0} bytes, but its data_offsets span {end - begin:N0}.");
         }
 
-        return (dtype, elements, begin, end);
+        return (dtype, elements, begin, end, dims.Count);
     }
 
     private static void ReadMetadata(JsonElement element, SortedDictionary<string, string> metadata)

@@ -18,6 +18,9 @@ public sealed record WeightFacts
     /// </summary>
     public IReadOnlyDictionary<string, long> Dtypes { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
+    /// <summary>The weight matrices of the file, in header order (safetensors and GGUF; empty for other formats).</summary>
+    public IReadOnlyList<WeightMatrix> Matrices { get; init; } = [];
+
     /// <summary>Full precision, quantized, or compiled (see <see cref="WeightPrecision"/>).</summary>
     public required WeightPrecision Precision { get; init; }
 
