@@ -34,6 +34,14 @@ public static class DiagnosticCatalog
         "Bundle has no copy of the license",
         "Clause 2.2(a)(i) requires a copy of the license with the model. The bundle must hold the MG-BY-SA-2.0 text as LICENSE at its root; pack it with ModelGoPack, or add the file.");
 
+    public static readonly DiagnosticDescriptor PartUnderOtherLicense = Judgement("MGP1007", Severity.Warning,
+        "A license file puts part of the release under another license",
+        "A license file below the root covers its folder. Third-party code or data under its own license is normal beside an MG-BY-SA-2.0 model, but make sure the folder holds no part of the model itself, and that its license allows redistribution. Waive this with a justification saying what the folder is.");
+
+    public static readonly DiagnosticDescriptor LicenseFileUnidentified = Judgement("MGP1008", Severity.Info,
+        "A license file's text is not recognised",
+        "The file is named like a license file (LICENSE*, LICENCE*, COPYING*, *.license), and its text is neither MG-BY-SA-2.0 nor a license ModelGoPack knows by its title. Check what it licenses; an SPDX-License-Identifier line names its license.");
+
     // 2xxx: Derivative Materials, 2.2(a)(ii).
     public static readonly DiagnosticDescriptor DerivativeWithoutModification = Obligation("MGP2001", Severity.Error,
         "Derivative upstream has no dated modification",
@@ -191,6 +199,14 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor PackageLicenseShareAlike = Obligation("MGP6005", Severity.Error,
         "A derivative or Extracted Model's package declares another license",
         "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0. Remove PackageLicenseExpression from the project: ModelGoPack sets PackageLicenseFile to the MG-BY-SA-2.0 LICENSE.");
+
+    public static readonly DiagnosticDescriptor WeightsUnderOtherLicense = Obligation("MGP6006", Severity.Error,
+        "Model weights of a derivative or Extracted Model under another license",
+        "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0, and a license file covers the folder it sits in. Remove the other license from the folder of the weights, or replace it with the MG-BY-SA-2.0 text.");
+
+    public static readonly DiagnosticDescriptor LicenseLinkMissing = Judgement("MGP6007", Severity.Warning,
+        "Model card's license_link names a file the release does not hold",
+        "README.md's license_link is shown as the model's license. Point it at the LICENSE file (license_link: LICENSE); the bundle's model card gets that either way.");
 
     // 7xxx: the licensor's names, Section 2.3.
     public static readonly DiagnosticDescriptor LicensorNameUsed = Judgement("MGP7001", Severity.Error,

@@ -38,6 +38,12 @@ internal static class ModelCardRules
             found = $"license_name: {name}";
         }
 
+        var detail = "";
+        if (found is null && LicenseLink(project, card, diagnostics) is { } linked)
+        {
+            (found, detail) = ($"license_link: {card.Values["license_link"]}", $" ({linked})");
+        }
+
         if (found is null)
         {
             return;
@@ -48,7 +54,52 @@ internal static class ModelCardRules
             : "";
         var key = found[..found.IndexOf(':', StringComparison.Ordinal)];
         diagnostics.Add(DiagnosticCatalog.ModelCardLicense,
-            $"README.md's front matter says '{found}'.{kind} {DiagnosticCatalog.ModelCardLicense.Help}", ModelCard.FileName, card.Lines.GetValueOrDefault(key), 1);
+            $"README.md's front matter says '{found}'{detail}.{kind} {DiagnosticCatalog.ModelCardLicense.Help}", ModelCard.FileName, card.Lines.GetValueOrDefault(key), 1);
+    }
+
+    /// <summary>
+    /// The card's license_link, a license statement as "license:" is: the file it names in the release, read and
+    /// identified, or the address of a well-known license. Returns what it says when that is another license than
+    /// MG-BY-SA-2.0 (to be reported as MGP6003); reports a link to a file the release does not hold (MGP6007). A link to
+    /// an address that is not a well-known license's (the ModelGo license's site, for one) is not judged.
+    /// </summary>
+    private static string? LicenseLink(ModelProject project, ModelCard card, DiagnosticBag diagnostics)
+    {
+        if (card.Values.GetValueOrDefault("license_link") is not { Length: > 0 } link)
+        {
+            return null;
+        }
+
+        if (LicenseFileRules.LinkedLicense(link) is { } named)
+        {
+            return $"the address of the {named} license";
+        }
+
+        if (LicenseFileRules.LinkedPath(card) is not { } path)
+        {
+            return null;
+        }
+
+        var linked = project.LicenseFiles.Concat(project.OtherLicenseFiles).FirstOrDefault(l => l.File.RelativePath == path);
+        if (linked.File is null)
+        {
+            // The root LICENSE is the bundle's generated canonical copy whatever the project holds.
+            if (path != ProjectLoader.LicenseFileName)
+            {
+                diagnostics.Add(DiagnosticCatalog.LicenseLinkMissing,
+                    $"README.md's front matter says 'license_link: {link}', but the release holds no file '{path}'. {DiagnosticCatalog.LicenseLinkMissing.Help}",
+                    ModelCard.FileName, card.Lines.GetValueOrDefault("license_link"), 1);
+            }
+
+            return null;
+        }
+
+        return linked.Identification.Kind switch
+        {
+            LicenseMatchKind.Other => $"{path} is the {linked.Identification.Name} license",
+            LicenseMatchKind.Unknown => $"{path} is not the {LicenseText.Id} text",
+            _ => null,
+        };
     }
 
     private static void BaseModels(ModelProject project, ModelCard card, DiagnosticBag diagnostics)

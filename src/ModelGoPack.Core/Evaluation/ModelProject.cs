@@ -20,6 +20,9 @@ internal sealed record ModelProject
     /// <summary>License files found at the project root, and what each one is.</summary>
     public required IReadOnlyList<(ProjectFile File, LicenseIdentification Identification)> LicenseFiles { get; init; }
 
+    /// <summary>The other license files, at any depth, and the model card's license_link target, and what each one is.</summary>
+    public IReadOnlyList<(ProjectFile File, LicenseIdentification Identification)> OtherLicenseFiles { get; init; } = [];
+
     /// <summary>The model card (README.md at the root), when there is one and it could be read.</summary>
     public Inspection.ModelCard? ModelCard { get; init; }
 

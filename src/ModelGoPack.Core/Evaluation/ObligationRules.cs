@@ -30,6 +30,7 @@ internal static class ObligationRules
     public static void EvaluateBundle(ModelProject project, bool declared, DiagnosticBag diagnostics)
     {
         LicenseCopy(project, diagnostics);
+        LicenseFileRules.Evaluate(project, diagnostics);
         if (declared)
         {
             ShareAlike(project, diagnostics);
@@ -271,7 +272,7 @@ internal static class ObligationRules
         }
     }
 
-    private static string Kind(ModelGoConfig config) =>
+    internal static string Kind(ModelGoConfig config) =>
         config.IsDerivative && config.IsExtracted ? "Derivative Materials and an Extracted Model"
         : config.IsDerivative ? "Derivative Materials"
         : "an Extracted Model";

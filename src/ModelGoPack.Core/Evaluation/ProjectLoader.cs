@@ -193,6 +193,17 @@ internal static class ProjectLoader
 
         var card = ParseModelCard(cardText, diagnostics);
 
+        // Every other license file, at any depth, and the one the card's license_link names: only these are read.
+        var byPath = files.ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
+        var otherLicenses = new List<(ProjectFile, LicenseIdentification)>();
+        foreach (var path in LicenseFileRules.OtherLicenseFiles(byPath.Keys, card))
+        {
+            if (ReadText(byPath[path], diagnostics) is { } licenseBytes)
+            {
+                otherLicenses.Add((byPath[path], LicenseFileRules.Identify(licenseBytes)));
+            }
+        }
+
         // Stamps count wherever they are: a dataset used for training is often left out of the bundle.
         var stamps = new List<Inspection.DatasetStamp>();
         foreach (var stampFile in stampFiles)
@@ -225,6 +236,7 @@ internal static class ProjectLoader
             Files = files,
             Artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken),
             LicenseFiles = licenseFiles,
+            OtherLicenseFiles = otherLicenses,
             Notices = notices,
         };
     }

@@ -37,6 +37,20 @@ internal static class BundleEvaluation
             }
         }
 
+        // Every other license file, at any depth, and the one the card's license_link names, as check reads them.
+        var cardText = content.Text(Inspection.ModelCard.FileName) is { } readme ? TextDecoder.Decode(readme) : null;
+        var card = ProjectLoader.ParseModelCard(cardText, diagnostics);
+        var otherPaths = LicenseFileRules.OtherLicenseFiles(content.Files.Keys, card);
+        BundleVerifier.Fetch(content, otherPaths, cancellationToken);
+        var otherLicenses = new List<(Discovery.ProjectFile, LicenseIdentification)>();
+        foreach (var path in otherPaths)
+        {
+            if (content.Text(path) is { } bytes)
+            {
+                otherLicenses.Add((content.Files[path], LicenseFileRules.Identify(bytes)));
+            }
+        }
+
         if (!content.Files.ContainsKey(ProjectLoader.LicenseFileName) && !content.Damaged.Contains(ProjectLoader.LicenseFileName))
         {
             diagnostics.Add(DiagnosticCatalog.LicenseCopyMissing, $"The bundle has no {ProjectLoader.LicenseFileName} at its root. {DiagnosticCatalog.LicenseCopyMissing.Help}", ProjectLoader.LicenseFileName);
@@ -93,8 +107,6 @@ internal static class BundleEvaluation
                 $"The bundle declares {config.Upstream.Count} upstream model(s) but has no {ProjectLoader.NoticeFileName} at its root. {DiagnosticCatalog.NoticeMissing.Help}", ProjectLoader.NoticeFileName);
         }
 
-        var cardText = content.Text(Inspection.ModelCard.FileName) is { } readme ? TextDecoder.Decode(readme) : null;
-        var card = ProjectLoader.ParseModelCard(cardText, diagnostics);
 
         // Sorted in place: a million files are one array, not also the keys and the map a sort by key makes.
         var files = content.Files.Values.ToArray();
@@ -105,6 +117,7 @@ internal static class BundleEvaluation
             Source = source,
             Files = files,
             LicenseFiles = licenseFiles,
+            OtherLicenseFiles = otherLicenses,
             ModelCard = card,
             ModelCardText = cardText,
             Artifacts = content.Artifacts.Of(files),
