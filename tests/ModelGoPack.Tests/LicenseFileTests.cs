@@ -53,14 +53,7 @@ public sealed class LicenseFileTests
         using var project = new ModelProjectBuilder();
         project.File("docs/LICENSE", LicenseText.Text).Write();
         var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
-        var bytes = System.Text.Encoding.UTF8.GetBytes(Modified);
-        File.WriteAllBytes(Path.Combine(bundle, "docs", "LICENSE"), bytes);
-        var manifestPath = Path.Combine(bundle, "modelgo-manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        var entry = manifest["files"]!.AsArray().OfType<JsonObject>().Single(f => (string?)f["path"] == "docs/LICENSE");
-        entry["size"] = bytes.Length;
-        entry["sha256"] = Bundle.Sha256(bytes);
-        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        Rewrite(bundle, "docs/LICENSE", Modified);
 
         var result = ModelGoPackEngine.Verify(bundle);
 
@@ -194,19 +187,24 @@ public sealed class LicenseFileTests
         using var project = new ModelProjectBuilder();
         project.Write();
         var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
-        var cardPath = Path.Combine(bundle, "README.md");
-        var card = File.ReadAllText(cardPath).Replace("license_link: LICENSE", "license_link: https://www.apache.org/licenses/LICENSE-2.0", StringComparison.Ordinal);
+        var card = File.ReadAllText(Path.Combine(bundle, "README.md")).Replace("license_link: LICENSE", "license_link: https://www.apache.org/licenses/LICENSE-2.0", StringComparison.Ordinal);
         Assert.Contains("apache.org", card, StringComparison.Ordinal);
-        var bytes = System.Text.Encoding.UTF8.GetBytes(card);
-        File.WriteAllBytes(cardPath, bytes);
+        Rewrite(bundle, "README.md", card);
+
+        Assert.Equal(("MGP6003", "README.md"), Only(ModelGoPackEngine.Verify(bundle)));
+    }
+
+    // Changes a file of a folder bundle and lists its new digest, as a publisher who edited it by hand would.
+    private static void Rewrite(string bundle, string path, string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        File.WriteAllBytes(Path.Combine(bundle, path), bytes);
         var manifestPath = Path.Combine(bundle, "modelgo-manifest.json");
         var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        var entry = manifest["files"]!.AsArray().OfType<JsonObject>().Single(f => (string?)f["path"] == "README.md");
+        var entry = manifest["files"]!.AsArray().OfType<JsonObject>().Single(f => (string?)f["path"] == path);
         entry["size"] = bytes.Length;
         entry["sha256"] = Bundle.Sha256(bytes);
         File.WriteAllText(manifestPath, manifest.ToJsonString());
-
-        Assert.Equal(("MGP6003", "README.md"), Only(ModelGoPackEngine.Verify(bundle)));
     }
 
     private static ModelProjectBuilder Card(string link)
