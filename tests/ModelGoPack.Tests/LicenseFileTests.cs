@@ -44,7 +44,10 @@ public sealed class LicenseFileTests
         using var project = new ModelProjectBuilder();
         project.Bytes("legal/LICENSE-MG", File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "MG-BY-SA-2.0-May-2025.LICENSE"))).Write();
 
-        Assert.Equal(("MGP1002", "legal/LICENSE-MG"), Only(Check(project)));
+        var result = Check(project);
+
+        Assert.Equal(("MGP1002", "legal/LICENSE-MG"), Only(result));
+        Assert.StartsWith("legal/LICENSE-MG is the superseded MG-BY-SA \"Version 2.0, May 2025\" text. ", result.Diagnostics[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,6 +67,12 @@ public sealed class LicenseFileTests
     [Fact]
     public void Another_license_in_a_subfolder_of_an_original_is_reported_with_what_it_covers_not_an_error()
     {
+        using (var alone = new ModelProjectBuilder())
+        {
+            alone.File("vendor/LICENSE", Apache).File("vendor/a.py", "x = 1\n").Write();
+            Assert.Contains("it covers vendor/ (1 other file). ", Assert.Single(Check(alone).Diagnostics).Message, StringComparison.Ordinal);
+        }
+
         using var project = new ModelProjectBuilder();
         project.File("third_party/tokenizers/LICENSE", Apache).File("third_party/tokenizers/lib.py", "x = 1\n").File("third_party/tokenizers/README.md", "tok\n").Write();
 
@@ -109,11 +118,29 @@ public sealed class LicenseFileTests
         }
     }
 
+    [Fact]
+    public void A_license_over_many_weight_files_names_three_and_counts_the_rest()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "extracted", "distillation");
+        foreach (var i in Enumerable.Range(1, 5))
+        {
+            Safetensors.Write(Path.Combine(project.Root, "weights", $"part{i}.safetensors"), ("w.weight", "F32", [2, 2]));
+        }
+
+        project.File("weights/LICENSE", Apache).Write();
+
+        var d = Assert.Single(Check(project).Diagnostics, d => d.Code == "MGP6006");
+
+        Assert.Contains("holds the model weights 'weights/part1.safetensors', 'weights/part2.safetensors', 'weights/part3.safetensors' and 2 more; this project is an Extracted Model of an MG-BY-SA-2.0 model. ", d.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("SPDX-License-Identifier: MIT\nSPDX-FileCopyrightText: 2026 Example\n", "MGP1007")]
     [InlineData("# SPDX-License-Identifier: GPL-3.0-only\n", "MGP1007")]
     [InlineData("SPDX-License-Identifier: MG-BY-SA-2.0\n", null)]
     [InlineData("Some notes about licensing.\n", "MGP1008")]
+    [InlineData("SPDX-License-Identifier: MIT\n", "MGP1007")]
     public void A_REUSE_license_file_is_the_license_its_SPDX_line_names_and_an_unknown_text_is_a_note(string text, string? code)
     {
         using var project = new ModelProjectBuilder();
@@ -125,7 +152,11 @@ public sealed class LicenseFileTests
         Assert.Equal(code, result.Diagnostics.SingleOrDefault()?.Code);
         if (code == "MGP1007")
         {
-            Assert.Contains($"is the {text.Split(':')[1].Split('\n')[0].Trim()} license; it covers the whole release", result.Diagnostics[0].Message, StringComparison.Ordinal);
+            Assert.Contains($"model.safetensors.license is the {text.Split(':')[1].Split('\n')[0].Trim()} license; it covers the whole release (", result.Diagnostics[0].Message, StringComparison.Ordinal);
+        }
+        else if (code == "MGP1008")
+        {
+            Assert.StartsWith("model.safetensors.license is named like a license file, but ModelGoPack does not recognise its text; it would cover the whole release. ", result.Diagnostics[0].Message, StringComparison.Ordinal);
         }
     }
 
@@ -167,6 +198,27 @@ public sealed class LicenseFileTests
 
         Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
         Assert.Empty(result.Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("license:\n  - other\n  - apache-2.0", false, "'license: apache-2.0'.")]
+    [InlineData("license: other\nlicense_name: llama3", false, "'license_name: llama3'.")]
+    [InlineData("license: mit", true, "'license: mit'. A derivative or Extracted Model must be licensed under MG-BY-SA-2.0 (clause 2.2(a)(vi)). ")]
+    [InlineData("license:\n  - other\nlicense_link: https://opensource.org/licenses/MIT", true, "'license_link: https://opensource.org/licenses/MIT' (the address of the MIT license). A derivative")]
+    public void The_card_names_the_license_it_states_and_a_derivative_is_told_of_share_alike(string frontMatter, bool derivative, string says)
+    {
+        using var project = new ModelProjectBuilder();
+        if (derivative)
+        {
+            project.Upstream("Base", "derivative", "fine-tuning").Modification("2026-05-01", "Fine-tuned");
+        }
+
+        project.File("README.md", $"---\n{frontMatter}\n---\n# tiny-model\n").Write();
+
+        var d = Assert.Single(Check(project).Diagnostics, d => d.Code == "MGP6003");
+
+        Assert.Contains($"README.md's front matter says {says}", d.Message, StringComparison.Ordinal);
+        Assert.Equal(derivative, d.Message.Contains("A derivative or Extracted Model must", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -221,4 +273,49 @@ public sealed class LicenseFileTests
         var d = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error);
         return (d.Code, d.Path);
     }
+}
+
+/// <summary>The parts of license-file discovery a publisher cannot see directly: which files, which link targets, which addresses.</summary>
+public sealed class LicenseFileDiscoveryTests
+{
+    [Fact]
+    public void Other_license_files_are_every_license_name_but_the_root_copy_and_the_link_target_in_ordinal_order()
+    {
+        var card = Inspection.ModelCard.Parse("---\nlicense_link: docs/terms.md\n---\n# m\n");
+        string[] paths = ["z/COPYING", "LICENSE", "LICENSE.md", "a/LICENSE-MIT", "docs/terms.md", "docs/other.md", "b/x.license", "licenses/README.md", "LICENSE_HEADER.txt"];
+
+        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "docs/terms.md", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, card));
+        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, null));
+    }
+
+    [Theory]
+    [InlineData("LICENSE", "LICENSE")]
+    [InlineData("./././docs/LICENSE.md", "docs/LICENSE.md")]
+    [InlineData("LICENSE#terms", "LICENSE")]
+    [InlineData("LICENSE?plain=1", "LICENSE")]
+    [InlineData("https://huggingface.co/org/m/resolve/v1.0/LICENSE", "LICENSE")]
+    [InlineData("https://huggingface.co/org/m/blob/main/docs/My%20License.txt", "docs/My License.txt")]
+    [InlineData("https://example.org/org/m/blob/main/LICENSE", null)]
+    [InlineData("https://huggingface.co/org/m", null)]
+    [InlineData("ftp://example.org/LICENSE", null)]
+    [InlineData("file:///etc/passwd", null)]
+    [InlineData("/etc/passwd", null)]
+    [InlineData("#license", null)]
+    [InlineData("../LICENSE", null)]
+    [InlineData("?x", null)]
+    public void A_license_link_names_a_release_file_only_by_a_relative_path_or_a_Hub_url_of_the_repo(string link, string? path) =>
+        Assert.Equal(path, Evaluation.LicenseFileRules.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: \"{link}\"\n---\n# m\n")));
+
+    [Theory]
+    [InlineData("https://choosealicense.com/licenses/mit/", "mit")]
+    [InlineData("https://www.apache.org/licenses/LICENSE-2.0.html", "Apache-2.0")]
+    [InlineData("https://opensource.org/licenses/BSD-3-Clause.php", "BSD-3-Clause")]
+    [InlineData("https://creativecommons.org/licenses/by-nc-sa/4.0/deed.en", "CC-BY-NC-SA-4.0")]
+    [InlineData("https://www.apache.org/foundation/", null)]
+    [InlineData("https://creativecommons.org/publicdomain/zero/1.0/", null)]
+    [InlineData("https://example.org/licenses/MIT", null)]
+    [InlineData("LICENSE", null)]
+    [InlineData("mailto:legal@example.org", null)]
+    public void Well_known_license_addresses_are_named(string link, string? license) =>
+        Assert.Equal(license, Evaluation.LicenseFileRules.LinkedLicense(link));
 }

@@ -166,3 +166,34 @@ public sealed class PerTensorPrecisionTests
         return project;
     }
 }
+
+/// <summary>Edges of the per-matrix rule: a GGUF file's own full-precision matrices are not its counterparts; five are listed whole.</summary>
+public sealed class PerTensorPrecisionEdgeTests
+{
+    [Fact]
+    public void A_GGUF_files_own_full_precision_matrix_of_the_same_size_is_not_a_counterpart()
+    {
+        using var project = new ModelProjectBuilder();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        Gguf.Write(Path.Combine(project.Root, "tiny.gguf"), [("general.architecture", "llama")],
+            ("token_embd.weight", Gguf.F16, [256, 256]), ("output.weight", Gguf.F16, [256, 2]), ("blk.0.attn_q.weight", Gguf.Q4_K, [256, 2]));
+        project.Write();
+
+        var d = Assert.Single(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP5011");
+
+        Assert.Contains(": blk.0.attn_q. ", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Five_matrices_are_listed_whole_and_one_dimensional_int_weights_are_not_matrices()
+    {
+        using var project = new ModelProjectBuilder();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"),
+            [("model.embed_tokens.weight", "F32", [512, 64]), ("model.norm.weight", "U8", [64]), .. Enumerable.Range(0, 5).Select(i => ($"model.layers.{i}.mlp.down_proj.weight", "I8", new[] { 16, 16 }))]);
+        project.Write();
+
+        var d = Assert.Single(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP5011");
+
+        Assert.Contains("holds 5 quantized weight matrices with no full-precision counterpart in the release: model.layers.0.mlp.down_proj, model.layers.1.mlp.down_proj, model.layers.2.mlp.down_proj, model.layers.3.mlp.down_proj, model.layers.4.mlp.down_proj. ", d.Message, StringComparison.Ordinal);
+    }
+}

@@ -23,7 +23,7 @@ public readonly record struct WeightMatrix(string Name, bool Quantized, long Ele
             return new WeightMatrix(name[..^".qweight".Length], true, elements);
         }
 
-        if (rank < 2 || !name.EndsWith(".weight", StringComparison.Ordinal) || dtype is "BOOL" or "bool")
+        if (rank < 2 || !name.EndsWith(".weight", StringComparison.Ordinal) || dtype == "BOOL")
         {
             return null;
         }
