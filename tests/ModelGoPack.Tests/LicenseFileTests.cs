@@ -282,7 +282,8 @@ public sealed class LicenseFileDiscoveryTests
     public void Other_license_files_are_every_license_name_but_the_root_copy_and_the_link_target_in_ordinal_order()
     {
         var card = Inspection.ModelCard.Parse("---\nlicense_link: docs/terms.md\n---\n# m\n");
-        string[] paths = ["z/COPYING", "LICENSE", "LICENSE.md", "a/LICENSE-MIT", "docs/terms.md", "docs/other.md", "b/x.license", "licenses/README.md", "LICENSE_HEADER.txt"];
+        string[] paths = ["z/COPYING", "LICENSE", "LICENSE.md", "a/LICENSE-MIT", "docs/terms.md", "docs/other.md", "b/x.license", "licenses/README.md", "LICENSE_HEADER.txt",
+            "license_plate_detector.safetensors", "src/license_check.py", "LICENSEE.md", "copyright.txt"];
 
         Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "docs/terms.md", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, card));
         Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, null));
@@ -318,4 +319,22 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("mailto:legal@example.org", null)]
     public void Well_known_license_addresses_are_named(string link, string? license) =>
         Assert.Equal(license, Evaluation.LicenseFileRules.LinkedLicense(link));
+}
+
+/// <summary>A model whose files only start with the word "license" is not a license file, nor read as one.</summary>
+public sealed class LicenseNameTests
+{
+    [Fact]
+    public void A_license_plate_detector_is_not_a_license_file()
+    {
+        using var project = new ModelProjectBuilder("license-plate-detector");
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        Safetensors.Write(Path.Combine(project.Root, "license_plate_detector.safetensors"), ("backbone.weight", "F32", [1200, 1000]));
+        project.File("license_plate.py", "print('detect')\n").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.Empty(result.Diagnostics);
+    }
 }

@@ -16,12 +16,23 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal static partial class LicenseFileRules
 {
-    /// <summary>Whether a file's name makes it a license file (the root's license copy names included).</summary>
+    // Endings of weights, code, data and media: never a license text, whatever the name starts with.
+    private static readonly HashSet<string> NotText = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".npz", ".npy", ".pkl", ".py", ".ipynb", ".json", ".jsonl",
+        ".yaml", ".yml", ".csv", ".tsv", ".parquet", ".arrow", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip", ".gz", ".tar", ".so", ".dll", ".exe",
+    };
+
+    /// <summary>
+    /// Whether a file's name makes it a license file (the root's license copy names included): LICENSE, LICENCE or
+    /// COPYING alone or followed by a separator (LICENSE.txt, LICENSE-MIT, COPYING.LESSER), or a REUSE *.license file;
+    /// not a model, code or data file that only starts with the word (license_plate_detector.safetensors).
+    /// </summary>
     public static bool IsLicenseName(string path)
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
-        return name.StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase) || name.StartsWith("LICENCE", StringComparison.OrdinalIgnoreCase)
-            || name.StartsWith("COPYING", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".license", StringComparison.OrdinalIgnoreCase);
+        return name.EndsWith(".license", StringComparison.OrdinalIgnoreCase)
+            || (LicenseStem().IsMatch(name) && !NotText.Contains(Path.GetExtension(name)));
     }
 
     /// <summary>
@@ -161,6 +172,9 @@ internal static partial class LicenseFileRules
 
     private static string Few(List<string> paths) =>
         string.Join(", ", paths.Take(3).Select(p => $"'{p}'")) + (paths.Count > 3 ? $" and {paths.Count - 3} more" : "");
+
+    [GeneratedRegex(@"^(?:LICEN[CS]E|COPYING)(?:[-_.].*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex LicenseStem();
 
     [GeneratedRegex(@"^\s*(?:#|//|--)?\s*SPDX-License-Identifier:\s*([A-Za-z0-9.+-]+)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SpdxLine();
