@@ -194,7 +194,9 @@ internal static class ProjectLoader
         var card = ParseModelCard(cardText, diagnostics);
 
         // Every other license file, at any depth, and the one the card's license_link names: only these are read.
-        var byPath = files.ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
+        // Only the candidates are kept by path: a release of a million files makes no map of them all.
+        var link = card is null ? null : LicenseFileRules.LinkedPath(card);
+        var byPath = files.Where(f => f.RelativePath == link || LicenseFileRules.IsLicenseName(f.RelativePath)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
         var otherLicenses = new List<(ProjectFile, LicenseIdentification)>();
         foreach (var path in LicenseFileRules.OtherLicenseFiles(byPath.Keys, card))
         {
