@@ -86,22 +86,35 @@ public sealed class ProgressTests
     public async Task Redirected_progress_prints_a_plain_line_per_interval_with_bytes_rate_and_time_left()
     {
         var counter = new ProgressCounter();
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         counter.Start("hashing", 4_000_000_000, 2);
         counter.AddBytes(1_000_000_000);
         using var stderr = new StringWriter();
 
-        var display = ProgressDisplay.Start(counter, stderr, terminal: false, quiet: false, TimeSpan.FromMilliseconds(20));
+        // Waits for the lines, not for a time: a loaded machine may print fewer in a given span. The synchronized
+        // writer locks on itself, so the text is read between writes.
+        var writer = TextWriter.Synchronized(stderr);
+        var display = ProgressDisplay.Start(counter, writer, terminal: false, quiet: false, TimeSpan.FromMilliseconds(20));
         await Task.Delay(200);
+        var target = Math.Max(Printed(writer, stderr) + 1, 2);
+        while (phase.Elapsed < TimeSpan.FromSeconds(30) && Printed(writer, stderr) < target)
+        {
+            await Task.Delay(20);
+        }
+
         await display.DisposeAsync();
+        var total = phase.Elapsed.TotalSeconds;
 
         var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length >= 3, stderr.ToString());
         Assert.All(lines[..^1], line => Assert.Matches(@"^modelgopack: hashing 1\.00 GB of 4\.00 GB \(25%\), [0-9.]+ [kMG]?B/s, (about \d\d:\d\d:\d\d left|time left unknown)$", line));
 
-        // The rate is over the time since the phase began (about 0.2 s for 1 GB), not since the last line.
-        var last = System.Text.RegularExpressions.Regex.Match(lines[^2], @"\), ([0-9.]+) GB/s, about");
+        // The rate is over the time since the phase began (printed at 0.2 s or later, before the end), not since the
+        // last line (which would be 0 B/s: nothing was added since).
+        var last = System.Text.RegularExpressions.Regex.Match(lines[^2], @"\), ([0-9.]+) ([MG])B/s, about");
         Assert.True(last.Success, lines[^2]);
-        Assert.InRange(double.Parse(last.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0.5, 10);
+        var rate = double.Parse(last.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) / (last.Groups[2].Value == "M" ? 1000 : 1);
+        Assert.InRange(rate, 0.9 / total, 1.1 / 0.2);
         Assert.StartsWith("modelgopack: hashing 0 files, 1.00 GB in ", lines[^1], StringComparison.Ordinal);
     }
 
@@ -145,5 +158,13 @@ public sealed class ProgressTests
         }
 
         return project;
+    }
+
+    private static int Printed(TextWriter writer, StringWriter text)
+    {
+        lock (writer)
+        {
+            return text.ToString().Count(c => c == '\n');
+        }
     }
 }
