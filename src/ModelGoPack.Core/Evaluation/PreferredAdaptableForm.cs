@@ -291,7 +291,7 @@ internal static partial class PreferredAdaptableForm
         if (natives.Count > 0 && !artifacts.Any(a => CompiledLanguageSources.Contains(System.IO.Path.GetExtension(a.Path))))
         {
             diagnostics.Add(DiagnosticCatalog.CompiledWithoutSource,
-                $"{string.Join(", ", natives.Select(n => n.Path))} {(natives.Count == 1 ? "is a native binary" : "are native binaries")}, and the release holds no source code they could be built from. {DiagnosticCatalog.CompiledWithoutSource.Help}", natives[0].Path);
+                $"{string.Join(", ", natives.Select(n => n.Path))} {(natives.Count == 1 ? "is a native binary, and the release holds no source code it" : "are native binaries, and the release holds no source code they")} could be built from. {DiagnosticCatalog.CompiledWithoutSource.Help}", natives[0].Path);
         }
     }
 
