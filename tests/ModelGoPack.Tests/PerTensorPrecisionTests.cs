@@ -8,7 +8,8 @@ namespace ModelGoPack.Tests;
 /// weight matrix, not by the share of elements, so a large full-precision embedding table does not make quantized
 /// layers full precision. Each quantized matrix (GPTQ/AWQ qweight, int8 with SCB, FP8 with weight_scale, bitsandbytes
 /// 4-bit with absmax, a GGUF block type) needs a full-precision counterpart in the release (MGP5011): a matrix of the
-/// same name, or for a GGUF export a full-precision matrix of as many elements in another file.
+/// same name, or for a GGUF export a full-precision matrix of the same shape in a file of another format
+/// (<see cref="MatrixCounterpartTests"/> has the other ways).
 /// </summary>
 public sealed class PerTensorPrecisionTests
 {
@@ -99,13 +100,13 @@ public sealed class PerTensorPrecisionTests
     }
 
     // A GGUF export names its tensors as llama.cpp does (blk.0.attn_q), so its counterparts are the full-precision
-    // matrices of as many elements in another file, one for each.
+    // matrices of the same shape in a file of another format, one for each.
     [Theory]
     [InlineData(1, 1, false)]
     [InlineData(2, 2, false)]
     [InlineData(2, 1, true)]
     [InlineData(1, 0, true)]
-    public void A_GGUF_export_needs_a_full_precision_matrix_of_its_size_in_another_file_for_each_of_its_matrices(int quantized, int full, bool finding)
+    public void A_GGUF_export_needs_a_full_precision_matrix_of_its_shape_in_another_file_for_each_of_its_matrices(int quantized, int full, bool finding)
     {
         using var project = Project([Embedding, .. Enumerable.Range(0, full).Select(i => ($"model.layers.{i}.self_attn.q_proj.weight", "F16", new[] { 2, 256 }))]);
         Gguf.Write(Path.Combine(project.Root, "tiny-Q4_K.gguf"), [("general.architecture", "llama")],

@@ -16,6 +16,12 @@ internal static partial class PreferredAdaptableForm
         ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cu", ".cuh", ".rs", ".go", ".zig", ".swift", ".m", ".mm", ".cs", ".java", ".kt", ".f90", ".pyx",
     };
 
+    /// <summary>Full-precision type names of the formats whose matrices are not listed: PyTorch storages, and the tensor types of the others.</summary>
+    private static readonly HashSet<string> FullPrecisionTypes = new(StringComparer.Ordinal)
+    {
+        "FloatStorage", "DoubleStorage", "HalfStorage", "BFloat16Storage", "F16", "BF16", "F32", "F64", "FLOAT", "FLOAT16", "BFLOAT16", "DOUBLE",
+    };
+
     private static readonly HashSet<string> EditableDocs = new(StringComparer.OrdinalIgnoreCase)
     {
         ".md", ".tex", ".rst", ".docx", ".odt", ".html", ".htm", ".adoc", ".org", ".txt",
@@ -79,53 +85,139 @@ internal static partial class PreferredAdaptableForm
     }
 
     /// <summary>
-    /// Each quantized matrix needs a full-precision counterpart in the release: a full-precision matrix of the same
-    /// logical name (in any weight file), else, for a GGUF export, whose llama.cpp names (blk.0.attn_q) do not match a
-    /// Hugging Face model's (model.layers.0.self_attn.q_proj), a full-precision matrix of as many elements in another
-    /// file, each serving one quantized matrix of the file. Hugging Face names are matched by name only, so one
-    /// full-precision matrix cannot stand for quantized layers of the same size. A large full-precision embedding
-    /// table no longer makes quantized layers full precision.
-    /// Linear in the number of matrices.
+    /// Each quantized matrix needs a full-precision counterpart in the release, one each:
+    /// <list type="number">
+    /// <item>a full-precision matrix of the same logical name in any weight file (Hugging Face names, kept by
+    /// GPTQ, AWQ, bitsandbytes, FP8, compressed-tensors, EXL2 and MXFP4 exports);</item>
+    /// <item>else, across naming schemes (llama.cpp names in GGUF and graph names in ONNX differ from Hugging Face
+    /// names, and store matrices transposed), a full-precision matrix of the same shape in any order of dimensions,
+    /// each standing for one quantized matrix;</item>
+    /// <item>else, for a stack of matrices (a GGUF or fused MoE tensor [experts, rows, columns]), as many
+    /// full-precision matrices of one matrix's shape as the stack holds;</item>
+    /// <item>else, for the output head (<c>output</c>, <c>lm_head</c>), any full-precision matrix of its shape in
+    /// another export, used or not: tied embeddings are saved once, as the token embedding;</item>
+    /// <item>else elements of full-precision files whose matrices ModelGoPack does not list (PyTorch pickles), as
+    /// many as the matrix holds: a small full-precision file does not stand for a large quantized model.</item>
+    /// </list>
+    /// Files of one export are those of the same folder, format and name apart from the shard suffix
+    /// (<c>model-00001-of-00004.safetensors</c>): a quantized export's own full-precision embedding is not its
+    /// counterpart. Linear in the number of matrices.
     /// </summary>
     private static void QuantizedMatrices(List<Artifact> weights, DiagnosticBag diagnostics)
     {
         var fullNames = new HashSet<string>(StringComparer.Ordinal);
-        var fullBySize = new Dictionary<long, int>();
-        foreach (var matrix in weights.SelectMany(w => w.Weights!.Matrices).Where(m => !m.Quantized))
-        {
-            fullNames.Add(matrix.Name);
-            fullBySize[matrix.Elements] = fullBySize.GetValueOrDefault(matrix.Elements) + 1;
-        }
-
+        var allShapes = new Dictionary<MatrixShape, int>();
+        var shapesByExport = new Dictionary<string, Dictionary<MatrixShape, int>>(StringComparer.Ordinal);
+        var shapesByScheme = new Dictionary<string, Dictionary<MatrixShape, int>>(StringComparer.Ordinal);
+        long unlisted = 0;
+        var unlistedByExport = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var file in weights)
         {
-            var matrices = file.Weights!.Matrices;
-            var own = new Dictionary<long, int>();
-            foreach (var full in matrices.Where(m => !m.Quantized))
+            var export = Export(file);
+            if (file.Weights!.Matrices.Count == 0)
             {
-                own[full.Elements] = own.GetValueOrDefault(full.Elements) + 1;
+                var elements = UnlistedFullPrecisionElements(file.Weights);
+                unlisted = Saturate(unlisted, elements);
+                unlistedByExport[export] = Saturate(unlistedByExport.GetValueOrDefault(export), elements);
+                continue;
             }
 
-            var used = new Dictionary<long, int>();
-            var missing = new List<string>();
-            foreach (var quantized in matrices.Where(m => m.Quantized && !fullNames.Contains(m.Name)))
+            var own = shapesByExport.TryGetValue(export, out var shapes) ? shapes : shapesByExport[export] = [];
+            var scheme = NamingScheme(file.Weights.Format);
+            var sameScheme = shapesByScheme.TryGetValue(scheme, out var schemeShapes) ? schemeShapes : shapesByScheme[scheme] = [];
+            foreach (var matrix in file.Weights.Matrices.Where(m => !m.Quantized))
             {
-                var count = used[quantized.Elements] = used.GetValueOrDefault(quantized.Elements) + 1;
-                if (file.Weights.Format != "gguf" || count > fullBySize.GetValueOrDefault(quantized.Elements) - own.GetValueOrDefault(quantized.Elements))
+                fullNames.Add(matrix.Name);
+                allShapes[matrix.Shape] = allShapes.GetValueOrDefault(matrix.Shape) + 1;
+                own[matrix.Shape] = own.GetValueOrDefault(matrix.Shape) + 1;
+                sameScheme[matrix.Shape] = sameScheme.GetValueOrDefault(matrix.Shape) + 1;
+            }
+        }
+
+        foreach (var group in weights.Where(w => w.Weights!.Matrices.Any(m => m.Quantized)).GroupBy(Export, StringComparer.Ordinal))
+        {
+            // Shapes stand in for names only across naming schemes; other exports' matrices may be the tied output
+            // head; elements of unlisted files count from other exports only.
+            var sameScheme = shapesByScheme.GetValueOrDefault(NamingScheme(group.First().Weights!.Format)) ?? [];
+            var pool = Except(allShapes, sameScheme);
+            var others = Except(allShapes, shapesByExport.GetValueOrDefault(group.Key) ?? []);
+            var budget = unlisted - unlistedByExport.GetValueOrDefault(group.Key);
+            foreach (var file in group)
+            {
+                var missing = file.Weights!.Matrices
+                    .Where(m => m.Quantized && !fullNames.Contains(m.Name) && !Counterpart(m, pool, others, ref budget))
+                    .Select(m => m.Name)
+                    .ToList();
+                if (missing.Count > 0)
                 {
-                    missing.Add(quantized.Name);
+                    var shown = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+                    diagnostics.Add(DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision,
+                        $"'{file.Path}' holds {missing.Count} quantized weight matri{(missing.Count == 1 ? "x" : "ces")} with no full-precision counterpart in the release: {shown}. {DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision.Help}",
+                        file.Path);
                 }
-            }
-
-            if (missing.Count > 0)
-            {
-                var shown = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
-                diagnostics.Add(DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision,
-                    $"'{file.Path}' holds {missing.Count} quantized weight matri{(missing.Count == 1 ? "x" : "ces")} with no full-precision counterpart in the release: {shown}. {DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision.Help}",
-                    file.Path);
             }
         }
     }
+
+    /// <summary>The shapes of <paramref name="all"/> less those of <paramref name="some"/>, keeping those left.</summary>
+    private static Dictionary<MatrixShape, int> Except(Dictionary<MatrixShape, int> all, Dictionary<MatrixShape, int> some) =>
+        all.Where(s => s.Value > some.GetValueOrDefault(s.Key)).ToDictionary(s => s.Key, s => s.Value - some.GetValueOrDefault(s.Key));
+
+    /// <summary>
+    /// How a format names its tensors: Hugging Face names in safetensors and PyTorch files, llama.cpp names in GGUF,
+    /// graph names in ONNX. Within a scheme a matrix is known by its name, so a full-precision matrix of another
+    /// name but the same shape (the next layer) is not its counterpart.
+    /// </summary>
+    private static string NamingScheme(string format) => format is "gguf" or "onnx" ? format : "huggingface";
+
+    /// <summary>Takes a full-precision counterpart for a quantized matrix that no name matched, by steps 2 to 5 of <see cref="QuantizedMatrices"/>.</summary>
+    private static bool Counterpart(WeightMatrix quantized, Dictionary<MatrixShape, int> pool, Dictionary<MatrixShape, int> others, ref long budget)
+    {
+        if (pool.GetValueOrDefault(quantized.Shape) > 0)
+        {
+            pool[quantized.Shape]--;
+            return true;
+        }
+
+        foreach (var (count, each) in quantized.Shape.Unstacked())
+        {
+            if (pool.GetValueOrDefault(each) >= count)
+            {
+                pool[each] -= (int)count;
+                return true;
+            }
+        }
+
+        if (IsOutputHead(quantized.Name) && others.ContainsKey(quantized.Shape))
+        {
+            return true;
+        }
+
+        if (budget >= quantized.Elements)
+        {
+            budget -= quantized.Elements;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The output head, which tied embeddings share with the token embedding: llama.cpp's <c>output</c>, Hugging Face's <c>lm_head</c>.</summary>
+    private static bool IsOutputHead(string name) =>
+        name == "output" || name == "lm_head" || name.EndsWith(".lm_head", StringComparison.Ordinal);
+
+    /// <summary>The export a weight file belongs to: its folder, format, and name without a shard suffix.</summary>
+    private static string Export(Artifact file) =>
+        Folder(file.Path) + "\0" + file.Weights!.Format + "\0" + ShardSuffix().Replace(System.IO.Path.GetFileNameWithoutExtension(file.Path), "");
+
+    [GeneratedRegex(@"-\d{3,6}-of-\d{3,6}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex ShardSuffix();
+
+    /// <summary>The full-precision elements of a file whose matrices are not listed (a PyTorch pickle's float storages).</summary>
+    private static long UnlistedFullPrecisionElements(WeightFacts facts) =>
+        facts.Dtypes.Where(d => FullPrecisionTypes.Contains(d.Key)).Aggregate(0L, (sum, d) => Saturate(sum, d.Value));
+
+    private static long Saturate(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     /// <summary>Weight files that could not be read at all: MGP8009, naming each.</summary>
     public static void ReportUnreadable(IEnumerable<Artifact> artifacts, DiagnosticBag diagnostics)

@@ -82,15 +82,13 @@ internal static class GgufInspector
         CheckTensorData(reader.Position, length, header.Alignment, tensors);
 
         var dtypes = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var matrices = new List<WeightMatrix>();
+        var matrices = new MatrixCollector(lowBitIsQuantized: false);
         foreach (var tensor in tensors)
         {
             var name = TypeName(tensor.Type);
             dtypes[name] = SaturatingAdd(dtypes.GetValueOrDefault(name), tensor.Elements);
-            if (WeightMatrix.Of(tensor.Name, name, tensor.Rank, tensor.Elements, IsFullPrecision(name)) is { } matrix)
-            {
-                matrices.Add(matrix);
-            }
+            var full = IsFullPrecision(name);
+            matrices.Add(tensor.Name, tensor.Shape, tensor.Elements, full, !full && name is not ("I16" or "I32" or "I64"), boolean: false);
         }
 
         return new WeightFacts
@@ -99,7 +97,7 @@ internal static class GgufInspector
             TensorCount = tensors.Count,
             Dtypes = dtypes,
             Precision = Precision.FromElements(dtypes, IsFullPrecision),
-            Matrices = matrices,
+            Matrices = matrices.Build(),
             Metadata = header.Metadata,
             CarriesArchitecture = header.HasArchitecture,
         };
@@ -303,7 +301,8 @@ internal static class GgufInspector
                     $"{where} has rows of {dims[0]} elements, not a multiple of the {known.BlockElements}-element blocks of {known.Name}.");
             }
 
-            tensors.Add(new TensorInfo(where, type, Precision.Elements(dims), offset, name, dims.Length));
+            var elements = Precision.Elements(dims);
+            tensors.Add(new TensorInfo(where, type, elements, offset, name, MatrixShape.Of(dims, elements)));
         }
 
         return tensors;
@@ -374,7 +373,7 @@ internal static class GgufInspector
 
     private static bool IsFullPrecision(string type) => type is "F32" or "F16" or "BF16" or "F64";
 
-    private sealed record TensorInfo(string Where, uint Type, long Elements, ulong Offset, string Name, int Rank);
+    private sealed record TensorInfo(string Where, uint Type, long Elements, ulong Offset, string Name, MatrixShape Shape);
 
     /// <summary>
     /// A small forward reader over a seekable stream that knows the file's length: every read and skip

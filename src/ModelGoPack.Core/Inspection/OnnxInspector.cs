@@ -91,6 +91,7 @@ internal static class OnnxInspector
             TensorCount = model.TensorCount,
             Dtypes = model.Dtypes,
             Precision = Precision.FromElements(model.Dtypes, IsFullPrecision),
+            Matrices = model.Matrices.Build(),
             Metadata = metadata,
             ExternalFiles = [.. model.ExternalFiles],
             CarriesArchitecture = true,
@@ -102,6 +103,9 @@ internal static class OnnxInspector
         dataType >= 0 && dataType < TypeNames.Length ? TypeNames[dataType] : "TYPE_" + dataType.ToString(CultureInfo.InvariantCulture);
 
     private static bool IsFullPrecision(string dtype) => dtype is "FLOAT" or "FLOAT16" or "BFLOAT16" or "DOUBLE";
+
+    /// <summary>Integer and floating-point types of 8 bits or fewer: what ONNX quantization stores weights in.</summary>
+    private static bool IsLowBit(string dtype) => dtype is "UINT8" or "INT8" or "UINT4" or "INT4" or "UINT2" or "INT2" or "FLOAT4E2M1" || dtype.StartsWith("FLOAT8", StringComparison.Ordinal);
 
     private static void ReadModel(WireReader reader, ModelState model)
     {
@@ -326,6 +330,10 @@ internal static class OnnxInspector
 
             var elements = Precision.Elements(dims);
             model.Dtypes[dtype] = count > long.MaxValue - elements ? long.MaxValue : count + elements;
+            if (name is not null)
+            {
+                model.Matrices.Add(name, MatrixShape.Of(dims, elements), elements, IsFullPrecision(dtype), IsLowBit(dtype), dtype == "BOOL");
+            }
         }
     }
 
@@ -478,6 +486,9 @@ internal static class OnnxInspector
         public Dictionary<string, string> Properties { get; } = new(StringComparer.Ordinal);
 
         public SortedSet<string> ExternalFiles { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The weight matrices among the initializers.</summary>
+        public MatrixCollector Matrices { get; } = new(lowBitIsQuantized: true);
 
         /// <summary>The current tensor's dimensions, reused from one tensor to the next.</summary>
         public List<long> Dimensions { get; } = [];

@@ -79,7 +79,7 @@ internal static class SafetensorsInspector
         var metadata = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var dtypes = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var spans = new List<(long Begin, long End, string Name)>();
-        var matrices = new List<WeightMatrix>();
+        var matrices = new MatrixCollector(lowBitIsQuantized: false);
         foreach (var property in root.EnumerateObject())
         {
             if (spans.Count >= 10_000_000)
@@ -93,12 +93,9 @@ internal static class SafetensorsInspector
                 continue;
             }
 
-            var (dtype, elements, begin, end, rank) = ReadTensor(property.Name, property.Value);
+            var (dtype, elements, begin, end, dims) = ReadTensor(property.Name, property.Value);
             dtypes[dtype] = dtypes.GetValueOrDefault(dtype) + elements;
-            if (WeightMatrix.Of(property.Name, dtype, rank, elements, IsFullPrecision(dtype)) is { } matrix)
-            {
-                matrices.Add(matrix);
-            }
+            matrices.Add(property.Name, MatrixShape.Of(dims, elements), elements, IsFullPrecision(dtype), DtypeBits[dtype] <= 8 && dtype != "BOOL", dtype == "BOOL");
 
             spans.Add((begin, end, property.Name));
         }
@@ -129,12 +126,12 @@ internal static class SafetensorsInspector
             TensorCount = spans.Count,
             Dtypes = dtypes,
             Precision = Precision.FromElements(dtypes, IsFullPrecision),
-            Matrices = matrices,
+            Matrices = matrices.Build(),
             Metadata = metadata,
         };
     }
 
-    private static (string Dtype, long Elements, long Begin, long End, int Rank) ReadTensor(string name, JsonElement tensor)
+    private static (string Dtype, long Elements, long Begin, long End, List<long> Dims) ReadTensor(string name, JsonElement tensor)
     {
         if (tensor.ValueKind != JsonValueKind.Object
             || !tensor.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String
@@ -174,7 +171,7 @@ internal static class SafetensorsInspector
             throw new ArtifactFormatException($"tensor '{name}' is {dtype}{Shape(dims)}, which takes {bytes:N0} bytes, but its data_offsets span {end - begin:N0}.");
         }
 
-        return (dtype, elements, begin, end, dims.Count);
+        return (dtype, elements, begin, end, dims);
     }
 
     private static void ReadMetadata(JsonElement element, SortedDictionary<string, string> metadata)
