@@ -421,6 +421,9 @@ public static class ModelGoPackEngine
         entries.AddRange(rendered);
         entries.AddRange(project.Files.Where(f => !generated.Contains(f.RelativePath)).Select(BundleEntry.Copied));
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        // The manifest records the release day check judged by, when the inputs give one, so verify, which has no
+        // SOURCE_DATE_EPOCH, judges by the same day. Templates saw only the config's releaseDate.
+        declared = declared with { ReleaseDate = ReleaseDay.FromInputs(project.Config, request.SourceDateEpoch)?.Day };
         BundleLimits.Check(entries, declared, waivers, diagnostics);
         return new Prepared(project, entries, waivers, declared);
     }

@@ -13,7 +13,8 @@ namespace ModelGoPack.Tests;
 /// </summary>
 public sealed class ModificationDateTests
 {
-    private static readonly long March1 = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+    // 09:00 UTC: still 1 March at UTC+14, the zone the release's day is taken in.
+    private static readonly long March1 = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
     [Theory]
     [InlineData("2026-06-01", "2026-06-02", true)]
@@ -52,7 +53,7 @@ public sealed class ModificationDateTests
 
         var d = Assert.Single(fromEpoch.Diagnostics, d => d.Severity == Severity.Error);
         Assert.Equal("MGP2010", d.Code);
-        Assert.Contains("after the release date 2026-03-01 (SOURCE_DATE_EPOCH)", d.Message, StringComparison.Ordinal);
+        Assert.Contains("after the release date 2026-03-01 (SOURCE_DATE_EPOCH, its day at UTC+14)", d.Message, StringComparison.Ordinal);
 
         project.Config["releaseDate"] = "2026-06-01";
         project.Write();
@@ -69,7 +70,7 @@ public sealed class ModificationDateTests
 
         var d = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error);
         Assert.Equal("MGP2010", d.Code);
-        Assert.Contains($"after the release date {DateTime.UtcNow.AddHours(14):yyyy-MM-dd} (today, the day of this run", d.Message, StringComparison.Ordinal);
+        Assert.Contains($"after the release date {DateTime.UtcNow.AddHours(14):yyyy-MM-dd} (today, the day of this run at UTC+14", d.Message, StringComparison.Ordinal);
 
         using var yesterday = Derivative(DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         yesterday.Write();
@@ -86,7 +87,7 @@ public sealed class ModificationDateTests
         var (exit, stdout, _) = CliRunner.Run(new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = March1.ToString(System.Globalization.CultureInfo.InvariantCulture) }, "pack", project.Root, "-f", "zip", "-o", output);
 
         Assert.Equal(1, exit);
-        Assert.Matches(@"modelgo\.json\(\d+,\d+\): error MGP2010: The modification ""Fine-tuned"" is dated 2026-05-01, after the release date 2026-03-01 \(SOURCE_DATE_EPOCH\)", stdout);
+        Assert.Matches(@"modelgo\.json\(\d+,\d+\): error MGP2010: The modification ""Fine-tuned"" is dated 2026-05-01, after the release date 2026-03-01 \(SOURCE_DATE_EPOCH, its day at UTC\+14\)", stdout);
         Assert.False(File.Exists(output));
     }
 
@@ -171,6 +172,111 @@ public sealed class ModificationDateTests
         Assert.False(result.Compliant);
         var d = Assert.Single(result.Diagnostics, d => d.Code == "MGP2010");
         Assert.Equal("modelgo-manifest.json", d.Path);
+    }
+
+    // SOURCE_DATE_EPOCH is an instant; modification dates are local days. Its day is taken at UTC+14, so the day
+    // changes at 10:00 UTC.
+    [Theory]
+    [InlineData("2026-03-01T09:59:59Z", true)]
+    [InlineData("2026-03-01T10:00:00Z", false)]
+    public void SOURCE_DATE_EPOCH_is_taken_at_UTC_plus_14(string instant, bool after)
+    {
+        using var project = Derivative("2026-03-02");
+        project.Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, SourceDateEpoch = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds() });
+
+        Assert.Equal(after, result.Diagnostics.Any(d => d.Code == "MGP2010"));
+    }
+
+    // A commit made at 01:00 in Tokyo on 2 March is 16:00 UTC on 1 March; git dates it 2 March, and a build that sets
+    // SOURCE_DATE_EPOCH to the last commit's time must not call it later than the release.
+    [Fact]
+    public void A_modification_git_dates_east_of_UTC_is_not_after_a_SOURCE_DATE_EPOCH_of_its_commit()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning");
+        ((JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
+        project.Write();
+        Git(project.Root, "2026-01-10T12:00:00Z", "init", "-q", "-b", "main");
+        Git(project.Root, "2026-01-10T12:00:00Z", "add", "-A");
+        Git(project.Root, "2026-01-10T12:00:00Z", "commit", "-q", "-m", "upstream");
+        Git(project.Root, "2026-01-10T12:00:00Z", "tag", "base-v1");
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("embed.weight", "F32", [4, 2]));
+        Git(project.Root, "2026-03-02T01:00:00+09:00", "add", "-A");
+        Git(project.Root, "2026-03-02T01:00:00+09:00", "commit", "-q", "-m", "fine-tune");
+        var commit = new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.FromHours(9)).ToUnixTimeSeconds();
+
+        var atCommit = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, SourceDateEpoch = commit });
+        var dayBefore = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, SourceDateEpoch = commit - 86_400 });
+
+        Assert.DoesNotContain(atCommit.Diagnostics, d => d.Code == "MGP2010");
+        Assert.Contains(dayBefore.Diagnostics, d => d.Code == "MGP2010" && d.Message.Contains("is dated 2026-03-02, after the release date 2026-03-01", StringComparison.Ordinal));
+    }
+
+    // Nix sets SOURCE_DATE_EPOCH=315532800 (1980-01-01) when nothing dates the build; such placeholders are not the
+    // release's day, which is then the day of the run.
+    [Theory]
+    [InlineData(1L, false)]
+    [InlineData(315_532_800L, false)]
+    [InlineData(315_619_200L, false)]
+    [InlineData(315_619_201L, true)]
+    [InlineData(long.MinValue, false)]
+    [InlineData(long.MaxValue, false)]
+    public void Placeholder_epochs_are_ignored_and_extreme_ones_do_not_fail(long epoch, bool after)
+    {
+        using var project = Derivative("2026-05-01");
+        project.Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, SourceDateEpoch = epoch });
+
+        var dated = result.Diagnostics.Where(d => d.Code == "MGP2010").ToList();
+        Assert.Equal(after, dated.Count == 1);
+        if (after)
+        {
+            Assert.Contains("after the release date 1980-01-02 (SOURCE_DATE_EPOCH, its day at UTC+14)", dated[0].Message, StringComparison.Ordinal);
+        }
+    }
+
+    // verify has no SOURCE_DATE_EPOCH: pack writes the day it judged by to the manifest, and only a day the inputs gave.
+    [Fact]
+    public void Pack_records_the_release_day_it_judged_by_so_verify_agrees()
+    {
+        using var project = Derivative(DateTime.UtcNow.AddDays(40).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        project.Write();
+        var epoch = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(60), TimeSpan.Zero).ToUnixTimeSeconds();
+        var output = Path.Combine(project.Scratch, "out");
+
+        var packed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root, SourceDateEpoch = epoch }, output, BundleFormat.Directory);
+
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "modelgo-manifest.json")))!;
+        Assert.Equal(DateTime.UtcNow.Date.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)manifest["releaseDate"]);
+        var verified = ModelGoPackEngine.Verify(output);
+        Assert.True(verified.Compliant, string.Join("\n", verified.Diagnostics));
+
+        // Without a releaseDate or SOURCE_DATE_EPOCH, the clock gave the day: the manifest does not record it.
+        using var undated = Derivative("2026-01-01");
+        undated.Write();
+        var bundle = undated.Pack(BundleFormat.Directory).OutputPath!;
+        Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(bundle, "modelgo-manifest.json")))!["releaseDate"]);
+    }
+
+    private static void Git(string root, string date, params string[] arguments)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["GIT_AUTHOR_DATE"] = date,
+            ["GIT_COMMITTER_DATE"] = date,
+            ["GIT_AUTHOR_NAME"] = "Test",
+            ["GIT_AUTHOR_EMAIL"] = "test@example.org",
+            ["GIT_COMMITTER_NAME"] = "Test",
+            ["GIT_COMMITTER_EMAIL"] = "test@example.org",
+            ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+            ["GIT_CONFIG_NOSYSTEM"] = "1",
+        };
+        var (exit, text) = ProcessRunner.Run("git", root, environment, arguments);
+        Assert.True(exit == 0, $"git {string.Join(' ', arguments)}: {text}");
     }
 
     private static ModelProjectBuilder Derivative(string date)

@@ -81,7 +81,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor ModificationAfterRelease = Obligation("MGP2010", Severity.Error,
         "Modification dated after the release",
-        "Clause 2.2(a)(ii) requires the relevant date of each modification, and NOTICE states it: a date after the release (\"releaseDate\", else SOURCE_DATE_EPOCH, else the day of the run) cannot be one. Correct the modification's \"date\", or set \"releaseDate\" to the day of the release.");
+        "Clause 2.2(a)(ii) requires the relevant date of each modification, and NOTICE states it: a date after the release (\"releaseDate\", else the day of SOURCE_DATE_EPOCH, else of the run, both taken at UTC+14) cannot be one. Correct the modification's \"date\", or set \"releaseDate\" to the day of the release.");
 
     public static readonly DiagnosticDescriptor ModificationBeforeUpstreamRelease = Judgement("MGP2011", Severity.Warning,
         "Modification dated before the upstream's release",

@@ -177,16 +177,14 @@ internal static class ObligationRules
 
     /// <summary>
     /// 2.2(a)(ii) asks for "the relevant date of such modification": a modification dated after the release (its
-    /// <c>releaseDate</c>, else SOURCE_DATE_EPOCH's day, else the day of the run) is not that date, and NOTICE would state
+    /// <c>releaseDate</c>, else SOURCE_DATE_EPOCH's day, else the day of the run: <see cref="ReleaseDay"/>) is not that date, and NOTICE would state
     /// it as fact: an error. One dated before the upstream's own release, when that is known (its <c>releaseDate</c> in
     /// modelgo.json, else its release manifest's), is doubtful: a warning.
     /// </summary>
     private static void ModificationDates(ModelProject project, DiagnosticBag diagnostics)
     {
         var config = project.Config;
-        var (release, from) = config.ReleaseDate is { } declared ? (declared, "\"releaseDate\"")
-            : project.SourceDateEpoch is { } epoch ? (DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(epoch, -62135596800, 253402300799)).UtcDateTime), "SOURCE_DATE_EPOCH")
-            : (Today(), "today, the day of this run (no \"releaseDate\" or SOURCE_DATE_EPOCH is set)");
+        var (release, from) = ReleaseDay.Resolve(config, project.SourceDateEpoch);
         foreach (var modification in config.Modifications.Concat(project.DetectedModifications))
         {
             if (modification.Date > release)
@@ -215,10 +213,6 @@ internal static class ObligationRules
             }
         }
     }
-
-    // The day of the run where it is latest (UTC+14): a modification a publisher dates today, wherever they are, is not
-    // after it.
-    private static DateOnly Today() => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
