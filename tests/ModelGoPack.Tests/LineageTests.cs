@@ -230,20 +230,5 @@ public sealed class GitLineageTests
         Git(root, date, "commit", "-q", "-m", message);
     }
 
-    private static void Git(string root, string date, params string[] arguments)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            ["GIT_AUTHOR_DATE"] = date + "T12:00:00Z",
-            ["GIT_COMMITTER_DATE"] = date + "T12:00:00Z",
-            ["GIT_AUTHOR_NAME"] = "Test",
-            ["GIT_AUTHOR_EMAIL"] = "test@example.org",
-            ["GIT_COMMITTER_NAME"] = "Test",
-            ["GIT_COMMITTER_EMAIL"] = "test@example.org",
-            ["GIT_CONFIG_GLOBAL"] = "/dev/null",
-            ["GIT_CONFIG_NOSYSTEM"] = "1",
-        };
-        var (exit, output) = ProcessRunner.Run("git", root, environment, arguments);
-        Assert.True(exit == 0, $"git {string.Join(' ', arguments)}: {output}");
-    }
+    private static void Git(string root, string date, params string[] arguments) => TestGit.Run(root, date + "T12:00:00Z", arguments);
 }

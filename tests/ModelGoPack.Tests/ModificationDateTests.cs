@@ -262,22 +262,7 @@ public sealed class ModificationDateTests
         Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(bundle, "modelgo-manifest.json")))!["releaseDate"]);
     }
 
-    private static void Git(string root, string date, params string[] arguments)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            ["GIT_AUTHOR_DATE"] = date,
-            ["GIT_COMMITTER_DATE"] = date,
-            ["GIT_AUTHOR_NAME"] = "Test",
-            ["GIT_AUTHOR_EMAIL"] = "test@example.org",
-            ["GIT_COMMITTER_NAME"] = "Test",
-            ["GIT_COMMITTER_EMAIL"] = "test@example.org",
-            ["GIT_CONFIG_GLOBAL"] = "/dev/null",
-            ["GIT_CONFIG_NOSYSTEM"] = "1",
-        };
-        var (exit, text) = ProcessRunner.Run("git", root, environment, arguments);
-        Assert.True(exit == 0, $"git {string.Join(' ', arguments)}: {text}");
-    }
+    private static void Git(string root, string date, params string[] arguments) => TestGit.Run(root, date, arguments);
 
     private static ModelProjectBuilder Derivative(string date)
     {
