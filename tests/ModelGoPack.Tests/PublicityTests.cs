@@ -192,6 +192,106 @@ public sealed class PublicityTests
         Assert.StartsWith($"The package's PackageTags (\"{tags}\") uses \"{used}\", the name of \"{licensor}\"", d.Message, StringComparison.Ordinal);
     }
 
+    // In prose a one-word name followed by a hyphen and a lowercase letter is a compound word; in identifiers it is
+    // the name, and a capital after the hyphen is the name in prose too.
+    [Theory]
+    [InlineData("# Meta-learning adapters for tiny-model\n\nBody.\n", null, null)]
+    [InlineData("# Tiny\n\nMeta-tuned on our data.\n", null, null)]
+    [InlineData("# Meta-Llama tuned\n\nBody.\n", null, "Meta")]
+    [InlineData("# Tiny, from Meta-\n\nBody.\n", null, "Meta")]
+    [InlineData("---\nmodel_name: meta-llama-3-tuned\n---\n# Tiny\n", null, "meta")]
+    [InlineData("---\nsummary: meta-learning for small models\n---\n# Tiny\n", null, null)]
+    [InlineData("# Tiny\n", "meta-learning;tiny", "meta")]
+    [InlineData("# Tiny\n", "meta learning", "meta")]
+    public void A_one_word_name_in_a_compound_word_is_no_finding_in_prose(string card, string? tags, string? used)
+    {
+        using var project = Project(card, "Meta");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root, PublicityTexts = tags is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["PackageTags"] = tags } });
+
+        var findings = result.Diagnostics.Where(d => d.Code == "MGP7001").ToList();
+        Assert.Equal(used is null ? 0 : 1, findings.Count);
+        if (used is not null)
+        {
+            Assert.Contains($" uses \"{used}\", the name of \"Meta\"", findings[0].Message, StringComparison.Ordinal);
+        }
+    }
+
+    // A name of several words is the name before a hyphen too: "Stability AI-free" refers to Stability AI.
+    [Theory]
+    [InlineData("Stability AI", "# Tiny\n\nStability AI-free training.\n", "Stability AI")]
+    [InlineData("Apple", "# Apple leaf disease classifier\n\nBody.\n", "Apple")]
+    [InlineData("Acme & Co.", "# Acme tiny-model\n\nBody.\n", "Acme")]
+    [InlineData("Meta Platforms, Inc.", "# Meta tiny-model\n\nBody.\n", "Meta")]
+    [InlineData("Meta Platforms, Inc.", "# Tiny\n\nBuilt on meta platforms.\n", "meta platforms")]
+    [InlineData("Northwind AI", "# Northwind-Tiny\n\nBody.\n", "Northwind")]
+    [InlineData("智谱", "# 智谱模型微调版\n\nBody.\n", "智谱")]
+    [InlineData("智谱AI", "# 基于智谱AI的模型\n\nBody.\n", "智谱AI")]
+    [InlineData("Acme", "# 基于Acme的模型\n\nBody.\n", "Acme")]
+    public void Names_are_found_as_a_reader_would_read_them(string licensor, string card, string used)
+    {
+        using var project = Project(card, licensor);
+
+        var d = Assert.Single(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP7001");
+
+        Assert.Contains($" uses \"{used}\", the name of \"{licensor}\"", d.Message, StringComparison.Ordinal);
+    }
+
+    // The first word alone: four letters or more, capitalised, not an article, and only as the licensor writes it.
+    [Theory]
+    [InlineData("Meta Platforms, Inc.", "# meta tiny-model\n\nBody.\n")]
+    [InlineData("The Acme Foundation", "# The tiny model\n\nBody.\n")]
+    [InlineData("Big Lab", "# Big tiny model\n\nBody.\n")]
+    [InlineData("deep thought labs", "# deep tiny model\n\nBody.\n")]
+    [InlineData("Meta Platforms", "# Metaverse tiny model\n\nBody.\n")]
+    [InlineData("智谱", "# 模型\n\n智谱 in the body,\nwhich is attribution.\n")]
+    public void The_first_word_alone_is_the_name_only_when_distinctive(string licensor, string card)
+    {
+        using var project = Project(card, licensor);
+
+        Assert.DoesNotContain(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP7001");
+    }
+
+    // The upstream model's name is what the notices name, not the licensor: licensor "Teacher Labs" of upstream
+    // "Teacher-7B" is not used by a title naming the model; it is when the text names the licensor beside it.
+    [Theory]
+    [InlineData("# Tiny, distilled from Teacher-7B\n\nBody.\n", null)]
+    [InlineData("# Tiny, distilled from teacher-7b\n\nBody.\n", null)]
+    [InlineData("# Teacher-7B and Teacher-7B-mini\n\nBody.\n", null)]
+    [InlineData("# Teacher Labs' Teacher-7B, distilled\n\nBody.\n", "Teacher Labs")]
+    [InlineData("# Teacher-7B, distilled by Teacher fans\n\nBody.\n", "Teacher")]
+    public void A_match_inside_the_upstream_models_name_is_the_model_not_the_licensor(string card, string? used)
+    {
+        using var project = Project(card, "Teacher Labs");
+        ((JsonObject)project.Array("upstream")[0]!)["name"] = "Teacher-7B";
+        project.Write();
+
+        var findings = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics.Where(d => d.Code == "MGP7001").ToList();
+
+        Assert.Equal(used is null ? [] : [$"\"{used}\""], findings.Select(d => d.Message.Split(" uses ")[1].Split(", the name")[0]).ToList());
+    }
+
+    [Theory]
+    [InlineData("Meta", true)]
+    [InlineData("Acme", true)]
+    [InlineData("Big", false)]
+    [InlineData("meta", false)]
+    [InlineData("The", false)]
+    [InlineData("Theory", true)]
+    public void Distinctive_first_words(string word, bool distinctive) => Assert.Equal(distinctive, ModelGoPack.Evaluation.PublicityRules.DistinctiveFirstWord(word));
+
+    [Theory]
+    [InlineData('智', true)]
+    [InlineData('ひ', true)]
+    [InlineData('カ', true)]
+    [InlineData('한', true)]
+    [InlineData('㐀', true)]
+    [InlineData('豈', true)]
+    [InlineData('A', false)]
+    [InlineData('é', false)]
+    [InlineData('ก', false)]
+    public void Scripts_written_without_spaces(char c, bool unspaced) => Assert.Equal(unspaced, ModelGoPack.Evaluation.PublicityRules.IsUnspaced(c));
+
     [Fact]
     public void A_card_without_a_title_has_no_headline()
     {
