@@ -12,12 +12,15 @@ namespace ModelGoPack.Tests;
 public sealed class MatrixCounterpartTests
 {
     [Theory]
-    [InlineData(512, false)] // the pickle holds the layer's elements in full precision
-    [InlineData(8, true)]    // a small full-precision pickle does not stand for the GGUF export
-    public void A_PyTorch_pickle_stands_for_a_GGUF_export_by_its_full_precision_elements(int rows, bool finding)
+    [InlineData(512, "HalfStorage", false)] // the pickle holds the layer's elements in full precision
+    [InlineData(512, "BFloat16Storage", false)]
+    [InlineData(512, "DoubleStorage", false)]
+    [InlineData(512, "CharStorage", true)]  // int8 elements are no full-precision counterpart
+    [InlineData(8, "HalfStorage", true)]    // a small full-precision pickle does not stand for the GGUF export
+    public void A_PyTorch_pickle_stands_for_a_GGUF_export_by_its_full_precision_elements(int rows, string storage, bool finding)
     {
         using var project = Empty();
-        PyTorchZip.Write(Path.Combine(project.Root, "pytorch_model.bin"), ("model.embed_tokens.weight", "FloatStorage", [512, 64]), ("model.layers.0.self_attn.q_proj.weight", "HalfStorage", [rows, 1]));
+        PyTorchZip.Write(Path.Combine(project.Root, "pytorch_model.bin"), ("model.embed_tokens.weight", "FloatStorage", [512, 64]), ("model.layers.0.self_attn.q_proj.weight", storage, [rows, 1]));
         Gguf.Write(Path.Combine(project.Root, "tiny-Q4_K.gguf"), [("general.architecture", "llama")],
             ("token_embd.weight", Gguf.Q4_K, [512, 64]), ("blk.0.attn_q.weight", Gguf.Q4_K, [256, 2]));
 
@@ -53,6 +56,20 @@ public sealed class MatrixCounterpartTests
 
         Safetensors.Write(Path.Combine(project.Root, "full", "model.safetensors"), ("model.layers.0.mlp.down_proj.weight", "BF16", [64, 64]), ("model.layers.1.mlp.down_proj.weight", "BF16", [64, 64]));
         Assert.Empty(Findings(project));
+    }
+
+    // The packing suffix alone makes a matrix quantized, with or without scales beside it.
+    [Theory]
+    [InlineData("model.layers.0.mlp.down_proj.qweight")]
+    [InlineData("model.layers.0.mlp.down_proj.weight_packed")]
+    [InlineData("model.layers.0.mlp.down_proj.q_weight")]
+    [InlineData("model.layers.0.mlp.down_proj_blocks")]
+    public void A_packing_suffix_is_quantization_without_scales(string tensor)
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.embed_tokens.weight", "F16", [512, 64]), (tensor, "I32", [8, 64]));
+
+        Assert.Equal(["model.safetensors: model.layers.0.mlp.down_proj"], Findings(project));
     }
 
     [Fact]
@@ -105,6 +122,29 @@ public sealed class MatrixCounterpartTests
             ("token_embd.weight", Gguf.Q8_0, [32, 64]), ("blk.0.ffn_gate_exps.weight", Gguf.Q8_0, [32, 8, 4]));
 
         Assert.Equal(finding ? ["tiny-Q8_0.gguf: blk.0.ffn_gate_exps"] : [], Findings(project));
+    }
+
+    [Fact]
+    public void Experts_once_counted_are_taken_from_the_pool()
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), [.. Enumerable.Range(0, 4).Select(e => ($"model.layers.0.mlp.experts.{e}.gate_proj.weight", "F16", new[] { 8, 32 }))]);
+        Gguf.Write(Path.Combine(project.Root, "tiny-Q8_0.gguf"), [("general.architecture", "qwen2moe")],
+            ("blk.0.ffn_gate_exps.weight", Gguf.Q8_0, [32, 8, 4]), ("blk.0.ffn_up_exps.weight", Gguf.Q8_0, [32, 8, 4]), ("blk.1.attn_q.weight", Gguf.Q8_0, [32, 8]));
+
+        Assert.Equal(["tiny-Q8_0.gguf: blk.0.ffn_up_exps, blk.1.attn_q"], Findings(project));
+    }
+
+    // The GGUF file keeps one matrix of the shape in F16 and the safetensors file has one: one counterpart, not two.
+    [Fact]
+    public void An_exports_own_full_precision_matrices_are_taken_out_of_what_other_files_offer()
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.layers.0.self_attn.q_proj.weight", "F16", [32, 32]));
+        Gguf.Write(Path.Combine(project.Root, "tiny-Q8_0.gguf"), [("general.architecture", "llama")],
+            ("blk.0.attn_k.weight", Gguf.F16, [32, 32]), ("blk.0.attn_q.weight", Gguf.Q8_0, [32, 32]), ("blk.0.attn_v.weight", Gguf.Q8_0, [32, 32]));
+
+        Assert.Equal(["tiny-Q8_0.gguf: blk.0.attn_v"], Findings(project));
     }
 
     [Theory]
@@ -185,6 +225,7 @@ public sealed class MatrixCounterpartTests
     [InlineData("onnx::MatMul_7_quantized", "onnx::MatMul_7")]
     [InlineData("model.layers.0.mlp.experts.gate_up_proj", "model.layers.0.mlp.experts.gate_up_proj")]
     [InlineData("weights", "weights")]
+    [InlineData("x_quantized_blocks", "x_quantized")]
     public void Logical_names(string tensor, string name) => Assert.Equal(name, WeightMatrix.LogicalName(tensor));
 
     [Theory]

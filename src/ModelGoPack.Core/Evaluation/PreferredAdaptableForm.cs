@@ -16,12 +16,6 @@ internal static partial class PreferredAdaptableForm
         ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cu", ".cuh", ".rs", ".go", ".zig", ".swift", ".m", ".mm", ".cs", ".java", ".kt", ".f90", ".pyx",
     };
 
-    /// <summary>Full-precision type names of the formats whose matrices are not listed: PyTorch storages, and the tensor types of the others.</summary>
-    private static readonly HashSet<string> FullPrecisionTypes = new(StringComparer.Ordinal)
-    {
-        "FloatStorage", "DoubleStorage", "HalfStorage", "BFloat16Storage", "F16", "BF16", "F32", "F64", "FLOAT", "FLOAT16", "BFLOAT16", "DOUBLE",
-    };
-
     private static readonly HashSet<string> EditableDocs = new(StringComparer.OrdinalIgnoreCase)
     {
         ".md", ".tex", ".rst", ".docx", ".odt", ".html", ".htm", ".adoc", ".org", ".txt",
@@ -89,9 +83,9 @@ internal static partial class PreferredAdaptableForm
     /// <list type="number">
     /// <item>a full-precision matrix of the same logical name in any weight file (Hugging Face names, kept by
     /// GPTQ, AWQ, bitsandbytes, FP8, compressed-tensors, EXL2 and MXFP4 exports);</item>
-    /// <item>else, across naming schemes (llama.cpp names in GGUF and graph names in ONNX differ from Hugging Face
-    /// names, and store matrices transposed), a full-precision matrix of the same shape in any order of dimensions,
-    /// each standing for one quantized matrix;</item>
+    /// <item>else, across naming schemes, that is formats (llama.cpp names in GGUF and graph names in ONNX differ from
+    /// Hugging Face names in safetensors, and store matrices transposed), a full-precision matrix of the same shape in
+    /// any order of dimensions, each standing for one quantized matrix;</item>
     /// <item>else, for a stack of matrices (a GGUF or fused MoE tensor [experts, rows, columns]), as many
     /// full-precision matrices of one matrix's shape as the stack holds;</item>
     /// <item>else, for the output head (<c>output</c>, <c>lm_head</c>), any full-precision matrix of its shape in
@@ -107,41 +101,38 @@ internal static partial class PreferredAdaptableForm
     {
         var fullNames = new HashSet<string>(StringComparer.Ordinal);
         var allShapes = new Dictionary<MatrixShape, int>();
-        var shapesByExport = new Dictionary<string, Dictionary<MatrixShape, int>>(StringComparer.Ordinal);
-        var shapesByScheme = new Dictionary<string, Dictionary<MatrixShape, int>>(StringComparer.Ordinal);
-        long unlisted = 0;
-        var unlistedByExport = new Dictionary<string, long>(StringComparer.Ordinal);
+        var shapesByExport = new Dictionary<Export, Dictionary<MatrixShape, int>>();
+        var shapesByFormat = new Dictionary<string, Dictionary<MatrixShape, int>>(StringComparer.Ordinal);
+        Int128 unlisted = 0;
         foreach (var file in weights)
         {
-            var export = Export(file);
-            if (file.Weights!.Matrices.Count == 0)
+            var facts = file.Weights!;
+            if (facts.Format == "pytorch")
             {
-                var elements = UnlistedFullPrecisionElements(file.Weights);
-                unlisted = Saturate(unlisted, elements);
-                unlistedByExport[export] = Saturate(unlistedByExport.GetValueOrDefault(export), elements);
-                continue;
+                foreach (var (dtype, elements) in facts.Dtypes.Where(d => PyTorchInspector.IsFullPrecision(d.Key)))
+                {
+                    unlisted += elements;
+                }
             }
 
-            var own = shapesByExport.TryGetValue(export, out var shapes) ? shapes : shapesByExport[export] = [];
-            var scheme = NamingScheme(file.Weights.Format);
-            var sameScheme = shapesByScheme.TryGetValue(scheme, out var schemeShapes) ? schemeShapes : shapesByScheme[scheme] = [];
-            foreach (var matrix in file.Weights.Matrices.Where(m => !m.Quantized))
+            var own = Entry(shapesByExport, Export.Of(file));
+            var sameFormat = Entry(shapesByFormat, facts.Format);
+            foreach (var matrix in facts.Matrices.Where(m => !m.Quantized))
             {
                 fullNames.Add(matrix.Name);
                 allShapes[matrix.Shape] = allShapes.GetValueOrDefault(matrix.Shape) + 1;
                 own[matrix.Shape] = own.GetValueOrDefault(matrix.Shape) + 1;
-                sameScheme[matrix.Shape] = sameScheme.GetValueOrDefault(matrix.Shape) + 1;
+                sameFormat[matrix.Shape] = sameFormat.GetValueOrDefault(matrix.Shape) + 1;
             }
         }
 
-        foreach (var group in weights.Where(w => w.Weights!.Matrices.Any(m => m.Quantized)).GroupBy(Export, StringComparer.Ordinal))
+        foreach (var group in weights.Where(w => w.Weights!.Matrices.Any(m => m.Quantized)).GroupBy(Export.Of))
         {
-            // Shapes stand in for names only across naming schemes; other exports' matrices may be the tied output
-            // head; elements of unlisted files count from other exports only.
-            var sameScheme = shapesByScheme.GetValueOrDefault(NamingScheme(group.First().Weights!.Format)) ?? [];
-            var pool = Except(allShapes, sameScheme);
-            var others = Except(allShapes, shapesByExport.GetValueOrDefault(group.Key) ?? []);
-            var budget = unlisted - unlistedByExport.GetValueOrDefault(group.Key);
+            // Shapes stand in for names only across naming schemes (formats: PyTorch pickles list no matrices); other
+            // exports' matrices may be the tied output head.
+            var pool = Except(allShapes, shapesByFormat[group.Key.Format]);
+            var others = Except(allShapes, shapesByExport[group.Key]);
+            var budget = unlisted;
             foreach (var file in group)
             {
                 var missing = file.Weights!.Matrices
@@ -159,19 +150,16 @@ internal static partial class PreferredAdaptableForm
         }
     }
 
+    private static Dictionary<MatrixShape, int> Entry<TKey>(Dictionary<TKey, Dictionary<MatrixShape, int>> shapes, TKey key)
+        where TKey : notnull =>
+        shapes.TryGetValue(key, out var entry) ? entry : shapes[key] = [];
+
     /// <summary>The shapes of <paramref name="all"/> less those of <paramref name="some"/>, keeping those left.</summary>
     private static Dictionary<MatrixShape, int> Except(Dictionary<MatrixShape, int> all, Dictionary<MatrixShape, int> some) =>
         all.Where(s => s.Value > some.GetValueOrDefault(s.Key)).ToDictionary(s => s.Key, s => s.Value - some.GetValueOrDefault(s.Key));
 
-    /// <summary>
-    /// How a format names its tensors: Hugging Face names in safetensors and PyTorch files, llama.cpp names in GGUF,
-    /// graph names in ONNX. Within a scheme a matrix is known by its name, so a full-precision matrix of another
-    /// name but the same shape (the next layer) is not its counterpart.
-    /// </summary>
-    private static string NamingScheme(string format) => format is "gguf" or "onnx" ? format : "huggingface";
-
     /// <summary>Takes a full-precision counterpart for a quantized matrix that no name matched, by steps 2 to 5 of <see cref="QuantizedMatrices"/>.</summary>
-    private static bool Counterpart(WeightMatrix quantized, Dictionary<MatrixShape, int> pool, Dictionary<MatrixShape, int> others, ref long budget)
+    private static bool Counterpart(WeightMatrix quantized, Dictionary<MatrixShape, int> pool, Dictionary<MatrixShape, int> others, ref Int128 budget)
     {
         if (pool.GetValueOrDefault(quantized.Shape) > 0)
         {
@@ -206,18 +194,15 @@ internal static partial class PreferredAdaptableForm
     private static bool IsOutputHead(string name) =>
         name == "output" || name == "lm_head" || name.EndsWith(".lm_head", StringComparison.Ordinal);
 
-    /// <summary>The export a weight file belongs to: its folder, format, and name without a shard suffix.</summary>
-    private static string Export(Artifact file) =>
-        Folder(file.Path) + "\0" + file.Weights!.Format + "\0" + ShardSuffix().Replace(System.IO.Path.GetFileNameWithoutExtension(file.Path), "");
+    /// <summary>An export: the weight files of one folder and format whose names differ only by a shard suffix.</summary>
+    private readonly partial record struct Export(string Folder, string Format, string Stem)
+    {
+        public static Export Of(Artifact file) =>
+            new(PreferredAdaptableForm.Folder(file.Path), file.Weights!.Format, ShardSuffix().Replace(System.IO.Path.GetFileNameWithoutExtension(file.Path), ""));
 
-    [GeneratedRegex(@"-\d{3,6}-of-\d{3,6}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex ShardSuffix();
-
-    /// <summary>The full-precision elements of a file whose matrices are not listed (a PyTorch pickle's float storages).</summary>
-    private static long UnlistedFullPrecisionElements(WeightFacts facts) =>
-        facts.Dtypes.Where(d => FullPrecisionTypes.Contains(d.Key)).Aggregate(0L, (sum, d) => Saturate(sum, d.Value));
-
-    private static long Saturate(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+        [GeneratedRegex(@"-\d{3,6}-of-\d{3,6}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+        private static partial Regex ShardSuffix();
+    }
 
     /// <summary>Weight files that could not be read at all: MGP8009, naming each.</summary>
     public static void ReportUnreadable(IEnumerable<Artifact> artifacts, DiagnosticBag diagnostics)
