@@ -41,9 +41,10 @@ internal static class PublicityRules
         var models = project.Config.Upstream.Select(u => u.Name).Where(n => n.Length > 0).ToList();
         foreach (var (where, text, path, line, prose) in Texts(project))
         {
+            var named = ModelNames(text, models);
             foreach (var licensor in licensors)
             {
-                if (Use(licensor, text, prose, models) is { } used)
+                if (Use(licensor, text, prose, named) is { } used)
                 {
                     diagnostics.Add(DiagnosticCatalog.LicensorNameUsed,
                         $"{where} uses \"{used}\", the name of \"{licensor.Name}\", the licensor of upstream \"{licensor.Upstream}\", for publicity. {DiagnosticCatalog.LicensorNameUsed.Help}",
@@ -60,9 +61,8 @@ internal static class PublicityRules
     /// ("meta-llama-3-tuned"). A match inside an upstream model's name ("Base" in "A fine-tune of Base-7B" for
     /// licensor "Base Labs") names the model, which the notices must name, not the licensor.
     /// </summary>
-    internal static string? Use(Licensor licensor, string text, bool prose, IReadOnlyList<string> models)
+    internal static string? Use(Licensor licensor, string text, bool prose, IReadOnlyList<(int Start, int End)> named)
     {
-        var named = ModelNames(text, models);
         foreach (var (pattern, oneWord) in licensor.Patterns)
         {
             for (var match = pattern.Match(text); match.Success; match = match.NextMatch())

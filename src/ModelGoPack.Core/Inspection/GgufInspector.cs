@@ -82,13 +82,12 @@ internal static class GgufInspector
         CheckTensorData(reader.Position, length, header.Alignment, tensors);
 
         var dtypes = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var matrices = new MatrixCollector(lowBitIsQuantized: false);
+        var matrices = new MatrixCollector();
         foreach (var tensor in tensors)
         {
             var name = TypeName(tensor.Type);
             dtypes[name] = SaturatingAdd(dtypes.GetValueOrDefault(name), tensor.Elements);
-            var full = IsFullPrecision(name);
-            matrices.Add(tensor.Name, tensor.Shape, tensor.Elements, full, !full && name is not ("I16" or "I32" or "I64"), boolean: false);
+            matrices.Add(tensor.Name, tensor.Shape, tensor.Elements, IsFullPrecision(name), quantizedType: false, boolean: false);
         }
 
         return new WeightFacts

@@ -104,7 +104,10 @@ internal static class OnnxInspector
 
     private static bool IsFullPrecision(string dtype) => dtype is "FLOAT" or "FLOAT16" or "BFLOAT16" or "DOUBLE";
 
-    /// <summary>Integer and floating-point types of 8 bits or fewer: what ONNX quantization stores weights in.</summary>
+    /// <summary>
+    /// Integer and floating-point types of 8 bits or fewer: what ONNX quantization stores weights in. Initializers carry
+    /// graph names (onnx::MatMul_7), so the type alone makes a matrix quantized.
+    /// </summary>
     private static bool IsLowBit(string dtype) => dtype is "UINT8" or "INT8" or "UINT4" or "INT4" or "UINT2" or "INT2" or "FLOAT4E2M1" || dtype.StartsWith("FLOAT8", StringComparison.Ordinal);
 
     private static void ReadModel(WireReader reader, ModelState model)
@@ -488,7 +491,7 @@ internal static class OnnxInspector
         public SortedSet<string> ExternalFiles { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The weight matrices among the initializers.</summary>
-        public MatrixCollector Matrices { get; } = new(lowBitIsQuantized: true);
+        public MatrixCollector Matrices { get; } = new();
 
         /// <summary>The current tensor's dimensions, reused from one tensor to the next.</summary>
         public List<long> Dimensions { get; } = [];

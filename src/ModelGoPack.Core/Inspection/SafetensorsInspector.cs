@@ -79,7 +79,7 @@ internal static class SafetensorsInspector
         var metadata = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var dtypes = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var spans = new List<(long Begin, long End, string Name)>();
-        var matrices = new MatrixCollector(lowBitIsQuantized: false);
+        var matrices = new MatrixCollector();
         foreach (var property in root.EnumerateObject())
         {
             if (spans.Count >= 10_000_000)
@@ -95,7 +95,7 @@ internal static class SafetensorsInspector
 
             var (dtype, elements, begin, end, dims) = ReadTensor(property.Name, property.Value);
             dtypes[dtype] = dtypes.GetValueOrDefault(dtype) + elements;
-            matrices.Add(property.Name, MatrixShape.Of(dims, elements), elements, IsFullPrecision(dtype), DtypeBits[dtype] <= 8 && dtype != "BOOL", dtype == "BOOL");
+            matrices.Add(property.Name, MatrixShape.Of(dims, elements), elements, IsFullPrecision(dtype), quantizedType: false, dtype == "BOOL");
 
             spans.Add((begin, end, property.Name));
         }

@@ -58,7 +58,9 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
     /// <c>x.weight.absmax</c> (bitsandbytes), <c>x.q_scale</c> and <c>x.q_scale_max</c> (EXL2), <c>x_scales</c>
     /// (MXFP4), <c>x_scale</c> (ONNX Runtime) are all scales of <c>x</c>.
     /// </summary>
-    public static string? ScaleOwner(string tensor) => ScalePattern().Match(tensor) is { Success: true } match ? match.Groups["owner"].Value : null;
+    public static string? ScaleOwner(string tensor) =>
+        (tensor.Contains("scale", StringComparison.Ordinal) || tensor.EndsWith("absmax", StringComparison.Ordinal) || tensor.EndsWith("SCB", StringComparison.Ordinal))
+        && ScalePattern().Match(tensor) is { Success: true } match ? match.Groups["owner"].Value : null;
 
     [GeneratedRegex(@"^(?<owner>.+?)(?:\.weight)?[._](?:q_)?(?:scales?|scale_inv|scale_max|absmax|SCB)$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex ScalePattern();
@@ -121,7 +123,7 @@ public readonly record struct MatrixShape(int Rank, long A, long B, long C)
 /// its scales, or, in ONNX, whose initializer names are graph names, when its type has 8 bits or fewer. Biases and
 /// norms (one dimension), scales, zero points, group indexes, int position ids and bool masks are not matrices.
 /// </summary>
-internal sealed class MatrixCollector(bool lowBitIsQuantized)
+internal sealed class MatrixCollector
 {
     private readonly List<WeightMatrix> matrices = [];
     private readonly List<(string Tensor, WeightMatrix Matrix)> unnamed = [];
@@ -132,9 +134,9 @@ internal sealed class MatrixCollector(bool lowBitIsQuantized)
     /// <param name="shape">Its order-free shape (<see cref="MatrixShape.Of"/>).</param>
     /// <param name="elements">Its element count.</param>
     /// <param name="fullPrecision">Its type is a floating-point type of 16 bits or more.</param>
-    /// <param name="lowBit">Its type has 8 bits or fewer and is not bool.</param>
+    /// <param name="quantizedType">Its type alone makes it quantized (ONNX: 8 bits or fewer), whatever its name.</param>
     /// <param name="boolean">Its type is bool.</param>
-    public void Add(string name, MatrixShape shape, long elements, bool fullPrecision, bool lowBit, bool boolean)
+    public void Add(string name, MatrixShape shape, long elements, bool fullPrecision, bool quantizedType, bool boolean)
     {
         if (WeightMatrix.ScaleOwner(name) is { } owner)
         {
@@ -149,7 +151,7 @@ internal sealed class MatrixCollector(bool lowBitIsQuantized)
         }
 
         var matrix = new WeightMatrix(WeightMatrix.LogicalName(name), !fullPrecision, elements, shape);
-        if (fullPrecision || packed || name.EndsWith(".weight", StringComparison.Ordinal) || (lowBit && lowBitIsQuantized))
+        if (fullPrecision || packed || name.EndsWith(".weight", StringComparison.Ordinal) || quantizedType)
         {
             this.matrices.Add(matrix);
         }
