@@ -152,12 +152,177 @@ public sealed class LicenseFileTests
         Assert.Equal(code, result.Diagnostics.SingleOrDefault()?.Code);
         if (code == "MGP1007")
         {
-            Assert.Contains($"model.safetensors.license is the {text.Split(':')[1].Split('\n')[0].Trim()} license; it covers the whole release (", result.Diagnostics[0].Message, StringComparison.Ordinal);
+            Assert.Contains($"model.safetensors.license is the {text.Split(':')[1].Split('\n')[0].Trim()} license; it covers model.safetensors, the file it annotates. ", result.Diagnostics[0].Message, StringComparison.Ordinal);
         }
         else if (code == "MGP1008")
         {
-            Assert.StartsWith("model.safetensors.license is named like a license file, but ModelGoPack does not recognise its text; it would cover the whole release. ", result.Diagnostics[0].Message, StringComparison.Ordinal);
+            Assert.StartsWith("model.safetensors.license is named like a license file, but ModelGoPack does not recognise its text; it would cover model.safetensors. ", result.Diagnostics[0].Message, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("banner.png.license", "MGP1007", "; it covers banner.png, the file it annotates. ")]
+    [InlineData("weights/notes.txt.license", "MGP1007", "; it covers weights/notes.txt, the file it annotates. ")]
+    [InlineData("weights/adapter.safetensors.license", "MGP6006", ", and it covers the model weights 'weights/adapter.safetensors'; this project is Derivative Materials of an MG-BY-SA-2.0 model. ")]
+    [InlineData("weights/gone.png.license", "MGP1008", " of weights/gone.png, a file the release does not hold; it covers no file. ")]
+    public void A_REUSE_license_file_covers_the_file_it_annotates_not_its_folder(string path, string code, string says)
+    {
+        using var project = Derivative();
+        project.Bytes("banner.png", [0x89, 0x50, 0x4E, 0x47]).File("weights/notes.txt", "notes\n")
+            .File(path, "SPDX-FileCopyrightText: 2026 Photographer\nSPDX-License-Identifier: CC-BY-4.0\n").Write();
+
+        var result = Check(project);
+
+        var d = Assert.Single(LicenseFindings(result));
+        Assert.Equal((code, path, 2), (d.Code, d.Path, d.Line));
+        Assert.StartsWith($"{path} is the CC-BY-4.0 license{says}", d.Message, StringComparison.Ordinal);
+        Assert.Equal(code != "MGP6006", result.Compliant);
+    }
+
+    [Theory]
+    [InlineData("LICENSE_HEADER.txt", "// SPDX-License-Identifier: Apache-2.0\n", 1)]
+    [InlineData("weights/license-template.md", "Copyright 2026 Example\n  -- SPDX-License-Identifier: Apache-2.0  \r\n", 2)]
+    [InlineData("weights/COPYING.BOILERPLATE", Apache, 1)]
+    [InlineData("weights/LICENSE_HEADERS.txt", "# SPDX-License-Identifier: Apache-2.0\n", 1)]
+    [InlineData("weights/license.templates", "# SPDX-License-Identifier: Apache-2.0\n", 1)]
+    public void A_license_header_template_licenses_no_folder_whatever_its_text(string path, string text, int line)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        var d = Assert.Single(LicenseFindings(result));
+        Assert.Equal(("MGP1007", path, line), (d.Code, d.Path, d.Line));
+        Assert.StartsWith($"{path} is a template of the Apache-2.0 license header that source files carry: it licenses no folder, only the files that carry the header. ", d.Message, StringComparison.Ordinal);
+    }
+
+    // REUSE keeps license texts in LICENSES/ and says in each file's SPDX line which one licenses it: such a text
+    // licenses no folder, but it is a license text, and a modified MG-BY-SA-2.0 one breaches Section 6.
+    [Theory]
+    [InlineData("LICENSES/Apache-2.0.txt", "MGP1007", true)]
+    [InlineData("weights/LICENSES/Apache-2.0", "MGP1007", true)]
+    [InlineData("weights/licenses/MG-BY-SA-2.0.txt", "MGP1001", false)]
+    [InlineData("weights/LICENSES/notes.md", "MGP1008", true)]
+    public void A_REUSE_LICENSES_text_licenses_no_folder_but_is_judged_as_a_license_text(string path, string code, bool compliant)
+    {
+        using var project = Derivative();
+        project.File(path, code switch { "MGP1001" => Modified, "MGP1008" => "Some notes about licensing.\n", _ => Apache }).Write();
+
+        var result = Check(project);
+
+        Assert.Equal(compliant, result.Compliant);
+        var d = Assert.Single(result.Diagnostics, d => d.Code is "MGP1001" or "MGP1007" or "MGP1008" or "MGP6006");
+        Assert.Equal((code, path), (d.Code, d.Path));
+        if (code != "MGP1001")
+        {
+            Assert.EndsWith("the files that name it in an SPDX-License-Identifier line. " + (code == "MGP1007" ? DiagnosticCatalog.PartUnderOtherLicense.Help : DiagnosticCatalog.LicenseFileUnidentified.Help), d.Message, StringComparison.Ordinal);
+            Assert.Equal(code == "MGP1007", d.Message.StartsWith($"{path} is the Apache-2.0 license text of a REUSE LICENSES folder: it licenses no folder, only ", StringComparison.Ordinal));
+        }
+    }
+
+    // A plain LICENSE whose only content is an SPDX line is the file a reader of the folder looks for: it licenses the
+    // folder as a full text would, and over a derivative's weights that is share-alike broken (2.2(a)(vi)).
+    [Theory]
+    [InlineData("weights/LICENSE", "\n\n# SPDX-License-Identifier: Apache-2.0\n", 3)]
+    [InlineData("weights/COPYING", "Copyright 2026 Example\n  -- SPDX-License-Identifier: Apache-2.0  \r\nAll rights granted.\n", 2)]
+    [InlineData("weights/LICENSE-APACHE.txt", "SPDX-License-Identifier: Apache-2.0\n", 1)]
+    public void A_license_named_only_by_an_SPDX_line_licenses_its_folder(string path, string text, int line)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant);
+        var d = Assert.Single(LicenseFindings(result));
+        Assert.Equal(("MGP6006", path, line), (d.Code, d.Path, d.Line));
+        Assert.StartsWith($"{path} is the Apache-2.0 license, and it covers weights/, which holds the model weights 'weights/adapter.safetensors'; ", d.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("LICENSE-CODE", "MGP1007", "; its name limits it to the CODE of the whole release. ")]
+    [InlineData("weights/license_scripts.md", "MGP1007", "; its name limits it to the scripts of weights/. ")]
+    [InlineData("COPYING.DATA", "MGP1007", "; its name limits it to the DATA of the whole release. ")]
+    [InlineData("weights/LICENSE-CODE-MIT.txt", "MGP1007", "; its name limits it to the CODE of weights/. ")]
+    [InlineData("LICENSE-MODEL", "MGP6006", ", and it covers the whole release, which holds the model weights 'model.safetensors', 'weights/adapter.safetensors'; ")]
+    [InlineData("weights/LICENSE-WEIGHTS.txt", "MGP6006", ", and it covers weights/, which holds the model weights 'weights/adapter.safetensors'; ")]
+    [InlineData("LICENSE-MODEL-CODE", "MGP6006", ", and it covers the whole release, which holds ")]
+    [InlineData("weights/LICENSE.Apache-2.0", "MGP6006", ", and it covers weights/, which holds ")]
+    public void A_license_name_qualified_by_a_part_of_the_release_covers_that_part_of_its_folder(string path, string code, string says)
+    {
+        using var project = Derivative();
+        project.File("train.py", "print(1)\n").File(path, Mit).Write();
+
+        var result = Check(project);
+
+        var d = Assert.Single(LicenseFindings(result));
+        Assert.Equal((code, path, 1), (d.Code, d.Path, d.Line));
+        Assert.StartsWith($"{path} is the MIT license{says}", d.Message, StringComparison.Ordinal);
+        Assert.Equal(code != "MGP6006", result.Compliant);
+    }
+
+    [Theory]
+    [InlineData("docs/LICENSE-DOCS", "the DOCS of docs/")]
+    [InlineData("scripts/COPYING-CODE.license", "scripts/COPYING-CODE")]
+    public void A_qualified_license_name_of_an_unknown_text_would_cover_its_part(string path, string covers)
+    {
+        using var project = Derivative();
+        project.File(path, "Some notes about licensing.\n").Write();
+
+        var d = Assert.Single(LicenseFindings(Check(project)));
+
+        Assert.Equal(("MGP1008", path), (d.Code, d.Path));
+        Assert.StartsWith($"{path} is named like a license file, but ModelGoPack does not recognise its text; it would cover {covers}. ", d.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("weights/license.ts", "// SPDX-License-Identifier: MIT\nexport const license = 'MIT';\n")]
+    [InlineData("weights/LICENSE.py", "# SPDX-License-Identifier: MIT\nLICENSE = 'MIT'\n")]
+    [InlineData("weights/licence_check.go", "// SPDX-License-Identifier: MIT\npackage main\n")]
+    public void A_code_file_named_like_a_license_is_not_read_as_one(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.Empty(LicenseFindings(result));
+    }
+
+    [Fact]
+    public void Each_license_file_counts_the_files_and_weights_of_its_own_folder_and_those_below_it()
+    {
+        using var project = Derivative();
+        Safetensors.Write(Path.Combine(project.Root, "weights", "a", "b", "x.safetensors"), ("w.weight", "F32", [2, 2]));
+        Safetensors.Write(Path.Combine(project.Root, "weights", "z.safetensors"), ("w.weight", "F32", [2, 2]));
+        project.File("weights/LICENSE", Apache).File("weights/a/LICENSE", Apache).File("weights/a/b/c/LICENSE", Apache).File("weights/a/b/c/readme.txt", "c\n")
+            .File("vendor/LICENSE", Apache).File("vendor/a.py", "x = 1\n").File("vendor/lib/LICENSE", Apache).File("vendor/lib/COPYING", Apache)
+            .File("vendor/lib/b.py", "x = 1\n").File("vendor/lib/deep/c.py", "x = 1\n").Write();
+
+        var messages = LicenseFindings(Check(project)).ToDictionary(d => d.Path!, d => $"{d.Code} {d.Message}");
+
+        Assert.Equal(6, messages.Count);
+        Assert.StartsWith("MGP6006 weights/LICENSE is the Apache-2.0 license, and it covers weights/, which holds the model weights 'weights/a/b/x.safetensors', 'weights/adapter.safetensors', 'weights/z.safetensors'; ", messages["weights/LICENSE"], StringComparison.Ordinal);
+        Assert.StartsWith("MGP6006 weights/a/LICENSE is the Apache-2.0 license, and it covers weights/a/, which holds the model weights 'weights/a/b/x.safetensors'; ", messages["weights/a/LICENSE"], StringComparison.Ordinal);
+        Assert.StartsWith("MGP1007 weights/a/b/c/LICENSE is the Apache-2.0 license; it covers weights/a/b/c/ (1 other file). ", messages["weights/a/b/c/LICENSE"], StringComparison.Ordinal);
+        Assert.StartsWith("MGP1007 vendor/LICENSE is the Apache-2.0 license; it covers vendor/ (5 other files). ", messages["vendor/LICENSE"], StringComparison.Ordinal);
+        Assert.StartsWith("MGP1007 vendor/lib/LICENSE is the Apache-2.0 license; it covers vendor/lib/ (3 other files). ", messages["vendor/lib/LICENSE"], StringComparison.Ordinal);
+        Assert.StartsWith("MGP1007 vendor/lib/COPYING is the Apache-2.0 license; it covers vendor/lib/ (3 other files). ", messages["vendor/lib/COPYING"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_judges_a_REUSE_file_and_a_qualified_name_of_a_received_bundle_as_check_does()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("model.safetensors.license", "SPDX-License-Identifier: MIT\n").File("LICENSE-CODE", Mit).File("train.py", "print(1)\n").Write();
+        var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
+
+        var found = LicenseFindings(ModelGoPackEngine.Verify(bundle)).Select(d => (d.Code, d.Path)).Order().ToList();
+
+        Assert.Equal([("MGP1007", "LICENSE-CODE"), ("MGP1007", "model.safetensors.license")], found);
     }
 
     [Theory]
@@ -171,6 +336,7 @@ public sealed class LicenseFileTests
     [InlineData("docs/LICENSE-MIT", "docs/LICENSE-MIT is the MIT license")]
     [InlineData("./docs/LICENSE-MIT", "docs/LICENSE-MIT is the MIT license")]
     [InlineData("https://huggingface.co/org/tiny-model/blob/main/docs/LICENSE-MIT", "docs/LICENSE-MIT is the MIT license")]
+    [InlineData("https://hub.HuggingFace.co/Org/TINY-MODEL/raw/v1/docs/LICENSE-MIT", "docs/LICENSE-MIT is the MIT license")]
     [InlineData("docs/TERMS.md", "docs/TERMS.md is not the MG-BY-SA-2.0 text")]
     public void A_license_link_to_another_license_is_MGP6003_at_its_line(string link, string says)
     {
@@ -189,6 +355,9 @@ public sealed class LicenseFileTests
     [InlineData("https://huggingface.co/org/tiny-model/blob/main/LICENSE")]
     [InlineData("docs/MG-LICENSE.txt")]
     [InlineData("https://example.org/modelgo/MG-BY-SA-2.0")]
+    [InlineData("https://huggingface.co/base-org/Base/blob/main/LICENSE.md")]
+    [InlineData("https://huggingface.co/ModelGo/licenses/blob/main/docs/LICENSE-MIT")]
+    [InlineData("https://evilhuggingface.co/org/tiny-model/blob/main/docs/NO-SUCH-FILE")]
     public void A_license_link_to_the_MG_BY_SA_text_or_an_unknown_address_passes(string link)
     {
         using var project = Card(link);
@@ -259,6 +428,54 @@ public sealed class LicenseFileTests
         File.WriteAllText(manifestPath, manifest.ToJsonString());
     }
 
+    // The config knows the model's name, not its Hub id: a repo named otherwise may be the project's own.
+    [Theory]
+    [InlineData("https://huggingface.co/base-org/Base/blob/main/docs/LICENSE.md", "tiny-model", false)] // the upstream's file
+    [InlineData("https://huggingface.co/someone/base/blob/main/docs/LICENSE.md", "tiny-model", false)] // the upstream's, by its name in any case
+    [InlineData("https://huggingface.co/ModelGo/licenses/blob/main/docs/NOTICE.md", "tiny-model", false)] // elsewhere: the release holds no such file
+    [InlineData("https://huggingface.co/acme/tiny-model-v2/blob/main/docs/LICENSE.md", "tiny-model", true)] // its own repo, named otherwise
+    [InlineData("https://huggingface.co/acme/tiny-model/blob/main/docs/LICENSE.md", "Tiny.Model", true)] // its own repo, named otherwise
+    [InlineData("https://huggingface.co/acme/Tiny-Model/blob/main/docs/LICENSE.md", "tiny_model", true)]
+    public void A_Hub_license_link_is_judged_unless_it_is_an_upstreams_file_or_one_the_release_does_not_hold(string link, string name, bool judged)
+    {
+        using var project = new ModelProjectBuilder(name);
+        project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: {link}\n---\n# {name}\n\nA tiny model.\n")
+            .Upstream("Base", "derivative", "fine-tuning").Modification("2026-02-01", "Fine-tuned").File("docs/LICENSE.md", Mit).Write();
+
+        var result = Check(project);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP6007");
+        Assert.True(judged == result.Diagnostics.Any(d => d.Code == "MGP6003" && d.Message.Contains("(docs/LICENSE.md is the MIT license)", StringComparison.Ordinal)), string.Join("\n", result.Diagnostics));
+        Assert.Equal(!judged, result.Compliant);
+    }
+
+    [Theory]
+    [InlineData("https://huggingface.co/acme/tiny-model/blob/main/docs/GONE.md", "tiny-model", true)]
+    [InlineData("https://huggingface.co/acme/TINY-MODEL/raw/v1/docs/GONE.md", "Tiny_Model", true)]
+    [InlineData("https://huggingface.co/acme/tiny-model-v2/blob/main/docs/GONE.md", "tiny-model", false)]
+    [InlineData("https://huggingface.co/ModelGo/licenses/blob/main/docs/GONE.md", "tiny-model", false)]
+    public void A_missing_Hub_file_is_MGP6007_only_in_the_projects_own_repo(string link, string name, bool missing)
+    {
+        using var project = new ModelProjectBuilder(name);
+        project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: {link}\n---\n# {name}\n\nA tiny model.\n").Write();
+
+        var result = Check(project);
+
+        Assert.Equal(missing, result.Diagnostics.Any(d => d.Code == "MGP6007" && d.Message.EndsWith("but the release holds no file 'docs/GONE.md'. " + DiagnosticCatalog.LicenseLinkMissing.Help, StringComparison.Ordinal)));
+        Assert.Equal(missing ? 1 : 0, result.Diagnostics.Count);
+    }
+
+    // A derivative with weights in weights/ beside the root's model.safetensors.
+    private static ModelProjectBuilder Derivative()
+    {
+        var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning").Modification("2026-02-01", "Fine-tuned");
+        Safetensors.Write(Path.Combine(project.Root, "weights", "adapter.safetensors"), ("lora.weight", "F32", [4, 4]));
+        return project;
+    }
+
+    private static List<Diagnostic> LicenseFindings(CheckResult result) => [.. result.Diagnostics.Where(d => d.Code is "MGP1007" or "MGP1008" or "MGP6006")];
+
     private static ModelProjectBuilder Card(string link)
     {
         var project = new ModelProjectBuilder();
@@ -285,8 +502,8 @@ public sealed class LicenseFileDiscoveryTests
         string[] paths = ["z/COPYING", "LICENSE", "LICENSE.md", "a/LICENSE-MIT", "docs/terms.md", "docs/other.md", "b/x.license", "licenses/README.md", "LICENSE_HEADER.txt",
             "license_plate_detector.safetensors", "src/license_check.py", "LICENSEE.md", "copyright.txt"];
 
-        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "docs/terms.md", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, card));
-        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, null));
+        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "docs/terms.md", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, card, Named("m")));
+        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, null, Named("m")));
     }
 
     [Theory]
@@ -298,6 +515,13 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("https://huggingface.co/org/m/blob/main/docs/My%20License.txt", "docs/My License.txt")]
     [InlineData("https://example.org/org/m/blob/main/LICENSE", null)]
     [InlineData("https://huggingface.co/org/m", null)]
+    [InlineData("https://huggingface.co/org/m/blob/main/", null)]
+    [InlineData("https://HuggingFace.co/Org/M/blob/main/LICENSE", "LICENSE")]
+    [InlineData("http://huggingface.co/org/m/raw/main/LICENSE", "LICENSE")]
+    [InlineData("https://hub.huggingface.co/org/m/blob/main/LICENSE", "LICENSE")]
+    [InlineData("https://evilhuggingface.co/org/m/blob/main/LICENSE", null)]
+    [InlineData("https://huggingface.co.example.org/org/m/blob/main/LICENSE", null)]
+    [InlineData("https://huggingface.co/org/m/tree/main/LICENSE", null)]
     [InlineData("ftp://example.org/LICENSE", null)]
     [InlineData("file:///etc/passwd", null)]
     [InlineData("/etc/passwd", null)]
@@ -305,7 +529,113 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("../LICENSE", null)]
     [InlineData("?x", null)]
     public void A_license_link_names_a_release_file_only_by_a_relative_path_or_a_Hub_url_of_the_repo(string link, string? path) =>
-        Assert.Equal(path, Evaluation.LicenseFileRules.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: \"{link}\"\n---\n# m\n")));
+        Assert.Equal(path is null ? null : new Evaluation.LinkedFile(path, Own: true), Evaluation.LicenseFileRules.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: \"{link}\"\n---\n# m\n"), Named("m")));
+
+    [Theory]
+    [InlineData("https://huggingface.co/org/m-v2/blob/main/LICENSE", "LICENSE")] // a repo of another name: perhaps the project's
+    [InlineData("https://huggingface.co/m/licenses/blob/main/docs/L.md", "docs/L.md")]
+    [InlineData("https://huggingface.co/org/base-m/blob/main/LICENSE", null)] // the upstream's, by name
+    [InlineData("https://huggingface.co/Org/BASE-M/blob/main/LICENSE", null)]
+    [InlineData("https://huggingface.co/up/other/blob/main/LICENSE", null)] // the upstream's, by url
+    public void A_Hub_file_of_a_repo_of_another_name_is_the_releases_only_if_it_holds_it_and_never_an_upstreams(string link, string? path) =>
+        Assert.Equal(path is null ? null : new Evaluation.LinkedFile(path, Own: false), Evaluation.LicenseFileRules.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: \"{link}\"\n---\n# m\n"), Named("m")));
+
+    [Theory]
+    [InlineData("Tiny-Model", "tiny-model")]
+    [InlineData("tiny_model", "Tiny-Model")]
+    [InlineData("tiny-model", "TINY_MODEL")]
+    public void The_projects_own_Hub_repo_is_the_configs_name_in_any_case_an_underscore_read_as_a_hyphen(string name, string repo) =>
+        Assert.Equal(new Evaluation.LinkedFile("LICENSE", Own: true),
+            Evaluation.LicenseFileRules.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: https://huggingface.co/org/{repo}/blob/main/LICENSE\n---\n# m\n"), Named(name)));
+
+    private static ModelGoPack.Config.ModelGoConfig Named(string name) => new()
+    {
+        Name = name,
+        Version = NuGet.Versioning.NuGetVersion.Parse("1.0.0"),
+        License = "MG-BY-SA-2.0",
+        Upstream =
+        [
+            new ModelGoPack.Config.UpstreamDeclaration { Name = "base-m", License = "MG-BY-SA-2.0", Relation = ModelGoPack.Config.UpstreamRelation.Derivative },
+            new ModelGoPack.Config.UpstreamDeclaration { Name = "Other Base", Url = "https://huggingface.co/up/other", License = "MG-BY-SA-2.0", Relation = ModelGoPack.Config.UpstreamRelation.Extracted },
+        ],
+    };
+
+    [Theory]
+    [InlineData("LICENSE", true)]
+    [InlineData("docs/licence", true)]
+    [InlineData("a/b/COPYING", true)]
+    [InlineData("LICENSE.txt", true)]
+    [InlineData("LICENSE.MD", true)]
+    [InlineData("license.markdown", true)]
+    [InlineData("LICENSE.rst", true)]
+    [InlineData("LICENSE.html", true)]
+    [InlineData("LICENSE.htm", true)]
+    [InlineData("LICENSE.license", true)]
+    [InlineData("LICENSE-MIT", true)]
+    [InlineData("LICENSE_CODE.txt", true)]
+    [InlineData("LICENSE.Apache-2.0", true)]
+    [InlineData("COPYING.LESSER", true)]
+    [InlineData("LICENSE.zlib", true)]
+    [InlineData("banner.png.license", true)]
+    [InlineData("a/x.LICENSE", true)]
+    [InlineData(".license", false)]
+    [InlineData("license.ts", false)]
+    [InlineData("LICENSE.py", false)]
+    [InlineData("LICENSE.json", false)]
+    [InlineData("LICENSE.pdf", false)]
+    [InlineData("licence_check.go", false)]
+    [InlineData("license_plate_detector.safetensors", false)]
+    [InlineData("LICENSES", false)]
+    [InlineData("LICENSEE.md", false)]
+    [InlineData("my-license.txt", false)]
+    [InlineData("docs/COPYING.png", false)]
+    [InlineData("LICENSES/Apache-2.0.txt", true)]
+    [InlineData("a/licenses/MIT", true)]
+    [InlineData("LICENSES/logo.png", false)]
+    [InlineData("my-LICENSES/MIT.txt", false)]
+    [InlineData("LICENSES/sub/MIT.txt", false)]
+    [InlineData("LICENSES/README.md", false)]
+    public void A_license_name_ends_as_a_text_or_a_qualifier_not_as_a_code_data_or_media_file(string path, bool license) =>
+        Assert.Equal(license, Evaluation.LicenseFileRules.IsLicenseName(path));
+
+    [Theory]
+    [InlineData("LICENSE-CODE", "CODE")]
+    [InlineData("license_code_and_data.txt", "code")]
+    [InlineData("LICENSE.Apache-2.0", null)]
+    [InlineData("LICENSE-HEADER.txt", null)]
+    [InlineData("docs.md", null)]
+    public void A_license_name_limits_it_to_the_first_part_it_names(string name, string? part) =>
+        Assert.Equal(part, Evaluation.LicenseFileRules.Part(name));
+
+    [Theory]
+    [InlineData("CODE")]
+    [InlineData("SOURCE")]
+    [InlineData("SOURCES")]
+    [InlineData("SRC")]
+    [InlineData("SCRIPT")]
+    [InlineData("SCRIPTS")]
+    [InlineData("TOOLS")]
+    [InlineData("EXAMPLES")]
+    [InlineData("SAMPLES")]
+    [InlineData("NOTEBOOKS")]
+    [InlineData("TESTS")]
+    [InlineData("DOC")]
+    [InlineData("DOCS")]
+    [InlineData("DOCUMENTATION")]
+    [InlineData("DATA")]
+    [InlineData("DATASET")]
+    [InlineData("DATASETS")]
+    [InlineData("CORPUS")]
+    [InlineData("ASSETS")]
+    [InlineData("IMAGES")]
+    [InlineData("MEDIA")]
+    [InlineData("FONTS")]
+    public void Every_part_qualifier_names_a_part_unless_the_name_also_names_the_model(string qualifier)
+    {
+        Assert.Equal(qualifier.ToLowerInvariant(), Evaluation.LicenseFileRules.Part($"LICENSE-{qualifier.ToLowerInvariant()}.md"));
+        Assert.All(new[] { "MODEL", "MODELS", "WEIGHT", "WEIGHTS", "CHECKPOINT", "CHECKPOINTS", "CKPT", "ADAPTER", "ADAPTERS" },
+            model => Assert.Null(Evaluation.LicenseFileRules.Part($"LICENSE-{model}-{qualifier}")));
+    }
 
     [Theory]
     [InlineData("https://choosealicense.com/licenses/mit/", "mit")]

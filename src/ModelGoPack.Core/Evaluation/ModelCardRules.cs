@@ -75,16 +75,18 @@ internal static class ModelCardRules
             return $"the address of the {named} license";
         }
 
-        if (LicenseFileRules.LinkedPath(card) is not { } path)
+        if (LicenseFileRules.LinkedPath(card, project.Config) is not { } target)
         {
             return null;
         }
 
+        var path = target.Path;
         var linked = project.LicenseFiles.Concat(project.OtherLicenseFiles).FirstOrDefault(l => l.File.RelativePath == path);
         if (linked.File is null)
         {
-            // The root LICENSE is the bundle's generated canonical copy whatever the project holds.
-            if (path != ProjectLoader.LicenseFileName)
+            // The root LICENSE is the bundle's generated canonical copy whatever the project holds. A file of a Hub repo
+            // that may not be this release's, and that the release does not hold, is an address elsewhere.
+            if (target.Own && path != ProjectLoader.LicenseFileName)
             {
                 diagnostics.Add(DiagnosticCatalog.LicenseLinkMissing,
                     $"README.md's front matter says 'license_link: {link}', but the release holds no file '{path}'. {DiagnosticCatalog.LicenseLinkMissing.Help}",

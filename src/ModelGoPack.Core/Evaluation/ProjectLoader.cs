@@ -195,10 +195,10 @@ internal static class ProjectLoader
 
         // Every other license file, at any depth, and the one the card's license_link names: only these are read.
         // Only the candidates are kept by path: a release of a million files makes no map of them all.
-        var link = card is null ? null : LicenseFileRules.LinkedPath(card);
+        var link = card is null ? null : LicenseFileRules.LinkedPath(card, config)?.Path;
         var byPath = files.Where(f => f.RelativePath == link || LicenseFileRules.IsLicenseName(f.RelativePath)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
         var otherLicenses = new List<(ProjectFile, LicenseIdentification)>();
-        foreach (var path in LicenseFileRules.OtherLicenseFiles(byPath.Keys, card))
+        foreach (var path in LicenseFileRules.OtherLicenseFiles(byPath.Keys, card, config))
         {
             // A file too large for a license text is not one (verify skips it alike).
             if (byPath[path].Length <= MaxTextFileBytes && ReadText(byPath[path], diagnostics) is { } licenseBytes)

@@ -40,7 +40,7 @@ internal static class BundleEvaluation
         // Every other license file, at any depth, and the one the card's license_link names, as check reads them.
         var cardText = content.Text(Inspection.ModelCard.FileName) is { } readme ? TextDecoder.Decode(readme) : null;
         var card = ProjectLoader.ParseModelCard(cardText, diagnostics);
-        var otherPaths = LicenseFileRules.OtherLicenseFiles(content.Files.Keys, card);
+        var otherPaths = LicenseFileRules.OtherLicenseFiles(content.Files.Keys, card, config);
         BundleVerifier.Fetch(content, otherPaths, cancellationToken);
         var otherLicenses = new List<(Discovery.ProjectFile, LicenseIdentification)>();
         foreach (var path in otherPaths)
