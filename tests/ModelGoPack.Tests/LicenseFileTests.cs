@@ -12,7 +12,7 @@ namespace ModelGoPack.Tests;
 /// license covers its folder, which for a derivative's weights contradicts share-alike, clause 2.2(a)(vi) (MGP6006),
 /// and is otherwise reported with what it covers (MGP1007); a license_link to another license is MGP6003.
 /// </summary>
-public sealed class LicenseFileTests
+public sealed partial class LicenseFileTests
 {
     private const string Apache = "                                 Apache License\n                           Version 2.0, January 2004\n                        http://www.apache.org/licenses/\n\n   TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION\n";
 
@@ -182,7 +182,7 @@ public sealed class LicenseFileTests
     [Theory]
     [InlineData("LICENSE_HEADER.txt", "// SPDX-License-Identifier: Apache-2.0\n", 1)]
     [InlineData("weights/license-template.md", "Copyright 2026 Example\n  -- SPDX-License-Identifier: Apache-2.0  \r\n", 2)]
-    [InlineData("weights/COPYING.BOILERPLATE", Apache, 1)]
+    [InlineData("weights/COPYING.BOILERPLATE", "Copyright 2026 Example\n\nLicensed under the Apache License, Version 2.0 (the \"License\");\nyou may not use this file except in compliance with the License.\n", 1)]
     [InlineData("weights/LICENSE_HEADERS.txt", "# SPDX-License-Identifier: Apache-2.0\n", 1)]
     [InlineData("weights/license.templates", "# SPDX-License-Identifier: Apache-2.0\n", 1)]
     public void A_license_header_template_licenses_no_folder_whatever_its_text(string path, string text, int line)
@@ -222,6 +222,55 @@ public sealed class LicenseFileTests
         }
     }
 
+    // Share-alike (2.2(a)(vi)) asks what the weights are licensed under: a text over them the tool cannot read may say
+    // anything, so it is an error a reviewer who read it can waive, never a note that passes.
+    [Theory]
+    [InlineData("weights/LICENSE", true, "it covers weights/, which holds the model weights 'weights/adapter.safetensors'; this project is Derivative Materials of an MG-BY-SA-2.0 model. ")]
+    [InlineData("weights/adapter.safetensors.license", true, "it covers the model weights 'weights/adapter.safetensors'; this project is Derivative Materials of an MG-BY-SA-2.0 model. ")]
+    [InlineData("LICENCE.rst", true, "it covers the whole release, which holds the model weights 'model.safetensors', 'weights/adapter.safetensors'; ")]
+    [InlineData("docs/LICENSE", false, "it would cover docs/. ")]
+    [InlineData("weights/LICENSE-CODE", false, "it would cover the CODE of weights/. ")]
+    [InlineData("weights/LICENSE_HEADER.txt", false, "it would cover the files that carry the header. ")]
+    public void An_unrecognised_text_over_a_derivatives_weights_is_MGP6008_and_elsewhere_MGP1008(string path, bool weights, string says)
+    {
+        using var project = Derivative();
+        project.File(path, "These files are shared for research. Ask us before you use them.\n").File("docs/guide.md", "# Guide\n").File("weights/convert.py", "x = 1\n").Write();
+
+        var result = Check(project);
+
+        var d = Assert.Single(LicenseFindings(result));
+        Assert.Equal((weights ? "MGP6008" : "MGP1008", path, weights ? Severity.Error : Severity.Info), (d.Code, d.Path, d.Severity));
+        Assert.StartsWith($"{path} is named like a license file, but ModelGoPack does not recognise its text", d.Message, StringComparison.Ordinal);
+        Assert.Contains(says, d.Message, StringComparison.Ordinal);
+        Assert.Equal(!weights, result.Compliant);
+    }
+
+    [Fact]
+    public void An_unrecognised_text_over_an_original_models_weights_is_a_note()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("LICENSE-WEIGHTS", "These files are shared for research.\n").Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Compliant);
+        Assert.Equal(("MGP1008", "LICENSE-WEIGHTS"), (Assert.Single(LicenseFindings(result)).Code, result.Diagnostics.Single(d => d.Code == "MGP1008").Path));
+    }
+
+    [Fact]
+    public void A_reviewer_who_read_the_text_waives_MGP6008()
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE", "Released under the same terms as the model: see ../LICENSE.\n");
+        project.Config["waivers"] = new JsonArray(new JsonObject { ["code"] = "MGP6008", ["path"] = "weights/LICENSE", ["justification"] = "It points to the MG-BY-SA-2.0 LICENSE (read 2026-12-05)." });
+        project.Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP6008" && d.Severity == Severity.Error);
+    }
+
     // A plain LICENSE whose only content is an SPDX line is the file a reader of the folder looks for: it licenses the
     // folder as a full text would, and over a derivative's weights that is share-alike broken (2.2(a)(vi)).
     [Theory]
@@ -250,10 +299,12 @@ public sealed class LicenseFileTests
     [InlineData("weights/LICENSE-WEIGHTS.txt", "MGP6006", ", and it covers weights/, which holds the model weights 'weights/adapter.safetensors'; ")]
     [InlineData("LICENSE-MODEL-CODE", "MGP6006", ", and it covers the whole release, which holds ")]
     [InlineData("weights/LICENSE.Apache-2.0", "MGP6006", ", and it covers weights/, which holds ")]
+    [InlineData("weights/LICENSE-DOCS", "MGP6006", ", and it covers weights/, which holds ")] // weights/ holds no documents: the weights are what it covers
+    [InlineData("weights/LICENSE_DATA.md", "MGP6006", ", and it covers weights/, which holds ")]
     public void A_license_name_qualified_by_a_part_of_the_release_covers_that_part_of_its_folder(string path, string code, string says)
     {
         using var project = Derivative();
-        project.File("train.py", "print(1)\n").File(path, Mit).Write();
+        project.File("train.py", "print(1)\n").File("weights/convert.py", "print(2)\n").File("data/sample.jsonl", "{}\n").File(path, Mit).Write();
 
         var result = Check(project);
 
@@ -269,7 +320,7 @@ public sealed class LicenseFileTests
     public void A_qualified_license_name_of_an_unknown_text_would_cover_its_part(string path, string covers)
     {
         using var project = Derivative();
-        project.File(path, "Some notes about licensing.\n").Write();
+        project.File(path, "Some notes about licensing.\n").File("docs/guide.md", "# Guide\n").Write();
 
         var d = Assert.Single(LicenseFindings(Check(project)));
 
@@ -474,7 +525,7 @@ public sealed class LicenseFileTests
         return project;
     }
 
-    private static List<Diagnostic> LicenseFindings(CheckResult result) => [.. result.Diagnostics.Where(d => d.Code is "MGP1007" or "MGP1008" or "MGP6006")];
+    private static List<Diagnostic> LicenseFindings(CheckResult result) => [.. result.Diagnostics.Where(d => d.Code is "MGP1007" or "MGP1008" or "MGP6006" or "MGP6008")];
 
     private static ModelProjectBuilder Card(string link)
     {

@@ -209,6 +209,46 @@ public sealed class LicenseIdentifierTests
         Assert.Equal("Apache-2.0", result.Name);
     }
 
+    // A license's title is looked for past a copyright line or the start of a sentence, within the first 64 words;
+    // the earliest title found names it, and TitleWord says where it starts.
+    [Theory]
+    [InlineData("The MIT License (MIT)\n\nCopyright (c) 2026 Example\n", "MIT", 1)]
+    [InlineData("Copyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, to any person\n", "MIT", 3)]
+    [InlineData("BSD 3-Clause License\n\nCopyright (c) 2026, Example\n", "BSD-3-Clause", 0)]
+    [InlineData("Copyright 2026 Example. All rights reserved.\n\nRedistribution and use in source and binary forms, with or without modification, are permitted\n", "BSD", 6)]
+    [InlineData("LLAMA 2 COMMUNITY LICENSE AGREEMENT\nLlama 2 Version Release Date: July 18, 2023\n", "Llama-2", 0)]
+    [InlineData("META LLAMA 3 COMMUNITY LICENSE AGREEMENT\n", "Llama-3", 0)]
+    [InlineData("Attribution-NonCommercial-ShareAlike 4.0 International\n\n=====\n", "CC-BY-NC-SA-4.0", 0)]
+    [InlineData("Copyright 2026 Example\n\n                                 Apache License\n                           Version 2.0, January 2004\n", "Apache-2.0", 3)]
+    [InlineData("These weights are licensed under the Apache License, Version 2.0.\n", "Apache-2.0", 6)]
+    [InlineData("Creative Commons Legal Code\n\nCC0 1.0 Universal\n", "CC0-1.0", 4)]
+    [InlineData("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 2.1, February 1999\n\nThis version of the GNU General Public License\n", "LGPL", 0)]
+    [InlineData("Gemma Terms of Use\n", "Gemma", 0)]
+    public void A_title_past_a_copyright_line_or_in_a_sentence_names_the_license(string text, string name, int word)
+    {
+        var result = LicenseIdentifier.Identify(text);
+
+        Assert.Equal((LicenseMatchKind.Other, name, word), (result.Kind, result.Name, result.TitleWord));
+    }
+
+    [Fact]
+    public void A_title_past_the_first_64_words_names_nothing()
+    {
+        var lead = string.Concat(Enumerable.Repeat("word ", 63));
+        Assert.Equal(("MIT", 63), (LicenseIdentifier.Identify(lead + "MIT License\n").Name, LicenseIdentifier.Identify(lead + "MIT License\n").TitleWord));
+        Assert.Equal(LicenseMatchKind.Unknown, LicenseIdentifier.Identify(lead + "more MIT License\n").Kind);
+    }
+
+    // A text that names MG-BY-SA-2.0 and, further in, another license says something a reader must weigh: it is not
+    // that license's text. One that starts with another license's title is that license, whatever it names later.
+    [Theory]
+    [InlineData("These weights are MG-BY-SA-2.0. The code comes from a project under the MIT License.\n", LicenseMatchKind.Unknown)]
+    [InlineData("Licensed under the ModelGo Attribution-ShareAlike License; the tokenizer under the Apache License, Version 2.0.\n", LicenseMatchKind.Unknown)]
+    [InlineData("MIT License\n\nThis file is not MG-BY-SA-2.0.\n", LicenseMatchKind.Other)]
+    [InlineData("The code comes from a project under the MIT License.\n", LicenseMatchKind.Other)]
+    public void A_text_that_names_MG_BY_SA_before_another_license_is_unknown(string text, LicenseMatchKind kind) =>
+        Assert.Equal(kind, LicenseIdentifier.Identify(text).Kind);
+
     [Theory]
     [InlineData("The quick brown fox jumps over the lazy dog. This model was trained on a laptop over a weekend and is released for everyone to enjoy.")]
     [InlineData("")]

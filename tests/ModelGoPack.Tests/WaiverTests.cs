@@ -74,6 +74,7 @@ public sealed class WaiverTests
     [InlineData("MGP5002")]
     [InlineData("MGP5007")]
     [InlineData("MGP6002")]
+    [InlineData("MGP6008")]
     [InlineData("MGP7001")]
     public void A_waiver_of_a_finding_the_tool_infers_is_allowed(string code)
     {

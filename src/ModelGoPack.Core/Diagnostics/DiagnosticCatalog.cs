@@ -208,6 +208,10 @@ public static class DiagnosticCatalog
         "Model card's license_link names a file the release does not hold",
         "README.md's license_link is shown as the model's license. Point it at the LICENSE file (license_link: LICENSE); the bundle's model card gets that either way.");
 
+    public static readonly DiagnosticDescriptor WeightsUnderUnknownLicense = Judgement("MGP6008", Severity.Error,
+        "Model weights of a derivative or Extracted Model under a license text ModelGoPack does not recognise",
+        "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0, and a license file covers the folder it sits in (X.license covers X). ModelGoPack cannot tell what this text grants. Replace it with the MG-BY-SA-2.0 text or an SPDX-License-Identifier: MG-BY-SA-2.0 line, or move it away from the weights; or, once someone has read it and found that it licenses the weights under MG-BY-SA-2.0 (or does not license them at all), waive MGP6008 with a justification saying so.");
+
     // 7xxx: the licensor's names, Section 2.3.
     public static readonly DiagnosticDescriptor LicensorNameUsed = Judgement("MGP7001", Severity.Error,
         "An upstream licensor's name is used for publicity",

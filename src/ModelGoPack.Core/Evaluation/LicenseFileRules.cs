@@ -85,7 +85,7 @@ internal static partial class LicenseFileRules
         }
 
         var extension = Path.GetExtension(name);
-        return LicenseStem().IsMatch(name) && (TextEndings.Contains(extension) || !FileTypes.Contains(extension));
+        return LicenseStem().IsMatch(name) && !IsFileType(extension);
     }
 
     /// <summary>
@@ -130,16 +130,20 @@ internal static partial class LicenseFileRules
         if (Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
         {
             var repoFile = HubFile().Match(uri.AbsolutePath);
-            var hub = uri.Host.Equals("huggingface.co", StringComparison.OrdinalIgnoreCase) || uri.Host.EndsWith(".huggingface.co", StringComparison.OrdinalIgnoreCase);
-            if (!hub || !repoFile.Success)
+            var host = uri.Host.ToLowerInvariant();
+            var hub = host is "huggingface.co" or "hf.co" || host.EndsWith(".huggingface.co", StringComparison.Ordinal) || host.EndsWith(".hf.co", StringComparison.Ordinal);
+            if (!hub || !repoFile.Success || InRelease(Uri.UnescapeDataString(repoFile.Groups["path"].Value)) is not { } path)
             {
                 return null;
             }
 
-            var repo = repoFile.Groups["repo"].Value;
-            var id = repoFile.Groups["owner"].Value + "/" + repo;
-            var path = Uri.UnescapeDataString(repoFile.Groups["path"].Value);
-            return string.Equals(RepoName(repo), RepoName(config.Name), StringComparison.OrdinalIgnoreCase) ? new LinkedFile(path, Own: true)
+            var repo = Uri.UnescapeDataString(repoFile.Groups["repo"].Value);
+            var id = Uri.UnescapeDataString(repoFile.Groups["owner"].Value) + "/" + repo;
+
+            // An upstream's own repo, by its url, is the upstream's even when this project keeps its name (a quantized
+            // re-release); then the project's own name; then an upstream's by its name alone.
+            return config.Upstream.Any(u => u.Url?.TrimEnd('/').EndsWith("/" + id, StringComparison.OrdinalIgnoreCase) == true) ? null
+                : string.Equals(RepoName(repo), RepoName(config.Name), StringComparison.OrdinalIgnoreCase) ? new LinkedFile(path, Own: true)
                 : config.Upstream.Any(u => ModelCardRules.Names(id, u.Name, u.Url)) ? null
                 : new LinkedFile(path, Own: false);
         }
@@ -149,13 +153,33 @@ internal static partial class LicenseFileRules
             return null;
         }
 
-        var relative = link.Split('#', '?')[0];
-        while (relative.StartsWith("./", StringComparison.Ordinal))
+        return InRelease(Uri.UnescapeDataString(link.Split('#', '?')[0])) is { } relative ? new LinkedFile(relative, Own: true) : null;
+    }
+
+    // A link's path as a path of the release, as a browser resolves it: empty and "." segments dropped, ".." taking the
+    // one before it; null when nothing is left, or it climbs out of the release.
+    private static string? InRelease(string link)
+    {
+        var segments = new List<string>();
+        foreach (var segment in link.Split('/'))
         {
-            relative = relative[2..];
+            if (segment == "..")
+            {
+                if (segments.Count == 0)
+                {
+                    return null;
+                }
+
+                segments.RemoveAt(segments.Count - 1);
+            }
+            else if (segment is not ("" or "."))
+            {
+                segments.Add(segment);
+            }
         }
 
-        return relative.Length == 0 || ProjectPath.IsRootedOrEscaping(relative) ? null : new LinkedFile(relative, Own: true);
+        var path = string.Join('/', segments);
+        return path.Length == 0 || ProjectPath.IsRootedOrEscaping(path) ? null : path;
     }
 
     // A repo or package name with an underscore read as a hyphen (tiny_model is the repo Tiny-Model): compared in any case.
@@ -185,53 +209,37 @@ internal static partial class LicenseFileRules
 
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics)
     {
+        if (project.OtherLicenseFiles.Count == 0)
+        {
+            return;
+        }
+
         var config = project.Config;
         var shareAlike = config.IsDerivative || config.IsExtracted;
-
-        // What each license file's folder holds, found in one pass over the files and one over the weights, each
-        // path counted in every folder above it that holds a license file: not a pass per license file.
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var weightsIn = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (file, _) in project.OtherLicenseFiles)
-        {
-            counts[FolderOf(file.RelativePath)] = 0;
-            weightsIn[FolderOf(file.RelativePath)] = [];
-        }
-
-        var paths = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in project.Files)
-        {
-            paths.Add(file.RelativePath);
-            foreach (var folder in Folders(file.RelativePath))
-            {
-                if (counts.TryGetValue(folder, out var count))
-                {
-                    counts[folder] = count + 1;
-                }
-            }
-        }
-
-        var weightPaths = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var artifact in project.Artifacts.Where(a => a.Role == ArtifactRole.Weights))
-        {
-            weightPaths.Add(artifact.Path);
-            foreach (var folder in Folders(artifact.Path))
-            {
-                weightsIn.GetValueOrDefault(folder)?.Add(artifact.Path);
-            }
-        }
-
+        var covered = Coverage(project);
+        var weightPaths = project.Artifacts.Where(a => a.Role == ArtifactRole.Weights).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        HashSet<string>? paths = null;
         foreach (var (file, identification) in project.OtherLicenseFiles)
         {
             var path = file.RelativePath;
             var folder = FolderOf(path);
-            var annotated = AnnotatedName(path[folder.Length..]) is { } name ? folder + name : null;
-            var part = annotated is null ? Part(path[folder.Length..]) : null;
-            // A header's template, or a text of a REUSE LICENSES/ folder, is the text that files name by an SPDX line:
-            // it licenses no folder by itself.
-            var template = annotated is null && IsHeaderTemplate(path[folder.Length..]);
-            var reuse = IsReuseText(path);
-            var covers = reuse ? "the files that name it in an SPDX-License-Identifier line" : annotated ?? (folder.Length == 0 ? "the whole release" : folder);
+            var name = path[folder.Length..];
+            var held = covered[folder];
+            var annotated = AnnotatedName(name) is { } annotatedName ? folder + annotatedName : null;
+
+            // A part qualifier limits a license to that part of its folder when the folder holds that part: a LICENSE-DATA
+            // beside weights and no data covers what is there, the weights.
+            var part = annotated is null && Part(name) is { } named && (held.Roles & PartRoles(named)) != 0 ? named : null;
+
+            // A text of a REUSE LICENSES/ folder, or a header's template, is the text that files name by an SPDX line: it
+            // licenses no folder by itself. Not a LICENSES/ folder that holds weights, nor a template that is a full
+            // license text (its title at its top): such a file is the folder's license, whatever it is named.
+            var reuse = IsReuseText(path) && held.Weights == 0;
+            var template = annotated is null && !reuse && IsHeaderTemplate(name)
+                && (identification.Kind == LicenseMatchKind.Unknown || identification.Line > 0 || identification.TitleWord > 0);
+            var covers = reuse ? "the files that name it in an SPDX-License-Identifier line"
+                : template ? "the files that carry the header"
+                : annotated ?? (folder.Length == 0 ? "the whole release" : folder);
             covers = part is null || reuse ? covers : $"the {part} of {covers}";
             switch (identification.Kind)
             {
@@ -259,22 +267,22 @@ internal static partial class LicenseFileRules
                             $"{path} is a template of the {license} license header that source files carry: it licenses no folder, only the files that carry the header. {DiagnosticCatalog.PartUnderOtherLicense.Help}",
                             path, line, 1);
                     }
-                    else if (annotated is not null && !paths.Contains(annotated))
+                    else if (annotated is not null && !(paths ??= project.Files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal)).Contains(annotated))
                     {
                         diagnostics.Add(DiagnosticCatalog.LicenseFileUnidentified,
                             $"{path} is the {license} license of {annotated}, a file the release does not hold; it covers no file. {DiagnosticCatalog.LicenseFileUnidentified.Help}",
                             path, line, 1);
                     }
-                    else if (shareAlike && (annotated is null ? part is null && weightsIn[folder].Count > 0 : weightPaths.Contains(annotated)))
+                    else if (shareAlike && (annotated is null ? part is null && held.Weights > 0 : weightPaths.Contains(annotated)))
                     {
-                        var weights = annotated is null ? $"{covers}, which holds the model weights {Few(weightsIn[folder])}" : $"the model weights '{annotated}'";
+                        var weights = annotated is null ? $"{covers}, which holds the model weights {held.FewWeights()}" : $"the model weights '{annotated}'";
                         diagnostics.Add(DiagnosticCatalog.WeightsUnderOtherLicense,
                             $"{path} is the {license} license, and it covers {weights}; this project is {ObligationRules.Kind(config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.WeightsUnderOtherLicense.Help}",
                             path, line, 1);
                     }
                     else
                     {
-                        var count = counts[folder] - 1;
+                        var count = held.Files - 1;
                         var what = annotated is not null ? $"it covers {annotated}, the file it annotates"
                             : part is not null ? $"its name limits it to {covers}"
                             : $"it covers {covers} ({count} other file{(count == 1 ? "" : "s")})";
@@ -282,6 +290,14 @@ internal static partial class LicenseFileRules
                             $"{path} is the {license} license; {what}. {DiagnosticCatalog.PartUnderOtherLicense.Help}", path, line, 1);
                     }
 
+                    break;
+                case LicenseMatchKind.Unknown when shareAlike && !reuse && !template && (annotated is null ? part is null && held.Weights > 0 : weightPaths.Contains(annotated)):
+                    // What the text says of the weights needs a reader: share-alike may be broken, and a reviewer who read
+                    // it records what it says as a waiver.
+                    var over = annotated is null ? $"{covers}, which holds the model weights {held.FewWeights()}" : $"the model weights '{annotated}'";
+                    diagnostics.Add(DiagnosticCatalog.WeightsUnderUnknownLicense,
+                        $"{path} is named like a license file, but ModelGoPack does not recognise its text, and it covers {over}; this project is {ObligationRules.Kind(config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.WeightsUnderUnknownLicense.Help}",
+                        path, 1, 1);
                     break;
                 case LicenseMatchKind.Unknown:
                     diagnostics.Add(DiagnosticCatalog.LicenseFileUnidentified,
@@ -293,36 +309,149 @@ internal static partial class LicenseFileRules
     }
 
     /// <summary>
-    /// Identifies a license file's text; a text it does not recognise that holds an SPDX-License-Identifier line (as a
-    /// REUSE <c>.license</c> file does) is the license that line names, with <see cref="LicenseIdentification.Line"/>
+    /// Identifies a license file's text; a text it does not recognise that holds SPDX-License-Identifier lines (as a
+    /// REUSE <c>.license</c> file does) is the license those lines name, with <see cref="LicenseIdentification.Line"/>
     /// the line's number (a license known by its text has line 0): that line is then the file's only license evidence.
+    /// A line's value is an SPDX expression: one that is anything but MG-BY-SA-2.0 alone (<c>Apache-2.0 OR MIT</c>,
+    /// <c>MG-BY-SA-2.0 OR Apache-2.0</c>, which lets a recipient take Apache-2.0 instead) is another license, named as
+    /// written, at the first such line. Lines that all say MG-BY-SA-2.0 are the license only in a file that says
+    /// nothing else (copyright and SPDX lines, comments); a file that says more needs a reader (unknown).
     /// </summary>
     public static LicenseIdentification Identify(byte[] bytes)
     {
         var identification = LicenseIdentifier.Identify(bytes);
         var text = TextDecoder.Decode(bytes);
-        if (identification.Kind != LicenseMatchKind.Unknown || SpdxLine().Match(text) is not { Success: true } spdx)
+        if (identification.Kind != LicenseMatchKind.Unknown)
         {
             return identification;
         }
 
-        var id = spdx.Groups[1].Value;
-        var line = text.AsSpan(0, spdx.Groups[1].Index).Count('\n') + 1;
-        return string.Equals(id, LicenseText.Id, StringComparison.OrdinalIgnoreCase) ? new LicenseIdentification(LicenseMatchKind.Canonical) : new LicenseIdentification(LicenseMatchKind.Other, id, Line: line);
+        var modelGo = false;
+        foreach (Match spdx in SpdxLine().Matches(text))
+        {
+            var expression = spdx.Groups["expression"].Value.Trim();
+            if (expression.Length == 0)
+            {
+                continue;
+            }
+
+            if (!IsModelGoAlone(expression))
+            {
+                var line = text.AsSpan(0, spdx.Groups["expression"].Index).Count('\n') + 1;
+                return new LicenseIdentification(LicenseMatchKind.Other, expression, Line: line);
+            }
+
+            modelGo = true;
+        }
+
+        return modelGo && text.Split('\n').All(IsHeaderLine) ? new LicenseIdentification(LicenseMatchKind.Canonical) : identification;
+    }
+
+    // Whether an SPDX expression is MG-BY-SA-2.0 alone, in any case, in any parentheses.
+    private static bool IsModelGoAlone(string expression) =>
+        string.Equals(expression.Replace("(", "", StringComparison.Ordinal).Replace(")", "", StringComparison.Ordinal).Trim(), LicenseText.Id, StringComparison.OrdinalIgnoreCase);
+
+    // Whether a line of a file says nothing beyond a REUSE header: blank, an SPDX tag (SPDX-FileCopyrightText,
+    // SPDX-License-Identifier), a copyright line, or a comment's marks alone.
+    private static bool IsHeaderLine(string line)
+    {
+        var content = CommentMarks().Replace(line, "").Trim();
+        return content.Length == 0 || content.StartsWith("SPDX-", StringComparison.Ordinal) || content.StartsWith("Copyright", StringComparison.OrdinalIgnoreCase)
+            || content.StartsWith('\u00A9') || content.StartsWith("(c)", StringComparison.OrdinalIgnoreCase);
+    }
+
+    // What each license file's folder holds, its own files and those of every folder below it: each artifact is counted
+    // in every license folder above it, found by a lookup of the path's prefixes of a license folder's length (no
+    // substring made per folder, none looked up that no license folder could be); paths of one folder in a row (they
+    // come sorted) reuse the last one's folders.
+    private static Dictionary<string, Held> Coverage(ModelProject project)
+    {
+        var folders = new Dictionary<string, Held>(StringComparer.Ordinal);
+        foreach (var (file, _) in project.OtherLicenseFiles)
+        {
+            folders.TryAdd(FolderOf(file.RelativePath), new Held());
+        }
+
+        var lengths = folders.Keys.Select(f => f.Length).ToHashSet();
+        var lookup = folders.GetAlternateLookup<ReadOnlySpan<char>>();
+        var above = new List<Held>();
+        var last = "";
+        var lastLength = -1;
+        foreach (var artifact in project.Artifacts)
+        {
+            var path = artifact.Path;
+            var length = path.LastIndexOf('/') + 1;
+            if (length != lastLength || !path.AsSpan(0, length).SequenceEqual(last.AsSpan(0, lastLength)))
+            {
+                above.Clear();
+                for (var end = 0; end <= length; end = path.IndexOf('/', end) + 1)
+                {
+                    if (lengths.Contains(end) && lookup.TryGetValue(path.AsSpan(0, end), out var held))
+                    {
+                        above.Add(held);
+                    }
+
+                    if (end == length)
+                    {
+                        break;
+                    }
+                }
+
+                (last, lastLength) = (path, length);
+            }
+
+            foreach (var held in above)
+            {
+                held.Add(artifact);
+            }
+        }
+
+        return folders;
+    }
+
+    // The roles of the files a part qualifier names: a LICENSE-CODE licenses code, a LICENSE-DOCS documents.
+    private static int PartRoles(string part) => part.ToUpperInvariant() switch
+    {
+        "DOC" or "DOCS" or "DOCUMENTATION" => Role(ArtifactRole.Docs),
+        "DATA" or "DATASET" or "DATASETS" or "CORPUS" => Role(ArtifactRole.Data),
+        "ASSETS" or "IMAGES" or "MEDIA" or "FONTS" => Role(ArtifactRole.Other) | Role(ArtifactRole.Docs) | Role(ArtifactRole.Data),
+        "EXAMPLES" or "SAMPLES" or "NOTEBOOKS" => Role(ArtifactRole.Code) | Role(ArtifactRole.Docs) | Role(ArtifactRole.Data),
+        _ => Role(ArtifactRole.Code),
+    };
+
+    private static int Role(ArtifactRole role) => 1 << (int)role;
+
+    // What a license folder holds: its files, the roles among them, its weights and the first few of their paths.
+    private sealed class Held
+    {
+        private readonly List<string> firstWeights = new(3);
+
+        public int Files { get; private set; }
+
+        public int Roles { get; private set; }
+
+        public int Weights { get; private set; }
+
+        public void Add(Inspection.Artifact artifact)
+        {
+            this.Files++;
+            this.Roles |= Role(artifact.Role);
+            if (artifact.Role == ArtifactRole.Weights)
+            {
+                this.Weights++;
+                if (this.firstWeights.Count < 3)
+                {
+                    this.firstWeights.Add(artifact.Path);
+                }
+            }
+        }
+
+        public string FewWeights() =>
+            string.Join(", ", this.firstWeights.Select(p => $"'{p}'")) + (this.Weights > 3 ? $" and {this.Weights - 3} more" : "");
     }
 
     // The folder a path is in, with its trailing slash: "" at the root.
     private static string FolderOf(string path) => path[..(path.LastIndexOf('/') + 1)];
-
-    // Every folder a path is in, the root ("") first.
-    private static IEnumerable<string> Folders(string path)
-    {
-        yield return "";
-        for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash != -1; slash = path.IndexOf('/', slash + 1))
-        {
-            yield return path[..(slash + 1)];
-        }
-    }
 
     // The name of the file a REUSE X.license file annotates (X), or null for another name.
     private static string? AnnotatedName(string name) =>
@@ -337,8 +466,13 @@ internal static partial class LicenseFileRules
         var extension = Path.GetExtension(path.AsSpan(slash + 1)).ToString();
         return folderStart >= 0 && path.AsSpan(folderStart, slash - folderStart).Equals("LICENSES", StringComparison.OrdinalIgnoreCase)
             && !path.AsSpan(slash + 1).StartsWith("README", StringComparison.OrdinalIgnoreCase)
-            && (extension.Length == 0 || TextEndings.Contains(extension) || !FileTypes.Contains(extension));
+            && !IsFileType(extension);
     }
+
+    // Whether a name's ending makes it a file of a known type, not a license text: one of FileTypes but not of
+    // TextEndings, and not in capitals (COPYING.LIB, LICENSE.CC and LICENSE.MIT qualify a license; license.cc is code).
+    private static bool IsFileType(string extension) =>
+        FileTypes.Contains(extension) && !TextEndings.Contains(extension) && extension.Any(char.IsLower);
 
     // Whether a license file's name says it is a template of the header that source files carry (LICENSE_HEADER.txt,
     // license-template.md): its SPDX line licenses the files that copy it, not its folder. A plain LICENSE or COPYING
@@ -355,14 +489,17 @@ internal static partial class LicenseFileRules
         return !LicenseStem().IsMatch(name) || words.Any(ModelParts.Contains) ? null : words.FirstOrDefault(Parts.Contains);
     }
 
-    private static string Few(List<string> paths) =>
-        string.Join(", ", paths.Take(3).Select(p => $"'{p}'")) + (paths.Count > 3 ? $" and {paths.Count - 3} more" : "");
-
-    [GeneratedRegex(@"^(?:LICEN[CS]E|COPYING)(?:[-_.].*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    // LICENSE, LICENCE or COPYING, a number (COPYING3, LICENSE2), and a qualifier after -, _, . or a space (LICENSE-MIT,
+    // COPYING.LIB, "LICENSE (Apache)"); not LICENSEE or LICENSES.
+    [GeneratedRegex(@"^(?:LICEN[CS]E|COPYING)[0-9]*(?:[-_. (].*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex LicenseStem();
 
-    [GeneratedRegex(@"^[ \t]*(?:#|//|--)?[ \t]*SPDX-License-Identifier:[ \t]*([A-Za-z0-9.+-]+)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant, 1000)]
+    // An SPDX-License-Identifier line, in a comment of any common kind (#, //, --, ;, %, /* */, <!-- -->, .. in reST).
+    [GeneratedRegex(@"^[ \t]*(?:#+|//+|--|;+|%+|/\*+|\*+|<!--|\.\.)?[ \t]*SPDX-License-Identifier:[ \t]*(?<expression>[^\r\n]*?)[ \t]*(?:\*+/|-->)?[ \t]*\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SpdxLine();
+
+    [GeneratedRegex(@"^[ \t]*(?:#+|//+|--|;+|%+|/\*+|\*+/?|<!--|\.\.)|(?:\*+/|-->)[ \t]*\r?$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex CommentMarks();
 
     [GeneratedRegex(@"^/(?<owner>[^/]+)/(?<repo>[^/]+)/(?:blob|resolve|raw)/[^/]+/(?<path>.+)$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex HubFile();

@@ -143,7 +143,8 @@ internal static class ArtifactInspector
             return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = "Python bytecode" });
         }
 
-        if (NativeExtensions.Contains(extension) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
+        // GNU's COPYING.LIB is the LGPL's text, not a static library: a notice's name on a file of no native format.
+        if ((NativeExtensions.Contains(extension) && !(IsNoticeName(name) && !IsNative(magic))) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
         {
             return NativeCode(file);
         }

@@ -26,4 +26,8 @@ public enum LicenseMatchKind
 /// <param name="Found">For a modified text, the file's words at the first difference.</param>
 /// <param name="Line">For a modified text, the file's line of the first difference.</param>
 /// <param name="WordIndex">For a modified text, the 1-based index of the first differing word.</param>
-public sealed record LicenseIdentification(LicenseMatchKind Kind, string? Name = null, string? Expected = null, string? Found = null, int Line = 0, int WordIndex = 0);
+/// <param name="TitleWord">
+/// For a license known by its title, the 0-based index of the title's first word: 0 when the text starts with it, more
+/// when a copyright line or a sentence comes first ("These weights are licensed under the Apache License, Version 2.0").
+/// </param>
+public sealed record LicenseIdentification(LicenseMatchKind Kind, string? Name = null, string? Expected = null, string? Found = null, int Line = 0, int WordIndex = 0, int TitleWord = 0);

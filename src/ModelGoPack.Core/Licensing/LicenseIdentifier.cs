@@ -32,17 +32,44 @@ public static class LicenseIdentifier
         (LicenseTokens.From("ModelGo Attribution ResponsibleAI License Version 1.0"), LicenseMatchKind.Other, "MG-BY-RAI-1.0"),
         (LicenseTokens.From("ModelGo Attribution License Version 1.0"), LicenseMatchKind.Other, "MG-BY-1.0"),
         (LicenseTokens.From("ModelGo Zero License Version 1.0"), LicenseMatchKind.Other, "MG0-1.0"),
-        (LicenseTokens.From("Apache License Version 2.0, January 2004"), LicenseMatchKind.Other, "Apache-2.0"),
+        // "Apache License, Version 2.0" as a sentence names it too: a title's last word may carry punctuation.
+        (LicenseTokens.From("Apache License Version 2.0"), LicenseMatchKind.Other, "Apache-2.0"),
         (LicenseTokens.From("MIT License"), LicenseMatchKind.Other, "MIT"),
         (LicenseTokens.From("Permission is hereby granted, free of charge,"), LicenseMatchKind.Other, "MIT"),
+        (LicenseTokens.From("BSD 3-Clause License"), LicenseMatchKind.Other, "BSD-3-Clause"),
+        (LicenseTokens.From("BSD 2-Clause License"), LicenseMatchKind.Other, "BSD-2-Clause"),
+        (LicenseTokens.From("Redistribution and use in source and binary forms, with or without modification,"), LicenseMatchKind.Other, "BSD"),
         (LicenseTokens.From("GNU General Public License"), LicenseMatchKind.Other, "GPL"),
         (LicenseTokens.From("GNU Affero General Public License"), LicenseMatchKind.Other, "AGPL"),
         (LicenseTokens.From("GNU Lesser General Public License"), LicenseMatchKind.Other, "LGPL"),
+        (LicenseTokens.From("GNU Library General Public License"), LicenseMatchKind.Other, "LGPL"),
+        (LicenseTokens.From("Mozilla Public License Version 2.0"), LicenseMatchKind.Other, "MPL-2.0"),
+        (LicenseTokens.From("Boost Software License"), LicenseMatchKind.Other, "BSL-1.0"),
+        (LicenseTokens.From("This is free and unencumbered software released into the public domain."), LicenseMatchKind.Other, "Unlicense"),
         (LicenseTokens.From("Attribution-ShareAlike 4.0 International"), LicenseMatchKind.Other, "CC-BY-SA-4.0"),
         (LicenseTokens.From("Attribution 4.0 International"), LicenseMatchKind.Other, "CC-BY-4.0"),
         (LicenseTokens.From("Attribution-NonCommercial 4.0 International"), LicenseMatchKind.Other, "CC-BY-NC-4.0"),
+        (LicenseTokens.From("Attribution-NonCommercial-ShareAlike 4.0 International"), LicenseMatchKind.Other, "CC-BY-NC-SA-4.0"),
+        (LicenseTokens.From("Attribution-NonCommercial-NoDerivatives 4.0 International"), LicenseMatchKind.Other, "CC-BY-NC-ND-4.0"),
+        (LicenseTokens.From("Attribution-NoDerivatives 4.0 International"), LicenseMatchKind.Other, "CC-BY-ND-4.0"),
+        (LicenseTokens.From("CC0 1.0 Universal"), LicenseMatchKind.Other, "CC0-1.0"),
         (LicenseTokens.From("Copyright (c) OpenRAIL"), LicenseMatchKind.Other, "OpenRAIL"),
+        (LicenseTokens.From("CreativeML Open RAIL-M"), LicenseMatchKind.Other, "CreativeML-OpenRAIL-M"),
+        (LicenseTokens.From("BigScience RAIL License"), LicenseMatchKind.Other, "BigScience-RAIL"),
+        (LicenseTokens.From("Llama 2 Community License Agreement"), LicenseMatchKind.Other, "Llama-2"),
+        (LicenseTokens.From("Meta Llama 3 Community License Agreement"), LicenseMatchKind.Other, "Llama-3"),
+        (LicenseTokens.From("Llama 3.1 Community License Agreement"), LicenseMatchKind.Other, "Llama-3.1"),
+        (LicenseTokens.From("Llama 3.2 Community License Agreement"), LicenseMatchKind.Other, "Llama-3.2"),
+        (LicenseTokens.From("Llama 3.3 Community License Agreement"), LicenseMatchKind.Other, "Llama-3.3"),
+        (LicenseTokens.From("Llama 4 Community License Agreement"), LicenseMatchKind.Other, "Llama-4"),
+        (LicenseTokens.From("Gemma Terms of Use"), LicenseMatchKind.Other, "Gemma"),
+        (LicenseTokens.From("Tongyi Qianwen License Agreement"), LicenseMatchKind.Other, "Tongyi-Qianwen"),
+        (LicenseTokens.From("DeepSeek License Agreement"), LicenseMatchKind.Other, "DeepSeek"),
     ];
+
+    // How many words into a text its title is looked for: past a copyright line, a heading, or the start of a sentence
+    // that names it ("These weights are licensed under the Apache License, Version 2.0").
+    private const int TitleWindow = 64;
 
     /// <summary>Identifies license file bytes.</summary>
     public static LicenseIdentification Identify(ReadOnlySpan<byte> bytes) => Identify(TextDecoder.Decode(bytes));
@@ -65,10 +92,12 @@ public static class LicenseIdentifier
             return new LicenseIdentification(LicenseMatchKind.Canonical, LicenseText.Id);
         }
 
-        var title = Titles.FirstOrDefault(t => found.StartsWith(t.Title));
+        var (title, titleWord) = FindTitle(found);
         if (title.Title is not null && title.Kind != LicenseMatchKind.Modified)
         {
-            return new LicenseIdentification(title.Kind, title.Name);
+            // A text that names MG-BY-SA-2.0 as well as, further in, another license ("MG-BY-SA-2.0 ... fine-tuned from a
+            // model under the Apache License, Version 2.0") is not that license's text: what it says needs a reader.
+            return titleWord > 0 && NamesModelGo(found) ? new LicenseIdentification(LicenseMatchKind.Unknown) : new LicenseIdentification(title.Kind, title.Name, TitleWord: titleWord);
         }
 
         var suffix = 0;
@@ -89,6 +118,37 @@ public static class LicenseIdentifier
         var foundQuote = Quote(string.Join(' ', found.Display.Skip(contextStart).Take(prefix - contextStart)), found.Display, prefix, found.Count - suffix);
         var line = prefix < found.Count ? found.Lines[prefix] : found.Lines.Count > 0 ? found.Lines[^1] : 1;
         return new LicenseIdentification(LicenseMatchKind.Modified, LicenseText.Id, expected, foundQuote, line, prefix + 1);
+    }
+
+    // The first title found in the text's first words, earliest first, and then in the list's order; with its word.
+    private static ((LicenseTokens Title, LicenseMatchKind Kind, string Name) Title, int Word) FindTitle(LicenseTokens found)
+    {
+        for (var word = 0; word < Math.Min(found.Count, TitleWindow); word++)
+        {
+            foreach (var title in Titles)
+            {
+                if (found.StartsWith(title.Title, word))
+                {
+                    return (title, word);
+                }
+            }
+        }
+
+        return (default, 0);
+    }
+
+    // Whether a text names the MG-BY-SA license (its id, or "ModelGo Attribution-ShareAlike").
+    private static bool NamesModelGo(LicenseTokens found)
+    {
+        for (var i = 0; i < found.Count; i++)
+        {
+            if (found.Words[i].StartsWith("mg-by-sa", StringComparison.Ordinal) || (found.Words[i] == "modelgo" && i + 1 < found.Count && found.Words[i + 1].StartsWith("attribution-sharealike", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Quote(string context, IReadOnlyList<string> words, int start, int end)

@@ -63,18 +63,18 @@ internal sealed partial class LicenseTokens
         return new LicenseTokens(words, display, lines);
     }
 
-    /// <summary>Whether this text starts with <paramref name="prefix"/>'s words.</summary>
-    public bool StartsWith(LicenseTokens prefix)
+    /// <summary>Whether this text, from its word <paramref name="start"/>, starts with <paramref name="prefix"/>'s words.</summary>
+    public bool StartsWith(LicenseTokens prefix, int start = 0)
     {
-        if (prefix.Count > this.Count)
+        if (prefix.Count > this.Count - start)
         {
             return false;
         }
 
         for (var i = 0; i < prefix.Count; i++)
         {
-            // A title's last word may be followed by punctuation in the text ("2.0," before "Dec 2025").
-            if (this.Words[i] != prefix.Words[i] && this.Words[i].TrimEnd(',', '.', ';', ':') != prefix.Words[i].TrimEnd(',', '.', ';', ':'))
+            // A title's words may be followed by punctuation in the text ("2.0," before "Dec 2025"; "License, Version").
+            if (this.Words[start + i] != prefix.Words[i] && this.Words[start + i].TrimEnd(',', '.', ';', ':') != prefix.Words[i].TrimEnd(',', '.', ';', ':'))
             {
                 return false;
             }

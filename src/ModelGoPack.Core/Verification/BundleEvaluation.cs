@@ -29,11 +29,14 @@ internal static class BundleEvaluation
 
         // 2.2(a)(i) and Section 6: the license copy.
         var licenseFiles = new List<(Discovery.ProjectFile, LicenseIdentification)>();
-        foreach (var name in ProjectLoader.LicenseFileNames)
+        // In any case, as check finds them: a root License.txt is a license copy, not another license file.
+        var copies = content.Files.Keys.Where(p => ProjectLoader.LicenseFileNames.Contains(p, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+        BundleVerifier.Fetch(content, copies, cancellationToken);
+        foreach (var name in copies)
         {
-            if (content.Files.TryGetValue(name, out var file) && content.Text(name) is { } bytes)
+            if (content.Text(name) is { } bytes)
             {
-                licenseFiles.Add((file, LicenseIdentifier.Identify(bytes)));
+                licenseFiles.Add((content.Files[name], LicenseIdentifier.Identify(bytes)));
             }
         }
 

@@ -1,0 +1,285 @@
+using System.Text.Json.Nodes;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+using ModelGoPack.Licensing;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>
+/// Inputs an adversarial review of the license-file rules found: each once passed a breach of share-alike (2.2(a)(vi)) or
+/// of Section 6, refused a compliant release, or read a file verify and check disagree on. Each asserts what the
+/// license requires.
+/// </summary>
+public sealed partial class LicenseFileTests
+{
+    private const string Lgpl = "                   GNU LESSER GENERAL PUBLIC LICENSE\n                       Version 2.1, February 1999\n";
+
+    private const string Gpl = "                    GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007\n";
+
+    // D1: an SPDX expression (REUSE allows any) is not read: the weights' own .license, or a folder's LICENSE, passes.
+    [Theory]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: Apache-2.0 OR MIT\n")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: MG-BY-SA-2.0 OR Apache-2.0\n")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: MG-BY-SA-2.0 AND Apache-2.0\n")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: (Apache-2.0)\n")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception\n")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: MG-BY-SA-2.0\nSPDX-License-Identifier: Apache-2.0\n")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: Apache-2.0 OR MIT\n")]
+    [InlineData("weights/LICENSE", "/* SPDX-License-Identifier: Apache-2.0 */\n")]
+    [InlineData("weights/LICENSE.md", "<!-- SPDX-License-Identifier: Apache-2.0 -->\n")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0\nSPDX-License-Identifier: Apache-2.0\n")]
+    public void D1_an_SPDX_expression_over_weights_of_a_derivative_is_MGP6006(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Dump(result));
+        Assert.False(result.Compliant);
+    }
+
+    // D2: real license file names that are not read: GCC's COPYING3 and COPYING.LIB, LICENSE2, LICENSE.CC (Creative Commons).
+    [Theory]
+    [InlineData("weights/COPYING3", Gpl)]
+    [InlineData("weights/COPYING.LIB", Lgpl)]
+    [InlineData("weights/COPYING3.LIB", Lgpl)]
+    [InlineData("weights/LICENSE2", Apache)]
+    [InlineData("weights/LICENSE.CC", Apache)]
+    public void D2_a_license_file_of_a_real_world_name_over_weights_is_read(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Dump(result));
+    }
+
+    [Theory]
+    [InlineData("docs/COPYING.LIB")]
+    [InlineData("docs/COPYING3")]
+    public void D2_a_modified_MG_BY_SA_text_named_COPYING_LIB_is_MGP1001(string path)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File(path, Modified).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP1001" && d.Path == path), Dump(result));
+    }
+
+    // D3: a part qualifier whose folder holds nothing but weights: the weights are the only "data"/"assets" there.
+    [Theory]
+    [InlineData("weights/LICENSE-DATA")]
+    [InlineData("weights/LICENSE-ASSETS.txt")]
+    [InlineData("weights/LICENSE-SOURCE")]
+    [InlineData("LICENSE-DATA")]
+    public void D3_a_part_license_in_a_folder_of_only_weights_covers_the_weights(string path)
+    {
+        using var project = Derivative();
+        project.File(path, Apache).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Dump(result));
+    }
+
+    // D4: common license texts the identifier cannot name are a note: over a derivative's weights that passes.
+    [Theory]
+    [InlineData("The MIT License (MIT)\n\nCopyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n")]
+    [InlineData("Copyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n")]
+    [InlineData("BSD 3-Clause License\n\nCopyright (c) 2026, Example\n\nRedistribution and use in source and binary forms, with or without\n")]
+    [InlineData("LLAMA 2 COMMUNITY LICENSE AGREEMENT\nLlama 2 Version Release Date: July 18, 2023\n")]
+    [InlineData("Attribution-NonCommercial-ShareAlike 4.0 International\n\n=======================================================================\n")]
+    [InlineData("Copyright 2026 Example\n\n                                 Apache License\n                           Version 2.0, January 2004\n")]
+    [InlineData("These weights are licensed under the Apache License, Version 2.0.\n")]
+    public void D4_an_unrecognised_license_text_over_a_derivatives_weights_is_not_passed_silently(string text)
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE", text).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Dump(result));
+    }
+
+    // D5: a first SPDX line naming MG-BY-SA-2.0 makes any text canonical, whatever else it says.
+    [Fact]
+    public void D5_an_MG_SPDX_line_does_not_hide_the_rest_of_an_unknown_text()
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0\n\nNotwithstanding the above, these weights may also be used under the Apache License 2.0.\n").Write();
+
+        var result = Check(project);
+
+        Assert.Contains(result.Diagnostics, d => d.Path == "weights/LICENSE");
+    }
+
+    // D6: relative license_link forms a browser resolves to the same file.
+    [Theory]
+    [InlineData("docs/../docs/LICENSE-MIT")]
+    [InlineData("docs/./LICENSE-MIT")]
+    [InlineData("docs//LICENSE-MIT")]
+    [InlineData("docs/MIT%20License.txt")]
+    [InlineData("https://hf.co/org/tiny-model/blob/main/docs/LICENSE-MIT")]
+    [InlineData("https://huggingface.co/org/tiny-model/blob/main/docs/x/%2e%2e/LICENSE-MIT")]
+    [InlineData("https://huggingface.co/org/tiny-model/blob/main//docs/LICENSE-MIT")]
+    [InlineData("https://huggingface.co/org/tiny-model/blob/main/docs/LICENSE-MIT?download=true")]
+    [InlineData("https://www.huggingface.co/org/tiny-model/resolve/main/docs/LICENSE-MIT")]
+    [InlineData("https://huggingface.co/org/tiny%2Dmodel/blob/main/docs/LICENSE-MIT")]
+    public void D6_a_license_link_to_the_MIT_text_is_MGP6003_whatever_its_spelling(string link)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: \"{link}\"\n---\n# tiny-model\n\nA tiny model.\n")
+            .File("docs/LICENSE-MIT", Mit).File("docs/MIT License.txt", Mit).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6003"), Dump(result));
+    }
+
+    // D7: docs: "any file of an upstream's repo ... not judged, and never a missing file"; a quantised re-release keeps the name.
+    [Fact]
+    public void D7_a_link_to_the_upstreams_repo_of_the_same_name_is_never_a_missing_file()
+    {
+        using var project = new ModelProjectBuilder("Base");
+        project.File("README.md", "---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: https://huggingface.co/base-org/Base/blob/main/LICENSE.md\n---\n# Base\n\nA tiny model.\n")
+            .Upstream("Base", "derivative", "quantization").Modification("2026-02-01", "Quantized").Write();
+        ((JsonObject)project.Array("upstream")[0]!)["url"] = "https://huggingface.co/base-org/Base";
+        project.Write();
+
+        var result = Check(project);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP6007");
+    }
+
+    // D8: verify must read the license files check reads: a root license copy of another case.
+    [Theory]
+    [InlineData("license.md", "Apache")]
+    [InlineData("License.txt", "Modified")]
+    public void D8_verify_judges_a_root_license_copy_of_another_case_as_check_does(string name, string kind)
+    {
+        using var project = Derivative();
+        project.Write();
+        var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
+        Add(bundle, name, kind == "Apache" ? Apache : Modified);
+
+        using var check = Derivative();
+        check.File(name, kind == "Apache" ? Apache : Modified).Write();
+        var checkResult = Check(check);
+        Assert.False(checkResult.Compliant, Dump(checkResult));
+
+        var verified = ModelGoPackEngine.Verify(bundle);
+
+        Assert.False(verified.Compliant, string.Join("\n", verified.Diagnostics));
+    }
+
+    // D9: look-alike names.
+    [Theory]
+    [InlineData("weights/LICENSE (Apache)")]
+    public void D9_a_name_that_reads_as_LICENSE_over_weights_is_read(string path)
+    {
+        using var project = Derivative();
+        project.File(path, Apache).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Dump(result));
+    }
+
+    // D10: weights in a folder named LICENSES beside a LICENSE.
+    [Fact]
+    public void D10_a_LICENSE_in_a_folder_named_LICENSES_that_holds_weights_covers_them()
+    {
+        using var project = Derivative();
+        Safetensors.Write(Path.Combine(project.Root, "licenses", "w.safetensors"), ("w.weight", "F32", [2, 2]));
+        project.File("licenses/LICENSE", Apache).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Dump(result));
+    }
+
+    // Held-up probes (expected to pass).
+    [Theory]
+    [InlineData("weights/adapter.safetensors.LICENSE", "SPDX-License-Identifier: Apache-2.0\n", "MGP6006")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: apache-2.0\n", "MGP6006")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: mg-by-sa-2.0\n", null)]
+    [InlineData("weights/LICENSE-DATA-MODEL", Apache, "MGP6006")]
+    [InlineData("weights/LICENSE_CODE_AND_WEIGHTS.md", Apache, "MGP6006")]
+    [InlineData("weights/license", Apache, "MGP6006")]
+    [InlineData("WEIGHTS/LICENSE", Apache, null)]
+    [InlineData("weights/LICENSE-CODE", "MODIFIED", "MGP1001")]
+    [InlineData("weights/LICENSE_HEADER.txt", "MODIFIED", "MGP1001")]
+    public void Held_name_and_case_probes(string path, string text, string? code)
+    {
+        using var project = Derivative();
+        project.File(path, text == "MODIFIED" ? Modified : text).Write();
+
+        var result = Check(project);
+
+        var found = result.Diagnostics.Where(d => d.Code is "MGP6006" or "MGP1001" && d.Path == path).Select(d => d.Code).FirstOrDefault();
+        Assert.True(code == found, Dump(result));
+    }
+
+    // D12: a full license text named as a header template licenses no folder: LICENSE -> LICENSE.TEMPLATE evades MGP6006.
+    [Theory]
+    [InlineData("weights/LICENSE.TEMPLATE")]
+    [InlineData("weights/LICENSE-HEADER")]
+    public void D12_a_full_license_text_named_as_a_template_over_weights_is_MGP6006(string path)
+    {
+        using var project = Derivative();
+        project.File(path, Apache + "\n   1. Definitions.\n\n      \"License\" shall mean the terms and conditions for use, reproduction,\n").Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Dump(result));
+    }
+
+    // D13: GNU's COPYING.LIB (the LGPL text) in a third-party folder of an original model: refused as a native binary.
+    [Fact]
+    public void D13_a_COPYING_LIB_text_is_not_a_native_binary()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("third_party/libfoo/COPYING.LIB", Lgpl).File("third_party/libfoo/foo.c", "int x;\n").Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Compliant, Dump(result));
+    }
+
+    // D15: a relative link target that is not named like a license, spelt with a dot segment: never judged.
+    [Theory]
+    [InlineData("docs/../docs/TERMS.md")]
+    [InlineData("docs/./TERMS.md")]
+    public void D15_a_link_to_an_Apache_terms_file_is_MGP6003(string link)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: {link}\n---\n# tiny-model\n\nA tiny model.\n")
+            .File("docs/TERMS.md", Apache).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Dump(result));
+    }
+
+    private static string Dump(CheckResult result) => string.Join("\n", result.Diagnostics.Select(d => $"{d.Code} {d.Severity} {d.Path}:{d.Line} {d.Message}"));
+
+    // Adds a file to a folder bundle and lists it in the manifest, as a publisher who added it by hand would.
+    private static void Add(string bundle, string path, string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        File.WriteAllBytes(Path.Combine(bundle, path), bytes);
+        var manifestPath = Path.Combine(bundle, "modelgo-manifest.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        var list = manifest["files"]!.AsArray();
+        var template = list.OfType<JsonObject>().First().DeepClone().AsObject();
+        template["path"] = path;
+        template["size"] = bytes.Length;
+        template["sha256"] = Bundle.Sha256(bytes);
+        list.Add(template);
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+    }
+}
