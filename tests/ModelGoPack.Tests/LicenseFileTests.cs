@@ -649,6 +649,22 @@ public sealed class LicenseFileDiscoveryTests
     public void A_license_name_ends_as_a_text_or_a_qualifier_not_as_a_code_data_or_media_file(string path, bool license) =>
         Assert.Equal(license, Evaluation.LicenseFileRules.IsLicenseName(path));
 
+    // Every ending of a known file type makes a license-like name that kind of file, but a text's ending, and the same
+    // ending in capitals (a qualifier: COPYING.LIB), leave it a license file.
+    [Fact]
+    public void Every_known_file_type_ending_makes_a_license_name_no_license_file_unless_in_capitals()
+    {
+        Assert.True(Evaluation.LicenseFileRules.FileTypes.Count > 150);
+        foreach (var ending in Evaluation.LicenseFileRules.FileTypes)
+        {
+            var text = ending is ".txt" or ".md" or ".markdown" or ".rst" or ".html" or ".htm";
+            Assert.True(ending.Length > 1 && ending[0] == '.' && !ending.Any(char.IsUpper), ending);
+            Assert.True(text == Evaluation.LicenseFileRules.IsLicenseName("weights/LICENSE" + ending), ending);
+            Assert.True(text == Evaluation.LicenseFileRules.IsLicenseName("COPYING_notes" + ending), ending);
+            Assert.True(Evaluation.LicenseFileRules.IsLicenseName("weights/LICENSE" + ending.ToUpperInvariant()), ending);
+        }
+    }
+
     [Theory]
     [InlineData("LICENSE-CODE", "CODE")]
     [InlineData("license_code_and_data.txt", "code")]

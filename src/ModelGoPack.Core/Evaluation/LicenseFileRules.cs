@@ -31,7 +31,7 @@ internal static partial class LicenseFileRules
     // The endings of a file of a known type (weights, code, data, media, archives, binaries, documents): what ends
     // so is that kind of file, not a license text, unless the ending is one of TextEndings. Any other "ending" is a
     // qualifier of the name (LICENSE.Apache-2.0, COPYING.LESSER, LICENSE.zlib).
-    private static readonly HashSet<string> FileTypes = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> FileTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         // weights
         ".safetensors", ".gguf", ".ggml", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".hdf5", ".keras", ".pb", ".tflite", ".mlmodel", ".engine", ".plan", ".msgpack", ".npz", ".npy", ".pkl", ".pickle", ".joblib",
