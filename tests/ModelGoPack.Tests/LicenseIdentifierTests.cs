@@ -231,6 +231,62 @@ public sealed class LicenseIdentifierTests
         Assert.Equal((LicenseMatchKind.Other, name, word), (result.Kind, result.Name, result.TitleWord));
     }
 
+    // Every title the identifier knows names its license, at the top of a text and after a copyright line.
+    [Theory]
+    [InlineData("ModelGo Attribution-NonCommercial-NoDerivatives License Version 2.0", "MG-BY-NC-ND-2.0")]
+    [InlineData("ModelGo Attribution-NonCommercial-ResponsibleAI License Version 2.0", "MG-BY-NC-RAI-2.0")]
+    [InlineData("ModelGo Attribution-NonCommercial License Version 2.0", "MG-BY-NC-2.0")]
+    [InlineData("ModelGo Attribution-NoDerivatives License Version 2.0", "MG-BY-ND-2.0")]
+    [InlineData("ModelGo Attribution-ResponsibleAI License Version 2.0", "MG-BY-RAI-2.0")]
+    [InlineData("ModelGo Attribution License Version 2.0", "MG-BY-2.0")]
+    [InlineData("ModelGo Zero License Version 2.0", "MG0-2.0")]
+    [InlineData("ModelGo Attribution-NonCommercial-NoDerivatives License Version 1.0", "MG-BY-NC-ND-1.0")]
+    [InlineData("ModelGo Attribution-NonCommercial-OpenSource License Version 1.0", "MG-BY-NC-OS-1.0")]
+    [InlineData("ModelGo Attribution-NonCommercial-ResponsibleAI License Version 1.0", "MG-BY-NC-RAI-1.0")]
+    [InlineData("ModelGo Attribution-NonCommercial License Version 1.0", "MG-BY-NC-1.0")]
+    [InlineData("ModelGo Attribution-NoDerivatives License Version 1.0", "MG-BY-ND-1.0")]
+    [InlineData("ModelGo Attribution-OpenSource License Version 1.0", "MG-BY-OS-1.0")]
+    [InlineData("ModelGo Attribution ResponsibleAI License Version 1.0", "MG-BY-RAI-1.0")]
+    [InlineData("ModelGo Attribution License Version 1.0", "MG-BY-1.0")]
+    [InlineData("ModelGo Zero License Version 1.0", "MG0-1.0")]
+    [InlineData("Apache License Version 2.0", "Apache-2.0")]
+    [InlineData("MIT License", "MIT")]
+    [InlineData("Permission is hereby granted, free of charge,", "MIT")]
+    [InlineData("BSD 3-Clause License", "BSD-3-Clause")]
+    [InlineData("BSD 2-Clause License", "BSD-2-Clause")]
+    [InlineData("Redistribution and use in source and binary forms, with or without modification,", "BSD")]
+    [InlineData("GNU General Public License", "GPL")]
+    [InlineData("GNU Affero General Public License", "AGPL")]
+    [InlineData("GNU Lesser General Public License", "LGPL")]
+    [InlineData("GNU Library General Public License", "LGPL")]
+    [InlineData("Mozilla Public License Version 2.0", "MPL-2.0")]
+    [InlineData("Boost Software License", "BSL-1.0")]
+    [InlineData("This is free and unencumbered software released into the public domain.", "Unlicense")]
+    [InlineData("Attribution-ShareAlike 4.0 International", "CC-BY-SA-4.0")]
+    [InlineData("Attribution 4.0 International", "CC-BY-4.0")]
+    [InlineData("Attribution-NonCommercial 4.0 International", "CC-BY-NC-4.0")]
+    [InlineData("Attribution-NonCommercial-ShareAlike 4.0 International", "CC-BY-NC-SA-4.0")]
+    [InlineData("Attribution-NonCommercial-NoDerivatives 4.0 International", "CC-BY-NC-ND-4.0")]
+    [InlineData("Attribution-NoDerivatives 4.0 International", "CC-BY-ND-4.0")]
+    [InlineData("CC0 1.0 Universal", "CC0-1.0")]
+    [InlineData("Copyright (c) OpenRAIL", "OpenRAIL")]
+    [InlineData("CreativeML Open RAIL-M", "CreativeML-OpenRAIL-M")]
+    [InlineData("BigScience RAIL License", "BigScience-RAIL")]
+    [InlineData("Llama 2 Community License Agreement", "Llama-2")]
+    [InlineData("Meta Llama 3 Community License Agreement", "Llama-3")]
+    [InlineData("Llama 3.1 Community License Agreement", "Llama-3.1")]
+    [InlineData("Llama 3.2 Community License Agreement", "Llama-3.2")]
+    [InlineData("Llama 3.3 Community License Agreement", "Llama-3.3")]
+    [InlineData("Llama 4 Community License Agreement", "Llama-4")]
+    [InlineData("Gemma Terms of Use", "Gemma")]
+    [InlineData("Tongyi Qianwen License Agreement", "Tongyi-Qianwen")]
+    [InlineData("DeepSeek License Agreement", "DeepSeek")]
+    public void Every_known_title_names_its_license(string title, string name)
+    {
+        Assert.Equal((LicenseMatchKind.Other, name, 0), (LicenseIdentifier.Identify(title + "\n\nMore terms follow.\n") is var top ? (top.Kind, top.Name, top.TitleWord) : default));
+        Assert.Equal((LicenseMatchKind.Other, name, 3), (LicenseIdentifier.Identify("Copyright 2026 Example\n\n" + title + "\n") is var below ? (below.Kind, below.Name, below.TitleWord) : default));
+    }
+
     [Fact]
     public void A_title_past_the_first_64_words_names_nothing()
     {
