@@ -17,7 +17,8 @@ public sealed partial class LicenseFileTests
 
     private const string Gpl = "                    GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007\n";
 
-    // D1: an SPDX expression (REUSE allows any) is not read: the weights' own .license, or a folder's LICENSE, passes.
+    // An SPDX line's value is an expression (REUSE allows any): one that lets the weights be taken under another license
+    // than MG-BY-SA-2.0 alone, in any comment, on any line, breaks share-alike.
     [Theory]
     [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: Apache-2.0 OR MIT\n")]
     [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: MG-BY-SA-2.0 OR Apache-2.0\n")]
@@ -29,64 +30,64 @@ public sealed partial class LicenseFileTests
     [InlineData("weights/LICENSE", "/* SPDX-License-Identifier: Apache-2.0 */\n")]
     [InlineData("weights/LICENSE.md", "<!-- SPDX-License-Identifier: Apache-2.0 -->\n")]
     [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0\nSPDX-License-Identifier: Apache-2.0\n")]
-    public void D1_an_SPDX_expression_over_weights_of_a_derivative_is_MGP6006(string path, string text)
+    public void an_SPDX_expression_over_weights_of_a_derivative_is_MGP6006(string path, string text)
     {
         using var project = Derivative();
         project.File(path, text).Write();
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Dump(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
         Assert.False(result.Compliant);
     }
 
-    // D2: real license file names that are not read: GCC's COPYING3 and COPYING.LIB, LICENSE2, LICENSE.CC (Creative Commons).
+    // Real license file names are read: GCC's COPYING3 and COPYING.LIB, LICENSE2, LICENSE.CC (Creative Commons).
     [Theory]
     [InlineData("weights/COPYING3", Gpl)]
     [InlineData("weights/COPYING.LIB", Lgpl)]
     [InlineData("weights/COPYING3.LIB", Lgpl)]
     [InlineData("weights/LICENSE2", Apache)]
     [InlineData("weights/LICENSE.CC", Apache)]
-    public void D2_a_license_file_of_a_real_world_name_over_weights_is_read(string path, string text)
+    public void a_license_file_of_a_real_world_name_over_weights_is_read(string path, string text)
     {
         using var project = Derivative();
         project.File(path, text).Write();
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Dump(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
     }
 
     [Theory]
     [InlineData("docs/COPYING.LIB")]
     [InlineData("docs/COPYING3")]
-    public void D2_a_modified_MG_BY_SA_text_named_COPYING_LIB_is_MGP1001(string path)
+    public void a_modified_MG_BY_SA_text_named_COPYING_LIB_is_MGP1001(string path)
     {
         using var project = new ModelProjectBuilder();
         project.File(path, Modified).Write();
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP1001" && d.Path == path), Dump(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP1001" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // D3: a part qualifier whose folder holds nothing but weights: the weights are the only "data"/"assets" there.
+    // A part qualifier whose folder holds none of that part limits nothing: the weights are what it covers.
     [Theory]
     [InlineData("weights/LICENSE-DATA")]
     [InlineData("weights/LICENSE-ASSETS.txt")]
     [InlineData("weights/LICENSE-SOURCE")]
     [InlineData("LICENSE-DATA")]
-    public void D3_a_part_license_in_a_folder_of_only_weights_covers_the_weights(string path)
+    public void a_part_license_in_a_folder_of_only_weights_covers_the_weights(string path)
     {
         using var project = Derivative();
         project.File(path, Apache).Write();
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Dump(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // D4: common license texts the identifier cannot name are a note: over a derivative's weights that passes.
+    // Common license texts over a derivative's weights: named (MGP6006) or, when they cannot be, MGP6008; never a pass.
     [Theory]
     [InlineData("The MIT License (MIT)\n\nCopyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n")]
     [InlineData("Copyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n")]
@@ -95,19 +96,19 @@ public sealed partial class LicenseFileTests
     [InlineData("Attribution-NonCommercial-ShareAlike 4.0 International\n\n=======================================================================\n")]
     [InlineData("Copyright 2026 Example\n\n                                 Apache License\n                           Version 2.0, January 2004\n")]
     [InlineData("These weights are licensed under the Apache License, Version 2.0.\n")]
-    public void D4_an_unrecognised_license_text_over_a_derivatives_weights_is_not_passed_silently(string text)
+    public void an_unrecognised_license_text_over_a_derivatives_weights_is_not_passed_silently(string text)
     {
         using var project = Derivative();
         project.File("weights/LICENSE", text).Write();
 
         var result = Check(project);
 
-        Assert.False(result.Compliant, Dump(result));
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // D5: a first SPDX line naming MG-BY-SA-2.0 makes any text canonical, whatever else it says.
+    // An SPDX line naming MG-BY-SA-2.0 makes a file the license only when it says nothing else.
     [Fact]
-    public void D5_an_MG_SPDX_line_does_not_hide_the_rest_of_an_unknown_text()
+    public void an_MG_SPDX_line_does_not_hide_the_rest_of_an_unknown_text()
     {
         using var project = Derivative();
         project.File("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0\n\nNotwithstanding the above, these weights may also be used under the Apache License 2.0.\n").Write();
@@ -117,7 +118,7 @@ public sealed partial class LicenseFileTests
         Assert.Contains(result.Diagnostics, d => d.Path == "weights/LICENSE");
     }
 
-    // D6: relative license_link forms a browser resolves to the same file.
+    // license_link forms a browser resolves to the same file are that file.
     [Theory]
     [InlineData("docs/../docs/LICENSE-MIT")]
     [InlineData("docs/./LICENSE-MIT")]
@@ -129,7 +130,7 @@ public sealed partial class LicenseFileTests
     [InlineData("https://huggingface.co/org/tiny-model/blob/main/docs/LICENSE-MIT?download=true")]
     [InlineData("https://www.huggingface.co/org/tiny-model/resolve/main/docs/LICENSE-MIT")]
     [InlineData("https://huggingface.co/org/tiny%2Dmodel/blob/main/docs/LICENSE-MIT")]
-    public void D6_a_license_link_to_the_MIT_text_is_MGP6003_whatever_its_spelling(string link)
+    public void a_license_link_to_the_MIT_text_is_MGP6003_whatever_its_spelling(string link)
     {
         using var project = new ModelProjectBuilder();
         project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: \"{link}\"\n---\n# tiny-model\n\nA tiny model.\n")
@@ -137,12 +138,12 @@ public sealed partial class LicenseFileTests
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6003"), Dump(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6003"), Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // D7: docs: "any file of an upstream's repo ... not judged, and never a missing file"; a quantised re-release keeps the name.
+    // A file of an upstream's repo is never a missing file, even when a quantized re-release keeps the upstream's name.
     [Fact]
-    public void D7_a_link_to_the_upstreams_repo_of_the_same_name_is_never_a_missing_file()
+    public void a_link_to_the_upstreams_repo_of_the_same_name_is_never_a_missing_file()
     {
         using var project = new ModelProjectBuilder("Base");
         project.File("README.md", "---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: https://huggingface.co/base-org/Base/blob/main/LICENSE.md\n---\n# Base\n\nA tiny model.\n")
@@ -155,43 +156,43 @@ public sealed partial class LicenseFileTests
         Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP6007");
     }
 
-    // D8: verify must read the license files check reads: a root license copy of another case.
+    // verify reads the license files check reads: a root license copy of another case.
     [Theory]
     [InlineData("license.md", "Apache")]
     [InlineData("License.txt", "Modified")]
-    public void D8_verify_judges_a_root_license_copy_of_another_case_as_check_does(string name, string kind)
+    public void verify_judges_a_root_license_copy_of_another_case_as_check_does(string name, string kind)
     {
         using var project = Derivative();
         project.Write();
         var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
-        Add(bundle, name, kind == "Apache" ? Apache : Modified);
+        BundleFolder.Replace(bundle, name, kind == "Apache" ? Apache : Modified, rehash: true);
 
         using var check = Derivative();
         check.File(name, kind == "Apache" ? Apache : Modified).Write();
         var checkResult = Check(check);
-        Assert.False(checkResult.Compliant, Dump(checkResult));
+        Assert.False(checkResult.Compliant, Scenarios.ScenarioRelease.Describe(checkResult));
 
         var verified = ModelGoPackEngine.Verify(bundle);
 
         Assert.False(verified.Compliant, string.Join("\n", verified.Diagnostics));
     }
 
-    // D9: look-alike names.
+    // A name with a qualifier after a space is a license name.
     [Theory]
     [InlineData("weights/LICENSE (Apache)")]
-    public void D9_a_name_that_reads_as_LICENSE_over_weights_is_read(string path)
+    public void a_name_that_reads_as_LICENSE_over_weights_is_read(string path)
     {
         using var project = Derivative();
         project.File(path, Apache).Write();
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Dump(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // D10: weights in a folder named LICENSES beside a LICENSE.
+    // A folder named LICENSES that holds weights is no REUSE folder: its LICENSE covers them.
     [Fact]
-    public void D10_a_LICENSE_in_a_folder_named_LICENSES_that_holds_weights_covers_them()
+    public void a_LICENSE_in_a_folder_named_LICENSES_that_holds_weights_covers_them()
     {
         using var project = Derivative();
         Safetensors.Write(Path.Combine(project.Root, "licenses", "w.safetensors"), ("w.weight", "F32", [2, 2]));
@@ -199,10 +200,10 @@ public sealed partial class LicenseFileTests
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Dump(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // Held-up probes (expected to pass).
+    // Names in other cases and qualifiers that name the model are read as the rules say.
     [Theory]
     [InlineData("weights/adapter.safetensors.LICENSE", "SPDX-License-Identifier: Apache-2.0\n", "MGP6006")]
     [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: apache-2.0\n", "MGP6006")]
@@ -213,7 +214,7 @@ public sealed partial class LicenseFileTests
     [InlineData("WEIGHTS/LICENSE", Apache, null)]
     [InlineData("weights/LICENSE-CODE", "MODIFIED", "MGP1001")]
     [InlineData("weights/LICENSE_HEADER.txt", "MODIFIED", "MGP1001")]
-    public void Held_name_and_case_probes(string path, string text, string? code)
+    public void Names_in_other_cases_and_model_qualifiers_are_read_as_the_rules_say(string path, string text, string? code)
     {
         using var project = Derivative();
         project.File(path, text == "MODIFIED" ? Modified : text).Write();
@@ -221,40 +222,40 @@ public sealed partial class LicenseFileTests
         var result = Check(project);
 
         var found = result.Diagnostics.Where(d => d.Code is "MGP6006" or "MGP1001" && d.Path == path).Select(d => d.Code).FirstOrDefault();
-        Assert.True(code == found, Dump(result));
+        Assert.True(code == found, Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // D12: a full license text named as a header template licenses no folder: LICENSE -> LICENSE.TEMPLATE evades MGP6006.
+    // A full license text named as a header template is its folder's license: renaming LICENSE does not evade MGP6006.
     [Theory]
     [InlineData("weights/LICENSE.TEMPLATE")]
     [InlineData("weights/LICENSE-HEADER")]
-    public void D12_a_full_license_text_named_as_a_template_over_weights_is_MGP6006(string path)
+    public void a_full_license_text_named_as_a_template_over_weights_is_MGP6006(string path)
     {
         using var project = Derivative();
         project.File(path, Apache + "\n   1. Definitions.\n\n      \"License\" shall mean the terms and conditions for use, reproduction,\n").Write();
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Dump(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // D13: GNU's COPYING.LIB (the LGPL text) in a third-party folder of an original model: refused as a native binary.
+    // GNU's COPYING.LIB (the LGPL text) in a third-party folder is a license text, not a native binary.
     [Fact]
-    public void D13_a_COPYING_LIB_text_is_not_a_native_binary()
+    public void a_COPYING_LIB_text_is_not_a_native_binary()
     {
         using var project = new ModelProjectBuilder();
         project.File("third_party/libfoo/COPYING.LIB", Lgpl).File("third_party/libfoo/foo.c", "int x;\n").Write();
 
         var result = Check(project);
 
-        Assert.True(result.Compliant, Dump(result));
+        Assert.True(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // D15: a relative link target that is not named like a license, spelt with a dot segment: never judged.
+    // A relative link target spelt with a dot segment is judged as the file it names.
     [Theory]
     [InlineData("docs/../docs/TERMS.md")]
     [InlineData("docs/./TERMS.md")]
-    public void D15_a_link_to_an_Apache_terms_file_is_MGP6003(string link)
+    public void a_link_to_an_Apache_terms_file_is_MGP6003(string link)
     {
         using var project = new ModelProjectBuilder();
         project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: {link}\n---\n# tiny-model\n\nA tiny model.\n")
@@ -262,24 +263,6 @@ public sealed partial class LicenseFileTests
 
         var result = Check(project);
 
-        Assert.False(result.Compliant, Dump(result));
-    }
-
-    private static string Dump(CheckResult result) => string.Join("\n", result.Diagnostics.Select(d => $"{d.Code} {d.Severity} {d.Path}:{d.Line} {d.Message}"));
-
-    // Adds a file to a folder bundle and lists it in the manifest, as a publisher who added it by hand would.
-    private static void Add(string bundle, string path, string text)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        File.WriteAllBytes(Path.Combine(bundle, path), bytes);
-        var manifestPath = Path.Combine(bundle, "modelgo-manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        var list = manifest["files"]!.AsArray();
-        var template = list.OfType<JsonObject>().First().DeepClone().AsObject();
-        template["path"] = path;
-        template["size"] = bytes.Length;
-        template["sha256"] = Bundle.Sha256(bytes);
-        list.Add(template);
-        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
     }
 }

@@ -56,7 +56,7 @@ public sealed partial class LicenseFileTests
         using var project = new ModelProjectBuilder();
         project.File("docs/LICENSE", LicenseText.Text).Write();
         var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
-        Rewrite(bundle, "docs/LICENSE", Modified);
+        BundleFolder.Replace(bundle, "docs/LICENSE", Modified, rehash: true);
 
         var result = ModelGoPackEngine.Verify(bundle);
 
@@ -461,22 +461,9 @@ public sealed partial class LicenseFileTests
         var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
         var card = File.ReadAllText(Path.Combine(bundle, "README.md")).Replace("license_link: LICENSE", "license_link: https://www.apache.org/licenses/LICENSE-2.0", StringComparison.Ordinal);
         Assert.Contains("apache.org", card, StringComparison.Ordinal);
-        Rewrite(bundle, "README.md", card);
+        BundleFolder.Replace(bundle, "README.md", card, rehash: true);
 
         Assert.Equal(("MGP6003", "README.md"), Only(ModelGoPackEngine.Verify(bundle)));
-    }
-
-    // Changes a file of a folder bundle and lists its new digest, as a publisher who edited it by hand would.
-    private static void Rewrite(string bundle, string path, string text)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        File.WriteAllBytes(Path.Combine(bundle, path), bytes);
-        var manifestPath = Path.Combine(bundle, "modelgo-manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        var entry = manifest["files"]!.AsArray().OfType<JsonObject>().Single(f => (string?)f["path"] == path);
-        entry["size"] = bytes.Length;
-        entry["sha256"] = Bundle.Sha256(bytes);
-        File.WriteAllText(manifestPath, manifest.ToJsonString());
     }
 
     // The config knows the model's name, not its Hub id: a repo named otherwise may be the project's own.
@@ -553,8 +540,8 @@ public sealed class LicenseFileDiscoveryTests
         string[] paths = ["z/COPYING", "LICENSE", "LICENSE.md", "a/LICENSE-MIT", "docs/terms.md", "docs/other.md", "b/x.license", "licenses/README.md", "LICENSE_HEADER.txt",
             "license_plate_detector.safetensors", "src/license_check.py", "LICENSEE.md", "copyright.txt"];
 
-        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "docs/terms.md", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, card, Named("m")));
-        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, null, Named("m")));
+        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "docs/terms.md", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, Evaluation.LicenseFileRules.LinkedPath(card, Named("m"))?.Path));
+        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "z/COPYING"], Evaluation.LicenseFileRules.OtherLicenseFiles(paths, Evaluation.LicenseFileRules.LinkedPath(null, Named("m"))?.Path));
     }
 
     [Theory]

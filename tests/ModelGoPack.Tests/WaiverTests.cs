@@ -151,7 +151,7 @@ public sealed class WaiverTests
         var folder = project.Pack(BundleFormat.Directory).OutputPath!;
         var mit = Encoding.UTF8.GetBytes(Mit);
         File.WriteAllBytes(Path.Combine(folder, "LICENSE"), mit);
-        EditManifest(folder, manifest =>
+        BundleFolder.EditManifest(folder, manifest =>
         {
             var entry = manifest["files"]!.AsArray().OfType<JsonObject>().Single(f => (string?)f["path"] == "LICENSE");
             entry["size"] = mit.Length;
@@ -189,14 +189,6 @@ public sealed class WaiverTests
         Assert.Equal(("Public domain dedication in README.", Severity.Info), (waived.Waiver, waived.Severity));
         Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP9017");
         Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
-    }
-
-    private static void EditManifest(string folder, Action<JsonObject> edit)
-    {
-        var path = Path.Combine(folder, "modelgo-manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(manifest);
-        File.WriteAllText(path, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     private static string Zip(string folder, string scratch)

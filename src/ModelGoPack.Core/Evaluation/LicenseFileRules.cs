@@ -89,17 +89,16 @@ internal static partial class LicenseFileRules
     }
 
     /// <summary>
-    /// The paths, among <paramref name="paths"/>, of the license files other than the root's license copy (those
-    /// <see cref="ProjectLoader.LicenseFileNames"/> names), with the model card's license_link target (see
-    /// <see cref="LinkedPath"/>); ordinal order.
+    /// The paths, among <paramref name="paths"/>, of the license files other than the root's license copies (see
+    /// <see cref="ProjectLoader.IsLicenseCopy"/>), with <paramref name="link"/>, the model card's license_link target
+    /// (see <see cref="LinkedPath"/>); ordinal order.
     /// </summary>
-    public static List<string> OtherLicenseFiles(IEnumerable<string> paths, ModelCard? card, ModelGoConfig config)
+    public static List<string> OtherLicenseFiles(IEnumerable<string> paths, string? link)
     {
-        var link = card is null ? null : LinkedPath(card, config)?.Path;
         var result = new List<string>();
         foreach (var path in paths)
         {
-            if (!ProjectLoader.LicenseFileNames.Contains(path, StringComparer.OrdinalIgnoreCase) && (IsLicenseName(path) || path == link))
+            if (!ProjectLoader.IsLicenseCopy(path) && (IsLicenseName(path) || path == link))
             {
                 result.Add(path);
             }
@@ -120,9 +119,9 @@ internal static partial class LicenseFileRules
     /// and otherwise an address elsewhere (a shared licenses repo). A file of an upstream's repo (by its name or url, as
     /// base_model is matched) is the upstream's, never this release's.
     /// </summary>
-    public static LinkedFile? LinkedPath(ModelCard card, ModelGoConfig config)
+    public static LinkedFile? LinkedPath(ModelCard? card, ModelGoConfig config)
     {
-        if (card.Values.GetValueOrDefault("license_link") is not { Length: > 0 } link)
+        if (card?.Values.GetValueOrDefault("license_link") is not { Length: > 0 } link)
         {
             return null;
         }
@@ -217,8 +216,9 @@ internal static partial class LicenseFileRules
         var config = project.Config;
         var shareAlike = config.IsDerivative || config.IsExtracted;
         var covered = Coverage(project);
-        var weightPaths = project.Artifacts.Where(a => a.Role == ArtifactRole.Weights).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
-        HashSet<string>? paths = null;
+
+        // The role of each file of the release, by path, for the files X.license files annotate: made only when there is one.
+        Dictionary<string, ArtifactRole>? roles = null;
         foreach (var (file, identification) in project.OtherLicenseFiles)
         {
             var path = file.RelativePath;
@@ -226,6 +226,8 @@ internal static partial class LicenseFileRules
             var name = path[folder.Length..];
             var held = covered[folder];
             var annotated = AnnotatedName(name) is { } annotatedName ? folder + annotatedName : null;
+            var annotatedRole = annotated is null ? (ArtifactRole?)null
+                : (roles ??= Roles(project)).TryGetValue(annotated, out var role) ? role : null;
 
             // A part qualifier limits a license to that part of its folder when the folder holds that part: a LICENSE-DATA
             // beside weights and no data covers what is there, the weights.
@@ -241,6 +243,12 @@ internal static partial class LicenseFileRules
                 : template ? "the files that carry the header"
                 : annotated ?? (folder.Length == 0 ? "the whole release" : folder);
             covers = part is null || reuse ? covers : $"the {part} of {covers}";
+
+            // Model weights the file licenses, when this is a derivative or Extracted Model: a weight file it annotates,
+            // or the weights of the folder it covers whole.
+            var overWeights = !shareAlike || reuse || template ? null
+                : annotated is not null ? annotatedRole == ArtifactRole.Weights ? $"the model weights '{annotated}'" : null
+                : part is null && held.Weights > 0 ? $"{covers}, which holds the model weights {held.FewWeights()}" : null;
             switch (identification.Kind)
             {
                 case LicenseMatchKind.Modified:
@@ -267,17 +275,16 @@ internal static partial class LicenseFileRules
                             $"{path} is a template of the {license} license header that source files carry: it licenses no folder, only the files that carry the header. {DiagnosticCatalog.PartUnderOtherLicense.Help}",
                             path, line, 1);
                     }
-                    else if (annotated is not null && !(paths ??= project.Files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal)).Contains(annotated))
+                    else if (annotated is not null && annotatedRole is null)
                     {
                         diagnostics.Add(DiagnosticCatalog.LicenseFileUnidentified,
                             $"{path} is the {license} license of {annotated}, a file the release does not hold; it covers no file. {DiagnosticCatalog.LicenseFileUnidentified.Help}",
                             path, line, 1);
                     }
-                    else if (shareAlike && (annotated is null ? part is null && held.Weights > 0 : weightPaths.Contains(annotated)))
+                    else if (overWeights is not null)
                     {
-                        var weights = annotated is null ? $"{covers}, which holds the model weights {held.FewWeights()}" : $"the model weights '{annotated}'";
                         diagnostics.Add(DiagnosticCatalog.WeightsUnderOtherLicense,
-                            $"{path} is the {license} license, and it covers {weights}; this project is {ObligationRules.Kind(config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.WeightsUnderOtherLicense.Help}",
+                            $"{path} is the {license} license, and it covers {overWeights}; this project is {ObligationRules.Kind(config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.WeightsUnderOtherLicense.Help}",
                             path, line, 1);
                     }
                     else
@@ -291,12 +298,11 @@ internal static partial class LicenseFileRules
                     }
 
                     break;
-                case LicenseMatchKind.Unknown when shareAlike && !reuse && !template && (annotated is null ? part is null && held.Weights > 0 : weightPaths.Contains(annotated)):
+                case LicenseMatchKind.Unknown when overWeights is not null:
                     // What the text says of the weights needs a reader: share-alike may be broken, and a reviewer who read
                     // it records what it says as a waiver.
-                    var over = annotated is null ? $"{covers}, which holds the model weights {held.FewWeights()}" : $"the model weights '{annotated}'";
                     diagnostics.Add(DiagnosticCatalog.WeightsUnderUnknownLicense,
-                        $"{path} is named like a license file, but ModelGoPack does not recognise its text, and it covers {over}; this project is {ObligationRules.Kind(config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.WeightsUnderUnknownLicense.Help}",
+                        $"{path} is named like a license file, but ModelGoPack does not recognise its text, and it covers {overWeights}; this project is {ObligationRules.Kind(config)} of an MG-BY-SA-2.0 model. {DiagnosticCatalog.WeightsUnderUnknownLicense.Help}",
                         path, 1, 1);
                     break;
                 case LicenseMatchKind.Unknown:
@@ -319,8 +325,8 @@ internal static partial class LicenseFileRules
     /// </summary>
     public static LicenseIdentification Identify(byte[] bytes)
     {
-        var identification = LicenseIdentifier.Identify(bytes);
         var text = TextDecoder.Decode(bytes);
+        var identification = LicenseIdentifier.Identify(text);
         if (identification.Kind != LicenseMatchKind.Unknown)
         {
             return identification;
@@ -409,6 +415,18 @@ internal static partial class LicenseFileRules
         return folders;
     }
 
+    // Each file's role, by path: its artifact's, or Other for a file verify could not inspect (a damaged entry).
+    private static Dictionary<string, ArtifactRole> Roles(ModelProject project)
+    {
+        var roles = project.Files.ToDictionary(f => f.RelativePath, _ => ArtifactRole.Other, StringComparer.Ordinal);
+        foreach (var artifact in project.Artifacts)
+        {
+            roles[artifact.Path] = artifact.Role;
+        }
+
+        return roles;
+    }
+
     // The roles of the files a part qualifier names: a LICENSE-CODE licenses code, a LICENSE-DOCS documents.
     private static int PartRoles(string part) => part.ToUpperInvariant() switch
     {
@@ -478,27 +496,36 @@ internal static partial class LicenseFileRules
     // license-template.md): its SPDX line licenses the files that copy it, not its folder. A plain LICENSE or COPYING
     // whose only content is an SPDX line is its folder's license all the same: it is the file a reader looks for.
     private static bool IsHeaderTemplate(string name) =>
-        LicenseStem().IsMatch(name) && name.Split('-', '_', '.', ' ').Any(HeaderWords.Contains);
+        LicenseStem().IsMatch(name) && QualifierWords(name).Any(HeaderWords.Contains);
 
     // The part of a release a license file's name limits it to (LICENSE-CODE.txt: CODE), or null when it names none,
     // or also the model (LICENSE-MODEL-CODE), or a license (LICENSE-APACHE, LICENSE.Apache-2.0), or is no license name
     // (a license_link's docs/code.md).
     internal static string? Part(string name)
     {
-        var words = name.Split('-', '_', '.', ' ');
+        var words = QualifierWords(name);
         return !LicenseStem().IsMatch(name) || words.Any(ModelParts.Contains) ? null : words.FirstOrDefault(Parts.Contains);
     }
+
+    // The words of a license file's name, between its separators: LICENSE_CODE-MIT.txt is LICENSE, CODE, MIT, txt.
+    private static string[] QualifierWords(string name) => name.Split('-', '_', '.', ' ');
 
     // LICENSE, LICENCE or COPYING, a number (COPYING3, LICENSE2), and a qualifier after -, _, . or a space (LICENSE-MIT,
     // COPYING.LIB, "LICENSE (Apache)"); not LICENSEE or LICENSES.
     [GeneratedRegex(@"^(?:LICEN[CS]E|COPYING)[0-9]*(?:[-_. (].*)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex LicenseStem();
 
-    // An SPDX-License-Identifier line, in a comment of any common kind (#, //, --, ;, %, /* */, <!-- -->, .. in reST).
-    [GeneratedRegex(@"^[ \t]*(?:#+|//+|--|;+|%+|/\*+|\*+|<!--|\.\.)?[ \t]*SPDX-License-Identifier:[ \t]*(?<expression>[^\r\n]*?)[ \t]*(?:\*+/|-->)?[ \t]*\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant, 1000)]
+    // The marks that open a comment of any common kind (#, //, --, ;, %, /*, <!--, .. in reST; * continues one), and
+    // those that close one (*/, -->).
+    private const string CommentOpens = @"#+|//+|--|;+|%+|/\*+|<!--|\.\.";
+    private const string CommentCloses = @"\*+/|-->";
+
+    // An SPDX-License-Identifier line, in a comment of any common kind.
+    [GeneratedRegex(@"^[ \t]*(?:" + CommentOpens + @"|\*+)?[ \t]*SPDX-License-Identifier:[ \t]*(?<expression>[^\r\n]*?)[ \t]*(?:" + CommentCloses + @")?[ \t]*\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SpdxLine();
 
-    [GeneratedRegex(@"^[ \t]*(?:#+|//+|--|;+|%+|/\*+|\*+/?|<!--|\.\.)|(?:\*+/|-->)[ \t]*\r?$", RegexOptions.CultureInvariant, 1000)]
+    // A line's comment marks: those that open it (a lone */ closing a block too), and those that close it.
+    [GeneratedRegex(@"^[ \t]*(?:" + CommentOpens + @"|\*+/?)|(?:" + CommentCloses + @")[ \t]*\r?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex CommentMarks();
 
     [GeneratedRegex(@"^/(?<owner>[^/]+)/(?<repo>[^/]+)/(?:blob|resolve|raw)/[^/]+/(?<path>.+)$", RegexOptions.CultureInvariant, 1000)]

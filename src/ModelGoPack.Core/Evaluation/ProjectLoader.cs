@@ -22,6 +22,9 @@ internal static class ProjectLoader
     /// <summary>Root file names read as the project's (or a bundle's) license copy.</summary>
     public static readonly string[] LicenseFileNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
 
+    /// <summary>Whether a path is a root license copy: one of <see cref="LicenseFileNames"/>, in any case.</summary>
+    public static bool IsLicenseCopy(string path) => LicenseFileNames.Contains(path, StringComparer.OrdinalIgnoreCase);
+
     public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken, string gitExecutable = "git")
     {
         var source = ConfigReader.Read(root, overrides, diagnostics);
@@ -49,7 +52,7 @@ internal static class ProjectLoader
                 continue;
             }
 
-            if (atRoot && LicenseFileNames.Contains(file.RelativePath, StringComparer.OrdinalIgnoreCase))
+            if (IsLicenseCopy(file.RelativePath))
             {
                 if (ReadText(file, diagnostics) is { } bytes)
                 {
@@ -195,10 +198,10 @@ internal static class ProjectLoader
 
         // Every other license file, at any depth, and the one the card's license_link names: only these are read.
         // Only the candidates are kept by path: a release of a million files makes no map of them all.
-        var link = card is null ? null : LicenseFileRules.LinkedPath(card, config)?.Path;
+        var link = LicenseFileRules.LinkedPath(card, config)?.Path;
         var byPath = files.Where(f => f.RelativePath == link || LicenseFileRules.IsLicenseName(f.RelativePath)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
         var otherLicenses = new List<(ProjectFile, LicenseIdentification)>();
-        foreach (var path in LicenseFileRules.OtherLicenseFiles(byPath.Keys, card, config))
+        foreach (var path in LicenseFileRules.OtherLicenseFiles(byPath.Keys, link))
         {
             // A file too large for a license text is not one (verify skips it alike).
             if (byPath[path].Length <= MaxTextFileBytes && ReadText(byPath[path], diagnostics) is { } licenseBytes)

@@ -134,7 +134,7 @@ internal sealed class BundleContent
             return depth == 1 && Interlocked.Increment(ref this.manifestClaims) == 1;
         }
 
-        return (ProjectLoader.LicenseFileNames.Contains(name) || name is ProjectLoader.NoticeFileName or Inspection.ModelCard.FileName or ModelGoConfig.FileName)
+        return (ProjectLoader.IsLicenseCopy(name) || name is ProjectLoader.NoticeFileName or Inspection.ModelCard.FileName or ModelGoConfig.FileName)
             && Interlocked.Increment(ref this.claims) <= 16;
     }
 

@@ -18,8 +18,10 @@ internal static class BundleEvaluation
 {
     public static void Evaluate(BundleContent content, DiagnosticBag diagnostics, CancellationToken cancellationToken = default)
     {
-        // What the evaluation reads by name, read again from the archive if hashing did not keep it.
-        BundleVerifier.Fetch(content, [.. ProjectLoader.LicenseFileNames, ProjectLoader.NoticeFileName, Inspection.ModelCard.FileName, ModelGoConfig.FileName], cancellationToken);
+        // What the evaluation reads by name, read again from the archive if hashing did not keep it. The root license
+        // copies in any case, as check finds them: a root License.txt is a license copy, not another license file.
+        var copies = content.Files.Keys.Where(ProjectLoader.IsLicenseCopy).Order(StringComparer.Ordinal).ToList();
+        BundleVerifier.Fetch(content, [.. copies, ProjectLoader.NoticeFileName, Inspection.ModelCard.FileName, ModelGoConfig.FileName], cancellationToken);
         var declaration = content.Manifest?.Declaration ?? BundledConfig(content, diagnostics);
         BundleVerifier.Fetch(content, declaration?.Config.Upstream.SelectMany(u => u.Notices) ?? [], cancellationToken);
         var declared = declaration is not null;
@@ -29,9 +31,6 @@ internal static class BundleEvaluation
 
         // 2.2(a)(i) and Section 6: the license copy.
         var licenseFiles = new List<(Discovery.ProjectFile, LicenseIdentification)>();
-        // In any case, as check finds them: a root License.txt is a license copy, not another license file.
-        var copies = content.Files.Keys.Where(p => ProjectLoader.LicenseFileNames.Contains(p, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
-        BundleVerifier.Fetch(content, copies, cancellationToken);
         foreach (var name in copies)
         {
             if (content.Text(name) is { } bytes)
@@ -43,7 +42,7 @@ internal static class BundleEvaluation
         // Every other license file, at any depth, and the one the card's license_link names, as check reads them.
         var cardText = content.Text(Inspection.ModelCard.FileName) is { } readme ? TextDecoder.Decode(readme) : null;
         var card = ProjectLoader.ParseModelCard(cardText, diagnostics);
-        var otherPaths = LicenseFileRules.OtherLicenseFiles(content.Files.Keys, card, config);
+        var otherPaths = LicenseFileRules.OtherLicenseFiles(content.Files.Keys, LicenseFileRules.LinkedPath(card, config)?.Path);
         BundleVerifier.Fetch(content, otherPaths, cancellationToken);
         var otherLicenses = new List<(Discovery.ProjectFile, LicenseIdentification)>();
         foreach (var path in otherPaths)

@@ -205,8 +205,8 @@ public sealed class ReleaseScenarioTests
             case "LICENSE swapped for MIT, manifest re-hashed, waivers written into it":
                 // (i) and (vi): the bundle no longer carries this License, and licenses a derivative under another; a
                 // publisher's waiver in the manifest cannot change that.
-                Rewrite(bundle, "LICENSE", Mit);
-                Manifest(bundle, m => m["waivers"] = new JsonArray(new JsonObject { ["code"] = "MGP1003", ["path"] = "LICENSE", ["justification"] = "MIT is fine." }));
+                BundleFolder.Replace(bundle, "LICENSE", Mit, rehash: true);
+                BundleFolder.EditManifest(bundle, m => m["waivers"] = new JsonArray(new JsonObject { ["code"] = "MGP1003", ["path"] = "LICENSE", ["justification"] = "MIT is fine." }));
                 verdict = "MGP1|MGP6";
                 break;
             case "an extra weight file not in the manifest":
@@ -216,14 +216,14 @@ public sealed class ReleaseScenarioTests
                 break;
             case "NOTICE statement reworded, manifest re-hashed":
                 // (iii): "created from Output" became "inspired by"; the statement is gone though "Output" may remain.
-                Rewrite(bundle, "NOTICE", File.ReadAllText(Path.Combine(bundle, "NOTICE")).Replace("It was created from Output of the", "It was inspired by the Output of the", StringComparison.Ordinal));
+                BundleFolder.Replace(bundle, "NOTICE", File.ReadAllText(Path.Combine(bundle, "NOTICE")).Replace("It was created from Output of the", "It was inspired by the Output of the", StringComparison.Ordinal), rehash: true);
                 verdict = "MGP3";
                 break;
             default:
                 // (v): the full-precision layers replaced by int8 ones, the big embedding kept full precision.
                 var weights = Path.Combine(bundle, "model.safetensors");
                 Safetensors.Write(weights, ("embed.weight", "F32", [512, 64]), ("head.weight", "I8", [2, 4]));
-                Rewrite(bundle, "model.safetensors", File.ReadAllBytes(weights));
+                BundleFolder.Replace(bundle, "model.safetensors", File.ReadAllBytes(weights), rehash: true);
                 verdict = "MGP5";
                 break;
         }
@@ -252,26 +252,6 @@ public sealed class ReleaseScenarioTests
         }
     }
 
-    private static void Rewrite(string bundle, string path, string text) => Rewrite(bundle, path, Encoding.UTF8.GetBytes(text));
-
-    private static void Rewrite(string bundle, string path, byte[] bytes)
-    {
-        File.WriteAllBytes(Path.Combine(bundle, path), bytes);
-        Manifest(bundle, m =>
-        {
-            var entry = m["files"]!.AsArray().OfType<JsonObject>().Single(f => (string?)f["path"] == path);
-            entry["size"] = bytes.Length;
-            entry["sha256"] = Bundle.Sha256(bytes);
-        });
-    }
-
-    private static void Manifest(string bundle, Action<JsonObject> edit)
-    {
-        var path = Path.Combine(bundle, "modelgo-manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(manifest);
-        File.WriteAllText(path, manifest.ToJsonString());
-    }
 
     /// <summary>A release being made: the project, its templates and its host's publicity texts.</summary>
     private sealed class Release(ModelProjectBuilder project)

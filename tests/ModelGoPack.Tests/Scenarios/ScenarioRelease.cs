@@ -183,31 +183,4 @@ internal static class ScenarioRelease
     /// <summary>The MGP codes of the error lines of a CLI run's text report.</summary>
     public static List<int> CliErrorRanges(string stdout) =>
         [.. System.Text.RegularExpressions.Regex.Matches(stdout, @"error MGP(\d)\d{3}").Select(m => m.Groups[1].Value[0] - '0')];
-
-    /// <summary>Replaces a file of a folder bundle; with <paramref name="rehash"/> its manifest entry is listed again to match.</summary>
-    public static void Replace(string bundle, string path, byte[] content, bool rehash)
-    {
-        File.WriteAllBytes(Path.Combine(bundle, path), content);
-        if (rehash)
-        {
-            EditManifest(bundle, manifest =>
-            {
-                var entry = Files(manifest).Single(f => (string?)f["path"] == path);
-                entry["size"] = content.Length;
-                entry["sha256"] = Bundle.Sha256(content);
-            });
-        }
-    }
-
-    public static void Replace(string bundle, string path, string content, bool rehash) => Replace(bundle, path, Encoding.UTF8.GetBytes(content), rehash);
-
-    public static IEnumerable<JsonObject> Files(JsonObject manifest) => manifest["files"]!.AsArray().OfType<JsonObject>();
-
-    public static void EditManifest(string bundle, Action<JsonObject> edit)
-    {
-        var path = Path.Combine(bundle, "modelgo-manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(manifest);
-        File.WriteAllText(path, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
 }

@@ -3,6 +3,7 @@ using ModelGoPack.Diagnostics;
 using ModelGoPack.Licensing;
 using ModelGoPack.Tests.Support;
 using static ModelGoPack.Tests.Scenarios.ScenarioRelease;
+using static ModelGoPack.Tests.Support.BundleFolder;
 
 namespace ModelGoPack.Tests.Scenarios;
 
