@@ -30,7 +30,7 @@ public sealed partial class LicenseFileTests
     [InlineData("weights/LICENSE", "/* SPDX-License-Identifier: Apache-2.0 */\n")]
     [InlineData("weights/LICENSE.md", "<!-- SPDX-License-Identifier: Apache-2.0 -->\n")]
     [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0\nSPDX-License-Identifier: Apache-2.0\n")]
-    public void an_SPDX_expression_over_weights_of_a_derivative_is_MGP6006(string path, string text)
+    public void An_SPDX_expression_over_weights_of_a_derivative_is_MGP6006(string path, string text)
     {
         using var project = Derivative();
         project.File(path, text).Write();
@@ -48,7 +48,7 @@ public sealed partial class LicenseFileTests
     [InlineData("weights/COPYING3.LIB", Lgpl)]
     [InlineData("weights/LICENSE2", Apache)]
     [InlineData("weights/LICENSE.CC", Apache)]
-    public void a_license_file_of_a_real_world_name_over_weights_is_read(string path, string text)
+    public void A_license_file_of_a_real_world_name_over_weights_is_read(string path, string text)
     {
         using var project = Derivative();
         project.File(path, text).Write();
@@ -61,7 +61,7 @@ public sealed partial class LicenseFileTests
     [Theory]
     [InlineData("docs/COPYING.LIB")]
     [InlineData("docs/COPYING3")]
-    public void a_modified_MG_BY_SA_text_named_COPYING_LIB_is_MGP1001(string path)
+    public void A_modified_MG_BY_SA_text_named_COPYING_LIB_is_MGP1001(string path)
     {
         using var project = new ModelProjectBuilder();
         project.File(path, Modified).Write();
@@ -77,7 +77,7 @@ public sealed partial class LicenseFileTests
     [InlineData("weights/LICENSE-ASSETS.txt")]
     [InlineData("weights/LICENSE-SOURCE")]
     [InlineData("LICENSE-DATA")]
-    public void a_part_license_in_a_folder_of_only_weights_covers_the_weights(string path)
+    public void A_part_license_in_a_folder_of_only_weights_covers_the_weights(string path)
     {
         using var project = Derivative();
         project.File(path, Apache).Write();
@@ -96,7 +96,7 @@ public sealed partial class LicenseFileTests
     [InlineData("Attribution-NonCommercial-ShareAlike 4.0 International\n\n=======================================================================\n")]
     [InlineData("Copyright 2026 Example\n\n                                 Apache License\n                           Version 2.0, January 2004\n")]
     [InlineData("These weights are licensed under the Apache License, Version 2.0.\n")]
-    public void an_unrecognised_license_text_over_a_derivatives_weights_is_not_passed_silently(string text)
+    public void An_unrecognised_license_text_over_a_derivatives_weights_is_not_passed_silently(string text)
     {
         using var project = Derivative();
         project.File("weights/LICENSE", text).Write();
@@ -104,18 +104,21 @@ public sealed partial class LicenseFileTests
         var result = Check(project);
 
         Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+        Assert.Contains(result.Diagnostics, d => d.Code is "MGP6006" or "MGP6008" && d.Path == "weights/LICENSE" && d.Severity == Severity.Error);
     }
 
     // An SPDX line naming MG-BY-SA-2.0 makes a file the license only when it says nothing else.
     [Fact]
-    public void an_MG_SPDX_line_does_not_hide_the_rest_of_an_unknown_text()
+    public void An_MG_SPDX_line_does_not_hide_the_rest_of_an_unknown_text()
     {
         using var project = Derivative();
         project.File("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0\n\nNotwithstanding the above, these weights may also be used under the Apache License 2.0.\n").Write();
 
         var result = Check(project);
 
-        Assert.Contains(result.Diagnostics, d => d.Path == "weights/LICENSE");
+        var d = Assert.Single(result.Diagnostics, d => d.Path == "weights/LICENSE");
+        Assert.Equal(("MGP6008", Severity.Error), (d.Code, d.Severity));
+        Assert.False(result.Compliant);
     }
 
     // license_link forms a browser resolves to the same file are that file.
@@ -130,7 +133,7 @@ public sealed partial class LicenseFileTests
     [InlineData("https://huggingface.co/org/tiny-model/blob/main/docs/LICENSE-MIT?download=true")]
     [InlineData("https://www.huggingface.co/org/tiny-model/resolve/main/docs/LICENSE-MIT")]
     [InlineData("https://huggingface.co/org/tiny%2Dmodel/blob/main/docs/LICENSE-MIT")]
-    public void a_license_link_to_the_MIT_text_is_MGP6003_whatever_its_spelling(string link)
+    public void A_license_link_to_the_MIT_text_is_MGP6003_whatever_its_spelling(string link)
     {
         using var project = new ModelProjectBuilder();
         project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: \"{link}\"\n---\n# tiny-model\n\nA tiny model.\n")
@@ -138,12 +141,12 @@ public sealed partial class LicenseFileTests
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6003"), Scenarios.ScenarioRelease.Describe(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6003" && d.Message.Contains(" is the MIT license)", StringComparison.Ordinal)), Scenarios.ScenarioRelease.Describe(result));
     }
 
     // A file of an upstream's repo is never a missing file, even when a quantized re-release keeps the upstream's name.
     [Fact]
-    public void a_link_to_the_upstreams_repo_of_the_same_name_is_never_a_missing_file()
+    public void A_link_to_the_upstreams_repo_of_the_same_name_is_never_a_missing_file()
     {
         using var project = new ModelProjectBuilder("Base");
         project.File("README.md", "---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: https://huggingface.co/base-org/Base/blob/main/LICENSE.md\n---\n# Base\n\nA tiny model.\n")
@@ -160,7 +163,7 @@ public sealed partial class LicenseFileTests
     [Theory]
     [InlineData("license.md", "Apache")]
     [InlineData("License.txt", "Modified")]
-    public void verify_judges_a_root_license_copy_of_another_case_as_check_does(string name, string kind)
+    public void Verify_judges_a_root_license_copy_of_another_case_as_check_does(string name, string kind)
     {
         using var project = Derivative();
         project.Write();
@@ -175,24 +178,25 @@ public sealed partial class LicenseFileTests
         var verified = ModelGoPackEngine.Verify(bundle);
 
         Assert.False(verified.Compliant, string.Join("\n", verified.Diagnostics));
+        Assert.Equal(checkResult.Diagnostics.Where(d => d.Path == name).Select(d => d.Code).Order(), verified.Diagnostics.Where(d => d.Path == name).Select(d => d.Code).Order());
     }
 
     // A name with a qualifier after a space is a license name.
     [Theory]
     [InlineData("weights/LICENSE (Apache)")]
-    public void a_name_that_reads_as_LICENSE_over_weights_is_read(string path)
+    public void A_name_that_reads_as_LICENSE_over_weights_is_read(string path)
     {
         using var project = Derivative();
         project.File(path, Apache).Write();
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
     }
 
     // A folder named LICENSES that holds weights is no REUSE folder: its LICENSE covers them.
     [Fact]
-    public void a_LICENSE_in_a_folder_named_LICENSES_that_holds_weights_covers_them()
+    public void A_LICENSE_in_a_folder_named_LICENSES_that_holds_weights_covers_them()
     {
         using var project = Derivative();
         Safetensors.Write(Path.Combine(project.Root, "licenses", "w.safetensors"), ("w.weight", "F32", [2, 2]));
@@ -200,7 +204,7 @@ public sealed partial class LicenseFileTests
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == "licenses/LICENSE" && d.Message.Contains("'licenses/w.safetensors'", StringComparison.Ordinal)), Scenarios.ScenarioRelease.Describe(result));
     }
 
     // Names in other cases and qualifiers that name the model are read as the rules say.
@@ -229,19 +233,19 @@ public sealed partial class LicenseFileTests
     [Theory]
     [InlineData("weights/LICENSE.TEMPLATE")]
     [InlineData("weights/LICENSE-HEADER")]
-    public void a_full_license_text_named_as_a_template_over_weights_is_MGP6006(string path)
+    public void A_full_license_text_named_as_a_template_over_weights_is_MGP6006(string path)
     {
         using var project = Derivative();
         project.File(path, Apache + "\n   1. Definitions.\n\n      \"License\" shall mean the terms and conditions for use, reproduction,\n").Write();
 
         var result = Check(project);
 
-        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
     }
 
     // GNU's COPYING.LIB (the LGPL text) in a third-party folder is a license text, not a native binary.
     [Fact]
-    public void a_COPYING_LIB_text_is_not_a_native_binary()
+    public void A_COPYING_LIB_text_is_not_a_native_binary()
     {
         using var project = new ModelProjectBuilder();
         project.File("third_party/libfoo/COPYING.LIB", Lgpl).File("third_party/libfoo/foo.c", "int x;\n").Write();
@@ -249,13 +253,14 @@ public sealed partial class LicenseFileTests
         var result = Check(project);
 
         Assert.True(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+        Assert.Equal(Inspection.ArtifactRole.Notice, result.Artifacts.Single(a => a.Path == "third_party/libfoo/COPYING.LIB").Role);
     }
 
     // A relative link target spelt with a dot segment is judged as the file it names.
     [Theory]
     [InlineData("docs/../docs/TERMS.md")]
     [InlineData("docs/./TERMS.md")]
-    public void a_link_to_an_Apache_terms_file_is_MGP6003(string link)
+    public void A_link_to_an_Apache_terms_file_is_MGP6003(string link)
     {
         using var project = new ModelProjectBuilder();
         project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: {link}\n---\n# tiny-model\n\nA tiny model.\n")
@@ -264,5 +269,6 @@ public sealed partial class LicenseFileTests
         var result = Check(project);
 
         Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP6003" && d.Message.Contains("(docs/TERMS.md is the Apache-2.0 license)", StringComparison.Ordinal));
     }
 }
