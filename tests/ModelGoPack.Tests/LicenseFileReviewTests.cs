@@ -7,9 +7,10 @@ using ModelGoPack.Tests.Support;
 namespace ModelGoPack.Tests;
 
 /// <summary>
-/// Inputs an adversarial review of the license-file rules found: each once passed a breach of share-alike (2.2(a)(vi)) or
-/// of Section 6, refused a compliant release, or read a file verify and check disagree on. Each asserts what the
-/// license requires.
+/// Inputs two adversarial reviews of the license-file rules found: each once passed a breach of share-alike
+/// (2.2(a)(vi)) or of Section 6, refused a compliant release, or read a file verify and check disagree on: texts that
+/// name a license without being it, copyright and comment lines that hide a grant, part and template names, and the
+/// links and SPDX forms real releases use. Each asserts what the license requires.
 /// </summary>
 public sealed partial class LicenseFileTests
 {
@@ -270,5 +271,342 @@ public sealed partial class LicenseFileTests
 
         Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
         Assert.Contains(result.Diagnostics, d => d.Code == "MGP6003" && d.Message.Contains("(docs/TERMS.md is the Apache-2.0 license)", StringComparison.Ordinal));
+    }
+
+    private static string Superseded => LicenseText.Text.TrimStart('\uFEFF').Replace("Version 2.0, Dec 2025", "Version 2.0, May 2025", StringComparison.Ordinal);
+
+    private static string Canonical => LicenseText.Text.TrimStart('\uFEFF');
+
+    // A pointer that names the license by its full title is not a modified license text.
+    [Theory]
+    [InlineData("docs/LICENSE.md")]
+    [InlineData("weights/LICENSE")]
+    public void A_pointer_naming_the_MG_title_is_not_MGP1001(string path)
+    {
+        using var project = Derivative();
+        project.File(path, "The files in this folder are licensed under the ModelGo Attribution-ShareAlike License, Version 2.0, Dec 2025 (MG-BY-SA-2.0). See ../LICENSE for the full text.\n").Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Diagnostics.Any(d => d.Code is "MGP1001" or "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // A pointer or third-party listing that mentions another license in passing is not that license's text (MGP6006 cannot be waived).
+    [Theory]
+    [InlineData("weights/LICENSE", "The weights in this folder are covered by the repository's LICENSE file (../LICENSE). The conversion script was adapted from llama.cpp, which is under the MIT License.\n")]
+    [InlineData("weights/LICENSE.md", "Unlike the base model, which is released under the Apache License, Version 2.0, these weights are covered by the root LICENSE.\n")]
+    [InlineData("LICENSE-THIRD-PARTY.txt", "This release bundles third-party components:\n\n- tokenizer/merges.txt from GPT-2, MIT License\n- scripts/convert.py from llama.cpp, MIT License\n")]
+    [InlineData("LICENSE-THIRD-PARTY.txt", Apache)]
+    public void A_text_mentioning_another_license_is_not_a_false_MGP6006(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // A full Apache text (after a copyright line) is the Apache license whatever it mentions later: MGP6006, not waivable.
+    [Fact]
+    public void Another_license_that_mentions_MG_later_is_still_MGP6006()
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE", "Copyright 2026 Acme\n\n" + Apache + "\n   1. Definitions.\n\n   ...\n\nNote: the base model these weights were tuned from is under MG-BY-SA-2.0.\n").Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // A modified MG-BY-SA text with a one-line preamble that names another license: Section 6.
+    [Theory]
+    [InlineData(false, "docs/LICENSE")]
+    [InlineData(true, "weights/LICENSE")]
+    public void A_modified_MG_text_after_a_preamble_naming_MIT_is_MGP1001(bool derivative, string path)
+    {
+        using var project = derivative ? Derivative() : new ModelProjectBuilder();
+        project.File(path, "The tokenizer files here come from GPT-2 and are under the MIT License. Everything else is under:\n\n" + Modified).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP1001" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // The superseded May 2025 text after a copyright line.
+    [Theory]
+    [InlineData("docs/LICENSE")]
+    [InlineData("LICENSE")]
+    public void A_superseded_text_after_a_copyright_line_is_MGP1002(string path)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File(path, "Copyright 2026 Acme\n\n" + Superseded).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code is "MGP1002" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // An MG SPDX line beside a "Copyright" or SPDX- line that grants another license is no bare MG-BY-SA-2.0 header.
+    [Theory]
+    [InlineData("SPDX-License-Identifier: MG-BY-SA-2.0\nCopyright 2026 Acme. At your option you may instead use these weights under Apache-2.0.\n")]
+    [InlineData("SPDX-License-Identifier: MG-BY-SA-2.0\nSPDX-FileComment: these weights are also offered under Apache-2.0\n")]
+    [InlineData("# SPDX-License-Identifier: MG-BY-SA-2.0\n# (c) Acme -- dual licensed, Apache-2.0 at your option\n")]
+    public void An_MG_SPDX_line_with_a_grant_on_a_copyright_line_is_not_canonical(string text)
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE", text).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // REUSE: MG-BY-SA-2.0 is no SPDX list id, so REUSE writes LicenseRef-MG-BY-SA-2.0 with its text in LICENSES/.
+    [Fact]
+    public void A_REUSE_LicenseRef_for_MG_with_the_canonical_text_is_not_MGP6006()
+    {
+        using var project = Derivative();
+        project.File("weights/adapter.safetensors.license", "SPDX-FileCopyrightText: 2026 Acme\nSPDX-License-Identifier: LicenseRef-MG-BY-SA-2.0\n")
+            .File("LICENSES/LicenseRef-MG-BY-SA-2.0.txt", Canonical).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // SPDX line forms: in a code fence, with a trailing comment, with no value.
+    [Theory]
+    [InlineData("weights/LICENSE.md", "```\nSPDX-License-Identifier: MG-BY-SA-2.0\n```\n")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0 # see ../LICENSE\n")]
+    [InlineData("weights/LICENSE", "    SPDX-License-Identifier: MG-BY-SA-2.0\n")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: mg-by-sa-2.0\n")]
+    public void An_MG_SPDX_line_in_common_forms_is_compliant(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    [Theory]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier:\nSPDX-License-Identifier: Apache-2.0\n", "MGP6006")]
+    [InlineData("weights/LICENSE", "```\nSPDX-License-Identifier: Apache-2.0\n```\n", "MGP6006")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0+\n", "MGP6006")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: (MG-BY-SA-2.0 OR\n    Apache-2.0)\n", "MGP6006")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier:\n", "MGP6008")]
+    public void Held_SPDX_forms(string path, string text, string code)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == code), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // A part qualifier beside weights and their ordinary companions (a weight index, .gitattributes, config.yaml, a README) covers the weights.
+    [Theory]
+    [InlineData("weights/LICENSE-ASSETS", "weights/model.safetensors.index.json", "{\"weight_map\": {}}")]
+    [InlineData("weights/LICENSE-SOURCE", "weights/config.yaml", "hidden: 4\n")]
+    [InlineData("weights/LICENSE-ASSETS", "weights/.gitattributes", "*.safetensors filter=lfs\n")]
+    [InlineData("weights/LICENSE-EXAMPLES", "weights/README.md", "# adapter\n")]
+    public void A_part_license_beside_weights_and_their_companions_covers_the_weights(string path, string companion, string text)
+    {
+        using var project = Derivative();
+        project.File(path, Apache).File(companion, text).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6006" && d.Path == path), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // The README (which the bundle generates) is no part a qualifier names: verify judges a root LICENSE-DOCS as check does.
+    [Fact]
+    public void Verify_and_check_agree_on_a_root_part_license()
+    {
+        using var project = Derivative();
+        File.Delete(Path.Combine(project.Root, "README.md"));
+        project.Write();
+        var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
+        BundleFolder.Replace(bundle, "LICENSE-DOCS", Apache, rehash: true);
+
+        using var check = Derivative();
+        File.Delete(Path.Combine(check.Root, "README.md"));
+        check.File("LICENSE-DOCS", Apache).Write();
+        var checkResult = Check(check);
+
+        var verified = ModelGoPackEngine.Verify(bundle);
+
+        Assert.True(checkResult.Compliant == verified.Compliant, Scenarios.ScenarioRelease.Describe(checkResult) + "\n--- verify:\n" + string.Join("\n", verified.Diagnostics));
+        Assert.Equal(checkResult.Diagnostics.Where(d => d.Code is "MGP6006" or "MGP1007").Select(d => d.Code), verified.Diagnostics.Where(d => d.Code is "MGP6006" or "MGP1007").Select(d => d.Code));
+    }
+
+    // A static library (an ar archive, "!<arch>") whose name starts like a notice is still a native binary.
+    [Fact]
+    public void A_static_library_named_like_a_notice_is_native_code()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Bytes("lib/licensecc_static.lib", [.. "!<arch>\n/               0           0     0     0       4         `\n\0\0\0\0"u8.ToArray()]).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP5007"), Scenarios.ScenarioRelease.Describe(result) + "|" + string.Join(",", ModelGoPackEngine.Inspect(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics.Select(d => d.Code)));
+    }
+
+    // A canonical text with a copyright header is the license (the SPDX matching guidelines leave copyright notices out).
+    [Theory]
+    [InlineData("weights/LICENSE.md")]
+    [InlineData("LICENSE")]
+    public void The_MG_text_with_a_copyright_header_is_not_MGP1001(string path)
+    {
+        using var project = Derivative();
+        project.File(path, "Copyright 2026 Acme\n\n" + Canonical).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Diagnostics.Any(d => d.Code == "MGP1001"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // A pointer to the root license over a derivative's weights is a text the tool cannot read as a grant: MGP6008, which
+    // the publisher settles with an SPDX-License-Identifier: MG-BY-SA-2.0 line, or a reviewer with a waiver. (Reading
+    // "licensed under MG-BY-SA-2.0" as the license would let "..., or Apache-2.0 at your option" pass as well.)
+    [Theory]
+    [InlineData("weights/LICENSE", "See ../LICENSE\n")]
+    [InlineData("weights/LICENSE.md", "These weights are licensed under MG-BY-SA-2.0; see the LICENSE file at the root of this repository.\n")]
+    public void A_pointer_to_the_root_license_over_weights_is_MGP6008(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        var d = Assert.Single(result.Diagnostics, d => d.Path == path);
+        Assert.Equal(("MGP6008", Severity.Error), (d.Code, d.Severity));
+    }
+
+    // Real-world license openings.
+    [Theory]
+    [InlineData("META LLAMA 3 COMMUNITY LICENSE AGREEMENT\nMeta Llama 3 Version Release Date: April 18, 2024\n\n\"Agreement\" means the terms and conditions for use, reproduction, distribution and modification of the Llama Materials set forth herein.\n", "Llama-3")]
+    [InlineData("LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\nLlama 3.1 Version Release Date: July 23, 2024\n", "Llama-3.1")]
+    [InlineData("Gemma Terms of Use\n\nLast modified: February 21, 2024\n", "Gemma")]
+    [InlineData("Tongyi Qianwen LICENSE AGREEMENT\n\nTongyi Qianwen Release Date: August 3, 2023\n", "Tongyi-Qianwen")]
+    [InlineData("Creative Commons Attribution-NonCommercial 4.0 International Public License\n\nBy exercising the Licensed Rights (defined below), You accept and agree\n", "CC-BY-NC-4.0")]
+    [InlineData("Attribution-NonCommercial 4.0 International\n\n=======================================================================\n\nCreative Commons Corporation (\"Creative Commons\") is not a law firm\n", "CC-BY-NC-4.0")]
+    [InlineData("Copyright (c) 2022 Robin Rombach and Patrick Esser and contributors\n\nCreativeML Open RAIL-M\ndated August 22, 2022\n", "CreativeML-OpenRAIL-M")]
+    [InlineData("Qwen LICENSE AGREEMENT\n\nQwen LICENSE AGREEMENT Release Date: September 19, 2024\n\nBy clicking to agree or by using or distributing any portion or element of the Qwen Materials, you will be deemed to have recognized and accepted the content of this Agreement, which is effective immediately.\n", null)]
+    [InlineData("BigScience Open RAIL-M License\ndated August 18, 2022\n", null)]
+    [InlineData("MIT License\n\nCopyright (c) Microsoft Corporation.\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n", "MIT")]
+    [InlineData("Copyright 2024 Google LLC\n\nLicensed under the Apache License, Version 2.0 (the \"License\");\nyou may not use this file except in compliance with the License.\n", "Apache-2.0")]
+    public void Real_world_openings(string text, string? name)
+    {
+        var id = Evaluation.LicenseFileRules.Identify(System.Text.Encoding.UTF8.GetBytes(text));
+        Assert.Equal(name is null ? LicenseMatchKind.Unknown : LicenseMatchKind.Other, id.Kind);
+        Assert.Equal(name, id.Name);
+    }
+
+    // license_link forms.
+    [Theory]
+    [InlineData("docs\\LICENSE-MIT")]
+    [InlineData("https://huggingface.co/org/tiny-model/blob/main/docs%2FLICENSE-MIT")]
+    [InlineData("HTTPS://HF.CO/org/tiny-model/blob/main/docs/LICENSE-MIT")]
+    [InlineData("https://huggingface.co/org/tiny-model/blob/refs%2Fpr%2F1/docs/LICENSE-MIT")]
+    [InlineData("docs/LICENSE-MIT#L1")]
+    [InlineData("./docs/%4CICENSE-MIT")]
+    public void A_license_link_to_the_MIT_text_is_MGP6003(string link)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("README.md", $"---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: \"{link.Replace("\\", "\\\\")}\"\n---\n# tiny-model\n\nA tiny model.\n")
+            .File("docs/LICENSE-MIT", Mit).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6003"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // A root LICENSE with a preamble before the MG-BY-SA-2.0 text is a modified copy (MGP1001), quoted where it differs.
+    [Fact]
+    public void Root_preamble_naming_Apache_then_MG_text_is_MGP1001()
+    {
+        using var project = Derivative();
+        project.File("LICENSE", "This model was fine-tuned from a model under the Apache License, Version 2.0. It is released under:\n\n" + Canonical).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP1001" && d.Path == "LICENSE"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    [Fact]
+    public void Control_a_static_library_is_native_code()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Bytes("lib/foo_static.lib", [.. "!<arch>\n/               0           0     0     0       4         `\n\0\0\0\0"u8.ToArray()]).Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP5007"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // An Apache text that mentions MG-BY-SA later is MGP6006, which no MGP6008 waiver covers: pack refuses it.
+    [Fact]
+    public void A_waived_MGP6008_over_an_Apache_text_is_not_packed()
+    {
+        using var project = Derivative();
+        project.Config["waivers"] = new JsonArray(new JsonObject { ["code"] = "MGP6008", ["justification"] = "Read it: it says MG-BY-SA-2.0." });
+        project.File("weights/LICENSE", "Copyright 2026 Acme\n\n" + Apache + "\n   1. Definitions.\n\n   ...\n\nNote: the base model these weights were tuned from is under MG-BY-SA-2.0.\n").Write();
+
+        var output = Path.Combine(project.Scratch, "b");
+        var packed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, BundleFormat.Directory);
+        var verified = packed.Compliant ? ModelGoPackEngine.Verify(packed.OutputPath!) : null;
+
+        Assert.False(packed.Compliant && verified!.Compliant, "pack and verify both compliant: " + string.Join("\n", verified?.Diagnostics ?? []));
+    }
+
+    // A full license text after a copyright line, or a long unrecognised text, named as a header template, over weights.
+    [Theory]
+    [InlineData("weights/LICENSE-HEADER", "Copyright 2026 Acme\n\n" + Apache + "\n   1. Definitions.\n\n      \"License\" shall mean the terms and conditions for use, reproduction,\n")]
+    [InlineData("weights/LICENSE_TEMPLATE.txt", "Qwen LICENSE AGREEMENT\n\nQwen LICENSE AGREEMENT Release Date: September 19, 2024\n\nBy clicking to agree or by using or distributing any portion or element of the Qwen Materials, you will be deemed to have recognized and accepted the content of this Agreement.\n")]
+    public void A_full_text_named_as_a_template_over_weights_is_an_error(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // Pathological lines in a license file (4 MiB allowed) end in a verdict, not a regex timeout.
+    [Theory]
+    [InlineData("spaces")]
+    [InlineData("stars")]
+    public void A_pathological_license_file_does_not_crash(string kind)
+    {
+        using var project = Derivative();
+        var text = kind == "spaces"
+            ? "SPDX-License-Identifier: " + string.Concat(Enumerable.Repeat(" \t", 200_000)) + "x\n"
+            : "SPDX-License-Identifier: MG-BY-SA-2.0\n" + new string('*', 400_000) + "x\n";
+        project.File("docs/LICENSE", text).Write();
+
+        var result = Check(project);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code.StartsWith("MGP9", StringComparison.Ordinal) && d.Severity == Severity.Error);
+    }
+
+    // Only an upstream's Hub url makes a Hub link the upstream's: its code repo on another host of the same owner/name does not.
+    [Fact]
+    public void An_upstream_code_repo_of_the_same_owner_and_name_does_not_hide_the_own_link()
+    {
+        using var project = Derivative();
+        project.File("README.md", "---\nlicense: other\nlicense_name: mg-by-sa-2.0\nlicense_link: https://huggingface.co/acme/tiny-model/blob/main/docs/terms.md\n---\n# tiny-model\n\nA tiny model.\n")
+            .File("docs/terms.md", Apache).Write();
+        ((JsonObject)project.Array("upstream")[0]!)["url"] = "https://github.com/acme/tiny-model";
+        project.Write();
+
+        var result = Check(project);
+
+        Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6003"), Scenarios.ScenarioRelease.Describe(result));
     }
 }

@@ -198,6 +198,24 @@ public sealed partial class LicenseFileTests
         Assert.StartsWith($"{path} is a template of the Apache-2.0 license header that source files carry: it licenses no folder, only the files that carry the header. ", d.Message, StringComparison.Ordinal);
     }
 
+
+    // A short text ModelGoPack does not recognise, holding a copyright line, named as a header's template, is that
+    // template: a note. Without the copyright line, or long, it is a text over the weights (MGP6008).
+    [Theory]
+    [InlineData("weights/LICENSE_HEADER.txt", "/*\n * Copyright (c) {year} {owner}. All rights reserved.\n * Proprietary and confidential.\n */\n", "MGP1008")]
+    [InlineData("weights/LICENSE_HEADER.txt", "/*\n * Proprietary and confidential.\n */\n", "MGP6008")]
+    [InlineData("weights/LICENSE_TEMPLATE.txt", "Copyright (c) {year} {owner}.\n", "MGP1008")]
+    public void An_unrecognised_header_template_is_a_note_only_when_it_looks_like_a_header(string path, string text, string code)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var d = Assert.Single(LicenseFindings(Check(project)));
+
+        Assert.Equal((code, path), (d.Code, d.Path));
+        Assert.Equal(code == "MGP1008", d.Message.Contains("it would cover the files that carry the header.", StringComparison.Ordinal));
+    }
+
     // REUSE keeps license texts in LICENSES/ and says in each file's SPDX line which one licenses it: such a text
     // licenses no folder, but it is a license text, and a modified MG-BY-SA-2.0 one breaches Section 6.
     [Theory]
@@ -230,7 +248,7 @@ public sealed partial class LicenseFileTests
     [InlineData("LICENCE.rst", true, "it covers the whole release, which holds the model weights 'model.safetensors', 'weights/adapter.safetensors'; ")]
     [InlineData("docs/LICENSE", false, "it would cover docs/. ")]
     [InlineData("weights/LICENSE-CODE", false, "it would cover the CODE of weights/. ")]
-    [InlineData("weights/LICENSE_HEADER.txt", false, "it would cover the files that carry the header. ")]
+    [InlineData("weights/LICENSE_HEADER.txt", true, "it covers weights/, which holds the model weights 'weights/adapter.safetensors'; ")] // no header: no copyright line
     public void An_unrecognised_text_over_a_derivatives_weights_is_MGP6008_and_elsewhere_MGP1008(string path, bool weights, string says)
     {
         using var project = Derivative();

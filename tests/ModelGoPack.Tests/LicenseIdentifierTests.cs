@@ -209,29 +209,29 @@ public sealed class LicenseIdentifierTests
         Assert.Equal("Apache-2.0", result.Name);
     }
 
-    // A license's title is looked for past a copyright line or the start of a sentence, within the first 64 words;
-    // the earliest title found names it, and TitleWord says where it starts.
+    // A license is named by its title heading the text (past bare copyright lines, on its first or second line, after
+    // "The" or "Creative Commons" at most), or by a grant sentence opening it ("These weights are licensed under ...").
     [Theory]
-    [InlineData("The MIT License (MIT)\n\nCopyright (c) 2026 Example\n", "MIT", 1)]
-    [InlineData("Copyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, to any person\n", "MIT", 3)]
-    [InlineData("BSD 3-Clause License\n\nCopyright (c) 2026, Example\n", "BSD-3-Clause", 0)]
-    [InlineData("Copyright 2026 Example. All rights reserved.\n\nRedistribution and use in source and binary forms, with or without modification, are permitted\n", "BSD", 6)]
-    [InlineData("LLAMA 2 COMMUNITY LICENSE AGREEMENT\nLlama 2 Version Release Date: July 18, 2023\n", "Llama-2", 0)]
-    [InlineData("META LLAMA 3 COMMUNITY LICENSE AGREEMENT\n", "Llama-3", 0)]
-    [InlineData("Attribution-NonCommercial-ShareAlike 4.0 International\n\n=====\n", "CC-BY-NC-SA-4.0", 0)]
-    [InlineData("Copyright 2026 Example\n\n                                 Apache License\n                           Version 2.0, January 2004\n", "Apache-2.0", 3)]
-    [InlineData("These weights are licensed under the Apache License, Version 2.0.\n", "Apache-2.0", 6)]
-    [InlineData("Creative Commons Legal Code\n\nCC0 1.0 Universal\n", "CC0-1.0", 4)]
-    [InlineData("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 2.1, February 1999\n\nThis version of the GNU General Public License\n", "LGPL", 0)]
-    [InlineData("Gemma Terms of Use\n", "Gemma", 0)]
-    public void A_title_past_a_copyright_line_or_in_a_sentence_names_the_license(string text, string name, int word)
+    [InlineData("The MIT License (MIT)\n\nCopyright (c) 2026 Example\n", "MIT", false)]
+    [InlineData("Copyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, to any person\n", "MIT", false)]
+    [InlineData("BSD 3-Clause License\n\nCopyright (c) 2026, Example\n", "BSD-3-Clause", false)]
+    [InlineData("Copyright 2026 Example. All rights reserved.\n\nRedistribution and use in source and binary forms, with or without modification, are permitted\n", "BSD", false)]
+    [InlineData("LLAMA 2 COMMUNITY LICENSE AGREEMENT\nLlama 2 Version Release Date: July 18, 2023\n", "Llama-2", false)]
+    [InlineData("META LLAMA 3 COMMUNITY LICENSE AGREEMENT\n", "Llama-3", false)]
+    [InlineData("Attribution-NonCommercial-ShareAlike 4.0 International\n\n=====\n", "CC-BY-NC-SA-4.0", false)]
+    [InlineData("Copyright 2026 Example\n\n                                 Apache License\n                           Version 2.0, January 2004\n", "Apache-2.0", false)]
+    [InlineData("These weights are licensed under the Apache License, Version 2.0.\n", "Apache-2.0", true)]
+    [InlineData("Creative Commons Legal Code\n\nCC0 1.0 Universal\n", "CC0-1.0", false)]
+    [InlineData("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 2.1, February 1999\n\nThis version of the GNU General Public License\n", "LGPL", false)]
+    [InlineData("Gemma Terms of Use\n", "Gemma", false)]
+    public void A_title_heading_the_text_or_a_grant_sentence_names_the_license(string text, string name, bool sentence)
     {
         var result = LicenseIdentifier.Identify(text);
 
-        Assert.Equal((LicenseMatchKind.Other, name, word), (result.Kind, result.Name, result.TitleWord));
+        Assert.Equal((LicenseMatchKind.Other, name, sentence), (result.Kind, result.Name, result.Sentence));
     }
 
-    // Every title the identifier knows names its license, at the top of a text and after a copyright line.
+    // Every title the identifier knows names its license, at the top of a text, after a copyright line, and in a grant.
     [Theory]
     [InlineData("ModelGo Attribution-NonCommercial-NoDerivatives License Version 2.0", "MG-BY-NC-ND-2.0")]
     [InlineData("ModelGo Attribution-NonCommercial-ResponsibleAI License Version 2.0", "MG-BY-NC-RAI-2.0")]
@@ -283,27 +283,50 @@ public sealed class LicenseIdentifierTests
     [InlineData("DeepSeek License Agreement", "DeepSeek")]
     public void Every_known_title_names_its_license(string title, string name)
     {
-        Assert.Equal((LicenseMatchKind.Other, name, 0), (LicenseIdentifier.Identify(title + "\n\nMore terms follow.\n") is var top ? (top.Kind, top.Name, top.TitleWord) : default));
-        Assert.Equal((LicenseMatchKind.Other, name, 3), (LicenseIdentifier.Identify("Copyright 2026 Example\n\n" + title + "\n") is var below ? (below.Kind, below.Name, below.TitleWord) : default));
+        Assert.Equal((LicenseMatchKind.Other, name, false), (LicenseIdentifier.Identify(title + "\n\nMore terms follow.\n") is var top ? (top.Kind, top.Name, top.Sentence) : default));
+        Assert.Equal((LicenseMatchKind.Other, name, false), (LicenseIdentifier.Identify("Copyright 2026 Example\n\n" + title + "\n") is var below ? (below.Kind, below.Name, below.Sentence) : default));
+        Assert.Equal((LicenseMatchKind.Other, name, true), (LicenseIdentifier.Identify("These files are licensed under the " + title + ".\n") is var grant ? (grant.Kind, grant.Name, grant.Sentence) : default));
     }
 
-    [Fact]
-    public void A_title_past_the_first_64_words_names_nothing()
-    {
-        var lead = string.Concat(Enumerable.Repeat("word ", 63));
-        Assert.Equal(("MIT", 63), (LicenseIdentifier.Identify(lead + "MIT License\n").Name, LicenseIdentifier.Identify(lead + "MIT License\n").TitleWord));
-        Assert.Equal(LicenseMatchKind.Unknown, LicenseIdentifier.Identify(lead + "more MIT License\n").Kind);
-    }
+    // A title anywhere else is a mention, not the text's license: past the second line, after other words on its line,
+    // in a sentence that grants nothing, or after a comma or a full stop.
+    [Theory]
+    [InlineData("See ../LICENSE.\nThe code is adapted from a project.\nMIT License\n")]
+    [InlineData("Notes: MIT License\n")]
+    [InlineData("The conversion script was adapted from llama.cpp, which is under the MIT License.\n")]
+    [InlineData("Unlike the base model, which is released under the Apache License, Version 2.0, these weights are covered by the root LICENSE.\n")]
+    [InlineData("The tokenizer comes from GPT-2 and is under the MIT License.\n")]
+    [InlineData("These weights are ours. They are licensed under the MIT License.\n")]
+    [InlineData("Copyright 2026 Acme, licensed under the MIT License\n")]
+    public void A_title_mentioned_elsewhere_names_nothing(string text) =>
+        Assert.Equal(LicenseMatchKind.Unknown, LicenseIdentifier.Identify(text).Kind);
 
-    // A text that names MG-BY-SA-2.0 and, further in, another license says something a reader must weigh: it is not
-    // that license's text. One that starts with another license's title is that license, whatever it names later.
+    // A text is what heads it, whatever it names later; one that names MG-BY-SA-2.0 by its title in a grant points to
+    // the license, and is no modified copy of its text.
     [Theory]
     [InlineData("These weights are MG-BY-SA-2.0. The code comes from a project under the MIT License.\n", LicenseMatchKind.Unknown)]
     [InlineData("Licensed under the ModelGo Attribution-ShareAlike License; the tokenizer under the Apache License, Version 2.0.\n", LicenseMatchKind.Unknown)]
     [InlineData("MIT License\n\nThis file is not MG-BY-SA-2.0.\n", LicenseMatchKind.Other)]
-    [InlineData("The code comes from a project under the MIT License.\n", LicenseMatchKind.Other)]
-    public void A_text_that_names_MG_BY_SA_before_another_license_is_unknown(string text, LicenseMatchKind kind) =>
+    [InlineData("The code comes from a project under the MIT License.\n", LicenseMatchKind.Unknown)]
+    [InlineData("The files in this folder are licensed under the ModelGo Attribution-ShareAlike License, Version 2.0, Dec 2025 (MG-BY-SA-2.0).\n", LicenseMatchKind.Unknown)]
+    public void A_text_is_what_heads_it_and_a_grant_of_MG_BY_SA_is_no_copy(string text, LicenseMatchKind kind) =>
         Assert.Equal(kind, LicenseIdentifier.Identify(text).Kind);
+
+    // Bare copyright lines are no part of a text (the SPDX matching guidelines leave them out); a copyright line that
+    // grants something is.
+    [Theory]
+    [InlineData("Copyright 2026 Acme\n\n", LicenseMatchKind.Canonical)]
+    [InlineData("# Copyright (c) 2026 Acme. All rights reserved.\nSPDX-FileCopyrightText: 2026 Jane Doe\n\n", LicenseMatchKind.Canonical)]
+    [InlineData("\u00A9 2026 Acme\n", LicenseMatchKind.Canonical)]
+    [InlineData("Copyright 2026 Acme. At your option, use these weights under Apache-2.0.\n\n", LicenseMatchKind.Modified)]
+    [InlineData("This text is the license of the weights.\n\n", LicenseMatchKind.Modified)]
+    public void Bare_copyright_lines_before_the_MG_BY_SA_text_are_no_part_of_it(string lead, LicenseMatchKind kind)
+    {
+        var result = LicenseIdentifier.Identify(lead + Canonical);
+
+        Assert.Equal(kind, result.Kind);
+        Assert.Equal(kind == LicenseMatchKind.Modified ? 1 : 0, result.WordIndex);
+    }
 
     [Theory]
     [InlineData("The quick brown fox jumps over the lazy dog. This model was trained on a laptop over a weekend and is released for everyone to enjoy.")]

@@ -48,12 +48,24 @@ internal static partial class LicenseFileRules
         ".zip", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".rar", ".tar", ".so", ".dylib", ".dll", ".exe", ".a", ".lib", ".o", ".obj", ".wasm", ".jar", ".whl", ".class",
     };
 
-    // Qualifiers that name a part of a release: LICENSE-CODE covers the code of its folder, not the weights beside it.
+    // Qualifiers that name a part of a release: LICENSE-CODE covers the code of its folder, not the weights beside it;
+    // LICENSE-THIRD-PARTY (the name MGP1003 advises) what came from elsewhere.
     private static readonly HashSet<string> Parts = new(StringComparer.OrdinalIgnoreCase)
     {
         "CODE", "SOURCE", "SOURCES", "SRC", "SCRIPT", "SCRIPTS", "TOOLS", "EXAMPLES", "SAMPLES", "NOTEBOOKS", "TESTS", "DOC", "DOCS", "DOCUMENTATION",
-        "DATA", "DATASET", "DATASETS", "CORPUS", "ASSETS", "IMAGES", "MEDIA", "FONTS",
+        "DATA", "DATASET", "DATASETS", "CORPUS", "ASSETS", "IMAGES", "MEDIA", "FONTS", "THIRD", "THIRDPARTY", "3RDPARTY",
     };
+
+    // The endings of media files (what ASSETS, IMAGES, MEDIA and FONTS name), and of configuration files (no part).
+    private static readonly HashSet<string> MediaEndings = new(StringComparer.Ordinal)
+    {
+        ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".mp3", ".wav", ".flac", ".ogg", ".mp4", ".webm", ".mov", ".avi", ".ttf", ".otf", ".woff", ".woff2",
+    };
+
+    private static readonly HashSet<string> ConfigEndings = new(StringComparer.Ordinal) { ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf" };
+
+    // A header template is at most this long; a longer text is a license whatever its name says.
+    private const int HeaderBytes = 2048;
 
     // Qualifiers that name a template of a source file's license header, not a license.
     private static readonly HashSet<string> HeaderWords = new(StringComparer.OrdinalIgnoreCase)
@@ -129,9 +141,7 @@ internal static partial class LicenseFileRules
         if (Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
         {
             var repoFile = HubFile().Match(uri.AbsolutePath);
-            var host = uri.Host.ToLowerInvariant();
-            var hub = host is "huggingface.co" or "hf.co" || host.EndsWith(".huggingface.co", StringComparison.Ordinal) || host.EndsWith(".hf.co", StringComparison.Ordinal);
-            if (!hub || !repoFile.Success || InRelease(Uri.UnescapeDataString(repoFile.Groups["path"].Value)) is not { } path)
+            if (!IsHub(uri) || !repoFile.Success || InRelease(Uri.UnescapeDataString(repoFile.Groups["path"].Value)) is not { } path)
             {
                 return null;
             }
@@ -141,7 +151,7 @@ internal static partial class LicenseFileRules
 
             // An upstream's own repo, by its url, is the upstream's even when this project keeps its name (a quantized
             // re-release); then the project's own name; then an upstream's by its name alone.
-            return config.Upstream.Any(u => u.Url?.TrimEnd('/').EndsWith("/" + id, StringComparison.OrdinalIgnoreCase) == true) ? null
+            return config.Upstream.Any(u => string.Equals(HubRepo(u.Url), id, StringComparison.OrdinalIgnoreCase)) ? null
                 : string.Equals(RepoName(repo), RepoName(config.Name), StringComparison.OrdinalIgnoreCase) ? new LinkedFile(path, Own: true)
                 : config.Upstream.Any(u => ModelCardRules.Names(id, u.Name, u.Url)) ? null
                 : new LinkedFile(path, Own: false);
@@ -152,7 +162,8 @@ internal static partial class LicenseFileRules
             return null;
         }
 
-        return InRelease(Uri.UnescapeDataString(link.Split('#', '?')[0])) is { } relative ? new LinkedFile(relative, Own: true) : null;
+        // A browser reads a backslash in a link's path as a slash.
+        return InRelease(Uri.UnescapeDataString(link.Split('#', '?')[0]).Replace('\\', '/')) is { } relative ? new LinkedFile(relative, Own: true) : null;
     }
 
     // A link's path as a path of the release, as a browser resolves it: empty and "." segments dropped, ".." taking the
@@ -179,6 +190,25 @@ internal static partial class LicenseFileRules
 
         var path = string.Join('/', segments);
         return path.Length == 0 || ProjectPath.IsRootedOrEscaping(path) ? null : path;
+    }
+
+    // Whether an address is on the Hugging Face Hub: huggingface.co, hf.co, or a subdomain of either.
+    private static bool IsHub(Uri uri)
+    {
+        var host = uri.Host.ToLowerInvariant();
+        return host is "huggingface.co" or "hf.co" || host.EndsWith(".huggingface.co", StringComparison.Ordinal) || host.EndsWith(".hf.co", StringComparison.Ordinal);
+    }
+
+    // The owner/repo of a Hub repo's url (https://huggingface.co/org/model, or a page of it), or null for another address.
+    private static string? HubRepo(string? url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || !IsHub(uri))
+        {
+            return null;
+        }
+
+        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length >= 2 ? Uri.UnescapeDataString(segments[0]) + "/" + Uri.UnescapeDataString(segments[1]) : null;
     }
 
     // A repo or package name with an underscore read as a hyphen (tiny_model is the repo Tiny-Model): compared in any case.
@@ -229,16 +259,19 @@ internal static partial class LicenseFileRules
             var annotatedRole = annotated is null ? (ArtifactRole?)null
                 : (roles ??= Roles(project)).TryGetValue(annotated, out var role) ? role : null;
 
-            // A part qualifier limits a license to that part of its folder when the folder holds that part: a LICENSE-DATA
-            // beside weights and no data covers what is there, the weights.
-            var part = annotated is null && Part(name) is { } named && (held.Roles & PartRoles(named)) != 0 ? named : null;
+            // A part qualifier limits a license to that part of its folder when the folder holds files of that part: a
+            // LICENSE-DATA beside weights and no data covers what is there, the weights.
+            var part = annotated is null && Part(name) is { } named && PartKinds(named) is var kinds && (kinds.HasFlag(PartKind.Always) || (held.Kinds & kinds) != 0) ? named : null;
 
             // A text of a REUSE LICENSES/ folder, or a header's template, is the text that files name by an SPDX line: it
             // licenses no folder by itself. Not a LICENSES/ folder that holds weights, nor a template that is a full
             // license text (its title at its top): such a file is the folder's license, whatever it is named.
             var reuse = IsReuseText(path) && held.Weights == 0;
+            // A template is a header: an SPDX line, a grant sentence ("Licensed under the Apache License, Version 2.0"), or
+            // a short text ModelGoPack does not recognise that holds a copyright line; a full license text is its folder's
+            // license whatever its name.
             var template = annotated is null && !reuse && IsHeaderTemplate(name)
-                && (identification.Kind == LicenseMatchKind.Unknown || identification.Line > 0 || identification.TitleWord > 0);
+                && (identification.Kind == LicenseMatchKind.Unknown ? identification.Header : identification.Line > 0 || identification.Sentence);
             var covers = reuse ? "the files that name it in an SPDX-License-Identifier line"
                 : template ? "the files that carry the header"
                 : annotated ?? (folder.Length == 0 ? "the whole release" : folder);
@@ -333,37 +366,108 @@ internal static partial class LicenseFileRules
         }
 
         var modelGo = false;
+        var unresolved = false;
         foreach (Match spdx in SpdxLine().Matches(text))
         {
-            var expression = spdx.Groups["expression"].Value.Trim();
-            if (expression.Length == 0)
+            var expression = Expression(text, spdx);
+            switch (expression.Length == 0 ? SpdxValue.None : Value(expression))
+            {
+                case SpdxValue.ModelGo:
+                    modelGo = true;
+                    break;
+                case SpdxValue.Unresolved:
+                    unresolved = true;
+                    break;
+                case SpdxValue.Other:
+                    var line = text.AsSpan(0, spdx.Groups["expression"].Index).Count('\n') + 1;
+                    return new LicenseIdentification(LicenseMatchKind.Other, expression, Line: line);
+            }
+        }
+
+        var lines = text.Split('\n');
+        return modelGo && !unresolved && lines.All(IsHeaderLine) ? new LicenseIdentification(LicenseMatchKind.Canonical)
+            : identification with { Header = bytes.Length <= HeaderBytes && lines.Any(l => LicenseIdentifier.IsCopyrightLine(CommentMarks().Replace(l, ""))) };
+    }
+
+    // An SPDX line's expression: without a comment after it ("MG-BY-SA-2.0 # see ../LICENSE"), and with the lines it
+    // continues on while its parentheses are open or it ends in an operator ("(MG-BY-SA-2.0 OR" then "Apache-2.0)").
+    private static string Expression(string text, Match spdx)
+    {
+        var expression = TrailingComment().Replace(spdx.Groups["expression"].Value, "").Trim();
+        var next = spdx.Index + spdx.Length;
+        for (var more = 0; more < 8 && !Complete(expression) && next < text.Length; more++)
+        {
+            var end = text.IndexOf('\n', next + 1);
+            var line = text[(next + 1)..(end < 0 ? text.Length : end)];
+            expression += " " + TrailingComment().Replace(CommentMarks().Replace(line, ""), "").Trim();
+            next = end < 0 ? text.Length : end;
+        }
+
+        return expression.Trim();
+    }
+
+    // Whether an expression is whole: its parentheses closed, and no operator at its end.
+    private static bool Complete(string expression)
+    {
+        var tokens = SpdxToken().Matches(expression).Select(m => m.Value).ToList();
+        return tokens.Count(t => t == "(") == tokens.Count(t => t == ")") && !(tokens.Count > 0 && tokens[^1].ToUpperInvariant() is "AND" or "OR" or "WITH");
+    }
+
+    // What an SPDX expression licenses under: MG-BY-SA-2.0 alone (its id, or REUSE's LicenseRef-MG-BY-SA-2.0, since
+    // the SPDX list does not hold it; in any case, in any parentheses, several times); another license (an SPDX id of
+    // another, with AND, OR or WITH); or nothing the tool can resolve (another LicenseRef, or no expression at all,
+    // "MG-BY-SA-2.0 # see ../LICENSE"), which needs a reader.
+    private static SpdxValue Value(string expression)
+    {
+        var ids = new List<string>();
+        var tokens = SpdxToken().Matches(expression).Select(m => m.Value).ToList();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is "(" or ")" || tokens[i].ToUpperInvariant() is "AND" or "OR")
             {
                 continue;
             }
 
-            if (!IsModelGoAlone(expression))
+            if (tokens[i].Equals("WITH", StringComparison.OrdinalIgnoreCase))
             {
-                var line = text.AsSpan(0, spdx.Groups["expression"].Index).Count('\n') + 1;
-                return new LicenseIdentification(LicenseMatchKind.Other, expression, Line: line);
+                // An exception changes the license: MG-BY-SA-2.0 WITH anything is not MG-BY-SA-2.0 alone.
+                ids.Add("WITH");
+                i++;
+                continue;
             }
 
-            modelGo = true;
+            if (!SpdxId().IsMatch(tokens[i]))
+            {
+                return SpdxValue.Unresolved;
+            }
+
+            ids.Add(tokens[i]);
         }
 
-        return modelGo && text.Split('\n').All(IsHeaderLine) ? new LicenseIdentification(LicenseMatchKind.Canonical) : identification;
+        var modelGo = (string id) => id.Equals(LicenseText.Id, StringComparison.OrdinalIgnoreCase) || id.Equals("LicenseRef-" + LicenseText.Id, StringComparison.OrdinalIgnoreCase);
+        return ids.Count == 0 ? SpdxValue.Unresolved
+            : ids.All(modelGo) ? SpdxValue.ModelGo
+            : ids.Any(id => !modelGo(id) && !id.Contains("LicenseRef-", StringComparison.OrdinalIgnoreCase)) ? SpdxValue.Other
+            : SpdxValue.Unresolved;
     }
 
-    // Whether an SPDX expression is MG-BY-SA-2.0 alone, in any case, in any parentheses.
-    private static bool IsModelGoAlone(string expression) =>
-        string.Equals(expression.Replace("(", "", StringComparison.Ordinal).Replace(")", "", StringComparison.Ordinal).Trim(), LicenseText.Id, StringComparison.OrdinalIgnoreCase);
+    private enum SpdxValue
+    {
+        None,
+        ModelGo,
+        Other,
+        Unresolved,
+    }
 
-    // Whether a line of a file says nothing beyond a REUSE header: blank, an SPDX tag (SPDX-FileCopyrightText,
-    // SPDX-License-Identifier), a copyright line, or a comment's marks alone.
+    // Whether a line of a file says nothing beyond a REUSE header: blank, a comment's marks or a code fence alone, an
+    // SPDX-License-Identifier line (judged by its expression), or a bare copyright notice or contributor (an
+    // SPDX-FileCopyrightText or SPDX-FileContributor tag, or a "Copyright" line) that grants nothing.
     private static bool IsHeaderLine(string line)
     {
         var content = CommentMarks().Replace(line, "").Trim();
-        return content.Length == 0 || content.StartsWith("SPDX-", StringComparison.Ordinal) || content.StartsWith("Copyright", StringComparison.OrdinalIgnoreCase)
-            || content.StartsWith('\u00A9') || content.StartsWith("(c)", StringComparison.OrdinalIgnoreCase);
+        return content.Length == 0 || CodeFence().IsMatch(content) || content.StartsWith("SPDX-License-Identifier:", StringComparison.Ordinal)
+            || LicenseIdentifier.IsCopyrightLine(content)
+            || (content.StartsWith("SPDX-FileContributor:", StringComparison.Ordinal) && LicenseIdentifier.IsCopyrightLine("Copyright " + content["SPDX-FileContributor:".Length..]));
     }
 
     // What each license file's folder holds, its own files and those of every folder below it: each artifact is counted
@@ -427,33 +531,71 @@ internal static partial class LicenseFileRules
         return roles;
     }
 
-    // The roles of the files a part qualifier names: a LICENSE-CODE licenses code, a LICENSE-DOCS documents.
-    private static int PartRoles(string part) => part.ToUpperInvariant() switch
+    // The kinds of file a part qualifier names: a LICENSE-CODE licenses code, a LICENSE-DOCS documents, a
+    // LICENSE-THIRD-PARTY what came from elsewhere (never the model's weights or architecture).
+    private static PartKind PartKinds(string part) => part.ToUpperInvariant() switch
     {
-        "DOC" or "DOCS" or "DOCUMENTATION" => Role(ArtifactRole.Docs),
-        "DATA" or "DATASET" or "DATASETS" or "CORPUS" => Role(ArtifactRole.Data),
-        "ASSETS" or "IMAGES" or "MEDIA" or "FONTS" => Role(ArtifactRole.Other) | Role(ArtifactRole.Docs) | Role(ArtifactRole.Data),
-        "EXAMPLES" or "SAMPLES" or "NOTEBOOKS" => Role(ArtifactRole.Code) | Role(ArtifactRole.Docs) | Role(ArtifactRole.Data),
-        _ => Role(ArtifactRole.Code),
+        "DOC" or "DOCS" or "DOCUMENTATION" => PartKind.Docs,
+        "DATA" or "DATASET" or "DATASETS" or "CORPUS" => PartKind.Data,
+        "ASSETS" or "IMAGES" or "MEDIA" or "FONTS" => PartKind.Media,
+        "EXAMPLES" or "SAMPLES" or "NOTEBOOKS" => PartKind.Code | PartKind.Data | PartKind.Media,
+        // What came from elsewhere is never a derivative's own weights, whatever else the folder holds.
+        "THIRD" or "THIRDPARTY" or "3RDPARTY" => PartKind.Always,
+        _ => PartKind.Code,
     };
 
-    private static int Role(ArtifactRole role) => 1 << (int)role;
+    // The part of a release a file is, for a part qualifier: none for the files every model folder has beside its weights
+    // (README, a weight index, .gitattributes, configuration, the files a bundle generates), which no part names.
+    private static PartKind KindOf(Inspection.Artifact artifact)
+    {
+        var name = artifact.Path[(artifact.Path.LastIndexOf('/') + 1)..];
+        var extension = Path.GetExtension(name).ToLowerInvariant();
+        if (name.StartsWith("README", StringComparison.OrdinalIgnoreCase) || name.StartsWith('.') || name.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase)
+            || name is ModelGoConfig.FileName or ProjectLoader.ManifestFileName)
+        {
+            return PartKind.None;
+        }
 
-    // What a license folder holds: its files, the roles among them, its weights and the first few of their paths.
+        return MediaEndings.Contains(extension) ? PartKind.Media
+            : artifact.Role switch
+            {
+                ArtifactRole.Code when !ConfigEndings.Contains(extension) => PartKind.Code,
+                ArtifactRole.Docs => PartKind.Docs,
+                ArtifactRole.Data when !ConfigEndings.Contains(extension) => PartKind.Data,
+                ArtifactRole.Tokenizer => PartKind.Tokenizer,
+                _ => PartKind.None,
+            };
+    }
+
+    [Flags]
+    private enum PartKind
+    {
+        None = 0,
+        Code = 1,
+        Docs = 2,
+        Data = 4,
+        Media = 8,
+        Tokenizer = 16,
+
+        // A qualifier that limits its license whatever the folder holds.
+        Always = 32,
+    }
+
+    // What a license folder holds: its files, the parts among them, its weights and the first few of their paths.
     private sealed class Held
     {
         private readonly List<string> firstWeights = new(3);
 
         public int Files { get; private set; }
 
-        public int Roles { get; private set; }
+        public PartKind Kinds { get; private set; }
 
         public int Weights { get; private set; }
 
         public void Add(Inspection.Artifact artifact)
         {
             this.Files++;
-            this.Roles |= Role(artifact.Role);
+            this.Kinds |= KindOf(artifact);
             if (artifact.Role == ArtifactRole.Weights)
             {
                 this.Weights++;
@@ -527,6 +669,19 @@ internal static partial class LicenseFileRules
     // A line's comment marks: those that open it (a lone */ closing a block too), and those that close it.
     [GeneratedRegex(@"^[ \t]*(?:" + CommentOpens + @"|\*+/?)|(?:" + CommentCloses + @")[ \t]*\r?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex CommentMarks();
+
+    [GeneratedRegex(@"\(|\)|[^\s()]+", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex SpdxToken();
+
+    // A comment after an expression: no SPDX expression holds a # or a //.
+    [GeneratedRegex(@"\s+(?:#|//).*$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex TrailingComment();
+
+    [GeneratedRegex(@"^(?:DocumentRef-[A-Za-z0-9.-]+:)?(?:LicenseRef-)?[A-Za-z0-9][A-Za-z0-9.-]*\+?$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex SpdxId();
+
+    [GeneratedRegex(@"^(?:```|~~~)[A-Za-z0-9_-]*$", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex CodeFence();
 
     [GeneratedRegex(@"^/(?<owner>[^/]+)/(?<repo>[^/]+)/(?:blob|resolve|raw)/[^/]+/(?<path>.+)$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex HubFile();

@@ -143,8 +143,9 @@ internal static class ArtifactInspector
             return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = "Python bytecode" });
         }
 
-        // GNU's COPYING.LIB is the LGPL's text, not a static library: a notice's name on a file of no native format.
-        if ((NativeExtensions.Contains(extension) && !(IsNoticeName(name) && !IsNative(magic))) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
+        // GNU's COPYING.LIB is the LGPL's text, not a static library: a license file's name on a file of no native format
+        // (a static library is an ar archive, which IsNative knows).
+        if ((NativeExtensions.Contains(extension) && !(Evaluation.LicenseFileRules.IsLicenseName(path) && !IsNative(magic))) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
         {
             return NativeCode(file);
         }
@@ -274,6 +275,12 @@ internal static class ArtifactInspector
     // ELF, Mach-O (both byte orders, 32 and 64 bit), or a Windows PE image ("MZ" with "PE\0\0" at e_lfanew).
     private static bool IsNative(byte[] magic)
     {
+        // An ar archive: a static library (.a, .lib).
+        if (magic.AsSpan().StartsWith("!<arch>\n"u8))
+        {
+            return true;
+        }
+
         if (magic.Length >= 4 && magic[0] == 0x7F && magic[1] == (byte)'E' && magic[2] == (byte)'L' && magic[3] == (byte)'F')
         {
             return true;

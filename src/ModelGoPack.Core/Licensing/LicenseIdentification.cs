@@ -26,8 +26,12 @@ public enum LicenseMatchKind
 /// <param name="Found">For a modified text, the file's words at the first difference.</param>
 /// <param name="Line">For a modified text, the file's line of the first difference.</param>
 /// <param name="WordIndex">For a modified text, the 1-based index of the first differing word.</param>
-/// <param name="TitleWord">
-/// For a license known by its title, the 0-based index of the title's first word: 0 when the text starts with it, more
-/// when a copyright line or a sentence comes first ("These weights are licensed under the Apache License, Version 2.0").
+/// <param name="Sentence">
+/// For another license, whether a grant sentence opening the text names it ("Licensed under the Apache License, Version
+/// 2.0"; the header that source files carry), rather than its title heading a license text.
 /// </param>
-public sealed record LicenseIdentification(LicenseMatchKind Kind, string? Name = null, string? Expected = null, string? Found = null, int Line = 0, int WordIndex = 0, int TitleWord = 0);
+/// <param name="Header">
+/// For a text not recognised, whether it is as short as a source file's license header (at most 2 KiB) and holds a
+/// copyright line: what a header's template holds.
+/// </param>
+public sealed record LicenseIdentification(LicenseMatchKind Kind, string? Name = null, string? Expected = null, string? Found = null, int Line = 0, int WordIndex = 0, bool Sentence = false, bool Header = false);

@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace ModelGoPack.Licensing;
 
 /// <summary>
 /// Identifies a license file against the MG-BY-SA-2.0 text by the SPDX matching guidelines, and names
 /// the superseded May 2025 text and other licenses by their titles.
 /// </summary>
-public static class LicenseIdentifier
+public static partial class LicenseIdentifier
 {
     // How many words of context to quote before a difference, and at most how many differing words.
     private const int ContextWords = 4;
@@ -53,6 +55,7 @@ public static class LicenseIdentifier
         (LicenseTokens.From("Attribution-NonCommercial-NoDerivatives 4.0 International"), LicenseMatchKind.Other, "CC-BY-NC-ND-4.0"),
         (LicenseTokens.From("Attribution-NoDerivatives 4.0 International"), LicenseMatchKind.Other, "CC-BY-ND-4.0"),
         (LicenseTokens.From("CC0 1.0 Universal"), LicenseMatchKind.Other, "CC0-1.0"),
+        (LicenseTokens.From("Creative Commons Legal Code CC0 1.0 Universal"), LicenseMatchKind.Other, "CC0-1.0"),
         (LicenseTokens.From("Copyright (c) OpenRAIL"), LicenseMatchKind.Other, "OpenRAIL"),
         (LicenseTokens.From("CreativeML Open RAIL-M"), LicenseMatchKind.Other, "CreativeML-OpenRAIL-M"),
         (LicenseTokens.From("BigScience RAIL License"), LicenseMatchKind.Other, "BigScience-RAIL"),
@@ -67,37 +70,49 @@ public static class LicenseIdentifier
         (LicenseTokens.From("DeepSeek License Agreement"), LicenseMatchKind.Other, "DeepSeek"),
     ];
 
-    // How many words into a text its title is looked for: past a copyright line, a heading, or the start of a sentence
-    // that names it ("These weights are licensed under the Apache License, Version 2.0").
-    private const int TitleWindow = 64;
+    // How many words of a grant sentence may come before the license it names.
+    private const int GrantWindow = 12;
 
     /// <summary>Identifies license file bytes.</summary>
     public static LicenseIdentification Identify(ReadOnlySpan<byte> bytes) => Identify(TextDecoder.Decode(bytes));
 
-    /// <summary>Identifies a license text.</summary>
+    /// <summary>
+    /// Identifies a license text. Its leading copyright lines (bare notices: no grant, no license named) are no part of
+    /// it, as the SPDX matching guidelines leave copyright notices out. A license is named by its title heading the text
+    /// (at the start of its first or second line, after "The" or "Creative Commons" at most), or in a grant sentence
+    /// that opens it ("These weights are licensed under the Apache License, Version 2.0."; see
+    /// <see cref="LicenseIdentification.Sentence"/>); a title anywhere else is a mention, not the text's license. A text
+    /// headed by the MG-BY-SA-2.0 title, or that keeps most of its words, is a modified copy.
+    /// </summary>
     public static LicenseIdentification Identify(string text)
     {
         var found = LicenseTokens.From(text);
         var canonical = Canonical.Value;
+        var start = BodyStart(text, found);
+        var length = found.Count - start;
 
         var prefix = 0;
-        var limit = Math.Min(found.Count, canonical.Count);
-        while (prefix < limit && found.Words[prefix] == canonical.Words[prefix])
+        var limit = Math.Min(length, canonical.Count);
+        while (prefix < limit && found.Words[start + prefix] == canonical.Words[prefix])
         {
             prefix++;
         }
 
-        if (prefix == canonical.Count && found.Count == canonical.Count)
+        if (prefix == canonical.Count && length == canonical.Count)
         {
             return new LicenseIdentification(LicenseMatchKind.Canonical, LicenseText.Id);
         }
 
-        var (title, titleWord) = FindTitle(found);
-        if (title.Title is not null && title.Kind != LicenseMatchKind.Modified)
+        var heading = Heading(found, start);
+        if (heading.Title is not null && heading.Kind != LicenseMatchKind.Modified)
         {
-            // A text that names MG-BY-SA-2.0 as well as, further in, another license ("MG-BY-SA-2.0 ... fine-tuned from a
-            // model under the Apache License, Version 2.0") is not that license's text: what it says needs a reader.
-            return titleWord > 0 && NamesModelGo(found) ? new LicenseIdentification(LicenseMatchKind.Unknown) : new LicenseIdentification(title.Kind, title.Name, TitleWord: titleWord);
+            return new LicenseIdentification(heading.Kind, heading.Name);
+        }
+
+        // A grant sentence names another license; one that names MG-BY-SA-2.0 points to it, and is no copy of its text.
+        if (heading.Title is null && Granted(found, start) is { Kind: LicenseMatchKind.Other } granted)
+        {
+            return new LicenseIdentification(LicenseMatchKind.Other, granted.Name, Sentence: true);
         }
 
         var suffix = 0;
@@ -106,8 +121,7 @@ public static class LicenseIdentifier
             suffix++;
         }
 
-        // A text that keeps the MG-BY-SA-2.0 title, or most of its words, is a modified copy.
-        if (title.Title is null && (prefix + suffix) * 2 < canonical.Count)
+        if (heading.Title is null && (prefix + suffix) * 2 < canonical.Count)
         {
             return new LicenseIdentification(LicenseMatchKind.Unknown);
         }
@@ -115,40 +129,89 @@ public static class LicenseIdentifier
         var contextStart = Math.Max(0, prefix - ContextWords);
         var context = string.Join(' ', canonical.Display.Skip(contextStart).Take(prefix - contextStart));
         var expected = Quote(context, canonical.Display, prefix, canonical.Count - suffix);
-        var foundQuote = Quote(string.Join(' ', found.Display.Skip(contextStart).Take(prefix - contextStart)), found.Display, prefix, found.Count - suffix);
-        var line = prefix < found.Count ? found.Lines[prefix] : found.Lines.Count > 0 ? found.Lines[^1] : 1;
+        var body = found.Display.Skip(start).ToList();
+        var foundQuote = Quote(string.Join(' ', body.Skip(contextStart).Take(prefix - contextStart)), body, prefix, length - suffix);
+        var line = prefix < length ? found.Lines[start + prefix] : found.Lines.Count > 0 ? found.Lines[^1] : 1;
         return new LicenseIdentification(LicenseMatchKind.Modified, LicenseText.Id, expected, foundQuote, line, prefix + 1);
     }
 
-    // The first title found in the text's first words, earliest first, and then in the list's order; with its word.
-    private static ((LicenseTokens Title, LicenseMatchKind Kind, string Name) Title, int Word) FindTitle(LicenseTokens found)
+    /// <summary>
+    /// Whether a line is a bare copyright notice: "Copyright", "©" or "(c)" (or an SPDX-FileCopyrightText tag), in a
+    /// comment or not, with a year and a holder, and nothing that grants or names a license ("Copyright 2026 Acme. At your
+    /// option, Apache-2.0" is no bare notice). "All rights reserved." may follow.
+    /// </summary>
+    public static bool IsCopyrightLine(string line) => CopyrightLine().IsMatch(line) && !GrantWords().IsMatch(line);
+
+    // The first word of a text's body: past its leading blank and bare copyright lines.
+    private static int BodyStart(string text, LicenseTokens found)
     {
-        for (var word = 0; word < Math.Min(found.Count, TitleWindow); word++)
+        var lines = text.Split('\n');
+        var skipped = 0;
+        while (skipped < lines.Length && (lines[skipped].Trim().Length == 0 || IsCopyrightLine(lines[skipped])))
         {
-            foreach (var title in Titles)
+            skipped++;
+        }
+
+        var start = 0;
+        while (start < found.Count && found.Lines[start] <= skipped)
+        {
+            start++;
+        }
+
+        return start;
+    }
+
+    // The title heading a text: at the start of its first or second line (counted from the text's very first word, and
+    // from its body's, past copyright lines), after at most "The" or "Creative Commons" on that line.
+    private static (LicenseTokens Title, LicenseMatchKind Kind, string Name) Heading(LicenseTokens found, int start)
+    {
+        foreach (var first in start == 0 ? [0] : new[] { 0, start })
+        {
+            var word = first;
+            for (var lines = 0; word < found.Count && lines < 2; lines++)
             {
-                if (found.StartsWith(title.Title, word))
+                var line = found.Lines[word];
+                for (var lead = 0; lead <= 2 && word + lead < found.Count && found.Lines[word + lead] == line; lead++)
                 {
-                    return (title, word);
+                    var leading = found.Words.Skip(word).Take(lead).ToArray();
+                    if (leading is [] or ["the"] or ["creative", "commons"] && Titles.FirstOrDefault(t => found.StartsWith(t.Title, word + lead)) is { Title: not null } title)
+                    {
+                        return title;
+                    }
+                }
+
+                while (word < found.Count && found.Lines[word] == line)
+                {
+                    word++;
                 }
             }
         }
 
-        return (default, 0);
+        return default;
     }
 
-    // Whether a text names the MG-BY-SA license (its id, or "ModelGo Attribution-ShareAlike").
-    private static bool NamesModelGo(LicenseTokens found)
+    // The license a grant sentence opening the body names: "licensed (released, distributed, provided, offered,
+    // available) under [the] TITLE" within its first words, before any comma, semicolon, colon or full stop.
+    private static (LicenseTokens Title, LicenseMatchKind Kind, string Name) Granted(LicenseTokens found, int start)
     {
-        for (var i = 0; i < found.Count; i++)
+        var granted = false;
+        for (var word = start; word < Math.Min(found.Count, start + GrantWindow); word++)
         {
-            if (found.Words[i].StartsWith("mg-by-sa", StringComparison.Ordinal) || (found.Words[i] == "modelgo" && i + 1 < found.Count && found.Words[i + 1].StartsWith("attribution-sharealike", StringComparison.Ordinal)))
+            var under = word > start && (found.Words[word - 1] == "under" || (found.Words[word - 1] == "the" && word - 2 >= start && found.Words[word - 2] == "under"));
+            if (granted && under && Titles.FirstOrDefault(t => found.StartsWith(t.Title, word)) is { Title: not null } title)
             {
-                return true;
+                return title;
+            }
+
+            var current = found.Words[word];
+            granted |= current is "licensed" or "licenced" or "released" or "distributed" or "provided" or "offered" or "available";
+            if (current[^1] is ',' or ';' or ':' or '.')
+            {
+                return default;
             }
         }
 
-        return false;
+        return default;
     }
 
     private static string Quote(string context, IReadOnlyList<string> words, int start, int end)
@@ -168,4 +231,11 @@ public static class LicenseIdentifier
 
         return differing.Count == 0 ? $"{context} [nothing]".Trim() : $"{context} {text}".Trim();
     }
+
+    [GeneratedRegex(@"^\s*(?:(?:#+|//+|\*+|--|;+|%+)\s*)?(?:SPDX-FileCopyrightText:|Copyright\b|\u00A9|\(c\))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex CopyrightLine();
+
+    // Words that make a line more than a copyright notice: a grant, a license, terms.
+    [GeneratedRegex(@"licen[cs]|\bunder\b|\boption|\bpermi|\bgrant|\bterms?\b|\buse[sd]?\b|\bdistribut|\bmodif|\bspdx-license|\bapache\b|\bmit\b|\bgpl|\bbsd\b|\bcc-|\bcreative commons\b|\bmg-by", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex GrantWords();
 }
