@@ -57,12 +57,12 @@ internal static partial class LicenseFileRules
     };
 
     // The endings of media files (what ASSETS, IMAGES, MEDIA and FONTS name), and of configuration files (no part).
-    private static readonly HashSet<string> MediaEndings = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> MediaEndings = new(StringComparer.OrdinalIgnoreCase)
     {
         ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".mp3", ".wav", ".flac", ".ogg", ".mp4", ".webm", ".mov", ".avi", ".ttf", ".otf", ".woff", ".woff2",
     };
 
-    private static readonly HashSet<string> ConfigEndings = new(StringComparer.Ordinal) { ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf" };
+    private static readonly HashSet<string> ConfigEndings = new(StringComparer.OrdinalIgnoreCase) { ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf" };
 
     // A header template is at most this long; a longer text is a license whatever its name says.
     private const int HeaderBytes = 2048;
@@ -472,8 +472,8 @@ internal static partial class LicenseFileRules
 
     // What each license file's folder holds, its own files and those of every folder below it: each artifact is counted
     // in every license folder above it, found by a lookup of the path's prefixes of a license folder's length (no
-    // substring made per folder, none looked up that no license folder could be); paths of one folder in a row (they
-    // come sorted) reuse the last one's folders.
+    // substring made per folder, none looked up that no license folder could be). Paths come sorted: a path keeps the
+    // license folders of the folders it shares with the path before it, and looks up only the rest of its own.
     private static Dictionary<string, Held> Coverage(ModelProject project)
     {
         var folders = new Dictionary<string, Held>(StringComparer.Ordinal);
@@ -484,7 +484,7 @@ internal static partial class LicenseFileRules
 
         var lengths = folders.Keys.Select(f => f.Length).ToHashSet();
         var lookup = folders.GetAlternateLookup<ReadOnlySpan<char>>();
-        var above = new List<Held>();
+        var above = new List<(int Length, Held Held)>();
         var last = "";
         var lastLength = -1;
         foreach (var artifact in project.Artifacts)
@@ -493,12 +493,19 @@ internal static partial class LicenseFileRules
             var length = path.LastIndexOf('/') + 1;
             if (length != lastLength || !path.AsSpan(0, length).SequenceEqual(last.AsSpan(0, lastLength)))
             {
-                above.Clear();
-                for (var end = 0; end <= length; end = path.IndexOf('/', end) + 1)
+                // The folders both paths are in: up to the last slash of their common start (none for the first path).
+                var shared = lastLength < 0 ? -1 : path.AsSpan(0, length).CommonPrefixLength(last.AsSpan(0, lastLength));
+                shared = shared <= 0 ? shared : path.LastIndexOf('/', shared - 1) + 1;
+                while (above.Count > 0 && above[^1].Length > shared)
+                {
+                    above.RemoveAt(above.Count - 1);
+                }
+                var first = shared < 0 ? 0 : shared == length ? -1 : path.IndexOf('/', shared) + 1;
+                for (var end = first; end >= 0 && end <= length; end = path.IndexOf('/', end) + 1)
                 {
                     if (lengths.Contains(end) && lookup.TryGetValue(path.AsSpan(0, end), out var held))
                     {
-                        above.Add(held);
+                        above.Add((end, held));
                     }
 
                     if (end == length)
@@ -510,9 +517,10 @@ internal static partial class LicenseFileRules
                 (last, lastLength) = (path, length);
             }
 
-            foreach (var held in above)
+            var kind = above.Count == 0 ? PartKind.None : KindOf(artifact);
+            foreach (var (_, held) in above)
             {
-                held.Add(artifact);
+                held.Add(artifact, kind);
             }
         }
 
@@ -548,20 +556,21 @@ internal static partial class LicenseFileRules
     // (README, a weight index, .gitattributes, configuration, the files a bundle generates), which no part names.
     private static PartKind KindOf(Inspection.Artifact artifact)
     {
-        var name = artifact.Path[(artifact.Path.LastIndexOf('/') + 1)..];
-        var extension = Path.GetExtension(name).ToLowerInvariant();
-        if (name.StartsWith("README", StringComparison.OrdinalIgnoreCase) || name.StartsWith('.') || name.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase)
-            || name is ModelGoConfig.FileName or ProjectLoader.ManifestFileName)
+        var name = artifact.Path.AsSpan(artifact.Path.LastIndexOf('/') + 1);
+        var extension = Path.GetExtension(name);
+        if (name.StartsWith("README", StringComparison.OrdinalIgnoreCase) || name.StartsWith(".") || name.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase)
+            || name.SequenceEqual(ModelGoConfig.FileName) || name.SequenceEqual(ProjectLoader.ManifestFileName))
         {
             return PartKind.None;
         }
 
-        return MediaEndings.Contains(extension) ? PartKind.Media
+        var configuration = ConfigEndings.GetAlternateLookup<ReadOnlySpan<char>>().Contains(extension);
+        return MediaEndings.GetAlternateLookup<ReadOnlySpan<char>>().Contains(extension) ? PartKind.Media
             : artifact.Role switch
             {
-                ArtifactRole.Code when !ConfigEndings.Contains(extension) => PartKind.Code,
+                ArtifactRole.Code when !configuration => PartKind.Code,
                 ArtifactRole.Docs => PartKind.Docs,
-                ArtifactRole.Data when !ConfigEndings.Contains(extension) => PartKind.Data,
+                ArtifactRole.Data when !configuration => PartKind.Data,
                 ArtifactRole.Tokenizer => PartKind.Tokenizer,
                 _ => PartKind.None,
             };
@@ -592,10 +601,10 @@ internal static partial class LicenseFileRules
 
         public int Weights { get; private set; }
 
-        public void Add(Inspection.Artifact artifact)
+        public void Add(Inspection.Artifact artifact, PartKind kind)
         {
             this.Files++;
-            this.Kinds |= KindOf(artifact);
+            this.Kinds |= kind;
             if (artifact.Role == ArtifactRole.Weights)
             {
                 this.Weights++;
