@@ -291,7 +291,8 @@ public sealed partial class LicenseFileTests
         Assert.False(result.Diagnostics.Any(d => d.Code is "MGP1001" or "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // A pointer or third-party listing that mentions another license in passing is not that license's text (MGP6006 cannot be waived).
+    // A pointer or third-party listing that mentions another license in passing is not that license's text, and a
+    // third-party license covers the third-party files the release holds (MGP6006 cannot be waived).
     [Theory]
     [InlineData("weights/LICENSE", "The weights in this folder are covered by the repository's LICENSE file (../LICENSE). The conversion script was adapted from llama.cpp, which is under the MIT License.\n")]
     [InlineData("weights/LICENSE.md", "Unlike the base model, which is released under the Apache License, Version 2.0, these weights are covered by the root LICENSE.\n")]
@@ -300,7 +301,7 @@ public sealed partial class LicenseFileTests
     public void A_text_mentioning_another_license_is_not_a_false_MGP6006(string path, string text)
     {
         using var project = Derivative();
-        project.File(path, text).Write();
+        project.File(path, text).File("scripts/convert.py", "print(1)\n").Write();
 
         var result = Check(project);
 
@@ -375,10 +376,9 @@ public sealed partial class LicenseFileTests
         Assert.False(result.Diagnostics.Any(d => d.Code == "MGP6006"), Scenarios.ScenarioRelease.Describe(result));
     }
 
-    // SPDX line forms: in a code fence, with a trailing comment, with no value.
+    // SPDX line forms: in a code fence, indented, in lowercase.
     [Theory]
     [InlineData("weights/LICENSE.md", "```\nSPDX-License-Identifier: MG-BY-SA-2.0\n```\n")]
-    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0 # see ../LICENSE\n")]
     [InlineData("weights/LICENSE", "    SPDX-License-Identifier: MG-BY-SA-2.0\n")]
     [InlineData("weights/LICENSE", "SPDX-License-Identifier: mg-by-sa-2.0\n")]
     public void An_MG_SPDX_line_in_common_forms_is_compliant(string path, string text)
@@ -397,6 +397,7 @@ public sealed partial class LicenseFileTests
     [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0+\n", "MGP6006")]
     [InlineData("weights/LICENSE", "SPDX-License-Identifier: (MG-BY-SA-2.0 OR\n    Apache-2.0)\n", "MGP6006")]
     [InlineData("weights/LICENSE", "SPDX-License-Identifier:\n", "MGP6008")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0 # see ../LICENSE\n", "MGP6008")] // a comment may say more: a reader settles it
     public void Held_SPDX_forms(string path, string text, string code)
     {
         using var project = Derivative();
@@ -496,8 +497,8 @@ public sealed partial class LicenseFileTests
     [InlineData("Creative Commons Attribution-NonCommercial 4.0 International Public License\n\nBy exercising the Licensed Rights (defined below), You accept and agree\n", "CC-BY-NC-4.0")]
     [InlineData("Attribution-NonCommercial 4.0 International\n\n=======================================================================\n\nCreative Commons Corporation (\"Creative Commons\") is not a law firm\n", "CC-BY-NC-4.0")]
     [InlineData("Copyright (c) 2022 Robin Rombach and Patrick Esser and contributors\n\nCreativeML Open RAIL-M\ndated August 22, 2022\n", "CreativeML-OpenRAIL-M")]
-    [InlineData("Qwen LICENSE AGREEMENT\n\nQwen LICENSE AGREEMENT Release Date: September 19, 2024\n\nBy clicking to agree or by using or distributing any portion or element of the Qwen Materials, you will be deemed to have recognized and accepted the content of this Agreement, which is effective immediately.\n", null)]
-    [InlineData("BigScience Open RAIL-M License\ndated August 18, 2022\n", null)]
+    [InlineData("Qwen LICENSE AGREEMENT\n\nQwen LICENSE AGREEMENT Release Date: September 19, 2024\n\nBy clicking to agree or by using or distributing any portion or element of the Qwen Materials, you will be deemed to have recognized and accepted the content of this Agreement, which is effective immediately.\n", "Qwen")]
+    [InlineData("BigScience Open RAIL-M License\ndated August 18, 2022\n", "BigScience-OpenRAIL-M")]
     [InlineData("MIT License\n\nCopyright (c) Microsoft Corporation.\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n", "MIT")]
     [InlineData("Copyright 2024 Google LLC\n\nLicensed under the Apache License, Version 2.0 (the \"License\");\nyou may not use this file except in compliance with the License.\n", "Apache-2.0")]
     public void Real_world_openings(string text, string? name)
@@ -608,5 +609,192 @@ public sealed partial class LicenseFileTests
         var result = Check(project);
 
         Assert.True(result.Diagnostics.Any(d => d.Code == "MGP6003"), Scenarios.ScenarioRelease.Describe(result));
+    }
+
+    // A third review: copyright lines and SPDX comments that grant more, pointers headed by the title, markup around the
+    // text, sentences about other files, part names, templates, oversized files, long blank runs, REUSE texts.
+    [Theory]
+    [InlineData("LICENSE.md", "Copyright 2026 Acme. Weights also dedicated to the public domain (CC0 1.0).\n\n")]
+    [InlineData("weights/LICENSE", "Copyright 2026 Acme. Anyone may also take these weights without any conditions at all.\n\n")]
+    [InlineData("weights/LICENSE", "(c) Acme 2026: these weights can be sold, shared and changed by anyone without any conditions.\n\n")]
+    public void A_copyright_line_that_grants_in_other_words_is_no_bare_notice(string path, string line)
+    {
+        using var project = Derivative();
+        project.File(path, line + LicenseText.Text.TrimStart('\uFEFF')).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result)); // MGP1001 (text added) or MGP6008
+    }
+
+    [Theory]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0\nCopyright 2026 Acme. Weights also dedicated to the public domain (CC0 1.0).\n")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-FileCopyrightText: 2026 Acme; also MPL-2.0 at your choice\nSPDX-License-Identifier: MG-BY-SA-2.0\n")]
+    public void An_MG_SPDX_line_beside_a_granting_copyright_line_is_not_the_license(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        Assert.Contains(Check(project).Diagnostics, d => d.Code is "MGP6006" or "MGP6008" && d.Path == path);
+    }
+
+    [Theory]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0 # or Apache-2.0, at your option\n")]
+    [InlineData("weights/adapter.safetensors.license", "SPDX-License-Identifier: MG-BY-SA-2.0 // Apache-2.0 also applies to this adapter\n")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0 OR # Apache-2.0\n")]
+    [InlineData("weights/LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0 OR")]
+    public void An_MG_SPDX_line_whose_comment_or_missing_operand_may_grant_more_needs_a_reader(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+        Assert.Contains(result.Diagnostics, d => d.Code is "MGP6006" or "MGP6008" && d.Path == path);
+    }
+
+    [Theory]
+    [InlineData("weights/LICENSE.md", "ModelGo Attribution-ShareAlike License, Version 2.0, Dec 2025\n\nSee the LICENSE file at the root of this repository for the full text.\n")]
+    [InlineData("weights/LICENSE.md", "# License\nModelGo Attribution-ShareAlike License Version 2.0, Dec 2025 (MG-BY-SA-2.0). The full text is in ../LICENSE.\n")]
+    [InlineData("docs/LICENSE.md", "ModelGo Attribution-ShareAlike License, Version 2.0, Dec 2025\n\nSee ../LICENSE.\n")]
+    public void A_pointer_headed_by_the_MG_title_is_no_modified_license(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).Write();
+
+        var diagnostics = Check(project).Diagnostics;
+
+        // Not a changed license, but a text for a reader: over the weights MGP6008, elsewhere MGP1008.
+        Assert.DoesNotContain(diagnostics, d => d.Code is "MGP1001" or "MGP6006");
+        Assert.Contains(diagnostics, d => d.Code == (path.StartsWith("weights/", StringComparison.Ordinal) ? "MGP6008" : "MGP1008") && d.Path == path);
+    }
+
+    [Theory]
+    [InlineData("LICENSE.md", "# License\n\n", "")]
+    [InlineData("LICENSE.md", "# ", "")]
+    [InlineData("LICENSE", "SPDX-License-Identifier: MG-BY-SA-2.0\n\n", "")]
+    [InlineData("LICENSE.md", "```\n", "\n```\n")]
+    public void The_MG_text_in_markdown_or_under_its_SPDX_line_is_the_license(string path, string before, string after)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File(path, before + LicenseText.Text.TrimStart('\uFEFF') + after).Write();
+
+        Assert.DoesNotContain(Check(project).Diagnostics, d => d.Code is "MGP1001" or "MGP1003");
+    }
+
+    [Theory]
+    [InlineData("weights/LICENSE", "The tokenizer files are distributed under the MIT License; the weights are under MG-BY-SA-2.0 (see ../LICENSE).\n")]
+    [InlineData("weights/LICENSE.md", "These weights: MG-BY-SA-2.0 (see ../LICENSE).\nMIT License covers the helper script convert.py in this folder.\n")]
+    public void A_sentence_about_other_files_that_says_the_weights_are_MG_is_not_MGP6006(string path, string text)
+    {
+        using var project = Derivative();
+        project.File(path, text).File("weights/convert.py", "print(1)\n").Write();
+
+        Assert.DoesNotContain(Check(project).Diagnostics, d => d.Code == "MGP6006");
+    }
+
+    [Fact]
+    public void A_third_party_name_does_not_hide_a_grant_over_the_weights()
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE-THIRD-PARTY", "These weights are licensed under the Apache License, Version 2.0.\n").Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+        Assert.Contains(result.Diagnostics, d => d.Code is "MGP6006" or "MGP6008" && d.Path == "weights/LICENSE-THIRD-PARTY");
+    }
+
+    [Theory]
+    [InlineData("weights/LICENSE-TOKENIZER")]
+    [InlineData("weights/LICENSE-3RD-PARTY")]
+    public void A_tokenizer_or_3rd_party_license_beside_weights_is_limited(string path)
+    {
+        using var project = Derivative();
+        project.File(path, Mit).File("weights/tokenizer.json", "{}").Write();
+
+        Assert.DoesNotContain(Check(project).Diagnostics, d => d.Code == "MGP6006");
+    }
+
+    [Fact]
+    public void A_short_unrecognised_template_over_weights_needs_a_reader()
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE-HEADER", "Copyright 2026 Acme. These weights are dedicated to the public domain (CC0 1.0).\n").Write();
+
+        Assert.Contains(Check(project).Diagnostics, d => d.Code is "MGP6006" or "MGP6008");
+    }
+
+    [Fact]
+    public void A_license_file_past_4_MiB_over_weights_is_unrecognised_not_skipped()
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE", Apache + new string('\n', 4 * 1024 * 1024 + 10)).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+        Assert.Equal("MGP6008", Assert.Single(result.Diagnostics, d => d.Path == "weights/LICENSE").Code);
+    }
+
+    [Fact]
+    public void A_long_blank_run_after_an_SPDX_expression_does_not_crash_check()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("docs/LICENSE", "SPDX-License-Identifier: MIT" + new string(' ', 100_000) + "x\n").Write();
+
+        var result = Check(project);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP8099");
+        Assert.Equal("MGP1007", Assert.Single(result.Diagnostics, d => d.Path == "docs/LICENSE").Code);
+    }
+
+    [Fact]
+    public void A_LicenseRef_MG_is_the_license_its_REUSE_text_is()
+    {
+        using var project = Derivative();
+        project.File("weights/adapter.safetensors.license", "SPDX-FileCopyrightText: 2026 Acme\nSPDX-License-Identifier: LicenseRef-MG-BY-SA-2.0\n")
+            .File("LICENSES/LicenseRef-MG-BY-SA-2.0.txt", Apache).Write();
+
+        var result = Check(project);
+
+        Assert.False(result.Compliant, Scenarios.ScenarioRelease.Describe(result));
+        var d = Assert.Single(result.Diagnostics, d => d.Path == "LICENSES/LicenseRef-MG-BY-SA-2.0.txt");
+        Assert.Equal("MGP1001", d.Code);
+        Assert.StartsWith("LICENSES/LicenseRef-MG-BY-SA-2.0.txt is named as the MG-BY-SA-2.0 text of a REUSE LICENSES folder, but it is the Apache-2.0 license: ", d.Message, StringComparison.Ordinal);
+    }
+
+    // verify judges a license file too large to read as check does: a text it cannot recognise, over the weights MGP6008.
+    [Fact]
+    public void Verify_judges_a_license_file_past_4_MiB_as_check_does()
+    {
+        using var project = Derivative();
+        project.Write();
+        var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
+        BundleFolder.Replace(bundle, "weights/LICENSE", Apache + new string('\n', 4 * 1024 * 1024 + 10), rehash: true);
+
+        var verified = ModelGoPackEngine.Verify(bundle);
+
+        Assert.Equal("MGP6008", Assert.Single(verified.Diagnostics, d => d.Path == "weights/LICENSE").Code);
+    }
+
+    // A REUSE annotation of a file every bundle holds (LICENSE, NOTICE, README.md) annotates that file in check, as in
+    // verify, though the project may not hold it yet.
+    [Theory]
+    [InlineData("NOTICE.license")]
+    [InlineData("README.md.license")]
+    public void An_annotation_of_a_generated_file_is_judged_alike_by_check_and_verify(string path)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File(path, "SPDX-License-Identifier: CC0-1.0\n");
+        File.Delete(Path.Combine(project.Root, "README.md"));
+        project.Write();
+        var bundle = project.Pack(BundleFormat.Directory).OutputPath!;
+
+        var check = Assert.Single(Check(project).Diagnostics, d => d.Path == path);
+        var verify = Assert.Single(ModelGoPackEngine.Verify(bundle).Diagnostics, d => d.Path == path);
+
+        Assert.Equal(("MGP1007", "MGP1007"), (check.Code, verify.Code));
     }
 }

@@ -53,7 +53,7 @@ internal static partial class LicenseFileRules
     private static readonly HashSet<string> Parts = new(StringComparer.OrdinalIgnoreCase)
     {
         "CODE", "SOURCE", "SOURCES", "SRC", "SCRIPT", "SCRIPTS", "TOOLS", "EXAMPLES", "SAMPLES", "NOTEBOOKS", "TESTS", "DOC", "DOCS", "DOCUMENTATION",
-        "DATA", "DATASET", "DATASETS", "CORPUS", "ASSETS", "IMAGES", "MEDIA", "FONTS", "THIRD", "THIRDPARTY", "3RDPARTY",
+        "DATA", "DATASET", "DATASETS", "CORPUS", "ASSETS", "IMAGES", "MEDIA", "FONTS", "TOKENIZER", "THIRD", "THIRDPARTY", "3RD", "3RDPARTY",
     };
 
     // The endings of media files (what ASSETS, IMAGES, MEDIA and FONTS name), and of configuration files (no part).
@@ -261,7 +261,7 @@ internal static partial class LicenseFileRules
 
             // A part qualifier limits a license to that part of its folder when the folder holds files of that part: a
             // LICENSE-DATA beside weights and no data covers what is there, the weights.
-            var part = annotated is null && Part(name) is { } named && PartKinds(named) is var kinds && (kinds.HasFlag(PartKind.Always) || (held.Kinds & kinds) != 0) ? named : null;
+            var part = annotated is null && Part(name) is { } named && (held.Kinds & PartKinds(named)) != 0 ? named : null;
 
             // A text of a REUSE LICENSES/ folder, or a header's template, is the text that files name by an SPDX line: it
             // licenses no folder by itself. Not a LICENSES/ folder that holds weights, nor a template that is a full
@@ -275,7 +275,7 @@ internal static partial class LicenseFileRules
             var covers = reuse ? "the files that name it in an SPDX-License-Identifier line"
                 : template ? "the files that carry the header"
                 : annotated ?? (folder.Length == 0 ? "the whole release" : folder);
-            covers = part is null || reuse ? covers : $"the {part} of {covers}";
+            covers = part is null || reuse ? covers : $"the {PartName(part)} of {covers}";
 
             // Model weights the file licenses, when this is a derivative or Extracted Model: a weight file it annotates,
             // or the weights of the folder it covers whole.
@@ -284,6 +284,13 @@ internal static partial class LicenseFileRules
                 : part is null && held.Weights > 0 ? $"{covers}, which holds the model weights {held.FewWeights()}" : null;
             switch (identification.Kind)
             {
+                // A REUSE text named as MG-BY-SA-2.0 is the text the files whose SPDX lines name it are under: another
+                // text there is the license changed (Section 6).
+                case LicenseMatchKind.Other or LicenseMatchKind.Unknown when reuse && IsModelGoText(name):
+                    diagnostics.Add(DiagnosticCatalog.LicenseModified,
+                        $"{path} is named as the {LicenseText.Id} text of a REUSE LICENSES folder, but it is {(identification.Name is { } other ? $"the {other} license" : "not that text")}: the files whose SPDX lines name it would be under another text. {DiagnosticCatalog.LicenseModified.Help}",
+                        path, 1, 1);
+                    break;
                 case LicenseMatchKind.Modified:
                     diagnostics.Add(DiagnosticCatalog.LicenseModified,
                         $"{path} differs from the {LicenseText.Id} text at word {identification.WordIndex}: the license reads \"{identification.Expected}\", the file reads \"{identification.Found}\". {DiagnosticCatalog.LicenseModified.Help}",
@@ -347,6 +354,9 @@ internal static partial class LicenseFileRules
         }
     }
 
+    /// <summary>What a license file too large to read (over 4 MiB) is: a text ModelGoPack does not recognise.</summary>
+    public static LicenseIdentification TooLarge { get; } = new(LicenseMatchKind.Unknown);
+
     /// <summary>
     /// Identifies a license file's text; a text it does not recognise that holds SPDX-License-Identifier lines (as a
     /// REUSE <c>.license</c> file does) is the license those lines name, with <see cref="LicenseIdentification.Line"/>
@@ -393,17 +403,32 @@ internal static partial class LicenseFileRules
     // continues on while its parentheses are open or it ends in an operator ("(MG-BY-SA-2.0 OR" then "Apache-2.0)").
     private static string Expression(string text, Match spdx)
     {
-        var expression = TrailingComment().Replace(spdx.Groups["expression"].Value, "").Trim();
+        var expression = Uncommented(spdx.Groups["expression"].Value);
         var next = spdx.Index + spdx.Length;
         for (var more = 0; more < 8 && !Complete(expression) && next < text.Length; more++)
         {
             var end = text.IndexOf('\n', next + 1);
             var line = text[(next + 1)..(end < 0 ? text.Length : end)];
-            expression += " " + TrailingComment().Replace(CommentMarks().Replace(line, ""), "").Trim();
+            expression += " " + Uncommented(CommentMarks().Replace(line, ""));
             next = end < 0 ? text.Length : end;
         }
 
         return expression.Trim();
+    }
+
+    // A line's value without the marks that close its comment (*/, -->).
+    private static string Uncommented(string value)
+    {
+        value = value.Trim();
+        foreach (var close in (string[])["*/", "-->"])
+        {
+            if (value.EndsWith(close, StringComparison.Ordinal))
+            {
+                value = value[..^close.Length].TrimEnd('*').Trim();
+            }
+        }
+
+        return value;
     }
 
     // Whether an expression is whole: its parentheses closed, and no operator at its end.
@@ -413,12 +438,18 @@ internal static partial class LicenseFileRules
         return tokens.Count(t => t == "(") == tokens.Count(t => t == ")") && !(tokens.Count > 0 && tokens[^1].ToUpperInvariant() is "AND" or "OR" or "WITH");
     }
 
-    // What an SPDX expression licenses under: MG-BY-SA-2.0 alone (its id, or REUSE's LicenseRef-MG-BY-SA-2.0, since
+    // What an SPDX expression licenses under (an expression that is not whole, or that a comment follows, is none the
+    // tool can resolve: "MG-BY-SA-2.0 # or Apache-2.0 at your option" says more than MG-BY-SA-2.0): MG-BY-SA-2.0 alone (its id, or REUSE's LicenseRef-MG-BY-SA-2.0, since
     // the SPDX list does not hold it; in any case, in any parentheses, several times); another license (an SPDX id of
     // another, with AND, OR or WITH); or nothing the tool can resolve (another LicenseRef, or no expression at all,
     // "MG-BY-SA-2.0 # see ../LICENSE"), which needs a reader.
     private static SpdxValue Value(string expression)
     {
+        if (!Complete(expression))
+        {
+            return SpdxValue.Unresolved;
+        }
+
         var ids = new List<string>();
         var tokens = SpdxToken().Matches(expression).Select(m => m.Value).ToList();
         for (var i = 0; i < tokens.Count; i++)
@@ -531,6 +562,11 @@ internal static partial class LicenseFileRules
     private static Dictionary<string, ArtifactRole> Roles(ModelProject project)
     {
         var roles = project.Files.ToDictionary(f => f.RelativePath, _ => ArtifactRole.Other, StringComparer.Ordinal);
+
+        // The files every bundle holds, which pack writes whether the project has them or not.
+        roles.TryAdd(ProjectLoader.LicenseFileName, ArtifactRole.Notice);
+        roles.TryAdd(ProjectLoader.NoticeFileName, ArtifactRole.Notice);
+        roles.TryAdd(ModelCard.FileName, ArtifactRole.Docs);
         foreach (var artifact in project.Artifacts)
         {
             roles[artifact.Path] = artifact.Role;
@@ -538,6 +574,16 @@ internal static partial class LicenseFileRules
 
         return roles;
     }
+
+    // Whether a REUSE LICENSES text's name says it is MG-BY-SA-2.0 (MG-BY-SA-2.0.txt, LicenseRef-MG-BY-SA-2.0.txt).
+    private static bool IsModelGoText(string name)
+    {
+        var stem = TextEndings.Contains(Path.GetExtension(name)) ? Path.GetFileNameWithoutExtension(name) : name;
+        return stem.Equals(LicenseText.Id, StringComparison.OrdinalIgnoreCase) || stem.Equals("LicenseRef-" + LicenseText.Id, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // How a message names a part: LICENSE-THIRD-PARTY covers the third-party files, LICENSE-CODE the CODE.
+    private static string PartName(string part) => part.ToUpperInvariant() is "THIRD" or "THIRDPARTY" or "3RD" or "3RDPARTY" ? "third-party files" : part;
 
     // The kinds of file a part qualifier names: a LICENSE-CODE licenses code, a LICENSE-DOCS documents, a
     // LICENSE-THIRD-PARTY what came from elsewhere (never the model's weights or architecture).
@@ -547,8 +593,8 @@ internal static partial class LicenseFileRules
         "DATA" or "DATASET" or "DATASETS" or "CORPUS" => PartKind.Data,
         "ASSETS" or "IMAGES" or "MEDIA" or "FONTS" => PartKind.Media,
         "EXAMPLES" or "SAMPLES" or "NOTEBOOKS" => PartKind.Code | PartKind.Data | PartKind.Media,
-        // What came from elsewhere is never a derivative's own weights, whatever else the folder holds.
-        "THIRD" or "THIRDPARTY" or "3RDPARTY" => PartKind.Always,
+        "TOKENIZER" => PartKind.Tokenizer,
+        "THIRD" or "THIRDPARTY" or "3RD" or "3RDPARTY" => PartKind.Code | PartKind.Docs | PartKind.Data | PartKind.Media | PartKind.Tokenizer,
         _ => PartKind.Code,
     };
 
@@ -585,9 +631,6 @@ internal static partial class LicenseFileRules
         Data = 4,
         Media = 8,
         Tokenizer = 16,
-
-        // A qualifier that limits its license whatever the folder holds.
-        Always = 32,
     }
 
     // What a license folder holds: its files, the parts among them, its weights and the first few of their paths.
@@ -672,7 +715,9 @@ internal static partial class LicenseFileRules
     private const string CommentCloses = @"\*+/|-->";
 
     // An SPDX-License-Identifier line, in a comment of any common kind.
-    [GeneratedRegex(@"^[ \t]*(?:" + CommentOpens + @"|\*+)?[ \t]*SPDX-License-Identifier:[ \t]*(?<expression>[^\r\n]*?)[ \t]*(?:" + CommentCloses + @")?[ \t]*\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant, 1000)]
+    // (The value is the rest of the line, its comment's closing marks taken off in code: a lazy match before optional
+    // closers and blanks would try every split of a long run of blanks.)
+    [GeneratedRegex(@"^[ \t]*(?:" + CommentOpens + @"|\*+)?[ \t]*SPDX-License-Identifier:(?<expression>[^\r\n]*)", RegexOptions.Multiline | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SpdxLine();
 
     // A line's comment marks: those that open it (a lone */ closing a block too), and those that close it.
@@ -681,10 +726,6 @@ internal static partial class LicenseFileRules
 
     [GeneratedRegex(@"\(|\)|[^\s()]+", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SpdxToken();
-
-    // A comment after an expression: no SPDX expression holds a # or a //.
-    [GeneratedRegex(@"\s+(?:#|//).*$", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex TrailingComment();
 
     [GeneratedRegex(@"^(?:DocumentRef-[A-Za-z0-9.-]+:)?(?:LicenseRef-)?[A-Za-z0-9][A-Za-z0-9.-]*\+?$", RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SpdxId();

@@ -203,8 +203,12 @@ internal static class ProjectLoader
         var otherLicenses = new List<(ProjectFile, LicenseIdentification)>();
         foreach (var path in LicenseFileRules.OtherLicenseFiles(byPath.Keys, link))
         {
-            // A file too large for a license text is not one (verify skips it alike).
-            if (byPath[path].Length <= MaxTextFileBytes && ReadText(byPath[path], diagnostics) is { } licenseBytes)
+            // A file too large for a license text is one ModelGoPack cannot read: unrecognised (verify judges it alike).
+            if (byPath[path].Length > MaxTextFileBytes)
+            {
+                otherLicenses.Add((byPath[path], LicenseFileRules.TooLarge));
+            }
+            else if (ReadText(byPath[path], diagnostics) is { } licenseBytes)
             {
                 otherLicenses.Add((byPath[path], LicenseFileRules.Identify(licenseBytes)));
             }

@@ -68,6 +68,15 @@ public static partial class LicenseIdentifier
         (LicenseTokens.From("Gemma Terms of Use"), LicenseMatchKind.Other, "Gemma"),
         (LicenseTokens.From("Tongyi Qianwen License Agreement"), LicenseMatchKind.Other, "Tongyi-Qianwen"),
         (LicenseTokens.From("DeepSeek License Agreement"), LicenseMatchKind.Other, "DeepSeek"),
+        (LicenseTokens.From("Qwen License Agreement"), LicenseMatchKind.Other, "Qwen"),
+        (LicenseTokens.From("Qwen Research License Agreement"), LicenseMatchKind.Other, "Qwen-Research"),
+        (LicenseTokens.From("Falcon LLM License"), LicenseMatchKind.Other, "Falcon"),
+        (LicenseTokens.From("TII Falcon License"), LicenseMatchKind.Other, "Falcon"),
+        (LicenseTokens.From("BigScience Open RAIL-M License"), LicenseMatchKind.Other, "BigScience-OpenRAIL-M"),
+        (LicenseTokens.From("Attribution 3.0 Unported"), LicenseMatchKind.Other, "CC-BY-3.0"),
+        (LicenseTokens.From("Attribution-ShareAlike 3.0 Unported"), LicenseMatchKind.Other, "CC-BY-SA-3.0"),
+        (LicenseTokens.From("Attribution-NonCommercial 3.0 Unported"), LicenseMatchKind.Other, "CC-BY-NC-3.0"),
+        (LicenseTokens.From("Attribution-NonCommercial-ShareAlike 3.0 Unported"), LicenseMatchKind.Other, "CC-BY-NC-SA-3.0"),
     ];
 
     // How many words of a grant sentence may come before the license it names.
@@ -109,10 +118,19 @@ public static partial class LicenseIdentifier
             return new LicenseIdentification(heading.Kind, heading.Name);
         }
 
-        // A grant sentence names another license; one that names MG-BY-SA-2.0 points to it, and is no copy of its text.
+        // The MG-BY-SA-2.0 title heads a copy of its text only when most of the text follows: over a line or two
+        // ("See ../LICENSE") it points to the license.
+        if (heading.Title is not null && length * 2 < canonical.Count)
+        {
+            heading = default;
+        }
+
+        // A grant sentence names another license, unless the text also names MG-BY-SA-2.0 ("The tokenizer is under the
+        // MIT License; the weights under MG-BY-SA-2.0"), which a reader must weigh. One that names MG-BY-SA-2.0 points
+        // to it, and is no copy of its text.
         if (heading.Title is null && Granted(found, start) is { Kind: LicenseMatchKind.Other } granted)
         {
-            return new LicenseIdentification(LicenseMatchKind.Other, granted.Name, Sentence: true);
+            return NamesModelGo(found) ? new LicenseIdentification(LicenseMatchKind.Unknown) : new LicenseIdentification(LicenseMatchKind.Other, granted.Name, Sentence: true);
         }
 
         var suffix = 0;
@@ -140,14 +158,36 @@ public static partial class LicenseIdentifier
     /// comment or not, with a year and a holder, and nothing that grants or names a license ("Copyright 2026 Acme. At your
     /// option, Apache-2.0" is no bare notice). "All rights reserved." may follow.
     /// </summary>
-    public static bool IsCopyrightLine(string line) => CopyrightLine().IsMatch(line) && !GrantWords().IsMatch(line);
+    public static bool IsCopyrightLine(string line)
+    {
+        // A notice is a line, not a page: a long one is never bare (and is not matched against at length).
+        if (line.Length > 300 || CopyrightLine().Match(line) is not { Success: true } notice || GrantWords().IsMatch(line))
+        {
+            return false;
+        }
+
+        // What follows the years is a holder's name: its words capitalised (or no letters, or a name's joining words),
+        // without digits; a sentence ("Weights also dedicated to the public domain") is more than a notice.
+        var holder = notice.Groups["holder"].Value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return holder.Length <= 12 && holder.All(word =>
+        {
+            var bare = word.Trim('.', ',', ';', '(', ')', '"', '\'');
+            return !bare.Any(char.IsDigit) && (bare.Length == 0 || !char.IsLower(bare[0]) || HolderWords.Contains(bare));
+        });
+    }
+
+    // The lowercase words a holder's name may hold: Meta Platforms, Inc. and affiliates; the Qwen team; Acme et al.
+    private static readonly HashSet<string> HolderWords = new(StringComparer.Ordinal)
+    {
+        "and", "&", "the", "of", "its", "by", "for", "et", "al", "contributors", "affiliates", "authors", "team", "inc", "ltd", "llc", "co", "corp", "gmbh",
+    };
 
     // The first word of a text's body: past its leading blank and bare copyright lines.
     private static int BodyStart(string text, LicenseTokens found)
     {
         var lines = text.Split('\n');
         var skipped = 0;
-        while (skipped < lines.Length && (lines[skipped].Trim().Length == 0 || IsCopyrightLine(lines[skipped])))
+        while (skipped < lines.Length && (lines[skipped].Trim().Length == 0 || IsCopyrightLine(lines[skipped]) || Preamble().IsMatch(lines[skipped])))
         {
             skipped++;
         }
@@ -174,7 +214,8 @@ public static partial class LicenseIdentifier
                 for (var lead = 0; lead <= 2 && word + lead < found.Count && found.Lines[word + lead] == line; lead++)
                 {
                     var leading = found.Words.Skip(word).Take(lead).ToArray();
-                    if (leading is [] or ["the"] or ["creative", "commons"] && Titles.FirstOrDefault(t => found.StartsWith(t.Title, word + lead)) is { Title: not null } title)
+                    if (leading is [] or ["the"] or ["creative", "commons"] && Titles.FirstOrDefault(t => found.StartsWith(t.Title, word + lead)) is { Title: not null } title
+                        && IsHeadingLine(found, word + lead + title.Title.Count, line))
                     {
                         return title;
                     }
@@ -188,6 +229,44 @@ public static partial class LicenseIdentifier
         }
 
         return default;
+    }
+
+    // Whether what follows a title on its line makes it a heading: at most three words of more than a version, a date or
+    // "Public License" ("Creative Commons Attribution 4.0 International Public License", "Boost Software License -
+    // Version 1.0 - August 17th, 2003"), not a sentence ("MIT License covers the helper script in this folder").
+    private static bool IsHeadingLine(LicenseTokens found, int after, int line)
+    {
+        var words = 0;
+        for (var word = after; word < found.Count && found.Lines[word] == line; word++)
+        {
+            var current = found.Words[word].Trim('(', ')', ',', '.', ';', ':', '-');
+            if (current.Any(char.IsLetter) && !HeadingWords.Contains(current) && ++words > 3)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly HashSet<string> HeadingWords = new(StringComparer.Ordinal)
+    {
+        "version", "v", "public", "license", "licence", "agreement", "dated", "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december",
+    };
+
+    // Whether a text names the MG-BY-SA license: its id, or "ModelGo Attribution-ShareAlike".
+    private static bool NamesModelGo(LicenseTokens found)
+    {
+        for (var i = 0; i < found.Count; i++)
+        {
+            if (found.Words[i].Contains("mg-by-sa", StringComparison.Ordinal) || (found.Words[i] == "modelgo" && i + 1 < found.Count && found.Words[i + 1].StartsWith("attribution-sharealike", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The license a grant sentence opening the body names: "licensed (released, distributed, provided, offered,
@@ -232,10 +311,16 @@ public static partial class LicenseIdentifier
         return differing.Count == 0 ? $"{context} [nothing]".Trim() : $"{context} {text}".Trim();
     }
 
-    [GeneratedRegex(@"^\s*(?:(?:#+|//+|\*+|--|;+|%+)\s*)?(?:SPDX-FileCopyrightText:|Copyright\b|\u00A9|\(c\))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    // A copyright notice: its sign (in a comment or not), its years, its holder, and "All rights reserved." at most.
+    [GeneratedRegex(@"^\s*(?:(?:#+|//+|/?\*+|--|;+|%+|<!--)\s*)?(?:SPDX-FileCopyrightText:|Copyright\b|\u00A9|\(c\))(?:\s*(?:Copyright\b|\u00A9|\(c\)))*\s*(?:\d{4}(?:\s*[-\u2013,]\s*\d{4})*,?\s*)?(?<holder>.*?)\s*(?:All rights reserved\.?)?\s*(?:\*+/|-->)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex CopyrightLine();
 
+    // A line before a license text that is no part of it: a heading "License", a code fence, an SPDX line that names
+    // MG-BY-SA-2.0 alone.
+    [GeneratedRegex(@"^\s*(?:(?:#+|//+|--|;+|%+)\s*)?(?:licen[cs]e:?|```\w*|~~~\w*|SPDX-License-Identifier:\s*(?:LicenseRef-)?MG-BY-SA-2\.0)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex Preamble();
+
     // Words that make a line more than a copyright notice: a grant, a license, terms.
-    [GeneratedRegex(@"licen[cs]|\bunder\b|\boption|\bpermi|\bgrant|\bterms?\b|\buse[sd]?\b|\bdistribut|\bmodif|\bspdx-license|\bapache\b|\bmit\b|\bgpl|\bbsd\b|\bcc-|\bcreative commons\b|\bmg-by", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"licen[cs]|\bunder\b|\boption|\bpermi|\bgrant|\bterms?\b|\buse[sd]?\b|\bdistribut|\bmodif|\bspdx-license|\bapache\b|\bmit\b|\bgpl|\bbsd\b|\bcc-|\bcc0|\bmpl|\bpublic domain|\bdedicat|\bcreative commons\b|\bmg-by", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex GrantWords();
 }

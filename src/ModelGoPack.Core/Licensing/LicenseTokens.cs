@@ -39,7 +39,15 @@ internal sealed partial class LicenseTokens
         foreach (var rawLine in text.Normalize(NormalizationForm.FormKC).Split('\n'))
         {
             lineNumber++;
-            var line = ListMarker().Replace(rawLine, "", 1);
+
+            // A code fence's line, and the marks of a comment or a Markdown heading before a line, are no words of a
+            // license (the SPDX matching guidelines ignore comment indicators).
+            if (CodeFence().IsMatch(rawLine))
+            {
+                continue;
+            }
+
+            var line = ListMarker().Replace(CommentMark().Replace(rawLine, "", 1), "", 1);
             foreach (var token in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
             {
                 var word = NormalizeWord(token);
@@ -123,4 +131,10 @@ internal sealed partial class LicenseTokens
     // re-wrapped to the start of a line is still a word.
     [GeneratedRegex(@"^\s*(?:[*\u2022\u00B7\u25E6\u2023\u2043]|-(?=\s)|\((?:\d{1,3}|[a-z]|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))\)|(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.)(?=\s+(?-i:[A-Z(""'\u201C])|\s*$)|(?:[a-z]|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))[.)])(?:\s+|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ListMarker();
+
+    [GeneratedRegex(@"^[ \t]*(?:```|~~~)[A-Za-z0-9_-]*[ \t]*\r?$", RegexOptions.CultureInvariant)]
+    private static partial Regex CodeFence();
+
+    [GeneratedRegex(@"^[ \t]*(?:#+|//+|--|;+|%+)[ \t]+", RegexOptions.CultureInvariant)]
+    private static partial Regex CommentMark();
 }

@@ -47,7 +47,11 @@ internal static class BundleEvaluation
         var otherLicenses = new List<(Discovery.ProjectFile, LicenseIdentification)>();
         foreach (var path in otherPaths)
         {
-            if (content.Text(path) is { } bytes)
+            if (content.Files[path].Length > EntryCapture.TextLimit)
+            {
+                otherLicenses.Add((content.Files[path], LicenseFileRules.TooLarge));
+            }
+            else if (content.Text(path) is { } bytes)
             {
                 otherLicenses.Add((content.Files[path], LicenseFileRules.Identify(bytes)));
             }
