@@ -9,7 +9,7 @@ namespace ModelGoPack.Tests;
 /// output head by the embedding, and PyTorch pickles (whose matrices are not listed) by their full-precision elements.
 /// Quantized matrices are known by packing suffixes, by scale siblings, and in ONNX by 8-bit types.
 /// </summary>
-public sealed class MatrixCounterpartTests
+public sealed partial class MatrixCounterpartTests
 {
     [Theory]
     [InlineData(512, "HalfStorage", false)] // the pickle holds the layer's elements in full precision
@@ -86,8 +86,9 @@ public sealed class MatrixCounterpartTests
 
     [Theory]
     [InlineData("model.layers.0.mlp.down_proj.scale", true)] // an integer tensor whose scales the file holds is quantized
-    [InlineData("model.layers.0.mlp.gate_proj.scale", false)] // scales of another tensor say nothing of it
-    public void An_integer_tensor_of_another_name_is_a_matrix_when_the_file_holds_its_scales(string scale, bool finding)
+    [InlineData("model.layers.0.mlp.gate_proj.scale", true)] // so is one of a file that holds scales of others: a layout of its own
+    [InlineData("model.layers.0.mlp.gate_proj.norm", false)] // an integer tensor of a file with no scales and no quantized matrix is not weights
+    public void An_integer_tensor_of_another_name_is_a_matrix_when_the_file_holds_its_scales_or_others(string scale, bool finding)
     {
         using var project = Empty();
         Safetensors.Write(Path.Combine(project.Root, "model.safetensors"),
@@ -107,7 +108,8 @@ public sealed class MatrixCounterpartTests
 
         var findings = Findings(project);
 
-        Assert.Equal(finding ? ["model_int8.onnx: embed, onnx::MatMul_7"] : [], findings);
+        // (A quantized name decides first; an int8 tensor of another name is weights of a file that holds scales.)
+        Assert.Equal(finding ? ["model_int8.onnx: onnx::MatMul_7, embed"] : [], findings);
     }
 
     [Theory]
@@ -193,15 +195,16 @@ public sealed class MatrixCounterpartTests
         Assert.Equal(finding ? ["q/model-00002-of-00002.safetensors: lm_head"] : [], Findings(project));
     }
 
-    [Fact]
-    public void Two_GGUF_files_of_one_folder_are_two_exports_matched_by_name()
+    [Theory]
+    [InlineData(256, false)] // the F16 export's matrix of the same name and shape
+    [InlineData(32, true)]   // a matrix of the same name in a smaller model (a draft model's GGUF) is no copy of it
+    public void Two_GGUF_files_of_one_folder_are_two_exports_matched_by_name_and_shape(int rows, bool finding)
     {
         using var project = Empty();
-        Gguf.Write(Path.Combine(project.Root, "tiny-F16.gguf"), [("general.architecture", "llama")], ("token_embd.weight", Gguf.F16, [32, 64]), ("blk.0.attn_q.weight", Gguf.F16, [32, 32]));
+        Gguf.Write(Path.Combine(project.Root, "tiny-F16.gguf"), [("general.architecture", "llama")], ("token_embd.weight", Gguf.F16, [32, 64]), ("blk.0.attn_q.weight", Gguf.F16, [rows, 32]));
         Gguf.Write(Path.Combine(project.Root, "tiny-Q4_K.gguf"), [("general.architecture", "llama")], ("token_embd.weight", Gguf.Q8_0, [32, 64]), ("blk.0.attn_q.weight", Gguf.Q4_K, [256, 32]));
 
-        // The Q4_K layer is of another shape than the F16 one, but of the same name.
-        Assert.Empty(Findings(project));
+        Assert.Equal(finding ? ["tiny-Q4_K.gguf: blk.0.attn_q"] : [], Findings(project));
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class PreferredAdaptableFormMessageTests
     {
         using var project = new ModelProjectBuilder();
         File.Delete(Path.Combine(project.Root, "model.safetensors"));
-        Safetensors.Write(Path.Combine(project.Root, "gptq", "model.safetensors"), ("w", "F16", [60, 4]), ("b", "F32", [16]));
+        Safetensors.Write(Path.Combine(project.Root, "gptq", "model.safetensors"), ("w", "F16", [60, 4]), ("layer.qweight", "I32", [2, 4]), ("b", "F32", [16]));
         project.File("gptq/config.json", """{"architectures": ["TinyForCausalLM"], "quantization_config": {"quant_method": "gptq", "bits": 4}}""");
         Safetensors.Write(Path.Combine(project.Root, "int8.safetensors"), ("w", "I8", [64, 4]), ("s", "F16", [2]));
         project.Write();
@@ -95,8 +95,24 @@ public sealed class PreferredAdaptableFormMessageTests
         var d = Assert.Single(Check(project).Diagnostics, d => d.Code == "MGP5002");
 
         Assert.Equal(
-            $"Every weight file is quantized or compiled: gptq/model.safetensors (safetensors, F16 for 93% of elements, quantized by gptq per config.json); int8.safetensors (safetensors, I8 for 99% of elements). The full-precision weights are missing. {DiagnosticCatalog.OnlyQuantizedWeights.Help}",
+            $"Every weight file is quantized or compiled: gptq/model.safetensors (safetensors, F16 for 90% of elements, quantized by gptq per config.json); int8.safetensors (safetensors, I8 for 99% of elements). The full-precision weights are missing. {DiagnosticCatalog.OnlyQuantizedWeights.Help}",
             d.Message);
+    }
+
+    [Fact]
+    public void Full_precision_matrices_beside_a_config_that_quantizes_on_loading_are_full_precision()
+    {
+        // bitsandbytes' load_in_4bit in config.json quantizes BF16 weights as they load: the file is the full precision.
+        using var project = new ModelProjectBuilder();
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.layers.0.mlp.down_proj.weight", "BF16", [16, 16]), ("model.norm.weight", "BF16", [16]));
+        project.File("config.json", """{"architectures": ["TinyForCausalLM"], "quantization_config": {"quant_method": "bitsandbytes", "load_in_4bit": true}}""");
+        project.Write();
+
+        var result = Check(project);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code is "MGP5002" or "MGP5011");
+        Assert.Equal(Inspection.WeightPrecision.Full, Assert.Single(result.Artifacts, a => a.Path == "model.safetensors").Weights!.Precision);
     }
 
     [Fact]

@@ -165,7 +165,7 @@ public static class DiagnosticCatalog
     // example published beside the release, at a stated address) is a reviewer's judgement.
     public static readonly DiagnosticDescriptor QuantizedMatrixWithoutFullPrecision = Judgement("MGP5011", Severity.Error,
         "Quantized weight matrices without a full-precision counterpart",
-        "Preferred Adaptable Form is judged per matrix, not by the share of elements: a quantized matrix (GPTQ/AWQ qweight, compressed-tensors weight_packed, EXL2 q_weight, MXFP4 blocks, int8, FP8 or bitsandbytes weight, a GGUF block type, an 8-bit ONNX initializer) is fine beside a full-precision copy of itself, never instead of it. Add the full-precision (F16, BF16 or F32) weights it was made from: a matrix of the same name (model.layers.0.mlp.down_proj.weight for model.layers.0.mlp.down_proj.qweight), or for a GGUF or ONNX export one of the same shape in a file of another format.");
+        "Preferred Adaptable Form is judged per matrix, not by the share of elements: a quantized matrix (GPTQ/AWQ qweight, compressed-tensors weight_packed, EXL2 q_weight, MXFP4 blocks, int8, FP8 or bitsandbytes weight, a GGUF block type, an 8-bit ONNX initializer) is fine beside a full-precision copy of itself, never instead of it. Add the full-precision (F16, BF16 or F32) weights it was made from: a matrix of the same name and shape (model.layers.0.mlp.down_proj.weight for model.layers.0.mlp.down_proj.qweight), or for a GGUF or ONNX export one of the same shape, or the same layer's weights split or fused otherwise, in a file of another format.");
 
     public static readonly DiagnosticDescriptor NoticeDropped = Obligation("MGP4004", Severity.Error,
         "The rendered NOTICE does not keep an upstream notice verbatim",

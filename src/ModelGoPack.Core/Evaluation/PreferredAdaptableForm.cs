@@ -55,7 +55,7 @@ internal static partial class PreferredAdaptableForm
         }
         else
         {
-            QuantizedMatrices(weights, diagnostics);
+            QuantizedMatrices(weights, artifacts, diagnostics);
         }
 
         Architecture(artifacts, weights, diagnostics);
@@ -81,114 +81,340 @@ internal static partial class PreferredAdaptableForm
     /// <summary>
     /// Each quantized matrix needs a full-precision counterpart in the release, one each:
     /// <list type="number">
-    /// <item>a full-precision matrix of the same logical name in any weight file (Hugging Face names, kept by
-    /// GPTQ, AWQ, bitsandbytes, FP8, compressed-tensors, EXL2 and MXFP4 exports);</item>
+    /// <item>a full-precision matrix of the same logical name and shape (for a packed matrix, of 1 to 8 weights for
+    /// each stored byte) in any weight file: Hugging Face names, kept by GPTQ, AWQ, bitsandbytes, FP8,
+    /// compressed-tensors, EXL2 and MXFP4 exports. An ONNX graph's own names (<c>onnx::MatMul_12</c>, <c>/model/…</c>)
+    /// are numbered per graph, so they meet only in the ONNX files of the same folder and model (<c>model_q4.onnx</c>
+    /// and <c>model.onnx</c>);</item>
     /// <item>else, across naming schemes, that is formats (llama.cpp names in GGUF and graph names in ONNX differ from
     /// Hugging Face names in safetensors, and store matrices transposed), a full-precision matrix of the same shape in
-    /// any order of dimensions, each standing for one quantized matrix;</item>
+    /// any order of dimensions, each standing for one quantized matrix. Mistral's own names (<c>layers.0.attention.wq</c>
+    /// in consolidated.safetensors) are read as their Hugging Face names (<c>model.layers.0.self_attn.q_proj</c>);</item>
     /// <item>else, for a stack of matrices (a GGUF or fused MoE tensor [experts, rows, columns]), as many
     /// full-precision matrices of one matrix's shape as the stack holds;</item>
-    /// <item>else, for the output head (<c>output</c>, <c>lm_head</c>), any full-precision matrix of its shape in
-    /// another export, used or not: tied embeddings are saved once, as the token embedding;</item>
-    /// <item>else elements of full-precision files whose matrices ModelGoPack does not list (PyTorch pickles), as
-    /// many as the matrix holds: a small full-precision file does not stand for a large quantized model.</item>
+    /// <item>else, for the quantized matrices of one layer of a model (<c>blk.3</c>, <c>model.layers.3</c>) that a
+    /// converter split or fused (llama.cpp splits DeepSeek's kv_b_proj into attn_k_b and attn_v_b, fused
+    /// gate_up_proj experts into ffn_gate_exps and ffn_up_exps, InternLM2's wqkv into attn_q, attn_k and attn_v),
+    /// an export of another scheme whose same layer holds at least as many full-precision weights as the layer's
+    /// quantized matrices;</item>
+    /// <item>else, for the output head (<c>output</c>, <c>lm_head</c>), unless a config.json says the embeddings
+    /// are not tied, any full-precision matrix of its shape in another export, used or not: tied embeddings are saved
+    /// once, as the token embedding;</item>
+    /// <item>else weights of full-precision PyTorch pickles whose matrices ModelGoPack could not list, as many as the
+    /// matrix holds (a packed matrix counted as 4-bit weights): a small full-precision file does not stand for a large
+    /// quantized model.</item>
     /// </list>
     /// Files of one export are those of the same folder, format and name apart from the shard suffix
     /// (<c>model-00001-of-00004.safetensors</c>): a quantized export's own full-precision embedding is not its
     /// counterpart. Linear in the number of matrices.
     /// </summary>
-    private static void QuantizedMatrices(List<Artifact> weights, DiagnosticBag diagnostics)
+    private static void QuantizedMatrices(List<Artifact> weights, IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
     {
-        var fullNames = new HashSet<string>(StringComparer.Ordinal);
-        var allShapes = new Dictionary<MatrixShape, int>();
-        var shapesByExport = new Dictionary<Export, Dictionary<MatrixShape, int>>();
-        var shapesByFormat = new Dictionary<string, Dictionary<MatrixShape, int>>(StringComparer.Ordinal);
+        var untied = Untied(artifacts);
+        var full = new FullPrecision();
         Int128 unlisted = 0;
         foreach (var file in weights)
         {
             var facts = file.Weights!;
-            if (facts.Format == "pytorch")
+            if (facts.Format == "pytorch" && facts.Matrices.Count == 0)
             {
-                foreach (var (dtype, elements) in facts.Dtypes.Where(d => PyTorchInspector.IsFullPrecision(d.Key)))
+                foreach (var (_, elements) in facts.Dtypes.Where(d => PyTorchInspector.IsFullPrecision(d.Key)))
                 {
                     unlisted += elements;
                 }
             }
 
-            var own = Entry(shapesByExport, Export.Of(file));
-            var sameFormat = Entry(shapesByFormat, facts.Format);
+            var export = Export.Of(file);
             foreach (var matrix in facts.Matrices.Where(m => !m.Quantized))
             {
-                fullNames.Add(matrix.Name);
-                allShapes[matrix.Shape] = allShapes.GetValueOrDefault(matrix.Shape) + 1;
-                own[matrix.Shape] = own.GetValueOrDefault(matrix.Shape) + 1;
-                sameFormat[matrix.Shape] = sameFormat.GetValueOrDefault(matrix.Shape) + 1;
+                full.Add(export, matrix);
             }
         }
 
+        // Files ModelGoPack reads no matrices of, which may hold the full precision: named in the finding.
+        var unread = weights.Where(w => w.Weights!.Precision == WeightPrecision.Unknown).Select(w => w.Path).ToList();
         foreach (var group in weights.Where(w => w.Weights!.Matrices.Any(m => m.Quantized)).GroupBy(Export.Of))
         {
-            // Shapes stand in for names only across naming schemes (formats: PyTorch pickles list no matrices); other
-            // exports' matrices may be the tied output head.
-            var pool = Except(allShapes, shapesByFormat[group.Key.Format]);
-            var others = Except(allShapes, shapesByExport[group.Key]);
-            var budget = unlisted;
-            foreach (var file in group)
+            var quantized = group.SelectMany(f => f.Weights!.Matrices.Where(m => m.Quantized).Select(m => (File: f, Matrix: m))).ToList();
+            var pool = new Pool(full, group.Key);
+            var left = new List<int>();
+            for (var i = 0; i < quantized.Count; i++)
             {
-                var missing = file.Weights!.Matrices
-                    .Where(m => m.Quantized && !fullNames.Contains(m.Name) && !Counterpart(m, pool, others, ref budget))
-                    .Select(m => m.Name)
-                    .ToList();
-                if (missing.Count > 0)
+                if (!full.Named(quantized[i].Matrix, group.Key) && !pool.Take(quantized[i].Matrix))
                 {
-                    var shown = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
-                    diagnostics.Add(DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision,
-                        $"'{file.Path}' holds {missing.Count} quantized weight matri{(missing.Count == 1 ? "x" : "ces")} with no full-precision counterpart in the release: {shown}. {DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision.Help}",
-                        file.Path);
+                    left.Add(i);
                 }
+            }
+
+            // Split or fused matrices: a layer's quantized weights against another scheme's full-precision weights of that layer.
+            var covered = full.Layers(quantized.Select(q => q.Matrix), group.Key);
+            var budget = unlisted;
+            var missing = left.Where(i => !covered.Contains(Layer(quantized[i].Matrix.Name))
+                    && !(IsOutputHead(quantized[i].Matrix.Name) && !untied && full.Elsewhere(quantized[i].Matrix, group.Key))
+                    && !Spend(quantized[i].Matrix, ref budget))
+                .Select(i => quantized[i])
+                .ToList();
+            foreach (var file in missing.GroupBy(q => q.File.Path, StringComparer.Ordinal))
+            {
+                var names = file.Select(q => q.Matrix.Name).ToList();
+                var shown = string.Join(", ", names.Take(5)) + (names.Count > 5 ? $" and {names.Count - 5} more" : "");
+                var unreadNote = unread.Count == 0 ? ""
+                    : $" The release also holds weights ModelGoPack does not read per matrix ({string.Join(", ", unread.Take(3))}{(unread.Count > 3 ? $" and {unread.Count - 3} more" : "")}): if they are this model's full precision, waive MGP5011 saying so.";
+                diagnostics.Add(DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision,
+                    $"'{file.Key}' holds {names.Count} quantized weight matri{(names.Count == 1 ? "x" : "ces")} with no full-precision counterpart in the release: {shown}.{unreadNote} {DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision.Help}",
+                    file.Key);
             }
         }
     }
+
+    // Spends the weights of unlisted full-precision pickles on a quantized matrix, when they hold as many.
+    private static bool Spend(WeightMatrix quantized, ref Int128 budget)
+    {
+        if (budget < quantized.Weights)
+        {
+            return false;
+        }
+
+        budget -= quantized.Weights;
+        return true;
+    }
+
+    /// <summary>Whether the release's config.json files say the output head is not the token embedding (none says it is).</summary>
+    private static bool Untied(IReadOnlyList<Artifact> artifacts)
+    {
+        var said = artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("tie_word_embeddings"))
+            .Select(a => a.Facts["tie_word_embeddings"]).ToList();
+        return said.Count > 0 && said.All(s => s == "false");
+    }
+
+    /// <summary>
+    /// The layer of a model a matrix belongs to, by its name: <c>blk.3</c> (GGUF), <c>model.layers.3</c>,
+    /// <c>layers.3</c>, <c>h.3</c>, <c>block.3</c> and <c>blocks.3</c> are all layer 3, of the vision tower
+    /// (<c>v.</c>, <c>vision</c>, <c>visual</c>) or the encoder (<c>enc.</c>, <c>encoder</c>) when the name says so; null
+    /// for a matrix of no numbered layer.
+    /// </summary>
+    internal static string? Layer(string name)
+    {
+        if (LayerNumber().Match(name) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var part = VisionPart().IsMatch(name) ? "vision" : EncoderPart().IsMatch(name) ? "encoder" : "";
+        return part + ":" + match.Groups["layer"].Value;
+    }
+
+    [GeneratedRegex(@"(?:^|[./])(?:blk|layers?|h|blocks?)[._](?<layer>\d{1,6})(?=[._/]|$)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex LayerNumber();
+
+    [GeneratedRegex(@"^v\.|vision|visual", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex VisionPart();
+
+    [GeneratedRegex(@"^enc\.|encoder", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex EncoderPart();
+
+    /// <summary>The release's full-precision matrices: by name, by shape (of the release, of each export and format) and by layer.</summary>
+    private sealed class FullPrecision
+    {
+        private readonly Dictionary<string, List<WeightMatrix>> byName = new(StringComparer.Ordinal);
+        private readonly Dictionary<Export, Dictionary<MatrixShape, int>> byExport = [];
+        private readonly Dictionary<string, Dictionary<MatrixShape, int>> byFormat = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Dictionary<Export, List<MatrixShape>>> layers = new(StringComparer.Ordinal);
+
+        public Dictionary<MatrixShape, int> All { get; } = [];
+
+        public void Add(Export export, WeightMatrix matrix)
+        {
+            foreach (var name in (string[])[matrix.Name, .. MistralName(matrix.Name) is { } hub ? [hub] : Array.Empty<string>()])
+            {
+                var key = Key(name, export);
+                if (!this.byName.TryGetValue(key, out var list))
+                {
+                    this.byName[key] = list = [];
+                }
+
+                list.Add(matrix);
+            }
+
+            Count(this.All, matrix.Shape);
+            Count(Entry(this.byExport, export), matrix.Shape);
+            Count(Entry(this.byFormat, export.Format), matrix.Shape);
+            if (Layer(matrix.Name) is { } layer)
+            {
+                var exports = this.layers.TryGetValue(layer, out var known) ? known : this.layers[layer] = [];
+                (exports.TryGetValue(export, out var shapes) ? shapes : exports[export] = []).Add(matrix.Shape);
+            }
+        }
+
+        /// <summary>Whether a full-precision matrix of the quantized matrix's name (in its scope) is a copy of it.</summary>
+        public bool Named(WeightMatrix quantized, Export export) =>
+            (this.byName.TryGetValue(Key(quantized.Name, export), out var list) && list.Any(quantized.IsCopy))
+            || (quantized.Module is { } module && this.byName.TryGetValue(Key(module, export), out var modules) && modules.Any(quantized.IsCopy))
+            || (MistralName(quantized.Name) is { } hub && this.byName.TryGetValue(hub, out var hubList) && hubList.Any(quantized.IsCopy));
+
+        /// <summary>How many full-precision matrices of a shape an export's own files hold, or a format's.</summary>
+        public int Of(Export export, MatrixShape shape) => this.byExport.TryGetValue(export, out var shapes) ? shapes.GetValueOrDefault(shape) : 0;
+
+        public int OfFormat(string format, MatrixShape shape) => this.byFormat.TryGetValue(format, out var shapes) ? shapes.GetValueOrDefault(shape) : 0;
+
+        /// <summary>Whether another export holds a full-precision matrix the quantized one could be (the tied output head).</summary>
+        public bool Elsewhere(WeightMatrix quantized, Export export) =>
+            quantized.PackedBits == 0
+                ? this.All.GetValueOrDefault(quantized.Shape) > this.Of(export, quantized.Shape)
+                : this.All.Any(s => s.Value > this.Of(export, s.Key) && quantized.IsCopy(new WeightMatrix("", false, s.Key.Elements, s.Key)));
+
+        /// <summary>
+        /// The layers whose quantized matrices another scheme's export holds in full precision, split or fused
+        /// otherwise: past the matrices of equal shapes, the layer's other full-precision matrices hold at least as
+        /// many weights as its other quantized ones, and each of those shares a dimension with one of them (a larger
+        /// model's layer, of other dimensions, is no copy).
+        /// </summary>
+        public HashSet<string?> Layers(IEnumerable<WeightMatrix> quantized, Export export)
+        {
+            var needed = new Dictionary<string, List<WeightMatrix>>(StringComparer.Ordinal);
+            foreach (var matrix in quantized)
+            {
+                if (Layer(matrix.Name) is { } layer)
+                {
+                    (needed.TryGetValue(layer, out var list) ? list : needed[layer] = []).Add(matrix);
+                }
+            }
+
+            var covered = new HashSet<string?>(StringComparer.Ordinal);
+            foreach (var (layer, matrices) in needed)
+            {
+                if (this.layers.TryGetValue(layer, out var exports) && exports.Any(e => e.Key.Format != export.Format && Holds(e.Value, matrices)))
+                {
+                    covered.Add(layer);
+                }
+            }
+
+            return covered;
+        }
+
+        // Whether a layer's full-precision matrices hold its quantized ones, split or fused otherwise.
+        private static bool Holds(List<MatrixShape> full, List<WeightMatrix> quantized)
+        {
+            var left = full.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+            var rest = new List<WeightMatrix>();
+            foreach (var matrix in quantized)
+            {
+                if (matrix.PackedBits == 0 && left.GetValueOrDefault(matrix.Shape) > 0)
+                {
+                    left[matrix.Shape]--;
+                }
+                else
+                {
+                    rest.Add(matrix);
+                }
+            }
+
+            var others = left.Where(s => s.Value > 0).ToList();
+            Int128 available = 0;
+            foreach (var (shape, count) in others)
+            {
+                available += (Int128)shape.Elements * count;
+            }
+
+            return rest.Aggregate((Int128)0, (sum, m) => sum + m.Weights) <= available
+                && rest.All(m => others.Any(o => SharesDimension(m.Shape, o.Key)));
+        }
+
+        private static bool SharesDimension(MatrixShape a, MatrixShape b)
+        {
+            long[] dims = [a.A, a.B, a.C];
+            return a.Rank <= 3 && b.Rank <= 3 && dims.Any(d => d > 1 && (d == b.A || d == b.B || d == b.C));
+        }
+
+        private static void Count(Dictionary<MatrixShape, int> shapes, MatrixShape shape) => shapes[shape] = shapes.GetValueOrDefault(shape) + 1;
+
+        // A name's scope: an ONNX graph's own names are numbered per graph, so they stand for the same matrix only
+        // within one model's ONNX files (model.onnx, model_q4.onnx, model_quantized.onnx of one folder).
+        private static string Key(string name, Export export) =>
+            export.Format == "onnx" && (name.StartsWith("onnx::", StringComparison.Ordinal) || name.StartsWith('/'))
+                ? $"{export.Folder}/{OnnxVariant().Replace(export.Stem, "")}\0{name}"
+                : name;
+    }
+
+    /// <summary>
+    /// The full-precision shapes one quantized export may take, each once: those of other naming schemes (other
+    /// formats) less those it has taken.
+    /// </summary>
+    private sealed class Pool(FullPrecision full, Export export)
+    {
+        private readonly Dictionary<MatrixShape, int> taken = [];
+
+        /// <summary>Takes a counterpart for a quantized matrix no name matched: one of its shape, or as many of one matrix's shape as its stack holds.</summary>
+        public bool Take(WeightMatrix quantized)
+        {
+            if (quantized.PackedBits > 0)
+            {
+                return false;
+            }
+
+            if (this.Left(quantized.Shape) > 0)
+            {
+                this.taken[quantized.Shape] = this.taken.GetValueOrDefault(quantized.Shape) + 1;
+                return true;
+            }
+
+            foreach (var (count, each) in quantized.Shape.Unstacked())
+            {
+                if (this.Left(each) >= count)
+                {
+                    this.taken[each] = this.taken.GetValueOrDefault(each) + (int)count;
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private long Left(MatrixShape shape) =>
+            (long)full.All.GetValueOrDefault(shape) - full.OfFormat(export.Format, shape) - this.taken.GetValueOrDefault(shape);
+    }
+
+    /// <summary>
+    /// The Hugging Face name of a matrix Mistral's own format names (params.json and consolidated.safetensors, which
+    /// mistral-inference loads): <c>layers.3.attention.wq</c> is <c>model.layers.3.self_attn.q_proj</c>,
+    /// <c>layers.3.feed_forward.w1</c> <c>model.layers.3.mlp.gate_proj</c>, <c>tok_embeddings</c>
+    /// <c>model.embed_tokens</c>, <c>output</c> <c>lm_head</c>; null for another name.
+    /// </summary>
+    internal static string? MistralName(string name)
+    {
+        if (name is "tok_embeddings" or "output")
+        {
+            return name == "output" ? "lm_head" : "model.embed_tokens";
+        }
+
+        if (MistralLayer().Match(name) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var hub = match.Groups["part"].Value switch
+        {
+            "attention.wq" => "self_attn.q_proj",
+            "attention.wk" => "self_attn.k_proj",
+            "attention.wv" => "self_attn.v_proj",
+            "attention.wo" => "self_attn.o_proj",
+            "feed_forward.w1" => "mlp.gate_proj",
+            "feed_forward.w2" => "mlp.down_proj",
+            _ => "mlp.up_proj",
+        };
+        return $"model.layers.{match.Groups["layer"].Value}.{hub}";
+    }
+
+    [GeneratedRegex(@"^layers\.(?<layer>\d{1,6})\.(?<part>attention\.w[qkvo]|feed_forward\.w[123])$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex MistralLayer();
 
     private static Dictionary<MatrixShape, int> Entry<TKey>(Dictionary<TKey, Dictionary<MatrixShape, int>> shapes, TKey key)
         where TKey : notnull =>
         shapes.TryGetValue(key, out var entry) ? entry : shapes[key] = [];
 
-    /// <summary>The shapes of <paramref name="all"/> less those of <paramref name="some"/>, keeping those left.</summary>
-    private static Dictionary<MatrixShape, int> Except(Dictionary<MatrixShape, int> all, Dictionary<MatrixShape, int> some) =>
-        all.Where(s => s.Value > some.GetValueOrDefault(s.Key)).ToDictionary(s => s.Key, s => s.Value - some.GetValueOrDefault(s.Key));
-
-    /// <summary>Takes a full-precision counterpart for a quantized matrix that no name matched, by steps 2 to 5 of <see cref="QuantizedMatrices"/>.</summary>
-    private static bool Counterpart(WeightMatrix quantized, Dictionary<MatrixShape, int> pool, Dictionary<MatrixShape, int> others, ref Int128 budget)
-    {
-        if (pool.GetValueOrDefault(quantized.Shape) > 0)
-        {
-            pool[quantized.Shape]--;
-            return true;
-        }
-
-        foreach (var (count, each) in quantized.Shape.Unstacked())
-        {
-            if (pool.GetValueOrDefault(each) >= count)
-            {
-                pool[each] -= (int)count;
-                return true;
-            }
-        }
-
-        if (IsOutputHead(quantized.Name) && others.ContainsKey(quantized.Shape))
-        {
-            return true;
-        }
-
-        if (budget >= quantized.Elements)
-        {
-            budget -= quantized.Elements;
-            return true;
-        }
-
-        return false;
-    }
+    // The suffixes that name an ONNX model's variants: model_q4f16.onnx, model_quantized.onnx, model_fp16.onnx are model.onnx.
+    [GeneratedRegex(@"_(?:quantized|quant|q4f16|q[2-8]|int8|uint8|int4|uint4|fp16|fp32|bf16|bnb4|fp8)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex OnnxVariant();
 
     /// <summary>The output head, which tied embeddings share with the token embedding: llama.cpp's <c>output</c>, Hugging Face's <c>lm_head</c>.</summary>
     private static bool IsOutputHead(string name) =>
@@ -215,19 +441,28 @@ internal static partial class PreferredAdaptableForm
 
     /// <summary>
     /// Weight-format files that are not the model's weights: a file ModelGoPack read that holds no tensors
-    /// (training_args.bin, an empty header), and GGUF side files (a multimodal projector or an importance
-    /// matrix). They neither satisfy nor fail the rule.
+    /// (training_args.bin, an empty header), and a GGUF importance matrix. They neither satisfy nor fail the rule. A
+    /// GGUF multimodal projector (mmproj) holds the vision encoder's weights, and is judged like any weights.
     /// </summary>
     private static bool IsAuxiliary(Artifact artifact) =>
         artifact.Weights is { } facts && artifact.OutOfReach is null && artifact.ReadError is null
         && ((facts.TensorCount == 0 && facts.Format is "safetensors" or "gguf" or "pytorch" or "onnx")
-            || (facts.Format == "gguf" && facts.Metadata.GetValueOrDefault("general.type") is "mmproj" or "imatrix"));
+            || (facts.Format == "gguf" && facts.Metadata.GetValueOrDefault("general.type") is "imatrix"));
 
-    /// <summary>A weight file's precision, counting weights beside a config.json with quantization_config as quantized.</summary>
+    /// <summary>
+    /// A weight file's precision, counting weights beside a config.json with quantization_config as quantized when
+    /// their matrices do not say otherwise. A file whose matrices are all full precision is full precision, whatever
+    /// the config asks to quantize on loading, and whatever share of its elements integer buffers hold (GPT-2's uint8
+    /// causal mask).
+    /// </summary>
     private static WeightPrecision Precision(Artifact weights, Dictionary<string, string> quantizedByConfig) =>
+        QuantizedByItsConfig(weights, quantizedByConfig) ? WeightPrecision.Quantized
+        : weights.Weights!.Matrices.Count > 0 && !weights.Weights.Matrices.Any(m => m.Quantized) ? WeightPrecision.Full
+        : weights.Weights.Precision;
+
+    private static bool QuantizedByItsConfig(Artifact weights, Dictionary<string, string> quantizedByConfig) =>
         weights.Weights!.Precision == WeightPrecision.Full && quantizedByConfig.ContainsKey(Folder(weights.Path)) && weights.Weights.Format is "safetensors" or "pytorch"
-            ? WeightPrecision.Quantized
-            : weights.Weights.Precision;
+        && (weights.Weights.Matrices.Count == 0 || weights.Weights.Matrices.Any(m => m.Quantized));
 
     private static string Describe(Artifact weights, Dictionary<string, string> quantizedByConfig)
     {
@@ -241,6 +476,7 @@ internal static partial class PreferredAdaptableForm
         var main = facts.Dtypes.OrderByDescending(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal).FirstOrDefault();
         var share = total == 0 ? 0 : (int)Math.Floor(100.0 * main.Value / total);
         var byConfig = facts.Format is "safetensors" or "pytorch" && quantizedByConfig.TryGetValue(Folder(weights.Path), out var method)
+            && (facts.Matrices.Count == 0 || facts.Matrices.Any(m => m.Quantized))
             ? $", quantized by {method} per config.json"
             : "";
         return $"{weights.Path} ({facts.Format}, {main.Key} for {share}% of elements{byConfig})";

@@ -87,7 +87,7 @@ internal static class GgufInspector
         {
             var name = TypeName(tensor.Type);
             dtypes[name] = SaturatingAdd(dtypes.GetValueOrDefault(name), tensor.Elements);
-            matrices.Add(tensor.Name, tensor.Shape, tensor.Elements, IsFullPrecision(name), quantizedType: false, boolean: false);
+            matrices.Add(tensor.Name, tensor.Shape, tensor.Elements, IsFullPrecision(name), quantizedType: IsBlockType(name), boolean: false, integerBits: 0);
         }
 
         return new WeightFacts
@@ -371,6 +371,9 @@ internal static class GgufInspector
     }
 
     private static bool IsFullPrecision(string type) => type is "F32" or "F16" or "BF16" or "F64";
+
+    // A block-quantized type (Q4_K, IQ2_S, an id ggml has added since): quantized whatever its tensor's name.
+    private static bool IsBlockType(string type) => !IsFullPrecision(type) && type is not ("I8" or "I16" or "I32" or "I64");
 
     private sealed record TensorInfo(string Where, uint Type, long Elements, ulong Offset, string Name, MatrixShape Shape);
 

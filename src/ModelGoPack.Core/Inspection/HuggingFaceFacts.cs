@@ -10,7 +10,8 @@ internal static class HuggingFaceFacts
 
     /// <summary>
     /// From config.json: <c>architectures</c>, <c>model_type</c>, <c>torch_dtype</c>, <c>quantization</c>
-    /// (quantization_config's quant_method) and <c>auto_map</c> (the modules of custom code it names).
+    /// (quantization_config's quant_method), <c>tie_word_embeddings</c> (at the top or in <c>text_config</c>) and
+    /// <c>auto_map</c> (the modules of custom code it names).
     /// </summary>
     public static SortedDictionary<string, string> ReadConfig(ProjectFile file)
     {
@@ -47,6 +48,16 @@ internal static class HuggingFaceFacts
                 facts["quantization"] = quantization.TryGetProperty("quant_method", out var method) && method.ValueKind == JsonValueKind.String
                     ? method.GetString()!
                     : "yes";
+            }
+
+            // Whether the output head is the token embedding (saved once): at the top, or in a multimodal model's text_config.
+            foreach (var holder in new[] { root, root.TryGetProperty("text_config", out var textConfig) && textConfig.ValueKind == JsonValueKind.Object ? textConfig : default })
+            {
+                if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty("tie_word_embeddings", out var tied) && tied.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                {
+                    facts["tie_word_embeddings"] = tied.ValueKind == JsonValueKind.True ? "true" : "false";
+                    break;
+                }
             }
 
             if (root.TryGetProperty("auto_map", out var autoMap) && autoMap.ValueKind == JsonValueKind.Object)

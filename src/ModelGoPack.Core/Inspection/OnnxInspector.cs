@@ -108,6 +108,16 @@ internal static class OnnxInspector
     /// Integer and floating-point types of 8 bits or fewer: what ONNX quantization stores weights in. Initializers carry
     /// graph names (onnx::MatMul_7), so the type alone makes a matrix quantized.
     /// </summary>
+    // The bits of an integer type of 8 bits or more (each 4-bit or 2-bit element is one weight), 0 for any other.
+    private static int IntegerBits(string dtype) => dtype switch
+    {
+        "INT8" or "UINT8" => 8,
+        "INT16" or "UINT16" => 16,
+        "INT32" or "UINT32" => 32,
+        "INT64" or "UINT64" => 64,
+        _ => 0,
+    };
+
     private static bool IsLowBit(string dtype) => dtype is "UINT8" or "INT8" or "UINT4" or "INT4" or "UINT2" or "INT2" or "FLOAT4E2M1" || dtype.StartsWith("FLOAT8", StringComparison.Ordinal);
 
     private static void ReadModel(WireReader reader, ModelState model)
@@ -335,7 +345,7 @@ internal static class OnnxInspector
             model.Dtypes[dtype] = count > long.MaxValue - elements ? long.MaxValue : count + elements;
             if (name is not null)
             {
-                model.Matrices.Add(name, MatrixShape.Of(dims, elements), elements, IsFullPrecision(dtype), IsLowBit(dtype), dtype == "BOOL");
+                model.Matrices.Add(name, dims, elements, IsFullPrecision(dtype), IsLowBit(dtype) && WeightMatrix.LogicalName(name) != name, dtype == "BOOL", IntegerBits(dtype));
             }
         }
     }

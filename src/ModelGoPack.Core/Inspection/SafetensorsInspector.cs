@@ -26,6 +26,16 @@ internal static class SafetensorsInspector
 
     public static bool IsFullPrecision(string dtype) => dtype is "F16" or "BF16" or "F32" or "F64";
 
+    // The bits of an integer type (the stored integers of packed quantized weights), 0 for any other.
+    private static int IntegerBits(string dtype) => dtype switch
+    {
+        "I8" or "U8" => 8,
+        "I16" or "U16" => 16,
+        "I32" or "U32" => 32,
+        "I64" or "U64" => 64,
+        _ => 0,
+    };
+
     public static WeightFacts Inspect(Stream stream, long length)
     {
         if (length < 8)
@@ -95,7 +105,7 @@ internal static class SafetensorsInspector
 
             var (dtype, elements, begin, end, dims) = ReadTensor(property.Name, property.Value);
             dtypes[dtype] = dtypes.GetValueOrDefault(dtype) + elements;
-            matrices.Add(property.Name, MatrixShape.Of(dims, elements), elements, IsFullPrecision(dtype), quantizedType: false, dtype == "BOOL");
+            matrices.Add(property.Name, dims, elements, IsFullPrecision(dtype), quantizedType: false, dtype == "BOOL", IntegerBits(dtype));
 
             spans.Add((begin, end, property.Name));
         }

@@ -5,28 +5,55 @@ namespace ModelGoPack.Inspection;
 /// <summary>
 /// A weight matrix of a model, by its logical name: <c>model.layers.0.mlp.down_proj</c> for the full-precision
 /// <c>model.layers.0.mlp.down_proj.weight</c>, for GPTQ/AWQ's <c>….qweight</c>, compressed-tensors'
-/// <c>….weight_packed</c>, EXL2's <c>….q_weight</c>, MXFP4's <c>…_blocks</c>, and for the int8, FP8 or bitsandbytes
-/// <c>….weight</c> that <c>….SCB</c>, <c>….weight_scale</c> or <c>….weight.absmax</c> accompany.
+/// <c>….weight_packed</c>, EXL2's <c>….q_weight</c>, MXFP4's <c>…_blocks</c>, AQLM's <c>….codes</c>, HQQ's
+/// <c>….W_q</c>, quanto's <c>….weight._data</c>, EXL3's <c>….trellis</c>, Marlin's <c>….B</c>, ONNX Runtime's
+/// <c>…_quantized</c> and <c>…_Q4</c>, and for the int8, FP8 or bitsandbytes <c>….weight</c> that <c>….SCB</c>,
+/// <c>….weight_scale</c> or <c>….weight.absmax</c> accompany.
 /// </summary>
 /// <param name="Name">The logical name: the tensor's name without its <c>.weight</c>, <c>.qweight</c> or packing suffix.</param>
 /// <param name="Quantized">Stored in a quantized type (8 bits or fewer, integer-packed or block-quantized), not F16/BF16/F32/F64.</param>
-/// <param name="Elements">The elements the tensor stores (packed ones for GPTQ's qweight, logical ones for GGUF).</param>
-/// <param name="Shape">Its dimensions in an order-free form, so a GGUF or ONNX matrix (stored transposed) meets its PyTorch original.</param>
+/// <param name="Elements">The elements it holds: the weights, or for a packed matrix (<see cref="PackedBits"/>) the stored integers.</param>
+/// <param name="Shape">Its dimensions in an order-free form, so a GGUF or ONNX matrix (stored transposed) meets its PyTorch original; the stored ones for a packed matrix.</param>
 public readonly partial record struct WeightMatrix(string Name, bool Quantized, long Elements, MatrixShape Shape)
 {
     /// <summary>Suffixes that packed or block-quantized formats put on a matrix's name, removed first.</summary>
-    private static readonly string[] PackingSuffixes = ["_blocks", "_quantized"];
+    private static readonly string[] PackingSuffixes = ["_blocks", "_quantized", "._data"];
 
     /// <summary>Suffixes that name a matrix's stored tensor, removed after the packing suffix.</summary>
-    private static readonly string[] TensorSuffixes = [".qweight", ".weight_packed", ".q_weight", ".weight"];
+    private static readonly string[] TensorSuffixes = [".qweight", ".weight_packed", ".q_weight", ".codes", ".W_q", ".trellis", ".B", ".weight"];
+
+    /// <summary>
+    /// The bits of each stored integer of a matrix whose integers each pack an unknown number of weights (GPTQ/AWQ
+    /// qweight in int32, bitsandbytes 4-bit in uint8, AQLM codes in int16): its shape is not the weights' shape. Zero
+    /// when <see cref="Shape"/> and <see cref="Elements"/> are the weights' own (full precision, FP8, int8 by name,
+    /// GGUF, ONNX).
+    /// </summary>
+    public int PackedBits { get; init; }
+
+    /// <summary>For an integer tensor of a layout of no known name (<c>x.packed_values</c>), its module (<c>x</c>), whose full-precision matrix may be its original; else null.</summary>
+    public string? Module { get; init; }
+
+    /// <summary>The weights it stands for: its elements, or for a packed matrix as many 4-bit weights as its integers hold (an estimate).</summary>
+    public Int128 Weights => this.PackedBits > 0 ? (Int128)this.Elements * this.PackedBits / 4 : this.Elements;
+
+    /// <summary>
+    /// Whether a full-precision matrix of its name is this matrix's copy: of its shape, or, for a packed matrix, of 1
+    /// to 8 weights for each stored byte (8-bit to 1-bit). A name alone is not enough: ONNX graph names and GGUF names
+    /// repeat across models, and a stub of the right name holds none of the weights.
+    /// </summary>
+    public bool IsCopy(WeightMatrix full) =>
+        this.PackedBits > 0
+            ? full.Elements >= (Int128)this.Elements * this.PackedBits / 8 && full.Elements <= (Int128)this.Elements * this.PackedBits && full.Elements > 0
+            : full.Shape == this.Shape;
 
     /// <summary>
     /// The logical name of a tensor: <c>x.weight</c>, <c>x.qweight</c>, <c>x.weight_packed</c>, <c>x.q_weight</c>,
-    /// <c>x_blocks</c>, <c>x.weight_blocks</c> and ONNX Runtime's <c>x_quantized</c> are all <c>x</c>.
+    /// <c>x_blocks</c>, <c>x.weight_blocks</c>, <c>x.codes</c>, <c>x.W_q</c>, <c>x.weight._data</c>, <c>x.trellis</c>,
+    /// <c>x.B</c> and ONNX Runtime's <c>x_quantized</c> and <c>x_Q4</c> are all <c>x</c>.
     /// </summary>
     public static string LogicalName(string tensor)
     {
-        var name = tensor;
+        var name = NBitsSuffix().Replace(tensor, "", 1);
         foreach (var suffix in PackingSuffixes)
         {
             if (name.EndsWith(suffix, StringComparison.Ordinal))
@@ -47,10 +74,16 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
         return name;
     }
 
-    /// <summary>Whether a tensor's name says it is packed quantized weights whatever its type: qweight, weight_packed, q_weight, _blocks.</summary>
+    /// <summary>Whether a tensor's name says it is packed quantized weights whatever its type: qweight, weight_packed, q_weight, _blocks, codes, W_q, _data, trellis, B, _Q4.</summary>
     public static bool IsPackedName(string tensor) =>
         tensor.EndsWith(".qweight", StringComparison.Ordinal) || tensor.EndsWith(".weight_packed", StringComparison.Ordinal)
-        || tensor.EndsWith(".q_weight", StringComparison.Ordinal) || tensor.EndsWith("_blocks", StringComparison.Ordinal);
+        || tensor.EndsWith(".q_weight", StringComparison.Ordinal) || tensor.EndsWith("_blocks", StringComparison.Ordinal)
+        || tensor.EndsWith(".codes", StringComparison.Ordinal) || tensor.EndsWith(".W_q", StringComparison.Ordinal)
+        || tensor.EndsWith("._data", StringComparison.Ordinal) || tensor.EndsWith(".trellis", StringComparison.Ordinal)
+        || tensor.EndsWith(".B", StringComparison.Ordinal) || NBits(tensor) > 0;
+
+    /// <summary>The bits of ONNX Runtime's MatMulNBits weights (<c>x_Q4</c>, <c>x_Q8</c>), 0 for any other name.</summary>
+    public static int NBits(string tensor) => NBitsSuffix().Match(tensor) is { Success: true } match ? match.Groups["bits"].Value[0] - '0' : 0;
 
     /// <summary>
     /// The matrix whose scales a tensor holds, or null when it holds none: <c>x.scales</c> (GPTQ, AWQ),
@@ -64,6 +97,9 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
 
     [GeneratedRegex(@"^(?<owner>.+?)(?:\.weight)?[._](?:q_)?(?:scales?|scale_inv|scale_max|absmax|SCB)$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex ScalePattern();
+
+    [GeneratedRegex(@"_Q(?<bits>[2-8])$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex NBitsSuffix();
 }
 
 /// <summary>
@@ -73,6 +109,23 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
 /// </summary>
 public readonly record struct MatrixShape(int Rank, long A, long B, long C)
 {
+    /// <summary>The elements a tensor of this shape holds (saturating).</summary>
+    public long Elements
+    {
+        get
+        {
+            if (this.Rank > 3)
+            {
+                return this.A;
+            }
+
+            Int128 product = this.A;
+            product *= this.Rank >= 2 ? this.B : 1;
+            product *= this.Rank >= 3 ? this.C : 1;
+            return product > long.MaxValue ? long.MaxValue : (long)product;
+        }
+    }
+
     /// <summary>The order-free shape of a tensor of <paramref name="dims"/>.</summary>
     public static MatrixShape Of(IReadOnlyList<long> dims, long elements)
     {
@@ -119,24 +172,64 @@ public readonly record struct MatrixShape(int Rank, long A, long B, long C)
 /// Collects the weight matrices of one file as its header is read, then decides which are quantized. A tensor of two
 /// or more dimensions is a full-precision matrix when its type is a floating-point type of 16 bits or more and it is
 /// not a scale. It is a quantized matrix, in any other type but bool, when its name says it is (<c>*.weight</c>,
-/// <c>*.qweight</c>, <c>*.weight_packed</c>, <c>*.q_weight</c>, <c>*_blocks</c>), when another tensor of the file holds
-/// its scales, or, in ONNX, whose initializer names are graph names, when its type has 8 bits or fewer. Biases and
-/// norms (one dimension), scales, zero points, group indexes, int position ids and bool masks are not matrices.
+/// <c>*.qweight</c>, <c>*.weight_packed</c>, <c>*.q_weight</c>, <c>*_blocks</c>, <c>*.codes</c>, <c>*.W_q</c> and
+/// the other names of <see cref="WeightMatrix.IsPackedName"/>), when another tensor of the file holds its scales,
+/// when the file holds other quantized matrices or scales and it is an integer tensor of no auxiliary name (a
+/// layout ModelGoPack has no name for), or when its type alone says so (a GGUF block type; in ONNX, 8 bits or fewer
+/// under a quantized name such as <c>x_quantized</c>). Biases and norms (one dimension), scales, zero points, group indexes, permutations, int position ids, masks
+/// and bool tensors are not matrices.
 /// </summary>
-internal sealed class MatrixCollector
+internal sealed partial class MatrixCollector
 {
     private readonly List<WeightMatrix> matrices = [];
-    private readonly List<(string Tensor, WeightMatrix Matrix)> unnamed = [];
+    private readonly List<(string Tensor, WeightMatrix Matrix, int Bits)> unnamed = [];
     private readonly HashSet<string> scaled = new(StringComparer.Ordinal);
 
-    /// <summary>Takes one tensor of the header.</summary>
+    /// <summary>Takes one tensor of the header, by its dimensions in stored order, working out the weights' own shape where the layout says it.</summary>
+    /// <param name="name">The tensor's name.</param>
+    /// <param name="dims">Its dimensions, in stored order.</param>
+    /// <param name="elements">Its element count.</param>
+    /// <param name="fullPrecision">Its type is a floating-point type of 16 bits or more.</param>
+    /// <param name="quantizedType">Its type alone makes it quantized (a GGUF block type; in ONNX, 8 bits or fewer under a quantized name).</param>
+    /// <param name="boolean">Its type is bool.</param>
+    /// <param name="integerBits">The bits of its type when that is an integer type (8 for int8 and uint8, 32 for int32), else 0.</param>
+    public void Add(string name, IReadOnlyList<long> dims, long elements, bool fullPrecision, bool quantizedType, bool boolean, int integerBits)
+    {
+        if (!fullPrecision && WeightMatrix.NBits(name) is var bits and > 0 && dims.Count == 3 && integerBits == 8)
+        {
+            // ONNX Runtime's MatMulNBits: [N, blocks, bytes per block] of bits-wide weights, the matrix [K, N].
+            var k = (Int128)dims[1] * dims[2] * 8 / bits;
+            if (k <= long.MaxValue && k * dims[0] <= long.MaxValue)
+            {
+                this.Add(name, MatrixShape.Of([dims[0], (long)k], (long)(k * dims[0])), (long)(k * dims[0]), fullPrecision, quantizedType, boolean, 0);
+                return;
+            }
+        }
+
+        if (!fullPrecision && name.EndsWith("_blocks", StringComparison.Ordinal) && dims.Count >= 3 && integerBits == 8)
+        {
+            // MXFP4: [..., rows, blocks, 16 bytes] of 32 four-bit weights a block, the matrix [..., rows, blocks × 32].
+            var columns = (Int128)dims[^2] * dims[^1] * 2;
+            var total = (Int128)elements * 2;
+            if (columns <= long.MaxValue && total <= long.MaxValue)
+            {
+                this.Add(name, MatrixShape.Of([.. dims.Take(dims.Count - 2), (long)columns], (long)total), (long)total, fullPrecision, quantizedType, boolean, 0);
+                return;
+            }
+        }
+
+        this.Add(name, MatrixShape.Of(dims, elements), elements, fullPrecision, quantizedType, boolean, integerBits);
+    }
+
+    /// <summary>Takes one tensor of the header by its order-free shape (a reader that keeps no dimensions' order).</summary>
     /// <param name="name">The tensor's name.</param>
     /// <param name="shape">Its order-free shape (<see cref="MatrixShape.Of"/>).</param>
     /// <param name="elements">Its element count.</param>
     /// <param name="fullPrecision">Its type is a floating-point type of 16 bits or more.</param>
-    /// <param name="quantizedType">Its type alone makes it quantized (ONNX: 8 bits or fewer), whatever its name.</param>
+    /// <param name="quantizedType">Its type alone makes it quantized (a GGUF block type; in ONNX, 8 bits or fewer under a quantized name).</param>
     /// <param name="boolean">Its type is bool.</param>
-    public void Add(string name, MatrixShape shape, long elements, bool fullPrecision, bool quantizedType, bool boolean)
+    /// <param name="integerBits">The bits of its type when that is an integer type, else 0; unknown (-1) counts a packed name as 32-bit.</param>
+    public void Add(string name, MatrixShape shape, long elements, bool fullPrecision, bool quantizedType, bool boolean, int integerBits = -1)
     {
         if (WeightMatrix.ScaleOwner(name) is { } owner)
         {
@@ -144,35 +237,57 @@ internal sealed class MatrixCollector
             return;
         }
 
-        var packed = WeightMatrix.IsPackedName(name);
+        var packed = !fullPrecision && WeightMatrix.IsPackedName(name);
         if (boolean || (shape.Rank < 2 && !packed))
         {
             return;
         }
 
-        var matrix = new WeightMatrix(WeightMatrix.LogicalName(name), !fullPrecision, elements, shape);
+        // Integers that each pack an unknown number of weights: the shape is not the weights' shape. int8 by a
+        // quantized name keeps its shape (bitsandbytes 8-bit, ONNX's _quantized), but a [n, 1] column is packed
+        // (bitsandbytes 4-bit), and so is any wider integer.
+        var bits = integerBits < 0 ? (packed ? 32 : 0) : integerBits;
+        var packedBits = fullPrecision || bits == 0 ? 0 : bits > 8 || packed || (shape.Rank == 2 && shape.B == 1) ? bits : 0;
+        var matrix = new WeightMatrix(WeightMatrix.LogicalName(name), !fullPrecision, elements, shape) { PackedBits = packedBits };
         if (fullPrecision || packed || name.EndsWith(".weight", StringComparison.Ordinal) || quantizedType)
         {
             this.matrices.Add(matrix);
         }
         else
         {
-            // An integer tensor of another name is a matrix only if the file holds its scales (seen later, perhaps).
-            this.unnamed.Add((name, matrix));
+            // An integer tensor of another name is a matrix only if the file holds its scales (seen later, perhaps),
+            // or quantized matrices or scales of others (decided at the end).
+            this.unnamed.Add((name, matrix, bits));
         }
     }
 
-    /// <summary>The file's matrices, in header order for those its name or type decides, then those its scales decide.</summary>
+    /// <summary>The file's matrices, in header order for those its name or type decides, then those its scales or its other quantized matrices decide.</summary>
     public IReadOnlyList<WeightMatrix> Build()
     {
-        foreach (var (tensor, matrix) in this.unnamed)
+        var quantizedFile = this.scaled.Count > 0 || this.matrices.Any(m => m.Quantized);
+        foreach (var (tensor, matrix, bits) in this.unnamed)
         {
+            // Of a quantized file, an 8-, 16- or 32-bit integer tensor of a module's name (not an ONNX graph's own
+            // name, as its Reshape shapes have) is weights in a layout ModelGoPack has no name for.
+            var unknownLayout = quantizedFile && bits is 8 or 16 or 32 && !Auxiliary().IsMatch(tensor)
+                && !tensor.StartsWith("onnx::", StringComparison.Ordinal) && !tensor.StartsWith('/');
             if (this.scaled.Contains(tensor) || this.scaled.Contains(matrix.Name))
             {
                 this.matrices.Add(matrix);
+            }
+            else if (unknownLayout)
+            {
+                // Of its own name, or its module's, as its full-precision original is (x.packed_values is x of x.weight).
+                var dot = tensor.LastIndexOf('.');
+                this.matrices.Add(matrix with { Module = dot > 0 ? tensor[..dot] : null });
             }
         }
 
         return this.matrices;
     }
+
+    // Integer tensors of a quantized file that are not weights: zero points, group indexes, permutations, position or
+    // token ids, masks and biases (GPT-2's causal mask), lookup tables and codebooks' indexes.
+    [GeneratedRegex(@"zero|idx|index|indices|perm|position|_ids$|\bids$|mask|bias|quant_map|quant_state|nested|lut|offset|shape|group", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex Auxiliary();
 }

@@ -9,7 +9,7 @@ public static class Safetensors
 {
     private static readonly Dictionary<string, int> DtypeBits = new(StringComparer.Ordinal)
     {
-        ["F32"] = 32, ["F16"] = 16, ["BF16"] = 16, ["I8"] = 8, ["U8"] = 8, ["F64"] = 64, ["I32"] = 32, ["I64"] = 64, ["F4"] = 4, ["F8_E4M3"] = 8, ["BOOL"] = 8,
+        ["F32"] = 32, ["F16"] = 16, ["BF16"] = 16, ["I8"] = 8, ["U8"] = 8, ["F64"] = 64, ["I32"] = 32, ["I64"] = 64, ["F4"] = 4, ["F8_E4M3"] = 8, ["BOOL"] = 8, ["I16"] = 16,
     };
 
     /// <summary>Writes tensors (name, dtype, shape) with deterministic contents.</summary>
