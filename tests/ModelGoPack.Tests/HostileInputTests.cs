@@ -60,6 +60,7 @@ public sealed class HostileInputTests
         ["GGUF key length 2^62"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.gguf", Fuzz("gguf", "key-length-2-pow-62.bin"))),
         ["ONNX field length 2^62"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.onnx", Fuzz("onnx", "length-2-pow-62.bin"))),
         ["pickle string length 2^31"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.bin", Fuzz("pytorch", "binunicode-length-2-pow-31.bin"))),
+        ["pickle tensor of size (2, -3)"] = (DiagnosticCatalog.WeightHeaderInvalid, p => { PyTorchZip.WriteRaw(Path.Combine(p.Root, "w.bin"), NegativeSizePickle()); return Check(p); }),
 
         // An upstream's release
         ["upstream manifest lists ../../etc/passwd"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamManifest(p, """{"files":[{"path":"../../etc/passwd","size":1,"sha256":"00"}]}""")),
@@ -217,6 +218,35 @@ public sealed class HostileInputTests
     {
         p.Bytes(name, bytes);
         return Check(p);
+    }
+
+    // {"w.weight": _rebuild_tensor_v2(('storage', torch.FloatStorage, '0', 'cpu', 4), 0, (2, -3), (1, 1), False, None)}
+    private static byte[] NegativeSizePickle()
+    {
+        var p = new PyTorchZip.Pickler();
+        p.Proto();
+        p.Op(PyTorchZip.Pickler.EmptyDict);
+        p.Str("w.weight");
+        p.Global("torch._utils", "_rebuild_tensor_v2");
+        p.Op(PyTorchZip.Pickler.Mark);
+        p.Op(PyTorchZip.Pickler.Mark);
+        p.Str("storage");
+        p.Global("torch", "FloatStorage");
+        p.Str("0");
+        p.Str("cpu");
+        p.SaveInt(4);
+        p.Op(PyTorchZip.Pickler.Tuple);
+        p.Op(PyTorchZip.Pickler.BinPersid);
+        p.SaveInt(0);
+        p.IntTuple([2, -3]);
+        p.IntTuple([1, 1]);
+        p.Op(PyTorchZip.Pickler.NewFalse);
+        p.Op(PyTorchZip.Pickler.None);
+        p.Op(PyTorchZip.Pickler.Tuple);
+        p.Op(PyTorchZip.Pickler.Reduce);
+        p.Op(PyTorchZip.Pickler.SetItem);
+        p.Op(PyTorchZip.Pickler.Stop);
+        return p.ToArray();
     }
 
     private static byte[] Fuzz(string target, string file) =>
