@@ -61,6 +61,7 @@ public sealed class HostileInputTests
         ["ONNX field length 2^62"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.onnx", Fuzz("onnx", "length-2-pow-62.bin"))),
         ["pickle string length 2^31"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.bin", Fuzz("pytorch", "binunicode-length-2-pow-31.bin"))),
         ["pickle tensor of size (2, -3)"] = (DiagnosticCatalog.WeightHeaderInvalid, p => { PyTorchZip.WriteRaw(Path.Combine(p.Root, "w.bin"), NegativeSizePickle()); return Check(p); }),
+        ["safetensors tensor name given twice"] = (DiagnosticCatalog.WeightHeaderInvalid, p => RepeatedTensorName(p)),
 
         // An upstream's release
         ["upstream manifest lists ../../etc/passwd"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamManifest(p, """{"files":[{"path":"../../etc/passwd","size":1,"sha256":"00"}]}""")),
@@ -247,6 +248,14 @@ public sealed class HostileInputTests
         p.Op(PyTorchZip.Pickler.SetItem);
         p.Op(PyTorchZip.Pickler.Stop);
         return p.ToArray();
+    }
+
+    // Two tensors of one name whose offsets tile the data: only the repeated name is wrong.
+    private static string[] RepeatedTensorName(ModelProjectBuilder p)
+    {
+        const string header = """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}""";
+        Safetensors.WriteRaw(Path.Combine(p.Root, "w.safetensors"), (ulong)header.Length, header, 16);
+        return Check(p);
     }
 
     private static byte[] Fuzz(string target, string file) =>
