@@ -60,6 +60,8 @@ public sealed class HostileInputTests
         ["GGUF key length 2^62"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.gguf", Fuzz("gguf", "key-length-2-pow-62.bin"))),
         ["ONNX field length 2^62"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.onnx", Fuzz("onnx", "length-2-pow-62.bin"))),
         ["pickle string length 2^31"] = (DiagnosticCatalog.WeightHeaderInvalid, p => Weight(p, "w.bin", Fuzz("pytorch", "binunicode-length-2-pow-31.bin"))),
+        ["pickle tensor of size (2, -3)"] = (DiagnosticCatalog.WeightHeaderInvalid, p => { PyTorchZip.WriteRaw(Path.Combine(p.Root, "w.bin"), NegativeSizePickle()); return Check(p); }),
+        ["safetensors tensor name given twice"] = (DiagnosticCatalog.WeightHeaderInvalid, p => RepeatedTensorName(p)),
 
         // An upstream's release
         ["upstream manifest lists ../../etc/passwd"] = (DiagnosticCatalog.UpstreamReleaseUnreadable, p => UpstreamManifest(p, """{"files":[{"path":"../../etc/passwd","size":1,"sha256":"00"}]}""")),
@@ -216,6 +218,43 @@ public sealed class HostileInputTests
     private static string[] Weight(ModelProjectBuilder p, string name, byte[] bytes)
     {
         p.Bytes(name, bytes);
+        return Check(p);
+    }
+
+    // {"w.weight": _rebuild_tensor_v2(('storage', torch.FloatStorage, '0', 'cpu', 4), 0, (2, -3), (1, 1), False, None)}
+    private static byte[] NegativeSizePickle()
+    {
+        var p = new PyTorchZip.Pickler();
+        p.Proto();
+        p.Op(PyTorchZip.Pickler.EmptyDict);
+        p.Str("w.weight");
+        p.Global("torch._utils", "_rebuild_tensor_v2");
+        p.Op(PyTorchZip.Pickler.Mark);
+        p.Op(PyTorchZip.Pickler.Mark);
+        p.Str("storage");
+        p.Global("torch", "FloatStorage");
+        p.Str("0");
+        p.Str("cpu");
+        p.SaveInt(4);
+        p.Op(PyTorchZip.Pickler.Tuple);
+        p.Op(PyTorchZip.Pickler.BinPersid);
+        p.SaveInt(0);
+        p.IntTuple([2, -3]);
+        p.IntTuple([1, 1]);
+        p.Op(PyTorchZip.Pickler.NewFalse);
+        p.Op(PyTorchZip.Pickler.None);
+        p.Op(PyTorchZip.Pickler.Tuple);
+        p.Op(PyTorchZip.Pickler.Reduce);
+        p.Op(PyTorchZip.Pickler.SetItem);
+        p.Op(PyTorchZip.Pickler.Stop);
+        return p.ToArray();
+    }
+
+    // Two tensors of one name whose offsets tile the data: only the repeated name is wrong.
+    private static string[] RepeatedTensorName(ModelProjectBuilder p)
+    {
+        const string header = """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}""";
+        Safetensors.WriteRaw(Path.Combine(p.Root, "w.safetensors"), (ulong)header.Length, header, 16);
         return Check(p);
     }
 

@@ -6,8 +6,9 @@ namespace ModelGoPack.Tests;
 /// <summary>
 /// How a quantized matrix finds its full-precision counterpart (MGP5011) when the names differ or cannot be read:
 /// across naming schemes by shape (GGUF and ONNX store [in, out]), a stack of experts by as many matrices, the tied
-/// output head by the embedding, and PyTorch pickles (whose matrices are not listed) by their full-precision elements.
-/// Quantized matrices are known by packing suffixes, by scale siblings, and in ONNX by 8-bit types.
+/// output head by the embedding, and PyTorch pickles whose tensors have no names (a list of tensors) by their
+/// full-precision elements. Quantized matrices are known by packing suffixes, by scale siblings, and in ONNX by 8-bit
+/// types; a pickle's tensors set in a dict under their names are matrices like a safetensors file's.
 /// </summary>
 public sealed partial class MatrixCounterpartTests
 {
@@ -19,8 +20,9 @@ public sealed partial class MatrixCounterpartTests
     [InlineData(8, "HalfStorage", true)]    // a small full-precision pickle does not stand for the GGUF export
     public void A_PyTorch_pickle_stands_for_a_GGUF_export_by_its_full_precision_elements(int rows, string storage, bool finding)
     {
+        // torch.save([tensor, ...]): a list names no tensor, so the pickle lists no matrices and only its elements count.
         using var project = Empty();
-        PyTorchZip.Write(Path.Combine(project.Root, "pytorch_model.bin"), ("model.embed_tokens.weight", "FloatStorage", [512, 64]), ("model.layers.0.self_attn.q_proj.weight", storage, [rows, 1]));
+        PyTorchZip.WriteList(Path.Combine(project.Root, "pytorch_model.bin"), ("model.embed_tokens.weight", "FloatStorage", [512, 64]), ("model.layers.0.self_attn.q_proj.weight", storage, [rows, 1]));
         Gguf.Write(Path.Combine(project.Root, "tiny-Q4_K.gguf"), [("general.architecture", "llama")],
             ("token_embd.weight", Gguf.Q4_K, [512, 64]), ("blk.0.attn_q.weight", Gguf.Q4_K, [256, 2]));
 
@@ -28,6 +30,60 @@ public sealed partial class MatrixCounterpartTests
 
         // The embedding (32,768 elements) is covered first; the layer only when the pickle holds 512 more.
         Assert.Equal(finding ? ["tiny-Q4_K.gguf: blk.0.attn_q"] : [], findings);
+    }
+
+    [Fact]
+    public void A_GPTQ_pickle_beside_only_a_LoRA_adapter_is_MGP5011_naming_each_qweight()
+    {
+        using var project = Empty();
+        PyTorchZip.Write(Path.Combine(project.Root, "pytorch_model.bin"), Gptq(layers: 2));
+        Safetensors.Write(Path.Combine(project.Root, "adapter", "adapter_model.safetensors"),
+            ("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight", "F32", [4, 64]), ("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight", "F32", [64, 4]));
+
+        Assert.Equal(["pytorch_model.bin: model.layers.0.self_attn.q_proj, model.layers.1.self_attn.q_proj"], Findings(project));
+    }
+
+    [Fact]
+    public void A_GPTQ_pickle_beside_BF16_safetensors_of_the_same_names_and_shapes_is_covered()
+    {
+        using var project = Empty();
+        PyTorchZip.Write(Path.Combine(project.Root, "gptq", "pytorch_model.bin"), Gptq(layers: 2));
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"),
+            [.. Enumerable.Range(0, 2).SelectMany(i => new[] { ($"model.layers.{i}.self_attn.q_proj.weight", "BF16", new[] { 64, 64 }), ($"model.layers.{i}.self_attn.q_proj.bias", "BF16", new[] { 64 }) })]);
+
+        Assert.Empty(Findings(project));
+
+        // Without the second layer's matrix, that layer's qweight has no counterpart (names decide within a scheme).
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.layers.0.self_attn.q_proj.weight", "BF16", [64, 64]));
+        Assert.Equal(["gptq/pytorch_model.bin: model.layers.1.self_attn.q_proj"], Findings(project));
+    }
+
+    [Fact]
+    public void An_int8_pickle_with_SCB_beside_an_unrelated_F16_file_is_MGP5011()
+    {
+        using var project = Empty();
+        PyTorchZip.Write(Path.Combine(project.Root, "pytorch_model.bin"),
+            ("model.layers.0.mlp.down_proj.weight", "CharStorage", [64, 64]), ("model.layers.0.mlp.down_proj.SCB", "FloatStorage", [64]),
+            ("model.layers.1.mlp.down_proj.weight", "CharStorage", [64, 64]), ("model.layers.1.mlp.down_proj.SCB", "FloatStorage", [64]),
+            ("model.norm.weight", "HalfStorage", [64]));
+        Safetensors.Write(Path.Combine(project.Root, "vision", "model.safetensors"), ("vision.proj.weight", "F16", [32, 16]));
+
+        Assert.Equal(["pytorch_model.bin: model.layers.0.mlp.down_proj, model.layers.1.mlp.down_proj"], Findings(project));
+    }
+
+    // A real GPTQ checkpoint keeps its embedding and lm_head in F16. The rule's last step still counts every
+    // full-precision element of a pickle as a counterpart for matrices no name or shape matched, including the
+    // elements of matrices the pickle now lists and those of the quantized export itself, so these 65,536 F16
+    // elements cover the qweights. Unskip when PreferredAdaptableForm counts only pickles that list no matrices.
+    [Fact]
+    public void A_GPTQ_pickle_with_its_F16_embedding_and_head_is_still_MGP5011()
+    {
+        using var project = Empty();
+        PyTorchZip.Write(Path.Combine(project.Root, "pytorch_model.bin"),
+            [("model.embed_tokens.weight", "HalfStorage", [512, 64]), ("lm_head.weight", "HalfStorage", [512, 64]), .. Gptq(layers: 2)]);
+        Safetensors.Write(Path.Combine(project.Root, "adapter", "adapter_model.safetensors"), ("base_model.model.lm_head.lora_A.weight", "F32", [4, 64]));
+
+        Assert.Equal(["pytorch_model.bin: model.layers.0.self_attn.q_proj, model.layers.1.self_attn.q_proj"], Findings(project));
     }
 
     [Fact]
@@ -262,6 +318,20 @@ public sealed partial class MatrixCounterpartTests
         Assert.Equal([(8L, new MatrixShape(2, 8, 8, 0))], MatrixShape.Of([8, 8, 8], 512).Unstacked());
         Assert.Empty(MatrixShape.Of([8, 8], 64).Unstacked());
     }
+
+    /// <summary>
+    /// GPTQ (4 bits, group size 32) of 64x64 q_proj layers as AutoGPTQ saves them to pytorch_model.bin: qweight int32
+    /// [in/8, out], qzeros int32 [in/32, out/8], scales F16 [in/32, out], g_idx int32 [in], bias F16 [out].
+    /// </summary>
+    private static (string Name, string StorageClass, long[] Shape)[] Gptq(int layers) =>
+        [.. Enumerable.Range(0, layers).SelectMany(i => new (string, string, long[])[]
+        {
+            ($"model.layers.{i}.self_attn.q_proj.qweight", "IntStorage", [8, 64]),
+            ($"model.layers.{i}.self_attn.q_proj.qzeros", "IntStorage", [2, 8]),
+            ($"model.layers.{i}.self_attn.q_proj.scales", "HalfStorage", [2, 64]),
+            ($"model.layers.{i}.self_attn.q_proj.g_idx", "IntStorage", [64]),
+            ($"model.layers.{i}.self_attn.q_proj.bias", "HalfStorage", [64]),
+        })];
 
     private static ModelProjectBuilder Empty()
     {

@@ -329,6 +329,22 @@ public sealed class PreferredAdaptableFormTests
         Assert.Contains(fragment, Assert.Single(result.Diagnostics, d => d.Code == "MGP8021").Message, StringComparison.Ordinal);
     }
 
+    // The offsets tile the data and each tensor is well formed: only the repeated name is wrong.
+    [Theory]
+    [InlineData("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}""", 16, "the header repeats the tensor name 'a'")]
+    [InlineData("""{"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F16","shape":[4],"data_offsets":[8,16]},"b":{"dtype":"F32","shape":[0],"data_offsets":[16,16]}}""", 16, "the header repeats the tensor name 'b'")]
+    [InlineData("""{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"__metadata__":{"format":"np"}}""", 8, "the header repeats __metadata__")]
+    public void A_safetensors_header_that_repeats_a_tensor_name_is_MGP8021(string header, int data, string fragment)
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        Safetensors.WriteRaw(Path.Combine(project.Root, "model.safetensors"), (ulong)header.Length, header, data);
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Contains($"'model.safetensors' is not a valid weight file: safetensors: {fragment}", Assert.Single(result.Diagnostics, d => d.Code == "MGP8021").Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Deeply_nested_header_json_is_MGP8021()
     {

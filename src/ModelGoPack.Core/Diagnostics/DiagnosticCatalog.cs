@@ -300,7 +300,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor WeightHeaderInvalid = Input("MGP8021",
         "Weight file header is malformed",
-        "The header contradicts itself or the file (lengths, offsets, types). Re-export the file with its original tool; a file truncated in transfer must be copied again.");
+        "The header contradicts itself or the file (lengths, offsets, types, a tensor name given twice, a negative size). Re-export the file with its original tool; a file truncated in transfer must be copied again.");
 
     public static readonly DiagnosticDescriptor WaiverWithoutJustification = Input("MGP8022",
         "Waiver without a justification",

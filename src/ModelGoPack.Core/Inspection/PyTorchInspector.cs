@@ -10,8 +10,10 @@ namespace ModelGoPack.Inspection;
 /// a pickle in <c>&lt;archive&gt;/data.pkl</c> whose tensors name their storages by persistent ids
 /// <c>('storage', torch.&lt;X&gt;Storage, key, location, numel)</c>; the legacy format is a run of pickles
 /// after a magic number. The pickle's opcodes are only scanned, with a small bounded shadow of the
-/// stack and memo (strings, ints, globals and short tuples) that resolves the storage classes: no
-/// object is ever built and nothing is imported or called.
+/// stack and memo (strings, ints, globals, short tuples and tensors) that resolves the storage classes
+/// and, for tensors rebuilt by <c>torch._utils</c> and set in a dict under a string key, each tensor's
+/// name, storage class and size, which list the file's weight matrices: no object is ever built and
+/// nothing is imported or called.
 /// </summary>
 internal static class PyTorchInspector
 {
@@ -19,6 +21,9 @@ internal static class PyTorchInspector
     public const long MaxPickleBytes = 64L * 1024 * 1024;
 
     private const int MaxStorages = 1_000_000;
+
+    /// <summary>The most named tensors a pickle may list (dict keys naming a tensor); more is refused, like more storages.</summary>
+    private const int MaxNamedTensors = 1_000_000;
 
     // Version 1001 files start with this pickled long (torch.serialization.MAGIC_NUMBER).
     private static readonly byte[] LegacyMagic = [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
@@ -221,6 +226,7 @@ internal static class PyTorchInspector
         Global,
         Tuple,
         Storage,
+        Tensor,
     }
 
     /// <summary>A shadow of one pickle stack value: only what resolving storages needs.</summary>
@@ -235,6 +241,9 @@ internal static class PyTorchInspector
         public Value[]? Items => this.Kind == Kind.Tuple ? (Value[])this.Ref! : null;
 
         public int Depth => this.Kind == Kind.Tuple ? (int)this.Number : 0;
+
+        // A tensor keeps its size tuple's items (all ints, none negative) and the index of its storage's class.
+        public Value[]? Size => this.Kind == Kind.Tensor ? (Value[])this.Ref! : null;
     }
 
     private sealed record GlobalName(string Module, string Name)
@@ -265,6 +274,11 @@ internal static class PyTorchInspector
         private readonly List<int> marks = [];
         private readonly Dictionary<long, Value> memo = [];
         private readonly Dictionary<string, StorageInfo> storages = new(StringComparer.Ordinal);
+        private readonly HashSet<string> named = new(StringComparer.Ordinal);
+        private readonly MatrixCollector matrices = new();
+        private readonly List<string> tensorClasses = [];
+        private readonly Dictionary<string, int> tensorClassIndexes = new(StringComparer.Ordinal);
+        private readonly List<long> dims = [];
         private long opcodeAt;
         private byte opcode;
 
@@ -283,6 +297,7 @@ internal static class PyTorchInspector
                 TensorCount = this.storages.Count,
                 Dtypes = dtypes,
                 Precision = Precision.FromElements(dtypes, IsFullPrecision),
+                Matrices = this.matrices.Build(),
                 Metadata = metadata,
                 ExecutesCodeOnLoad = true,
                 CarriesArchitecture = carriesArchitecture,
@@ -381,8 +396,7 @@ internal static class PyTorchInspector
                 {
                     var args = this.Pop();
                     var callable = this.Pop();
-                    this.Rebuild(callable, args);
-                    this.Push(Value.Opaque);
+                    this.Push(this.Rebuild(callable, args));
                     break;
                 }
 
@@ -423,8 +437,12 @@ internal static class PyTorchInspector
                     this.Pop();
                     this.Top();
                     break;
-                case Opcodes.Appends:
                 case Opcodes.SetItems:
+                    this.NameTensors();
+                    this.PopMark();
+                    this.Top();
+                    break;
+                case Opcodes.Appends:
                 case Opcodes.AddItems:
                     this.PopMark();
                     this.Top();
@@ -434,10 +452,14 @@ internal static class PyTorchInspector
                     this.Top();
                     break;
                 case Opcodes.SetItem:
-                    this.Pop();
-                    this.Pop();
+                {
+                    var value = this.Pop();
+                    var key = this.Pop();
                     this.Top();
+                    this.NameTensor(key, value);
                     break;
+                }
+
                 case Opcodes.Global:
                 {
                     var module = reader.ReadLine(MaxKeptString, "GLOBAL");
@@ -469,6 +491,10 @@ internal static class PyTorchInspector
                     this.Push(Value.Opaque);
                     break;
                 case Opcodes.Dict:
+                    this.NameTensors();
+                    this.PopMark();
+                    this.Push(Value.Opaque);
+                    break;
                 case Opcodes.List:
                 case Opcodes.FrozenSet:
                     this.PopMark();
@@ -619,13 +645,73 @@ internal static class PyTorchInspector
             return new Value(Kind.Storage, 0, key);
         }
 
-        // _rebuild_tensor_v3(storage, offset, size, stride, requires_grad, hooks, dtype, ...) types an UntypedStorage.
-        private void Rebuild(Value callable, Value args)
+        // torch._utils rebuilds a tensor from (storage, offset, size, stride, ...): _rebuild_tensor_v2, _rebuild_tensor
+        // (legacy), _rebuild_qtensor, and _rebuild_tensor_v3, whose dtype (its seventh argument) types an
+        // UntypedStorage. _rebuild_parameter(tensor, requires_grad, hooks) wraps one. Anything else is opaque.
+        private Value Rebuild(Value callable, Value args)
         {
-            if (callable.Kind != Kind.Global || callable.Ref is not GlobalName { Module: "torch._utils", Name: "_rebuild_tensor_v3" }
-                || args.Items is not { Length: >= 7 } items || items[0].Kind != Kind.Storage
-                || items[6].Ref is not GlobalName dtype || !IsTorch(dtype.Module)
-                || !this.storages.TryGetValue((string)items[0].Ref!, out var storage) || !storage.Untyped)
+            if (callable.Ref is not GlobalName { Module: "torch._utils" } function || args.Items is not { } items)
+            {
+                return Value.Opaque;
+            }
+
+            switch (function.Name)
+            {
+                case "_rebuild_parameter" or "_rebuild_parameter_with_state" when items.Length >= 1 && items[0].Kind == Kind.Tensor:
+                    return items[0];
+                case "_rebuild_tensor_v3" when items.Length >= 7:
+                    this.TypeUntypedStorage(items[0], items[6]);
+                    return this.Tensor(items[0], items[2]);
+                case "_rebuild_tensor_v2" or "_rebuild_tensor" or "_rebuild_qtensor" when items.Length >= 4:
+                    return this.Tensor(items[0], items[2]);
+                default:
+                    return Value.Opaque;
+            }
+        }
+
+        // A tensor of a storage of a torch storage class and a size tuple of ints; a storage of no known type (an
+        // UntypedStorage no dtype typed, a class from another module) or any other size (opaque, a float, a long
+        // int) leaves it out of the matrices. The shadow shares the size tuple's items: a tensor allocates nothing.
+        private Value Tensor(Value storage, Value size)
+        {
+            if (storage.Kind != Kind.Storage || !this.storages.TryGetValue((string)storage.Ref!, out var info)
+                || info.Untyped || info.Class == "unknown" || info.Class.Contains('.', StringComparison.Ordinal)
+                || size.Items is not { } items)
+            {
+                return Value.Opaque;
+            }
+
+            var negative = false;
+            foreach (var item in items)
+            {
+                if (item.Kind != Kind.Int)
+                {
+                    return Value.Opaque;
+                }
+
+                negative |= item.Number < 0;
+            }
+
+            if (negative)
+            {
+                throw this.Error($"rebuilds a tensor of size ({string.Join(", ", items.Select(d => d.Number))}): a size cannot be negative");
+            }
+
+            // One entry per storage class (a few dozen in a real file; at most one per storage in a hostile one).
+            if (!this.tensorClassIndexes.TryGetValue(info.Class, out var index))
+            {
+                index = this.tensorClasses.Count;
+                this.tensorClasses.Add(info.Class);
+                this.tensorClassIndexes[info.Class] = index;
+            }
+
+            return new Value(Kind.Tensor, index, items);
+        }
+
+        private void TypeUntypedStorage(Value storageValue, Value dtypeValue)
+        {
+            if (storageValue.Kind != Kind.Storage || dtypeValue.Ref is not GlobalName dtype || !IsTorch(dtype.Module)
+                || !this.storages.TryGetValue((string)storageValue.Ref!, out var storage) || !storage.Untyped)
             {
                 return;
             }
@@ -638,6 +724,58 @@ internal static class PyTorchInspector
                 storage.Elements /= size;
             }
         }
+
+        // SETITEMS and DICT: the key and value pairs above the last MARK.
+        private void NameTensors()
+        {
+            if (this.marks.Count == 0)
+            {
+                return;
+            }
+
+            for (var i = this.Fence(); i + 1 < this.stack.Count; i += 2)
+            {
+                this.NameTensor(this.stack[i], this.stack[i + 1]);
+            }
+        }
+
+        // A tensor set in a dict under a string key is listed by that name, once: a name met again (the same
+        // state dict nested twice, as model and EMA) keeps its first tensor. Nested dicts' keys are kept as they are.
+        private void NameTensor(Value key, Value value)
+        {
+            if (value.Kind != Kind.Tensor || key.Text is not { } name || this.named.Contains(name))
+            {
+                return;
+            }
+
+            if (this.named.Count >= MaxNamedTensors)
+            {
+                throw this.Error($"names more than {MaxNamedTensors:N0} tensors");
+            }
+
+            this.named.Add(name);
+            var storageClass = this.tensorClasses[(int)value.Number];
+            this.dims.Clear();
+            long elements = 1;
+            foreach (var item in value.Size!)
+            {
+                var dim = item.Number;
+                this.dims.Add(dim);
+                elements = dim == 0 ? 0 : elements > long.MaxValue / dim ? long.MaxValue : elements * dim;
+            }
+
+            this.matrices.Add(name, this.dims, elements, IsFullPrecision(storageClass), quantizedType: false, boolean: storageClass == "BoolStorage", IntegerBits(storageClass));
+        }
+
+        // The bits of an integer storage's elements (the stored integers of packed weights), 0 for any other.
+        private static int IntegerBits(string storageClass) => storageClass switch
+        {
+            "CharStorage" or "ByteStorage" or "QInt8Storage" or "QUInt8Storage" or "QUInt4x2Storage" or "QUInt2x4Storage" => 8,
+            "ShortStorage" or "UInt16Storage" => 16,
+            "IntStorage" or "UInt32Storage" or "QInt32Storage" => 32,
+            "LongStorage" or "UInt64Storage" => 64,
+            _ => 0,
+        };
 
         private static (string Class, bool Untyped) StorageClass(Value value)
         {

@@ -90,6 +90,9 @@ internal static class SafetensorsInspector
         var dtypes = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var spans = new List<(long Begin, long End, string Name)>();
         var matrices = new MatrixCollector();
+
+        // JsonDocument keeps a repeated key; the reference reader keeps one (then finds its offsets broken), so a name may appear once.
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())
         {
             if (spans.Count >= 10_000_000)
@@ -97,17 +100,25 @@ internal static class SafetensorsInspector
                 throw new ArtifactFormatException("the header declares more than 10,000,000 tensors.");
             }
 
-            if (property.Name == "__metadata__")
+            var name = property.Name;
+            if (!names.Add(name))
+            {
+                throw new ArtifactFormatException(name == "__metadata__"
+                    ? "the header repeats __metadata__; it may appear once."
+                    : $"the header repeats the tensor name '{name}'; each tensor is named once.");
+            }
+
+            if (name == "__metadata__")
             {
                 ReadMetadata(property.Value, metadata);
                 continue;
             }
 
-            var (dtype, elements, begin, end, dims) = ReadTensor(property.Name, property.Value);
+            var (dtype, elements, begin, end, dims) = ReadTensor(name, property.Value);
             dtypes[dtype] = dtypes.GetValueOrDefault(dtype) + elements;
-            matrices.Add(property.Name, dims, elements, IsFullPrecision(dtype), quantizedType: false, dtype == "BOOL", IntegerBits(dtype));
+            matrices.Add(name, dims, elements, IsFullPrecision(dtype), quantizedType: false, dtype == "BOOL", IntegerBits(dtype));
 
-            spans.Add((begin, end, property.Name));
+            spans.Add((begin, end, name));
         }
 
         // Offsets must tile the data exactly: sorted, starting at 0, no gap, no overlap, ending at the file's end.

@@ -18,7 +18,7 @@ public sealed record WeightFacts
     /// </summary>
     public IReadOnlyDictionary<string, long> Dtypes { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
-    /// <summary>The weight matrices of the file (safetensors, GGUF and ONNX; empty for other formats, whose headers ModelGoPack reads per storage, not per tensor).</summary>
+    /// <summary>The weight matrices of the file (safetensors, GGUF, ONNX, and PyTorch tensors a pickle sets in a dict under a string key; empty for other formats).</summary>
     public IReadOnlyList<WeightMatrix> Matrices { get; init; } = [];
 
     /// <summary>Full precision, quantized, or compiled (see <see cref="WeightPrecision"/>).</summary>

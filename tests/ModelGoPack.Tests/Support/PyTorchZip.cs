@@ -42,6 +42,25 @@ public static class PyTorchZip
         WriteArchive(path, "archive", pickle, storages);
     }
 
+    /// <summary>Writes <c>torch.save([tensor, ...], path)</c>: a list of tensors, which names none of them.</summary>
+    public static void WriteList(string path, params (string Name, string StorageClass, long[] Shape)[] tensors)
+    {
+        var p = new Pickler();
+        p.Proto();
+        p.Op(Pickler.EmptyList);
+        p.Put();
+        p.Op(Pickler.Mark);
+        for (var i = 0; i < tensors.Length; i++)
+        {
+            Tensor(p, tensors[i], i, legacy: false);
+        }
+
+        p.Op(Pickler.Appends);
+        p.Op(Pickler.Stop);
+        var storages = tensors.Select((t, i) => (Key: i.ToString(System.Globalization.CultureInfo.InvariantCulture), Bytes: Contents(t))).ToList();
+        WriteArchive(path, "archive", p.ToArray(), storages);
+    }
+
     /// <summary>Writes a zip checkpoint whose data.pkl is the given bytes (deflated when asked).</summary>
     public static void WriteRaw(string path, byte[] dataPkl, string archive = "archive", bool deflate = false)
     {
