@@ -797,4 +797,79 @@ public sealed partial class LicenseFileTests
 
         Assert.Equal(("MGP1007", "MGP1007"), (check.Code, verify.Code));
     }
+
+    // Each part qualifier limits its license to the files of that part its folder holds (MGP1007), and beside the
+    // weights alone covers them (MGP6006).
+    [Theory]
+    [InlineData("LICENSE-DOC", "guide.md", "DOC")]
+    [InlineData("LICENSE-DOCS", "guide.md", "DOCS")]
+    [InlineData("LICENSE-DOCUMENTATION", "guide.md", "DOCUMENTATION")]
+    [InlineData("LICENSE-DATA", "train.jsonl", "DATA")]
+    [InlineData("LICENSE-DATASET", "train.jsonl", "DATASET")]
+    [InlineData("LICENSE-DATASETS", "train.jsonl", "DATASETS")]
+    [InlineData("LICENSE-CORPUS", "train.jsonl", "CORPUS")]
+    [InlineData("LICENSE-ASSETS", "logo.png", "ASSETS")]
+    [InlineData("LICENSE-IMAGES", "logo.png", "IMAGES")]
+    [InlineData("LICENSE-MEDIA", "logo.png", "MEDIA")]
+    [InlineData("LICENSE-FONTS", "logo.png", "FONTS")]
+    [InlineData("LICENSE-EXAMPLES", "demo.py", "EXAMPLES")]
+    [InlineData("LICENSE-SAMPLES", "logo.png", "SAMPLES")]
+    [InlineData("LICENSE-NOTEBOOKS", "train.jsonl", "NOTEBOOKS")]
+    [InlineData("LICENSE-TOKENIZER", "tokenizer.json", "TOKENIZER")]
+    [InlineData("LICENSE-THIRD-PARTY", "guide.md", "third-party files")]
+    [InlineData("LICENSE-THIRDPARTY", "logo.png", "third-party files")]
+    [InlineData("LICENSE-3RD-PARTY", "train.jsonl", "third-party files")]
+    [InlineData("LICENSE-3RDPARTY", "tokenizer.json", "third-party files")]
+    public void Each_part_qualifier_limits_its_license_to_the_files_of_that_part(string name, string file, string part)
+    {
+        using var limited = Derivative();
+        limited.File($"weights/{name}", Mit).File($"weights/{file}", file.EndsWith(".png", StringComparison.Ordinal) ? "\u0089PNG" : file.EndsWith(".json", StringComparison.Ordinal) ? "{\"version\": \"1.0\"}" : "x\n").Write();
+
+        var finding = Assert.Single(Check(limited).Diagnostics, d => d.Path == $"weights/{name}");
+        Assert.Equal("MGP1007", finding.Code);
+        Assert.Contains($"the {part} of weights/", finding.Message, StringComparison.Ordinal);
+
+        // Beside the weights alone, it covers them.
+        using var whole = Derivative();
+        whole.File($"weights/{name}", Mit).Write();
+        Assert.Equal("MGP6006", Assert.Single(Check(whole).Diagnostics, d => d.Path == $"weights/{name}").Code);
+    }
+
+    // SPDX expressions over a derivative's weights: MG-BY-SA-2.0 alone is the license, another id another license
+    // (MGP6006), and what the tool cannot resolve needs a reader (MGP6008).
+    [Theory]
+    [InlineData("SPDX-License-Identifier: (MG-BY-SA-2.0)\n", null)]
+    [InlineData("SPDX-License-Identifier: ((MG-BY-SA-2.0) AND MG-BY-SA-2.0)\n", null)]
+    [InlineData("SPDX-License-Identifier: LicenseRef-MG-BY-SA-2.0\n", null)]
+    [InlineData("# SPDX-License-Identifier: MG-BY-SA-2.0\n# SPDX-FileContributor: Jane Doe\n", null)]
+    [InlineData("// SPDX-FileCopyrightText: 2026 Acme\n// SPDX-License-Identifier: MG-BY-SA-2.0\n", null)]
+    [InlineData("SPDX-License-Identifier: MG-BY-SA-2.0 WITH Classpath-exception-2.0\n", "MGP6006")]
+    [InlineData("SPDX-License-Identifier: ( )\n", "MGP6008")]
+    [InlineData("SPDX-License-Identifier: LicenseRef-Custom\n", "MGP6008")]
+    [InlineData("SPDX-License-Identifier: MG-BY-SA-2.0 OR LicenseRef-Custom\n", "MGP6008")]
+    [InlineData("SPDX-License-Identifier: (MG-BY-SA-2.0 OR\n# Apache-2.0)\n", "MGP6006")]
+    [InlineData("SPDX-License-Identifier: MG-BY-SA-2.0 OR\nApache-2.0", "MGP6006")]
+    [InlineData("SPDX-License-Identifier: (MG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nApache-2.0)\n", "MGP6006")] // closed on its eighth line after
+    [InlineData("SPDX-License-Identifier: (MG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nMG-BY-SA-2.0 OR\nApache-2.0)\n", "MGP6008")] // still open after eight
+    public void SPDX_expressions_over_a_derivatives_weights(string text, string? code)
+    {
+        using var project = Derivative();
+        project.File("weights/LICENSE", text).Write();
+
+        var findings = Check(project).Diagnostics.Where(d => d.Path == "weights/LICENSE").Select(d => d.Code).ToList();
+
+        Assert.True((code is null ? [] : new List<string> { code }).SequenceEqual(findings), string.Join("\n", Check(project).Diagnostics.Where(d => d.Path == "weights/LICENSE").Select(d => d.Message)));
+    }
+
+    [Theory]
+    [InlineData("LICENSES/MG-BY-SA-2.0")]
+    [InlineData("LICENSES/MG-BY-SA-2.0.txt")]
+    [InlineData("LICENSES/LicenseRef-MG-BY-SA-2.0.md")]
+    public void A_REUSE_text_named_MG_BY_SA_that_is_another_license_is_the_license_changed(string path)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File(path, Mit).Write();
+
+        Assert.Contains(Check(project).Diagnostics, d => d.Code == "MGP1001" && d.Path == path);
+    }
 }

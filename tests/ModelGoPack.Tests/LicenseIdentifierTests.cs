@@ -281,6 +281,15 @@ public sealed class LicenseIdentifierTests
     [InlineData("Gemma Terms of Use", "Gemma")]
     [InlineData("Tongyi Qianwen License Agreement", "Tongyi-Qianwen")]
     [InlineData("DeepSeek License Agreement", "DeepSeek")]
+    [InlineData("Qwen License Agreement", "Qwen")]
+    [InlineData("Qwen Research License Agreement", "Qwen-Research")]
+    [InlineData("Falcon LLM License", "Falcon")]
+    [InlineData("TII Falcon License", "Falcon")]
+    [InlineData("BigScience Open RAIL-M License", "BigScience-OpenRAIL-M")]
+    [InlineData("Attribution 3.0 Unported", "CC-BY-3.0")]
+    [InlineData("Attribution-ShareAlike 3.0 Unported", "CC-BY-SA-3.0")]
+    [InlineData("Attribution-NonCommercial 3.0 Unported", "CC-BY-NC-3.0")]
+    [InlineData("Attribution-NonCommercial-ShareAlike 3.0 Unported", "CC-BY-NC-SA-3.0")]
     public void Every_known_title_names_its_license(string title, string name)
     {
         Assert.Equal((LicenseMatchKind.Other, name, false), (LicenseIdentifier.Identify(title + "\n\nMore terms follow.\n") is var top ? (top.Kind, top.Name, top.Sentence) : default));
@@ -506,4 +515,114 @@ public sealed class LicenseIdentifierTests
     }
 
     private static int WordsBefore(string text, int position) => Words(text[..position]).Length;
+
+    // Each lowercase word a holder's name may hold keeps a copyright line bare; another lowercase word makes it text.
+    [Theory]
+    [InlineData("and")]
+    [InlineData("&")]
+    [InlineData("the")]
+    [InlineData("of")]
+    [InlineData("its")]
+    [InlineData("by")]
+    [InlineData("for")]
+    [InlineData("et")]
+    [InlineData("al")]
+    [InlineData("contributors")]
+    [InlineData("affiliates")]
+    [InlineData("authors")]
+    [InlineData("team")]
+    [InlineData("inc")]
+    [InlineData("ltd")]
+    [InlineData("llc")]
+    [InlineData("co")]
+    [InlineData("corp")]
+    [InlineData("gmbh")]
+    public void A_holders_joining_words_keep_a_copyright_line_bare(string word)
+    {
+        Assert.True(LicenseIdentifier.IsCopyrightLine($"Copyright 2026 Acme {word} Zeta"));
+        Assert.False(LicenseIdentifier.IsCopyrightLine($"Copyright 2026 Acme {word} weights"));
+    }
+
+    [Theory]
+    [InlineData("Copyright 2026 Acme 2", false)]                                         // a digit in the holder: more than a name
+    [InlineData("Copyright 2026 Acme2", false)]
+    [InlineData("Copyright 2026 A B C D E F G H I J K L", true)]                         // twelve words
+    [InlineData("Copyright 2026 A B C D E F G H I J K L M", false)]                      // thirteen
+    [InlineData("Copyright 2026 Acme. All rights reserved.", true)]
+    public void A_bare_copyright_line_is_a_short_name(string line, bool bare) =>
+        Assert.Equal(bare, LicenseIdentifier.IsCopyrightLine(line));
+
+    [Fact]
+    public void A_copyright_line_of_300_characters_may_be_bare_and_a_longer_one_is_not()
+    {
+        var name = "Copyright 2026 " + string.Join(" ", Enumerable.Repeat("Acmeacmeacmeacmeacme", 12));
+        Assert.True(LicenseIdentifier.IsCopyrightLine(name.PadRight(300)));
+        Assert.False(LicenseIdentifier.IsCopyrightLine(name.PadRight(301)));
+    }
+
+    // The words a heading may hold past its title (a version, a date, "Public License") are no sentence: with three other
+    // words the title still heads the text, with a fourth it is a mention.
+    [Theory]
+    [InlineData("version")]
+    [InlineData("v")]
+    [InlineData("public")]
+    [InlineData("license")]
+    [InlineData("licence")]
+    [InlineData("agreement")]
+    [InlineData("dated")]
+    [InlineData("january")]
+    [InlineData("february")]
+    [InlineData("march")]
+    [InlineData("april")]
+    [InlineData("may")]
+    [InlineData("june")]
+    [InlineData("july")]
+    [InlineData("august")]
+    [InlineData("september")]
+    [InlineData("october")]
+    [InlineData("november")]
+    [InlineData("december")]
+    public void Heading_words_past_a_title_keep_it_a_heading(string word)
+    {
+        Assert.Equal("MIT", LicenseIdentifier.Identify($"MIT License alpha beta gamma {word}\n\nMore terms follow.\n").Name);
+        Assert.Null(LicenseIdentifier.Identify($"MIT License alpha beta gamma delta\n\nMore terms follow.\n").Name);
+    }
+
+    [Theory]
+    [InlineData("MIT License 2026 2027 2028 2029 - 1.0", "MIT")]  // numbers and marks are no words of a sentence
+    [InlineData("MIT License alpha beta gamma x1", null)]         // a word with a letter is one
+    public void Only_words_with_letters_count_against_a_heading(string line, string? name) =>
+        Assert.Equal(name, LicenseIdentifier.Identify(line + "\n\nMore terms follow.\n").Name);
+
+    [Theory]
+    [InlineData("These weights are licensed under Apache License, Version 2.0.\n")]             // "under" without "the"
+    [InlineData("These weights are released and distributed under the Apache License, Version 2.0.\n")] // two verbs
+    public void Grant_sentences_of_other_forms_name_the_license(string text)
+    {
+        var result = LicenseIdentifier.Identify(text);
+        Assert.Equal((LicenseMatchKind.Other, "Apache-2.0", true), (result.Kind, result.Name, result.Sentence));
+    }
+
+    [Theory]
+    [InlineData("licensed")]
+    [InlineData("licenced")]
+    [InlineData("released")]
+    [InlineData("distributed")]
+    [InlineData("provided")]
+    [InlineData("offered")]
+    [InlineData("available")]
+    public void Each_grant_verb_opens_a_grant_sentence(string verb)
+    {
+        var result = LicenseIdentifier.Identify($"These weights are {verb} under the Apache License, Version 2.0.\n");
+        Assert.Equal((LicenseMatchKind.Other, "Apache-2.0", true), (result.Kind, result.Name, result.Sentence));
+    }
+
+    // A grant of another license beside a mention of MG-BY-SA-2.0, by its id or its title, needs a reader.
+    [Theory]
+    [InlineData("The tokenizer is licensed under the MIT License; the weights are under MG-BY-SA-2.0.\n", LicenseMatchKind.Unknown)]
+    [InlineData("The tokenizer is licensed under the MIT License; the weights are under the ModelGo Attribution-ShareAlike License.\n", LicenseMatchKind.Unknown)]
+    [InlineData("The tokenizer is licensed under the MIT License; the weights are under the ModelGo License.\n", LicenseMatchKind.Other)]
+    [InlineData("The tokenizer is licensed under the MIT License.\nModelGo\n", LicenseMatchKind.Other)]
+    public void A_grant_beside_a_mention_of_MG_BY_SA_needs_a_reader(string text, LicenseMatchKind kind) =>
+        Assert.Equal(kind, LicenseIdentifier.Identify(text).Kind);
 }
