@@ -98,11 +98,11 @@ public sealed partial class MatrixCounterpartTests
     public void A_uint8_buffer_of_a_float_ONNX_graph_is_no_quantized_matrix()
     {
         using var project = Empty();
-        Onnx.Write(Path.Combine(project.Root, "model.onnx"), ("transformer.h.0.attn.c_attn.weight", Onnx.F32, [64, 192], false), ("transformer.h.0.attn.bias", Onnx.U8, [1, 1, 128, 128], false));
+        Onnx.Write(Path.Combine(project.Root, "model.onnx"), ("transformer.h.0.attn.c_attn.weight", Onnx.F32, [64, 192], false), ("transformer.h.0.attn.bias", Onnx.U8, [1, 1, 64, 64], false));
 
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
 
-        // The mask holds most elements, but the graph's only matrix is full precision.
+        // The mask is an int8 buffer of four dimensions, no matrix: the graph's only matrix is full precision.
         Assert.DoesNotContain(result.Diagnostics, d => d.Code is "MGP5011" or "MGP5002");
         Assert.Equal("FLOAT", Assert.Single(Assert.Single(result.Artifacts, a => a.Path == "model.onnx").Weights!.Matrices).Name is "transformer.h.0.attn.c_attn" ? "FLOAT" : "other");
     }
@@ -209,5 +209,105 @@ public sealed partial class MatrixCounterpartTests
 
         Assert.Contains("does not read per matrix (flax_model.msgpack)", finding.Message, StringComparison.Ordinal);
         Assert.Contains("waive MGP5011", finding.Message, StringComparison.Ordinal);
+    }
+
+    // Review F.
+    [Theory]
+    [InlineData(2048, 256, false)] // the 7B original: one dimension equal, the other 8 × the int32 rows
+    [InlineData(2560, 320, true)]  // a larger sibling's matrix of the same name is no copy, though of 1.56 × its weights
+    public void A_packed_matrix_meets_only_exactly_its_weights(int rows, int columns, bool finding)
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.layers.0.mlp.down_proj.weight", "BF16", [columns, rows]), ("model.embed_tokens.weight", "BF16", [512, 64]));
+        Safetensors.Write(Path.Combine(project.Root, "gptq", "model.safetensors"), ("model.layers.0.mlp.down_proj.qweight", "I32", [256, 256]), ("model.layers.0.mlp.down_proj.scales", "F16", [16, 256]));
+
+        Assert.Equal(finding ? ["gptq/model.safetensors: model.layers.0.mlp.down_proj"] : [], Findings(project));
+    }
+
+    public static TheoryData<string, (string, string, int[])[], string> HiddenLayouts => new()
+    {
+        { "QuIP#", [("model.layers.0.self_attn.q_proj.Qidxs", "I16", [64, 8]), ("model.layers.0.self_attn.q_proj.SU", "F16", [64])], "model.layers.0.self_attn.q_proj" },
+        { "VPTQ", [("model.layers.0.self_attn.q_proj.indices", "I16", [1, 64, 8]), ("model.layers.0.self_attn.q_proj.centroids.weight", "F16", [1, 256])], "model.layers.0.self_attn.q_proj" },
+        { "torchao FP8", [("model.layers.0.self_attn.q_proj._weight_qdata", "F8_E4M3", [64, 64]), ("model.layers.0.self_attn.q_proj._weight_scale", "F32", [64, 1])], "model.layers.0.self_attn.q_proj" },
+        { "FP8 fused experts", [("model.layers.0.mlp.experts.gate_up_proj", "F8_E4M3", [4, 64, 64]), ("model.layers.0.mlp.experts.gate_up_proj_scale", "F32", [4, 1, 64])], "model.layers.0.mlp.experts.gate_up_proj" },
+        { "bitsandbytes 4-bit, flat", [("model.layers.0.self_attn.q_proj.weight", "U8", [2048]), ("model.layers.0.self_attn.q_proj.weight.absmax", "F32", [64])], "model.layers.0.self_attn.q_proj" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HiddenLayouts))]
+    public void Layouts_whose_weights_looked_like_indexes_or_scales_are_judged(string layout, (string, string, int[])[] tensors, string matrix)
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "adapter", "adapter_model.safetensors"), Adapter);
+        Safetensors.Write(Path.Combine(project.Root, "merged", "model.safetensors"), [("model.embed_tokens.weight", "F16", [512, 64]), .. tensors]);
+
+        Assert.True(new[] { $"merged/model.safetensors: {matrix}" }.SequenceEqual(Findings(project)), layout + ": " + string.Join("; ", Findings(project)));
+    }
+
+    [Fact]
+    public void A_torchao_int4_export_meets_its_original_by_the_unpacked_dimension()
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]), ("model.layers.0.self_attn.q_proj.weight", "BF16", [64, 128]));
+        Safetensors.Write(Path.Combine(project.Root, "int4", "model.safetensors"), ("model.layers.0.self_attn.q_proj._weight_qdata", "U8", [64, 64]), ("model.layers.0.self_attn.q_proj._weight_scale", "BF16", [64, 2]));
+
+        Assert.Empty(Findings(project));
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void An_ONNX_bnb4_graph_is_judged(bool withFull, bool finding)
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]));
+        if (withFull)
+        {
+            Onnx.Write(Path.Combine(project.Root, "onnx", "model.onnx"), ("onnx::MatMul_10", Onnx.F32, [64, 128], false));
+        }
+
+        Onnx.Write(Path.Combine(project.Root, "onnx", "model_bnb4.onnx"), ("onnx::MatMul_10_Bnb4", Onnx.U8, [4096], false), ("onnx::MatMul_10_absmax", Onnx.F32, [128], false));
+
+        Assert.Equal(finding ? ["onnx/model_bnb4.onnx: onnx::MatMul_10"] : [], Findings(project));
+    }
+
+    [Theory]
+    [InlineData("model_q2f16.onnx")]
+    [InlineData("model_q1.onnx")]
+    [InlineData("model_uint8.onnx")]
+    public void Transformers_js_variants_meet_the_fp32_graph(string variant)
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]));
+        Onnx.Write(Path.Combine(project.Root, "onnx", "model.onnx"), ("onnx::MatMul_10", Onnx.F32, [64, 128], false));
+        Onnx.Write(Path.Combine(project.Root, "onnx", variant), ("onnx::MatMul_10_quantized", Onnx.U8, [64, 128], false), ("onnx::MatMul_10_scale", Onnx.F32, [1], false));
+
+        Assert.Empty(Findings(project));
+    }
+
+    [Theory]
+    [InlineData("mmproj-audio-Q8_0.gguf", "a.blk.0", 64)] // the audio tower's layer 0, of the text layer's very sum: another part
+    [InlineData("draft-Q8_0.gguf", "blk.0", 32)]          // a draft model's layer 0, of other dimensions: another sum
+    public void Another_part_or_model_is_not_the_layers_split_matrices(string file, string layer, int rows)
+    {
+        // The text model's layer 0 holds a fused [128, 64] matrix.
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]), ("model.layers.0.self_attn.qkv_proj.weight", "BF16", [128, 64]));
+        Gguf.Write(Path.Combine(project.Root, file), [("general.architecture", "llama")], ($"{layer}.attn_q.weight", Gguf.Q8_0, [64, rows]), ($"{layer}.attn_k.weight", Gguf.Q8_0, [64, rows]));
+
+        Assert.Equal([$"{file}: {layer}.attn_q, {layer}.attn_k"], Findings(project));
+    }
+
+    [Fact]
+    public void A_tied_drafts_config_does_not_tie_the_main_models_head()
+    {
+        using var project = Empty();
+        project.File("config.json", "{\"architectures\": [\"TinyForCausalLM\"], \"tie_word_embeddings\": false}")
+            .File("draft/config.json", "{\"architectures\": [\"TinyForCausalLM\"], \"tie_word_embeddings\": true}").Write();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]));
+        Safetensors.Write(Path.Combine(project.Root, "draft", "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 32]));
+        Gguf.Write(Path.Combine(project.Root, "model-Q8_0.gguf"), [("general.architecture", "llama")], ("token_embd.weight", Gguf.Q8_0, [64, 512]), ("output.weight", Gguf.Q8_0, [64, 512]));
+
+        Assert.Equal(["model-Q8_0.gguf: output"], Findings(project));
     }
 }

@@ -95,11 +95,13 @@ internal static partial class PreferredAdaptableForm
     /// <item>else, for the quantized matrices of one layer of a model (<c>blk.3</c>, <c>model.layers.3</c>) that a
     /// converter split or fused (llama.cpp splits DeepSeek's kv_b_proj into attn_k_b and attn_v_b, fused
     /// gate_up_proj experts into ffn_gate_exps and ffn_up_exps, InternLM2's wqkv into attn_q, attn_k and attn_v),
-    /// an export of another scheme whose same layer holds at least as many full-precision weights as the layer's
-    /// quantized matrices;</item>
-    /// <item>else, for the output head (<c>output</c>, <c>lm_head</c>), unless a config.json says the embeddings
-    /// are not tied, any full-precision matrix of its shape in another export, used or not: tied embeddings are saved
-    /// once, as the token embedding;</item>
+    /// the same layer of an export of another scheme, each of whose other full-precision matrices is exactly the
+    /// quantized matrices that share one of its dimensions;</item>
+    /// <item>else, for the output head (<c>output</c>, <c>lm_head</c>), any full-precision matrix of its shape (for a
+    /// packed head, of the weights its integers hold) in another export of a model whose embedding is its head, used
+    /// or not: tied embeddings are saved once, as the token embedding. A model's head is its own when the nearest
+    /// config.json of its folder or above says <c>tie_word_embeddings: false</c> (with none above, when every
+    /// config.json of the release that says it says false);</item>
     /// <item>else weights of full-precision PyTorch pickles whose matrices ModelGoPack could not list, as many as the
     /// matrix holds (a packed matrix counted as 4-bit weights): a small full-precision file does not stand for a large
     /// quantized model.</item>
@@ -110,8 +112,7 @@ internal static partial class PreferredAdaptableForm
     /// </summary>
     private static void QuantizedMatrices(List<Artifact> weights, IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
     {
-        var untied = Untied(artifacts);
-        var full = new FullPrecision();
+        var full = new FullPrecision(Untied(artifacts));
         Int128 unlisted = 0;
         foreach (var file in weights)
         {
@@ -150,7 +151,7 @@ internal static partial class PreferredAdaptableForm
             var covered = full.Layers(quantized.Select(q => q.Matrix), group.Key);
             var budget = unlisted;
             var missing = left.Where(i => !covered.Contains(Layer(quantized[i].Matrix.Name))
-                    && !(IsOutputHead(quantized[i].Matrix.Name) && !untied && full.Elsewhere(quantized[i].Matrix, group.Key))
+                    && !(IsOutputHead(quantized[i].Matrix.Name) && full.Elsewhere(quantized[i].Matrix, group.Key))
                     && !Spend(quantized[i].Matrix, ref budget))
                 .Select(i => quantized[i])
                 .ToList();
@@ -179,19 +180,25 @@ internal static partial class PreferredAdaptableForm
         return true;
     }
 
-    /// <summary>Whether the release's config.json files say the output head is not the token embedding (none says it is).</summary>
-    private static bool Untied(IReadOnlyList<Artifact> artifacts)
+    /// <summary>
+    /// Whether the output head of the weights of a folder is a matrix of its own: the nearest config.json of that
+    /// folder or one above it that says tie_word_embeddings says false, or, when none above says it, every config.json
+    /// of the release that says it says false (a GGUF beside its model's folder).
+    /// </summary>
+    private static Func<string, bool> Untied(IReadOnlyList<Artifact> artifacts)
     {
         var said = artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("tie_word_embeddings"))
-            .Select(a => a.Facts["tie_word_embeddings"]).ToList();
-        return said.Count > 0 && said.All(s => s == "false");
+            .ToDictionary(a => Folder(a.Path), a => a.Facts["tie_word_embeddings"] == "false", StringComparer.Ordinal);
+        var everywhere = said.Count > 0 && said.Values.All(untied => untied);
+        return folder => Ancestors(folder).Select(f => said.TryGetValue(f, out var untied) ? untied : (bool?)null).FirstOrDefault(u => u is not null) ?? everywhere;
     }
 
     /// <summary>
     /// The layer of a model a matrix belongs to, by its name: <c>blk.3</c> (GGUF), <c>model.layers.3</c>,
     /// <c>layers.3</c>, <c>h.3</c>, <c>block.3</c> and <c>blocks.3</c> are all layer 3, of the vision tower
-    /// (<c>v.</c>, <c>vision</c>, <c>visual</c>) or the encoder (<c>enc.</c>, <c>encoder</c>) when the name says so; null
-    /// for a matrix of no numbered layer.
+    /// (<c>v.</c>, <c>vision</c>, <c>visual</c>), the audio tower (<c>a.</c>, <c>audio</c>), the encoder (<c>enc.</c>,
+    /// <c>encoder</c>) or a draft or multi-token-prediction model (<c>mtp</c>, <c>nextn</c>, <c>draft</c>) when the
+    /// name says so; null for a matrix of no numbered layer.
     /// </summary>
     internal static string? Layer(string name)
     {
@@ -200,9 +207,17 @@ internal static partial class PreferredAdaptableForm
             return null;
         }
 
-        var part = VisionPart().IsMatch(name) ? "vision" : EncoderPart().IsMatch(name) ? "encoder" : "";
+        var part = VisionPart().IsMatch(name) ? "vision" : AudioPart().IsMatch(name) ? "audio" : EncoderPart().IsMatch(name) ? "encoder"
+            : ExtraPart().IsMatch(name) ? "extra" : "";
         return part + ":" + match.Groups["layer"].Value;
     }
+
+    [GeneratedRegex(@"^a\.|audio|whisper", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex AudioPart();
+
+    // Layers of a draft or multi-token-prediction model kept beside the main one.
+    [GeneratedRegex(@"mtp|nextn|draft|speculat", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex ExtraPart();
 
     [GeneratedRegex(@"(?:^|[./])(?:blk|layers?|h|blocks?)[._](?<layer>\d{1,6})(?=[._/]|$)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex LayerNumber();
@@ -214,12 +229,16 @@ internal static partial class PreferredAdaptableForm
     private static partial Regex EncoderPart();
 
     /// <summary>The release's full-precision matrices: by name, by shape (of the release, of each export and format) and by layer.</summary>
-    private sealed class FullPrecision
+    private sealed class FullPrecision(Func<string, bool> untied)
     {
         private readonly Dictionary<string, List<WeightMatrix>> byName = new(StringComparer.Ordinal);
         private readonly Dictionary<Export, Dictionary<MatrixShape, int>> byExport = [];
         private readonly Dictionary<string, Dictionary<MatrixShape, int>> byFormat = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Dictionary<Export, List<MatrixShape>>> layers = new(StringComparer.Ordinal);
+        private readonly Dictionary<MatrixShape, int> tied = [];
+        private readonly Dictionary<Export, Dictionary<MatrixShape, int>> tiedByExport = [];
+        private readonly Dictionary<long, int> tiedElements = [];
+        private readonly Dictionary<Export, Dictionary<long, int>> tiedElementsByExport = [];
 
         public Dictionary<MatrixShape, int> All { get; } = [];
 
@@ -237,6 +256,15 @@ internal static partial class PreferredAdaptableForm
             }
 
             Count(this.All, matrix.Shape);
+            if (!untied(export.Folder))
+            {
+                // A model whose embedding is its head: its matrices may stand for a quantized head.
+                Count(this.tied, matrix.Shape);
+                Count(Entry(this.tiedByExport, export), matrix.Shape);
+                this.tiedElements[matrix.Elements] = this.tiedElements.GetValueOrDefault(matrix.Elements) + 1;
+                var ownElements = this.tiedElementsByExport.TryGetValue(export, out var counted) ? counted : this.tiedElementsByExport[export] = [];
+                ownElements[matrix.Elements] = ownElements.GetValueOrDefault(matrix.Elements) + 1;
+            }
             Count(Entry(this.byExport, export), matrix.Shape);
             Count(Entry(this.byFormat, export.Format), matrix.Shape);
             if (Layer(matrix.Name) is { } layer)
@@ -257,17 +285,35 @@ internal static partial class PreferredAdaptableForm
 
         public int OfFormat(string format, MatrixShape shape) => this.byFormat.TryGetValue(format, out var shapes) ? shapes.GetValueOrDefault(shape) : 0;
 
-        /// <summary>Whether another export holds a full-precision matrix the quantized one could be (the tied output head).</summary>
-        public bool Elsewhere(WeightMatrix quantized, Export export) =>
-            quantized.PackedBits == 0
-                ? this.All.GetValueOrDefault(quantized.Shape) > this.Of(export, quantized.Shape)
-                : this.All.Any(s => s.Value > this.Of(export, s.Key) && quantized.IsCopy(new WeightMatrix("", false, s.Key.Elements, s.Key)));
+        /// <summary>Whether another export, of a model whose embedding is its head, holds a full-precision matrix the quantized head could be.</summary>
+        public bool Elsewhere(WeightMatrix quantized, Export export)
+        {
+            if (quantized.PackedBits == 0)
+            {
+                return this.tied.GetValueOrDefault(quantized.Shape) > (this.tiedByExport.TryGetValue(export, out var shapes) ? shapes.GetValueOrDefault(quantized.Shape) : 0);
+            }
+
+            // A packed head: a matrix of exactly the weights its integers hold at 1, 2, 3, 4 or 8 bits, found by count.
+            var own = this.tiedElementsByExport.GetValueOrDefault(export);
+            foreach (var bits in (int[])[1, 2, 3, 4, 8])
+            {
+                var weights = (Int128)quantized.Elements * quantized.PackedBits;
+                if (bits <= quantized.PackedBits && weights % bits == 0 && weights / bits <= long.MaxValue
+                    && (long)(weights / bits) is var count && this.tiedElements.GetValueOrDefault(count) > (own?.GetValueOrDefault(count) ?? 0))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>
         /// The layers whose quantized matrices another scheme's export holds in full precision, split or fused
-        /// otherwise: past the matrices of equal shapes, the layer's other full-precision matrices hold at least as
-        /// many weights as its other quantized ones, and each of those shares a dimension with one of them (a larger
-        /// model's layer, of other dimensions, is no copy).
+        /// otherwise: past the matrices of equal shapes, each other full-precision matrix of the layer is exactly the
+        /// quantized matrices that share one of its dimensions (kv_b_proj [heads × (nope + v), kv_lora] is attn_k_b and
+        /// attn_v_b, of kv_lora; gate_up_proj is ffn_gate_exps and ffn_up_exps), and no quantized matrix is left. A
+        /// larger model's layer, or another model's, holds other sums.
         /// </summary>
         public HashSet<string?> Layers(IEnumerable<WeightMatrix> quantized, Export export)
         {
@@ -292,10 +338,22 @@ internal static partial class PreferredAdaptableForm
             return covered;
         }
 
-        // Whether a layer's full-precision matrices hold its quantized ones, split or fused otherwise.
+        // Whether a layer's full-precision matrices hold its quantized ones, split or fused otherwise. A layer of more
+        // matrices than any model has is not judged this way (its matrices need counterparts of their own).
         private static bool Holds(List<MatrixShape> full, List<WeightMatrix> quantized)
         {
-            var left = full.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+            const int MaxMatrices = 256;
+            if (full.Count > MaxMatrices || quantized.Count > MaxMatrices)
+            {
+                return false;
+            }
+
+            var left = new Dictionary<MatrixShape, int>();
+            foreach (var shape in full)
+            {
+                left[shape] = left.GetValueOrDefault(shape) + 1;
+            }
+
             var rest = new List<WeightMatrix>();
             foreach (var matrix in quantized)
             {
@@ -309,21 +367,45 @@ internal static partial class PreferredAdaptableForm
                 }
             }
 
-            var others = left.Where(s => s.Value > 0).ToList();
-            Int128 available = 0;
-            foreach (var (shape, count) in others)
+            // Packed matrices' weights are not known exactly: they cannot be summed.
+            if (rest.Count == 0 || rest.Any(m => m.PackedBits > 0))
             {
-                available += (Int128)shape.Elements * count;
+                return rest.Count == 0;
             }
 
-            return rest.Aggregate((Int128)0, (sum, m) => sum + m.Weights) <= available
-                && rest.All(m => others.Any(o => SharesDimension(m.Shape, o.Key)));
-        }
+            var used = new bool[rest.Count];
+            foreach (var (shape, count) in left)
+            {
+                for (var copy = 0; copy < count; copy++)
+                {
+                    foreach (var dim in (long[])[shape.A, shape.B, shape.C])
+                    {
+                        if (dim <= 1 || shape.Rank > 3)
+                        {
+                            continue;
+                        }
 
-        private static bool SharesDimension(MatrixShape a, MatrixShape b)
-        {
-            long[] dims = [a.A, a.B, a.C];
-            return a.Rank <= 3 && b.Rank <= 3 && dims.Any(d => d > 1 && (d == b.A || d == b.B || d == b.C));
+                        Int128 sum = 0;
+                        var parts = new List<int>();
+                        for (var i = 0; i < rest.Count; i++)
+                        {
+                            if (!used[i] && (rest[i].Shape.A == dim || rest[i].Shape.B == dim || rest[i].Shape.C == dim))
+                            {
+                                sum += rest[i].Elements;
+                                parts.Add(i);
+                            }
+                        }
+
+                        if (parts.Count > 1 && sum == shape.Elements)
+                        {
+                            parts.ForEach(i => used[i] = true);
+                            break;
+                        }
+                    }
+                }
+            }
+
+            return used.All(u => u);
         }
 
         private static void Count(Dictionary<MatrixShape, int> shapes, MatrixShape shape) => shapes[shape] = shapes.GetValueOrDefault(shape) + 1;
@@ -412,8 +494,9 @@ internal static partial class PreferredAdaptableForm
         where TKey : notnull =>
         shapes.TryGetValue(key, out var entry) ? entry : shapes[key] = [];
 
-    // The suffixes that name an ONNX model's variants: model_q4f16.onnx, model_quantized.onnx, model_fp16.onnx are model.onnx.
-    [GeneratedRegex(@"_(?:quantized|quant|q4f16|q[2-8]|int8|uint8|int4|uint4|fp16|fp32|bf16|bnb4|fp8)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    // The suffixes that name an ONNX model's variants (transformers.js dtypes): model_q4f16.onnx, model_q2f16.onnx, model_q1.onnx,
+    // model_quantized.onnx, model_fp16.onnx are model.onnx.
+    [GeneratedRegex(@"_(?:quantized|quant|q\d(?:f16)?|int\d{1,2}|uint\d{1,2}|fp\d{1,2}|bf16|bnb4)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
     private static partial Regex OnnxVariant();
 
     /// <summary>The output head, which tied embeddings share with the token embedding: llama.cpp's <c>output</c>, Hugging Face's <c>lm_head</c>.</summary>
@@ -451,14 +534,12 @@ internal static partial class PreferredAdaptableForm
 
     /// <summary>
     /// A weight file's precision, counting weights beside a config.json with quantization_config as quantized when
-    /// their matrices do not say otherwise. A file whose matrices are all full precision is full precision, whatever
-    /// the config asks to quantize on loading, and whatever share of its elements integer buffers hold (GPT-2's uint8
-    /// causal mask).
+    /// their matrices do not say otherwise: a file whose matrices are all full precision is as precise as its elements
+    /// say, whatever the config asks to quantize on loading. (Its elements still decide: a layout whose weights hide
+    /// under names of no matrix is quantized by its share.)
     /// </summary>
     private static WeightPrecision Precision(Artifact weights, Dictionary<string, string> quantizedByConfig) =>
-        QuantizedByItsConfig(weights, quantizedByConfig) ? WeightPrecision.Quantized
-        : weights.Weights!.Matrices.Count > 0 && !weights.Weights.Matrices.Any(m => m.Quantized) ? WeightPrecision.Full
-        : weights.Weights.Precision;
+        QuantizedByItsConfig(weights, quantizedByConfig) ? WeightPrecision.Quantized : weights.Weights!.Precision;
 
     private static bool QuantizedByItsConfig(Artifact weights, Dictionary<string, string> quantizedByConfig) =>
         weights.Weights!.Precision == WeightPrecision.Full && quantizedByConfig.ContainsKey(Folder(weights.Path)) && weights.Weights.Format is "safetensors" or "pytorch"

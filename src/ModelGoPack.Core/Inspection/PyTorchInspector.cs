@@ -764,7 +764,7 @@ internal static class PyTorchInspector
                 elements = dim == 0 ? 0 : elements > long.MaxValue / dim ? long.MaxValue : elements * dim;
             }
 
-            this.matrices.Add(name, this.dims, elements, IsFullPrecision(storageClass), quantizedType: false, boolean: storageClass == "BoolStorage", IntegerBits(storageClass));
+            this.matrices.Add(name, this.dims, elements, IsFullPrecision(storageClass), quantizedType: storageClass.StartsWith("Float8", StringComparison.Ordinal) || storageClass.StartsWith("Float4", StringComparison.Ordinal), boolean: storageClass == "BoolStorage", IntegerBits(storageClass));
         }
 
         // The bits of an integer storage's elements (the stored integers of packed weights), 0 for any other.

@@ -26,6 +26,9 @@ internal static class SafetensorsInspector
 
     public static bool IsFullPrecision(string dtype) => dtype is "F16" or "BF16" or "F32" or "F64";
 
+    // A floating-point type of fewer than 16 bits (FP8, FP6, FP4): quantized weights whatever the tensor's name.
+    private static bool IsLowFloat(string dtype) => dtype.StartsWith("F8", StringComparison.Ordinal) || dtype.StartsWith("F6", StringComparison.Ordinal) || dtype == "F4";
+
     // The bits of an integer type (the stored integers of packed quantized weights), 0 for any other.
     private static int IntegerBits(string dtype) => dtype switch
     {
@@ -116,7 +119,7 @@ internal static class SafetensorsInspector
 
             var (dtype, elements, begin, end, dims) = ReadTensor(name, property.Value);
             dtypes[dtype] = dtypes.GetValueOrDefault(dtype) + elements;
-            matrices.Add(name, dims, elements, IsFullPrecision(dtype), quantizedType: false, dtype == "BOOL", IntegerBits(dtype));
+            matrices.Add(name, dims, elements, IsFullPrecision(dtype), quantizedType: IsLowFloat(dtype), dtype == "BOOL", IntegerBits(dtype));
 
             spans.Add((begin, end, name));
         }

@@ -17,10 +17,14 @@ namespace ModelGoPack.Inspection;
 public readonly partial record struct WeightMatrix(string Name, bool Quantized, long Elements, MatrixShape Shape)
 {
     /// <summary>Suffixes that packed or block-quantized formats put on a matrix's name, removed first.</summary>
-    private static readonly string[] PackingSuffixes = ["_blocks", "_quantized", "._data"];
+    private static readonly string[] PackingSuffixes = ["_blocks", "_quantized", "._data", "._weight_qdata", ".weight:qdata", "_Bnb4"];
 
     /// <summary>Suffixes that name a matrix's stored tensor, removed after the packing suffix.</summary>
-    private static readonly string[] TensorSuffixes = [".qweight", ".weight_packed", ".q_weight", ".codes", ".W_q", ".trellis", ".B", ".weight"];
+    private static readonly string[] TensorSuffixes = [".qweight", ".weight_packed", ".q_weight", ".codes", ".W_q", ".trellis", ".Qidxs", ".indices", ".B", ".weight"];
+
+    /// <summary>The names of packed or quantized weights whatever their type (and, for 1-D ones, whatever their rank).</summary>
+    private static readonly string[] PackedNames =
+        [".qweight", ".weight_packed", ".q_weight", "_blocks", ".codes", ".W_q", "._data", ".trellis", ".B", ".Qidxs", ".indices", "._weight_qdata", ".weight:qdata", "_Bnb4"];
 
     /// <summary>
     /// The bits of each stored integer of a matrix whose integers each pack an unknown number of weights (GPTQ/AWQ
@@ -37,14 +41,56 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
     public Int128 Weights => this.PackedBits > 0 ? (Int128)this.Elements * this.PackedBits / 4 : this.Elements;
 
     /// <summary>
-    /// Whether a full-precision matrix of its name is this matrix's copy: of its shape, or, for a packed matrix, of 1
-    /// to 8 weights for each stored byte (8-bit to 1-bit). A name alone is not enough: ONNX graph names and GGUF names
-    /// repeat across models, and a stub of the right name holds none of the weights.
+    /// Whether a full-precision matrix of its name is this matrix's copy: of its shape, or, for a packed matrix, of
+    /// exactly the weights its integers hold at 1, 2, 3, 4 or 8 bits (one dimension equal and the other unpacked, or in
+    /// all). A name alone is not enough: ONNX graph names, GGUF names and Hugging Face names repeat across models (a
+    /// 13B model's q_proj is no copy of a 7B model's), and a stub of the right name holds none of the weights.
     /// </summary>
-    public bool IsCopy(WeightMatrix full) =>
-        this.PackedBits > 0
-            ? full.Elements >= (Int128)this.Elements * this.PackedBits / 8 && full.Elements <= (Int128)this.Elements * this.PackedBits && full.Elements > 0
-            : full.Shape == this.Shape;
+    public bool IsCopy(WeightMatrix full)
+    {
+        if (this.PackedBits == 0)
+        {
+            return full.Shape == this.Shape;
+        }
+
+        if (full.Elements <= 0)
+        {
+            return false;
+        }
+
+        // Packed along one dimension (GPTQ's [in × bits / 32, out], torchao's int4 [out, in / 2]): the other is equal.
+        if (this.Shape.Rank == 2 && full.Shape.Rank == 2)
+        {
+            (long, long)[] pairs = [(this.Shape.A, this.Shape.B), (this.Shape.B, this.Shape.A)];
+            foreach (var (same, packed) in pairs)
+            {
+                foreach (var (other, unpacked) in ((long, long)[])[(full.Shape.A, full.Shape.B), (full.Shape.B, full.Shape.A)])
+                {
+                    if (same == other && same > 1 && this.Unpacks(packed, unpacked))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        // Else by its weights: exactly as many as its integers hold at 1, 2, 3, 4 or 8 bits each.
+        return this.Unpacks(this.Elements, full.Elements);
+    }
+
+    // Whether `stored` integers of PackedBits hold exactly `weights` weights of 1, 2, 3, 4 or 8 bits.
+    private bool Unpacks(long stored, long weights)
+    {
+        foreach (var bits in (int[])[1, 2, 3, 4, 8])
+        {
+            if (bits <= this.PackedBits && (Int128)weights * bits == (Int128)stored * this.PackedBits)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The logical name of a tensor: <c>x.weight</c>, <c>x.qweight</c>, <c>x.weight_packed</c>, <c>x.q_weight</c>,
@@ -75,12 +121,13 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
     }
 
     /// <summary>Whether a tensor's name says it is packed quantized weights whatever its type: qweight, weight_packed, q_weight, _blocks, codes, W_q, _data, trellis, B, _Q4.</summary>
-    public static bool IsPackedName(string tensor) =>
+    public static bool IsPackedName(string tensor) => NBits(tensor) > 0 || PackedNames.Any(suffix => tensor.EndsWith(suffix, StringComparison.Ordinal));
+
+    /// <summary>Whether a packed name is weights at any rank (its layout may flatten them): GPTQ's, compressed-tensors', EXL2's, MXFP4's, ONNX Runtime's _Bnb4.</summary>
+    public static bool IsFlatPackedName(string tensor) =>
         tensor.EndsWith(".qweight", StringComparison.Ordinal) || tensor.EndsWith(".weight_packed", StringComparison.Ordinal)
         || tensor.EndsWith(".q_weight", StringComparison.Ordinal) || tensor.EndsWith("_blocks", StringComparison.Ordinal)
-        || tensor.EndsWith(".codes", StringComparison.Ordinal) || tensor.EndsWith(".W_q", StringComparison.Ordinal)
-        || tensor.EndsWith("._data", StringComparison.Ordinal) || tensor.EndsWith(".trellis", StringComparison.Ordinal)
-        || tensor.EndsWith(".B", StringComparison.Ordinal) || NBits(tensor) > 0;
+        || tensor.EndsWith("_Bnb4", StringComparison.Ordinal) || tensor.EndsWith("._weight_qdata", StringComparison.Ordinal);
 
     /// <summary>The bits of ONNX Runtime's MatMulNBits weights (<c>x_Q4</c>, <c>x_Q8</c>), 0 for any other name.</summary>
     public static int NBits(string tensor) => NBitsSuffix().Match(tensor) is { Success: true } match ? match.Groups["bits"].Value[0] - '0' : 0;
@@ -95,10 +142,10 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
         (tensor.Contains("scale", StringComparison.Ordinal) || tensor.EndsWith("absmax", StringComparison.Ordinal) || tensor.EndsWith("SCB", StringComparison.Ordinal))
         && ScalePattern().Match(tensor) is { Success: true } match ? match.Groups["owner"].Value : null;
 
-    [GeneratedRegex(@"^(?<owner>.+?)(?:\.weight)?[._](?:q_)?(?:scales?|scale_inv|scale_max|absmax|SCB)$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"^(?<owner>.+?)(?:\.weight)?[._:](?:q_)?(?:scales?|scale_inv|scale_max|absmax|SCB)$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex ScalePattern();
 
-    [GeneratedRegex(@"_Q(?<bits>[2-8])$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"_Q(?<bits>[1-8])$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex NBitsSuffix();
 }
 
@@ -237,19 +284,22 @@ internal sealed partial class MatrixCollector
             return;
         }
 
+        // Packed names are weights at any rank only where their layouts flatten them (GPTQ, MXFP4, ONNX's _Bnb4); an
+        // integer .weight of one dimension is bitsandbytes 4-bit flattened when the file holds its absmax.
         var packed = !fullPrecision && WeightMatrix.IsPackedName(name);
-        if (boolean || (shape.Rank < 2 && !packed))
+        var flatWeight = shape.Rank < 2 && !fullPrecision && integerBits > 0 && name.EndsWith(".weight", StringComparison.Ordinal);
+        if (boolean || (shape.Rank < 2 && !(packed && WeightMatrix.IsFlatPackedName(name)) && !flatWeight))
         {
             return;
         }
 
         // Integers that each pack an unknown number of weights: the shape is not the weights' shape. int8 by a
-        // quantized name keeps its shape (bitsandbytes 8-bit, ONNX's _quantized), but a [n, 1] column is packed
-        // (bitsandbytes 4-bit), and so is any wider integer.
+        // quantized name keeps its shape (bitsandbytes 8-bit, ONNX's _quantized), but a [n, 1] column or a flat run is
+        // packed (bitsandbytes 4-bit), and so is any wider integer.
         var bits = integerBits < 0 ? (packed ? 32 : 0) : integerBits;
-        var packedBits = fullPrecision || bits == 0 ? 0 : bits > 8 || packed || (shape.Rank == 2 && shape.B == 1) ? bits : 0;
+        var packedBits = fullPrecision || bits == 0 ? 0 : bits > 8 || packed || shape.Rank < 2 || (shape.Rank == 2 && shape.B == 1) ? bits : 0;
         var matrix = new WeightMatrix(WeightMatrix.LogicalName(name), !fullPrecision, elements, shape) { PackedBits = packedBits };
-        if (fullPrecision || packed || name.EndsWith(".weight", StringComparison.Ordinal) || quantizedType)
+        if (fullPrecision || packed || (name.EndsWith(".weight", StringComparison.Ordinal) && !flatWeight) || quantizedType)
         {
             this.matrices.Add(matrix);
         }
@@ -257,7 +307,8 @@ internal sealed partial class MatrixCollector
         {
             // An integer tensor of another name is a matrix only if the file holds its scales (seen later, perhaps),
             // or quantized matrices or scales of others (decided at the end).
-            this.unnamed.Add((name, matrix, bits));
+            // (A flat .weight is one only beside its absmax: never a layout of its own.)
+            this.unnamed.Add((name, matrix, flatWeight ? 0 : bits));
         }
     }
 
