@@ -310,4 +310,72 @@ public sealed partial class MatrixCounterpartTests
 
         Assert.Equal(["model-Q8_0.gguf: output"], Findings(project));
     }
+
+    // Review G.
+    [Theory]
+    [InlineData(4, 2048, 256, false)] // 4-bit, as declared: the original
+    [InlineData(4, 8192, 256, true)]  // a sibling four times as large would be the original at 1 bit: not at 4
+    [InlineData(0, 8192, 256, true)]  // undeclared, 1-bit is not tried
+    public void A_packed_matrix_unpacks_at_the_bits_its_config_declares(int bits, int rows, int columns, bool finding)
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.layers.0.mlp.down_proj.weight", "BF16", [columns, rows]), ("model.embed_tokens.weight", "BF16", [512, 64]));
+        Safetensors.Write(Path.Combine(project.Root, "gptq", "model.safetensors"), ("model.layers.0.mlp.down_proj.qweight", "I32", [256, 256]), ("model.layers.0.mlp.down_proj.scales", "F16", [16, 256]));
+        if (bits > 0)
+        {
+            project.File("gptq/config.json", $"{{\"architectures\": [\"TinyForCausalLM\"], \"quantization_config\": {{\"quant_method\": \"gptq\", \"bits\": {bits}}}}}").Write();
+        }
+
+        Assert.Equal(finding ? ["gptq/model.safetensors: model.layers.0.mlp.down_proj"] : [], Findings(project));
+    }
+
+    [Theory]
+    [InlineData(false)] // qkv_proj [q + k + v, hidden] and gate_up_proj [2 × ffn, hidden], both split: two exact sums
+    [InlineData(true)]  // another model, of twice the key and value heads: its k_proj is the GGUF's attn_k and attn_v, its v_proj nothing
+    public void A_layers_split_matrices_are_partitioned_exactly_and_leave_no_full_matrix_unused(bool otherModel)
+    {
+        using var project = Empty();
+        (string, string, int[])[] layer = otherModel
+            ? [("model.layers.0.self_attn.q_proj.weight", "BF16", [64, 64]), ("model.layers.0.self_attn.k_proj.weight", "BF16", [32, 64]), ("model.layers.0.self_attn.v_proj.weight", "BF16", [32, 64])]
+            : [("model.layers.0.self_attn.qkv_proj.weight", "BF16", [96, 64]), ("model.layers.0.mlp.gate_up_proj.weight", "BF16", [320, 64])];
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), [("model.embed_tokens.weight", "BF16", [512, 64]), .. layer]);
+        (string, int, long[])[] quantized = otherModel
+            ? [("blk.0.attn_q.weight", Gguf.Q8_0, [64, 64]), ("blk.0.attn_k.weight", Gguf.Q8_0, [64, 16]), ("blk.0.attn_v.weight", Gguf.Q8_0, [64, 16])]
+            : [("blk.0.attn_q.weight", Gguf.Q8_0, [64, 64]), ("blk.0.attn_k.weight", Gguf.Q8_0, [64, 16]), ("blk.0.attn_v.weight", Gguf.Q8_0, [64, 16]), ("blk.0.ffn_gate.weight", Gguf.Q8_0, [64, 160]), ("blk.0.ffn_up.weight", Gguf.Q8_0, [64, 160])];
+        Gguf.Write(Path.Combine(project.Root, "model-Q8_0.gguf"), [("general.architecture", "phi3")], [("token_embd.weight", Gguf.Q8_0, [64, 512]), .. quantized]);
+
+        Assert.Equal(otherModel, Findings(project).Count > 0);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void An_NVFP4_export_of_two_weights_a_byte_meets_its_original(bool withOriginal, bool finding)
+    {
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "adapter", "adapter_model.safetensors"), Adapter);
+        if (withOriginal)
+        {
+            Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]), ("model.layers.0.mlp.down_proj.weight", "BF16", [64, 128]));
+        }
+
+        Safetensors.Write(Path.Combine(project.Root, "nvfp4", "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]),
+            ("model.layers.0.mlp.down_proj.weight", "U8", [64, 64]), ("model.layers.0.mlp.down_proj.weight_scale", "F8_E4M3", [64, 8]), ("model.layers.0.mlp.down_proj.weight_scale_2", "F32", [1]));
+
+        Assert.Equal(finding ? ["nvfp4/model.safetensors: model.layers.0.mlp.down_proj"] : [], Findings(project));
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void EXL3_exports_of_five_and_six_bits_meet_their_original(int bits)
+    {
+        // trellis [in / 16, out / 16, 16 × bits] in int16: 256 weights a tile.
+        using var project = Empty();
+        Safetensors.Write(Path.Combine(project.Root, "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]), ("model.layers.0.mlp.down_proj.weight", "BF16", [64, 128]));
+        Safetensors.Write(Path.Combine(project.Root, "exl3", "model.safetensors"), ("model.embed_tokens.weight", "BF16", [512, 64]), ("model.layers.0.mlp.down_proj.trellis", "I16", [8, 4, 16 * bits]));
+        project.File("exl3/config.json", $"{{\"architectures\": [\"TinyForCausalLM\"], \"quantization_config\": {{\"quant_method\": \"exl3\", \"bits\": {bits}}}}}").Write();
+
+        Assert.Empty(Findings(project));
+    }
 }

@@ -99,13 +99,13 @@ public sealed partial class MatrixCounterpartTests
     [Theory]
     [InlineData("weight_packed", "I32")] // compressed-tensors (vLLM, llm-compressor)
     [InlineData("q_weight", "I32")]      // ExLlamaV2 EXL2
-    [InlineData("weight_blocks", "U8")]  // MXFP4 blocks
+    [InlineData("weight_blocks", "U8")]  // MXFP4 blocks: [rows, blocks, 16 bytes of 32 four-bit weights]
     public void Packed_matrices_under_other_names_need_a_full_precision_matrix_of_their_name(string suffix, string dtype)
     {
         using var project = Empty();
         Safetensors.Write(Path.Combine(project.Root, "mm_projector.safetensors"), ("mm_projector.weight", "F16", [64, 64]));
         Safetensors.Write(Path.Combine(project.Root, "model.safetensors"),
-            [("model.embed_tokens.weight", "F16", [512, 64]), .. Enumerable.Range(0, 2).Select(i => ($"model.layers.{i}.mlp.down_proj.{suffix}", dtype, new[] { 64, 8 })),
+            [("model.embed_tokens.weight", "F16", [512, 64]), .. Enumerable.Range(0, 2).Select(i => ($"model.layers.{i}.mlp.down_proj.{suffix}", dtype, dtype == "U8" ? new[] { 64, 2, 16 } : new[] { 64, 8 })),
              .. Enumerable.Range(0, 2).Select(i => ($"model.layers.{i}.mlp.down_proj.weight_scale", "F16", new[] { 64, 1 }))]);
 
         Assert.Equal(["model.safetensors: model.layers.0.mlp.down_proj, model.layers.1.mlp.down_proj"], Findings(project));

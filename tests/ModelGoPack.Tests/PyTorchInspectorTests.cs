@@ -472,11 +472,11 @@ public sealed class PyTorchInspectorTests
         Assert.Equal(
             [
                 new WeightMatrix("a", true, 512, new MatrixShape(2, 64, 8, 0)) { PackedBits = 32 }, // int32 integers each packing weights
-                new WeightMatrix("b", true, 256, new MatrixShape(2, 16, 16, 0)),
+                new WeightMatrix("b", true, 256, new MatrixShape(2, 16, 16, 0)) { PackedBits = 8 }, // int8: a weight a byte or more
                 new WeightMatrix("e", true, 256, new MatrixShape(2, 16, 16, 0)),
-                new WeightMatrix("f", true, 64, new MatrixShape(2, 8, 8, 0)),
-                new WeightMatrix("c", true, 256, new MatrixShape(2, 16, 16, 0)),
-                new WeightMatrix("d", true, 256, new MatrixShape(2, 16, 16, 0)), // an integer tensor of a quantized file: a layout of its own
+                new WeightMatrix("f", true, 64, new MatrixShape(2, 8, 8, 0)) { PackedBits = 8 },
+                new WeightMatrix("c", true, 256, new MatrixShape(2, 16, 16, 0)) { PackedBits = 8 },
+                new WeightMatrix("d", true, 256, new MatrixShape(2, 16, 16, 0)) { PackedBits = 8 }, // an integer tensor of a quantized file: a layout of its own
             ],
             facts.Matrices);
     }
@@ -488,7 +488,7 @@ public sealed class PyTorchInspectorTests
         var path = temp.Combine("old.pth");
         PyTorchZip.WriteLegacy(path, ("w.weight", "HalfStorage", [3, 5]), ("q.weight", "CharStorage", [4, 2]));
 
-        Assert.Equal([new WeightMatrix("w", false, 15, new MatrixShape(2, 5, 3, 0)), new WeightMatrix("q", true, 8, new MatrixShape(2, 4, 2, 0))], Inspect(path).Matrices);
+        Assert.Equal([new WeightMatrix("w", false, 15, new MatrixShape(2, 5, 3, 0)), new WeightMatrix("q", true, 8, new MatrixShape(2, 4, 2, 0)) { PackedBits = 8 }], Inspect(path).Matrices);
     }
 
     [Fact]
@@ -541,7 +541,7 @@ public sealed class PyTorchInspectorTests
         var facts = InspectPickle(p.ToArray());
 
         Assert.Equal(3, facts.TensorCount);
-        Assert.Equal([new WeightMatrix("a", false, 32, new MatrixShape(2, 8, 4, 0)), new WeightMatrix("b", true, 6, new MatrixShape(2, 3, 2, 0))], facts.Matrices);
+        Assert.Equal([new WeightMatrix("a", false, 32, new MatrixShape(2, 8, 4, 0)), new WeightMatrix("b", true, 6, new MatrixShape(2, 3, 2, 0)) { PackedBits = 8 }], facts.Matrices);
     }
 
     [Fact]

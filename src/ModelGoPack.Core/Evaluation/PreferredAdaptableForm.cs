@@ -112,7 +112,7 @@ internal static partial class PreferredAdaptableForm
     /// </summary>
     private static void QuantizedMatrices(List<Artifact> weights, IReadOnlyList<Artifact> artifacts, DiagnosticBag diagnostics)
     {
-        var full = new FullPrecision(Untied(artifacts));
+        var full = new FullPrecision(Untied(artifacts), BitsOf(artifacts));
         Int128 unlisted = 0;
         foreach (var file in weights)
         {
@@ -180,6 +180,14 @@ internal static partial class PreferredAdaptableForm
         return true;
     }
 
+    /// <summary>The bits of each weight the nearest config.json of a folder or above declares (quantization_config.bits), 0 when none does.</summary>
+    private static Func<string, int> BitsOf(IReadOnlyList<Artifact> artifacts)
+    {
+        var declared = artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("quantization_bits"))
+            .ToDictionary(a => Folder(a.Path), a => int.Parse(a.Facts["quantization_bits"], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        return folder => Ancestors(folder).Select(f => declared.GetValueOrDefault(f)).FirstOrDefault(b => b > 0);
+    }
+
     /// <summary>
     /// Whether the output head of the weights of a folder is a matrix of its own: the nearest config.json of that
     /// folder or one above it that says tie_word_embeddings says false, or, when none above says it, every config.json
@@ -229,7 +237,7 @@ internal static partial class PreferredAdaptableForm
     private static partial Regex EncoderPart();
 
     /// <summary>The release's full-precision matrices: by name, by shape (of the release, of each export and format) and by layer.</summary>
-    private sealed class FullPrecision(Func<string, bool> untied)
+    private sealed class FullPrecision(Func<string, bool> untied, Func<string, int> bitsOf)
     {
         private readonly Dictionary<string, List<WeightMatrix>> byName = new(StringComparer.Ordinal);
         private readonly Dictionary<Export, Dictionary<MatrixShape, int>> byExport = [];
@@ -275,10 +283,13 @@ internal static partial class PreferredAdaptableForm
         }
 
         /// <summary>Whether a full-precision matrix of the quantized matrix's name (in its scope) is a copy of it.</summary>
-        public bool Named(WeightMatrix quantized, Export export) =>
-            (this.byName.TryGetValue(Key(quantized.Name, export), out var list) && list.Any(quantized.IsCopy))
-            || (quantized.Module is { } module && this.byName.TryGetValue(Key(module, export), out var modules) && modules.Any(quantized.IsCopy))
-            || (MistralName(quantized.Name) is { } hub && this.byName.TryGetValue(hub, out var hubList) && hubList.Any(quantized.IsCopy));
+        public bool Named(WeightMatrix quantized, Export export)
+        {
+            var bits = bitsOf(export.Folder);
+            return (this.byName.TryGetValue(Key(quantized.Name, export), out var list) && list.Any(f => quantized.IsCopy(f, bits)))
+                || (quantized.Module is { } module && this.byName.TryGetValue(Key(module, export), out var modules) && modules.Any(f => quantized.IsCopy(f, bits)))
+                || (MistralName(quantized.Name) is { } hub && this.byName.TryGetValue(hub, out var hubList) && hubList.Any(f => quantized.IsCopy(f, bits)));
+        }
 
         /// <summary>How many full-precision matrices of a shape an export's own files hold, or a format's.</summary>
         public int Of(Export export, MatrixShape shape) => this.byExport.TryGetValue(export, out var shapes) ? shapes.GetValueOrDefault(shape) : 0;
@@ -288,17 +299,18 @@ internal static partial class PreferredAdaptableForm
         /// <summary>Whether another export, of a model whose embedding is its head, holds a full-precision matrix the quantized head could be.</summary>
         public bool Elsewhere(WeightMatrix quantized, Export export)
         {
-            if (quantized.PackedBits == 0)
+            if (quantized.ShapeIsWeights && this.tied.GetValueOrDefault(quantized.Shape) > (this.tiedByExport.TryGetValue(export, out var shapes) ? shapes.GetValueOrDefault(quantized.Shape) : 0))
             {
-                return this.tied.GetValueOrDefault(quantized.Shape) > (this.tiedByExport.TryGetValue(export, out var shapes) ? shapes.GetValueOrDefault(quantized.Shape) : 0);
+                return true;
             }
 
             // A packed head: a matrix of exactly the weights its integers hold at 1, 2, 3, 4 or 8 bits, found by count.
             var own = this.tiedElementsByExport.GetValueOrDefault(export);
-            foreach (var bits in (int[])[1, 2, 3, 4, 8])
+            var declared = bitsOf(export.Folder);
+            for (var bits = 1; bits <= 8; bits++)
             {
                 var weights = (Int128)quantized.Elements * quantized.PackedBits;
-                if (bits <= quantized.PackedBits && weights % bits == 0 && weights / bits <= long.MaxValue
+                if ((declared == bits || (declared == 0 && bits is not (1 or 7))) && bits <= quantized.PackedBits && weights % bits == 0 && weights / bits <= long.MaxValue
                     && (long)(weights / bits) is var count && this.tiedElements.GetValueOrDefault(count) > (own?.GetValueOrDefault(count) ?? 0))
                 {
                     return true;
@@ -329,7 +341,7 @@ internal static partial class PreferredAdaptableForm
             var covered = new HashSet<string?>(StringComparer.Ordinal);
             foreach (var (layer, matrices) in needed)
             {
-                if (this.layers.TryGetValue(layer, out var exports) && exports.Any(e => e.Key.Format != export.Format && Holds(e.Value, matrices)))
+                if (this.layers.TryGetValue(layer, out var exports) && exports.Any(e => e.Key.Format != export.Format && Holds(e.Value, exports.GetValueOrDefault(export), matrices)))
                 {
                     covered.Add(layer);
                 }
@@ -338,11 +350,14 @@ internal static partial class PreferredAdaptableForm
             return covered;
         }
 
-        // Whether a layer's full-precision matrices hold its quantized ones, split or fused otherwise. A layer of more
-        // matrices than any model has is not judged this way (its matrices need counterparts of their own).
-        private static bool Holds(List<MatrixShape> full, List<WeightMatrix> quantized)
+        // Whether a layer's full-precision matrices hold its quantized ones, split or fused otherwise: past the matrices
+        // of equal shapes (and those the quantized export keeps in full precision itself), each full-precision matrix is
+        // exactly two or more of the quantized ones that share one of its dimensions, and none of either is left. A
+        // layer of more matrices than any model has is not judged this way (its matrices need counterparts of their own).
+        private static bool Holds(List<MatrixShape> full, List<MatrixShape>? kept, List<WeightMatrix> quantized)
         {
             const int MaxMatrices = 256;
+            const int MaxParts = 16;
             if (full.Count > MaxMatrices || quantized.Count > MaxMatrices)
             {
                 return false;
@@ -354,10 +369,18 @@ internal static partial class PreferredAdaptableForm
                 left[shape] = left.GetValueOrDefault(shape) + 1;
             }
 
+            foreach (var shape in kept ?? [])
+            {
+                if (left.GetValueOrDefault(shape) > 0)
+                {
+                    left[shape]--;
+                }
+            }
+
             var rest = new List<WeightMatrix>();
             foreach (var matrix in quantized)
             {
-                if (matrix.PackedBits == 0 && left.GetValueOrDefault(matrix.Shape) > 0)
+                if (matrix.ShapeIsWeights && left.GetValueOrDefault(matrix.Shape) > 0)
                 {
                     left[matrix.Shape]--;
                 }
@@ -367,45 +390,70 @@ internal static partial class PreferredAdaptableForm
                 }
             }
 
-            // Packed matrices' weights are not known exactly: they cannot be summed.
-            if (rest.Count == 0 || rest.Any(m => m.PackedBits > 0))
+            var others = left.SelectMany(s => Enumerable.Repeat(s.Key, s.Value)).OrderByDescending(s => s.Elements).ToList();
+            if (rest.Count == 0 || others.Count == 0 || rest.Any(m => !m.ShapeIsWeights) || others.Any(s => s.Rank > 3))
             {
                 return rest.Count == 0;
             }
 
             var used = new bool[rest.Count];
-            foreach (var (shape, count) in left)
+            foreach (var shape in others)
             {
-                for (var copy = 0; copy < count; copy++)
+                if (!Split(shape, rest, used, MaxParts))
                 {
-                    foreach (var dim in (long[])[shape.A, shape.B, shape.C])
-                    {
-                        if (dim <= 1 || shape.Rank > 3)
-                        {
-                            continue;
-                        }
-
-                        Int128 sum = 0;
-                        var parts = new List<int>();
-                        for (var i = 0; i < rest.Count; i++)
-                        {
-                            if (!used[i] && (rest[i].Shape.A == dim || rest[i].Shape.B == dim || rest[i].Shape.C == dim))
-                            {
-                                sum += rest[i].Elements;
-                                parts.Add(i);
-                            }
-                        }
-
-                        if (parts.Count > 1 && sum == shape.Elements)
-                        {
-                            parts.ForEach(i => used[i] = true);
-                            break;
-                        }
-                    }
+                    return false;
                 }
             }
 
             return used.All(u => u);
+        }
+
+        // Marks two or more unused quantized matrices that share a dimension of a full-precision matrix and hold exactly
+        // its weights, trying each subset of at most `maxParts` candidates.
+        private static bool Split(MatrixShape full, List<WeightMatrix> rest, bool[] used, int maxParts)
+        {
+            foreach (var dim in (long[])[full.A, full.B, full.C])
+            {
+                if (dim <= 1)
+                {
+                    continue;
+                }
+
+                var candidates = Enumerable.Range(0, rest.Count)
+                    .Where(i => !used[i] && (rest[i].Shape.A == dim || rest[i].Shape.B == dim || rest[i].Shape.C == dim))
+                    .Take(maxParts + 1)
+                    .ToList();
+                if (candidates.Count < 2 || candidates.Count > maxParts)
+                {
+                    continue;
+                }
+
+                for (var subset = 1; subset < 1 << candidates.Count; subset++)
+                {
+                    if (int.PopCount(subset) < 2)
+                    {
+                        continue;
+                    }
+
+                    Int128 sum = 0;
+                    for (var k = 0; k < candidates.Count; k++)
+                    {
+                        sum += (subset >> k & 1) == 1 ? rest[candidates[k]].Elements : 0;
+                    }
+
+                    if (sum == full.Elements)
+                    {
+                        for (var k = 0; k < candidates.Count; k++)
+                        {
+                            used[candidates[k]] |= (subset >> k & 1) == 1;
+                        }
+
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static void Count(Dictionary<MatrixShape, int> shapes, MatrixShape shape) => shapes[shape] = shapes.GetValueOrDefault(shape) + 1;
@@ -429,7 +477,7 @@ internal static partial class PreferredAdaptableForm
         /// <summary>Takes a counterpart for a quantized matrix no name matched: one of its shape, or as many of one matrix's shape as its stack holds.</summary>
         public bool Take(WeightMatrix quantized)
         {
-            if (quantized.PackedBits > 0)
+            if (!quantized.ShapeIsWeights)
             {
                 return false;
             }

@@ -10,7 +10,7 @@ internal static class HuggingFaceFacts
 
     /// <summary>
     /// From config.json: <c>architectures</c>, <c>model_type</c>, <c>torch_dtype</c>, <c>quantization</c>
-    /// (quantization_config's quant_method), <c>tie_word_embeddings</c> (at the top or in <c>text_config</c>) and
+    /// (quantization_config's quant_method), <c>quantization_bits</c> (its bits or w_bit), <c>tie_word_embeddings</c> (at the top or in <c>text_config</c>) and
     /// <c>auto_map</c> (the modules of custom code it names).
     /// </summary>
     public static SortedDictionary<string, string> ReadConfig(ProjectFile file)
@@ -48,6 +48,16 @@ internal static class HuggingFaceFacts
                 facts["quantization"] = quantization.TryGetProperty("quant_method", out var method) && method.ValueKind == JsonValueKind.String
                     ? method.GetString()!
                     : "yes";
+
+                // The bits of each weight (GPTQ, AWQ, EXL3: "bits"; AutoAWQ: "w_bit"), when a whole number from 1 to 8.
+                foreach (var key in new[] { "bits", "w_bit" })
+                {
+                    if (quantization.TryGetProperty(key, out var bits) && bits.ValueKind == JsonValueKind.Number && bits.TryGetInt32(out var width) && width is >= 1 and <= 8)
+                    {
+                        facts["quantization_bits"] = width.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        break;
+                    }
+                }
             }
 
             // Whether the output head is the token embedding (saved once): at the top, or in a multimodal model's text_config.

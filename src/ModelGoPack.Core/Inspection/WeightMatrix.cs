@@ -27,18 +27,21 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
         [".qweight", ".weight_packed", ".q_weight", "_blocks", ".codes", ".W_q", "._data", ".trellis", ".B", ".Qidxs", ".indices", "._weight_qdata", ".weight:qdata", "_Bnb4"];
 
     /// <summary>
-    /// The bits of each stored integer of a matrix whose integers each pack an unknown number of weights (GPTQ/AWQ
-    /// qweight in int32, bitsandbytes 4-bit in uint8, AQLM codes in int16): its shape is not the weights' shape. Zero
-    /// when <see cref="Shape"/> and <see cref="Elements"/> are the weights' own (full precision, FP8, int8 by name,
-    /// GGUF, ONNX).
+    /// The bits of each stored integer of a quantized matrix stored in integers, which may each pack several weights
+    /// (GPTQ/AWQ qweight in int32, NVFP4 and bitsandbytes 4-bit in uint8, AQLM codes in int16): its shape need not be
+    /// the weights' shape. Zero when <see cref="Shape"/> and <see cref="Elements"/> are the weights' own (full
+    /// precision, FP8, GGUF block types, unpacked MXFP4 and MatMulNBits).
     /// </summary>
     public int PackedBits { get; init; }
+
+    /// <summary>Whether its shape is taken for the weights' shape where no name decides: unpacked, or one byte each (int8 and uint8 hold one weight a byte most often).</summary>
+    public bool ShapeIsWeights => this.PackedBits <= 8;
 
     /// <summary>For an integer tensor of a layout of no known name (<c>x.packed_values</c>), its module (<c>x</c>), whose full-precision matrix may be its original; else null.</summary>
     public string? Module { get; init; }
 
-    /// <summary>The weights it stands for: its elements, or for a packed matrix as many 4-bit weights as its integers hold (an estimate).</summary>
-    public Int128 Weights => this.PackedBits > 0 ? (Int128)this.Elements * this.PackedBits / 4 : this.Elements;
+    /// <summary>The weights it stands for: its elements, or for a matrix packed in integers wider than a byte as many 4-bit weights as they hold (an estimate).</summary>
+    public Int128 Weights => this.PackedBits > 8 ? (Int128)this.Elements * this.PackedBits / 4 : this.Elements;
 
     /// <summary>
     /// Whether a full-precision matrix of its name is this matrix's copy: of its shape, or, for a packed matrix, of
@@ -46,7 +49,9 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
     /// all). A name alone is not enough: ONNX graph names, GGUF names and Hugging Face names repeat across models (a
     /// 13B model's q_proj is no copy of a 7B model's), and a stub of the right name holds none of the weights.
     /// </summary>
-    public bool IsCopy(WeightMatrix full)
+    /// <param name="full">A full-precision matrix of its name.</param>
+    /// <param name="bits">The bits of each weight, when the export's config.json says them (quantization_config.bits); 0 when it does not.</param>
+    public bool IsCopy(WeightMatrix full, int bits = 0)
     {
         if (this.PackedBits == 0)
         {
@@ -66,7 +71,7 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
             {
                 foreach (var (other, unpacked) in ((long, long)[])[(full.Shape.A, full.Shape.B), (full.Shape.B, full.Shape.A)])
                 {
-                    if (same == other && same > 1 && this.Unpacks(packed, unpacked))
+                    if (same == other && same > 1 && this.Unpacks(packed, unpacked, bits))
                     {
                         return true;
                     }
@@ -75,15 +80,16 @@ public readonly partial record struct WeightMatrix(string Name, bool Quantized, 
         }
 
         // Else by its weights: exactly as many as its integers hold at 1, 2, 3, 4 or 8 bits each.
-        return this.Unpacks(this.Elements, full.Elements);
+        return this.Unpacks(this.Elements, full.Elements, bits);
     }
 
-    // Whether `stored` integers of PackedBits hold exactly `weights` weights of 1, 2, 3, 4 or 8 bits.
-    private bool Unpacks(long stored, long weights)
+    // Whether `stored` integers of PackedBits hold exactly `weights` weights of the given bits, or, when the export does
+    // not say them, of 2, 3, 4, 5, 6 or 8 bits (1-bit and 7-bit exports declare theirs).
+    private bool Unpacks(long stored, long weights, int bits)
     {
-        foreach (var bits in (int[])[1, 2, 3, 4, 8])
+        for (var width = 1; width <= 8; width++)
         {
-            if (bits <= this.PackedBits && (Int128)weights * bits == (Int128)stored * this.PackedBits)
+            if ((bits == width || (bits == 0 && width is not (1 or 7))) && width <= this.PackedBits && (Int128)weights * width == (Int128)stored * this.PackedBits)
             {
                 return true;
             }
@@ -293,11 +299,11 @@ internal sealed partial class MatrixCollector
             return;
         }
 
-        // Integers that each pack an unknown number of weights: the shape is not the weights' shape. int8 by a
-        // quantized name keeps its shape (bitsandbytes 8-bit, ONNX's _quantized), but a [n, 1] column or a flat run is
-        // packed (bitsandbytes 4-bit), and so is any wider integer.
+        // Integers may each pack several weights: the shape need not be the weights' shape. An int8 or uint8 tensor
+        // holds one weight a byte (bitsandbytes 8-bit, ONNX's _quantized) or two (NVFP4's [out, in / 2], bitsandbytes
+        // 4-bit's column or flat run), a wider integer more.
         var bits = integerBits < 0 ? (packed ? 32 : 0) : integerBits;
-        var packedBits = fullPrecision || bits == 0 ? 0 : bits > 8 || packed || shape.Rank < 2 || (shape.Rank == 2 && shape.B == 1) ? bits : 0;
+        var packedBits = fullPrecision ? 0 : bits;
         var matrix = new WeightMatrix(WeightMatrix.LogicalName(name), !fullPrecision, elements, shape) { PackedBits = packedBits };
         if (fullPrecision || packed || (name.EndsWith(".weight", StringComparison.Ordinal) && !flatWeight) || quantizedType)
         {
