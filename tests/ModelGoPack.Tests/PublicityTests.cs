@@ -252,6 +252,21 @@ public sealed class PublicityTests
         Assert.DoesNotContain(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP7001");
     }
 
+    // A name is a whole word where its script is spaced: "SuperAcme" and "Acmelike" hold no "Acme"; a name that starts
+    // or ends in a script written without spaces needs no boundary there ("Super智谱" holds "智谱").
+    [Theory]
+    [InlineData("Acme", "# SuperAcme tiny model\n\nBody.\n", false)]
+    [InlineData("Acme", "# Acmelike tiny model\n\nBody.\n", false)]
+    [InlineData("Acme", "# Acme tiny model\n\nBody.\n", true)]
+    [InlineData("智谱", "# Super智谱 model\n\nBody.\n", true)]
+    [InlineData("智谱", "# 智谱Tuned model\n\nBody.\n", true)]
+    public void A_name_is_a_whole_word_only_in_spaced_scripts(string licensor, string card, bool used)
+    {
+        using var project = Project(card, licensor);
+
+        Assert.Equal(used, ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics.Any(d => d.Code == "MGP7001"));
+    }
+
     // The upstream model's name is what the notices name, not the licensor: licensor "Teacher Labs" of upstream
     // "Teacher-7B" is not used by a title naming the model; it is when the text names the licensor beside it.
     [Theory]
@@ -290,6 +305,23 @@ public sealed class PublicityTests
     [InlineData('A', false)]
     [InlineData('é', false)]
     [InlineData('ก', false)]
+    [InlineData('\u303F', false)] // each range's ends, and the characters beside them
+    [InlineData('\u3040', true)]
+    [InlineData('\u30FF', true)]
+    [InlineData('\u3100', false)]
+    [InlineData('\u33FF', false)]
+    [InlineData('\u4DBF', true)]
+    [InlineData('\u4DC0', false)]
+    [InlineData('\u4E00', true)]
+    [InlineData('\u9FFF', true)]
+    [InlineData('\uA000', false)]
+    [InlineData('\uABFF', false)]
+    [InlineData('\uAC00', true)]
+    [InlineData('\uD7AF', true)]
+    [InlineData('\uD7B0', false)]
+    [InlineData('\uF8FF', false)]
+    [InlineData('\uFAFF', true)]
+    [InlineData('\uFB00', false)]
     public void Scripts_written_without_spaces(char c, bool unspaced) => Assert.Equal(unspaced, ModelGoPack.Evaluation.PublicityRules.IsUnspaced(c));
 
     [Fact]

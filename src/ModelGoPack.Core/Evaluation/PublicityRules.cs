@@ -25,8 +25,6 @@ internal static class PublicityRules
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
 
-    private static readonly HashSet<string> Articles = new(StringComparer.OrdinalIgnoreCase) { "The", "Les", "Der", "Die", "Das" };
-
     // A company's legal form ending its name: "Acme Labs, Inc." and "Acme Co., Ltd." are named by "Acme Labs" and "Acme".
     private static readonly Regex LegalForm = new(
         @"[\s,]+(inc|incorporated|llc|l\.l\.c|ltd|limited|corp|corporation|co|company|gmbh|ag|sa|s\.a|sas|se|bv|b\.v|nv|n\.v|plc|llp|lp|pty|pte|kk|k\.k|oy|ab|srl|s\.r\.l|spa|s\.p\.a)\.?$",
@@ -119,11 +117,11 @@ internal static class PublicityRules
     }
 
     /// <summary>
-    /// Whether the first word of a name of several words names the licensor alone: four letters or more, starting
-    /// with a capital, and not an article ("The Acme Foundation" is not "The").
+    /// Whether the first word of a name of several words names the licensor alone: four letters or more (so never an
+    /// article: "The Acme Foundation" is not "The", nor "Der" or "Les"), starting with a capital.
     /// </summary>
     internal static bool DistinctiveFirstWord(string word) =>
-        word.Length >= 4 && char.IsUpper(word[0]) && !Articles.Contains(word);
+        word.Length >= 4 && char.IsUpper(word[0]);
 
     // A whole word: no letter or digit on either side. A name that ends in a script written without spaces (Han, kana,
     // Hangul) needs no boundary there ("智谱模型" holds "智谱"), and such a letter beside a name is a boundary
