@@ -240,7 +240,6 @@ internal static partial class PreferredAdaptableForm
     private sealed class FullPrecision(Func<string, bool> untied, Func<string, int> bitsOf)
     {
         private readonly Dictionary<string, List<WeightMatrix>> byName = new(StringComparer.Ordinal);
-        private readonly Dictionary<Export, Dictionary<MatrixShape, int>> byExport = [];
         private readonly Dictionary<string, Dictionary<MatrixShape, int>> byFormat = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Dictionary<Export, List<MatrixShape>>> layers = new(StringComparer.Ordinal);
         private readonly Dictionary<MatrixShape, int> tied = [];
@@ -273,7 +272,6 @@ internal static partial class PreferredAdaptableForm
                 var ownElements = this.tiedElementsByExport.TryGetValue(export, out var counted) ? counted : this.tiedElementsByExport[export] = [];
                 ownElements[matrix.Elements] = ownElements.GetValueOrDefault(matrix.Elements) + 1;
             }
-            Count(Entry(this.byExport, export), matrix.Shape);
             Count(Entry(this.byFormat, export.Format), matrix.Shape);
             if (Layer(matrix.Name) is { } layer)
             {
@@ -291,9 +289,7 @@ internal static partial class PreferredAdaptableForm
                 || (MistralName(quantized.Name) is { } hub && this.byName.TryGetValue(hub, out var hubList) && hubList.Any(f => quantized.IsCopy(f, bits)));
         }
 
-        /// <summary>How many full-precision matrices of a shape an export's own files hold, or a format's.</summary>
-        public int Of(Export export, MatrixShape shape) => this.byExport.TryGetValue(export, out var shapes) ? shapes.GetValueOrDefault(shape) : 0;
-
+        /// <summary>How many full-precision matrices of a shape a format's files hold.</summary>
         public int OfFormat(string format, MatrixShape shape) => this.byFormat.TryGetValue(format, out var shapes) ? shapes.GetValueOrDefault(shape) : 0;
 
         /// <summary>Whether another export, of a model whose embedding is its head, holds a full-precision matrix the quantized head could be.</summary>

@@ -30,14 +30,7 @@ internal static class SafetensorsInspector
     private static bool IsLowFloat(string dtype) => dtype.StartsWith("F8", StringComparison.Ordinal) || dtype.StartsWith("F6", StringComparison.Ordinal) || dtype == "F4";
 
     // The bits of an integer type (the stored integers of packed quantized weights), 0 for any other.
-    private static int IntegerBits(string dtype) => dtype switch
-    {
-        "I8" or "U8" => 8,
-        "I16" or "U16" => 16,
-        "I32" or "U32" => 32,
-        "I64" or "U64" => 64,
-        _ => 0,
-    };
+    private static int IntegerBits(string dtype) => dtype[0] is 'I' or 'U' ? DtypeBits[dtype] : 0;
 
     public static WeightFacts Inspect(Stream stream, long length)
     {
