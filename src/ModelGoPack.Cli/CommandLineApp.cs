@@ -107,10 +107,14 @@ internal static class CommandLineApp
             }
         });
         var noCacheOption = new Option<bool>("--no-cache") { Description = "Hash every file; neither read nor write the digest cache." };
-        var options = new RunOptions(projectArgument, templatesOption, quietOption, cacheOption, noCacheOption);
+        var verifyUpstreamOption = new Option<bool>("--verify-upstream")
+        {
+            Description = "Hash the upstream files whose SHA-256 a release records (Hub blob names, download metadata, a release manifest) and refuse one that does not match (MGP8039).",
+        };
+        var options = new RunOptions(projectArgument, templatesOption, quietOption, cacheOption, noCacheOption, verifyUpstreamOption);
         var pack = new Command("pack", "Check the project, render its notices and write the bundle. Writes nothing when there is an error.")
         {
-            projectArgument, outputOption, bundleFormatOption, templatesOption, quietOption, cacheOption, noCacheOption,
+            projectArgument, outputOption, bundleFormatOption, templatesOption, quietOption, cacheOption, noCacheOption, verifyUpstreamOption,
         };
         pack.SetAction((parse, cancellationToken) => Pack(parse, options, outputOption, bundleFormatOption, host, cancellationToken));
         root.Add(pack);
@@ -124,7 +128,7 @@ internal static class CommandLineApp
         reportFormatOption.AcceptOnlyFromAmong("text", "json", "sarif");
         var check = new Command("check", "Evaluate the project against MG-BY-SA-2.0 and compute the digests its manifest will list, writing nothing but the digest cache.")
         {
-            projectArgument, reportFormatOption, templatesOption, quietOption, cacheOption, noCacheOption,
+            projectArgument, reportFormatOption, templatesOption, quietOption, cacheOption, noCacheOption, verifyUpstreamOption,
         };
         check.SetAction((parse, cancellationToken) => Check(parse, options, reportFormatOption, host, cancellationToken));
         root.Add(check);
@@ -413,6 +417,7 @@ internal static class CommandLineApp
             GitExecutable = environment("MODELGOPACK_GIT") is { Length: > 0 } git ? git : "git",
             DigestCacheDirectory = parse.GetValue(options.NoCache) ? null : parse.GetValue(options.Cache) ?? DefaultCacheDirectory(environment),
             Progress = new Hashing.ProgressCounter(),
+            VerifyUpstream = parse.GetValue(options.VerifyUpstream),
         };
     }
 
@@ -433,7 +438,7 @@ internal static class CommandLineApp
     }
 
     /// <summary>The options pack and check share.</summary>
-    private sealed record RunOptions(Argument<string> Project, Option<string?> Templates, Option<bool> Quiet, Option<string?> Cache, Option<bool> NoCache);
+    private sealed record RunOptions(Argument<string> Project, Option<string?> Templates, Option<bool> Quiet, Option<string?> Cache, Option<bool> NoCache, Option<bool> VerifyUpstream);
 
     /// <summary>The process the command line runs in: its streams, environment and terminal.</summary>
     private sealed record Host(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, bool Terminal)

@@ -348,7 +348,16 @@ public static class ModelGoPackEngine
         }
 
         var templates = TemplateSet.Open(request.TemplatesDirectory, diagnostics);
-        var project = ProjectLoader.Load(root, request.Overrides, excluded.Concat(request.ExcludedPaths), diagnostics, cancellationToken, request.GitExecutable);
+
+        // The digest cache serves the project's files and its upstreams' releases alike.
+        var digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root, cancellationToken: cancellationToken) : Hashing.DigestCache.InMemory();
+        foreach (var note in digests.TakeNotes())
+        {
+            diagnostics.Add(note);
+        }
+
+        var releases = new Releases.ReleaseOptions(digests, request.VerifyUpstream, request.GitExecutable, cancellationToken);
+        var project = ProjectLoader.Load(root, request.Overrides, excluded.Concat(request.ExcludedPaths), diagnostics, releases);
         if (project is null || templates is null)
         {
             return null;
@@ -358,17 +367,17 @@ public static class ModelGoPackEngine
         {
             PublicityTexts = request.PublicityTexts,
             SourceDateEpoch = request.SourceDateEpoch,
-            Digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root, cancellationToken: cancellationToken) : Hashing.DigestCache.InMemory(),
         };
-        foreach (var note in project.Digests.TakeNotes())
-        {
-            diagnostics.Add(note);
-        }
 
         ObligationRules.Evaluate(project, diagnostics, cancellationToken);
 
-        // What the bundle declares: every modification the NOTICE states (those dated from git too), as the manifest lists them.
-        var declared = project.Config with { Modifications = [.. project.Config.Modifications, .. project.DetectedModifications] };
+        // What the bundle declares: every modification the NOTICE states (those dated from git too), as the manifest lists them,
+        // and each upstream as its release describes it where the config is silent (provenance a recipient can use).
+        var declared = project.Config with
+        {
+            Modifications = [.. project.Config.Modifications, .. project.DetectedModifications],
+            Upstream = [.. project.Config.Upstream.Select(u => Provenance(u, project))],
+        };
         var model = TemplateModel.Build(declared, project.Notices, BundleTimestamp.ResolveDate(request.SourceDateEpoch, project.Config));
         var rendered = new List<BundleEntry>();
         foreach (var (template, output) in TemplateSet.Outputs)
@@ -426,6 +435,23 @@ public static class ModelGoPackEngine
         declared = declared with { ReleaseDate = ReleaseDay.FromInputs(project.Config, request.SourceDateEpoch)?.Day };
         BundleLimits.Check(entries, declared, waivers, diagnostics);
         return new Prepared(project, entries, waivers, declared);
+    }
+
+    /// <summary>
+    /// An upstream as the bundle records it: its version, url and revision from its release where the config gives none,
+    /// the digest of its release's manifest, and the files the derivative removed from it. Never where the release is.
+    /// </summary>
+    private static UpstreamDeclaration Provenance(UpstreamDeclaration upstream, ModelProject project)
+    {
+        var release = project.Releases.FirstOrDefault(r => r.Upstream == upstream.Name);
+        return release is null ? upstream : upstream with
+        {
+            Version = upstream.Version ?? release.Version,
+            Url = upstream.Url ?? release.Url,
+            Revision = upstream.Revision ?? release.Revision,
+            ManifestSha256 = release.ManifestSha256,
+            Removed = project.RemovedFiles.TryGetValue(upstream.Name, out var removed) ? removed : [],
+        };
     }
 
     private sealed record Prepared(ModelProject Project, List<BundleEntry> Entries, IReadOnlyList<AppliedWaiver> Waivers, ModelGoConfig Declared);

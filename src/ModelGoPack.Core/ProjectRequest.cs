@@ -32,6 +32,12 @@ public sealed record ProjectRequest
 
     /// <summary>Where the engine counts bytes and files as it hashes and packs, for the host's progress display.</summary>
     public Hashing.ProgressCounter? Progress { get; init; }
+
+    /// <summary>
+    /// Hash every upstream file whose digest a release records on trust (a Hub blob's name, huggingface_hub's download
+    /// metadata, a release manifest's listing) and refuse one that does not hold it (MGP8039). Off: those are trusted.
+    /// </summary>
+    public bool VerifyUpstream { get; init; }
 }
 
 /// <summary>What a host asks of <c>verify</c>.</summary>

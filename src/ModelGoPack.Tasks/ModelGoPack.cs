@@ -33,6 +33,9 @@ public sealed class ModelGoPack : Microsoft.Build.Utilities.Task
 
     public string? TemplatesDirectory { get; set; }
 
+    /// <summary><c>true</c> to hash upstream files a release records digests for, as <c>--verify-upstream</c>.</summary>
+    public bool VerifyUpstream { get; set; }
+
     public string? SourceDateEpoch { get; set; }
 
     // Config values (MSBuild wins over modelgo.json, key by key).

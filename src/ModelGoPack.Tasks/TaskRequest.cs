@@ -114,6 +114,7 @@ internal static class TaskRequest
             GitExecutable = Environment.GetEnvironmentVariable("MODELGOPACK_GIT") is { Length: > 0 } git ? git : "git",
             DigestCacheDirectory = Path.Combine(intermediate, "digests"),
             Progress = new Hashing.ProgressCounter(),
+            VerifyUpstream = task.VerifyUpstream,
             PublicityTexts = new[] { ("Title", task.Title), ("Description", task.Description), ("PackageTags", task.PackageTags) }
                 .Where(p => !string.IsNullOrWhiteSpace(p.Item2) && p.Item2 != "Package Description")
                 .ToDictionary(p => p.Item1, p => p.Item2!, StringComparer.Ordinal),

@@ -140,11 +140,13 @@ public sealed class ScaleTests
         // Text deflated (18 x 20,000 bytes shrink), random weights stored (3 MiB stays 3 MiB): the total shows both.
         Assert.InRange(bytes.Length, 3 << 20, (3 << 20) + 200_000);
 
-        // Every gzip member's header: no name, no time, OS "Unix".
+        // Every gzip member's header: no name, no time, OS "Unix", and only pack's mark as extra field (FEXTRA, "MG").
         var members = 0;
-        for (var i = 0; i + 10 <= bytes.Length; i++)
+        var mark = "\u0016\0MG\u0012\0ModelGoPack bundle"u8.ToArray();
+        for (var i = 0; i + 10 + mark.Length <= bytes.Length; i++)
         {
-            if (bytes[i] == 0x1f && bytes[i + 1] == 0x8b && bytes[i + 2] == 8 && bytes[i + 3] == 0 && BitConverter.ToInt32(bytes, i + 4) == 0 && bytes[i + 9] == 3)
+            if (bytes[i] == 0x1f && bytes[i + 1] == 0x8b && bytes[i + 2] == 8 && bytes[i + 3] == 4 && BitConverter.ToInt32(bytes, i + 4) == 0 && bytes[i + 9] == 3
+                && bytes.AsSpan(i + 10, mark.Length).SequenceEqual(mark))
             {
                 members++;
             }

@@ -26,7 +26,10 @@ internal sealed class ConfigReader
     };
 
     private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude", "waivers"];
-    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle", "git", "releaseDate"];
+    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle", "git", "repository", "revision", "releaseDate"];
+
+    // What a bundle's manifest records of an upstream besides its declaration: never keys of modelgo.json.
+    private static readonly string[] ManifestUpstreamKeys = [.. UpstreamKeys, "manifestSha256", "removed"];
     private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
     private static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
@@ -34,6 +37,9 @@ internal sealed class ConfigReader
     private readonly Dictionary<string, string> origins = new(StringComparer.Ordinal);
     private JsonLocationMap locations = JsonLocationMap.Empty;
     private string? overrideSource;
+
+    // Reading a bundle's manifest: its upstream entries may hold what pack recorded (manifestSha256, removed).
+    private bool manifest;
 
     private ConfigReader(DiagnosticBag diagnostics) => this.diagnostics = diagnostics;
 
@@ -87,7 +93,7 @@ internal sealed class ConfigReader
     public static ConfigSource? Parse(ReadOnlySpan<byte> bytes, DiagnosticBag diagnostics) => Parse(bytes, null, diagnostics);
 
     /// <summary>Parses config bytes and applies <paramref name="overrides"/>; null when there are errors.</summary>
-    public static ConfigSource? Parse(ReadOnlySpan<byte> bytes, ConfigOverrides? overrides, DiagnosticBag diagnostics, bool fileExists = true)
+    public static ConfigSource? Parse(ReadOnlySpan<byte> bytes, ConfigOverrides? overrides, DiagnosticBag diagnostics, bool fileExists = true, bool manifest = false)
     {
         if (bytes.StartsWith("\uFEFF"u8))
         {
@@ -132,6 +138,7 @@ internal sealed class ConfigReader
         {
             var reader = new ConfigReader(diagnostics)
             {
+                manifest = manifest,
                 locations = fileExists
                     ? JsonLocationMap.TryBuild(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = DocumentOptions.MaxDepth })
                     : JsonLocationMap.Empty,
@@ -315,7 +322,7 @@ internal sealed class ConfigReader
 
     private UpstreamDeclaration? BindUpstream(JsonElement element, string path)
     {
-        this.CheckKeys(element, path, UpstreamKeys);
+        this.CheckKeys(element, path, this.manifest ? ManifestUpstreamKeys : UpstreamKeys);
         var name = this.RequiredString(element, path, "name");
         var version = this.OptionalString(element, path, "version");
         var url = this.OptionalString(element, path, "url");
@@ -325,13 +332,32 @@ internal sealed class ConfigReader
         var method = this.OptionalString(element, path, "method");
         var notices = this.StringList(element, path, "notices") ?? [];
         var datasets = this.StringList(element, path, "datasets") ?? [];
-        var manifest = this.OptionalString(element, path, "manifest") is { } m ? this.CheckRelativePath(m, path + ".manifest") : null;
-        var bundle = this.OptionalString(element, path, "bundle") is { } b ? this.CheckRelativePath(b, path + ".bundle") : null;
+        var manifest = this.OptionalString(element, path, "manifest") is { } m ? this.CheckReleasePath(m, path + ".manifest") : null;
+        var bundle = this.OptionalString(element, path, "bundle") is { } b ? this.CheckReleasePath(b, path + ".bundle") : null;
         var git = this.OptionalString(element, path, "git");
+        var repository = this.OptionalString(element, path, "repository") is { } r ? this.CheckReleasePath(r, path + ".repository") : null;
+        var revision = this.OptionalString(element, path, "revision");
         var releaseDate = this.OptionalDate(element, path, "releaseDate");
+        var manifestSha256 = this.manifest ? this.OptionalString(element, path, "manifestSha256") : null;
+        var removed = this.manifest ? this.StringList(element, path, "removed") ?? [] : [];
         if (new[] { manifest, bundle, git }.Count(v => v is not null) > 1)
         {
             this.Error(DiagnosticCatalog.ConfigInvalidValue, path, "Give an upstream one of \"manifest\", \"bundle\" or \"git\", not several.");
+        }
+
+        if (repository is not null && git is null)
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".repository", "\"repository\" names the local clone in which \"git\" is looked up; give \"git\" (a commit, tag or branch of that clone) too.");
+        }
+
+        if (revision is not null && (revision.Length > 256 || ProjectPath.HasControlCharacters(revision)))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".revision", $"\"revision\" '{ProjectPath.Printable(revision)}' is not a commit, tag or version name (at most 256 characters, no control characters).");
+        }
+
+        if (manifestSha256 is not null && !Hashing.Sha256Digest.TryParse(manifestSha256, out _))
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path + ".manifestSha256", $"\"manifestSha256\" '{ProjectPath.Printable(manifestSha256)}' is not a SHA-256 (64 hexadecimal digits).");
         }
 
         if (git is not null && (git.StartsWith('-') || ProjectPath.HasControlCharacters(git)))
@@ -383,6 +409,10 @@ internal sealed class ConfigReader
                 Manifest = manifest,
                 Bundle = bundle,
                 Git = git,
+                Repository = repository,
+                Revision = revision,
+                ManifestSha256 = manifestSha256?.ToLowerInvariant(),
+                Removed = removed,
                 ReleaseDate = releaseDate,
                 JsonPath = path,
             };
@@ -626,6 +656,21 @@ internal sealed class ConfigReader
         {
             this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"'{glob}' must be relative to the project root and stay inside it (no leading '/', drive letter or '..').");
         }
+    }
+
+    /// <summary>
+    /// A release's location: relative to the project root (it may lie outside it), absolute, or under the home
+    /// folder (<c>~/</c>). Kept as written; <see cref="Releases.ReleaseLocation"/> resolves it.
+    /// </summary>
+    private string? CheckReleasePath(string value, string path)
+    {
+        if (ProjectPath.HasControlCharacters(value) || value.Trim().Length == 0)
+        {
+            this.Error(DiagnosticCatalog.ConfigInvalidValue, path, $"'{ProjectPath.Printable(value)}' is not a path: it is blank or holds a control character.");
+            return null;
+        }
+
+        return value;
     }
 
     private string? CheckRelativePath(string value, string path)

@@ -52,14 +52,29 @@ public sealed record UpstreamDeclaration
 
     public string? Method { get; init; }
 
-    /// <summary>The upstream's modelgo-manifest.json, relative to the project root: what the project is compared with.</summary>
+    /// <summary>The upstream's modelgo-manifest.json (relative to the project root, absolute, or <c>~/</c>): what the project is compared with.</summary>
     public string? Manifest { get; init; }
 
-    /// <summary>The upstream's bundle (a folder or .zip), relative to the project root: compared with, and its notices kept.</summary>
+    /// <summary>
+    /// The upstream's release (relative to the project root, absolute, or <c>~/</c>): a folder (a bundle or not, a
+    /// Hugging Face download or Hub cache snapshot), a .zip or a .tar.gz. Compared with, and its notices kept.
+    /// </summary>
     public string? Bundle { get; init; }
 
-    /// <summary>A commit or tag of the project's own git repository that holds the unmodified upstream.</summary>
+    /// <summary>A commit, tag or branch holding the unmodified upstream: of the project's own git repository, or of <see cref="Repository"/>.</summary>
     public string? Git { get; init; }
+
+    /// <summary>Another local git clone (of the upstream's repository) in which <see cref="Git"/> is looked up; null: the project's own.</summary>
+    public string? Repository { get; init; }
+
+    /// <summary>The upstream's revision (a commit, tag or version), as declared or as its release gives it: provenance a recipient can use.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>The SHA-256 of the upstream release's modelgo-manifest.json, when it has one: recorded in the manifest, never declared.</summary>
+    public string? ManifestSha256 { get; init; }
+
+    /// <summary>Files of the upstream release that this derivative does not have: recorded in the manifest, so verify knows the paths modifications name.</summary>
+    public IReadOnlyList<string> Removed { get; init; } = [];
 
     /// <summary>The day the upstream was released, when known: a modification dated before it is doubtful.</summary>
     public DateOnly? ReleaseDate { get; init; }

@@ -176,8 +176,8 @@ public static class DiagnosticCatalog
         "The bundle declares upstream models, so clauses 2.2(a)(ii) to (iv) require notices. A bundle made by ModelGoPack has NOTICE at its root; pack it again, or add the notices.");
 
     public static readonly DiagnosticDescriptor UpstreamReleaseUnreadable = Input("MGP8027",
-        "Upstream manifest or bundle cannot be read",
-        "Point \"manifest\" at the upstream's modelgo-manifest.json, or \"bundle\" at its bundle folder or .zip, inside the project.");
+        "Upstream release cannot be read",
+        "Point \"bundle\" at the upstream's release as you have it (a folder, a Hub cache snapshot, a .zip or a .tar.gz), \"manifest\" at its modelgo-manifest.json, or \"git\" at a commit or tag (of another clone with \"repository\"). A path is relative to the project, absolute, or under ~/. docs/lineage.md lists the forms.");
 
     // 6xxx: share-alike, 2.2(a)(vi).
     public static readonly DiagnosticDescriptor ShareAlikeViolated = Obligation("MGP6001", Severity.Error,
@@ -211,6 +211,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor WeightsUnderUnknownLicense = Judgement("MGP6008", Severity.Error,
         "Model weights of a derivative or Extracted Model under a license text ModelGoPack does not recognise",
         "Clause 2.2(a)(vi) requires Derivative Materials and Extracted Models to be licensed under MG-BY-SA-2.0, and a license file covers the folder it sits in (X.license covers X). ModelGoPack cannot tell what this text grants. Replace it with the MG-BY-SA-2.0 text or an SPDX-License-Identifier: MG-BY-SA-2.0 line, or move it away from the weights; or, once someone has read it and found that it licenses the weights under MG-BY-SA-2.0 (or does not license them at all), waive MGP6008 with a justification saying so.");
+
+    public static readonly DiagnosticDescriptor UpstreamLicenseContradicted = Judgement("MGP6009", Severity.Warning,
+        "Upstream's release states another license than declared",
+        "The upstream's release (its LICENSE, else its model card's license or license_name) names a license that contradicts the upstream's \"license\" in modelgo.json: one is MG-BY-SA-2.0 and the other is not. Which obligations apply depends on it. Check the release's terms, then correct \"license\" of the upstream; if the release's file covers only part of it (its code, say), waive MGP6009 with a justification saying so.");
 
     // 7xxx: the licensor's names, Section 2.3.
     public static readonly DiagnosticDescriptor LicensorNameUsed = Judgement("MGP7001", Severity.Error,
@@ -353,6 +357,18 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor GeneratedTextTooLarge = Input("MGP8035",
         "Generated NOTICE or model card is larger than its limit",
         "A bundle's NOTICE and README.md are at most 4 MiB each (4,194,304 bytes of UTF-8), what check and verify read whole; ModelGoPack never cuts a notice short. Keep each notice file once and only the notice texts the license asks for (copyright and attribution), or shorten the model card.");
+
+    public static readonly DiagnosticDescriptor ReleaseLeftOut = Input("MGP8037", Severity.Info,
+        "Upstream release or earlier bundle inside the project left out",
+        "Nothing of an upstream release is bundled, and no bundle goes into the next: a release an upstream names, and any earlier output of pack (a folder, zip or tar.gz holding a modelgo-manifest.json), are left out of the bundle. Nothing needs fixing; to keep the project clean, keep releases and outputs outside it.");
+
+    public static readonly DiagnosticDescriptor UpstreamBlobMissing = Input("MGP8038",
+        "Upstream Hub snapshot is incomplete",
+        "A file of the Hugging Face Hub cache snapshot links to a blob that is not there: the download was interrupted. Download the model again (huggingface-cli download ORG/NAME), then run again.");
+
+    public static readonly DiagnosticDescriptor UpstreamDigestMismatch = Input("MGP8039",
+        "Upstream file does not hold what its release records",
+        "The file's bytes do not have the SHA-256 its release records for it (its blob name in the Hub cache, huggingface_hub's download metadata, or the release's modelgo-manifest.json): the file is damaged or was replaced. Download the release again.");
 
     public static readonly DiagnosticDescriptor WaiverNotAllowed = Input("MGP8036",
         "Waiver of a finding that cannot be waived",

@@ -4,8 +4,8 @@ namespace ModelGoPack.Discovery;
 
 /// <summary>
 /// Discover: lists the files that make up the project. Skips <c>.git/</c>, <c>bin/</c>, <c>obj/</c> at any
-/// depth and the output path, applies the config's include/exclude globs, and rejects symbolic links
-/// instead of following them.
+/// depth, the output path and (when asked) every folder below the root that holds a modelgo-manifest.json,
+/// applies the config's include/exclude globs, and rejects symbolic links instead of following them.
 /// </summary>
 internal static class ProjectScanner
 {
@@ -31,7 +31,7 @@ internal static class ProjectScanner
     /// The project's files, sorted by path. In the same walk, regular files named
     /// <paramref name="alsoNamed"/> anywhere (whatever the globs say) go to <paramref name="also"/>.
     /// </summary>
-    public static List<ProjectFile> Scan(string root, Globs globs, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken, string? alsoNamed = null, List<ProjectFile>? also = null)
+    public static List<ProjectFile> Scan(string root, Globs globs, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken, string? alsoNamed = null, List<ProjectFile>? also = null, List<string>? bundles = null)
     {
         var excluded = new HashSet<string>(excludedFullPaths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))), StringComparer.Ordinal);
         var files = new List<ProjectFile>();
@@ -67,6 +67,15 @@ internal static class ProjectScanner
                     diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot list the folder '{ProjectPath.Printable(relative)}': {e.Message} {DiagnosticCatalog.FileUnreadable.Help}", relative);
                 }
 
+                continue;
+            }
+
+            // A folder below the root that holds a modelgo-manifest.json is a bundle (an earlier output, an upstream's
+            // release): none of it is the project's.
+            if (bundles is not null && Path.TrimEndingDirectorySeparator(directory.FullName) != Path.TrimEndingDirectorySeparator(root)
+                && entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == Evaluation.ProjectLoader.ManifestFileName))
+            {
+                bundles.Add(ProjectPath.FromFileSystem(root, directory.FullName));
                 continue;
             }
 

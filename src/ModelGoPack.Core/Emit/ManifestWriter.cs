@@ -60,6 +60,11 @@ internal static class ManifestWriter
                 WriteOptional(json, "licensor", upstream.Licensor);
                 json.WriteString("relation", upstream.Relation == UpstreamRelation.Derivative ? "derivative" : "extracted");
                 WriteOptional(json, "method", upstream.Method);
+
+                // Provenance a recipient can use: the revision and the digest of the release's own manifest, never a
+                // path of the packer's machine (the release's location is not written).
+                WriteOptional(json, "revision", upstream.Revision);
+                WriteOptional(json, "manifestSha256", upstream.ManifestSha256);
                 if (upstream.ReleaseDate is { } upstreamRelease)
                 {
                     json.WriteString("releaseDate", Date(upstreamRelease));
@@ -67,6 +72,12 @@ internal static class ManifestWriter
 
                 WriteStrings(json, "notices", upstream.Notices);
                 WriteStrings(json, "datasets", upstream.Datasets);
+                if (upstream.Removed.Count > 0)
+                {
+                    // What the derivative left out of the release: the paths its modifications may name that the bundle lacks.
+                    WriteStrings(json, "removed", upstream.Removed);
+                }
+
                 json.WriteEndObject();
             }
 

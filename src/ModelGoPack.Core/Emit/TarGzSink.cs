@@ -109,22 +109,39 @@ internal sealed class TarGzSink : IDisposable
     }
 
     /// <summary>Passes one gzip member through to the file, setting its header's OS byte to Unix (3).</summary>
+    /// <summary>
+    /// Each gzip member's header as .NET writes it (no name, no time), with the OS byte set to Unix (3) and an extra
+    /// field (RFC 1952 FEXTRA) that marks the file as a ModelGoPack bundle: <see cref="BundleMark"/>. gzip, zlib and
+    /// tar skip an extra field they do not know; ModelGoPack reads it to leave an earlier bundle out of the next.
+    /// </summary>
     private sealed class UnixHeader(Stream output) : WriteOnlyStream
     {
-        private const int OsOffset = 9;
-        private long written;
+        private const int HeaderBytes = 10;
+        private readonly byte[] header = new byte[HeaderBytes];
+        private int held;
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             try
             {
-                if (this.written <= OsOffset && this.written + buffer.Length > OsOffset)
+                if (this.held < HeaderBytes)
                 {
-                    var copy = buffer.ToArray();
-                    copy[OsOffset - this.written] = 3;
-                    output.Write(copy);
+                    var take = Math.Min(HeaderBytes - this.held, buffer.Length);
+                    buffer[..take].CopyTo(this.header.AsSpan(this.held));
+                    this.held += take;
+                    buffer = buffer[take..];
+                    if (this.held < HeaderBytes)
+                    {
+                        return;
+                    }
+
+                    this.header[3] |= BundleMark.ExtraFlag;
+                    this.header[9] = 3;
+                    output.Write(this.header);
+                    output.Write(BundleMark.GzipExtra);
                 }
-                else
+
+                if (buffer.Length > 0)
                 {
                     output.Write(buffer);
                 }
@@ -134,8 +151,6 @@ internal sealed class TarGzSink : IDisposable
                 // EFBIG: the file system cannot hold a file this large (FAT32, a file size limit).
                 throw TooLarge(e);
             }
-
-            this.written += buffer.Length;
         }
 
         public override void Flush() => output.Flush();

@@ -25,24 +25,33 @@ internal static class Lineage
                 continue;
             }
 
-            // The release's own copy inside the project, and files every bundle has of its own, are not changes.
-            var releaseFolder = release.Location.Contains('/', StringComparison.Ordinal) ? release.Location[..(release.Location.LastIndexOf('/') + 1)] : "";
+            // Files every bundle has of its own, the config and the upstream's notices are not changes. (A release inside
+            // the project, and any earlier bundle, were left out of the project's files when it was loaded.)
             var notices = upstream.Notices.ToHashSet(StringComparer.Ordinal);
             bool Compared(string path) =>
-                !UpstreamRelease.Generated.Contains(path) && path != ModelGoConfig.FileName && !notices.Contains(path)
-                && path != release.Location && (releaseFolder.Length == 0 || !path.StartsWith(releaseFolder, StringComparison.Ordinal))
-                && !(upstream.Bundle is { } bundle && path.StartsWith(bundle.TrimEnd('/') + "/", StringComparison.Ordinal));
+                !UpstreamRelease.Generated.Contains(path) && path != ModelGoConfig.FileName && !notices.Contains(path);
 
             var files = project.Files.Where(f => Compared(f.RelativePath)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
             var changed = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
-            // A git release is compared by the blob ids git itself computes (its filters applied).
-            Dictionary<string, string>? blobIds = null;
-            if (upstream.Git is not null && files.Count > 0)
+            // By SHA-256: the files the release also has, hashed on all cores (or taken from the digest cache). A git
+            // release gives the SHA-256 of what git stores (an LFS pointer's oid), so no weight goes through git's filters.
+            var common = files.Values.Where(f => release.Files.ContainsKey(f.RelativePath)).ToList();
+            var digests = Hashing.DigestEngine.HashAll(common, project.Digests, null, diagnostics, cancellationToken);
+
+            // A file git stores whole may differ from its blob only by git's filters (line ends): asked of git, for those alone.
+            var differing = common.Where(f => digests.TryGetValue(f.RelativePath, out var d) && d != release.Files[f.RelativePath] && release.GitBlobs.ContainsKey(f.RelativePath)).ToList();
+            if (differing.Count > 0 && release.Git is { } releaseGit)
             {
                 try
                 {
-                    blobIds = (git ??= Git.Open(project.Root, project.GitExecutable, out gitProblem))?.BlobIds(files.Keys.ToList());
+                    var ids = release.GitPathsFromRoot
+                        ? differing.ToDictionary(f => f.RelativePath, f => releaseGit.BlobIdAt(f.RelativePath, f.FullPath), StringComparer.Ordinal)
+                        : releaseGit.BlobIds(differing.Select(f => f.RelativePath).ToList()).ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+                    foreach (var file in differing.Where(f => ids[f.RelativePath] == "git:" + release.GitBlobs[f.RelativePath]))
+                    {
+                        digests[file.RelativePath] = release.Files[file.RelativePath];
+                    }
                 }
                 catch (InvalidDataException e)
                 {
@@ -51,9 +60,6 @@ internal static class Lineage
                 }
             }
 
-            // Else by SHA-256: the files the release also has, hashed on all cores (or taken from the cache).
-            var digests = blobIds ?? Hashing.DigestEngine.HashAll(
-                files.Values.Where(f => release.Files.ContainsKey(f.RelativePath)).ToList(), project.Digests, null, diagnostics, cancellationToken);
             foreach (var path in files.Keys)
             {
                 if (!release.Files.TryGetValue(path, out var expected))
@@ -70,6 +76,9 @@ internal static class Lineage
             {
                 changed[path] = "removed";
             }
+
+            // The manifest lists what the derivative removed, so verify knows the paths its modifications name.
+            project.RemovedFiles[upstream.Name] = changed.Where(c => c.Value == "removed").Select(c => c.Key).ToList();
 
             var modifications = project.Config.Modifications.Where(m => m.Upstream is null || m.Upstream == upstream.Name).ToList();
             var declared = modifications.Where(m => m.Paths.Count > 0).Select(m => new Globs(m.Paths, [])).ToList();

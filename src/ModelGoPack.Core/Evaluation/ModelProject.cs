@@ -41,6 +41,9 @@ internal sealed record ModelProject
     /// <summary>Undeclared changes dated from git, filled in by lineage; the NOTICE lists them with the declared ones.</summary>
     public List<ModificationDeclaration> DetectedModifications { get; } = [];
 
+    /// <summary>By derivative upstream: the files of its release the project does not have, filled in by lineage; the manifest records them.</summary>
+    public Dictionary<string, IReadOnlyList<string>> RemovedFiles { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Dataset stamps found anywhere in the project (bundled or not).</summary>
     public IReadOnlyList<Inspection.DatasetStamp> DatasetStamps { get; init; } = [];
 

@@ -108,6 +108,20 @@ internal static class ObligationRules
                 where, line, column);
         }
 
+        // What the release says it is under, against what the config declares: only MG-BY-SA-2.0 or not is judged,
+        // since a license named by its title ("Apache License 2.0") and one by its SPDX id cannot be told apart reliably.
+        foreach (var release in project.Releases.Where(r => r.License is not null))
+        {
+            var upstream = config.Upstream.FirstOrDefault(u => u.Name == release.Upstream);
+            if (upstream is not null && Releases.ReleaseDescription.IsModelGo(release.License!) != Releases.ReleaseDescription.IsModelGo(upstream.License))
+            {
+                var (where, line, column) = project.Source.Locate(upstream.JsonPath + ".license");
+                diagnostics.Add(DiagnosticCatalog.UpstreamLicenseContradicted,
+                    $"The release of upstream \"{upstream.Name}\" states the license '{release.License}' ({release.LicenseSource}), but {project.Source.FileName} declares '{upstream.License}'. {DiagnosticCatalog.UpstreamLicenseContradicted.Help}",
+                    where, line, column);
+            }
+        }
+
         foreach (var duplicate in config.Upstream.GroupBy(u => u.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             var (where, line, column) = project.Source.Locate(duplicate.Last().JsonPath + ".name");
@@ -149,8 +163,9 @@ internal static class ObligationRules
                 where, line, column);
         }
 
-        // A modification may name a file the project removed from an upstream release.
-        var paths = project.Files.Select(f => f.RelativePath).Concat(project.Releases.SelectMany(r => r.Files.Keys));
+        // A modification may name a file the project removed from an upstream release: the release's files when it was
+        // read (pack, check), what the manifest says was removed when it is not (verify).
+        var paths = project.Files.Select(f => f.RelativePath).Concat(project.Releases.SelectMany(r => r.Files.Keys)).Concat(config.Upstream.SelectMany(u => u.Removed));
         foreach (var modification in config.Modifications)
         {
             if (modification.Upstream is { } name && !derivatives.Any(u => u.Name == name))

@@ -25,8 +25,9 @@ internal static class ProjectLoader
     /// <summary>Whether a path is a root license copy: one of <see cref="LicenseFileNames"/>, in any case.</summary>
     public static bool IsLicenseCopy(string path) => LicenseFileNames.Contains(path, StringComparer.OrdinalIgnoreCase);
 
-    public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, CancellationToken cancellationToken, string gitExecutable = "git")
+    public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, Releases.ReleaseOptions releaseOptions)
     {
+        var cancellationToken = releaseOptions.CancellationToken;
         var source = ConfigReader.Read(root, overrides, diagnostics);
         if (source is null)
         {
@@ -36,7 +37,25 @@ internal static class ProjectLoader
         var config = source.Config;
         var globs = new Globs(config.Include, config.Exclude);
         var stampFiles = new List<ProjectFile>();
-        var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths, diagnostics, cancellationToken, Inspection.DatasetStamp.FileName, stampFiles);
+
+        // Nothing of an upstream's release is bundled: a release named inside the project, and every earlier bundle
+        // (a folder holding a modelgo-manifest.json, an archive pack wrote), are left out, each with a note.
+        var releasePaths = config.Upstream.Where(u => (u.Bundle ?? u.Manifest) is not null)
+            .Select(u => (Upstream: u, Full: Releases.ReleaseLocation.Resolve(root, (u.Bundle ?? u.Manifest)!)))
+            .Select(r => (r.Upstream, r.Full, Inside: Releases.ReleaseLocation.InsideProject(root, r.Full)))
+            .Where(r => r.Inside is not null)
+            .ToList();
+        var bundles = new List<string>();
+        var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths.Concat(releasePaths.Select(r => r.Full)), diagnostics, cancellationToken, Inspection.DatasetStamp.FileName, stampFiles, bundles);
+        foreach (var (upstream, _, inside) in releasePaths)
+        {
+            diagnostics.Add(DiagnosticCatalog.ReleaseLeftOut, $"'{inside}' is the release of upstream \"{upstream.Name}\"; it is compared with, and left out of the bundle.", inside);
+        }
+
+        foreach (var folder in bundles.Where(b => !releasePaths.Any(r => r.Inside == b)))
+        {
+            diagnostics.Add(DiagnosticCatalog.ReleaseLeftOut, $"'{folder}' holds a modelgo-manifest.json: it is a bundle (an earlier output of pack, or a release), and is left out of this one.", folder);
+        }
 
         var files = new List<ProjectFile>(scanned.Count);
         var licenseFiles = new List<(ProjectFile, LicenseIdentification)>();
@@ -83,6 +102,20 @@ internal static class ProjectLoader
             }
 
             files.Add(file);
+        }
+
+        // Every file's role and header facts; an archive that is an earlier bundle (under any name) is left out.
+        var artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken);
+        var earlier = artifacts.Where(a => a.Facts.TryGetValue("kind", out var kind) && kind == Releases.EarlierBundle.Kind).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        if (earlier.Count > 0)
+        {
+            foreach (var path in earlier.Order(StringComparer.Ordinal))
+            {
+                diagnostics.Add(DiagnosticCatalog.ReleaseLeftOut, $"'{path}' is a bundle ModelGoPack wrote (an earlier output of pack, or a release); it is left out of this one.", path);
+            }
+
+            files.RemoveAll(f => earlier.Contains(f.RelativePath));
+            artifacts.RemoveAll(a => earlier.Contains(a.Path));
         }
 
         // Names that render otherwise than they read, or that collide where case does not count.
@@ -145,44 +178,28 @@ internal static class ProjectLoader
             }
         }
 
-        // Upstream releases: compared with the project, and a bundle's notice files kept verbatim.
+        // Upstream releases: compared with the project, and their notice files kept verbatim. Only the digests of
+        // files the project also has are needed (the rest are added or removed whatever they hold).
         var releases = new List<UpstreamRelease>();
+        var wanted = files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
         foreach (var upstream in config.Upstream.Where(u => u.Manifest is not null || u.Bundle is not null || u.Git is not null))
         {
+            var key = upstream.Git is not null ? (upstream.Repository is not null ? "repository" : "git") : upstream.Manifest is not null ? "manifest" : "bundle";
             try
             {
-                if (upstream.Git is { } revision)
-                {
-                    var git = Git.Open(root, gitExecutable, out var problem);
-                    if (git is null)
-                    {
-                        var (gwhere, gline, gcolumn) = source.Locate(upstream.JsonPath + ".git");
-                        diagnostics.Add(problem!.StartsWith("git could not", StringComparison.Ordinal) ? DiagnosticCatalog.GitUnavailable : DiagnosticCatalog.UpstreamReleaseUnreadable,
-                            $"Upstream \"{upstream.Name}\" names git revision '{revision}', but {problem}", gwhere, gline, gcolumn);
-                        continue;
-                    }
-
-                    releases.Add(new UpstreamRelease(upstream.Name, "git " + revision, git.Files(revision), []));
-                    continue;
-                }
-
-                var release = UpstreamRelease.Load(root, upstream);
+                var release = Releases.ReleaseReader.Load(root, upstream, upstream.Relation == UpstreamRelation.Derivative ? wanted : new HashSet<string>(), releaseOptions);
                 releases.Add(release);
-                var origin = upstream.Bundle ?? upstream.Manifest![..Math.Max(upstream.Manifest!.LastIndexOf('/'), 0)];
                 foreach (var (name, text) in release.Notices.Where(n => !notices.Any(existing => existing.Text.Contains(n.Text, StringComparison.Ordinal))))
                 {
-                    notices.Add(new NoticeText(origin.Length == 0 ? name : $"{origin.TrimEnd('/')}/{name}", text, upstream.Name));
+                    // Named by the upstream and the file's name in its release: never a path of this machine.
+                    notices.Add(new NoticeText(name, text, upstream.Name));
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            catch (Releases.ReleaseException e)
             {
-                var key = upstream.Git is not null ? "git" : upstream.Manifest is not null ? "manifest" : "bundle";
                 var (where, line, column) = source.Locate($"{upstream.JsonPath}.{key}");
-                var help = upstream.Git is not null
-                    ? $"Check that the commit or tag '{upstream.Git}' exists in this repository (git fetch --tags)."
-                    : DiagnosticCatalog.UpstreamReleaseUnreadable.Help;
-                diagnostics.Add(DiagnosticCatalog.UpstreamReleaseUnreadable,
-                    $"The release of upstream \"{upstream.Name}\" ({key} '{upstream.Git ?? upstream.Manifest ?? upstream.Bundle}') cannot be read: {e.Message} {help}", where, line, column);
+                diagnostics.Add(e.Code,
+                    $"The release of upstream \"{upstream.Name}\" ({key} '{(upstream.Git is not null ? upstream.Git : upstream.Bundle ?? upstream.Manifest)}'): '{e.File}' {e.Message} {e.Code.Help}", where, line, column);
             }
         }
 
@@ -241,10 +258,11 @@ internal static class ProjectLoader
             ModelCardText = cardText,
             DatasetStamps = stamps,
             Releases = releases,
-            GitExecutable = gitExecutable,
+            GitExecutable = releaseOptions.GitExecutable,
+            Digests = releaseOptions.Cache,
             Source = source,
             Files = files,
-            Artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken),
+            Artifacts = artifacts,
             LicenseFiles = licenseFiles,
             OtherLicenseFiles = otherLicenses,
             Notices = notices,

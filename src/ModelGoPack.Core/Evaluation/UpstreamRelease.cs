@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Text.Json;
-using ModelGoPack.Config;
 
 namespace ModelGoPack.Evaluation;
 
@@ -13,53 +11,68 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
     /// <summary>The release's own <c>releaseDate</c>, as its manifest gives it; null when it gives none.</summary>
     public DateOnly? ReleaseDate { get; init; }
 
-    private const long MaxManifestBytes = Emit.BundleLimits.MaxManifestBytes;
-    private const long MaxNoticeBytes = 4 * 1024 * 1024;
+    /// <summary>The revision the release is of (a Hub snapshot's commit, a clone's commit), when it says; provenance for a recipient.</summary>
+    public string? Revision { get; init; }
 
-    private static readonly string[] NoticeNames = ["NOTICE", "COPYRIGHT", "AUTHORS", "ATTRIBUTION"];
+    /// <summary>The SHA-256 of the release's modelgo-manifest.json, when it has one.</summary>
+    public string? ManifestSha256 { get; init; }
+
+    /// <summary>The version its manifest declares, when it has one.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The license the release states (its root LICENSE, else its card), when it states one ModelGoPack can name.</summary>
+    public string? License { get; init; }
+
+    /// <summary>Where the release states <see cref="License"/>: "LICENSE", "README.md's front matter".</summary>
+    public string? LicenseSource { get; init; }
+
+    /// <summary>Where the release is published, when its form says (a Hub cache folder's name, a clone's https origin).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>Where the release is on this machine: never written to the bundle; for leaving it out of the project's files.</summary>
+    public string? FullPath { get; init; }
+
+    /// <summary>Bytes of the release read to hash them in this run (not taken from a blob's name, a pointer or the digest cache).</summary>
+    public long BytesHashed { get; init; }
+
+    /// <summary>A git release's files that git stores whole (not with LFS), by path: their blob ids, for a second look through git's filters.</summary>
+    public IReadOnlyDictionary<string, string> GitBlobs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The repository a git release is read from.</summary>
+    public Git? Git { get; init; }
+
+    /// <summary>Whether a git release's paths are from the root of another clone (else from the project's folder in its own repository).</summary>
+    public bool GitPathsFromRoot { get; init; }
+
+    private const long MaxManifestBytes = Emit.BundleLimits.MaxManifestBytes;
 
     /// <summary>Bundle files ModelGoPack generates; they never count as modified.</summary>
     public static readonly IReadOnlySet<string> Generated = new HashSet<string>(StringComparer.Ordinal) { "LICENSE", "NOTICE", "README.md", "modelgo-manifest.json" };
 
-    /// <summary>Loads the manifest (a file) or the bundle (a folder or .zip) an upstream entry names; throws <see cref="InvalidDataException"/> with what is wrong.</summary>
-    public static UpstreamRelease Load(string root, UpstreamDeclaration upstream)
+    /// <summary>The release a modelgo-manifest.json describes; throws <see cref="InvalidDataException"/> with what is wrong.</summary>
+    public static UpstreamRelease Parse(string upstream, string location, byte[] manifest, IReadOnlyList<(string, string)> notices) =>
+        new(upstream, location, ReadManifest(manifest), [.. notices, .. Copyright(manifest)])
+        {
+            ReleaseDate = ReleaseDateOf(manifest),
+            Version = VersionOf(manifest),
+        };
+
+    /// <summary>The manifest's <c>version</c>, or null.</summary>
+    private static string? VersionOf(byte[] manifest)
     {
-        var location = upstream.Manifest ?? upstream.Bundle!;
-        var full = Path.GetFullPath(Path.Combine(root, location));
-        if (upstream.Manifest is not null)
+        try
         {
-            var bytes = ReadCapped(File.OpenRead(full), MaxManifestBytes);
-            return Release(upstream.Name, location, bytes, []);
+            using var document = JsonDocument.Parse(manifest, new JsonDocumentOptions { MaxDepth = 16 });
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("version", out var version)
+                && version.ValueKind == JsonValueKind.String && version.GetString() is { Length: > 0 and <= 256 } text
+                ? text
+                : null;
         }
-
-        if (Directory.Exists(full))
+        catch (JsonException)
         {
-            var manifest = Path.Combine(full, "modelgo-manifest.json");
-            if (!File.Exists(manifest))
-            {
-                throw new InvalidDataException($"the bundle folder '{location}' holds no modelgo-manifest.json.");
-            }
-
-            var notices = Directory.EnumerateFiles(full).Select(Path.GetFileName).OfType<string>()
-                .Where(IsNotice).Order(StringComparer.Ordinal)
-                .Select(n => (n, TextDecoder.DecodeLines(ReadCapped(File.OpenRead(Path.Combine(full, n)), MaxNoticeBytes))))
-                .ToList();
-            var manifestBytes = ReadCapped(File.OpenRead(manifest), MaxManifestBytes);
-            return Release(upstream.Name, location, manifestBytes, notices);
+            return null;
         }
-
-        using var archive = ZipFile.OpenRead(full);
-        var entry = archive.GetEntry("modelgo-manifest.json") ?? throw new InvalidDataException($"the bundle '{location}' holds no modelgo-manifest.json.");
-        var zipNotices = archive.Entries.Where(e => !e.FullName.Contains('/', StringComparison.Ordinal) && IsNotice(e.FullName))
-            .OrderBy(e => e.FullName, StringComparer.Ordinal)
-            .Select(e => (e.FullName, TextDecoder.DecodeLines(ReadCapped(e.Open(), MaxNoticeBytes))))
-            .ToList();
-        var zipManifest = ReadCapped(entry.Open(), MaxManifestBytes);
-        return Release(upstream.Name, location, zipManifest, zipNotices);
     }
-
-    private static UpstreamRelease Release(string upstream, string location, byte[] manifest, List<(string, string)> notices) =>
-        new(upstream, location, ReadManifest(manifest), [.. notices, .. Copyright(manifest)]) { ReleaseDate = ReleaseDateOf(manifest) };
 
     /// <summary>The manifest's <c>releaseDate</c> (yyyy-MM-dd), or null when it has none or it is not a date.</summary>
     private static DateOnly? ReleaseDateOf(byte[] manifest)
@@ -100,8 +113,6 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
         return [];
     }
 
-    private static bool IsNotice(string name) => NoticeNames.Any(n => name.StartsWith(n, StringComparison.OrdinalIgnoreCase));
-
     private static Dictionary<string, string> ReadManifest(byte[] bytes)
     {
         try
@@ -131,28 +142,6 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
         catch (JsonException e)
         {
             throw new InvalidDataException($"the manifest is not valid JSON: {e.Message.Split(" LineNumber:")[0]}");
-        }
-    }
-
-    // Reads at most `limit` bytes, whatever the source declares (a zip entry can lie about its size).
-    private static byte[] ReadCapped(Stream stream, long limit)
-    {
-        using (stream)
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    throw new InvalidDataException($"a file is larger than {limit / (1024 * 1024)} MiB.");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
         }
     }
 }

@@ -105,6 +105,18 @@ internal static class ArtifactInspector
             return Unread(file, "tensorflow-checkpoint");
         }
 
+        // An earlier bundle inside the project (the project loader leaves it out): never weights, whatever its name.
+        if (Releases.EarlierBundle.IsArchive(file, magic))
+        {
+            return new Artifact
+            {
+                Path = file.RelativePath,
+                Size = file.Length,
+                Role = ArtifactRole.Other,
+                Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = Releases.EarlierBundle.Kind },
+            };
+        }
+
         if (magic.AsSpan().StartsWith("GGUF"u8) || extension == ".gguf")
         {
             return Weights(file, "gguf");

@@ -25,7 +25,13 @@ internal static class NoticeStatement
             : $"{config.Name} is an Extracted Model. It was created from Output of the\nmodel \"{upstream.Name}\"");
         text.Append(upstream.Version is { } version ? $" version {version}" : "")
             .Append(upstream.Licensor is { } licensor ? $" by {licensor}" : "")
-            .Append(upstream.Url is { } url ? $" ({url})" : "")
+            .Append((upstream.Url, upstream.Revision) switch
+            {
+                ({ } url, { } revision) => $" ({url}, revision {revision})",
+                ({ } url, null) => $" ({url})",
+                (null, { } revision) => $" (revision {revision})",
+                _ => "",
+            })
             .Append(",\nprovided under the ")
             .Append(upstream.License == LicenseText.Id ? LicenseText.Title : $"{upstream.License} license");
         if (!derivative)

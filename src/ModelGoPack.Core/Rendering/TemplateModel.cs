@@ -54,6 +54,8 @@ internal static class TemplateModel
             ["name"] = upstream.Name,
             ["version"] = upstream.Version,
             ["url"] = upstream.Url,
+            ["revision"] = upstream.Revision,
+            ["manifest_sha256"] = upstream.ManifestSha256,
             ["license"] = upstream.License,
             ["licensor"] = upstream.Licensor,
             ["relation"] = upstream.Relation == UpstreamRelation.Derivative ? "derivative" : "extracted",

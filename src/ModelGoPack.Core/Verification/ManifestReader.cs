@@ -419,7 +419,7 @@ internal static class ManifestReader
         ConfigSource? source;
         try
         {
-            source = ConfigReader.Parse(filtered, null, scratch, fileExists: false);
+            source = ConfigReader.Parse(filtered, null, scratch, fileExists: false, manifest: true);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
@@ -532,7 +532,7 @@ internal static class ManifestReader
                                 continue;
                             }
 
-                            if (depth == 3 && top == "upstream" && name is "git" or "manifest" or "bundle")
+                            if (depth == 3 && top == "upstream" && name is "git" or "manifest" or "bundle" or "repository")
                             {
                                 // ModelGoPack never writes where an upstream's release is; a manifest that says so would make
                                 // its modifications unjudgeable (no release to compare with).

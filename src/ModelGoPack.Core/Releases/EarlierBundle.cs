@@ -1,0 +1,54 @@
+using ModelGoPack.Discovery;
+
+namespace ModelGoPack.Releases;
+
+/// <summary>
+/// An earlier output of pack inside the project, under any name: a folder holding a <c>modelgo-manifest.json</c>
+/// (found while the project is walked), a zip holding one at its root or in its one top folder (a .nupkg of
+/// ModelGoPack's too), or a tar.gz carrying pack's gzip mark (<see cref="Emit.BundleMark"/>). None is ever bundled.
+/// </summary>
+internal static class EarlierBundle
+{
+    /// <summary>The kind an inspected artifact has when it is an earlier bundle (its <c>kind</c> fact).</summary>
+    public const string Kind = "ModelGoPack bundle";
+
+    /// <summary>Whether the archive at <paramref name="file"/>, whose first bytes are <paramref name="start"/>, is a bundle.</summary>
+    public static bool IsArchive(ProjectFile file, ReadOnlySpan<byte> start)
+    {
+        if (Emit.BundleMark.IsMarkedGzip(start))
+        {
+            return true;
+        }
+
+        if (file.Opener is not null || !(start.StartsWith("PK\u0003\u0004"u8) || start.StartsWith("PK\u0005\u0006"u8)))
+        {
+            return false;
+        }
+
+        try
+        {
+            // The central directory only: a zip of weights (a PyTorch checkpoint) costs its directory's bytes.
+            using var zip = Verification.ZipDirectory.Read(file.FullPath);
+            string? top = null;
+            var single = true;
+            foreach (var entry in zip.Entries)
+            {
+                if (entry.Name == Evaluation.ProjectLoader.ManifestFileName)
+                {
+                    return true;
+                }
+
+                var slash = entry.Name.IndexOf('/', StringComparison.Ordinal);
+                var folder = slash > 0 ? entry.Name[..slash] : null;
+                single &= folder is not null && (top is null || top == folder);
+                top ??= folder;
+            }
+
+            return single && top is not null && zip.Entries.Any(e => e.Name == top + "/" + Evaluation.ProjectLoader.ManifestFileName);
+        }
+        catch (Exception e) when (Verification.BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

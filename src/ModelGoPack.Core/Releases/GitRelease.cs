@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Evaluation;
+
+namespace ModelGoPack.Releases;
+
+/// <summary>
+/// A release as a git revision holds it: of the project's own repository (its files under the project's folder), or
+/// of another local clone (<c>repository</c>: the upstream's Hub repository cloned, its files from the root). Each
+/// file's SHA-256 comes from the blob git stores, read with <c>git cat-file</c> (never the work tree, never a
+/// filter): a Git LFS pointer gives the oid it names, the SHA-256 of the real file, so no weight is read or run
+/// through the LFS clean filter; another blob is hashed once and remembered in the digest cache by its blob id
+/// (an id names its content for good).
+/// </summary>
+internal static class GitRelease
+{
+    public static UpstreamRelease Load(string projectRoot, UpstreamDeclaration upstream, string revision, IReadOnlySet<string> wanted, ReleaseOptions options)
+    {
+        var other = upstream.Repository is not null;
+        var where = other ? ReleaseLocation.Resolve(projectRoot, upstream.Repository!) : projectRoot;
+        if (other && !Directory.Exists(where))
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, "does not exist: \"repository\" names a local clone of the upstream's repository.");
+        }
+
+        var git = other ? Git.OpenClone(where, options.GitExecutable, out var problem) : Git.Open(where, options.GitExecutable, out problem);
+        if (git is null)
+        {
+            throw new ReleaseException(problem!.StartsWith("git could not", StringComparison.Ordinal) ? DiagnosticCatalog.GitUnavailable : DiagnosticCatalog.UpstreamReleaseUnreadable, where, problem);
+        }
+
+        var commit = git.Commit(revision)
+            ?? throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"has no commit, tag or branch '{ProjectPath.Printable(revision)}'. Check the name, or fetch it (git fetch --tags).");
+        Dictionary<string, (string Blob, long Size)> tree;
+        try
+        {
+            tree = git.Tree(commit, whole: other);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, e.Message);
+        }
+
+        // Digests for the files the project also has, and the root notice files of another clone.
+        var notices = other ? tree.Keys.Where(p => !p.Contains('/', StringComparison.Ordinal) && ReleaseReader.IsNotice(p) && tree[p].Size <= ProjectLoader.MaxTextFileBytes).Order(StringComparer.Ordinal).ToList() : [];
+        var described = other ? ReleaseDescription.Names.Where(n => tree.TryGetValue(n, out var f) && f.Size <= ProjectLoader.MaxTextFileBytes).ToList() : [];
+        var needed = tree.Where(f => wanted.Contains(f.Key)).ToList();
+        var digests = tree.Keys.ToDictionary(p => p, _ => "", StringComparer.Ordinal);
+        var byBlob = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pointers = new HashSet<string>(StringComparer.Ordinal);
+        var unread = new List<string>();
+        foreach (var (_, (blob, size)) in needed)
+        {
+            if (byBlob.ContainsKey(blob))
+            {
+                continue;
+            }
+
+            if (options.Cache.TryGet(PointerKey(blob), Stamp(size)) is { } oid)
+            {
+                byBlob[blob] = oid;
+                pointers.Add(blob);
+            }
+            else if (options.Cache.TryGet(BlobKey(blob), Stamp(size)) is { } known)
+            {
+                byBlob[blob] = known;
+            }
+            else
+            {
+                byBlob[blob] = "";
+                unread.Add(blob);
+            }
+        }
+
+        long bytes = 0;
+        var texts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var noticeBlobs = notices.Concat(described).Select(n => tree[n].Blob).ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            git.ReadBlobs([.. unread, .. noticeBlobs.Where(b => !unread.Contains(b))], (blob, size, content) =>
+            {
+                if (noticeBlobs.Contains(blob))
+                {
+                    var text = new byte[size];
+                    content.ReadExactly(text);
+                    texts[blob] = text;
+                    if (byBlob.TryGetValue(blob, out var pending) && pending.Length == 0)
+                    {
+                        Record(blob, size, new MemoryStream(text));
+                    }
+
+                    return;
+                }
+
+                Record(blob, size, content);
+            }, options.CancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, e.Message);
+        }
+
+        void Record(string blob, long size, Stream content)
+        {
+            // A pointer is remembered under its own key, so that a later run knows the file is stored with LFS.
+            string digest;
+            var pointer = false;
+            if (size <= LfsPointer.MaxBytes)
+            {
+                var small = new byte[size];
+                content.ReadExactly(small);
+                bytes += size;
+                var named = LfsPointer.TryParse(small);
+                pointer = named is not null;
+                digest = named?.Oid ?? Convert.ToHexStringLower(SHA256.HashData(small));
+            }
+            else
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[1 << 16];
+                int read;
+                while ((read = content.Read(buffer)) > 0)
+                {
+                    hash.AppendData(buffer.AsSpan(0, read));
+                    bytes += read;
+                }
+
+                digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            byBlob[blob] = digest;
+            if (pointer)
+            {
+                pointers.Add(blob);
+            }
+
+            options.Cache.Put(pointer ? PointerKey(blob) : BlobKey(blob), Stamp(size), digest, DateTimeOffset.UtcNow);
+        }
+
+        var blobs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, (blob, _)) in needed)
+        {
+            digests[path] = byBlob[blob];
+            if (!pointers.Contains(blob))
+            {
+                blobs[path] = blob;
+            }
+        }
+
+        var url = other && git.OriginUrl() is { } origin && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.UserInfo.Length == 0
+            ? origin.EndsWith(".git", StringComparison.Ordinal) ? origin[..^4] : origin
+            : null;
+        var release = new UpstreamRelease(upstream.Name, "git " + revision, digests,
+            notices.Select(n => (n, TextDecoder.DecodeLines(texts[tree[n].Blob]))).ToList())
+        {
+            // The commit of another clone is the upstream's own revision; one of the project's repository is the project's history.
+            Revision = other ? commit : null,
+            Url = url,
+            GitBlobs = blobs,
+            Git = git,
+            GitPathsFromRoot = other,
+            BytesHashed = bytes,
+        };
+
+        // Another clone says what it is under; the project's own repository is the project's (its files are judged as such).
+        return other ? ReleaseDescription.Describe(release, n => described.Contains(n) ? texts[tree[n].Blob] : null) : release;
+    }
+
+    private static string BlobKey(string blob) => "git-blob:" + blob;
+
+    private static string PointerKey(string blob) => "git-lfs:" + blob;
+
+    // A blob id names its content for good: the identity is the size alone.
+    private static Discovery.FileStamp Stamp(long size) => new(size, 0, 0, 0, 0);
+}

@@ -1,0 +1,27 @@
+namespace ModelGoPack.Releases;
+
+/// <summary>Where an upstream's release is: a path relative to the project root (inside it or not), absolute, or under the home folder.</summary>
+internal static class ReleaseLocation
+{
+    /// <summary>The full path <paramref name="value"/> names: <c>~</c> and <c>~/…</c> under $HOME (the user profile elsewhere).</summary>
+    public static string Resolve(string projectRoot, string value)
+    {
+        if (value == "~" || value.StartsWith("~/", StringComparison.Ordinal) || (OperatingSystem.IsWindows() && value.StartsWith("~\\", StringComparison.Ordinal)))
+        {
+            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } set ? set : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return Path.GetFullPath(Path.Join(home, value.Length > 2 ? value[2..] : ""));
+        }
+
+        return Path.GetFullPath(Path.Combine(projectRoot, value));
+    }
+
+    /// <summary>The project-relative path of <paramref name="fullPath"/> when it lies inside <paramref name="projectRoot"/> (not the root itself), else null.</summary>
+    public static string? InsideProject(string projectRoot, string fullPath)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectRoot)) + Path.DirectorySeparatorChar;
+        var full = Path.TrimEndingDirectorySeparator(fullPath);
+        return full.StartsWith(root, StringComparison.Ordinal) && full.Length > root.Length
+            ? ProjectPath.FromFileSystem(projectRoot, full)
+            : null;
+    }
+}

@@ -1,0 +1,426 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
+using ModelGoPack.Evaluation;
+using ModelGoPack.Hashing;
+
+namespace ModelGoPack.Releases;
+
+/// <summary>What reading a release needs from the run: the digest cache, whether to hash what is trusted by name, git, cancellation.</summary>
+internal sealed record ReleaseOptions(DigestCache Cache, bool VerifyUpstream, string GitExecutable, CancellationToken CancellationToken);
+
+/// <summary>
+/// Reads an upstream's release, whatever form the user has it in, into the files it holds with their SHA-256,
+/// the notice texts it carries and what it says of itself (its revision, the digest of its manifest). A release
+/// is read, never written, and never bundled. Forms, told apart by what is on disk, not by the key:
+/// <list type="bullet">
+/// <item>a <c>modelgo-manifest.json</c> file, or a folder, .zip or .tar.gz holding one at its root (a ModelGoPack
+/// bundle): the files and digests its manifest lists;</item>
+/// <item>a Hugging Face Hub cache snapshot (<c>models--ORG--NAME/snapshots/REV/</c>, files linked into
+/// <c>blobs/</c>), or the <c>models--ORG--NAME</c> folder itself (its <c>refs/main</c> snapshot): a file whose blob
+/// is named by a SHA-256 takes that name as its digest unread;</item>
+/// <item>any other folder (a <c>--local-dir</c> download, whose <c>.cache/huggingface/download/</c> records the
+/// SHA-256 of LFS files; a clone): hashed once, through the digest cache; a Git LFS pointer stands for the file whose
+/// SHA-256 it names;</item>
+/// <item>any .zip or .tar.gz, with or without one top folder: read by verify's reader;</item>
+/// <item>a git revision, of the project's repository or of another clone: read by <see cref="GitRelease"/>.</item>
+/// </list>
+/// Only the digests of <c>wanted</c> paths (those the project also has) are computed; the rest of the release is
+/// listed by path, and its digest is "". With <see cref="ReleaseOptions.VerifyUpstream"/>, every digest taken on
+/// trust (a blob's name, a download's metadata, a manifest's listing) is checked by hashing, and one that does not
+/// hold is MGP8039.
+/// </summary>
+internal static class ReleaseReader
+{
+    private static readonly string[] NoticeNames = ["NOTICE", "COPYRIGHT", "AUTHORS", "ATTRIBUTION"];
+
+    /// <summary>The most of a notice file of a release that is read: 4 MiB, as for the project's own.</summary>
+    private const int MaxNoticeBytes = ProjectLoader.MaxTextFileBytes;
+
+    /// <summary>Reads the release <paramref name="upstream"/> names; throws <see cref="ReleaseException"/> with the file at fault.</summary>
+    public static UpstreamRelease Load(string projectRoot, UpstreamDeclaration upstream, IReadOnlySet<string> wanted, ReleaseOptions options)
+    {
+        if (upstream.Git is { } revision)
+        {
+            return GitRelease.Load(projectRoot, upstream, revision, wanted, options);
+        }
+
+        var location = upstream.Manifest ?? upstream.Bundle!;
+        var full = ReleaseLocation.Resolve(projectRoot, location);
+        var target = Resolve(upstream, full, full);
+        if (upstream.Manifest is not null)
+        {
+            if (Directory.Exists(target))
+            {
+                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is a folder; \"manifest\" names a modelgo-manifest.json file (name the folder with \"bundle\").");
+            }
+
+            var bytes = ReadCapped(target, BundleLimitsManifest, full);
+            return FromManifest(upstream, location, full, bytes, []) with { FullPath = full };
+        }
+
+        if (Directory.Exists(target))
+        {
+            return ReadFolder(upstream, location, full, target, wanted, options);
+        }
+
+        return ReadArchive(upstream, location, full, target, wanted, options);
+    }
+
+    private const long BundleLimitsManifest = Emit.BundleLimits.MaxManifestBytes;
+
+    /// <summary>
+    /// The path a release location comes to through links: a missing path, an unreadable one and a link loop are
+    /// MGP8027, naming <paramref name="shown"/>.
+    /// </summary>
+    private static string Resolve(UpstreamDeclaration upstream, string path, string shown)
+    {
+        FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+        try
+        {
+            if (info.LinkTarget is not null)
+            {
+                var final = info.ResolveLinkTarget(returnFinalTarget: true);
+                if (final is null || !final.Exists)
+                {
+                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"is a symbolic link to '{info.LinkTarget}', which does not exist.");
+                }
+
+                return final.FullName;
+            }
+        }
+        catch (IOException e)
+        {
+            // Too many levels of links: a loop.
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"cannot be followed: {e.Message} (a symbolic link loop?)");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"cannot be read: {e.Message}");
+        }
+
+        if (!info.Exists)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"does not exist (upstream \"{upstream.Name}\").");
+        }
+
+        return path;
+    }
+
+    private static UpstreamRelease ReadFolder(UpstreamDeclaration upstream, string location, string full, string folder, IReadOnlySet<string> wanted, ReleaseOptions options)
+    {
+        var hub = HubCache.Locate(folder, full);
+        if (hub is not null)
+        {
+            folder = hub.Folder;
+        }
+
+        var manifestPath = Path.Combine(folder, ProjectLoader.ManifestFileName);
+        if (hub is null && File.Exists(manifestPath))
+        {
+            var bytes = ReadCapped(manifestPath, BundleLimitsManifest, manifestPath);
+            var release = FromManifest(upstream, location, full, bytes, RootNotices(folder, name => Path.Combine(folder, name)));
+            if (options.VerifyUpstream)
+            {
+                var files = release.Files.Keys.Select(p => Path.Combine(folder, p))
+                    .Select(p => File.Exists(p) ? new ProjectFile(p, p, new FileInfo(p).Length)
+                        : throw new ReleaseException(DiagnosticCatalog.UpstreamDigestMismatch, p, "is listed by the release's modelgo-manifest.json but missing."))
+                    .ToList();
+                VerifyAgainst(upstream, files, p => release.Files[Path.GetRelativePath(folder, p).Replace(Path.DirectorySeparatorChar, '/')], "its modelgo-manifest.json lists", options);
+            }
+
+            return ReleaseDescription.Describe(release, name => ReleaseDescription.ReadFolderFile(folder, name)) with { FullPath = full };
+        }
+
+        // Walk the folder: links into a Hub cache's blobs are its files; the download metadata is no file of it.
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        var toHash = new List<(string Relative, ProjectFile File)>();
+        var trusted = new List<(ProjectFile File, string Digest, string Why)>();
+        var metadata = hub is null ? LocalDownload.Open(folder) : null;
+        var revisions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (relative, path, length) in Walk(upstream, folder, hub))
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            if (hub is not null && HubCache.BlobDigest(hub, path) is { } named)
+            {
+                digests[relative] = named;
+                if (options.VerifyUpstream)
+                {
+                    trusted.Add((new ProjectFile(path, path, length), named, "its blob is named by"));
+                }
+
+                continue;
+            }
+
+            if (LfsPointer.TryRead(path, length) is { } pointer)
+            {
+                // The file is not there, only the pointer: it stands for the content whose SHA-256 it names.
+                digests[relative] = pointer.Oid;
+                continue;
+            }
+
+            if (metadata?.Digest(relative, path) is { } recorded)
+            {
+                digests[relative] = recorded.Etag;
+                revisions.Add(recorded.Commit);
+                if (options.VerifyUpstream)
+                {
+                    trusted.Add((new ProjectFile(path, path, length), recorded.Etag, "huggingface_hub's download metadata records"));
+                }
+
+                continue;
+            }
+
+            digests[relative] = "";
+            if (wanted.Contains(relative) || options.VerifyUpstream)
+            {
+                toHash.Add((relative, new ProjectFile(path, path, length)));
+            }
+        }
+
+        var hashed = Hash(upstream, toHash.Select(t => t.File).ToList(), options);
+        foreach (var (relative, file) in toHash)
+        {
+            digests[relative] = hashed.Digests[file.RelativePath];
+        }
+
+        foreach (var (file, digest, why) in trusted)
+        {
+            VerifyAgainst(upstream, [file], _ => digest, why, options);
+        }
+
+        var notices = RootNotices(folder, name => Path.Combine(folder, name));
+        var read = new UpstreamRelease(upstream.Name, location, digests, notices)
+        {
+            FullPath = full,
+            Revision = hub?.Revision ?? (revisions.Count == 1 ? revisions.Single() : null),
+            Url = hub?.Url,
+            BytesHashed = hashed.Bytes,
+        };
+        return ReleaseDescription.Describe(read, name => ReleaseDescription.ReadFolderFile(folder, name));
+    }
+
+    /// <summary>
+    /// Every file of a release folder, by release-relative path: regular files, and links to regular files (a Hub
+    /// snapshot is made of them), never the folders <c>.git</c> and (at the root) <c>.cache</c>. A link that leads
+    /// nowhere is MGP8038 in a Hub snapshot (an interrupted download) and MGP8027 elsewhere; a loop is MGP8027.
+    /// </summary>
+    private static IEnumerable<(string Relative, string Path, long Length)> Walk(UpstreamDeclaration upstream, string root, HubCache.Snapshot? hub)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(root)]);
+        while (pending.TryPop(out var folder))
+        {
+            FileSystemInfo[] entries;
+            try
+            {
+                entries = folder.GetFileSystemInfos("*", options);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, folder.FullName, $"cannot be listed: {e.Message}");
+            }
+
+            foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                var relative = ProjectPath.FromFileSystem(root, entry.FullName);
+                if (entry.Name == ".git" || (entry.Name == ".cache" && folder.FullName == root) || entry.Name.StartsWith(Discovery.ProjectScanner.TemporaryPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (entry.LinkTarget is null)
+                {
+                    if (entry is DirectoryInfo child)
+                    {
+                        pending.Push(child);
+                    }
+                    else if (FileType.IsRegular(entry.FullName))
+                    {
+                        yield return (relative, entry.FullName, ((FileInfo)entry).Length);
+                    }
+
+                    continue;
+                }
+
+                FileSystemInfo? final;
+                try
+                {
+                    final = entry.ResolveLinkTarget(returnFinalTarget: true);
+                }
+                catch (IOException e)
+                {
+                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName, $"cannot be followed: {e.Message} (a symbolic link loop?)");
+                }
+
+                if (final is null || !final.Exists)
+                {
+                    if (hub is not null)
+                    {
+                        throw new ReleaseException(DiagnosticCatalog.UpstreamBlobMissing, entry.FullName,
+                            $"links to the blob '{entry.LinkTarget}', which is missing: the download of '{relative}' did not finish.");
+                    }
+
+                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName, $"is a symbolic link to '{entry.LinkTarget}', which does not exist.");
+                }
+
+                if (final is DirectoryInfo)
+                {
+                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName,
+                        $"is a symbolic link to the folder '{entry.LinkTarget}', which ModelGoPack does not follow inside a release (copy the folder, or name it as a release of its own).");
+                }
+
+                yield return (relative, final.FullName, ((FileInfo)final).Length);
+            }
+        }
+    }
+
+    private static UpstreamRelease ReadArchive(UpstreamDeclaration upstream, string location, string full, string archive, IReadOnlySet<string> wanted, ReleaseOptions options)
+    {
+        var scratch = new DiagnosticBag();
+        var content = Verification.BundleVerifier.Read(archive, null, scratch, options.CancellationToken);
+        var unreadable = scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.BundleUnreadable.Code);
+        if (content is null || unreadable is not null)
+        {
+            var why = unreadable?.Message ?? "it cannot be read";
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full,
+                $"is not a folder, a modelgo-manifest.json, a zip or a tar.gz that can be read ({why.Split(" " + DiagnosticCatalog.BundleUnreadable.Help)[0]}).");
+        }
+
+        // A damaged entry is a release that cannot be compared: named, not guessed around.
+        if (content.Damaged.FirstOrDefault() is { } damaged)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, $"holds the entry '{damaged}', whose data cannot be read.");
+        }
+
+        var digests = content.Files.Keys.ToDictionary(p => p, p => content.TryGetDigest(p, out var d) ? d.ToString() : "", StringComparer.Ordinal);
+        var names = content.Files.Keys.Where(p => !p.Contains('/', StringComparison.Ordinal) && IsNotice(p)).ToList();
+        Verification.BundleVerifier.Fetch(content, [.. names, .. ReleaseDescription.Names], options.CancellationToken);
+        var notices = names.Order(StringComparer.Ordinal)
+            .Select(n => content.Text(n) is { } bytes ? (n, TextDecoder.DecodeLines(bytes)) : ((string, string)?)null)
+            .OfType<(string, string)>().ToList();
+        var release = new UpstreamRelease(upstream.Name, location, digests, notices) { FullPath = full };
+        if (content.Manifest is { } manifest)
+        {
+            // A ModelGoPack bundle: the manifest says what it is; a listed file whose bytes differ is a damaged release.
+            var listed = manifest.Files.ToDictionary(f => f.Path, f => f.Sha256.ToString(), StringComparer.Ordinal);
+            if (listed.FirstOrDefault(f => digests.TryGetValue(f.Key, out var read) && read.Length > 0 && read != f.Value) is { Key: not null } altered)
+            {
+                throw new ReleaseException(DiagnosticCatalog.UpstreamDigestMismatch, full, $"holds '{altered.Key}', whose SHA-256 ({digests[altered.Key]}) is not the one its modelgo-manifest.json lists ({altered.Value}).");
+            }
+
+            var declared = manifest.Declaration?.Config;
+            release = release with
+            {
+                ManifestSha256 = manifest.Digest.ToString(),
+                Version = declared?.Version.ToNormalizedString(),
+                ReleaseDate = declared?.ReleaseDate,
+                Notices = [.. notices, .. Copyright(declared?.Copyright ?? [])],
+            };
+        }
+
+        return ReleaseDescription.Describe(release, content.Text);
+    }
+
+    private static UpstreamRelease FromManifest(UpstreamDeclaration upstream, string location, string full, byte[] bytes, IReadOnlyList<(string, string)> notices)
+    {
+        UpstreamRelease parsed;
+        try
+        {
+            parsed = UpstreamRelease.Parse(upstream.Name, location, bytes, notices);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, e.Message);
+        }
+
+        return parsed with { ManifestSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
+    }
+
+    private static List<(string Path, string Text)> Copyright(IReadOnlyList<string> lines) =>
+        lines.Count == 0 ? [] : [("modelgo-manifest.json#copyright", string.Concat(lines.Select(l => l + "\n")))];
+
+    /// <summary>The release's NOTICE, COPYRIGHT, AUTHORS and ATTRIBUTION files at its root, read whole (at most 4 MiB each).</summary>
+    private static List<(string Path, string Text)> RootNotices(string folder, Func<string, string> pathOf)
+    {
+        var result = new List<(string, string)>();
+        foreach (var name in Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().Where(IsNotice).Order(StringComparer.Ordinal))
+        {
+            var path = pathOf(name);
+            if (Directory.Exists(path))
+            {
+                continue;
+            }
+
+            result.Add((name, TextDecoder.DecodeLines(ReadCapped(path, MaxNoticeBytes, path))));
+        }
+
+        return result;
+    }
+
+    internal static bool IsNotice(string name) => NoticeNames.Any(n => name.StartsWith(n, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Hashes release files through the digest cache (keyed by their full paths); a file that cannot be read is MGP8027.</summary>
+    internal static (Dictionary<string, string> Digests, long Bytes) Hash(UpstreamDeclaration upstream, IReadOnlyList<ProjectFile> files, ReleaseOptions options)
+    {
+        if (files.Count == 0)
+        {
+            return (new Dictionary<string, string>(StringComparer.Ordinal), 0);
+        }
+
+        var scratch = new DiagnosticBag();
+        var counter = new ProgressCounter();
+        var digests = DigestEngine.HashAll(files, options.Cache, counter, scratch, options.CancellationToken, "hashing the upstream");
+        if (scratch.Items.FirstOrDefault(d => d.Severity == Severity.Error) is { } problem)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, problem.Path ?? "", $"cannot be hashed: {problem.Message}");
+        }
+
+        return (digests, counter.BytesHashed);
+    }
+
+    /// <summary>With --verify-upstream: hashes files whose digest was taken on trust; one that differs is MGP8039.</summary>
+    private static void VerifyAgainst(UpstreamDeclaration upstream, IReadOnlyList<ProjectFile> files, Func<string, string> expected, string why, ReleaseOptions options)
+    {
+        // Hashed afresh: a cached digest is no check of what the blob holds now.
+        var (digests, _) = Hash(upstream, files, options with { Cache = DigestCache.InMemory() });
+        foreach (var file in files)
+        {
+            var want = expected(file.FullPath);
+            if (want.Length > 0 && digests[file.RelativePath] != want)
+            {
+                throw new ReleaseException(DiagnosticCatalog.UpstreamDigestMismatch, file.FullPath,
+                    string.Create(CultureInfo.InvariantCulture, $"has the SHA-256 {digests[file.RelativePath]}, but {why} {want}: the file is damaged or was replaced."));
+            }
+        }
+    }
+
+    /// <summary>Reads a file whole, at most <paramref name="limit"/> bytes (counted while reading); more is MGP8027.</summary>
+    internal static byte[] ReadCapped(string path, long limit, string shown)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"is larger than {limit / (1024 * 1024)} MiB, more than ModelGoPack reads of such a file.");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"cannot be read: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,435 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using ModelGoPack.Emit;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>
+/// A derivative compared with its upstream's release in each form a user has it: a plain folder outside the project, a
+/// Hugging Face Hub cache (blobs named by digest, snapshot links, refs), a --local-dir download, a zip and a tar.gz
+/// made by other tools, and a git clone whose weights are LFS pointers. The release holds model.safetensors (which the
+/// derivative changed), config.json (kept), tokenizer.json (removed) and a NOTICE; the derivative adds extra.py.
+/// </summary>
+public sealed class ReleaseFormTests : IDisposable
+{
+    private const string Revision = "0123456789abcdef0123456789abcdef01234567";
+
+    private readonly TempDirectory temp = new();
+    private readonly ModelProjectBuilder derivative = new("derived-model");
+    private readonly byte[] upstreamWeights;
+
+    public ReleaseFormTests()
+    {
+        // The upstream's weights differ from the derivative's (it fine-tuned them); its config is kept as it is.
+        var weights = Path.Combine(this.temp.Path, "upstream.safetensors");
+        Safetensors.Write(weights, ("embed.weight", "F32", [4, 2]), ("head.weight", "F32", [2, 4]));
+        this.upstreamWeights = File.ReadAllBytes(weights);
+        this.derivative.File("extra.py", "print('sample')\n");
+    }
+
+    private static readonly string Config = """{"architectures": ["TinyForCausalLM"], "model_type": "tiny", "torch_dtype": "float32"}""";
+
+    private (string Path, byte[] Bytes)[] ReleaseFiles() =>
+    [
+        ("model.safetensors", this.upstreamWeights),
+        ("config.json", Encoding.UTF8.GetBytes(Config)),
+        ("tokenizer.json", "{\"model\": {}}"u8.ToArray()),
+        ("README.md", "# base-model\n"u8.ToArray()),
+        ("NOTICE", "Base model\nCopyright 2025 Base Labs\n"u8.ToArray()),
+    ];
+
+    public void Dispose()
+    {
+        this.derivative.Dispose();
+        this.temp.Dispose();
+    }
+
+    [Fact]
+    public void A_plain_folder_outside_the_project_is_compared_file_by_file()
+    {
+        var folder = this.PlainFolder("base-download");
+        var result = this.CheckAgainst(Path.GetRelativePath(this.derivative.Root, folder));
+
+        AssertCompared(result);
+
+        // Absolute too, and the release's NOTICE is kept under its own name (no path of this machine).
+        var packed = this.PackAgainst(folder, out var output);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        var notice = File.ReadAllText(Path.Combine(output, "NOTICE"));
+        Assert.Contains("----- NOTICE (from \"Base\") -----\nBase model\nCopyright 2025 Base Labs\n", notice, StringComparison.Ordinal);
+        Assert.DoesNotContain(this.temp.Path, File.ReadAllText(Path.Combine(output, "modelgo-manifest.json")), StringComparison.Ordinal);
+        Assert.DoesNotContain(this.temp.Path, notice, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_path_under_home_is_resolved_there()
+    {
+        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } set ? set : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        Assert.Equal(Path.Combine(home, "models", "base"), Releases.ReleaseLocation.Resolve("/somewhere/project", "~/models/base"));
+        Assert.Equal("/abs/base", Releases.ReleaseLocation.Resolve("/somewhere/project", "/abs/base"));
+        Assert.Equal("/somewhere/base", Releases.ReleaseLocation.Resolve("/somewhere/project", "../base"));
+        Assert.Equal("upstream/base", Releases.ReleaseLocation.InsideProject("/somewhere/project", "/somewhere/project/upstream/base"));
+        Assert.Null(Releases.ReleaseLocation.InsideProject("/somewhere/project", "/somewhere/project-2/base"));
+        Assert.Null(Releases.ReleaseLocation.InsideProject("/somewhere/project", "/somewhere/project"));
+    }
+
+    [Fact]
+    public void A_hub_cache_snapshot_takes_each_LFS_files_digest_from_its_blob_name_unread()
+    {
+        var repository = this.HubCache(out var snapshot, lie: true);
+        AssertCompared(this.CheckAgainst(snapshot));
+
+        // The derivative keeps the upstream's weights. Their blob holds other bytes than its name says: trusted by
+        // name, unread, the file is the upstream's (hashed, it would differ).
+        this.derivative.Bytes("model.safetensors", this.upstreamWeights);
+        var byName = this.CheckAgainst(snapshot);
+        Assert.DoesNotContain(byName.Diagnostics, d => d.Path == "model.safetensors");
+        Assert.Equal(2, byName.Diagnostics.Count(d => d.Code == "MGP2006"));
+
+        // Named by the repository folder: refs/main says which snapshot.
+        Assert.DoesNotContain(this.CheckAgainst(repository).Diagnostics, d => d.Path == "model.safetensors");
+
+        // --verify-upstream hashes it, and refuses the blob that does not hold what its name says.
+        var verified = this.CheckAgainst(snapshot, verifyUpstream: true);
+        var mismatch = Assert.Single(verified.Diagnostics, d => d.Code == "MGP8039");
+        Assert.Contains("blobs" + Path.DirectorySeparatorChar + Sha(this.upstreamWeights), mismatch.Message, StringComparison.Ordinal);
+        Assert.Contains("upstream \"Base\"", mismatch.Message, StringComparison.Ordinal);
+        Assert.Equal(Diagnostics.ExitCodes.InputErrors, Diagnostics.ExitCodes.For(verified.Diagnostics));
+    }
+
+    [Fact]
+    public void The_bundle_records_the_snapshots_revision_and_hub_address()
+    {
+        var repository = this.HubCache(out _, lie: false);
+        var packed = this.PackAgainst(repository, out var output);
+
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "modelgo-manifest.json")))!;
+        var upstream = manifest["upstream"]![0]!;
+        Assert.Equal(Revision, (string?)upstream["revision"]);
+        Assert.Equal("https://huggingface.co/acme/base-model", (string?)upstream["url"]);
+        Assert.Null(upstream["manifestSha256"]);
+        Assert.Equal(["tokenizer.json"], upstream["removed"]!.AsArray().Select(n => (string)n!));
+        var notice = File.ReadAllText(Path.Combine(output, "NOTICE"));
+        Assert.Contains($"(https://huggingface.co/acme/base-model, revision {Revision})", notice, StringComparison.Ordinal);
+
+        // verify agrees: the modification naming the removed tokenizer is no MGP2002 in the received bundle.
+        var verified = ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = output });
+        Assert.True(verified.Compliant, string.Join("\n", verified.Diagnostics));
+        Assert.DoesNotContain(verified.Diagnostics, d => d.Code == "MGP2002");
+        Assert.Equal(packed.Diagnostics.Where(d => d.Code.StartsWith("MGP2", StringComparison.Ordinal)).Select(d => d.Code), verified.Diagnostics.Where(d => d.Code.StartsWith("MGP2", StringComparison.Ordinal)).Select(d => d.Code));
+    }
+
+    [Fact]
+    public void An_interrupted_hub_download_is_MGP8038_naming_the_file()
+    {
+        this.HubCache(out var snapshot, lie: false);
+        var blob = Path.Combine(snapshot, "..", "..", "blobs", Sha(this.upstreamWeights));
+        File.Move(blob, blob + ".incomplete");
+
+        var result = this.CheckAgainst(snapshot);
+
+        var missing = Assert.Single(result.Diagnostics, d => d.Code == "MGP8038");
+        Assert.Contains("model.safetensors", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("\"Base\"", missing.Message, StringComparison.Ordinal);
+        Assert.Equal(Diagnostics.ExitCodes.InputErrors, Diagnostics.ExitCodes.For(result.Diagnostics));
+    }
+
+    [Fact]
+    public void A_local_dir_download_takes_the_digests_its_metadata_records()
+    {
+        var folder = this.PlainFolder("local-dir");
+        AssertCompared(this.CheckAgainst(folder));
+
+        // As huggingface_hub records an LFS file: commit, SHA-256, the time it wrote the file (after its mtime).
+        var metadata = Path.Combine(folder, ".cache", "huggingface", "download");
+        Directory.CreateDirectory(metadata);
+        var weights = Path.Combine(folder, "model.safetensors");
+        var written = (File.GetLastWriteTimeUtc(weights) - DateTime.UnixEpoch).TotalSeconds + 0.5;
+        File.WriteAllText(Path.Combine(metadata, "model.safetensors.metadata"), $"{Revision}\n{Sha(this.upstreamWeights)}\n{written.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n");
+
+        // The derivative keeps the upstream's weights; the download's file holds other bytes now, no newer than the
+        // record: the record is trusted, and the file is the upstream's.
+        this.derivative.Bytes("model.safetensors", this.upstreamWeights);
+        File.WriteAllBytes(weights, "not the weights"u8.ToArray());
+        File.SetLastWriteTimeUtc(weights, DateTime.UnixEpoch.AddSeconds(written - 0.5));
+        var trusted = this.CheckAgainst(folder);
+        Assert.DoesNotContain(trusted.Diagnostics, d => d.Path == "model.safetensors");
+        Assert.Equal(2, trusted.Diagnostics.Count(d => d.Code == "MGP2006"));
+        Assert.Contains("MGP8039", this.CheckAgainst(folder, verifyUpstream: true).Diagnostics.Select(d => d.Code));
+
+        // A file written after its record is hashed: its bytes are not the derivative's weights.
+        File.SetLastWriteTimeUtc(weights, DateTime.UnixEpoch.AddSeconds(written + 10));
+        Assert.Single(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP2006" && d.Path == "model.safetensors");
+
+        // The download's commit is the upstream's revision.
+        File.WriteAllBytes(weights, this.upstreamWeights);
+        File.SetLastWriteTimeUtc(weights, DateTime.UnixEpoch.AddSeconds(written - 0.5));
+        var packed = this.PackAgainst(folder, out var output);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.Equal(Revision, (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(output, "modelgo-manifest.json")))!["upstream"]![0]!["revision"]);
+    }
+
+    [Theory]
+    [InlineData("zip")]
+    [InlineData("tar.gz")]
+    public void An_archive_not_made_by_ModelGoPack_with_one_top_folder_is_read(string format)
+    {
+        var archive = Path.Combine(this.temp.Path, "base-model-main." + format);
+        using (var stream = File.Create(archive))
+        {
+            if (format == "zip")
+            {
+                using var zip = new ZipArchive(stream, ZipArchiveMode.Create);
+                foreach (var (path, bytes) in this.ReleaseFiles())
+                {
+                    using var entry = zip.CreateEntry("base-model-main/" + path).Open();
+                    entry.Write(bytes);
+                }
+            }
+            else
+            {
+                using var gzip = new GZipStream(stream, CompressionLevel.Fastest);
+                using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
+                foreach (var (path, bytes) in this.ReleaseFiles())
+                {
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "base-model-main/" + path) { DataStream = new MemoryStream(bytes) });
+                }
+            }
+        }
+
+        AssertCompared(this.CheckAgainst(archive));
+        var packed = this.PackAgainst(archive, out var output);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.Contains("----- NOTICE (from \"Base\") -----\nBase model\n", File.ReadAllText(Path.Combine(output, "NOTICE")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_no_archive_is_MGP8027_naming_the_upstream_and_the_file()
+    {
+        var fake = Path.Combine(this.temp.Path, "base.zip");
+        File.WriteAllText(fake, "this is not a zip\n");
+
+        var result = this.CheckAgainst(fake);
+
+        var error = Assert.Single(result.Diagnostics, d => d.Code == "MGP8027");
+        Assert.Contains("\"Base\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains(fake, error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a folder, a modelgo-manifest.json, a zip or a tar.gz", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Diagnostics.ExitCodes.InputErrors, Diagnostics.ExitCodes.For(result.Diagnostics));
+    }
+
+    [Fact]
+    public void A_missing_release_and_a_link_loop_are_MGP8027_and_nothing_is_written()
+    {
+        var missing = Path.Combine(this.temp.Path, "nowhere");
+        var result = this.CheckAgainst(missing);
+        var error = Assert.Single(result.Diagnostics, d => d.Code == "MGP8027");
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+
+        var loop = Path.Combine(this.temp.Path, "loop");
+        File.CreateSymbolicLink(loop, loop);
+        var looped = this.PackAgainst(loop, out var output);
+        Assert.Contains("symbolic link loop", Assert.Single(looped.Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+        Assert.False(Path.Exists(output));
+        Assert.Equal(Diagnostics.ExitCodes.InputErrors, Diagnostics.ExitCodes.For(looped.Diagnostics));
+    }
+
+    [Fact]
+    public void A_git_clone_whose_weights_are_LFS_pointers_is_compared_by_their_oids()
+    {
+        // The upstream's Hub repository cloned without `git lfs pull`: the weights are pointers, the rest plain blobs.
+        var clone = Path.Combine(this.temp.Path, "base-clone");
+        Directory.CreateDirectory(clone);
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        foreach (var (path, bytes) in this.ReleaseFiles())
+        {
+            File.WriteAllBytes(Path.Combine(clone, path), path == "model.safetensors" ? Pointer(bytes) : bytes);
+        }
+
+        File.WriteAllText(Path.Combine(clone, ".gitattributes"), "*.safetensors filter=lfs diff=lfs merge=lfs -text\n");
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "remote", "add", "origin", "https://huggingface.co/acme/base-model");
+
+        // The derivative keeps the upstream's weights byte for byte: the SHA-256 is the pointer's oid, so unchanged.
+        this.derivative.Bytes("model.safetensors", this.upstreamWeights);
+        this.derivative.File(".gitattributes", "*.safetensors filter=lfs diff=lfs merge=lfs -text\n");
+        var entry = this.Entry();
+        entry["git"] = "main";
+        entry["repository"] = clone;
+        this.derivative.Modification("2026-05-01", "Dropped the tokenizer; added a sampling script", "tokenizer.json", "extra.py").Write();
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Path == "model.safetensors" || d.Code == "MGP2007");
+
+        var packed = this.PackAgainst(null, out var output);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        var upstream = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "modelgo-manifest.json")))!["upstream"]![0]!;
+        Assert.Equal(40, ((string?)upstream["revision"])!.Length);
+        Assert.Equal("https://huggingface.co/acme/base-model", (string?)upstream["url"]);
+        Assert.Null(upstream["repository"]);
+        Assert.Null(upstream["git"]);
+
+        // Changed weights are found without reading any of the upstream's (there are none to read: only the pointer).
+        this.derivative.Bytes("model.safetensors", [.. this.upstreamWeights, 0]);
+        var changed = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+        Assert.Single(changed.Diagnostics, d => d.Code == "MGP2006" && d.Path == "model.safetensors");
+    }
+
+    [Fact]
+    public void Earlier_bundles_inside_the_project_are_left_out_under_any_name()
+    {
+        this.derivative.Modification("2026-05-01", "Everything", "**/*").Write();
+        foreach (var (format, name) in new[] { (BundleFormat.Zip, "release.zip"), (BundleFormat.TarGz, "dist/renamed.bin"), (BundleFormat.Directory, "out/folder") })
+        {
+            var target = Path.Combine(this.temp.Path, "earlier-" + Path.GetFileName(name));
+            Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.derivative.Root }, target, format).Compliant);
+            var inside = Path.Combine(this.derivative.Root, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(inside)!);
+            if (format == BundleFormat.Directory)
+            {
+                Directory.Move(target, inside);
+            }
+            else
+            {
+                File.Move(target, inside);
+            }
+        }
+
+        // A zip of weights that is no bundle (a PyTorch checkpoint) stays.
+        PyTorchZip.Write(Path.Combine(this.derivative.Root, "weights.pt"), ("w", "FloatStorage", [2, 2]));
+        var output = Path.Combine(this.temp.Path, "next");
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.derivative.Root }, output, BundleFormat.Directory);
+
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.Equal(["dist/renamed.bin", "out/folder", "release.zip"], result.Diagnostics.Where(d => d.Code == "MGP8037").Select(d => d.Path!).Order(StringComparer.Ordinal));
+        var bundled = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(output, f)).ToList();
+        Assert.DoesNotContain(bundled, f => f.StartsWith("out", StringComparison.Ordinal) || f.StartsWith("dist", StringComparison.Ordinal) || f == "release.zip");
+        Assert.Contains("weights.pt", bundled);
+    }
+
+    [Fact]
+    public void The_release_is_read_for_its_license_copyright_lines_and_version()
+    {
+        var folder = this.PlainFolder("described");
+        File.WriteAllText(Path.Combine(folder, "README.md"), "---\nlicense: other\nlicense_name: mg-by-sa-2.0\nversion: 3.1.4\n---\n# Base model\n\nCopyright 2025 Base Labs and Other Authors\n\nCopyright notice: see the paper.\n");
+        File.WriteAllBytes(Path.Combine(folder, "LICENSE"), Licensing.LicenseText.Bytes.ToArray());
+
+        var packed = this.PackAgainst(folder, out var output);
+
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.DoesNotContain(packed.Diagnostics, d => d.Code == "MGP6009");
+        var notice = File.ReadAllText(Path.Combine(output, "NOTICE"));
+        Assert.Contains("----- README.md#copyright (from \"Base\") -----\nCopyright 2025 Base Labs and Other Authors\n", notice, StringComparison.Ordinal);
+        Assert.DoesNotContain("see the paper", notice, StringComparison.Ordinal);
+        Assert.Contains("\"Base\" version 3.1.4", notice, StringComparison.Ordinal);
+        Assert.Equal("3.1.4", (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(output, "modelgo-manifest.json")))!["upstream"]![0]!["version"]);
+
+        // A LICENSE of another license contradicts the declared MG-BY-SA-2.0; so does the card's, without a LICENSE.
+        File.WriteAllText(Path.Combine(folder, "LICENSE"), "MIT License\n\nCopyright (c) 2025 Base Labs\n\nPermission is hereby granted, free of charge, to any person obtaining a copy of this software.\n");
+        var contradicted = Assert.Single(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP6009");
+        Assert.Contains("(LICENSE), but modelgo.json declares 'MG-BY-SA-2.0'", contradicted.Message, StringComparison.Ordinal);
+        Assert.Equal(Diagnostics.Severity.Warning, contradicted.Severity);
+
+        File.Delete(Path.Combine(folder, "LICENSE"));
+        File.WriteAllText(Path.Combine(folder, "README.md"), "---\nlicense: apache-2.0\n---\n# Base model\n");
+        Assert.Contains("'apache-2.0' (README.md's front matter)", Assert.Single(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP6009").Message, StringComparison.Ordinal);
+
+        // Declared as what the release says: no contradiction.
+        this.Entry()["license"] = "apache-2.0";
+        Assert.DoesNotContain(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP6009");
+    }
+
+    private static void AssertCompared(CheckResult result)
+    {
+        // model.safetensors differs, tokenizer.json was removed, extra.py added; config.json is the release's.
+        var undeclared = result.Diagnostics.Where(d => d.Code == "MGP2006").Select(d => d.Path!).Order(StringComparer.Ordinal).ToList();
+        Assert.True(undeclared.SequenceEqual(["extra.py", "model.safetensors", "tokenizer.json"]), string.Join("\n", result.Diagnostics));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Path == "config.json");
+    }
+
+    private CheckResult CheckAgainst(string bundle, bool verifyUpstream = false)
+    {
+        this.Entry()["bundle"] = bundle;
+        this.derivative.Write();
+        return ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, VerifyUpstream = verifyUpstream });
+    }
+
+    private PackResult PackAgainst(string? bundle, out string output)
+    {
+        if (bundle is not null)
+        {
+            this.Entry()["bundle"] = bundle;
+            if (this.derivative.Config["modifications"] is null)
+            {
+                this.derivative.Modification("2026-05-01", "Fine-tuned; dropped the tokenizer; added a sampling script", "model.safetensors", "tokenizer.json", "extra.py");
+            }
+        }
+
+        this.derivative.Write();
+        output = Path.Combine(this.temp.Path, "out-" + Guid.NewGuid().ToString("N"));
+        return ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.derivative.Root }, output, BundleFormat.Directory);
+    }
+
+    private JsonObject Entry()
+    {
+        var list = this.derivative.Array("upstream");
+        if (list.Count == 0)
+        {
+            list.Add(new JsonObject { ["name"] = "Base", ["relation"] = "derivative", ["method"] = "fine-tuning" });
+        }
+
+        return (JsonObject)list[0]!;
+    }
+
+    private string PlainFolder(string name)
+    {
+        var folder = Path.Combine(this.temp.Path, name);
+        foreach (var (path, bytes) in this.ReleaseFiles())
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, path))!);
+            File.WriteAllBytes(Path.Combine(folder, path), bytes);
+        }
+
+        return folder;
+    }
+
+    /// <summary>
+    /// models--acme--base-model as huggingface_hub lays it out: blobs by etag (the SHA-256 for the LFS weights, a git blob
+    /// id for small files), snapshots/REV/ of relative links into blobs, refs/main. With <paramref name="lie"/>, the
+    /// weights' blob holds other bytes than its name says.
+    /// </summary>
+    private string HubCache(out string snapshot, bool lie)
+    {
+        var repository = Path.Combine(this.temp.Path, "hub", "models--acme--base-model");
+        snapshot = Path.Combine(repository, "snapshots", Revision);
+        Directory.CreateDirectory(Path.Combine(repository, "blobs"));
+        Directory.CreateDirectory(Path.Combine(repository, "refs"));
+        Directory.CreateDirectory(snapshot);
+        File.WriteAllText(Path.Combine(repository, "refs", "main"), Revision);
+        foreach (var (path, bytes) in this.ReleaseFiles())
+        {
+            var lfs = path.EndsWith(".safetensors", StringComparison.Ordinal);
+            // git's blob id is SHA-1 of "blob SIZE\0" and the bytes: what the Hub names a small file's blob by.
+#pragma warning disable CA5350 // git's object id, not a security use
+            var etag = lfs ? Sha(bytes) : Convert.ToHexStringLower(SHA1.HashData(Encoding.ASCII.GetBytes($"blob {bytes.Length}\0").Concat(bytes).ToArray()));
+#pragma warning restore CA5350
+            File.WriteAllBytes(Path.Combine(repository, "blobs", etag), lfs && lie ? "other bytes"u8.ToArray() : bytes);
+            File.CreateSymbolicLink(Path.Combine(snapshot, path), Path.Combine("..", "..", "blobs", etag));
+        }
+
+        return repository;
+    }
+
+    private static byte[] Pointer(byte[] content) =>
+        Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\noid sha256:{Sha(content)}\nsize {content.Length}\n");
+
+    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
