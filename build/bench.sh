@@ -6,6 +6,9 @@
 #   3. warm re-check time / first check time                 (target <= 0.05)
 #   4. peak RSS of pack, 3 GiB and 64 GiB sparse              (target <= 150 MB each)
 #   5. peak RSS of verify, a zip of 500,000 files, at 2 and 8 cores (target <= 300 MB each)
+#   6. warm check of a derivative of that 3 GiB model kept in the Hugging Face Hub cache layout (one config
+#      changed) / the same with no release named (target <= 1.1), upstream bytes hashed (target 0); the same
+#      for an upstream git clone whose weights are LFS pointers
 # Usage: bash build/bench.sh [WORK_DIR]   (default: ${TMPDIR:-/tmp}/modelgopack-bench; needs ~10 GB free)
 # Every timing is the best of RUNS (default 3) runs, with the tree in the page cache for every tool alike.
 set -euo pipefail
@@ -13,7 +16,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-${TMPDIR:-/tmp}/modelgopack-bench}"
 runs="${RUNS:-3}"
-weight_bytes=$((1536 * 1024 * 1024)) # two of these, plus 1,000 small files: 3 GiB
+weight_bytes=${WEIGHT_BYTES:-$((1536 * 1024 * 1024))} # two of these, plus 1,000 small files: 3 GiB (WEIGHT_BYTES: smaller, for a trial run)
 sparse_bytes=$((64 * 1024 * 1024 * 1024))
 
 for tool in dotnet tar openssl; do
@@ -148,6 +151,78 @@ first_s=$(printf '%.3f' "$first_s")
 recheck_ratio=$(ratio "$warm_s" "$first_s")
 phase_ratio=$(ratio "$warm_phase" "$first_phase")
 
+echo "== 6. derivative of the 3 GiB model, upstream in the Hub cache and in an LFS clone"
+# The upstream is the fixture as released: a Hub cache (blobs by etag: SHA-256 for the weights, as LFS files are
+# named, the git blob id for small files; snapshot links; refs/main) and a git clone holding LFS pointers. The
+# derivatives are hard links of the fixture with config.json changed; nothing is copied.
+revision=0123456789abcdef0123456789abcdef01234567
+hub="$work/hub/models--acme--base-model"
+mkdir -p "$hub/blobs" "$hub/refs" "$hub/snapshots/$revision"
+printf '%s' "$revision" > "$hub/refs/main"
+have_git=0; command -v git >/dev/null && have_git=1
+clone="$work/base-clone"
+[ "$have_git" = 1 ] && git init -q -b main "$clone"
+(cd "$project" && find . -type f -printf '%P\n' | sort) > "$work/files.txt"
+while IFS= read -r f; do
+  size=$(stat -c %s "$project/$f")
+  mkdir -p "$hub/snapshots/$revision/$(dirname "$f")"
+  if [ "$size" -gt $((10 * 1024 * 1024)) ]; then
+    etag=$(sha256sum "$project/$f" | cut -d' ' -f1)
+    pointer=1
+  else
+    etag=$( [ "$have_git" = 1 ] && git hash-object "$project/$f" || sha1sum "$project/$f" | cut -d' ' -f1)
+    pointer=0
+  fi
+  ln -f "$project/$f" "$hub/blobs/$etag"
+  ln -s "$(realpath --relative-to="$hub/snapshots/$revision/$(dirname "$f")" "$hub/blobs/$etag")" "$hub/snapshots/$revision/$f"
+  if [ "$have_git" = 1 ]; then
+    mkdir -p "$clone/$(dirname "$f")"
+    if [ "$pointer" = 1 ]; then
+      printf 'version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize %s\n' "$etag" "$size" > "$clone/$f"
+    else
+      ln -f "$project/$f" "$clone/$f"
+    fi
+  fi
+done < "$work/files.txt"
+if [ "$have_git" = 1 ]; then
+  printf '*.safetensors filter=lfs diff=lfs merge=lfs -text\n' > "$clone/.gitattributes"
+  (cd "$clone" && git add -A && GIT_AUTHOR_NAME=b GIT_AUTHOR_EMAIL=b@b GIT_COMMITTER_NAME=b GIT_COMMITTER_EMAIL=b@b git commit -qm base)
+fi
+derived() { # dir, release JSON ("" for none)
+  local dir="$1" release="$2"
+  mkdir -p "$dir"
+  (cd "$project" && find . -type d -printf '%P\n') | while IFS= read -r d; do mkdir -p "$dir/$d"; done
+  while IFS= read -r f; do ln -f "$project/$f" "$dir/$f"; done < "$work/files.txt"
+  rm "$dir/config.json" "$dir/modelgo.json"
+  { cat "$project/config.json"; echo; } > "$dir/config.json"
+  sed -e 's/"paths": \["\*.safetensors"\]/"paths": ["*.safetensors", "config.json"]/' \
+      -e "0,/\"notices\": \[\"upstream\/base-tiny\/NOTICE\"\]/s||\"notices\": [\"upstream\/base-tiny\/NOTICE\"]$release|" \
+      "$project/modelgo.json" > "$dir/modelgo.json"
+  find "$dir" -newer "$work/files.txt" -type f -exec touch -d "@$(( $(date +%s) - 60 ))" {} +
+}
+derived "$work/derived-plain" ""
+derived "$work/derived-hub" ", \"bundle\": \"$hub\""
+if [ "$have_git" = 1 ]; then
+  derived "$work/derived-git" ", \"git\": \"main\", \"repository\": \"$clone\""
+  cp "$clone/.gitattributes" "$work/derived-git/"
+  touch -d "@$(( $(date +%s) - 60 ))" "$work/derived-git/.gitattributes"
+fi
+upstream_hashed() { sed -n 's/.*upstream releases: \(.*\) hashed;.*/\1/p' "$1" | tail -1; }
+lineage_s=(); lineage_first=(); lineage_warm=()
+for kind in plain hub git; do
+  dir="$work/derived-$kind"
+  if [ ! -d "$dir" ]; then lineage_s+=(n/a); lineage_first+=(n/a); lineage_warm+=(n/a); continue; fi
+  rm -rf "$work/lineage-cache"
+  mgp check "$dir" --cache "$work/lineage-cache" >/dev/null 2>"$work/lineage-first.err" || { echo "bench: check of $dir failed:" >&2; mgp check "$dir" --cache "$work/lineage-cache" >&2 || true; exit 1; }
+  lineage_s+=("$(best - dotnet "$tool" check "$dir" --cache "$work/lineage-cache" --quiet)")
+  mgp check "$dir" --cache "$work/lineage-cache" >/dev/null 2>"$work/lineage-warm.err"
+  lineage_first+=("$(upstream_hashed "$work/lineage-first.err")")
+  lineage_warm+=("$(upstream_hashed "$work/lineage-warm.err")")
+done
+hub_ratio=$(ratio "${lineage_s[1]}" "${lineage_s[0]}")
+git_ratio=n/a; [ "${lineage_s[2]}" != n/a ] && git_ratio=$(ratio "${lineage_s[2]}" "${lineage_s[0]}")
+rm -rf "$work/hub" "$clone" "$work"/derived-* "$work/lineage-cache"
+
 echo "== 4. peak RSS"
 rss() { # command...: peak resident set in MB
   if [ -z "$gnu_time" ]; then echo "n/a"; return; fi
@@ -196,5 +271,9 @@ printf '%-58s %10s   %s\n' "   peak RSS, pack 64 GiB sparse (MB)" "$rss_sparse" 
 printf '%-58s %10s   %s\n' "   peak RSS, verify 64 GiB sparse bundle (MB)" "$rss_sparse_verify" "(for information)"
 printf '%-58s %10s   %s\n' "   peak RSS, verify zip / tar.gz 3 GiB, headers kept (MB)" "$rss_verify_zip / $rss_verify_tgz" "(for information)"
 printf '%-58s %10s   %s\n' "5. peak RSS, verify zip of $many_entries entries, 2 / 8 cores (MB)" "$rss_many_2 / $rss_many_8" "<= 300, $( [ "$rss_many_2" = n/a ] && echo n/a || { [ "$rss_many_2" -le 300 ] && [ "$rss_many_8" -le 300 ] && echo "meets target" || echo "MISSES target"; })"
+printf '%-58s %10s   %s\n' "6. warm check, derivative of Hub-cache upstream / no release  (${lineage_s[1]} s / ${lineage_s[0]} s)" "$hub_ratio" "<= 1.1, $(verdict "$hub_ratio" '<=' 1.1)"
+printf '%-58s %10s   %s\n' "   upstream bytes hashed, Hub cache: first / warm check" "${lineage_first[1]} / ${lineage_warm[1]}" "warm: 0 B, $( [ "${lineage_warm[1]}" = "0 B" ] && echo "meets target" || echo "MISSES target")"
+printf '%-58s %10s   %s\n' "   warm check, derivative of LFS-clone upstream / no release  (${lineage_s[2]} s)" "$git_ratio" "<= 1.1, $( [ "$git_ratio" = n/a ] && echo n/a || verdict "$git_ratio" '<=' 1.1)"
+printf '%-58s %10s   %s\n' "   upstream bytes hashed, LFS clone: first / warm check" "${lineage_first[2]} / ${lineage_warm[2]}" "warm: 0 B, $( [ "${lineage_warm[2]}" = "0 B" ] && echo "meets target" || echo "MISSES target")"
 echo "openssl sha256 single core: $(echo "$sha_kbs / 1000" | bc) MB/s; hashing lanes: min($cores cores, $weights weight files) = $lanes"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"

@@ -356,7 +356,7 @@ public static class ModelGoPackEngine
             diagnostics.Add(note);
         }
 
-        var releases = new Releases.ReleaseOptions(digests, request.VerifyUpstream, request.GitExecutable, cancellationToken);
+        var releases = new Releases.ReleaseOptions(digests, request.VerifyUpstream, request.GitExecutable, cancellationToken) { Progress = request.Progress };
         var project = ProjectLoader.Load(root, request.Overrides, excluded.Concat(request.ExcludedPaths), diagnostics, releases);
         if (project is null || templates is null)
         {

@@ -223,20 +223,19 @@ internal static class PreviousBundle
 
     private static string? TarGzProblem(string path)
     {
+        // verify's reader: one rule for a damaged archive, and the same guard against a gzip bomb.
         var entries = new List<(string Name, long Length)>();
         Dictionary<string, long>? listed = null;
-        using (var file = File.OpenRead(path))
-        using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-        using (var reader = new TarReader(gzip))
+        using (var tar = new TarGzReader(path))
         {
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            while (tar.Next(CancellationToken.None) is (var name, var entry))
             {
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
                     return $"that holds '{ProjectPath.Printable(entry.Name)}', a {entry.EntryType} entry ModelGoPack never writes";
                 }
 
-                if (entry.Name == BundleVerifier.ManifestName && listed is null)
+                if (name == BundleVerifier.ManifestName && listed is null)
                 {
                     listed = Listed(entry.DataStream ?? Stream.Null);
                     if (listed is null)
@@ -245,7 +244,7 @@ internal static class PreviousBundle
                     }
                 }
 
-                entries.Add((entry.Name, entry.Length));
+                entries.Add((name, entry.Length));
             }
         }
 

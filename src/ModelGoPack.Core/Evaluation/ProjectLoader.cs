@@ -189,6 +189,7 @@ internal static class ProjectLoader
             {
                 var release = Releases.ReleaseReader.Load(root, upstream, upstream.Relation == UpstreamRelation.Derivative ? wanted : new HashSet<string>(), releaseOptions);
                 releases.Add(release);
+                releaseOptions.Progress?.UpstreamRead(release.BytesHashed);
                 foreach (var (name, text) in release.Notices.Where(n => !notices.Any(existing => existing.Text.Contains(n.Text, StringComparison.Ordinal))))
                 {
                     // Named by the upstream and the file's name in its release: never a path of this machine.

@@ -1,10 +1,9 @@
-using System.Text.Json;
-
 namespace ModelGoPack.Evaluation;
 
 /// <summary>
-/// An upstream's release as its <c>modelgo-manifest.json</c> describes it: every file with its SHA-256, and
-/// (from a bundle) the texts of its notice files, which the project must keep verbatim.
+/// An upstream's release as <see cref="Releases.ReleaseReader"/> read it: every file by its path in the release, with
+/// its SHA-256 ("" when it was not needed), the texts of its notice files, which the project must keep verbatim, and
+/// what it says of itself. Never where it is on this machine, except for <see cref="FullPath"/>, which nothing writes.
 /// </summary>
 internal sealed record UpstreamRelease(string Upstream, string Location, IReadOnlyDictionary<string, string> Files, IReadOnlyList<(string Path, string Text)> Notices)
 {
@@ -44,104 +43,6 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
     /// <summary>Whether a git release's paths are from the root of another clone (else from the project's folder in its own repository).</summary>
     public bool GitPathsFromRoot { get; init; }
 
-    private const long MaxManifestBytes = Emit.BundleLimits.MaxManifestBytes;
-
     /// <summary>Bundle files ModelGoPack generates; they never count as modified.</summary>
     public static readonly IReadOnlySet<string> Generated = new HashSet<string>(StringComparer.Ordinal) { "LICENSE", "NOTICE", "README.md", "modelgo-manifest.json" };
-
-    /// <summary>The release a modelgo-manifest.json describes; throws <see cref="InvalidDataException"/> with what is wrong.</summary>
-    public static UpstreamRelease Parse(string upstream, string location, byte[] manifest, IReadOnlyList<(string, string)> notices) =>
-        new(upstream, location, ReadManifest(manifest), [.. notices, .. Copyright(manifest)])
-        {
-            ReleaseDate = ReleaseDateOf(manifest),
-            Version = VersionOf(manifest),
-        };
-
-    /// <summary>The manifest's <c>version</c>, or null.</summary>
-    private static string? VersionOf(byte[] manifest)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(manifest, new JsonDocumentOptions { MaxDepth = 16 });
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("version", out var version)
-                && version.ValueKind == JsonValueKind.String && version.GetString() is { Length: > 0 and <= 256 } text
-                ? text
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The manifest's <c>releaseDate</c> (yyyy-MM-dd), or null when it has none or it is not a date.</summary>
-    private static DateOnly? ReleaseDateOf(byte[] manifest)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(manifest, new JsonDocumentOptions { MaxDepth = 16 });
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("releaseDate", out var date) && date.ValueKind == JsonValueKind.String
-                && DateOnly.TryParseExact(date.GetString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
-                ? day
-                : null;
-        }
-        catch (JsonException)
-        {
-            // ReadManifest reports a malformed manifest.
-            return null;
-        }
-    }
-
-    /// <summary>The manifest's <c>copyright</c> lines, as one notice text to keep (none when there are none).</summary>
-    private static List<(string Path, string Text)> Copyright(byte[] manifest)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(manifest, new JsonDocumentOptions { MaxDepth = 16 });
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("copyright", out var lines) && lines.ValueKind == JsonValueKind.Array)
-            {
-                var text = string.Concat(lines.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => l.GetString() + "\n"));
-                return text.Length == 0 ? [] : [("modelgo-manifest.json#copyright", text)];
-            }
-        }
-        catch (JsonException)
-        {
-            // ReadManifest reports a malformed manifest.
-        }
-
-        return [];
-    }
-
-    private static Dictionary<string, string> ReadManifest(byte[] bytes)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array)
-            {
-                throw new InvalidDataException("the manifest has no \"files\" list.");
-            }
-
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var file in files.EnumerateArray())
-            {
-                if (file.ValueKind != JsonValueKind.Object
-                    || !file.TryGetProperty("path", out var path) || path.ValueKind != JsonValueKind.String
-                    || !file.TryGetProperty("sha256", out var sha) || sha.ValueKind != JsonValueKind.String
-                    || ProjectPath.IsRootedOrEscaping(path.GetString()!))
-                {
-                    throw new InvalidDataException("a \"files\" entry lacks a relative \"path\" or a \"sha256\".");
-                }
-
-                result[path.GetString()!] = sha.GetString()!.ToLowerInvariant();
-            }
-
-            return result;
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"the manifest is not valid JSON: {e.Message.Split(" LineNumber:")[0]}");
-        }
-    }
 }

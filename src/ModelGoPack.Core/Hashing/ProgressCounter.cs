@@ -14,6 +14,8 @@ public sealed class ProgressCounter
     private long phaseStarted;
     private long phaseEnded;
     private long bytesHashed;
+    private int upstreamReleases;
+    private long upstreamBytesHashed;
 
     /// <summary>What is being done: "hashing", "packing" or "verifying"; empty before the first phase.</summary>
     public string Phase => this.phase;
@@ -53,4 +55,16 @@ public sealed class ProgressCounter
     internal void AddHashed(long bytes) => Interlocked.Add(ref this.bytesHashed, bytes);
 
     internal void FileDone() => Interlocked.Increment(ref this.filesDone);
+
+    /// <summary>How many upstream releases were read for lineage in this run.</summary>
+    public int UpstreamReleases => Volatile.Read(ref this.upstreamReleases);
+
+    /// <summary>Bytes of upstream releases read to hash them (not named by a blob, a pointer or a record, nor from the cache).</summary>
+    public long UpstreamBytesHashed => Interlocked.Read(ref this.upstreamBytesHashed);
+
+    internal void UpstreamRead(long bytesHashed)
+    {
+        Interlocked.Increment(ref this.upstreamReleases);
+        Interlocked.Add(ref this.upstreamBytesHashed, bytesHashed);
+    }
 }

@@ -9,7 +9,11 @@ using ModelGoPack.Hashing;
 namespace ModelGoPack.Releases;
 
 /// <summary>What reading a release needs from the run: the digest cache, whether to hash what is trusted by name, git, cancellation.</summary>
-internal sealed record ReleaseOptions(DigestCache Cache, bool VerifyUpstream, string GitExecutable, CancellationToken CancellationToken);
+internal sealed record ReleaseOptions(DigestCache Cache, bool VerifyUpstream, string GitExecutable, CancellationToken CancellationToken)
+{
+    /// <summary>Where the host counts what reading the releases hashed (its progress display says it).</summary>
+    public ProgressCounter? Progress { get; init; }
+}
 
 /// <summary>
 /// Reads an upstream's release, whatever form the user has it in, into the files it holds with their SHA-256,
@@ -57,8 +61,7 @@ internal static class ReleaseReader
                 throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is a folder; \"manifest\" names a modelgo-manifest.json file (name the folder with \"bundle\").");
             }
 
-            var bytes = ReadCapped(target, BundleLimitsManifest, full);
-            return FromManifest(upstream, location, full, bytes, []) with { FullPath = full };
+            return FromManifest(upstream, location, full, target, []) with { FullPath = full };
         }
 
         if (Directory.Exists(target))
@@ -68,8 +71,6 @@ internal static class ReleaseReader
 
         return ReadArchive(upstream, location, full, target, wanted, options);
     }
-
-    private const long BundleLimitsManifest = Emit.BundleLimits.MaxManifestBytes;
 
     /// <summary>
     /// The path a release location comes to through links: a missing path, an unreadable one and a link loop are
@@ -120,15 +121,17 @@ internal static class ReleaseReader
         var manifestPath = Path.Combine(folder, ProjectLoader.ManifestFileName);
         if (hub is null && File.Exists(manifestPath))
         {
-            var bytes = ReadCapped(manifestPath, BundleLimitsManifest, manifestPath);
-            var release = FromManifest(upstream, location, full, bytes, RootNotices(folder, name => Path.Combine(folder, name)));
+            var release = FromManifest(upstream, location, full, manifestPath, RootNotices(folder, name => Path.Combine(folder, name)));
             if (options.VerifyUpstream)
             {
                 var files = release.Files.Keys.Select(p => Path.Combine(folder, p))
                     .Select(p => File.Exists(p) ? new ProjectFile(p, p, new FileInfo(p).Length)
                         : throw new ReleaseException(DiagnosticCatalog.UpstreamDigestMismatch, p, "is listed by the release's modelgo-manifest.json but missing."))
                     .ToList();
-                VerifyAgainst(upstream, files, p => release.Files[Path.GetRelativePath(folder, p).Replace(Path.DirectorySeparatorChar, '/')], "its modelgo-manifest.json lists", options);
+                release = release with
+                {
+                    BytesHashed = VerifyAgainst(upstream, files, p => release.Files[Path.GetRelativePath(folder, p).Replace(Path.DirectorySeparatorChar, '/')], "its modelgo-manifest.json lists", options),
+                };
             }
 
             return ReleaseDescription.Describe(release, name => ReleaseDescription.ReadFolderFile(folder, name)) with { FullPath = full };
@@ -186,10 +189,10 @@ internal static class ReleaseReader
             digests[relative] = hashed.Digests[file.RelativePath];
         }
 
-        foreach (var (file, digest, why) in trusted)
-        {
-            VerifyAgainst(upstream, [file], _ => digest, why, options);
-        }
+        // All on all cores at once (a snapshot's files are all trusted one way, a download's all the other).
+        var onTrust = trusted.GroupBy(t => t.File.FullPath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Digest, StringComparer.Ordinal);
+        var verified = trusted.Count == 0 ? 0
+            : VerifyAgainst(upstream, trusted.Select(t => t.File).DistinctBy(f => f.FullPath).ToList(), path => onTrust[path], trusted[0].Why, options);
 
         var notices = RootNotices(folder, name => Path.Combine(folder, name));
         var read = new UpstreamRelease(upstream.Name, location, digests, notices)
@@ -197,7 +200,7 @@ internal static class ReleaseReader
             FullPath = full,
             Revision = hub?.Revision ?? (revisions.Count == 1 ? revisions.Single() : null),
             Url = hub?.Url,
-            BytesHashed = hashed.Bytes,
+            BytesHashed = hashed.Bytes + verified,
         };
         return ReleaseDescription.Describe(read, name => ReleaseDescription.ReadFolderFile(folder, name));
     }
@@ -289,6 +292,14 @@ internal static class ReleaseReader
                 $"is not a folder, a modelgo-manifest.json, a zip or a tar.gz that can be read ({why.Split(" " + DiagnosticCatalog.BundleUnreadable.Help)[0]}).");
         }
 
+        // A bundle whose manifest cannot be used (too large, not JSON, given twice) is a release that cannot be compared.
+        if (!content.Readable)
+        {
+            var why = scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.BundleManifestInvalid.Code)?.Message.Split(" " + DiagnosticCatalog.BundleManifestInvalid.Help)[0]
+                ?? $"it holds {ProjectLoader.ManifestFileName} more than once";
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, $"is an archive whose {ProjectLoader.ManifestFileName} cannot be used: {why}");
+        }
+
         // A damaged entry is a release that cannot be compared: named, not guessed around.
         if (content.Damaged.FirstOrDefault() is { } damaged)
         {
@@ -324,19 +335,34 @@ internal static class ReleaseReader
         return ReleaseDescription.Describe(release, content.Text);
     }
 
-    private static UpstreamRelease FromManifest(UpstreamDeclaration upstream, string location, string full, byte[] bytes, IReadOnlyList<(string, string)> notices)
+    /// <summary>The release a modelgo-manifest.json describes, read by verify's manifest reader (its rules and limits).</summary>
+    private static UpstreamRelease FromManifest(UpstreamDeclaration upstream, string location, string full, string path, IReadOnlyList<(string Path, string Text)> notices)
     {
-        UpstreamRelease parsed;
+        var scratch = new DiagnosticBag();
+        Verification.BundleManifest? manifest;
         try
         {
-            parsed = UpstreamRelease.Parse(upstream.Name, location, bytes, notices);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            manifest = Verification.ManifestReader.Read(stream, scratch, full);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, e.Message);
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
         }
 
-        return parsed with { ManifestSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
+        if (manifest is null)
+        {
+            var why = scratch.Items.Count > 0 ? scratch.Items[0].Message : "it cannot be read";
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, why.Split(" " + DiagnosticCatalog.BundleManifestInvalid.Help)[0]);
+        }
+
+        var declared = manifest.Declaration?.Config;
+        return new UpstreamRelease(upstream.Name, location, manifest.Files.ToDictionary(f => f.Path, f => f.Sha256.ToString(), StringComparer.Ordinal), [.. notices, .. Copyright(declared?.Copyright ?? [])])
+        {
+            ManifestSha256 = manifest.Digest.ToString(),
+            Version = declared?.Version.ToNormalizedString(),
+            ReleaseDate = declared?.ReleaseDate,
+        };
     }
 
     private static List<(string Path, string Text)> Copyright(IReadOnlyList<string> lines) =>
@@ -382,10 +408,10 @@ internal static class ReleaseReader
     }
 
     /// <summary>With --verify-upstream: hashes files whose digest was taken on trust; one that differs is MGP8039.</summary>
-    private static void VerifyAgainst(UpstreamDeclaration upstream, IReadOnlyList<ProjectFile> files, Func<string, string> expected, string why, ReleaseOptions options)
+    private static long VerifyAgainst(UpstreamDeclaration upstream, IReadOnlyList<ProjectFile> files, Func<string, string> expected, string why, ReleaseOptions options)
     {
         // Hashed afresh: a cached digest is no check of what the blob holds now.
-        var (digests, _) = Hash(upstream, files, options with { Cache = DigestCache.InMemory() });
+        var (digests, bytes) = Hash(upstream, files, options with { Cache = DigestCache.InMemory() });
         foreach (var file in files)
         {
             var want = expected(file.FullPath);
@@ -395,6 +421,8 @@ internal static class ReleaseReader
                     string.Create(CultureInfo.InvariantCulture, $"has the SHA-256 {digests[file.RelativePath]}, but {why} {want}: the file is damaged or was replaced."));
             }
         }
+
+        return bytes;
     }
 
     /// <summary>Reads a file whole, at most <paramref name="limit"/> bytes (counted while reading); more is MGP8027.</summary>
