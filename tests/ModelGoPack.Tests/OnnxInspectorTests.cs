@@ -400,35 +400,11 @@ public sealed class OnnxInspectorTests
     }
 
     /// <summary>A stream that can only be read forward, as a pipe or a network stream.</summary>
-    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    private sealed class ForwardOnlyStream(byte[] bytes) : ReadOnlyStream
     {
         private readonly MemoryStream inner = new(bytes, writable: false);
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => this.inner.Read(buffer, offset, Math.Min(count, 7));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(Span<byte> buffer) => this.inner.Read(buffer[..Math.Min(buffer.Length, 7)]);
 
         protected override void Dispose(bool disposing)
         {

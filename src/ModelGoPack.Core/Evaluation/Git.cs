@@ -166,21 +166,13 @@ internal sealed class Git
     }
 
     /// <summary>A window of <c>length</c> bytes of a stream, read once.</summary>
-    private sealed class Bounded(Stream inner, long size) : Stream
+    private sealed class Bounded(Stream inner, long size) : ReadOnlyStream
     {
         private long read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
 
         public override long Length => size;
 
         public override long Position { get => this.read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -199,16 +191,6 @@ internal sealed class Git
             this.read += count;
             return count;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>The blob id git would store for the file at <paramref name="fullPath"/> were it at <paramref name="path"/> of this repository (its filters applied).</summary>

@@ -211,7 +211,7 @@ internal sealed class TarGzReader : IDisposable
     /// of one byte reach deflate's limit of 1,032). Without a manifest, or before it comes (it is last), nothing
     /// else bounds what a tar.gz entry claims to hold; so a bomb costs at most the time to hash 16 GiB.
     /// </summary>
-    private sealed class BombGuard(Stream inner, FileStream compressed) : Stream
+    private sealed class BombGuard(Stream inner, FileStream compressed) : ReadOnlyStream
     {
         private const long MaxRatio = 200;
         private readonly byte[] recent = new byte[512];
@@ -280,22 +280,6 @@ internal sealed class TarGzReader : IDisposable
             }
         }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             int read;
@@ -325,15 +309,5 @@ internal sealed class TarGzReader : IDisposable
 
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
