@@ -9,7 +9,7 @@ namespace ModelGoPack.Releases;
 /// </summary>
 internal static class HubCache
 {
-    /// <summary>A snapshot: its folder, the commit it is of, the repository's blobs folder, and the Hub address of the repository.</summary>
+    /// <summary>A snapshot: its folder, the commit it is of, the repository's blobs folder (a full path), and the Hub address of the repository.</summary>
     internal sealed record Snapshot(string Folder, string Revision, string Blobs, string? Url);
 
     /// <summary>
@@ -23,7 +23,7 @@ internal static class HubCache
         if (parent is not null && Path.GetFileName(parent) == "snapshots" && Path.GetDirectoryName(parent) is { } repository
             && Directory.Exists(Path.Combine(repository, "blobs")))
         {
-            return new Snapshot(folder, Path.GetFileName(folder), Path.Combine(repository, "blobs"), Url(repository));
+            return new Snapshot(folder, Path.GetFileName(folder), Path.GetFullPath(Path.Combine(repository, "blobs")), Url(repository));
         }
 
         var snapshots = Path.Combine(folder, "snapshots");
@@ -54,7 +54,7 @@ internal static class HubCache
                 $"names the snapshot '{ProjectPath.Printable(revision)}', which is not in snapshots/: the download did not finish.");
         }
 
-        return new Snapshot(chosen, revision, Path.Combine(folder, "blobs"), Url(folder));
+        return new Snapshot(chosen, revision, Path.GetFullPath(Path.Combine(folder, "blobs")), Url(folder));
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ internal static class HubCache
     public static string? BlobDigest(Snapshot snapshot, string path)
     {
         var name = Path.GetFileName(path);
-        return Path.GetDirectoryName(path) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(snapshot.Blobs)) && name.Length == 64 && Hashing.Sha256Digest.TryParse(name, out _)
+        return Path.GetDirectoryName(path) == snapshot.Blobs && name.Length == 64 && Hashing.Sha256Digest.TryParse(name, out _)
             ? name.ToLowerInvariant()
             : null;
     }

@@ -248,6 +248,14 @@ internal static class ReleaseReader
                     continue;
                 }
 
+                // A snapshot's link into its blobs folder, the common case: one readlink and one stat.
+                if (hub is not null && Path.GetFullPath(Path.Combine(folder.FullName, entry.LinkTarget)) is var blob
+                    && Path.GetDirectoryName(blob) == hub.Blobs && FileType.Stamp(blob) is { } stamp)
+                {
+                    yield return (relative, blob, stamp.Size);
+                    continue;
+                }
+
                 FileSystemInfo? final;
                 try
                 {
