@@ -347,6 +347,207 @@ public sealed class ReleaseFormTests : IDisposable
         Assert.DoesNotContain(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP6009");
     }
 
+    [Fact]
+    public void A_modelgo_json_naming_a_release_outside_the_project_is_not_bundled()
+    {
+        var folder = this.PlainFolder("outside");
+        var packed = this.PackAgainst(folder, out var output);
+
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.Equal("modelgo.json", Assert.Single(packed.Diagnostics, d => d.Code == "MGP8040").Path);
+        Assert.False(File.Exists(Path.Combine(output, "modelgo.json")));
+        Assert.DoesNotContain(Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories), f => File.ReadAllText(f, Encoding.Latin1).Contains(this.temp.Path, StringComparison.Ordinal));
+
+        // A release inside the project is no path of this machine: modelgo.json is bundled as it is.
+        Directory.Move(folder, Path.Combine(this.derivative.Root, "upstream-release"));
+        var inside = this.PackAgainst("upstream-release", out var second);
+        Assert.True(inside.Compliant, string.Join("\n", inside.Diagnostics));
+        Assert.DoesNotContain(inside.Diagnostics, d => d.Code == "MGP8040");
+        Assert.True(File.Exists(Path.Combine(second, "modelgo.json")));
+        Assert.False(Directory.Exists(Path.Combine(second, "upstream-release")));
+    }
+
+    [Fact]
+    public void A_release_is_its_own_files_never_the_project_nor_a_file_it_links_to_outside()
+    {
+        var result = this.CheckAgainst(".");
+        Assert.Contains("is the project's folder, or a folder holding it", Assert.Single(result.Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+        Assert.Single(this.CheckAgainst(Path.GetDirectoryName(this.derivative.Root)!).Diagnostics, d => d.Code == "MGP8027");
+
+        // A NOTICE that links out of the release would put a file of this machine into the bundle's NOTICE.
+        var secret = Path.Combine(this.temp.Path, "secret.txt");
+        File.WriteAllText(secret, "SECRET=hunter2\n");
+        var folder = this.PlainFolder("linked");
+        File.Delete(Path.Combine(folder, "NOTICE"));
+        File.CreateSymbolicLink(Path.Combine(folder, "NOTICE"), secret);
+        var linked = this.PackAgainst(folder, out var output);
+        Assert.Contains("outside the release", Assert.Single(linked.Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+        Assert.False(Path.Exists(output));
+
+        // A link that stays inside the release is read.
+        File.Delete(Path.Combine(folder, "NOTICE"));
+        File.WriteAllText(Path.Combine(folder, "NOTICE.txt"), "Base model\n");
+        File.CreateSymbolicLink(Path.Combine(folder, "AUTHORS"), "NOTICE.txt");
+        Assert.DoesNotContain(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP8027");
+
+        // A pipe where the release should be would block the run.
+        var fifo = Path.Combine(this.temp.Path, "fifo.zip");
+        Assert.Equal(0, ProcessRunner.Run("mkfifo", this.temp.Path, new Dictionary<string, string?>(), fifo).ExitCode);
+        Assert.Contains("not a regular file", Assert.Single(this.CheckAgainst(fifo).Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_release_inside_the_project_keeps_its_declared_notice_files_so_verify_agrees()
+    {
+        var folder = this.PlainFolder("base");
+        Directory.CreateDirectory(Path.Combine(this.derivative.Root, "upstream"));
+        Directory.Move(folder, Path.Combine(this.derivative.Root, "upstream", "base"));
+        this.Entry()["notices"] = new JsonArray("upstream/base/NOTICE");
+
+        var packed = this.PackAgainst("upstream/base", out var output);
+
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.True(File.Exists(Path.Combine(output, "upstream", "base", "NOTICE")));
+        Assert.False(File.Exists(Path.Combine(output, "upstream", "base", "model.safetensors")));
+        var verified = ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = output });
+        Assert.True(verified.Compliant, string.Join("\n", verified.Diagnostics));
+        Assert.DoesNotContain(verified.Diagnostics, d => d.Code == "MGP4002");
+    }
+
+    [Fact]
+    public void A_hub_cache_inside_the_project_is_left_out_whole()
+    {
+        var repository = this.HubCache(out var snapshot, lie: false);
+        var inside = Path.Combine(this.derivative.Root, "hf", "models--acme--base-model");
+        Directory.CreateDirectory(Path.GetDirectoryName(inside)!);
+        Directory.Move(repository, inside);
+
+        var packed = this.PackAgainst(Path.Combine("hf", "models--acme--base-model", "snapshots", Revision), out var output);
+
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.Equal("hf/models--acme--base-model", Assert.Single(packed.Diagnostics, d => d.Code == "MGP8037").Path);
+        Assert.False(Directory.Exists(Path.Combine(output, "hf")));
+    }
+
+    [Fact]
+    public void Link_entries_of_an_archive_release_are_its_files()
+    {
+        var archive = Path.Combine(this.temp.Path, "with-link.tar.gz");
+        using (var stream = File.Create(archive))
+        using (var gzip = new GZipStream(stream, CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Gnu))
+        {
+            foreach (var (path, bytes) in this.ReleaseFiles())
+            {
+                tar.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, "base/" + path) { DataStream = new MemoryStream(bytes) });
+            }
+
+            tar.WriteEntry(new GnuTarEntry(TarEntryType.SymbolicLink, "base/config-link.json") { LinkName = "config.json" });
+        }
+
+        var result = this.CheckAgainst(archive);
+
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "config-link.json" && d.Message.Contains("is removed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_revision_or_url_a_bundle_may_not_record_is_dropped()
+    {
+        Assert.Null(Releases.Provenance.Revision(new string('x', 300)));
+        Assert.Null(Releases.Provenance.Revision("abc\u001bdef"));
+        Assert.Equal("v1.0", Releases.Provenance.Revision("v1.0"));
+        Assert.Null(Releases.Provenance.Url("https://example.com/acme/base.git?private_token=SECRET"));
+        Assert.Null(Releases.Provenance.Url("https://user:pw@example.com/acme/base"));
+        Assert.Null(Releases.Provenance.Url("http://example.com/acme/base"));
+        Assert.Equal("https://example.com/acme/base", Releases.Provenance.Url("https://example.com/acme/base.git"));
+
+        // A download whose metadata records a commit no bundle may hold: no revision, and verify accepts the bundle.
+        var folder = this.PlainFolder("odd-commit");
+        var metadata = Path.Combine(folder, ".cache", "huggingface", "download");
+        Directory.CreateDirectory(metadata);
+        File.WriteAllText(Path.Combine(metadata, "config.json.metadata"), new string('x', 300) + "\u001b\n0123\n1.0\n");
+        var packed = this.PackAgainst(folder, out var output);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(output, "modelgo-manifest.json")))!["upstream"]![0]!["revision"]);
+        Assert.True(ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = output }).Compliant);
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    public void A_hub_ref_that_is_no_snapshot_name_is_MGP8038(string reference)
+    {
+        var repository = this.HubCache(out _, lie: false);
+        File.WriteAllText(Path.Combine(repository, "refs", "main"), reference);
+
+        Assert.Single(this.CheckAgainst(repository).Diagnostics, d => d.Code == "MGP8038");
+    }
+
+    [Theory]
+    [InlineData("NOTICE", true)]
+    [InlineData("notice.txt", true)]
+    [InlineData("AUTHORS.md", true)]
+    [InlineData("Attribution", true)]
+    [InlineData("copyright_classifier.onnx", false)]
+    [InlineData("authors_table.csv", false)]
+    [InlineData("NOTICES", false)]
+    public void Only_notice_files_by_name_are_a_releases_notices(string name, bool notice) =>
+        Assert.Equal(notice, Releases.ReleaseReader.IsNotice(name));
+
+    [Fact]
+    public void An_LFS_pointer_is_read_with_CRLF_line_ends_and_the_older_version_names()
+    {
+        var oid = new string('a', 64);
+        Assert.Equal(oid, Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\r\noid sha256:{oid}\r\nsize 12\r\n"))?.Oid);
+        Assert.Equal(12, Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://hawser.github.com/spec/v1\noid sha256:{oid}\nsize 12\n"))?.Size);
+        Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://example.com/spec/v1\noid sha256:{oid}\nsize 12\n")));
+        Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\noid sha256:{oid[..63]}\nsize 12\n")));
+        Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize -12\n")));
+    }
+
+    [Fact]
+    public void A_project_file_left_as_an_LFS_pointer_is_the_file_it_names()
+    {
+        var folder = this.PlainFolder("pointer-project");
+
+        // The derivative's weights were never pulled: the pointer names the upstream's weights. (The pointer is no
+        // weight file to inspect, which is another finding; lineage sees the file it stands for.)
+        this.derivative.Bytes("model.safetensors", Pointer(this.upstreamWeights));
+        var result = this.CheckAgainst(folder);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "model.safetensors");
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Code == "MGP2006"));
+    }
+
+    [Fact]
+    public void A_folder_holding_a_modelgo_manifest_json_of_another_tool_is_the_projects()
+    {
+        this.derivative.File("weights/modelgo-manifest.json", "{\"example\": true}").File("weights/extra.bin", "x").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP8037");
+        Assert.Contains("weights/extra.bin", result.Digests.Keys);
+    }
+
+    [Fact]
+    public void Only_derivative_releases_name_the_paths_a_modification_may_name()
+    {
+        var teacher = Path.Combine(this.temp.Path, "teacher");
+        Directory.CreateDirectory(teacher);
+        File.WriteAllText(Path.Combine(teacher, "teacher_only.txt"), "t\n");
+        var base_ = this.PlainFolder("base");
+        this.Entry()["bundle"] = base_;
+        this.derivative.Array("upstream").Add(new JsonObject { ["name"] = "Teacher", ["relation"] = "extracted", ["bundle"] = teacher });
+        this.derivative.Modification("2026-05-01", "Fine-tuned; dropped the tokenizer; added a sampling script", "model.safetensors", "tokenizer.json", "extra.py", "teacher_only.txt");
+        var packed = this.PackAgainst(null, out var output);
+
+        var warning = Assert.Single(packed.Diagnostics, d => d.Code == "MGP2002");
+        Assert.Contains("teacher_only.txt", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(["MGP2002"], ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = output }).Diagnostics.Where(d => d.Code.StartsWith("MGP2", StringComparison.Ordinal)).Select(d => d.Code));
+    }
+
     private static void AssertCompared(CheckResult result)
     {
         // model.safetensors differs, tokenizer.json was removed, extra.py added; config.json is the release's.

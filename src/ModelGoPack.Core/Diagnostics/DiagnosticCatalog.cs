@@ -360,7 +360,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor ReleaseLeftOut = Input("MGP8037", Severity.Info,
         "Upstream release or earlier bundle inside the project left out",
-        "Nothing of an upstream release is bundled, and no bundle goes into the next: a release an upstream names, and any earlier output of pack (a folder, zip or tar.gz holding a modelgo-manifest.json), are left out of the bundle. Nothing needs fixing; to keep the project clean, keep releases and outputs outside it.");
+        "Nothing of an upstream release is bundled, and no bundle goes into the next: a release an upstream names inside the project (its Hub cache folder, its clone), and any earlier output of pack (a folder or zip holding ModelGoPack's modelgo-manifest.json, a tar.gz carrying pack's gzip mark), are left out of the bundle; the upstream's declared notice files stay. Nothing needs fixing; to keep the project clean, keep releases and outputs outside it.");
 
     public static readonly DiagnosticDescriptor UpstreamBlobMissing = Input("MGP8038",
         "Upstream Hub snapshot is incomplete",
@@ -369,6 +369,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UpstreamDigestMismatch = Input("MGP8039",
         "Upstream file does not hold what its release records",
         "The file's bytes do not have the SHA-256 its release records for it (its blob name in the Hub cache, huggingface_hub's download metadata, or the release's modelgo-manifest.json): the file is damaged or was replaced. Download the release again.");
+
+    public static readonly DiagnosticDescriptor ConfigLeftOut = Input("MGP8040", Severity.Info,
+        "modelgo.json left out of the bundle: it names where a release is on this machine",
+        "An upstream's \"bundle\", \"manifest\" or \"repository\" names a path outside the project (absolute, under ~/, or up through ..), which a bundle never records. The project's modelgo.json is therefore not bundled; the bundle's modelgo-manifest.json declares the same lineage, with the release's revision and url. Nothing needs fixing; to bundle modelgo.json, keep the release inside the project.");
 
     public static readonly DiagnosticDescriptor WaiverNotAllowed = Input("MGP8036",
         "Waiver of a finding that cannot be waived",

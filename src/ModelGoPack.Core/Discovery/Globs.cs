@@ -28,6 +28,15 @@ internal sealed class Globs
     public bool IsMatch(string relativePath) => this.matcher.Match(relativePath).HasMatches;
 
     /// <summary>
+    /// Whether <paramref name="pattern"/> can match a path other than itself: a <c>*</c> or <c>**</c> in it, a folder
+    /// (<c>weights/</c> matches what is under it), a <c>.</c>, <c>..</c> or empty segment, a backslash, or, where case
+    /// does not count, another case. A pattern that cannot is matched by looking its path up.
+    /// </summary>
+    public static bool MatchesOthers(string pattern) =>
+        Comparison != StringComparison.Ordinal || pattern.Length == 0 || pattern.AsSpan().IndexOfAny('*', '\\') >= 0 || pattern.EndsWith('/') || pattern.StartsWith('/')
+        || pattern.Split('/').Any(segment => segment is "" or "." or "..");
+
+    /// <summary>
     /// The paths of <paramref name="relativePaths"/> that match, in one pass over them all (matching one
     /// path at a time costs a tree walk each: seconds for 100,000 files).
     /// </summary>

@@ -70,10 +70,10 @@ internal static class ProjectScanner
                 continue;
             }
 
-            // A folder below the root that holds a modelgo-manifest.json is a bundle (an earlier output, an upstream's
-            // release): none of it is the project's.
+            // A folder below the root that holds ModelGoPack's modelgo-manifest.json is a bundle (an earlier output, an
+            // upstream's release): none of it is the project's.
             if (bundles is not null && Path.TrimEndingDirectorySeparator(directory.FullName) != Path.TrimEndingDirectorySeparator(root)
-                && entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == Evaluation.ProjectLoader.ManifestFileName))
+                && entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == Evaluation.ProjectLoader.ManifestFileName && Releases.EarlierBundle.IsManifestFile(e.FullName)))
             {
                 bundles.Add(ProjectPath.FromFileSystem(root, directory.FullName));
                 continue;
@@ -91,6 +91,13 @@ internal static class ProjectScanner
 
                 var isDirectory = entry is DirectoryInfo;
                 if (isDirectory ? DefaultIgnoredDirectories.Contains(entry.Name) : DefaultIgnoredFiles.Contains(entry.Name))
+                {
+                    continue;
+                }
+
+                // A worktree's or submodule's .git file (it names a path of this machine), and the bookkeeping huggingface_hub
+                // keeps in a --local-dir download (.cache/huggingface), are never the model's.
+                if (entry.Name == ".git" || (isDirectory && entry.Name == "huggingface" && directory.Name == ".cache"))
                 {
                     continue;
                 }

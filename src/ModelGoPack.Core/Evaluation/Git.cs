@@ -43,7 +43,7 @@ internal sealed class Git
         {
             -1 => $"git could not be run ('{executable}'): {error}",
             0 => null,
-            _ => $"'{path}' is not a git repository.",
+            _ => $"'{path}' is not a git repository git will read ({error.Trim()}).",
         };
         return problem is null ? git : null;
     }

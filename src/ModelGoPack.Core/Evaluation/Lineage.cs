@@ -60,6 +60,23 @@ internal static class Lineage
                 }
             }
 
+            // A project file that is itself an LFS pointer (a clone made without `git lfs pull`) stands for the file whose
+            // SHA-256 it names, as a release's pointer does.
+            foreach (var file in common.Where(f => f.Length <= Releases.LfsPointer.MaxBytes && digests.TryGetValue(f.RelativePath, out var d) && d != release.Files[f.RelativePath]))
+            {
+                try
+                {
+                    if (Releases.LfsPointer.TryRead(file.FullPath, file.Length) is { } pointer)
+                    {
+                        digests[file.RelativePath] = pointer.Oid;
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // It was hashed a moment ago; one that cannot be read now stays as hashed, changed.
+                }
+            }
+
             foreach (var path in files.Keys)
             {
                 if (!release.Files.TryGetValue(path, out var expected))

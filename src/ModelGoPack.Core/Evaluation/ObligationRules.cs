@@ -163,9 +163,11 @@ internal static class ObligationRules
                 where, line, column);
         }
 
-        // A modification may name a file the project removed from an upstream release: the release's files when it was
-        // read (pack, check), what the manifest says was removed when it is not (verify).
-        var paths = project.Files.Select(f => f.RelativePath).Concat(project.Releases.SelectMany(r => r.Files.Keys)).Concat(config.Upstream.SelectMany(u => u.Removed));
+        // A modification may name a file the project removed from a derivative upstream's release: as lineage found them
+        // (pack, check), as the manifest lists them (verify), so that both judge alike. Plain paths are looked up, globs
+        // matched, each against every path.
+        var paths = project.Files.Select(f => f.RelativePath).Concat(project.RemovedFiles.Values.SelectMany(r => r)).Concat(config.Upstream.SelectMany(u => u.Removed))
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var modification in config.Modifications)
         {
             if (modification.Upstream is { } name && !derivatives.Any(u => u.Name == name))
@@ -179,7 +181,7 @@ internal static class ObligationRules
             for (var i = 0; i < modification.Paths.Count; i++)
             {
                 var glob = new Globs([modification.Paths[i]], []);
-                if (!paths.Any(glob.IsMatch))
+                if (!(paths.Contains(modification.Paths[i]) || (Globs.MatchesOthers(modification.Paths[i]) && paths.Any(glob.IsMatch))))
                 {
                     var (where, line, column) = project.Source.Locate($"{modification.JsonPath}.paths[{i}]");
                     diagnostics.Add(DiagnosticCatalog.ModificationPathUnmatched,

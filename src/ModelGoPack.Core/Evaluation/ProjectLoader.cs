@@ -40,13 +40,28 @@ internal static class ProjectLoader
 
         // Nothing of an upstream's release is bundled: a release named inside the project, and every earlier bundle
         // (a folder holding a modelgo-manifest.json, an archive pack wrote), are left out, each with a note.
-        var releasePaths = config.Upstream.Where(u => (u.Bundle ?? u.Manifest) is not null)
-            .Select(u => (Upstream: u, Full: Releases.ReleaseLocation.Resolve(root, (u.Bundle ?? u.Manifest)!)))
-            .Select(r => (r.Upstream, r.Full, Inside: Releases.ReleaseLocation.InsideProject(root, r.Full)))
+        var releasePaths = config.Upstream.Select(u => (Upstream: u, Full: Releases.ReleaseLocation.LeftOut(root, u)))
+            .Where(r => r.Full is not null)
+            .Select(r => (r.Upstream, Full: r.Full!, Inside: Releases.ReleaseLocation.InsideProject(root, r.Full!)))
             .Where(r => r.Inside is not null)
             .ToList();
         var bundles = new List<string>();
         var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths.Concat(releasePaths.Select(r => r.Full)), diagnostics, cancellationToken, Inspection.DatasetStamp.FileName, stampFiles, bundles);
+
+        // An upstream's notice files are kept (iv), and listed in the manifest, wherever they are: one under a release
+        // that is left out is still a project file, as verify will look for it in the bundle.
+        var leftOut = releasePaths.Select(r => r.Inside! + "/").Concat(bundles.Select(b => b + "/")).ToList();
+        foreach (var notice in config.Upstream.SelectMany(u => u.Notices).Distinct(StringComparer.Ordinal)
+            .Where(n => leftOut.Any(l => n.StartsWith(l, StringComparison.Ordinal)) && !ProjectPath.PassesThroughLink(root, n)))
+        {
+            var full = Path.GetFullPath(Path.Combine(root, notice));
+            if (FileType.Stamp(full) is { } stamp && scanned.All(f => f.RelativePath != notice))
+            {
+                scanned.Add(new ProjectFile(notice, full, stamp.Size));
+            }
+        }
+
+        scanned.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         foreach (var (upstream, _, inside) in releasePaths)
         {
             diagnostics.Add(DiagnosticCatalog.ReleaseLeftOut, $"'{inside}' is the release of upstream \"{upstream.Name}\"; it is compared with, and left out of the bundle.", inside);
@@ -102,6 +117,17 @@ internal static class ProjectLoader
             }
 
             files.Add(file);
+        }
+
+        // A bundle never records where a release is on the packer's machine: a modelgo.json that names one outside the
+        // project stays out of it (the manifest declares the same lineage).
+        var outside = config.Upstream.SelectMany(u => new[] { u.Bundle, u.Manifest, u.Repository }.OfType<string>().Select(l => (u.Name, Location: l)))
+            .FirstOrDefault(r => Releases.ReleaseLocation.InsideProject(root, Releases.ReleaseLocation.Resolve(root, r.Location)) is null);
+        if (outside.Location is not null && files.FindIndex(f => f.RelativePath == ModelGoConfig.FileName) is >= 0 and var configIndex)
+        {
+            files.RemoveAt(configIndex);
+            diagnostics.Add(DiagnosticCatalog.ConfigLeftOut,
+                $"{ModelGoConfig.FileName} names '{outside.Location}', where the release of upstream \"{outside.Name}\" is on this machine; it is left out of the bundle. {DiagnosticCatalog.ConfigLeftOut.Help}", ModelGoConfig.FileName);
         }
 
         // Every file's role and header facts; an archive that is an earlier bundle (under any name) is left out.
@@ -184,7 +210,10 @@ internal static class ProjectLoader
         var wanted = files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
         foreach (var upstream in config.Upstream.Where(u => u.Manifest is not null || u.Bundle is not null || u.Git is not null))
         {
-            var key = upstream.Git is not null ? (upstream.Repository is not null ? "repository" : "git") : upstream.Manifest is not null ? "manifest" : "bundle";
+            var key = upstream.Git is not null ? "git" : upstream.Manifest is not null ? "manifest" : "bundle";
+            var named = upstream.Git is not null
+                ? $"git '{upstream.Git}'{(upstream.Repository is { } clone ? $" of repository '{clone}'" : "")}"
+                : $"{key} '{upstream.Bundle ?? upstream.Manifest}'";
             try
             {
                 var release = Releases.ReleaseReader.Load(root, upstream, upstream.Relation == UpstreamRelation.Derivative ? wanted : new HashSet<string>(), releaseOptions);
@@ -200,7 +229,7 @@ internal static class ProjectLoader
             {
                 var (where, line, column) = source.Locate($"{upstream.JsonPath}.{key}");
                 diagnostics.Add(e.Code,
-                    $"The release of upstream \"{upstream.Name}\" ({key} '{(upstream.Git is not null ? upstream.Git : upstream.Bundle ?? upstream.Manifest)}'): '{e.File}' {e.Message} {e.Code.Help}", where, line, column);
+                    $"The release of upstream \"{upstream.Name}\" ({named}): '{e.File}' {e.Message} {e.Code.Help}", where, line, column);
             }
         }
 

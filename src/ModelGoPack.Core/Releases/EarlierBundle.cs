@@ -12,6 +12,36 @@ internal static class EarlierBundle
     /// <summary>The kind an inspected artifact has when it is an earlier bundle (its <c>kind</c> fact).</summary>
     public const string Kind = "ModelGoPack bundle";
 
+    /// <summary>
+    /// Whether the first bytes of a modelgo-manifest.json are ModelGoPack's: an object whose first key is
+    /// <c>manifestVersion</c>, as pack writes it (a file of that name that is something else is the project's).
+    /// </summary>
+    public static bool IsManifest(ReadOnlySpan<byte> start)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(start).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        return text.StartsWith('{') && text[1..].TrimStart().StartsWith("\"manifestVersion\"", StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether the file at <paramref name="path"/> is a manifest ModelGoPack wrote (<see cref="IsManifest"/>).</summary>
+    public static bool IsManifestFile(string path)
+    {
+        try
+        {
+            if (!FileType.IsRegular(path))
+            {
+                return false;
+            }
+
+            Span<byte> start = stackalloc byte[256];
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            return IsManifest(start[..stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether the archive at <paramref name="file"/>, whose first bytes are <paramref name="start"/>, is a bundle.</summary>
     public static bool IsArchive(ProjectFile file, ReadOnlySpan<byte> start)
     {
@@ -31,11 +61,18 @@ internal static class EarlierBundle
             using var zip = Verification.ZipDirectory.Read(file.FullPath);
             string? top = null;
             var single = true;
+            bool Manifest(Verification.ZipDirectory.Entry entry)
+            {
+                using var stream = zip.Open(entry);
+                var start = new byte[256];
+                return IsManifest(start.AsSpan(0, stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)));
+            }
+
             foreach (var entry in zip.Entries)
             {
                 if (entry.Name == Evaluation.ProjectLoader.ManifestFileName)
                 {
-                    return true;
+                    return Manifest(entry);
                 }
 
                 var slash = entry.Name.IndexOf('/', StringComparison.Ordinal);
@@ -44,7 +81,7 @@ internal static class EarlierBundle
                 top ??= folder;
             }
 
-            return single && top is not null && zip.Entries.Any(e => e.Name == top + "/" + Evaluation.ProjectLoader.ManifestFileName);
+            return single && top is not null && zip.Entries.FirstOrDefault(e => e.Name == top + "/" + Evaluation.ProjectLoader.ManifestFileName) is { Name: not null } inner && Manifest(inner);
         }
         catch (Exception e) when (Verification.BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
         {

@@ -148,10 +148,7 @@ internal static class GitRelease
             }
         }
 
-        var url = other && git.OriginUrl() is { } origin && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.UserInfo.Length == 0
-            ? origin.EndsWith(".git", StringComparison.Ordinal) ? origin[..^4] : origin
-            : null;
+        var url = other ? Provenance.Url(git.OriginUrl()) : null;
         var release = new UpstreamRelease(upstream.Name, "git " + revision, digests,
             notices.Select(n => (n, TextDecoder.DecodeLines(texts[tree[n].Blob]))).ToList())
         {

@@ -10,7 +10,11 @@ namespace ModelGoPack.Releases;
 internal static class HubCache
 {
     /// <summary>A snapshot: its folder, the commit it is of, the repository's blobs folder (a full path), and the Hub address of the repository.</summary>
-    internal sealed record Snapshot(string Folder, string Revision, string Blobs, string? Url);
+    internal sealed record Snapshot(string Folder, string Revision, string Blobs, string? Url)
+    {
+        /// <summary>The repository folder (models--ORG--NAME) that holds the snapshot, its blobs and refs.</summary>
+        public string Repository => Path.GetDirectoryName(this.Blobs)!;
+    }
 
     /// <summary>
     /// The snapshot <paramref name="folder"/> is (<c>…/snapshots/REV</c>) or names (<c>models--ORG--NAME</c>: the
@@ -36,7 +40,10 @@ internal static class HubCache
         string revision;
         if (File.Exists(main))
         {
-            revision = File.ReadAllText(main).Trim();
+            // A commit id: read as one, from a regular file, at most a few hundred bytes.
+            revision = Discovery.FileType.IsRegular(main) && new FileInfo(main).Length <= 256
+                ? ReadRef(main)
+                : throw new ReleaseException(Diagnostics.DiagnosticCatalog.UpstreamReleaseUnreadable, main, "is not a commit id (a regular file of at most 256 bytes).");
         }
         else
         {
@@ -48,13 +55,25 @@ internal static class HubCache
         }
 
         var chosen = Path.Combine(snapshots, revision);
-        if (revision.Length == 0 || revision.Contains('/', StringComparison.Ordinal) || revision.Contains('\\', StringComparison.Ordinal) || revision.Contains("..", StringComparison.Ordinal) || !Directory.Exists(chosen))
+        if (revision.Length == 0 || revision is "." or ".." || !revision.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || !Directory.Exists(chosen))
         {
             throw new ReleaseException(Diagnostics.DiagnosticCatalog.UpstreamBlobMissing, main,
                 $"names the snapshot '{ProjectPath.Printable(revision)}', which is not in snapshots/: the download did not finish.");
         }
 
         return new Snapshot(chosen, revision, Path.GetFullPath(Path.Combine(folder, "blobs")), Url(folder));
+    }
+
+    private static string ReadRef(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReleaseException(Diagnostics.DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+        }
     }
 
     /// <summary>
@@ -73,11 +92,11 @@ internal static class HubCache
     private static string? Url(string repository)
     {
         var parts = Path.GetFileName(repository).Split("--");
-        return parts.Length < 2 || parts.Skip(1).Any(p => p.Length == 0) ? null : parts[0] switch
+        return parts.Length < 2 || parts.Skip(1).Any(p => p.Length == 0 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) ? null : Provenance.Url(parts[0] switch
         {
             "models" => "https://huggingface.co/" + string.Join('/', parts.Skip(1)),
             "datasets" => "https://huggingface.co/datasets/" + string.Join('/', parts.Skip(1)),
             _ => null,
-        };
+        });
     }
 }

@@ -15,6 +15,9 @@ internal static class LfsPointer
 
     private const string Version = "version https://git-lfs.github.com/spec/v1";
 
+    // The version lines git-lfs reads besides its own: the pre-release names of the same format.
+    private static readonly string[] Versions = [Version, "version https://hawser.github.com/spec/v1", "version http://git-media.io/v/2"];
+
     /// <summary>The oid (lower-case hex SHA-256) and size a pointer names, or null when <paramref name="bytes"/> is no pointer.</summary>
     public static (string Oid, long Size)? TryParse(ReadOnlySpan<byte> bytes)
     {
@@ -33,8 +36,9 @@ internal static class LfsPointer
             return null;
         }
 
-        var lines = text[..^1].Split('\n');
-        if (lines[0] != Version)
+        // Line ends as a checkout with CRLF conversion leaves them are read as git-lfs reads them.
+        var lines = text[..^1].Split('\n').Select(l => l.EndsWith('\r') ? l[..^1] : l).ToArray();
+        if (!Versions.Contains(lines[0], StringComparer.Ordinal))
         {
             return null;
         }
@@ -74,7 +78,7 @@ internal static class LfsPointer
     /// <summary>The pointer in the file at <paramref name="path"/> (a file of at most <see cref="MaxBytes"/>), or null.</summary>
     public static (string Oid, long Size)? TryRead(string path, long length)
     {
-        if (length > MaxBytes || length < Version.Length)
+        if (length > MaxBytes || length < 40)
         {
             return null;
         }

@@ -22,27 +22,32 @@ internal sealed class LocalDownload
         return Directory.Exists(folder) ? new LocalDownload(folder) : null;
     }
 
-    /// <summary>The recorded SHA-256 and commit of <paramref name="relative"/>, or null when there is no valid, current record with a SHA-256.</summary>
-    public (string Etag, string Commit)? Digest(string relative, string path)
+    /// <summary>
+    /// The record of <paramref name="relative"/>: its SHA-256 when the record holds one and is current (the file no
+    /// newer than it), and the commit it records either way; null when there is no readable record.
+    /// </summary>
+    public (string? Sha256, string Commit)? Record(string relative, string path)
     {
         var record = Path.Combine(this.folder, relative.Replace('/', Path.DirectorySeparatorChar) + ".metadata");
         try
         {
             var info = new FileInfo(record);
-            if (!info.Exists || info.Length > 1024 || info.LinkTarget is not null)
+            if (!info.Exists || info.Length > 1024 || info.LinkTarget is not null || !Discovery.FileType.IsRegular(record))
             {
                 return null;
             }
 
             var lines = File.ReadAllLines(record);
-            if (lines.Length < 3 || lines[1].Trim() is not { Length: 64 } etag || !Hashing.Sha256Digest.TryParse(etag, out _)
-                || !double.TryParse(lines[2].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var written))
+            if (lines.Length < 3)
             {
                 return null;
             }
 
-            var modified = (File.GetLastWriteTimeUtc(path) - DateTime.UnixEpoch).TotalSeconds;
-            return modified - 1 <= written ? (etag.ToLowerInvariant(), lines[0].Trim()) : null;
+            var commit = lines[0].Trim();
+            var etag = lines[1].Trim();
+            var current = double.TryParse(lines[2].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var written)
+                && (File.GetLastWriteTimeUtc(path) - DateTime.UnixEpoch).TotalSeconds - 1 <= written;
+            return (current && etag.Length == 64 && Hashing.Sha256Digest.TryParse(etag, out _) ? etag.ToLowerInvariant() : null, commit);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

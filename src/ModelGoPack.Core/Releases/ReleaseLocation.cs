@@ -15,6 +15,35 @@ internal static class ReleaseLocation
         return Path.GetFullPath(Path.Combine(projectRoot, value));
     }
 
+    /// <summary>
+    /// What of <paramref name="upstream"/>'s release is left out of the project's files: its Hub cache repository
+    /// folder (blobs and refs with the snapshot), its other clone, or the folder, archive or manifest it names. Null when
+    /// it names none.
+    /// </summary>
+    public static string? LeftOut(string projectRoot, Config.UpstreamDeclaration upstream)
+    {
+        if (upstream.Repository is { } repository)
+        {
+            return Resolve(projectRoot, repository);
+        }
+
+        if ((upstream.Bundle ?? upstream.Manifest) is not { } location)
+        {
+            return null;
+        }
+
+        var full = Resolve(projectRoot, location);
+        try
+        {
+            return Directory.Exists(full) && HubCache.Locate(full, full) is { } hub ? hub.Repository : full;
+        }
+        catch (ReleaseException)
+        {
+            // Reported when the release is read.
+            return full;
+        }
+    }
+
     /// <summary>The project-relative path of <paramref name="fullPath"/> when it lies inside <paramref name="projectRoot"/> (not the root itself), else null.</summary>
     public static string? InsideProject(string projectRoot, string fullPath)
     {

@@ -53,20 +53,34 @@ internal static class ReleaseReader
 
         var location = upstream.Manifest ?? upstream.Bundle!;
         var full = ReleaseLocation.Resolve(projectRoot, location);
-        var target = Resolve(upstream, full, full);
-        if (upstream.Manifest is not null)
+        var target = ProjectPath.Real(Resolve(upstream, full, full));
+        if (Directory.Exists(target))
         {
-            if (Directory.Exists(target))
+            if (upstream.Manifest is not null)
             {
                 throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is a folder; \"manifest\" names a modelgo-manifest.json file (name the folder with \"bundle\").");
             }
 
-            return FromManifest(upstream, location, full, target, []) with { FullPath = full };
+            // The project itself, or a folder holding it, is no release: the project would be compared with itself.
+            var project = ProjectPath.Real(projectRoot);
+            if (target == project || project.StartsWith(Path.TrimEndingDirectorySeparator(target) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is the project's folder, or a folder holding it: a release is the upstream's files as released, kept apart from the project.");
+            }
+
+            return ReadFolder(upstream, location, full, target, wanted, options);
         }
 
-        if (Directory.Exists(target))
+        // A pipe or a device would block the run: only a regular file is read.
+        if (!FileType.IsRegular(target))
         {
-            return ReadFolder(upstream, location, full, target, wanted, options);
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is not a regular file, a folder or a link to one (a named pipe, socket or device).");
+        }
+
+        // A manifest, named by "manifest", or by "bundle" when the file is one (a .json file).
+        if (upstream.Manifest is not null || target.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return FromManifest(upstream, location, full, target, []) with { FullPath = full };
         }
 
         return ReadArchive(upstream, location, full, target, wanted, options);
@@ -121,7 +135,7 @@ internal static class ReleaseReader
         var manifestPath = Path.Combine(folder, ProjectLoader.ManifestFileName);
         if (hub is null && File.Exists(manifestPath))
         {
-            var release = FromManifest(upstream, location, full, manifestPath, RootNotices(folder, name => Path.Combine(folder, name)));
+            var release = FromManifest(upstream, location, full, manifestPath, RootNotices(folder, null));
             if (options.VerifyUpstream)
             {
                 var files = release.Files.Keys.Select(p => Path.Combine(folder, p))
@@ -134,7 +148,7 @@ internal static class ReleaseReader
                 };
             }
 
-            return ReleaseDescription.Describe(release, name => ReleaseDescription.ReadFolderFile(folder, name)) with { FullPath = full };
+            return ReleaseDescription.Describe(release, name => ReadRootText(folder, name, null, optional: true)) with { FullPath = full };
         }
 
         // Walk the folder: links into a Hub cache's blobs are its files; the download metadata is no file of it.
@@ -157,20 +171,26 @@ internal static class ReleaseReader
                 continue;
             }
 
-            if (LfsPointer.TryRead(path, length) is { } pointer)
+            if (ReadPointer(path, length) is { } pointer)
             {
                 // The file is not there, only the pointer: it stands for the content whose SHA-256 it names.
                 digests[relative] = pointer.Oid;
                 continue;
             }
 
-            if (metadata?.Digest(relative, path) is { } recorded)
+            // The download's commit, whatever the state of the file; its SHA-256 only while the record is current.
+            var recorded = metadata?.Record(relative, path);
+            if (recorded is { Commit: var commit })
             {
-                digests[relative] = recorded.Etag;
-                revisions.Add(recorded.Commit);
+                revisions.Add(commit);
+            }
+
+            if (recorded is { Sha256: { } etag })
+            {
+                digests[relative] = etag;
                 if (options.VerifyUpstream)
                 {
-                    trusted.Add((new ProjectFile(path, path, length), recorded.Etag, "huggingface_hub's download metadata records"));
+                    trusted.Add((new ProjectFile(path, path, length), etag, "huggingface_hub's download metadata records"));
                 }
 
                 continue;
@@ -194,15 +214,15 @@ internal static class ReleaseReader
         var verified = trusted.Count == 0 ? 0
             : VerifyAgainst(upstream, trusted.Select(t => t.File).DistinctBy(f => f.FullPath).ToList(), path => onTrust[path], trusted[0].Why, options);
 
-        var notices = RootNotices(folder, name => Path.Combine(folder, name));
+        var notices = RootNotices(folder, hub);
         var read = new UpstreamRelease(upstream.Name, location, digests, notices)
         {
             FullPath = full,
-            Revision = hub?.Revision ?? (revisions.Count == 1 ? revisions.Single() : null),
+            Revision = Provenance.Revision(hub?.Revision ?? (revisions.Count == 1 ? revisions.Single() : null)),
             Url = hub?.Url,
             BytesHashed = hashed.Bytes + verified,
         };
-        return ReleaseDescription.Describe(read, name => ReleaseDescription.ReadFolderFile(folder, name));
+        return ReleaseDescription.Describe(read, name => ReadRootText(folder, name, hub, optional: true));
     }
 
     /// <summary>
@@ -229,7 +249,10 @@ internal static class ReleaseReader
             foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
             {
                 var relative = ProjectPath.FromFileSystem(root, entry.FullName);
-                if (entry.Name == ".git" || (entry.Name == ".cache" && folder.FullName == root) || entry.Name.StartsWith(Discovery.ProjectScanner.TemporaryPrefix, StringComparison.Ordinal))
+
+                // git's own files (a .git folder, or a worktree's .git file) and huggingface_hub's bookkeeping of a
+                // --local-dir download are no files of the release.
+                if (entry.Name == ".git" || relative == ".cache/huggingface" || entry.Name.StartsWith(Discovery.ProjectScanner.TemporaryPrefix, StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -239,20 +262,27 @@ internal static class ReleaseReader
                     if (entry is DirectoryInfo child)
                     {
                         pending.Push(child);
-                    }
-                    else if (FileType.IsRegular(entry.FullName))
-                    {
-                        yield return (relative, entry.FullName, ((FileInfo)entry).Length);
+                        continue;
                     }
 
+                    // A name that is not UTF-8 reads as U+FFFD and cannot be opened by it; a pipe would block the run.
+                    var stamp = FileType.Stamp(entry.FullName);
+                    if (stamp is null)
+                    {
+                        throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName,
+                            entry.Name.Contains('\uFFFD', StringComparison.Ordinal) ? "has a name that is not valid UTF-8, so it cannot be opened by its name."
+                            : "is not a regular file (a named pipe, socket or device), or cannot be read.");
+                    }
+
+                    yield return (relative, entry.FullName, stamp.Value.Size);
                     continue;
                 }
 
                 // A snapshot's link into its blobs folder, the common case: one readlink and one stat.
                 if (hub is not null && Path.GetFullPath(Path.Combine(folder.FullName, entry.LinkTarget)) is var blob
-                    && Path.GetDirectoryName(blob) == hub.Blobs && FileType.Stamp(blob) is { } stamp)
+                    && Path.GetDirectoryName(blob) == hub.Blobs && FileType.Stamp(blob) is { } blobStamp)
                 {
-                    yield return (relative, blob, stamp.Size);
+                    yield return (relative, blob, blobStamp.Size);
                     continue;
                 }
 
@@ -283,7 +313,8 @@ internal static class ReleaseReader
                         $"is a symbolic link to the folder '{entry.LinkTarget}', which ModelGoPack does not follow inside a release (copy the folder, or name it as a release of its own).");
                 }
 
-                yield return (relative, final.FullName, ((FileInfo)final).Length);
+                yield return (relative, final.FullName, FileType.Stamp(final.FullName)?.Size
+                    ?? throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName, $"links to '{entry.LinkTarget}', which is not a regular file."));
             }
         }
     }
@@ -314,7 +345,19 @@ internal static class ReleaseReader
             throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, $"holds the entry '{damaged}', whose data cannot be read.");
         }
 
+        // An entry whose name could not be extracted everywhere makes the archive no release to compare with.
+        if (scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.ArchiveEntryUnsafe.Code) is { } unsafeEntry)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, unsafeEntry.Message.Split(" " + DiagnosticCatalog.ArchiveEntryUnsafe.Help)[0]);
+        }
+
+        // A link entry is a file of the release too, whose bytes are not there to hash: listed without a digest, so the
+        // project's file of that name counts as changed, and its absence as removed.
         var digests = content.Files.Keys.ToDictionary(p => p, p => content.TryGetDigest(p, out var d) ? d.ToString() : "", StringComparer.Ordinal);
+        foreach (var refused in content.Refused.Where(r => !digests.ContainsKey(r)))
+        {
+            digests[content.Prefix.Length > 0 && refused.StartsWith(content.Prefix, StringComparison.Ordinal) ? refused[content.Prefix.Length..] : refused] = "";
+        }
         var names = content.Files.Keys.Where(p => !p.Contains('/', StringComparison.Ordinal) && IsNotice(p)).ToList();
         Verification.BundleVerifier.Fetch(content, [.. names, .. ReleaseDescription.Names], options.CancellationToken);
         var notices = names.Order(StringComparer.Ordinal)
@@ -377,24 +420,92 @@ internal static class ReleaseReader
         lines.Count == 0 ? [] : [("modelgo-manifest.json#copyright", string.Concat(lines.Select(l => l + "\n")))];
 
     /// <summary>The release's NOTICE, COPYRIGHT, AUTHORS and ATTRIBUTION files at its root, read whole (at most 4 MiB each).</summary>
-    private static List<(string Path, string Text)> RootNotices(string folder, Func<string, string> pathOf)
+    private static List<(string Path, string Text)> RootNotices(string folder, HubCache.Snapshot? hub)
     {
         var result = new List<(string, string)>();
         foreach (var name in Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().Where(IsNotice).Order(StringComparer.Ordinal))
         {
-            var path = pathOf(name);
-            if (Directory.Exists(path))
+            if (ReadRootText(folder, name, hub, optional: false) is { } bytes)
             {
-                continue;
+                result.Add((name, TextDecoder.DecodeLines(bytes)));
             }
-
-            result.Add((name, TextDecoder.DecodeLines(ReadCapped(path, MaxNoticeBytes, path))));
         }
 
         return result;
     }
 
-    internal static bool IsNotice(string name) => NoticeNames.Any(n => name.StartsWith(n, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// A text file at the release's root, read whole: a regular file, or a link that stays inside the release (or, in a
+    /// Hub snapshot, leads into its blobs). A link out of the release is MGP8027: a release cannot put a file of this
+    /// machine into the bundle's NOTICE. Null for a folder, and, when <paramref name="optional"/>, for a file over 4 MiB
+    /// (which is MGP8027 otherwise: a notice is kept whole or not at all).
+    /// </summary>
+    private static byte[]? ReadRootText(string folder, string name, HubCache.Snapshot? hub, bool optional)
+    {
+        var path = Path.Combine(folder, name);
+        FileSystemInfo info = new FileInfo(path);
+        try
+        {
+            if (info.LinkTarget is not null)
+            {
+                var final = info.ResolveLinkTarget(returnFinalTarget: true);
+                var real = final is { Exists: true } ? ProjectPath.Real(final.FullName) : null;
+                var inside = real is not null && (real.StartsWith(ProjectPath.Real(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                    || (hub is not null && Path.GetDirectoryName(real) == ProjectPath.Real(hub.Blobs)));
+                if (!inside)
+                {
+                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"is a symbolic link to '{info.LinkTarget}', outside the release: a release's files are its own.");
+                }
+
+                info = final!;
+            }
+            else if (!info.Exists)
+            {
+                return null;
+            }
+
+            if (info is not FileInfo file || !FileType.IsRegular(file.FullName))
+            {
+                return info is DirectoryInfo || Directory.Exists(info.FullName) ? null
+                    : throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, "is not a regular file (a named pipe, socket or device).");
+            }
+
+            return optional && file.Length > MaxNoticeBytes ? null : ReadCapped(file.FullName, MaxNoticeBytes, path);
+        }
+        catch (IOException e)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Whether a root file of a release is a notice to keep: NOTICE, COPYRIGHT, AUTHORS or ATTRIBUTION (any case),
+    /// alone or with .txt or .md, as verify reads a bundle's (not copyright_classifier.onnx).
+    /// </summary>
+    internal static bool IsNotice(string name)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        var (stem, extension) = dot < 0 ? (name, "") : (name[..dot], name[dot..]);
+        return NoticeNames.Contains(stem, StringComparer.OrdinalIgnoreCase)
+            && (extension.Length == 0 || extension.Equals(".txt", StringComparison.OrdinalIgnoreCase) || extension.Equals(".md", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The LFS pointer a small release file is, or null; a file that cannot be read is MGP8027.</summary>
+    private static (string Oid, long Size)? ReadPointer(string path, long length)
+    {
+        try
+        {
+            return LfsPointer.TryRead(path, length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+        }
+    }
 
     /// <summary>Hashes release files through the digest cache (keyed by their full paths); a file that cannot be read is MGP8027.</summary>
     internal static (Dictionary<string, string> Digests, long Bytes) Hash(UpstreamDeclaration upstream, IReadOnlyList<ProjectFile> files, ReleaseOptions options)
