@@ -438,7 +438,7 @@ public static class ModelGoPackEngine
     }
 
     /// <summary>
-    /// An upstream as the bundle records it: its version, url and revision from its release where the config gives none,
+    /// An upstream as the bundle records it: its version, url, revision and release date from its release where the config gives none,
     /// the digest of its release's manifest, and the files the derivative removed from it. Never where the release is.
     /// </summary>
     private static UpstreamDeclaration Provenance(UpstreamDeclaration upstream, ModelProject project)
@@ -449,6 +449,7 @@ public static class ModelGoPackEngine
             Version = upstream.Version ?? release.Version,
             Url = upstream.Url ?? release.Url,
             Revision = upstream.Revision ?? release.Revision,
+            ReleaseDate = upstream.ReleaseDate ?? release.ReleaseDate,
             ManifestSha256 = release.ManifestSha256,
             Removed = project.RemovedFiles.TryGetValue(upstream.Name, out var removed) ? removed : [],
         };

@@ -548,6 +548,71 @@ public sealed class ReleaseFormTests : IDisposable
         Assert.Equal(["MGP2002"], ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = output }).Diagnostics.Where(d => d.Code.StartsWith("MGP2", StringComparison.Ordinal)).Select(d => d.Code));
     }
 
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("hub")]
+    [InlineData("zip")]
+    [InlineData("git")]
+    public void Verify_judges_the_bundle_as_pack_did(string form)
+    {
+        // A derivative that dropped the tokenizer, declared with the removed file, and an earlier modification.
+        string release = form switch
+        {
+            "folder" => this.PlainFolder("base"),
+            "hub" => this.HubCache(out _, lie: false),
+            "zip" => this.Zipped(),
+            _ => this.Cloned(),
+        };
+        this.derivative.Modification("2026-05-01", "Fine-tuned; dropped the tokenizer; added a sampling script", "model.safetensors", "tokenizer.json", "extra.py");
+        if (form == "git")
+        {
+            this.derivative.File(".gitattributes", "*.safetensors filter=lfs diff=lfs merge=lfs -text\n");
+            this.Entry()["git"] = "main";
+            this.Entry()["repository"] = release;
+        }
+
+        var packed = this.PackAgainst(form == "git" ? null : release, out var output);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        var verified = ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = output });
+
+        // Findings only a release can give (changes found, a contradiction with it) and the run's own notes aside, the
+        // codes are the same.
+        static string[] Judged(IEnumerable<Diagnostics.Diagnostic> found) => found
+            .Where(d => d.Code[3] is >= '1' and <= '7' && d.Code is not ("MGP2006" or "MGP2007" or "MGP2008" or "MGP6009"))
+            .Select(d => d.Code).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(verified.Compliant, string.Join("\n", verified.Diagnostics));
+        Assert.Equal(Judged(packed.Diagnostics), Judged(verified.Diagnostics));
+    }
+
+    private string Zipped()
+    {
+        var archive = Path.Combine(this.temp.Path, "base.zip");
+        using var zip = ZipFile.Open(archive, ZipArchiveMode.Create);
+        foreach (var (path, bytes) in this.ReleaseFiles())
+        {
+            using var entry = zip.CreateEntry("base-main/" + path).Open();
+            entry.Write(bytes);
+        }
+
+        return archive;
+    }
+
+    private string Cloned()
+    {
+        var clone = Path.Combine(this.temp.Path, "clone");
+        Directory.CreateDirectory(clone);
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        foreach (var (path, bytes) in this.ReleaseFiles())
+        {
+            File.WriteAllBytes(Path.Combine(clone, path), path == "model.safetensors" ? Pointer(bytes) : bytes);
+        }
+
+        File.WriteAllText(Path.Combine(clone, ".gitattributes"), "*.safetensors filter=lfs diff=lfs merge=lfs -text\n");
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        return clone;
+    }
+
     private static void AssertCompared(CheckResult result)
     {
         // model.safetensors differs, tokenizer.json was removed, extra.py added; config.json is the release's.
