@@ -80,6 +80,9 @@ public sealed class OutputSafetyTests
     [InlineData("tar.gz", "a manifest of {} beside a thesis")]
     [InlineData("tar.gz", "an earlier bundle with an entry added")]
     [InlineData("tar.gz", "a tar.gz with no manifest")]
+    [InlineData("tar.gz", "an earlier bundle cut short")]
+    [InlineData("tar.gz", "gzip of garbage")]
+    [InlineData("zip", "an earlier bundle cut short")]
     public void An_archive_that_is_not_exactly_an_earlier_bundle_is_never_replaced(string format, string shape)
     {
         using var project = new ModelProjectBuilder();
@@ -113,7 +116,18 @@ public sealed class OutputSafetyTests
             }
         }
 
-        if (format == "zip")
+        if (shape == "an earlier bundle cut short")
+        {
+            // Damaged, not merely different: one rule for damaged archives (verify's readers), MGP8015, never MGP8099.
+            project.Pack(bundleFormat, "whole." + format);
+            var whole = File.ReadAllBytes(Path.Combine(project.Scratch, "whole." + format));
+            File.WriteAllBytes(output, whole[..(whole.Length / 2)]);
+        }
+        else if (shape == "gzip of garbage")
+        {
+            File.WriteAllBytes(output, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, .. "garbage"u8]);
+        }
+        else if (format == "zip")
         {
             WriteZip(output, entries);
         }
