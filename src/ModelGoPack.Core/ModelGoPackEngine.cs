@@ -237,7 +237,8 @@ public static class ModelGoPackEngine
     /// A fingerprint of everything a bundle is made from: the tool, the request, modelgo.json, the
     /// templates, and every file that would be bundled (path, size, modification time). Hosts that cache a
     /// bundle rebuild it when this changes. Only file metadata is read, never contents. Null when the
-    /// config cannot be read (a full run then reports why).
+    /// config cannot be read (a full run then reports why), and when an upstream names a release (what it holds is
+    /// not the project's files, and is compared every time).
     /// </summary>
     public static string? Fingerprint(ProjectRequest request, string outputPath, BundleFormat format)
     {
@@ -247,6 +248,13 @@ public static class ModelGoPackEngine
             var diagnostics = new DiagnosticBag();
             var source = ConfigReader.Read(root, request.Overrides, diagnostics);
             if (source is null || diagnostics.HasErrors)
+            {
+                return null;
+            }
+
+            // An upstream's release (a folder, a Hub snapshot, an archive, a git revision) changes in ways file stamps do
+            // not show, and --verify-upstream asks for its bytes: such a project is evaluated every time.
+            if (request.VerifyUpstream || source.Config.Upstream.Any(u => (u.Bundle ?? u.Manifest ?? u.Git) is not null))
             {
                 return null;
             }

@@ -504,20 +504,24 @@ public sealed class ReleaseFormTests : IDisposable
         Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://example.com/spec/v1\noid sha256:{oid}\nsize 12\n")));
         Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\noid sha256:{oid[..63]}\nsize 12\n")));
         Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize -12\n")));
+
+        // Strictly as git-lfs reads one: keys sorted, each once, only oid, size and ext-*; nothing after.
+        Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\nsize 12\noid sha256:{oid}\n")));
+        Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 12\nYou are an unrestricted assistant\n")));
+        Assert.Null(Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\noid sha256:{oid.ToUpperInvariant()}\nsize 12\n")));
+        Assert.Equal(oid, Releases.LfsPointer.TryParse(Encoding.ASCII.GetBytes($"version https://git-lfs.github.com/spec/v1\next-0-foo sha256:{oid}\noid sha256:{oid}\nsize 12\n"))?.Oid);
     }
 
     [Fact]
-    public void A_project_file_left_as_an_LFS_pointer_is_the_file_it_names()
+    public void A_project_file_left_as_an_LFS_pointer_is_no_copy_of_the_file_it_names()
     {
         var folder = this.PlainFolder("pointer-project");
 
-        // The derivative's weights were never pulled: the pointer names the upstream's weights. (The pointer is no
-        // weight file to inspect, which is another finding; lineage sees the file it stands for.)
+        // The derivative's weights were never pulled: bundled, the pointer would stand where the weights must be.
         this.derivative.Bytes("model.safetensors", Pointer(this.upstreamWeights));
         var result = this.CheckAgainst(folder);
 
-        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "model.safetensors");
-        Assert.Equal(2, result.Diagnostics.Count(d => d.Code == "MGP2006"));
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "model.safetensors");
     }
 
     [Fact]
@@ -611,6 +615,128 @@ public sealed class ReleaseFormTests : IDisposable
         TestGit.Run(clone, "2026-01-01T00:00:00Z", "add", "-A");
         TestGit.Run(clone, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
         return clone;
+    }
+
+    [Fact]
+    public void A_modelgo_json_naming_a_local_path_stays_out_even_when_MSBuild_replaces_the_upstream_list()
+    {
+        var folder = this.PlainFolder("outside-msbuild");
+        this.Entry()["bundle"] = folder;
+        this.derivative.Modification("2026-05-01", "Fine-tuned", "model.safetensors").Write();
+        var upstream = new System.Text.Json.Nodes.JsonArray(new JsonObject { ["name"] = "Base", ["relation"] = "derivative", ["method"] = "fine-tuning" });
+        var overrides = new Config.ConfigOverrides
+        {
+            Source = "project.csproj",
+            Values = new Dictionary<string, Config.ConfigValue> { ["upstream"] = new(upstream, "MSBuild item ModelGoUpstream") },
+        };
+        var output = Path.Combine(this.temp.Path, "msbuild-out");
+
+        var packed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.derivative.Root, Overrides = overrides }, output, BundleFormat.Directory);
+
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.Contains(packed.Diagnostics, d => d.Code == "MGP8040");
+        Assert.False(File.Exists(Path.Combine(output, "modelgo.json")));
+    }
+
+    [Fact]
+    public void A_git_release_of_the_projects_own_repository_forgives_line_ends_only_in_text()
+    {
+        var root = this.derivative.Root;
+        this.derivative.File("notes.txt", "first\nsecond\n").Bytes("table.bin", [1, 0, 2, (byte)'\n', 3, (byte)'\n']);
+        this.Entry()["git"] = "base";
+        this.derivative.Modification("2026-05-01", "Added a sampling script", "extra.py").Write();
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "tag", "base");
+        File.Delete(Path.Combine(root, "extra.py"));
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "rm", "-q", "--cached", "extra.py");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base without the script");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "tag", "-f", "base");
+        this.derivative.File("extra.py", "print('sample')\n");
+
+        // A checkout that made LF into CRLF changed nothing; the same bytes inserted into a binary file are a change,
+        // whatever the project's own .gitattributes say of it.
+        this.derivative.File("notes.txt", "first\r\nsecond\r\n").Bytes("table.bin", [1, 0, 2, (byte)'\r', (byte)'\n', 3, (byte)'\r', (byte)'\n']).File(".gitattributes", "table.bin text\n");
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = root });
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Path == "notes.txt");
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "table.bin" && d.Message.Contains("is modified", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_repository_must_be_another_clones_top_folder()
+    {
+        var clone = this.Cloned();
+        Directory.CreateDirectory(Path.Combine(clone, "sub"));
+        this.Entry()["git"] = "main";
+        this.Entry()["repository"] = Path.Combine(clone, "sub");
+        this.derivative.Write();
+        var inside = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+        Assert.Contains("not a clone's top folder", Assert.Single(inside.Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+
+        this.Entry()["repository"] = ".";
+        this.derivative.Write();
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        var itself = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+        Assert.Contains("leave \"repository\" out", Assert.Single(itself.Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_archive_release_that_holds_a_file_twice_or_a_notice_too_large_is_MGP8027()
+    {
+        var twice = Path.Combine(this.temp.Path, "twice.zip");
+        using (var zip = ZipFile.Open(twice, ZipArchiveMode.Create))
+        {
+            foreach (var bytes in new[] { "derivative's"u8.ToArray(), "original"u8.ToArray() })
+            {
+                using var entry = zip.CreateEntry("model.bin").Open();
+                entry.Write(bytes);
+            }
+        }
+
+        Assert.Contains("twice", Assert.Single(this.CheckAgainst(twice).Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+
+        var large = Path.Combine(this.temp.Path, "large.zip");
+        using (var zip = ZipFile.Open(large, ZipArchiveMode.Create))
+        {
+            using var entry = zip.CreateEntry("NOTICE").Open();
+            entry.Write(Encoding.ASCII.GetBytes(new string('n', (4 << 20) + 1)));
+        }
+
+        Assert.Contains("the notice 'NOTICE'", Assert.Single(this.CheckAgainst(large).Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void What_a_release_puts_into_the_bundle_must_read_as_it_renders()
+    {
+        var folder = this.PlainFolder("bidi");
+        File.WriteAllText(Path.Combine(folder, "evil\u202Egpj.txt"), "x");
+        Assert.Single(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP8029");
+
+        File.Delete(Path.Combine(folder, "evil\u202Egpj.txt"));
+        File.WriteAllText(Path.Combine(folder, "NOTICE"), "Base \u202Emodel\n");
+        Assert.Contains("holds the notice 'NOTICE'", Assert.Single(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP8029").Message, StringComparison.Ordinal);
+
+        // A version that would forge a line in NOTICE is no version a bundle records.
+        File.WriteAllText(Path.Combine(folder, "NOTICE"), "Base model\n");
+        File.WriteAllText(Path.Combine(folder, "README.md"), "---\nversion: \"1.0\\nCopyright 2099 Evil\"\n---\n# Base\n");
+        var packed = this.PackAgainst(folder, out var output);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        Assert.DoesNotContain("2099", File.ReadAllText(Path.Combine(output, "NOTICE")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_upstream_notice_the_release_holds_is_compared_like_any_file()
+    {
+        var folder = this.PlainFolder("noticed");
+        File.WriteAllText(Path.Combine(folder, "NOTICE.base"), "Base model\nCopyright 2024 Original Author\n");
+        this.derivative.File("NOTICE.base", "Base model\n");
+        this.Entry()["notices"] = new JsonArray("NOTICE.base");
+
+        var result = this.CheckAgainst(folder);
+
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "NOTICE.base");
     }
 
     private static void AssertCompared(CheckResult result)

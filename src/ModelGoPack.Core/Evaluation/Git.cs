@@ -38,11 +38,19 @@ internal sealed class Git
     public static Git? OpenClone(string path, string executable, out string? problem)
     {
         var git = new Git(executable, path);
-        var (exit, _, error) = git.Run("rev-parse", "--git-dir");
+        var (exit, output, error) = git.Run("rev-parse", "--is-bare-repository", "--absolute-git-dir");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var real = ProjectPath.Real(path);
+
+        // The clone itself: a bare repository's own folder, or its work tree's top; not a folder somewhere inside one.
+        var top = exit == 0 && lines.Length >= 2 && (lines[0] == "true"
+            ? ProjectPath.Real(lines[1]) == real
+            : git.Run("rev-parse", "--show-toplevel") is (0, var toplevel, _) && ProjectPath.Real(toplevel.Trim()) == real);
         problem = exit switch
         {
             -1 => $"git could not be run ('{executable}'): {error}",
-            0 => null,
+            0 when top => null,
+            0 => $"'{path}' is a folder inside a git repository, not a clone's top folder; name the clone itself.",
             _ => $"'{path}' is not a git repository git will read ({error.Trim()}).",
         };
         return problem is null ? git : null;
@@ -193,13 +201,6 @@ internal sealed class Git
         }
     }
 
-    /// <summary>The blob id git would store for the file at <paramref name="fullPath"/> were it at <paramref name="path"/> of this repository (its filters applied).</summary>
-    public string? BlobIdAt(string path, string fullPath)
-    {
-        var (exit, output, _) = this.Run("hash-object", "--path=" + path, "--", fullPath);
-        return exit == 0 && output.Trim() is { Length: 40 or 64 } id ? "git:" + id : null;
-    }
-
     /// <summary>The project's files at <paramref name="revision"/>: project-relative path to "git:" + blob id.</summary>
     public Dictionary<string, string> Files(string revision)
     {
@@ -235,22 +236,6 @@ internal sealed class Git
     {
         var (exit, output, _) = this.Run("log", "-1", "--format=%cs", "--", path);
         return exit == 0 && DateOnly.TryParseExact(output.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
-    }
-
-    /// <summary>
-    /// The blob ids git would store for these project files: <c>git hash-object</c> applies the repository's
-    /// clean filters (line-end conversion, Git LFS), so an unchanged file matches its committed blob.
-    /// </summary>
-    public Dictionary<string, string> BlobIds(IReadOnlyList<string> paths)
-    {
-        var (exit, output, error) = this.RunWithInput(string.Join('\n', paths) + "\n", "hash-object", "--stdin-paths");
-        var ids = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (exit != 0 || ids.Length != paths.Count)
-        {
-            throw new InvalidDataException($"git hash-object failed: {error.Trim()}");
-        }
-
-        return paths.Zip(ids).ToDictionary(p => p.First, p => "git:" + p.Second.Trim(), StringComparer.Ordinal);
     }
 
     private (int Exit, string Output, string Error) Run(params string[] arguments) => this.RunWithInput(null, arguments);

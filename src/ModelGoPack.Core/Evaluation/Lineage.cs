@@ -13,6 +13,42 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal static class Lineage
 {
+    /// <summary>The largest file compared again with its line ends made LF: 64 MiB (a text file a checkout converts).</summary>
+    private const long MaxTextCompared = 64L * 1024 * 1024;
+
+    /// <summary>The SHA-256 of a text file with every CRLF made LF, or null for one git takes for binary (a NUL in its first 8,000 bytes) or that cannot be read.</summary>
+    internal static string? LineEndsMadeLf(ProjectFile file)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file.FullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (bytes.AsSpan(0, Math.Min(bytes.Length, 8000)).Contains((byte)0))
+        {
+            return null;
+        }
+
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var start = 0;
+        for (var i = 0; i + 1 < bytes.Length; i++)
+        {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n')
+            {
+                hash.AppendData(bytes, start, i - start);
+                start = i + 1;
+            }
+        }
+
+        hash.AppendData(bytes, start, bytes.Length - start);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         Git? git = null;
@@ -25,9 +61,11 @@ internal static class Lineage
                 continue;
             }
 
-            // Files every bundle has of its own, the config and the upstream's notices are not changes. (A release inside
-            // the project, and any earlier bundle, were left out of the project's files when it was loaded.)
-            var notices = upstream.Notices.ToHashSet(StringComparer.Ordinal);
+            // Files every bundle has of its own and the config are not changes, nor are the upstream's notice files the
+            // project keeps where the release has none (upstream/base/NOTICE); one the release has at that path is compared
+            // like any file, since a notice cut short is a notice not kept. (A release inside the project, and any earlier
+            // bundle, were left out of the project's files when it was loaded.)
+            var notices = upstream.Notices.Where(n => !release.Files.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
             bool Compared(string path) =>
                 !UpstreamRelease.Generated.Contains(path) && path != ModelGoConfig.FileName && !notices.Contains(path);
 
@@ -39,41 +77,15 @@ internal static class Lineage
             var common = files.Values.Where(f => release.Files.ContainsKey(f.RelativePath)).ToList();
             var digests = Hashing.DigestEngine.HashAll(common, project.Digests, null, diagnostics, cancellationToken);
 
-            // A file git stores whole may differ from its blob only by git's filters (line ends): asked of git, for those alone.
-            var differing = common.Where(f => digests.TryGetValue(f.RelativePath, out var d) && d != release.Files[f.RelativePath] && release.GitBlobs.ContainsKey(f.RelativePath)).ToList();
-            if (differing.Count > 0 && release.Git is { } releaseGit)
+            // A file git stores whole may differ from its blob only by the line ends a checkout converted (CRLF in the work
+            // tree, LF in git): compared again with its CRLF made LF, when git itself would take it for text (no NUL in its
+            // first 8,000 bytes). Nothing else of git's (the project's own attributes, ident, filters) is applied.
+            foreach (var file in common.Where(f => f.Length <= MaxTextCompared && release.GitBlobs.ContainsKey(f.RelativePath)
+                && digests.TryGetValue(f.RelativePath, out var d) && d != release.Files[f.RelativePath]))
             {
-                try
+                if (LineEndsMadeLf(file) == release.Files[file.RelativePath])
                 {
-                    var ids = release.GitPathsFromRoot
-                        ? differing.ToDictionary(f => f.RelativePath, f => releaseGit.BlobIdAt(f.RelativePath, f.FullPath), StringComparer.Ordinal)
-                        : releaseGit.BlobIds(differing.Select(f => f.RelativePath).ToList()).ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
-                    foreach (var file in differing.Where(f => ids[f.RelativePath] == "git:" + release.GitBlobs[f.RelativePath]))
-                    {
-                        digests[file.RelativePath] = release.Files[file.RelativePath];
-                    }
-                }
-                catch (InvalidDataException e)
-                {
-                    diagnostics.Add(DiagnosticCatalog.UpstreamReleaseUnreadable, $"The project's files cannot be compared with git revision '{upstream.Git}': {e.Message}");
-                    continue;
-                }
-            }
-
-            // A project file that is itself an LFS pointer (a clone made without `git lfs pull`) stands for the file whose
-            // SHA-256 it names, as a release's pointer does.
-            foreach (var file in common.Where(f => f.Length <= Releases.LfsPointer.MaxBytes && digests.TryGetValue(f.RelativePath, out var d) && d != release.Files[f.RelativePath]))
-            {
-                try
-                {
-                    if (Releases.LfsPointer.TryRead(file.FullPath, file.Length) is { } pointer)
-                    {
-                        digests[file.RelativePath] = pointer.Oid;
-                    }
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // It was hashed a moment ago; one that cannot be read now stays as hashed, changed.
+                    digests[file.RelativePath] = release.Files[file.RelativePath];
                 }
             }
 

@@ -46,7 +46,7 @@ internal static class ProjectLoader
             .Where(r => r.Inside is not null)
             .ToList();
         var bundles = new List<string>();
-        var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths.Concat(releasePaths.Select(r => r.Full)), diagnostics, cancellationToken, Inspection.DatasetStamp.FileName, stampFiles, bundles);
+        var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths.Concat(releasePaths.Select(r => Path.Combine(root, r.Inside!))), diagnostics, cancellationToken, Inspection.DatasetStamp.FileName, stampFiles, bundles);
 
         // An upstream's notice files are kept (iv), and listed in the manifest, wherever they are: one under a release
         // that is left out is still a project file, as verify will look for it in the bundle.
@@ -121,7 +121,8 @@ internal static class ProjectLoader
 
         // A bundle never records where a release is on the packer's machine: a modelgo.json that names one outside the
         // project stays out of it (the manifest declares the same lineage).
-        var outside = config.Upstream.SelectMany(u => new[] { u.Bundle, u.Manifest, u.Repository }.OfType<string>().Select(l => (u.Name, Location: l)))
+        // The file as it is, whatever MSBuild put in place of its upstream list.
+        var outside = RawReleaseLocations(root).Concat(config.Upstream.SelectMany(u => new[] { u.Bundle, u.Manifest, u.Repository }.OfType<string>().Select(l => (u.Name, Location: l))))
             .FirstOrDefault(r => Releases.ReleaseLocation.InsideProject(root, Releases.ReleaseLocation.Resolve(root, r.Location)) is null);
         if (outside.Location is not null && files.FindIndex(f => f.RelativePath == ModelGoConfig.FileName) is >= 0 and var configIndex)
         {
@@ -297,6 +298,42 @@ internal static class ProjectLoader
             OtherLicenseFiles = otherLicenses,
             Notices = notices,
         };
+    }
+
+    /// <summary>The release locations modelgo.json itself names (<c>upstream[].bundle</c>, <c>manifest</c>, <c>repository</c>), as written.</summary>
+    private static List<(string Name, string Location)> RawReleaseLocations(string root)
+    {
+        var found = new List<(string, string)>();
+        try
+        {
+            var path = Path.Combine(root, ModelGoConfig.FileName);
+            if (!FileType.IsRegular(path) || !File.Exists(path) || new FileInfo(path).Length > MaxTextFileBytes)
+            {
+                return found;
+            }
+
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 });
+            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && document.RootElement.TryGetProperty("upstream", out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array)
+            {
+                foreach (var entry in list.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.Object))
+                {
+                    var name = entry.TryGetProperty("name", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString()! : "?";
+                    foreach (var key in new[] { "bundle", "manifest", "repository" })
+                    {
+                        if (entry.TryGetProperty(key, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String && value.GetString() is { Length: > 0 } location && !ProjectPath.HasControlCharacters(location))
+                        {
+                            found.Add((name, location));
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+        {
+            // The config reader reports what is wrong with the file.
+        }
+
+        return found;
     }
 
     /// <summary>File names holding a bidirectional control: MGP8029 each.</summary>

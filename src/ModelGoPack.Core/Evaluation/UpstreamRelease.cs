@@ -34,14 +34,10 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
     /// <summary>Bytes of the release read to hash them in this run (not taken from a blob's name, a pointer or the digest cache).</summary>
     public long BytesHashed { get; init; }
 
-    /// <summary>A git release's files that git stores whole (not with LFS), by path: their blob ids, for a second look through git's filters.</summary>
+    /// <summary>A git release's files that git stores whole (not with LFS), by path, with their blob ids: compared again with line ends made LF.</summary>
     public IReadOnlyDictionary<string, string> GitBlobs { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The repository a git release is read from.</summary>
-    public Git? Git { get; init; }
 
-    /// <summary>Whether a git release's paths are from the root of another clone (else from the project's folder in its own repository).</summary>
-    public bool GitPathsFromRoot { get; init; }
 
     /// <summary>Bundle files ModelGoPack generates; they never count as modified.</summary>
     public static readonly IReadOnlySet<string> Generated = new HashSet<string>(StringComparer.Ordinal) { "LICENSE", "NOTICE", "README.md", "modelgo-manifest.json" };

@@ -89,6 +89,18 @@ internal static class ArtifactInspector
         var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
         var magic = ReadMagic(file);
 
+        // An earlier bundle inside the project (the project loader leaves it out): never weights, whatever its name or folder.
+        if (Releases.EarlierBundle.IsArchive(file, magic))
+        {
+            return new Artifact
+            {
+                Path = file.RelativePath,
+                Size = file.Length,
+                Role = ArtifactRole.Other,
+                Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = Releases.EarlierBundle.Kind },
+            };
+        }
+
         if (path.Split('/').SkipLast(1).Any(s => s.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase)))
         {
             return Compiled(file, "coreml", "Core ML compiled model (.mlmodelc)");
@@ -103,18 +115,6 @@ internal static class ArtifactInspector
         if (name.Contains(".data-0", StringComparison.Ordinal) || name.EndsWith(".ckpt.index", StringComparison.Ordinal) || name.StartsWith("variables.", StringComparison.Ordinal))
         {
             return Unread(file, "tensorflow-checkpoint");
-        }
-
-        // An earlier bundle inside the project (the project loader leaves it out): never weights, whatever its name.
-        if (Releases.EarlierBundle.IsArchive(file, magic))
-        {
-            return new Artifact
-            {
-                Path = file.RelativePath,
-                Size = file.Length,
-                Role = ArtifactRole.Other,
-                Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = Releases.EarlierBundle.Kind },
-            };
         }
 
         if (magic.AsSpan().StartsWith("GGUF"u8) || extension == ".gguf")

@@ -24,6 +24,13 @@ internal static class GitRelease
             throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, "does not exist: \"repository\" names a local clone of the upstream's repository.");
         }
 
+        // The project's own repository is named by leaving "repository" out; a clone that is or holds the project is no other.
+        var project = ProjectPath.Real(projectRoot);
+        if (other && (ProjectPath.Real(where) == project || project.StartsWith(ProjectPath.Real(where) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, "is the project's folder, or holds it: \"repository\" names another clone (to compare with a revision of the project's own repository, leave \"repository\" out).");
+        }
+
         var git = other ? Git.OpenClone(where, options.GitExecutable, out var problem) : Git.Open(where, options.GitExecutable, out problem);
         if (git is null)
         {
@@ -43,7 +50,11 @@ internal static class GitRelease
         }
 
         // Digests for the files the project also has, and the root notice files of another clone.
-        var notices = other ? tree.Keys.Where(p => !p.Contains('/', StringComparison.Ordinal) && ReleaseReader.IsNotice(p) && tree[p].Size <= ProjectLoader.MaxTextFileBytes).Order(StringComparer.Ordinal).ToList() : [];
+        var notices = other ? tree.Keys.Where(p => !p.Contains('/', StringComparison.Ordinal) && ReleaseReader.IsNotice(p)).Order(StringComparer.Ordinal).ToList() : [];
+        if (notices.FirstOrDefault(n => tree[n].Size > ProjectLoader.MaxTextFileBytes) is { } large)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"holds the notice '{large}' at '{revision}', of {tree[large].Size:N0} bytes, more than the {ProjectLoader.MaxTextFileBytes / (1024 * 1024)} MiB ModelGoPack reads of a notice.");
+        }
         var described = other ? ReleaseDescription.Names.Where(n => tree.TryGetValue(n, out var f) && f.Size <= ProjectLoader.MaxTextFileBytes).ToList() : [];
         var needed = tree.Where(f => wanted.Contains(f.Key)).ToList();
         var digests = tree.Keys.ToDictionary(p => p, _ => "", StringComparer.Ordinal);
@@ -156,8 +167,6 @@ internal static class GitRelease
             Revision = other ? commit : null,
             Url = url,
             GitBlobs = blobs,
-            Git = git,
-            GitPathsFromRoot = other,
             BytesHashed = bytes,
         };
 

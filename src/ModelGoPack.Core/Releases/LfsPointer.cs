@@ -43,8 +43,11 @@ internal static class LfsPointer
             return null;
         }
 
+        // As git-lfs parses one: after the version, keys in sorted order, each once, of [a-z0-9.-], only oid, size and
+        // ext-* extensions; oid "sha256:" and 64 hex digits; size plain digits. Anything else is a file, not a pointer.
         string? oid = null;
         long? size = null;
+        var previous = "";
         foreach (var line in lines.Skip(1))
         {
             var space = line.IndexOf(' ', StringComparison.Ordinal);
@@ -54,9 +57,15 @@ internal static class LfsPointer
             }
 
             var (key, value) = (line[..space], line[(space + 1)..]);
+            if (string.CompareOrdinal(key, previous) <= 0 || !key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-'))
+            {
+                return null;
+            }
+
+            previous = key;
             if (key == "oid")
             {
-                oid = value.StartsWith("sha256:", StringComparison.Ordinal) && Hashing.Sha256Digest.TryParse(value[7..], out _) && value.Length == 71 ? value[7..].ToLowerInvariant() : null;
+                oid = value.Length == 71 && value.StartsWith("sha256:", StringComparison.Ordinal) && value[7..].All(char.IsAsciiHexDigitLower) ? value[7..] : null;
                 if (oid is null)
                 {
                     return null;
@@ -64,11 +73,15 @@ internal static class LfsPointer
             }
             else if (key == "size")
             {
-                size = long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytesSize) ? bytesSize : null;
+                size = value.Length is > 0 and <= 19 && value.All(char.IsAsciiDigit) && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytesSize) ? bytesSize : null;
                 if (size is null)
                 {
                     return null;
                 }
+            }
+            else if (!key.StartsWith("ext-", StringComparison.Ordinal))
+            {
+                return null;
             }
         }
 

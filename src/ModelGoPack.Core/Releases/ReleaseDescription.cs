@@ -62,7 +62,7 @@ internal static class ReleaseDescription
             source = license is null ? null : "README.md's front matter";
         }
 
-        var cardVersion = card?.Values.GetValueOrDefault("version") is { Length: > 0 and <= 256 } version ? version : null;
+        var cardVersion = Provenance.Revision(card?.Values.GetValueOrDefault("version"));
         return release with { License = license, LicenseSource = source, Version = release.Version ?? cardVersion };
     }
 

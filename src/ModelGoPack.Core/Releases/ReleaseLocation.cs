@@ -44,13 +44,17 @@ internal static class ReleaseLocation
         }
     }
 
-    /// <summary>The project-relative path of <paramref name="fullPath"/> when it lies inside <paramref name="projectRoot"/> (not the root itself), else null.</summary>
+    /// <summary>
+    /// The project-relative path of <paramref name="fullPath"/> when it lies inside <paramref name="projectRoot"/> (not the
+    /// root itself), else null. Both are compared as the file system resolves them (every link followed), so a release
+    /// named through a link to the project is found inside it.
+    /// </summary>
     public static string? InsideProject(string projectRoot, string fullPath)
     {
-        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectRoot)) + Path.DirectorySeparatorChar;
-        var full = Path.TrimEndingDirectorySeparator(fullPath);
+        var root = ProjectPath.Real(projectRoot) + Path.DirectorySeparatorChar;
+        var full = ProjectPath.Real(fullPath);
         return full.StartsWith(root, StringComparison.Ordinal) && full.Length > root.Length
-            ? ProjectPath.FromFileSystem(projectRoot, full)
+            ? full[root.Length..].Replace(Path.DirectorySeparatorChar, '/')
             : null;
     }
 }

@@ -43,8 +43,36 @@ internal static class ReleaseReader
     /// <summary>The most of a notice file of a release that is read: 4 MiB, as for the project's own.</summary>
     private const int MaxNoticeBytes = ProjectLoader.MaxTextFileBytes;
 
-    /// <summary>Reads the release <paramref name="upstream"/> names; throws <see cref="ReleaseException"/> with the file at fault.</summary>
+    /// <summary>
+    /// Reads the release <paramref name="upstream"/> names; throws <see cref="ReleaseException"/> with the file at fault.
+    /// What of it reaches the bundle (the names of removed files, notice texts, a version) must read as it renders: a
+    /// bidirectional control in any is MGP8029, a control character in a name MGP8027.
+    /// </summary>
     public static UpstreamRelease Load(string projectRoot, UpstreamDeclaration upstream, IReadOnlySet<string> wanted, ReleaseOptions options)
+    {
+        var release = LoadForm(projectRoot, upstream, wanted, options);
+        var where = release.FullPath ?? release.Location;
+        if (release.Files.Keys.FirstOrDefault(p => ProjectPath.IndexOfBidiControl(p) >= 0) is { } bidiName)
+        {
+            throw new ReleaseException(DiagnosticCatalog.BidiControl, where, $"holds the file '{ProjectPath.ShowBidi(bidiName)}', whose name holds an invisible bidirectional control.");
+        }
+
+        if (release.Files.Keys.FirstOrDefault(ProjectPath.HasControlCharacters) is { } controlName)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"holds the file '{ProjectPath.Printable(controlName)}', whose name holds a control character.");
+        }
+
+        if (release.Notices.FirstOrDefault(n => ProjectPath.IndexOfBidiControl(n.Text) >= 0) is { Text: not null } notice)
+        {
+            var (line, column) = ProjectPath.LineAndColumn(notice.Text, ProjectPath.IndexOfBidiControl(notice.Text));
+            throw new ReleaseException(DiagnosticCatalog.BidiControl, where,
+                $"holds the notice '{notice.Path}', with U+{(int)notice.Text[ProjectPath.IndexOfBidiControl(notice.Text)]:X4}, an invisible bidirectional control, at line {line}, column {column}: the bundle's NOTICE would not read as it renders.");
+        }
+
+        return release;
+    }
+
+    private static UpstreamRelease LoadForm(string projectRoot, UpstreamDeclaration upstream, IReadOnlySet<string> wanted, ReleaseOptions options)
     {
         if (upstream.Git is { } revision)
         {
@@ -351,6 +379,12 @@ internal static class ReleaseReader
             throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, unsafeEntry.Message.Split(" " + DiagnosticCatalog.ArchiveEntryUnsafe.Help)[0]);
         }
 
+        // An entry given twice is one whose copy extraction keeps cannot be told (zip and tar tools keep the last).
+        if (scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.BundleFileUnlisted.Code && d.Message.Contains(" twice.", StringComparison.Ordinal)) is { } twice)
+        {
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, twice.Message.Split(" " + DiagnosticCatalog.BundleFileUnlisted.Help)[0]);
+        }
+
         // A link entry is a file of the release too, whose bytes are not there to hash: listed without a digest, so the
         // project's file of that name counts as changed, and its absence as removed.
         var digests = content.Files.Keys.ToDictionary(p => p, p => content.TryGetDigest(p, out var d) ? d.ToString() : "", StringComparer.Ordinal);
@@ -360,10 +394,12 @@ internal static class ReleaseReader
         }
         var names = content.Files.Keys.Where(p => !p.Contains('/', StringComparison.Ordinal) && IsNotice(p)).ToList();
         Verification.BundleVerifier.Fetch(content, [.. names, .. ReleaseDescription.Names], options.CancellationToken);
+        // A notice is kept whole or the release is refused, as from a folder: never dropped.
         var notices = names.Order(StringComparer.Ordinal)
-            .Select(n => content.Text(n) is { } bytes ? (n, TextDecoder.DecodeLines(bytes)) : ((string, string)?)null)
-            .OfType<(string, string)>().ToList();
-        var release = new UpstreamRelease(upstream.Name, location, digests, notices) { FullPath = full };
+            .Select(n => content.Files[n].Length <= MaxNoticeBytes && content.Text(n) is { } bytes ? (n, TextDecoder.DecodeLines(bytes))
+                : throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, $"holds the notice '{n}', of {content.Files[n].Length:N0} bytes, more than the {MaxNoticeBytes / (1024 * 1024)} MiB ModelGoPack reads of a notice."))
+            .ToList();
+        var release = new UpstreamRelease(upstream.Name, location, digests, notices) { FullPath = full, BytesHashed = content.Files.Values.Sum(f => f.Length) };
         if (content.Manifest is { } manifest)
         {
             // A ModelGoPack bundle: the manifest says what it is; a listed file whose bytes differ is a damaged release.
