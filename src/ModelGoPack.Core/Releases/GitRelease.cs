@@ -159,7 +159,8 @@ internal static class GitRelease
             }
         }
 
-        var url = other ? Provenance.Url(git.OriginUrl()) : null;
+        // Asked of git only when the config gives no url (the declared one wins anyway).
+        var url = other && upstream.Url is null ? Provenance.Url(git.OriginUrl()) : null;
         var release = new UpstreamRelease(upstream.Name, "git " + revision, digests,
             notices.Select(n => (n, TextDecoder.DecodeLines(texts[tree[n].Blob]))).ToList())
         {

@@ -185,7 +185,7 @@ internal static class ReleaseReader
         var trusted = new List<(ProjectFile File, string Digest, string Why)>();
         var metadata = hub is null ? LocalDownload.Open(folder) : null;
         var revisions = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (relative, path, length) in Walk(upstream, folder, hub))
+        foreach (var (relative, path, stamp) in Walk(upstream, folder, hub))
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             if (hub is not null && HubCache.BlobDigest(hub, path) is { } named)
@@ -193,13 +193,13 @@ internal static class ReleaseReader
                 digests[relative] = named;
                 if (options.VerifyUpstream)
                 {
-                    trusted.Add((new ProjectFile(path, path, length), named, "its blob is named by"));
+                    trusted.Add((new ProjectFile(path, path, stamp.Size), named, "its blob is named by"));
                 }
 
                 continue;
             }
 
-            if (ReadPointer(path, length) is { } pointer)
+            if (ReadPointer(path, stamp.Size) is { } pointer)
             {
                 // The file is not there, only the pointer: it stands for the content whose SHA-256 it names.
                 digests[relative] = pointer.Oid;
@@ -218,7 +218,7 @@ internal static class ReleaseReader
                 digests[relative] = etag;
                 if (options.VerifyUpstream)
                 {
-                    trusted.Add((new ProjectFile(path, path, length), etag, "huggingface_hub's download metadata records"));
+                    trusted.Add((new ProjectFile(path, path, stamp.Size), etag, "huggingface_hub's download metadata records"));
                 }
 
                 continue;
@@ -227,7 +227,15 @@ internal static class ReleaseReader
             digests[relative] = "";
             if (wanted.Contains(relative) || options.VerifyUpstream)
             {
-                toHash.Add((relative, new ProjectFile(path, path, length)));
+                // The walk's stat is the identity the cache is keyed by: an unchanged file costs no second look.
+                if (options.Cache.TryGet(path, stamp) is { } known)
+                {
+                    digests[relative] = known;
+                }
+                else
+                {
+                    toHash.Add((relative, new ProjectFile(path, path, stamp.Size)));
+                }
             }
         }
 
@@ -258,7 +266,7 @@ internal static class ReleaseReader
     /// snapshot is made of them), never the folders <c>.git</c> and (at the root) <c>.cache</c>. A link that leads
     /// nowhere is MGP8038 in a Hub snapshot (an interrupted download) and MGP8027 elsewhere; a loop is MGP8027.
     /// </summary>
-    private static IEnumerable<(string Relative, string Path, long Length)> Walk(UpstreamDeclaration upstream, string root, HubCache.Snapshot? hub)
+    private static IEnumerable<(string Relative, string Path, FileStamp Stamp)> Walk(UpstreamDeclaration upstream, string root, HubCache.Snapshot? hub)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
         var pending = new Stack<DirectoryInfo>([new DirectoryInfo(root)]);
@@ -302,7 +310,7 @@ internal static class ReleaseReader
                             : "is not a regular file (a named pipe, socket or device), or cannot be read.");
                     }
 
-                    yield return (relative, entry.FullName, stamp.Value.Size);
+                    yield return (relative, entry.FullName, stamp.Value);
                     continue;
                 }
 
@@ -310,7 +318,7 @@ internal static class ReleaseReader
                 if (hub is not null && Path.GetFullPath(Path.Combine(folder.FullName, entry.LinkTarget)) is var blob
                     && Path.GetDirectoryName(blob) == hub.Blobs && FileType.Stamp(blob) is { } blobStamp)
                 {
-                    yield return (relative, blob, blobStamp.Size);
+                    yield return (relative, blob, blobStamp);
                     continue;
                 }
 
@@ -341,7 +349,7 @@ internal static class ReleaseReader
                         $"is a symbolic link to the folder '{entry.LinkTarget}', which ModelGoPack does not follow inside a release (copy the folder, or name it as a release of its own).");
                 }
 
-                yield return (relative, final.FullName, FileType.Stamp(final.FullName)?.Size
+                yield return (relative, final.FullName, FileType.Stamp(final.FullName)
                     ?? throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName, $"links to '{entry.LinkTarget}', which is not a regular file."));
             }
         }
