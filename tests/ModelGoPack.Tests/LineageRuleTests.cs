@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using ModelGoPack.Evaluation;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>Lineage's rules one by one: which changes need a declaration, and what each finding says.</summary>
+public sealed class LineageRuleTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+    private readonly ModelProjectBuilder derivative = new("derived-model");
+
+    public void Dispose()
+    {
+        this.derivative.Dispose();
+        this.temp.Dispose();
+    }
+
+    [Theory]
+    [InlineData("a\r\nb\r\n", "a\nb\n")]
+    [InlineData("a\rb\n", "a\rb\n")]
+    [InlineData("a\r\r\nb", "a\r\nb")]
+    [InlineData("ends with CR\r", "ends with CR\r")]
+    [InlineData("", "")]
+    public void Line_ends_are_made_LF_only_where_CR_precedes_LF(string file, string expected)
+    {
+        var path = Path.Combine(this.temp.Path, "text.txt");
+        File.WriteAllBytes(path, Encoding.ASCII.GetBytes(file));
+
+        Assert.Equal(Sha(Encoding.ASCII.GetBytes(expected)), Lineage.LineEndsMadeLf(new Discovery.ProjectFile("text.txt", path, file.Length)));
+    }
+
+    [Fact]
+    public void A_file_with_a_NUL_in_its_first_8000_bytes_is_binary_and_not_made_LF()
+    {
+        var path = Path.Combine(this.temp.Path, "table.bin");
+        var bytes = Enumerable.Repeat((byte)'a', 9000).ToArray();
+        bytes[7999] = 0;
+        File.WriteAllBytes(path, bytes);
+        Assert.Null(Lineage.LineEndsMadeLf(new Discovery.ProjectFile("table.bin", path, bytes.Length)));
+
+        // A NUL past the first 8,000 bytes does not make it binary (git's own test).
+        bytes[7999] = (byte)'a';
+        bytes[8000] = 0;
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal(Sha(bytes), Lineage.LineEndsMadeLf(new Discovery.ProjectFile("table.bin", path, bytes.Length)));
+        Assert.Null(Lineage.LineEndsMadeLf(new Discovery.ProjectFile("gone.bin", Path.Combine(this.temp.Path, "gone.bin"), 1)));
+    }
+
+    [Fact]
+    public void A_file_stored_with_LFS_is_never_forgiven_its_line_ends()
+    {
+        // The clone stores notes.txt with LFS: its pointer names the LF text; the project holds CRLF text.
+        var clone = Path.Combine(this.temp.Path, "clone");
+        Directory.CreateDirectory(clone);
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        var text = "first\nsecond\n"u8.ToArray();
+        File.WriteAllText(Path.Combine(clone, "notes.txt"), $"version https://git-lfs.github.com/spec/v1\noid sha256:{Sha(text)}\nsize {text.Length}\n");
+        foreach (var name in new[] { "model.safetensors", "config.json", "README.md" })
+        {
+            File.Copy(Path.Combine(this.derivative.Root, name), Path.Combine(clone, name));
+        }
+
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        this.derivative.File("notes.txt", "first\r\nsecond\r\n");
+        this.Upstream(new JsonObject { ["git"] = "main", ["repository"] = clone }).Modification("2026-05-01", "Retuned", "config.json").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "notes.txt");
+    }
+
+    [Fact]
+    public void Each_finding_says_why_the_change_has_no_date()
+    {
+        var release = this.Release();
+        this.derivative.File("extra.py", "print(1)\n");
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Tokenizer", "tokenizer.json").Write();
+
+        // Not in git.
+        var outside = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+        var added = Assert.Single(outside.Diagnostics, d => d.Code == "MGP2006" && d.Path == "extra.py");
+        Assert.Contains("'extra.py' is added compared with the release of \"Base\"", added.Message, StringComparison.Ordinal);
+        Assert.Contains("and the project is not in a git repository, so it has no date", added.Message, StringComparison.Ordinal);
+
+        // In git, not committed.
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        var uncommitted = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+        Assert.Contains("and the change is not committed, so it has no date", Assert.Single(uncommitted.Diagnostics, d => d.Code == "MGP2006" && d.Path == "extra.py").Message, StringComparison.Ordinal);
+
+        // git cannot be run: the date cannot be asked of it.
+        var noGit = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, GitExecutable = Path.Combine(this.temp.Path, "no-such-git") });
+        var unavailable = Assert.Single(noGit.Diagnostics, d => d.Code == "MGP8028" && d.Path == "extra.py");
+        Assert.Contains("'extra.py' is added compared with the release of \"Base\" and no modification declares it, so its date must come from git, but git could not be run", unavailable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_modification_counts_for_its_own_upstream_and_MGP2007_only_when_nothing_it_names_changed()
+    {
+        var release = this.Release();
+        this.Upstream(new JsonObject { ["bundle"] = release });
+        this.derivative.Array("upstream").Add(new JsonObject { ["name"] = "Other", ["relation"] = "derivative", ["method"] = "merge" });
+
+        // Declared for "Other", the change of the weights is undeclared for "Base"; one naming a changed and an
+        // unchanged file is no MGP2007, nor is one naming no file at all (that is MGP2002).
+        this.derivative.Modification("2026-05-01", "Merged", "model.safetensors").Modification("2026-05-02", "Tokenizer and config", "tokenizer.json", "config.json")
+            .Modification("2026-05-03", "Nothing at all", "missing.bin");
+        ((JsonObject)this.derivative.Array("modifications")[0]!)["upstream"] = "Other";
+        this.derivative.Write();
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "model.safetensors");
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2007");
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP2002");
+
+        // Naming only unchanged files is MGP2007, and says which.
+        ((JsonObject)this.derivative.Array("modifications")[1]!)["paths"] = new JsonArray("config.json");
+        this.derivative.Write();
+        var unchanged = Assert.Single(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root }).Diagnostics, d => d.Code == "MGP2007");
+        Assert.Contains("The modification of 2026-05-02 (\"Tokenizer and config\") names config.json, identical to the release of \"Base\".", unchanged.Message, StringComparison.Ordinal);
+    }
+
+    private string Release()
+    {
+        var folder = Path.Combine(this.temp.Path, "base");
+        Directory.CreateDirectory(folder);
+        Safetensors.Write(Path.Combine(folder, "model.safetensors"), ("embed.weight", "F32", [4, 2]), ("head.weight", "F32", [2, 4]));
+        File.Copy(Path.Combine(this.derivative.Root, "config.json"), Path.Combine(folder, "config.json"));
+        this.derivative.File("tokenizer.json", "{\"model\": {\"vocab\": 2}}");
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), "{\"model\": {}}");
+        return folder;
+    }
+
+    private ModelProjectBuilder Upstream(JsonObject release)
+    {
+        release["name"] = "Base";
+        release["relation"] = "derivative";
+        release["method"] = "fine-tuning";
+        this.derivative.Array("upstream").Add(release);
+        return this.derivative;
+    }
+
+    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
