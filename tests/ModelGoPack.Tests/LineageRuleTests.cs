@@ -95,6 +95,7 @@ public sealed class LineageRuleTests : IDisposable
         var noGit = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, GitExecutable = Path.Combine(this.temp.Path, "no-such-git") });
         var unavailable = Assert.Single(noGit.Diagnostics, d => d.Code == "MGP8028" && d.Path == "extra.py");
         Assert.Contains("'extra.py' is added compared with the release of \"Base\" and no modification declares it, so its date must come from git, but git could not be run", unavailable.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(noGit.Diagnostics, d => d.Code == "MGP2006" && d.Path == "extra.py");
     }
 
     [Fact]
