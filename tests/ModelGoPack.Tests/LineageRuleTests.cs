@@ -124,6 +124,21 @@ public sealed class LineageRuleTests : IDisposable
         Assert.Contains("The modification of 2026-05-02 (\"Tokenizer and config\") names config.json, identical to the release of \"Base\".", unchanged.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_glob_matching_some_files_is_no_MGP2002_and_a_license_contradiction_points_at_the_declared_license()
+    {
+        var release = this.Release();
+        File.WriteAllText(Path.Combine(release, "LICENSE"), "MIT License\n\nCopyright (c) 2025 Base Labs\n\nPermission is hereby granted, free of charge, to any person obtaining a copy of this software.\n");
+        this.Upstream(new JsonObject { ["bundle"] = release, ["license"] = "MG-BY-SA-2.0" }).Modification("2026-05-01", "Fine-tuned", "*.safetensors", "tokenizer.json").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2002");
+        var contradiction = Assert.Single(result.Diagnostics, d => d.Code == "MGP6009");
+        var lines = File.ReadAllLines(Path.Combine(this.derivative.Root, "modelgo.json"));
+        Assert.Equal(Array.FindIndex(lines, l => l.Contains("\"license\": \"MG-BY-SA-2.0\"", StringComparison.Ordinal) && l.StartsWith("      ", StringComparison.Ordinal)) + 1, contradiction.Line);
+    }
+
     private string Release()
     {
         var folder = Path.Combine(this.temp.Path, "base");
