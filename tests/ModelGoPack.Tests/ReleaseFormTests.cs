@@ -244,17 +244,7 @@ public sealed class ReleaseFormTests : IDisposable
     public void A_git_clone_whose_weights_are_LFS_pointers_is_compared_by_their_oids()
     {
         // The upstream's Hub repository cloned without `git lfs pull`: the weights are pointers, the rest plain blobs.
-        var clone = Path.Combine(this.temp.Path, "base-clone");
-        Directory.CreateDirectory(clone);
-        TestGit.Run(clone, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
-        foreach (var (path, bytes) in this.ReleaseFiles())
-        {
-            File.WriteAllBytes(Path.Combine(clone, path), path == "model.safetensors" ? Pointer(bytes) : bytes);
-        }
-
-        File.WriteAllText(Path.Combine(clone, ".gitattributes"), "*.safetensors filter=lfs diff=lfs merge=lfs -text\n");
-        TestGit.Run(clone, "2026-01-01T00:00:00Z", "add", "-A");
-        TestGit.Run(clone, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        var clone = this.Cloned();
         TestGit.Run(clone, "2026-01-01T00:00:00Z", "remote", "add", "origin", "https://huggingface.co/acme/base-model");
 
         // The derivative keeps the upstream's weights byte for byte: the SHA-256 is the pointer's oid, so unchanged.
@@ -601,6 +591,7 @@ public sealed class ReleaseFormTests : IDisposable
         return archive;
     }
 
+    /// <summary>The release as a git clone of its Hub repository made without `git lfs pull`: the weights an LFS pointer, committed on main.</summary>
     private string Cloned()
     {
         var clone = Path.Combine(this.temp.Path, "clone");

@@ -152,6 +152,7 @@ internal sealed class ConfigReader
             }
 
             var before = diagnostics.Items.Count;
+            var fileReleases = fileExists ? ReleaseLocations(root) : [];
             if (overrides is not null && root.ValueKind == JsonValueKind.Object)
             {
                 root = reader.Apply(root, overrides);
@@ -165,8 +166,30 @@ internal sealed class ConfigReader
                 diagnostics.Add(DiagnosticCatalog.ConfigInvalidValue, $"{ModelGoConfig.FileName} could not be read as a config.", RelativePath);
             }
 
-            return failed || config is null ? null : new ConfigSource(config, reader.locations, reader.origins, overrides?.Source);
+            return failed || config is null ? null : new ConfigSource(config, reader.locations, reader.origins, overrides?.Source) { FileReleaseLocations = fileReleases };
         }
+    }
+
+    /// <summary>The release locations the file itself names (<c>upstream[].bundle</c>, <c>manifest</c>, <c>repository</c>), before a host's values replace its upstream list.</summary>
+    private static List<(string Upstream, string Location)> ReleaseLocations(JsonElement root)
+    {
+        var found = new List<(string, string)>();
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("upstream", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var entry in list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
+            {
+                var name = entry.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "?";
+                foreach (var key in new[] { "bundle", "manifest", "repository" })
+                {
+                    if (entry.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } location && !ProjectPath.HasControlCharacters(location))
+                    {
+                        found.Add((name, location));
+                    }
+                }
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The path of the first key or string that cannot be decoded (a lone surrogate), or null.</summary>
@@ -753,6 +776,9 @@ internal sealed record ConfigSource(ModelGoConfig Config, JsonLocationMap Locati
 
     /// <summary>The file the config was read from: modelgo.json, or a bundle's manifest that verify read as one.</summary>
     public string FileName { get; init; } = ModelGoConfig.FileName;
+
+    /// <summary>Where the file itself says upstream releases are (by upstream name), whatever a host put in place of its upstream list.</summary>
+    public IReadOnlyList<(string Upstream, string Location)> FileReleaseLocations { get; init; } = [];
 
     /// <summary>Where a config value was given: modelgo.json with its line, or the host's file.</summary>
     public (string Path, int Line, int Column) Locate(string jsonPath)

@@ -120,15 +120,15 @@ internal static class ProjectLoader
         }
 
         // A bundle never records where a release is on the packer's machine: a modelgo.json that names one outside the
-        // project stays out of it (the manifest declares the same lineage).
-        // The file as it is, whatever MSBuild put in place of its upstream list.
-        var outside = RawReleaseLocations(root).Concat(config.Upstream.SelectMany(u => new[] { u.Bundle, u.Manifest, u.Repository }.OfType<string>().Select(l => (u.Name, Location: l))))
+        // project stays out of it (the manifest declares the same lineage). Judged by the file as written, whatever
+        // MSBuild put in place of its upstream list.
+        var outside = source.FileReleaseLocations
             .FirstOrDefault(r => Releases.ReleaseLocation.InsideProject(root, Releases.ReleaseLocation.Resolve(root, r.Location)) is null);
         if (outside.Location is not null && files.FindIndex(f => f.RelativePath == ModelGoConfig.FileName) is >= 0 and var configIndex)
         {
             files.RemoveAt(configIndex);
             diagnostics.Add(DiagnosticCatalog.ConfigLeftOut,
-                $"{ModelGoConfig.FileName} names '{outside.Location}', where the release of upstream \"{outside.Name}\" is on this machine; it is left out of the bundle. {DiagnosticCatalog.ConfigLeftOut.Help}", ModelGoConfig.FileName);
+                $"{ModelGoConfig.FileName} names '{outside.Location}', where the release of upstream \"{outside.Upstream}\" is on this machine; it is left out of the bundle. {DiagnosticCatalog.ConfigLeftOut.Help}", ModelGoConfig.FileName);
         }
 
         // Every file's role and header facts; an archive that is an earlier bundle (under any name) is left out.
@@ -298,42 +298,6 @@ internal static class ProjectLoader
             OtherLicenseFiles = otherLicenses,
             Notices = notices,
         };
-    }
-
-    /// <summary>The release locations modelgo.json itself names (<c>upstream[].bundle</c>, <c>manifest</c>, <c>repository</c>), as written.</summary>
-    private static List<(string Name, string Location)> RawReleaseLocations(string root)
-    {
-        var found = new List<(string, string)>();
-        try
-        {
-            var path = Path.Combine(root, ModelGoConfig.FileName);
-            if (!FileType.IsRegular(path) || !File.Exists(path) || new FileInfo(path).Length > MaxTextFileBytes)
-            {
-                return found;
-            }
-
-            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 });
-            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && document.RootElement.TryGetProperty("upstream", out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array)
-            {
-                foreach (var entry in list.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.Object))
-                {
-                    var name = entry.TryGetProperty("name", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString()! : "?";
-                    foreach (var key in new[] { "bundle", "manifest", "repository" })
-                    {
-                        if (entry.TryGetProperty(key, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String && value.GetString() is { Length: > 0 } location && !ProjectPath.HasControlCharacters(location))
-                        {
-                            found.Add((name, location));
-                        }
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
-        {
-            // The config reader reports what is wrong with the file.
-        }
-
-        return found;
     }
 
     /// <summary>File names holding a bidirectional control: MGP8029 each.</summary>

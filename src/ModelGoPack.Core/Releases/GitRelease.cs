@@ -121,25 +121,16 @@ internal static class GitRelease
             {
                 var small = new byte[size];
                 content.ReadExactly(small);
-                bytes += size;
                 var named = LfsPointer.TryParse(small);
                 pointer = named is not null;
                 digest = named?.Oid ?? Convert.ToHexStringLower(SHA256.HashData(small));
             }
             else
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = new byte[1 << 16];
-                int read;
-                while ((read = content.Read(buffer)) > 0)
-                {
-                    hash.AppendData(buffer.AsSpan(0, read));
-                    bytes += read;
-                }
-
-                digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+                digest = Convert.ToHexStringLower(SHA256.HashData(content));
             }
 
+            bytes += size;
             byBlob[blob] = digest;
             if (pointer)
             {

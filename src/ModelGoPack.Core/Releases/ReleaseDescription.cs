@@ -71,21 +71,4 @@ internal static class ReleaseDescription
 
     /// <summary>The root files <see cref="Describe"/> reads: the license file names and the card.</summary>
     public static IEnumerable<string> Names => [.. ProjectLoader.LicenseFileNames, ModelCard.FileName];
-
-    /// <summary>A root file of a release folder, when it is a file of at most 4 MiB.</summary>
-    public static byte[]? ReadFolderFile(string folder, string name)
-    {
-        var path = Path.Combine(folder, name);
-        try
-        {
-            var info = new FileInfo(path);
-            return info.Exists && (info.LinkTarget is null ? info.Length : new FileInfo(info.ResolveLinkTarget(true)?.FullName ?? path).Length) <= ProjectLoader.MaxTextFileBytes
-                ? File.ReadAllBytes(path)
-                : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }

@@ -81,7 +81,7 @@ internal static class ReleaseReader
 
         var location = upstream.Manifest ?? upstream.Bundle!;
         var full = ReleaseLocation.Resolve(projectRoot, location);
-        var target = ProjectPath.Real(Resolve(upstream, full, full));
+        var target = ProjectPath.Real(Resolve(upstream, full));
         if (Directory.Exists(target))
         {
             if (upstream.Manifest is not null)
@@ -116,9 +116,9 @@ internal static class ReleaseReader
 
     /// <summary>
     /// The path a release location comes to through links: a missing path, an unreadable one and a link loop are
-    /// MGP8027, naming <paramref name="shown"/>.
+    /// MGP8027, naming it.
     /// </summary>
-    private static string Resolve(UpstreamDeclaration upstream, string path, string shown)
+    private static string Resolve(UpstreamDeclaration upstream, string path)
     {
         FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
         try
@@ -128,7 +128,7 @@ internal static class ReleaseReader
                 var final = info.ResolveLinkTarget(returnFinalTarget: true);
                 if (final is null || !final.Exists)
                 {
-                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"is a symbolic link to '{info.LinkTarget}', which does not exist.");
+                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"is a symbolic link to '{info.LinkTarget}', which does not exist.");
                 }
 
                 return final.FullName;
@@ -137,16 +137,16 @@ internal static class ReleaseReader
         catch (IOException e)
         {
             // Too many levels of links: a loop.
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"cannot be followed: {e.Message} (a symbolic link loop?)");
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be followed: {e.Message} (a symbolic link loop?)");
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"cannot be read: {e.Message}");
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
         }
 
         if (!info.Exists)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"does not exist (upstream \"{upstream.Name}\").");
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"does not exist (upstream \"{upstream.Name}\").");
         }
 
         return path;
@@ -263,7 +263,7 @@ internal static class ReleaseReader
 
     /// <summary>
     /// Every file of a release folder, by release-relative path: regular files, and links to regular files (a Hub
-    /// snapshot is made of them), never the folders <c>.git</c> and (at the root) <c>.cache</c>. A link that leads
+    /// snapshot is made of them), never <c>.git</c> (a folder, or a worktree's file) nor, at the root, <c>.cache/huggingface</c>. A link that leads
     /// nowhere is MGP8038 in a Hub snapshot (an interrupted download) and MGP8027 elsewhere; a loop is MGP8027.
     /// </summary>
     private static IEnumerable<(string Relative, string Path, FileStamp Stamp)> Walk(UpstreamDeclaration upstream, string root, HubCache.Snapshot? hub)
@@ -417,14 +417,7 @@ internal static class ReleaseReader
                 throw new ReleaseException(DiagnosticCatalog.UpstreamDigestMismatch, full, $"holds '{altered.Key}', whose SHA-256 ({digests[altered.Key]}) is not the one its modelgo-manifest.json lists ({altered.Value}).");
             }
 
-            var declared = manifest.Declaration?.Config;
-            release = release with
-            {
-                ManifestSha256 = manifest.Digest.ToString(),
-                Version = declared?.Version.ToNormalizedString(),
-                ReleaseDate = declared?.ReleaseDate,
-                Notices = [.. notices, .. Copyright(declared?.Copyright ?? [])],
-            };
+            release = Described(release, manifest);
         }
 
         return ReleaseDescription.Describe(release, content.Text);
@@ -451,17 +444,22 @@ internal static class ReleaseReader
             throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, why.Split(" " + DiagnosticCatalog.BundleManifestInvalid.Help)[0]);
         }
 
+        return Described(new UpstreamRelease(upstream.Name, location, manifest.Files.ToDictionary(f => f.Path, f => f.Sha256.ToString(), StringComparer.Ordinal), notices), manifest);
+    }
+
+    /// <summary>The release with what its ModelGoPack manifest says of it: its digest, version, release day and copyright lines (kept as a notice).</summary>
+    private static UpstreamRelease Described(UpstreamRelease release, Verification.BundleManifest manifest)
+    {
         var declared = manifest.Declaration?.Config;
-        return new UpstreamRelease(upstream.Name, location, manifest.Files.ToDictionary(f => f.Path, f => f.Sha256.ToString(), StringComparer.Ordinal), [.. notices, .. Copyright(declared?.Copyright ?? [])])
+        var copyright = declared?.Copyright ?? [];
+        return release with
         {
             ManifestSha256 = manifest.Digest.ToString(),
             Version = declared?.Version.ToNormalizedString(),
             ReleaseDate = declared?.ReleaseDate,
+            Notices = copyright.Count == 0 ? release.Notices : [.. release.Notices, ("modelgo-manifest.json#copyright", string.Concat(copyright.Select(l => l + "\n")))],
         };
     }
-
-    private static List<(string Path, string Text)> Copyright(IReadOnlyList<string> lines) =>
-        lines.Count == 0 ? [] : [("modelgo-manifest.json#copyright", string.Concat(lines.Select(l => l + "\n")))];
 
     /// <summary>The release's NOTICE, COPYRIGHT, AUTHORS and ATTRIBUTION files at its root, read whole (at most 4 MiB each).</summary>
     private static List<(string Path, string Text)> RootNotices(string folder, HubCache.Snapshot? hub)
@@ -552,7 +550,7 @@ internal static class ReleaseReader
     }
 
     /// <summary>Hashes release files through the digest cache (keyed by their full paths); a file that cannot be read is MGP8027.</summary>
-    internal static (Dictionary<string, string> Digests, long Bytes) Hash(UpstreamDeclaration upstream, IReadOnlyList<ProjectFile> files, ReleaseOptions options)
+    private static (Dictionary<string, string> Digests, long Bytes) Hash(UpstreamDeclaration upstream, IReadOnlyList<ProjectFile> files, ReleaseOptions options)
     {
         if (files.Count == 0)
         {
@@ -589,7 +587,7 @@ internal static class ReleaseReader
     }
 
     /// <summary>Reads a file whole, at most <paramref name="limit"/> bytes (counted while reading); more is MGP8027.</summary>
-    internal static byte[] ReadCapped(string path, long limit, string shown)
+    private static byte[] ReadCapped(string path, long limit, string shown)
     {
         try
         {
