@@ -330,7 +330,7 @@ internal static class CommandLineApp
         var integrity = result.Diagnostics.Any(d => d.IsIntegrityError);
         var unlisted = result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.BundleWithoutManifest.Code);
         var compliance = result.Diagnostics.Any(d => d.Severity == Severity.Error && !d.IsOutputError) ? "not compliant with MG-BY-SA-2.0"
-            : string.Create(CultureInfo.InvariantCulture, $"compliant with MG-BY-SA-2.0 ({result.Diagnostics.Count(d => d.Severity == Severity.Warning)} warnings)");
+            : $"compliant with MG-BY-SA-2.0 ({Report.Plural(result.Diagnostics.Count(d => d.Severity == Severity.Warning), "warning")})";
         host.Stdout.WriteLine(
             result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.ExtractTargetExists.Code) ? $"{path} was not verified: the folder to extract to exists."
             : integrity ? $"{path} does not match its manifest, or cannot be verified."

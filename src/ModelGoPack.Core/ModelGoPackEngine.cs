@@ -460,6 +460,7 @@ public static class ModelGoPackEngine
             ReleaseDate = upstream.ReleaseDate ?? release.ReleaseDate,
             ManifestSha256 = release.ManifestSha256,
             Removed = project.RemovedFiles.TryGetValue(upstream.Name, out var removed) ? removed : [],
+            ReleaseNotices = [.. release.Notices.Select(n => n.Path)],
         };
     }
 

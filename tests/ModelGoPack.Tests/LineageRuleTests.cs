@@ -139,6 +139,57 @@ public sealed class LineageRuleTests : IDisposable
         Assert.Equal(Array.FindIndex(lines, l => l.Contains("\"license\": \"MG-BY-SA-2.0\"", StringComparison.Ordinal) && l.StartsWith("      ", StringComparison.Ordinal)) + 1, contradiction.Line);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Undeclared_changes_are_dated_from_git_at_once_each_by_its_own_last_commit()
+    {
+        // git is run through a wrapper that logs each run: the number of runs must not grow with the changed files.
+        var log = Path.Combine(this.temp.Path, "git.log");
+        var wrapper = Path.Combine(this.temp.Path, "git-logged");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$1\" >> '{log}'\nexec git \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var release = this.Release();
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors").Write();
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        for (var i = 0; i < 40; i++)
+        {
+            this.derivative.File($"scripts/s{i:D2}.py", $"print({i})\n");
+        }
+
+        TestGit.Run(this.derivative.Root, "2026-02-02T00:00:00Z", "add", "-A");
+        TestGit.Run(this.derivative.Root, "2026-02-02T00:00:00Z", "commit", "-q", "-m", "scripts");
+        this.derivative.File("scripts/s07.py", "print('seven')\n");
+        TestGit.Run(this.derivative.Root, "2026-03-03T00:00:00Z", "commit", "-q", "-am", "seven");
+
+        // A staged rename: both its paths are uncommitted changes; an untracked file is one too.
+        TestGit.Run(this.derivative.Root, "2026-03-03T00:00:00Z", "mv", "config.json", "settings.json");
+        this.derivative.File("untracked.py", "print('new')\n");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, GitExecutable = wrapper });
+
+        string? Dated(string path) => result.Diagnostics.SingleOrDefault(d => d.Code == "MGP2008" && d.Path == path)?.Message;
+        Assert.Contains("the last commit touching it is of 2026-02-02", Dated("scripts/s00.py"), StringComparison.Ordinal);
+        Assert.Contains("the last commit touching it is of 2026-02-02", Dated("scripts/s39.py"), StringComparison.Ordinal);
+        Assert.Contains("the last commit touching it is of 2026-03-03", Dated("scripts/s07.py"), StringComparison.Ordinal);
+        Assert.Contains("the last commit touching it is of 2026-01-01", Dated("tokenizer.json"), StringComparison.Ordinal);
+        Assert.Equal(40, result.Diagnostics.Count(d => d.Code == "MGP2008" && d.Path!.StartsWith("scripts/s", StringComparison.Ordinal)));
+        var undated = result.Diagnostics.Where(d => d.Code == "MGP2006").Select(d => d.Path).Order(StringComparer.Ordinal);
+        Assert.Equal(["config.json", "settings.json", "untracked.py"], undated);
+        Assert.All(result.Diagnostics.Where(d => d.Code == "MGP2006"), d => Assert.Contains("the change is not committed", d.Message, StringComparison.Ordinal));
+        var runs = File.ReadAllLines(log);
+        Assert.True(runs.Length <= 5, string.Join(", ", runs));
+
+        // Without git at all, the open fails once and is not tried again for each file.
+        File.Delete(log);
+        Directory.Delete(Path.Combine(this.derivative.Root, ".git"), recursive: true);
+        var outside = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, GitExecutable = wrapper });
+        Assert.True(outside.Diagnostics.Count(d => d.Code == "MGP2006") > 40);
+        Assert.Single(File.ReadAllLines(log));
+    }
+
     private string Release()
     {
         var folder = Path.Combine(this.temp.Path, "base");

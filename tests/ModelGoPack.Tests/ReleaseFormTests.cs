@@ -730,6 +730,171 @@ public sealed class ReleaseFormTests : IDisposable
         Assert.Contains(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "NOTICE.base");
     }
 
+    [Fact]
+    public void A_hub_snapshot_that_leads_into_the_project_is_no_release()
+    {
+        // models--acme--evil's refs/main names a snapshot that is a link to the project itself.
+        var repository = Path.Combine(this.temp.Path, "hub", "models--acme--evil");
+        Directory.CreateDirectory(Path.Combine(repository, "blobs"));
+        Directory.CreateDirectory(Path.Combine(repository, "refs"));
+        Directory.CreateDirectory(Path.Combine(repository, "snapshots"));
+        File.WriteAllText(Path.Combine(repository, "refs", "main"), Revision);
+        Directory.CreateSymbolicLink(Path.Combine(repository, "snapshots", Revision), this.derivative.Root);
+
+        var result = this.CheckAgainst(repository);
+
+        var refused = Assert.Single(result.Diagnostics, d => d.Code == "MGP8027");
+        Assert.Contains($"'{Path.Combine(repository, "snapshots", Revision)}' is the project's folder", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2006");
+    }
+
+    [Fact]
+    public void Git_variables_of_the_callers_environment_do_not_choose_the_repository()
+    {
+        // The project's own repository holds the release as tag v1; GIT_DIR (as a git hook sets it) names another.
+        var other = Path.Combine(this.temp.Path, "other");
+        Directory.CreateDirectory(other);
+        TestGit.Run(other, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(other, "2026-01-01T00:00:00Z", "commit", "-q", "--allow-empty", "-m", "other");
+        this.Entry()["git"] = "v1";
+        this.derivative.Modification("2026-05-01", "Added a sampling script", "extra.py").Write();
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "release");
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "tag", "v1");
+
+        var environment = new Dictionary<string, string?> { ["GIT_DIR"] = Path.Combine(other, ".git"), ["GIT_WORK_TREE"] = other };
+        var (exit, output) = ProcessRunner.Run("dotnet", this.derivative.Root, environment, ToolProcess.Tool, "check", this.derivative.Root, "--no-cache");
+
+        Assert.DoesNotContain("MGP8027", output, StringComparison.Ordinal);
+        Assert.True(exit == 0, output);
+        Assert.Contains("MGP2007", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_git_release_notice_stored_as_a_link_is_read_from_the_file_it_leads_to_inside_the_tree()
+    {
+        var clone = this.Cloned();
+        File.Delete(Path.Combine(clone, "NOTICE"));
+        Directory.CreateDirectory(Path.Combine(clone, "legal"));
+        File.WriteAllText(Path.Combine(clone, "legal", "NOTICE.txt"), "Base model\nCopyright 2025 Linked Labs\n");
+        File.CreateSymbolicLink(Path.Combine(clone, "NOTICE"), "legal/NOTICE.txt");
+        File.CreateSymbolicLink(Path.Combine(clone, "AUTHORS"), "NOTICE");
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(clone, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "linked notice");
+        this.Entry()["git"] = "main";
+        this.Entry()["repository"] = clone;
+        this.derivative.File(".gitattributes", "*.safetensors filter=lfs diff=lfs merge=lfs -text\n");
+        this.derivative.Modification("2026-05-01", "Fine-tuned; dropped the tokenizer and the notices' copies; added a sampling script", "model.safetensors", "tokenizer.json", "extra.py", "AUTHORS", "legal/NOTICE.txt");
+
+        var packed = this.PackAgainst(null, out var output);
+
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        var notice = File.ReadAllText(Path.Combine(output, "NOTICE"));
+        // AUTHORS (a link to NOTICE) and NOTICE hold one text: kept once, under the first name.
+        Assert.Contains("----- AUTHORS (from \"Base\") -----\nBase model\nCopyright 2025 Linked Labs\n", notice, StringComparison.Ordinal);
+        Assert.DoesNotContain("----- legal/NOTICE.txt", notice, StringComparison.Ordinal);
+
+        // A link out of the tree puts no path, and nothing of this machine, into the bundle: the release is refused.
+        File.Delete(Path.Combine(clone, "NOTICE"));
+        File.CreateSymbolicLink(Path.Combine(clone, "NOTICE"), "../../etc/hostname");
+        TestGit.Run(clone, "2026-01-02T00:00:00Z", "add", "-A");
+        TestGit.Run(clone, "2026-01-02T00:00:00Z", "commit", "-q", "-m", "escape");
+        var escaped = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
+        var refused = Assert.Single(escaped.Diagnostics, d => d.Code == "MGP8027");
+        Assert.Contains("holds 'AUTHORS' at 'main', a symbolic link (through 'NOTICE') to '../../etc/hostname', outside the release", refused.Message, StringComparison.Ordinal);
+        // Said once by the config's value and once as the file at fault, never again inside the message.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(refused.Message, System.Text.RegularExpressions.Regex.Escape(clone)));
+    }
+
+    [Theory]
+    [InlineData("NOTICE", "legal/N", "legal/N")]
+    [InlineData("docs/NOTICE", "../N", "N")]
+    [InlineData("docs/NOTICE", "./a/./b", "docs/a/b")]
+    [InlineData("NOTICE", "../N", null)]
+    [InlineData("NOTICE", "/etc/passwd", null)]
+    [InlineData("NOTICE", "a/..", null)]
+    [InlineData("NOTICE", "", null)]
+    public void A_git_link_target_is_resolved_inside_the_tree_or_not_at_all(string link, string target, string? expected) =>
+        Assert.Equal(expected, Releases.GitRelease.Inside(link, target));
+
+    [Fact]
+    public void The_digest_cache_under_the_home_folder_is_no_file_of_a_release_named_there()
+    {
+        var folder = this.PlainFolder("with-cache");
+        var cache = Path.Combine(folder, ".cache", "modelgopack");
+        Directory.CreateDirectory(cache);
+        File.WriteAllText(Path.Combine(cache, "stale.digests"), "modelgopack-digests 1\n");
+        this.Entry()["bundle"] = folder;
+        this.derivative.Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, DigestCacheDirectory = cache });
+
+        AssertCompared(result);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("stale.digests", StringComparison.Ordinal));
+
+        // Another folder of that name is the release's.
+        var elsewhere = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, DigestCacheDirectory = Path.Combine(this.temp.Path, "cache") });
+        Assert.Contains(elsewhere.Diagnostics, d => d.Code == "MGP2006" && d.Path == ".cache/modelgopack/stale.digests");
+    }
+
+    [Fact]
+    public void An_upstream_whose_release_gives_its_notices_needs_no_notices_list()
+    {
+        var folder = this.PlainFolder("noticed-release");
+        Assert.DoesNotContain(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP4003");
+
+        // The manifest names the notices the release gave, so verify does not warn either.
+        var packed = this.PackAgainst(folder, out var output);
+        Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+        var upstream = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "modelgo-manifest.json")))!["upstream"]![0]!;
+        Assert.Equal(["NOTICE"], upstream["releaseNotices"]!.AsArray().Select(n => (string)n!));
+        Assert.DoesNotContain(ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = output }).Diagnostics, d => d.Code == "MGP4003");
+
+        File.Delete(Path.Combine(folder, "NOTICE"));
+        Assert.Single(this.CheckAgainst(folder).Diagnostics, d => d.Code == "MGP4003");
+    }
+
+    [Theory]
+    [InlineData("ABSOLUTE", true)]
+    [InlineData("~/models/base", true)]
+    [InlineData("../PROJECT/upstream-release", true)]
+    [InlineData("./upstream-release/../upstream-release", true)]
+    [InlineData("upstream-release", false)]
+    [InlineData("./upstream-release", false)]
+    public void A_modelgo_json_naming_a_machine_path_is_not_bundled_even_when_it_leads_into_the_project(string location, bool machine)
+    {
+        var folder = this.PlainFolder("moved");
+        Directory.Move(folder, Path.Combine(this.derivative.Root, "upstream-release"));
+        var named = location == "ABSOLUTE" ? Path.Combine(this.derivative.Root, "upstream-release") : location.Replace("PROJECT", Path.GetFileName(this.derivative.Root), StringComparison.Ordinal);
+
+        Assert.Equal(machine, Releases.ReleaseLocation.NamesMachinePath(this.derivative.Root, named));
+        if (!named.StartsWith('~'))
+        {
+            var packed = this.PackAgainst(named, out var output);
+            Assert.True(packed.Compliant, string.Join("\n", packed.Diagnostics));
+            Assert.Equal(machine, packed.Diagnostics.Any(d => d.Code == "MGP8040"));
+            Assert.Equal(!machine, File.Exists(Path.Combine(output, "modelgo.json")));
+        }
+    }
+
+    [Fact]
+    public void A_release_that_cannot_be_read_brings_no_follow_on_MGP2002_for_the_files_it_would_have_removed()
+    {
+        this.derivative.Modification("2026-05-01", "Dropped the tokenizer", "tokenizer.json");
+        var result = this.CheckAgainst(Path.Combine(this.temp.Path, "no-such-release"));
+
+        Assert.Single(result.Diagnostics, d => d.Code == "MGP8027");
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2002");
+
+        // Read, the release has the tokenizer: the modification names a removed file, no MGP2002 either; without a
+        // release named at all, the path names no file.
+        Assert.DoesNotContain(this.CheckAgainst(this.PlainFolder("readable")).Diagnostics, d => d.Code == "MGP2002");
+        this.Entry().Remove("bundle");
+        this.derivative.Write();
+        Assert.Single(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root }).Diagnostics, d => d.Code == "MGP2002");
+    }
+
     private static void AssertCompared(CheckResult result)
     {
         // model.safetensors differs, tokenizer.json was removed, extra.py added; config.json is the release's.

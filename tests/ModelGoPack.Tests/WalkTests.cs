@@ -29,6 +29,33 @@ public sealed class WalkTests
     }
 
     [Fact]
+    public void A_release_nested_past_the_system_path_limit_is_MGP8027_naming_the_upstream()
+    {
+        using var project = new ModelProjectBuilder();
+        var release = Path.Combine(project.Scratch, "release");
+        Directory.CreateDirectory(release);
+        try
+        {
+            Deep(release, "deep");
+            project.Array("upstream").Add(new JsonObject { ["name"] = "Base", ["relation"] = "derivative", ["method"] = "fine-tuning", ["bundle"] = release });
+            project.Write();
+
+            var (exit, stdout, stderr) = CliRunner.Run("check", project.Root, "--no-cache", "--quiet");
+
+            Assert.Equal(2, exit);
+            var line = stdout.Split('\n').Single(l => l.Contains("error MGP8027", StringComparison.Ordinal));
+            Assert.Contains("The release of upstream \"Base\"", line, StringComparison.Ordinal);
+            Assert.Contains("holds 'deep/xxxxxxxx", line, StringComparison.Ordinal);
+            Assert.Contains("longer than this system opens (4,095)", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("MGP8099", stdout + stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            ProcessRunner.Run("rm", null, "-rf", release);
+        }
+    }
+
+    [Fact]
     public void A_tree_nested_past_the_system_path_limit_is_no_error_when_excluded()
     {
         using var deep = new DeepProject();

@@ -29,7 +29,7 @@ internal sealed class ConfigReader
     private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle", "git", "repository", "revision", "releaseDate"];
 
     // What a bundle's manifest records of an upstream besides its declaration: never keys of modelgo.json.
-    private static readonly string[] ManifestUpstreamKeys = [.. UpstreamKeys, "manifestSha256", "removed"];
+    private static readonly string[] ManifestUpstreamKeys = [.. UpstreamKeys, "manifestSha256", "removed", "releaseNotices"];
     private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
     private static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
@@ -363,6 +363,7 @@ internal sealed class ConfigReader
         var releaseDate = this.OptionalDate(element, path, "releaseDate");
         var manifestSha256 = this.manifest ? this.OptionalString(element, path, "manifestSha256") : null;
         var removed = this.manifest ? this.StringList(element, path, "removed") ?? [] : [];
+        var releaseNotices = this.manifest ? this.StringList(element, path, "releaseNotices") ?? [] : [];
         if (new[] { manifest, bundle, git }.Count(v => v is not null) > 1)
         {
             this.Error(DiagnosticCatalog.ConfigInvalidValue, path, "Give an upstream one of \"manifest\", \"bundle\" or \"git\", not several.");
@@ -436,6 +437,7 @@ internal sealed class ConfigReader
                 Revision = revision,
                 ManifestSha256 = manifestSha256?.ToLowerInvariant(),
                 Removed = removed,
+                ReleaseNotices = releaseNotices,
                 ReleaseDate = releaseDate,
                 JsonPath = path,
             };

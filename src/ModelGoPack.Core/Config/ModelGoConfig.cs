@@ -76,6 +76,13 @@ public sealed record UpstreamDeclaration
     /// <summary>Files of the upstream release that this derivative does not have: recorded in the manifest, so verify knows the paths modifications name.</summary>
     public IReadOnlyList<string> Removed { get; init; } = [];
 
+    /// <summary>
+    /// The names of the release's notice files (NOTICE, COPYRIGHT, …, and <c>modelgo-manifest.json#copyright</c>) kept in
+    /// the bundle's NOTICE without being listed in <see cref="Notices"/>: recorded in the manifest, so verify knows the
+    /// upstream's notices were kept (no MGP4003), never declared.
+    /// </summary>
+    public IReadOnlyList<string> ReleaseNotices { get; init; } = [];
+
     /// <summary>The day the upstream was released, when known: a modification dated before it is doubtful.</summary>
     public DateOnly? ReleaseDate { get; init; }
 

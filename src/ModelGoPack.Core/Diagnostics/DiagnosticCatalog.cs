@@ -69,7 +69,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor ModificationDidNotHappen = Judgement("MGP2007", Severity.Warning,
         "A declared modification matches only files identical to the upstream release",
-        "The files this modification names are the same as in the upstream's manifest. Correct its \"paths\", or remove it.");
+        "The files this modification names are the same as in the upstream's release. Correct its \"paths\", or remove it.");
 
     public static readonly DiagnosticDescriptor ChangeDatedFromGit = Judgement("MGP2008", Severity.Warning,
         "A change to the upstream is not declared; its date comes from git",
@@ -118,7 +118,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor UpstreamWithoutNotices = Judgement("MGP4003", Severity.Warning,
         "Upstream declares no notice files",
-        "List the upstream's NOTICE, COPYRIGHT or AUTHORS files in \"notices\" so that they are kept verbatim in the bundle's NOTICE.");
+        "List the upstream's NOTICE, COPYRIGHT or AUTHORS files in \"notices\" so that they are kept verbatim in the bundle's NOTICE, or name the upstream's release (\"bundle\", \"git\"), whose notice files are kept without being listed.");
 
     // 5xxx: Preferred Adaptable Form, 2.2(a)(v).
     public static readonly DiagnosticDescriptor NoWeights = Judgement("MGP5001", Severity.Error,
@@ -364,7 +364,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor UpstreamBlobMissing = Input("MGP8038",
         "Upstream Hub snapshot is incomplete",
-        "A file of the Hugging Face Hub cache snapshot links to a blob that is not there: the download was interrupted. Download the model again (huggingface-cli download ORG/NAME), then run again.");
+        "A file of the Hugging Face Hub cache snapshot links to a blob that is not there, or refs/main names a snapshot that is not: the download was interrupted. Download the model again (huggingface-cli download ORG/NAME), then run again.");
 
     public static readonly DiagnosticDescriptor UpstreamDigestMismatch = Input("MGP8039",
         "Upstream file does not hold what its release records",
@@ -372,7 +372,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor ConfigLeftOut = Input("MGP8040", Severity.Info,
         "modelgo.json left out of the bundle: it names where a release is on this machine",
-        "An upstream's \"bundle\", \"manifest\" or \"repository\" names a path outside the project (absolute, under ~/, or up through ..), which a bundle never records. The project's modelgo.json is therefore not bundled; the bundle's modelgo-manifest.json declares the same lineage, with the release's revision and url. Nothing needs fixing; to bundle modelgo.json, keep the release inside the project.");
+        "An upstream's \"bundle\", \"manifest\" or \"repository\" names a path of this machine (absolute, under ~/, up through .., or leading out of the project through a link), which a bundle never records. The project's modelgo.json is therefore not bundled; the bundle's modelgo-manifest.json declares the same lineage, with the release's revision and url. Nothing needs fixing; to bundle modelgo.json, keep the release inside the project.");
 
     public static readonly DiagnosticDescriptor WaiverNotAllowed = Input("MGP8036",
         "Waiver of a finding that cannot be waived",

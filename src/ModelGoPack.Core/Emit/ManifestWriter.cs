@@ -78,6 +78,12 @@ internal static class ManifestWriter
                     WriteStrings(json, "removed", upstream.Removed);
                 }
 
+                if (upstream.ReleaseNotices.Count > 0)
+                {
+                    // The release's notice files kept in NOTICE by their name in it, so verify knows its notices were kept.
+                    WriteStrings(json, "releaseNotices", upstream.ReleaseNotices);
+                }
+
                 json.WriteEndObject();
             }
 

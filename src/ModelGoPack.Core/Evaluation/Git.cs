@@ -13,12 +13,20 @@ internal sealed class Git
 {
     private readonly string executable;
     private readonly string root;
+    private string? prefix;
 
     private Git(string executable, string root)
     {
         this.executable = executable;
         this.root = root;
     }
+
+    /// <summary>Variables that name a repository, an index or an object store other than the folder's own.</summary>
+    private static readonly string[] RepositoryVariables =
+    [
+        "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_NAMESPACE",
+    ];
 
     /// <summary>The repository holding <paramref name="projectRoot"/>, or null when git is missing or it is not in one.</summary>
     public static Git? Open(string projectRoot, string executable, out string? problem)
@@ -27,12 +35,19 @@ internal sealed class Git
         var (exit, output, error) = git.Run("rev-parse", "--is-inside-work-tree");
         problem = exit switch
         {
-            -1 => $"git could not be run ('{executable}'): {error}",
+            -1 => Unavailable(executable, error),
             0 when output.Trim() == "true" => null,
-            _ => $"'{projectRoot}' is not inside a git work tree.",
+            _ => "is not inside a git work tree.",
         };
         return problem is null ? git : null;
     }
+
+    /// <summary>Whether <paramref name="problem"/> (of <see cref="Open"/> or <see cref="OpenClone"/>) is that git could not be run at all.</summary>
+    public static bool IsUnavailable(string problem) => problem.StartsWith(UnavailablePrefix, StringComparison.Ordinal);
+
+    private const string UnavailablePrefix = "git could not be run";
+
+    private static string Unavailable(string executable, string error) => $"{UnavailablePrefix} ('{executable}'): {error}";
 
     /// <summary>Another clone (a work tree or a bare repository) at <paramref name="path"/>, or null when git is missing or it is none.</summary>
     public static Git? OpenClone(string path, string executable, out string? problem)
@@ -48,10 +63,10 @@ internal sealed class Git
             : git.Run("rev-parse", "--show-toplevel") is (0, var toplevel, _) && ProjectPath.Real(toplevel.Trim()) == real);
         problem = exit switch
         {
-            -1 => $"git could not be run ('{executable}'): {error}",
+            -1 => Unavailable(executable, error),
             0 when top => null,
-            0 => $"'{path}' is a folder inside a git repository, not a clone's top folder; name the clone itself.",
-            _ => $"'{path}' is not a git repository git will read ({error.Trim()}).",
+            0 => "is a folder inside a git repository, not a clone's top folder; name the clone itself.",
+            _ => $"is not a git repository git will read ({error.Trim()}).",
         };
         return problem is null ? git : null;
     }
@@ -72,9 +87,10 @@ internal sealed class Git
 
     /// <summary>
     /// The files of <paramref name="commit"/>: path (relative to the project, or to the repository's root when
-    /// <paramref name="whole"/>) to blob id and size.
+    /// <paramref name="whole"/>) to blob id, size, and whether it is a symbolic link (mode 120000: its blob is the
+    /// link's target, not a file's content). A submodule (a commit, not a blob) is no file.
     /// </summary>
-    public Dictionary<string, (string Blob, long Size)> Tree(string commit, bool whole)
+    public Dictionary<string, (string Blob, long Size, bool Link)> Tree(string commit, bool whole)
     {
         var (exit, output, error) = whole
             ? this.Run("ls-tree", "-r", "-z", "-l", "--full-tree", commit)
@@ -84,8 +100,8 @@ internal sealed class Git
             throw new InvalidDataException($"git ls-tree {commit} failed: {error.Trim()}");
         }
 
-        var prefix = whole ? "" : this.Run("rev-parse", "--show-prefix").Output.Trim();
-        var files = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
+        var prefix = whole ? "" : this.Prefix();
+        var files = new Dictionary<string, (string, long, bool)>(StringComparer.Ordinal);
         foreach (var record in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             // "<mode> blob <id> <size>\t<path>" (the size right-aligned in spaces)
@@ -94,7 +110,7 @@ internal sealed class Git
             if (fields.Length == 4 && fields[1] == "blob" && long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
             {
                 var path = record[(tab + 1)..];
-                files[path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path] = (fields[2], size);
+                files[path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path] = (fields[2], size, fields[0] == "120000");
             }
         }
 
@@ -201,42 +217,85 @@ internal sealed class Git
         }
     }
 
-    /// <summary>The project's files at <paramref name="revision"/>: project-relative path to "git:" + blob id.</summary>
-    public Dictionary<string, string> Files(string revision)
-    {
-        var (exit, output, error) = this.Run("ls-tree", "-r", "-z", "--full-name", revision, "--", ".");
-        if (exit != 0)
-        {
-            throw new InvalidDataException($"git ls-tree {revision} failed: {error.Trim()}");
-        }
+    /// <summary>The most paths given to one git command: far below any system's limit on a command line.</summary>
+    private const int PathsPerRun = 256;
 
-        var prefix = this.Run("rev-parse", "--show-prefix").Output.Trim();
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var record in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+    /// <summary>
+    /// Of <paramref name="paths"/> (relative to the project), those that differ from HEAD (modified, added or
+    /// untracked): such a change has no commit date. One <c>git status</c> per 256 paths.
+    /// </summary>
+    public HashSet<string> Uncommitted(IReadOnlyList<string> paths)
+    {
+        var prefix = this.Prefix();
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in paths.Chunk(PathsPerRun))
         {
-            // "<mode> blob <id>\t<path>"
-            var tab = record.IndexOf('\t', StringComparison.Ordinal);
-            var fields = record[..tab].Split(' ');
-            if (fields.Length == 3 && fields[1] == "blob")
+            var records = this.Run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", .. chunk]).Output.Split('\0');
+            for (var i = 0; i < records.Length; i++)
             {
-                var path = record[(tab + 1)..];
-                files[path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path] = "git:" + fields[2];
+                // "XY path", and after a rename or copy the path it came from as a record of its own (a renamed file's
+                // old path is removed, uncommitted, as well).
+                if (records[i].Length > 3)
+                {
+                    result.Add(Relative(records[i][3..], prefix));
+                    if ((records[i][0] is 'R' or 'C' || records[i][1] is 'R' or 'C') && i + 1 < records.Length)
+                    {
+                        result.Add(Relative(records[++i], prefix));
+                    }
+                }
             }
         }
 
-        return files;
+        return result;
     }
 
-    /// <summary>Whether the file differs from HEAD (modified, added or untracked); such a change has no commit date.</summary>
-    public bool IsUncommitted(string path) =>
-        this.Run("status", "--porcelain", "--untracked-files=all", "--", path).Output.Trim().Length > 0;
-
-    /// <summary>The committer date (yyyy-MM-dd) of the last commit touching <paramref name="path"/>, or null.</summary>
-    public DateOnly? LastCommitDate(string path)
+    /// <summary>
+    /// The committer date of the last commit touching each of <paramref name="paths"/> (relative to the project), as
+    /// <c>git log -1 -- PATH</c> gives it: one walk of the history per 256 paths, and <c>git log -1</c> for a path the
+    /// walk did not name (history simplified differently for the paths together, past a merge). A path no commit
+    /// touches has no date.
+    /// </summary>
+    public Dictionary<string, DateOnly> LastCommitDates(IReadOnlyList<string> paths)
     {
-        var (exit, output, _) = this.Run("log", "-1", "--format=%cs", "--", path);
-        return exit == 0 && DateOnly.TryParseExact(output.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+        var prefix = this.Prefix();
+        var dates = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+        foreach (var chunk in paths.Chunk(PathsPerRun))
+        {
+            // "\x01DATE\0" then "\nPATH\0" and "PATH\0" for the files of the commit the paths name.
+            var (exit, output, _) = this.Run(["log", "--format=%x01%cs", "--name-only", "-z", "--no-renames", "--", .. chunk]);
+            DateOnly? date = null;
+            foreach (var token in exit == 0 ? output.Split('\0') : [])
+            {
+                if (token.StartsWith('\x01'))
+                {
+                    date = ParseDate(token[1..]);
+                }
+                else if (date is { } day && token.TrimStart('\n') is { Length: > 0 } path)
+                {
+                    dates.TryAdd(Relative(path, prefix), day);
+                }
+            }
+
+            foreach (var path in chunk.Where(p => !dates.ContainsKey(p)))
+            {
+                var (found, last, _) = this.Run("log", "-1", "--format=%cs", "--", path);
+                if (found == 0 && ParseDate(last.Trim()) is { } day)
+                {
+                    dates[path] = day;
+                }
+            }
+        }
+
+        return dates;
     }
+
+    private static DateOnly? ParseDate(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+
+    private static string Relative(string path, string prefix) => path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path;
+
+    // The project's folder relative to the repository's top ("" at the top, else ending in /).
+    private string Prefix() => this.prefix ??= this.Run("rev-parse", "--show-prefix").Output.Trim();
 
     private (int Exit, string Output, string Error) Run(params string[] arguments) => this.RunWithInput(null, arguments);
 
@@ -252,6 +311,13 @@ internal sealed class Git
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // The repository is the one the folder is in: variables a git hook or a wrapper set (GIT_DIR and the like) would
+        // make git read another. LC_ALL=C keeps its messages and dates in one form.
+        foreach (var variable in RepositoryVariables)
+        {
+            start.Environment.Remove(variable);
         }
 
         start.Environment["GIT_OPTIONAL_LOCKS"] = "0";

@@ -51,8 +51,10 @@ internal static class Lineage
 
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
+        // git is opened once, when the first undeclared change needs a date (a failed open is not retried).
         Git? git = null;
         string? gitProblem = null;
+        var gitOpened = false;
         foreach (var release in project.Releases)
         {
             var upstream = project.Config.Upstream.First(u => u.Name == release.Upstream);
@@ -111,24 +113,28 @@ internal static class Lineage
 
             var modifications = project.Config.Modifications.Where(m => m.Upstream is null || m.Upstream == upstream.Name).ToList();
             var declared = modifications.Where(m => m.Paths.Count > 0).Select(m => new Globs(m.Paths, [])).ToList();
-            foreach (var (path, kind) in changed)
+            // Not declared: dated from git when the change is committed, else the user must declare it. git is asked of
+            // all of them at once (one status, one walk of the history), not once per file.
+            var undeclared = changed.Where(c => !declared.Any(g => g.IsMatch(c.Key))).ToList();
+            if (undeclared.Count > 0 && !gitOpened)
             {
-                if (declared.Any(g => g.IsMatch(path)))
-                {
-                    continue;
-                }
+                git = Git.Open(project.Root, project.GitExecutable, out gitProblem);
+                gitOpened = true;
+            }
 
-                // Not declared: dated from git when the change is committed, else the user must declare it.
-                git ??= Git.Open(project.Root, project.GitExecutable, out gitProblem);
-                if (git is null && gitProblem!.StartsWith("git could not", StringComparison.Ordinal))
+            var paths = undeclared.Select(c => c.Key).ToList();
+            var uncommitted = git?.Uncommitted(paths) ?? [];
+            var dates = git?.LastCommitDates(paths.Where(p => !uncommitted.Contains(p)).ToList()) ?? [];
+            foreach (var (path, kind) in undeclared)
+            {
+                if (git is null && Git.IsUnavailable(gitProblem!))
                 {
                     diagnostics.Add(DiagnosticCatalog.GitUnavailable,
                         $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" and no modification declares it, so its date must come from git, but {gitProblem} {DiagnosticCatalog.GitUnavailable.Help}", path);
                     continue;
                 }
 
-                var date = git is not null && !git.IsUncommitted(path) ? git.LastCommitDate(path) : null;
-                if (date is { } committed)
+                if (dates.TryGetValue(path, out var committed))
                 {
                     diagnostics.Add(DiagnosticCatalog.ChangeDatedFromGit,
                         $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" ({release.Location}); the last commit touching it is of {committed:yyyy-MM-dd}. {DiagnosticCatalog.ChangeDatedFromGit.Help}", path);

@@ -32,6 +32,9 @@ internal sealed record ModelProject
     /// <summary>The releases of upstreams that name a manifest or bundle.</summary>
     public IReadOnlyList<UpstreamRelease> Releases { get; init; } = [];
 
+    /// <summary>The upstreams whose named release could not be read (reported as such): what it holds is not known.</summary>
+    public IReadOnlySet<string> UnreadReleases { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Digests known for this run (and from earlier runs, when the host keeps a cache).</summary>
     public Hashing.DigestCache Digests { get; init; } = Hashing.DigestCache.InMemory();
 

@@ -178,6 +178,13 @@ internal static class ObligationRules
                     where, line, column);
             }
 
+            // Whether a path names a file the project removed from a release that could not be read is not known: that
+            // release's error is the finding.
+            if (modification.Upstream is { } of ? project.UnreadReleases.Contains(of) : derivatives.Any(u => project.UnreadReleases.Contains(u.Name)))
+            {
+                continue;
+            }
+
             for (var i = 0; i < modification.Paths.Count; i++)
             {
                 var glob = new Globs([modification.Paths[i]], []);
@@ -275,7 +282,10 @@ internal static class ObligationRules
             diagnostics.Add(DiagnosticCatalog.NoCopyright, $"\"copyright\" is empty. {DiagnosticCatalog.NoCopyright.Help}", where, line, column);
         }
 
-        foreach (var upstream in config.Upstream.Where(u => u.Notices.Count == 0))
+        // The notice files of a release the upstream names are kept without being listed: an upstream whose release gives
+        // some declares its notices that way (pack reads the release; verify reads the manifest's "releaseNotices").
+        foreach (var upstream in config.Upstream.Where(u => u.Notices.Count == 0 && u.ReleaseNotices.Count == 0
+            && !project.Releases.Any(r => r.Upstream == u.Name && r.Notices.Count > 0)))
         {
             var (where, line, column) = project.Source.Locate(upstream.JsonPath);
             diagnostics.Add(DiagnosticCatalog.UpstreamWithoutNotices,

@@ -122,8 +122,7 @@ internal static class ProjectLoader
         // A bundle never records where a release is on the packer's machine: a modelgo.json that names one outside the
         // project stays out of it (the manifest declares the same lineage). Judged by the file as written, whatever
         // MSBuild put in place of its upstream list.
-        var outside = source.FileReleaseLocations
-            .FirstOrDefault(r => Releases.ReleaseLocation.InsideProject(root, Releases.ReleaseLocation.Resolve(root, r.Location)) is null);
+        var outside = source.FileReleaseLocations.FirstOrDefault(r => Releases.ReleaseLocation.NamesMachinePath(root, r.Location));
         if (outside.Location is not null && files.FindIndex(f => f.RelativePath == ModelGoConfig.FileName) is >= 0 and var configIndex)
         {
             files.RemoveAt(configIndex);
@@ -208,6 +207,7 @@ internal static class ProjectLoader
         // Upstream releases: compared with the project, and their notice files kept verbatim. Only the digests of
         // files the project also has are needed (the rest are added or removed whatever they hold).
         var releases = new List<UpstreamRelease>();
+        var unread = new HashSet<string>(StringComparer.Ordinal);
         var wanted = files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
         foreach (var upstream in config.Upstream.Where(u => u.Manifest is not null || u.Bundle is not null || u.Git is not null))
         {
@@ -228,6 +228,7 @@ internal static class ProjectLoader
             }
             catch (Releases.ReleaseException e)
             {
+                unread.Add(upstream.Name);
                 var (where, line, column) = source.Locate($"{upstream.JsonPath}.{key}");
                 diagnostics.Add(e.Code,
                     $"The release of upstream \"{upstream.Name}\" ({named}): '{e.File}' {e.Message} {e.Code.Help}", where, line, column);
@@ -289,6 +290,7 @@ internal static class ProjectLoader
             ModelCardText = cardText,
             DatasetStamps = stamps,
             Releases = releases,
+            UnreadReleases = unread,
             GitExecutable = releaseOptions.GitExecutable,
             Digests = releaseOptions.Cache,
             Source = source,

@@ -52,6 +52,9 @@ internal sealed class DigestCache
         this.previous = previous;
     }
 
+    /// <summary>The folder holding the cache file (full path), or null for a cache kept in memory.</summary>
+    public string? Folder => this.path is null ? null : Path.GetDirectoryName(this.path);
+
     /// <summary>A cache that only remembers within this run (nothing is read or saved).</summary>
     public static DigestCache InMemory() => new(null, new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal));
 

@@ -34,19 +34,34 @@ internal static class GitRelease
         var git = other ? Git.OpenClone(where, options.GitExecutable, out var problem) : Git.Open(where, options.GitExecutable, out problem);
         if (git is null)
         {
-            throw new ReleaseException(problem!.StartsWith("git could not", StringComparison.Ordinal) ? DiagnosticCatalog.GitUnavailable : DiagnosticCatalog.UpstreamReleaseUnreadable, where, problem);
+            throw Git.IsUnavailable(problem!)
+                ? new ReleaseException(DiagnosticCatalog.GitUnavailable, where, $"cannot be read: {problem}")
+                : new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, problem!);
         }
 
+        var links = new List<string>();
         var commit = git.Commit(revision)
             ?? throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"has no commit, tag or branch '{ProjectPath.Printable(revision)}'. Check the name, or fetch it (git fetch --tags).");
-        Dictionary<string, (string Blob, long Size)> tree;
+        Dictionary<string, (string Blob, long Size, bool Link)> tree;
         try
         {
             tree = git.Tree(commit, whole: other);
+            if (other)
+            {
+                Follow(git, tree, where, revision, options.CancellationToken);
+            }
         }
         catch (InvalidDataException e)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, e.Message);
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"cannot be read: {e.Message}");
+        }
+
+        // A link other than a root notice followed above is a file of the release whose bytes are not there to hash (as
+        // a link entry of an archive): listed without a digest, so the project's file of that name counts as changed.
+        foreach (var link in tree.Where(f => f.Value.Link).Select(f => f.Key).ToList())
+        {
+            tree.Remove(link);
+            links.Add(link);
         }
 
         // Digests for the files the project also has, and the root notice files of another clone.
@@ -57,11 +72,11 @@ internal static class GitRelease
         }
         var described = other ? ReleaseDescription.Names.Where(n => tree.TryGetValue(n, out var f) && f.Size <= ProjectLoader.MaxTextFileBytes).ToList() : [];
         var needed = tree.Where(f => wanted.Contains(f.Key)).ToList();
-        var digests = tree.Keys.ToDictionary(p => p, _ => "", StringComparer.Ordinal);
+        var digests = tree.Keys.Concat(links).ToDictionary(p => p, _ => "", StringComparer.Ordinal);
         var byBlob = new Dictionary<string, string>(StringComparer.Ordinal);
         var pointers = new HashSet<string>(StringComparer.Ordinal);
         var unread = new List<string>();
-        foreach (var (_, (blob, size)) in needed)
+        foreach (var (_, (blob, size, _)) in needed)
         {
             if (byBlob.ContainsKey(blob))
             {
@@ -109,7 +124,7 @@ internal static class GitRelease
         }
         catch (InvalidDataException e)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, e.Message);
+            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"cannot be read: {e.Message}");
         }
 
         void Record(string blob, long size, Stream content)
@@ -141,7 +156,7 @@ internal static class GitRelease
         }
 
         var blobs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (path, (blob, _)) in needed)
+        foreach (var (path, (blob, _, _)) in needed)
         {
             digests[path] = byBlob[blob];
             if (!pointers.Contains(blob))
@@ -164,6 +179,78 @@ internal static class GitRelease
 
         // Another clone says what it is under; the project's own repository is the project's (its files are judged as such).
         return other ? ReleaseDescription.Describe(release, n => described.Contains(n) ? texts[tree[n].Blob] : null) : release;
+    }
+
+    /// <summary>
+    /// The release's root notice and description files (NOTICE, LICENSE, README.md, …) that git stores as symbolic links
+    /// take the blob of the file the link leads to inside the tree, as a checkout would show them; a link out of the
+    /// tree, or to no file of it, is MGP8027: a release's notices are its own.
+    /// </summary>
+    private static void Follow(Git git, Dictionary<string, (string Blob, long Size, bool Link)> tree, string where, string revision, CancellationToken cancellationToken)
+    {
+        var named = tree.Where(f => f.Value.Link && !f.Key.Contains('/', StringComparison.Ordinal) && (ReleaseReader.IsNotice(f.Key) || ReleaseDescription.Names.Contains(f.Key)))
+            .Select(f => f.Key).ToList();
+        foreach (var name in named)
+        {
+            // Up to eight links in a row, each relative to the folder it is in (the root, then the target's).
+            var path = name;
+            var target = "";
+            string Link() => $"holds '{name}' at '{revision}', a symbolic link{(path == name ? "" : $" (through '{path}')")} to '{ProjectPath.Printable(target)}'";
+            for (var hop = 0; hop < 8 && tree.TryGetValue(path, out var entry) && entry.Link; hop++)
+            {
+                target = ReadTarget(git, entry.Blob, cancellationToken);
+                path = Inside(path, target)
+                    ?? throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{Link()}, outside the release: a release's notices are its own.");
+            }
+
+            tree[name] = tree.TryGetValue(path, out var file) && !file.Link ? file
+                : throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{Link()}, which is no file of the release.");
+        }
+    }
+
+    private static string ReadTarget(Git git, string blob, CancellationToken cancellationToken)
+    {
+        var target = "";
+        git.ReadBlobs([blob], (_, size, content) =>
+        {
+            var bytes = new byte[Math.Min(size, 4096)];
+            content.ReadExactly(bytes);
+            target = System.Text.Encoding.UTF8.GetString(bytes);
+        }, cancellationToken);
+        return target;
+    }
+
+    /// <summary>The tree path a link at <paramref name="link"/> to <paramref name="target"/> leads to, or null when it leaves the tree.</summary>
+    internal static string? Inside(string link, string target)
+    {
+        if (target.StartsWith('/') || target.Length == 0)
+        {
+            return null;
+        }
+
+        var parts = new List<string>(link.Split('/')[..^1]);
+        foreach (var part in target.Split('/'))
+        {
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (parts.Count == 0)
+                {
+                    return null;
+                }
+
+                parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+
+            parts.Add(part);
+        }
+
+        return parts.Count == 0 ? null : string.Join('/', parts);
     }
 
     private static string BlobKey(string blob) => "git-blob:" + blob;

@@ -45,6 +45,16 @@ internal static class ReleaseLocation
     }
 
     /// <summary>
+    /// Whether <paramref name="value"/> (a "bundle", "manifest" or "repository" as written) says where something is on the
+    /// packer's machine: an absolute path, one under <c>~</c>, one that goes up through <c>..</c> (even when it comes back
+    /// into the project, it names the folders above it), or a path that, links followed, leads out of the project.
+    /// </summary>
+    public static bool NamesMachinePath(string projectRoot, string value) =>
+        Path.IsPathRooted(value) || value.StartsWith('/') || value.StartsWith('\\') || value == "~" || value.StartsWith("~/", StringComparison.Ordinal) || value.StartsWith("~\\", StringComparison.Ordinal)
+        || value.Split('/', '\\').Contains("..")
+        || InsideProject(projectRoot, Resolve(projectRoot, value)) is null;
+
+    /// <summary>
     /// The project-relative path of <paramref name="fullPath"/> when it lies inside <paramref name="projectRoot"/> (not the
     /// root itself), else null. Both are compared as the file system resolves them (every link followed), so a release
     /// named through a link to the project is found inside it.

@@ -89,14 +89,18 @@ internal static class ReleaseReader
                 throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is a folder; \"manifest\" names a modelgo-manifest.json file (name the folder with \"bundle\").");
             }
 
-            // The project itself, or a folder holding it, is no release: the project would be compared with itself.
+            // The project itself, or a folder holding it, is no release: the project would be compared with itself. For a
+            // Hub repository folder, that is asked of the snapshot it names (its refs/main), as the folder read.
+            var hub = HubCache.Locate(target, full);
+            var read = hub is null ? target : ProjectPath.Real(hub.Folder);
             var project = ProjectPath.Real(projectRoot);
-            if (target == project || project.StartsWith(Path.TrimEndingDirectorySeparator(target) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            if (read == project || project.StartsWith(Path.TrimEndingDirectorySeparator(read) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is the project's folder, or a folder holding it: a release is the upstream's files as released, kept apart from the project.");
+                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, hub is null ? full : hub.Folder,
+                    "is the project's folder, or a folder holding it: a release is the upstream's files as released, kept apart from the project.");
             }
 
-            return ReadFolder(upstream, location, full, target, wanted, options);
+            return ReadFolder(upstream, location, full, hub?.Folder ?? target, hub, wanted, options);
         }
 
         // A pipe or a device would block the run: only a regular file is read.
@@ -152,14 +156,8 @@ internal static class ReleaseReader
         return path;
     }
 
-    private static UpstreamRelease ReadFolder(UpstreamDeclaration upstream, string location, string full, string folder, IReadOnlySet<string> wanted, ReleaseOptions options)
+    private static UpstreamRelease ReadFolder(UpstreamDeclaration upstream, string location, string full, string folder, HubCache.Snapshot? hub, IReadOnlySet<string> wanted, ReleaseOptions options)
     {
-        var hub = HubCache.Locate(folder, full);
-        if (hub is not null)
-        {
-            folder = hub.Folder;
-        }
-
         var manifestPath = Path.Combine(folder, ProjectLoader.ManifestFileName);
         if (hub is null && File.Exists(manifestPath))
         {
@@ -185,7 +183,7 @@ internal static class ReleaseReader
         var trusted = new List<(ProjectFile File, string Digest, string Why)>();
         var metadata = hub is null ? LocalDownload.Open(folder) : null;
         var revisions = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (relative, path, stamp) in Walk(upstream, folder, hub))
+        foreach (var (relative, path, stamp) in Walk(folder, hub, options.Cache.Folder))
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             if (hub is not null && HubCache.BlobDigest(hub, path) is { } named)
@@ -264,9 +262,11 @@ internal static class ReleaseReader
     /// <summary>
     /// Every file of a release folder, by release-relative path: regular files, and links to regular files (a Hub
     /// snapshot is made of them), never <c>.git</c> (a folder, or a worktree's file) nor, at the root, <c>.cache/huggingface</c>. A link that leads
-    /// nowhere is MGP8038 in a Hub snapshot (an interrupted download) and MGP8027 elsewhere; a loop is MGP8027.
+    /// nowhere is MGP8038 in a Hub snapshot (an interrupted download) and MGP8027 elsewhere; a loop is MGP8027, and so is
+    /// a path longer than the system opens. The digest cache's folder (<paramref name="cache"/>, written by this run, as
+    /// in a release named "~") is no part of any release.
     /// </summary>
-    private static IEnumerable<(string Relative, string Path, FileStamp Stamp)> Walk(UpstreamDeclaration upstream, string root, HubCache.Snapshot? hub)
+    private static IEnumerable<(string Relative, string Path, FileStamp Stamp)> Walk(string root, HubCache.Snapshot? hub, string? cache)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
         var pending = new Stack<DirectoryInfo>([new DirectoryInfo(root)]);
@@ -284,11 +284,19 @@ internal static class ReleaseReader
 
             foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
             {
-                var relative = ProjectPath.FromFileSystem(root, entry.FullName);
+                var full = Path.Join(folder.FullName, entry.Name);
+                if (System.Text.Encoding.UTF8.GetByteCount(full) >= ProjectScanner.MaxSystemPathBytes)
+                {
+                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, root, string.Create(CultureInfo.InvariantCulture,
+                        $"holds '{ProjectPath.Printable(Emit.BundleLimits.Shorten(ProjectPath.FromFileSystem(root, folder.FullName) + "/" + entry.Name))}', whose full path of {System.Text.Encoding.UTF8.GetByteCount(full):N0} bytes is longer than this system opens ({ProjectScanner.MaxSystemPathBytes - 1:N0}): the release cannot be read whole. Move the release to a shorter path, or shorten its folder names."));
+                }
 
-                // git's own files (a .git folder, or a worktree's .git file) and huggingface_hub's bookkeeping of a
-                // --local-dir download are no files of the release.
-                if (entry.Name == ".git" || relative == ".cache/huggingface" || entry.Name.StartsWith(Discovery.ProjectScanner.TemporaryPrefix, StringComparison.Ordinal))
+                var relative = ProjectPath.FromFileSystem(root, full);
+
+                // git's own files (a .git folder, or a worktree's .git file), huggingface_hub's bookkeeping of a --local-dir
+                // download and ModelGoPack's own digest cache are no files of the release.
+                if (entry.Name == ".git" || relative == ".cache/huggingface" || entry.Name.StartsWith(ProjectScanner.TemporaryPrefix, StringComparison.Ordinal)
+                    || full == cache)
                 {
                     continue;
                 }
