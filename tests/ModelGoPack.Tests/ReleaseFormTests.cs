@@ -887,6 +887,11 @@ public sealed class ReleaseFormTests : IDisposable
         Assert.Single(result.Diagnostics, d => d.Code == "MGP8027");
         Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2002");
 
+        // Named inside the project and missing, it is not also said to be left out.
+        var inside = this.CheckAgainst("upstream/missing-release");
+        Assert.Single(inside.Diagnostics, d => d.Code == "MGP8027");
+        Assert.DoesNotContain(inside.Diagnostics, d => d.Code == "MGP8037");
+
         // Read, the release has the tokenizer: the modification names a removed file, no MGP2002 either; without a
         // release named at all, the path names no file.
         Assert.DoesNotContain(this.CheckAgainst(this.PlainFolder("readable")).Diagnostics, d => d.Code == "MGP2002");

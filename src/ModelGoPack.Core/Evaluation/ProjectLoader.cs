@@ -35,15 +35,19 @@ internal static class ProjectLoader
         }
 
         var config = source.Config;
+
+        // The releases the upstreams name are read on another thread while the project is scanned and inspected.
+        using var reading = new ReleaseReading(root, config, releaseOptions);
         var globs = new Globs(config.Include, config.Exclude);
         var stampFiles = new List<ProjectFile>();
 
         // Nothing of an upstream's release is bundled: a release named inside the project, and every earlier bundle
         // (a folder holding a modelgo-manifest.json, an archive pack wrote), are left out, each with a note.
+        // (A release that is not there is reported when it is read; git's own folder is never a file of the project.)
         var releasePaths = config.Upstream.Select(u => (Upstream: u, Full: Releases.ReleaseLocation.LeftOut(root, u)))
-            .Where(r => r.Full is not null)
+            .Where(r => r.Full is not null && Path.Exists(r.Full))
             .Select(r => (r.Upstream, Full: r.Full!, Inside: Releases.ReleaseLocation.InsideProject(root, r.Full!)))
-            .Where(r => r.Inside is not null)
+            .Where(r => r.Inside is not null && r.Inside != ".git" && !r.Inside.StartsWith(".git/", StringComparison.Ordinal))
             .ToList();
         var bundles = new List<string>();
         var scanned = ProjectScanner.Scan(root, globs, excludedFullPaths.Concat(releasePaths.Select(r => Path.Combine(root, r.Inside!))), diagnostics, cancellationToken, Inspection.DatasetStamp.FileName, stampFiles, bundles);
@@ -144,6 +148,9 @@ internal static class ProjectLoader
             artifacts.RemoveAll(a => earlier.Contains(a.Path));
         }
 
+        // The project's files are known: a derivative's release may compute the digests of those it also has.
+        reading.Want(files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal));
+
         // Names that render otherwise than they read, or that collide where case does not count.
         ReportBidiNames(files.Select(f => f.RelativePath), diagnostics);
 
@@ -208,16 +215,10 @@ internal static class ProjectLoader
         // files the project also has are needed (the rest are added or removed whatever they hold).
         var releases = new List<UpstreamRelease>();
         var unread = new HashSet<string>(StringComparer.Ordinal);
-        var wanted = files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
-        foreach (var upstream in config.Upstream.Where(u => u.Manifest is not null || u.Bundle is not null || u.Git is not null))
+        foreach (var (upstream, release, error) in reading.Results())
         {
-            var key = upstream.Git is not null ? "git" : upstream.Manifest is not null ? "manifest" : "bundle";
-            var named = upstream.Git is not null
-                ? $"git '{upstream.Git}'{(upstream.Repository is { } clone ? $" of repository '{clone}'" : "")}"
-                : $"{key} '{upstream.Bundle ?? upstream.Manifest}'";
-            try
+            if (release is not null)
             {
-                var release = Releases.ReleaseReader.Load(root, upstream, upstream.Relation == UpstreamRelation.Derivative ? wanted : new HashSet<string>(), releaseOptions);
                 releases.Add(release);
                 releaseOptions.Progress?.UpstreamRead(release.BytesHashed);
                 foreach (var (name, text) in release.Notices.Where(n => !notices.Any(existing => existing.Text.Contains(n.Text, StringComparison.Ordinal))))
@@ -225,14 +226,18 @@ internal static class ProjectLoader
                     // Named by the upstream and the file's name in its release: never a path of this machine.
                     notices.Add(new NoticeText(name, text, upstream.Name));
                 }
+
+                continue;
             }
-            catch (Releases.ReleaseException e)
-            {
-                unread.Add(upstream.Name);
-                var (where, line, column) = source.Locate($"{upstream.JsonPath}.{key}");
-                diagnostics.Add(e.Code,
-                    $"The release of upstream \"{upstream.Name}\" ({named}): '{e.File}' {e.Message} {e.Code.Help}", where, line, column);
-            }
+
+            var key = upstream.Git is not null ? "git" : upstream.Manifest is not null ? "manifest" : "bundle";
+            var named = upstream.Git is not null
+                ? $"git '{upstream.Git}'{(upstream.Repository is { } clone ? $" of repository '{clone}'" : "")}"
+                : $"{key} '{upstream.Bundle ?? upstream.Manifest}'";
+            unread.Add(upstream.Name);
+            var (where, line, column) = source.Locate($"{upstream.JsonPath}.{key}");
+            diagnostics.Add(error!.Code,
+                $"The release of upstream \"{upstream.Name}\" ({named}): '{error.File}' {error.Message} {error.Code.Help}", where, line, column);
         }
 
         ReportBidiNotices(notices, diagnostics);
@@ -359,6 +364,68 @@ internal static class ProjectLoader
         {
             diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{file.RelativePath}': {e.Message}", file.RelativePath);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The upstreams' releases (those that name one), read in order on another thread while the project is scanned and
+    /// inspected: each is listed at once, and the digests of its files are computed once the project's files are known
+    /// (<see cref="Want"/>), since only a derivative's files the project also has need them. Disposed before
+    /// <see cref="Want"/> (the project could not be loaded), the reading stops.
+    /// </summary>
+    private sealed class ReleaseReading : IDisposable
+    {
+        private static readonly IReadOnlySet<string> None = new HashSet<string>();
+
+        private readonly TaskCompletionSource<IReadOnlySet<string>> wanted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenSource stop;
+        private readonly Task<List<(UpstreamDeclaration Upstream, UpstreamRelease? Release, Releases.ReleaseException? Error)>>? reading;
+
+        public ReleaseReading(string root, ModelGoConfig config, Releases.ReleaseOptions options)
+        {
+            // Stopped with the run, or when the project could not be loaded (no hashing goes on behind an error).
+            this.stop = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
+            var own = options with { CancellationToken = this.stop.Token };
+            var named = config.Upstream.Where(u => u.Manifest is not null || u.Bundle is not null || u.Git is not null).ToList();
+            if (named.Count > 0)
+            {
+                this.reading = Task.Run(() => named.Select(u => this.Read(root, u, own)).ToList(), this.stop.Token);
+            }
+        }
+
+        /// <summary>The project's files (by project-relative path): the paths whose digests a derivative's release computes.</summary>
+        public void Want(IReadOnlySet<string> files) => this.wanted.TrySetResult(files);
+
+        /// <summary>Each upstream naming a release, with the release read or why it could not be; waits for the reading.</summary>
+        public List<(UpstreamDeclaration Upstream, UpstreamRelease? Release, Releases.ReleaseException? Error)> Results() =>
+            this.reading?.GetAwaiter().GetResult() ?? [];
+
+        public void Dispose()
+        {
+            this.wanted.TrySetCanceled();
+            if (this.reading is null || this.reading.IsCompleted)
+            {
+                this.stop.Dispose();
+            }
+            else
+            {
+                // The reading is still going (the project could not be loaded): stopped, and its source disposed when it ends.
+                this.stop.Cancel();
+                this.reading.ContinueWith(_ => this.stop.Dispose(), TaskScheduler.Default);
+            }
+        }
+
+        private (UpstreamDeclaration, UpstreamRelease?, Releases.ReleaseException?) Read(string root, UpstreamDeclaration upstream, Releases.ReleaseOptions options)
+        {
+            try
+            {
+                var derivative = upstream.Relation == UpstreamRelation.Derivative;
+                return (upstream, Releases.ReleaseReader.Load(root, upstream, () => derivative ? this.wanted.Task.GetAwaiter().GetResult() : None, options), null);
+            }
+            catch (Releases.ReleaseException e)
+            {
+                return (upstream, null, e);
+            }
         }
     }
 }

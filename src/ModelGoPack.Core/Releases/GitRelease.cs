@@ -15,7 +15,7 @@ namespace ModelGoPack.Releases;
 /// </summary>
 internal static class GitRelease
 {
-    public static UpstreamRelease Load(string projectRoot, UpstreamDeclaration upstream, string revision, IReadOnlySet<string> wanted, ReleaseOptions options)
+    public static UpstreamRelease Load(string projectRoot, UpstreamDeclaration upstream, string revision, Func<IReadOnlySet<string>> wanted, ReleaseOptions options)
     {
         var other = upstream.Repository is not null;
         var where = other ? ReleaseLocation.Resolve(projectRoot, upstream.Repository!) : projectRoot;
@@ -71,7 +71,8 @@ internal static class GitRelease
             throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"holds the notice '{large}' at '{revision}', of {tree[large].Size:N0} bytes, more than the {ProjectLoader.MaxTextFileBytes / (1024 * 1024)} MiB ModelGoPack reads of a notice.");
         }
         var described = other ? ReleaseDescription.Names.Where(n => tree.TryGetValue(n, out var f) && f.Size <= ProjectLoader.MaxTextFileBytes).ToList() : [];
-        var needed = tree.Where(f => wanted.Contains(f.Key)).ToList();
+        var want = wanted();
+        var needed = tree.Where(f => want.Contains(f.Key)).ToList();
         var digests = tree.Keys.Concat(links).ToDictionary(p => p, _ => "", StringComparer.Ordinal);
         var byBlob = new Dictionary<string, string>(StringComparer.Ordinal);
         var pointers = new HashSet<string>(StringComparer.Ordinal);

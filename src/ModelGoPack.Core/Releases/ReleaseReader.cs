@@ -31,7 +31,8 @@ internal sealed record ReleaseOptions(DigestCache Cache, bool VerifyUpstream, st
 /// <item>any .zip or .tar.gz, with or without one top folder: read by verify's reader;</item>
 /// <item>a git revision, of the project's repository or of another clone: read by <see cref="GitRelease"/>.</item>
 /// </list>
-/// Only the digests of <c>wanted</c> paths (those the project also has) are computed; the rest of the release is
+/// Only the digests of <c>wanted</c> paths (those the project also has; asked for only once the release is listed, so
+/// that a release is listed while the project is scanned) are computed; the rest of the release is
 /// listed by path, and its digest is "". With <see cref="ReleaseOptions.VerifyUpstream"/>, every digest taken on
 /// trust (a blob's name, a download's metadata, a manifest's listing) is checked by hashing, and one that does not
 /// hold is MGP8039.
@@ -48,7 +49,7 @@ internal static class ReleaseReader
     /// What of it reaches the bundle (the names of removed files, notice texts, a version) must read as it renders: a
     /// bidirectional control in any is MGP8029, a control character in a name MGP8027.
     /// </summary>
-    public static UpstreamRelease Load(string projectRoot, UpstreamDeclaration upstream, IReadOnlySet<string> wanted, ReleaseOptions options)
+    public static UpstreamRelease Load(string projectRoot, UpstreamDeclaration upstream, Func<IReadOnlySet<string>> wanted, ReleaseOptions options)
     {
         var release = LoadForm(projectRoot, upstream, wanted, options);
         var where = release.FullPath ?? release.Location;
@@ -72,7 +73,7 @@ internal static class ReleaseReader
         return release;
     }
 
-    private static UpstreamRelease LoadForm(string projectRoot, UpstreamDeclaration upstream, IReadOnlySet<string> wanted, ReleaseOptions options)
+    private static UpstreamRelease LoadForm(string projectRoot, UpstreamDeclaration upstream, Func<IReadOnlySet<string>> wanted, ReleaseOptions options)
     {
         if (upstream.Git is { } revision)
         {
@@ -115,7 +116,7 @@ internal static class ReleaseReader
             return FromManifest(upstream, location, full, target, []) with { FullPath = full };
         }
 
-        return ReadArchive(upstream, location, full, target, wanted, options);
+        return ReadArchive(upstream, location, full, target, options);
     }
 
     /// <summary>
@@ -156,7 +157,7 @@ internal static class ReleaseReader
         return path;
     }
 
-    private static UpstreamRelease ReadFolder(UpstreamDeclaration upstream, string location, string full, string folder, HubCache.Snapshot? hub, IReadOnlySet<string> wanted, ReleaseOptions options)
+    private static UpstreamRelease ReadFolder(UpstreamDeclaration upstream, string location, string full, string folder, HubCache.Snapshot? hub, Func<IReadOnlySet<string>> wanted, ReleaseOptions options)
     {
         var manifestPath = Path.Combine(folder, ProjectLoader.ManifestFileName);
         if (hub is null && File.Exists(manifestPath))
@@ -180,6 +181,7 @@ internal static class ReleaseReader
         // Walk the folder: links into a Hub cache's blobs are its files; the download metadata is no file of it.
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         var toHash = new List<(string Relative, ProjectFile File)>();
+        var candidates = new List<(string Relative, string Path, FileStamp Stamp)>();
         var trusted = new List<(ProjectFile File, string Digest, string Why)>();
         var metadata = hub is null ? LocalDownload.Open(folder) : null;
         var revisions = new HashSet<string>(StringComparer.Ordinal);
@@ -223,17 +225,21 @@ internal static class ReleaseReader
             }
 
             digests[relative] = "";
-            if (wanted.Contains(relative) || options.VerifyUpstream)
+            candidates.Add((relative, path, stamp));
+        }
+
+        // Hashed: the files the project also has (known once the project is listed), or all with --verify-upstream.
+        var want = options.VerifyUpstream ? null : wanted();
+        foreach (var (relative, path, stamp) in candidates.Where(c => want is null || want.Contains(c.Relative)))
+        {
+            // The walk's stat is the identity the cache is keyed by: an unchanged file costs no second look.
+            if (options.Cache.TryGet(path, stamp) is { } known)
             {
-                // The walk's stat is the identity the cache is keyed by: an unchanged file costs no second look.
-                if (options.Cache.TryGet(path, stamp) is { } known)
-                {
-                    digests[relative] = known;
-                }
-                else
-                {
-                    toHash.Add((relative, new ProjectFile(path, path, stamp.Size)));
-                }
+                digests[relative] = known;
+            }
+            else
+            {
+                toHash.Add((relative, new ProjectFile(path, path, stamp.Size)));
             }
         }
 
@@ -269,9 +275,11 @@ internal static class ReleaseReader
     private static IEnumerable<(string Relative, string Path, FileStamp Stamp)> Walk(string root, HubCache.Snapshot? hub, string? cache)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
-        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(root)]);
-        while (pending.TryPop(out var folder))
+        // Each folder with its release-relative path ("" at the root, else ending in /).
+        var pending = new Stack<(DirectoryInfo Folder, string Prefix)>([(new DirectoryInfo(root), "")]);
+        while (pending.TryPop(out var next))
         {
+            var (folder, prefix) = next;
             FileSystemInfo[] entries;
             try
             {
@@ -288,10 +296,10 @@ internal static class ReleaseReader
                 if (System.Text.Encoding.UTF8.GetByteCount(full) >= ProjectScanner.MaxSystemPathBytes)
                 {
                     throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, root, string.Create(CultureInfo.InvariantCulture,
-                        $"holds '{ProjectPath.Printable(Emit.BundleLimits.Shorten(ProjectPath.FromFileSystem(root, folder.FullName) + "/" + entry.Name))}', whose full path of {System.Text.Encoding.UTF8.GetByteCount(full):N0} bytes is longer than this system opens ({ProjectScanner.MaxSystemPathBytes - 1:N0}): the release cannot be read whole. Move the release to a shorter path, or shorten its folder names."));
+                        $"holds '{ProjectPath.Printable(Emit.BundleLimits.Shorten(prefix + entry.Name))}', whose full path of {System.Text.Encoding.UTF8.GetByteCount(full):N0} bytes is longer than this system opens ({ProjectScanner.MaxSystemPathBytes - 1:N0}): the release cannot be read whole. Move the release to a shorter path, or shorten its folder names."));
                 }
 
-                var relative = ProjectPath.FromFileSystem(root, full);
+                var relative = prefix + entry.Name;
 
                 // git's own files (a .git folder, or a worktree's .git file), huggingface_hub's bookkeeping of a --local-dir
                 // download and ModelGoPack's own digest cache are no files of the release.
@@ -305,7 +313,7 @@ internal static class ReleaseReader
                 {
                     if (entry is DirectoryInfo child)
                     {
-                        pending.Push(child);
+                        pending.Push((child, relative + "/"));
                         continue;
                     }
 
@@ -363,7 +371,7 @@ internal static class ReleaseReader
         }
     }
 
-    private static UpstreamRelease ReadArchive(UpstreamDeclaration upstream, string location, string full, string archive, IReadOnlySet<string> wanted, ReleaseOptions options)
+    private static UpstreamRelease ReadArchive(UpstreamDeclaration upstream, string location, string full, string archive, ReleaseOptions options)
     {
         var scratch = new DiagnosticBag();
         var content = Verification.BundleVerifier.Read(archive, null, scratch, options.CancellationToken);
