@@ -156,7 +156,14 @@ internal static class Lineage
 
             foreach (var modification in modifications.Where(m => m.Paths.Count > 0))
             {
+                // Naming a change is the common case, found among the few changes; only a modification naming none has
+                // every path of the project and the release matched, to say which it names.
                 var globs = new Globs(modification.Paths, []);
+                if (changed.Keys.Any(globs.IsMatch))
+                {
+                    continue;
+                }
+
                 var matched = files.Keys.Concat(release.Files.Keys).Where(p => Compared(p) && globs.IsMatch(p)).Distinct(StringComparer.Ordinal).ToList();
                 if (matched.Count > 0 && !matched.Any(changed.ContainsKey))
                 {

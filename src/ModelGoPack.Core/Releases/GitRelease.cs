@@ -71,12 +71,40 @@ internal static class GitRelease
             throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"holds the notice '{large}' at '{revision}', of {tree[large].Size:N0} bytes, more than the {ProjectLoader.MaxTextFileBytes / (1024 * 1024)} MiB ModelGoPack reads of a notice.");
         }
         var described = other ? ReleaseDescription.Names.Where(n => tree.TryGetValue(n, out var f) && f.Size <= ProjectLoader.MaxTextFileBytes).ToList() : [];
+        var digests = tree.Keys.Concat(links).ToDictionary(p => p, _ => "", StringComparer.Ordinal);
+
+        // What the release says of itself (its notices, license and card) needs no digest: read while the project is
+        // still being listed. (The release holds the digests by reference; those computed below are filled in.)
+        var texts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        Read(notices.Concat(described).Select(n => tree[n].Blob).Distinct(StringComparer.Ordinal).ToList(), (blob, size, content) =>
+        {
+            var text = new byte[size];
+            content.ReadExactly(text);
+            texts[blob] = text;
+        });
+
+        // Asked of git only when the config gives no url (the declared one wins anyway).
+        var url = other && upstream.Url is null ? Provenance.Url(git.OriginUrl()) : null;
+        var blobs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var release = new UpstreamRelease(upstream.Name, "git " + revision, digests,
+            notices.Select(n => (n, TextDecoder.DecodeLines(texts[tree[n].Blob]))).ToList())
+        {
+            // The commit of another clone is the upstream's own revision; one of the project's repository is the project's history.
+            Revision = other ? commit : null,
+            Url = url,
+            GitBlobs = blobs,
+        };
+
+        // Another clone says what it is under; the project's own repository is the project's (its files are judged as such).
+        release = other ? ReleaseDescription.Describe(release, n => described.Contains(n) ? texts[tree[n].Blob] : null) : release;
+
+        // Digests for the files the project also has: from the digest cache by blob id, else read with git cat-file.
         var want = wanted();
         var needed = tree.Where(f => want.Contains(f.Key)).ToList();
-        var digests = tree.Keys.Concat(links).ToDictionary(p => p, _ => "", StringComparer.Ordinal);
         var byBlob = new Dictionary<string, string>(StringComparer.Ordinal);
         var pointers = new HashSet<string>(StringComparer.Ordinal);
         var unread = new List<string>();
+        long bytes = 0;
         foreach (var (_, (blob, size, _)) in needed)
         {
             if (byBlob.ContainsKey(blob))
@@ -93,6 +121,10 @@ internal static class GitRelease
             {
                 byBlob[blob] = known;
             }
+            else if (texts.TryGetValue(blob, out var text))
+            {
+                Record(blob, text.Length, new MemoryStream(text));
+            }
             else
             {
                 byBlob[blob] = "";
@@ -100,33 +132,7 @@ internal static class GitRelease
             }
         }
 
-        long bytes = 0;
-        var texts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        var noticeBlobs = notices.Concat(described).Select(n => tree[n].Blob).ToHashSet(StringComparer.Ordinal);
-        try
-        {
-            git.ReadBlobs([.. unread, .. noticeBlobs.Where(b => !unread.Contains(b))], (blob, size, content) =>
-            {
-                if (noticeBlobs.Contains(blob))
-                {
-                    var text = new byte[size];
-                    content.ReadExactly(text);
-                    texts[blob] = text;
-                    if (byBlob.TryGetValue(blob, out var pending) && pending.Length == 0)
-                    {
-                        Record(blob, size, new MemoryStream(text));
-                    }
-
-                    return;
-                }
-
-                Record(blob, size, content);
-            }, options.CancellationToken);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"cannot be read: {e.Message}");
-        }
+        Read(unread, Record);
 
         void Record(string blob, long size, Stream content)
         {
@@ -156,7 +162,18 @@ internal static class GitRelease
             options.Cache.Put(pointer ? PointerKey(blob) : BlobKey(blob), Stamp(size), digest, DateTimeOffset.UtcNow);
         }
 
-        var blobs = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Read(IReadOnlyList<string> ids, Action<string, long, Stream> read)
+        {
+            try
+            {
+                git.ReadBlobs(ids, read, options.CancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"cannot be read: {e.Message}");
+            }
+        }
+
         foreach (var (path, (blob, _, _)) in needed)
         {
             digests[path] = byBlob[blob];
@@ -166,20 +183,7 @@ internal static class GitRelease
             }
         }
 
-        // Asked of git only when the config gives no url (the declared one wins anyway).
-        var url = other && upstream.Url is null ? Provenance.Url(git.OriginUrl()) : null;
-        var release = new UpstreamRelease(upstream.Name, "git " + revision, digests,
-            notices.Select(n => (n, TextDecoder.DecodeLines(texts[tree[n].Blob]))).ToList())
-        {
-            // The commit of another clone is the upstream's own revision; one of the project's repository is the project's history.
-            Revision = other ? commit : null,
-            Url = url,
-            GitBlobs = blobs,
-            BytesHashed = bytes,
-        };
-
-        // Another clone says what it is under; the project's own repository is the project's (its files are judged as such).
-        return other ? ReleaseDescription.Describe(release, n => described.Contains(n) ? texts[tree[n].Blob] : null) : release;
+        return release with { BytesHashed = bytes };
     }
 
     /// <summary>

@@ -228,6 +228,16 @@ internal static class ReleaseReader
             candidates.Add((relative, path, stamp));
         }
 
+        // What the release says of itself needs no digest: read while the project is still being listed. (The release
+        // holds the digests by reference; those computed below are filled in.)
+        var notices = RootNotices(folder, hub);
+        var described = ReleaseDescription.Describe(new UpstreamRelease(upstream.Name, location, digests, notices)
+        {
+            FullPath = full,
+            Revision = Provenance.Revision(hub?.Revision ?? (revisions.Count == 1 ? revisions.Single() : null)),
+            Url = hub?.Url,
+        }, name => ReadRootText(folder, name, hub, optional: true));
+
         // Hashed: the files the project also has (known once the project is listed), or all with --verify-upstream.
         var want = options.VerifyUpstream ? null : wanted();
         foreach (var (relative, path, stamp) in candidates.Where(c => want is null || want.Contains(c.Relative)))
@@ -254,15 +264,7 @@ internal static class ReleaseReader
         var verified = trusted.Count == 0 ? 0
             : VerifyAgainst(upstream, trusted.Select(t => t.File).DistinctBy(f => f.FullPath).ToList(), path => onTrust[path], trusted[0].Why, options);
 
-        var notices = RootNotices(folder, hub);
-        var read = new UpstreamRelease(upstream.Name, location, digests, notices)
-        {
-            FullPath = full,
-            Revision = Provenance.Revision(hub?.Revision ?? (revisions.Count == 1 ? revisions.Single() : null)),
-            Url = hub?.Url,
-            BytesHashed = hashed.Bytes + verified,
-        };
-        return ReleaseDescription.Describe(read, name => ReadRootText(folder, name, hub, optional: true));
+        return described with { BytesHashed = hashed.Bytes + verified };
     }
 
     /// <summary>
