@@ -190,6 +190,117 @@ public sealed class LineageRuleTests : IDisposable
         Assert.Single(File.ReadAllLines(log));
     }
 
+    [Fact]
+    public void Past_a_merge_each_change_is_dated_as_git_log_dates_it_alone()
+    {
+        // p.txt changed on main (Feb) and on a side branch (Mar), the merge keeping main's; q.txt only on the side branch;
+        // r.txt changed in the merge itself (Apr).
+        var release = this.Release();
+        foreach (var name in new[] { "p.txt", "q.txt", "r.txt" })
+        {
+            this.derivative.File(name, "base\n");
+            File.WriteAllText(Path.Combine(release, name), "base\n");
+        }
+
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
+        var root = this.derivative.Root;
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "checkout", "-q", "-b", "side");
+        this.derivative.File("p.txt", "side\n").File("q.txt", "side\n");
+        TestGit.Run(root, "2026-03-01T00:00:00Z", "commit", "-q", "-am", "side");
+        TestGit.Run(root, "2026-03-01T00:00:00Z", "checkout", "-q", "main");
+        this.derivative.File("p.txt", "main\n");
+        TestGit.Run(root, "2026-02-01T00:00:00Z", "commit", "-q", "-am", "main");
+        // The merge stops at the conflict in p.txt (exit 1), resolved by keeping main's.
+        var merge = ProcessRunner.Run("git", root, new Dictionary<string, string?>
+        {
+            ["GIT_CONFIG_GLOBAL"] = "/dev/null", ["GIT_CONFIG_NOSYSTEM"] = "1", ["GIT_AUTHOR_NAME"] = "Test", ["GIT_AUTHOR_EMAIL"] = "test@example.org",
+            ["GIT_COMMITTER_NAME"] = "Test", ["GIT_COMMITTER_EMAIL"] = "test@example.org",
+        }, "merge", "-q", "--no-commit", "side");
+        Assert.True(merge.ExitCode == 1, merge.Output);
+        TestGit.Run(root, "2026-04-01T00:00:00Z", "checkout", "--ours", "p.txt");
+        this.derivative.File("r.txt", "merged\n");
+        TestGit.Run(root, "2026-04-01T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-04-01T00:00:00Z", "commit", "-q", "-m", "merge");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = root });
+
+        string? Dated(string path) => result.Diagnostics.SingleOrDefault(d => d.Code == "MGP2008" && d.Path == path)?.Message;
+        Assert.Contains("the last commit touching it is of 2026-02-01", Dated("p.txt") ?? string.Join("\n", result.Diagnostics), StringComparison.Ordinal);
+        Assert.Contains("the last commit touching it is of 2026-03-01", Dated("q.txt") ?? string.Join("\n", result.Diagnostics), StringComparison.Ordinal);
+        Assert.Contains("the last commit touching it is of 2026-04-01", Dated("r.txt") ?? string.Join("\n", result.Diagnostics), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_removed_file_whose_name_is_now_a_folder_is_dated_by_the_folder_and_an_uncommitted_file_in_it_is_not_dated()
+    {
+        var release = this.Release();
+        File.WriteAllText(Path.Combine(release, "tok"), "x\n");
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
+        var root = this.derivative.Root;
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        this.derivative.File("tok", "x\n");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        File.Delete(Path.Combine(root, "tok"));
+        this.derivative.File("tok/vocab.txt", "y\n").File("tok/merges.txt", "m\n");
+        TestGit.Run(root, "2026-03-10T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-03-10T00:00:00Z", "commit", "-q", "-m", "tokenizer folder");
+        this.derivative.File("tok/merges.txt", "m2\n");
+        TestGit.Run(root, "2026-03-20T00:00:00Z", "commit", "-q", "-am", "merges");
+        this.derivative.File("tok/vocab.txt", "edited\n");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = root });
+
+        Assert.Contains("the change is not committed", Assert.Single(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "tok/vocab.txt").Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2008" && d.Path == "tok/vocab.txt");
+        Assert.Contains("of 2026-03-20", Assert.Single(result.Diagnostics, d => d.Code == "MGP2008" && d.Path == "tok/merges.txt").Message, StringComparison.Ordinal);
+
+        // "tok", removed, is dated as `git log -1 -- tok` dates it: by the last commit under it.
+        Assert.Contains("of 2026-03-20", Assert.Single(result.Diagnostics, d => d.Code == "MGP2008" && d.Path == "tok").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void When_git_cannot_say_whether_a_change_is_committed_it_is_MGP8028_never_dated()
+    {
+        var wrapper = Path.Combine(this.temp.Path, "git-failing-status");
+        File.WriteAllText(wrapper, "#!/bin/sh\nif [ \"$1\" = status ]; then echo 'fatal: out of memory' >&2; exit 128; fi\nexec git \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var release = this.Release();
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors").Write();
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, GitExecutable = wrapper });
+
+        var failed = Assert.Single(result.Diagnostics, d => d.Code == "MGP8028" && d.Path == "tokenizer.json");
+        Assert.Contains("but git status failed: fatal: out of memory.", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2008");
+    }
+
+    [Fact]
+    public void A_project_folder_whose_name_begins_with_a_space_keeps_its_uncommitted_changes()
+    {
+        var release = this.Release();
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors").Write();
+        var repository = Path.Combine(this.temp.Path, "repo");
+        var project = Path.Combine(repository, " proj");
+        Directory.CreateDirectory(repository);
+        ProcessRunner.Run("cp", null, "-r", this.derivative.Root, project);
+        TestGit.Run(repository, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(repository, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(repository, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        File.AppendAllText(Path.Combine(project, "tokenizer.json"), " ");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project });
+
+        Assert.Contains("the change is not committed", Assert.Single(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "tokenizer.json").Message, StringComparison.Ordinal);
+    }
+
     private string Release()
     {
         var folder = Path.Combine(this.temp.Path, "base");

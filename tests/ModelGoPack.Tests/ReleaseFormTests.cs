@@ -749,6 +749,18 @@ public sealed class ReleaseFormTests : IDisposable
     }
 
     [Fact]
+    public void The_project_is_no_release_even_when_it_looks_like_a_hub_repository_folder()
+    {
+        this.derivative.File("blobs/.keep", "");
+        this.derivative.File($"snapshots/{Revision}/config.json", Config);
+
+        var result = this.CheckAgainst(".");
+
+        Assert.Contains("is the project's folder", Assert.Single(result.Diagnostics, d => d.Code == "MGP8027").Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2006");
+    }
+
+    [Fact]
     public void Git_variables_of_the_callers_environment_do_not_choose_the_repository()
     {
         // The project's own repository holds the release as tag v1; GIT_DIR (as a git hook sets it) names another.
@@ -802,21 +814,40 @@ public sealed class ReleaseFormTests : IDisposable
         TestGit.Run(clone, "2026-01-02T00:00:00Z", "commit", "-q", "-m", "escape");
         var escaped = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root });
         var refused = Assert.Single(escaped.Diagnostics, d => d.Code == "MGP8027");
-        Assert.Contains("holds 'AUTHORS' at 'main', a symbolic link (through 'NOTICE') to '../../etc/hostname', outside the release", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("holds 'AUTHORS' at 'main', a symbolic link to 'NOTICE', which leads out of the release", refused.Message, StringComparison.Ordinal);
         // Said once by the config's value and once as the file at fault, never again inside the message.
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(refused.Message, System.Text.RegularExpressions.Regex.Escape(clone)));
     }
 
     [Theory]
-    [InlineData("NOTICE", "legal/N", "legal/N")]
-    [InlineData("docs/NOTICE", "../N", "N")]
-    [InlineData("docs/NOTICE", "./a/./b", "docs/a/b")]
-    [InlineData("NOTICE", "../N", null)]
-    [InlineData("NOTICE", "/etc/passwd", null)]
-    [InlineData("NOTICE", "a/..", null)]
-    [InlineData("NOTICE", "", null)]
-    public void A_git_link_target_is_resolved_inside_the_tree_or_not_at_all(string link, string target, string? expected) =>
-        Assert.Equal(expected, Releases.GitRelease.Inside(link, target));
+    [InlineData("NOTICE", "legal/N")]
+    [InlineData("AUTHORS", "legal/N")]
+    [InlineData("docs/NOTICE", "N")]
+    [InlineData("docs/up", "a/b")]
+    [InlineData("LICENSE", "legal/N")]
+    [InlineData("escape", null)]
+    [InlineData("absolute", null)]
+    [InlineData("empty", null)]
+    [InlineData("N", "N")]
+    [InlineData("loop", null)]
+    public void A_git_tree_path_is_resolved_through_its_links_of_files_and_folders_inside_the_tree(string path, string? expected)
+    {
+        // NOTICE -> legal/N; AUTHORS -> NOTICE; docs/NOTICE -> ../N; docs/up -> ./../a/./b; LICENSE -> d/N with d -> legal.
+        var links = new Dictionary<string, string>
+        {
+            ["NOTICE"] = "legal/N", ["AUTHORS"] = "NOTICE", ["docs/NOTICE"] = "../N", ["docs/up"] = "./../a/./b", ["LICENSE"] = "d/N", ["d"] = "legal",
+            ["escape"] = "../N", ["absolute"] = "/etc/passwd", ["empty"] = "", ["loop"] = "loop",
+        };
+        var tree = links.ToDictionary(l => l.Key, l => (Blob: l.Key, Size: 1L, Link: true));
+        tree["legal/N"] = ("n", 1, false);
+        tree["N"] = ("n2", 1, false);
+        tree["a/b"] = ("ab", 1, false);
+
+        var (resolved, tooMany) = Releases.GitRelease.Resolve(tree, path, blob => links[blob]);
+
+        Assert.Equal(expected, resolved);
+        Assert.Equal(path == "loop", tooMany);
+    }
 
     [Fact]
     public void The_digest_cache_under_the_home_folder_is_no_file_of_a_release_named_there()
@@ -832,6 +863,13 @@ public sealed class ReleaseFormTests : IDisposable
 
         AssertCompared(result);
         Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("stale.digests", StringComparison.Ordinal));
+
+        // Named through a link (a home folder reached through one), the cache is still no file of the release.
+        var link = Path.Combine(this.temp.Path, "home-link");
+        Directory.CreateSymbolicLink(link, folder);
+        var linked = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, DigestCacheDirectory = Path.Combine(link, ".cache", "modelgopack") });
+        AssertCompared(linked);
+        Assert.DoesNotContain(linked.Diagnostics, d => d.Message.Contains(".digests", StringComparison.Ordinal));
 
         // Another folder of that name is the release's.
         var elsewhere = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, DigestCacheDirectory = Path.Combine(this.temp.Path, "cache") });

@@ -118,7 +118,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor UpstreamWithoutNotices = Judgement("MGP4003", Severity.Warning,
         "Upstream declares no notice files",
-        "List the upstream's NOTICE, COPYRIGHT or AUTHORS files in \"notices\" so that they are kept verbatim in the bundle's NOTICE, or name the upstream's release (\"bundle\", \"git\"), whose notice files are kept without being listed.");
+        "List the upstream's NOTICE, COPYRIGHT or AUTHORS files in \"notices\" so that they are kept verbatim in the bundle's NOTICE, or name the upstream's release in modelgo.json (\"bundle\", \"git\"): the notice files it holds are kept without being listed.");
 
     // 5xxx: Preferred Adaptable Form, 2.2(a)(v).
     public static readonly DiagnosticDescriptor NoWeights = Judgement("MGP5001", Severity.Error,
@@ -328,7 +328,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor GitUnavailable = Input("MGP8028",
         "git is needed but cannot be run",
-        "An upstream names a git revision, or a change needs its date from git. Install git (or set MODELGOPACK_GIT to its path), or declare the change with a date in \"modifications\".");
+        "An upstream names a git revision, or a change needs its date from git. Install git (or set MODELGOPACK_GIT to its path) and check that it can read the repository, or declare the change with a date in \"modifications\".");
 
     public static readonly DiagnosticDescriptor BidiControl = Input("MGP8029",
         "Text holds invisible bidirectional control characters",

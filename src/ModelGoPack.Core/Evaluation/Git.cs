@@ -21,11 +21,14 @@ internal sealed class Git
         this.root = root;
     }
 
-    /// <summary>Variables that name a repository, an index or an object store other than the folder's own.</summary>
+    /// <summary>
+    /// Variables that name a repository, an index or an object store other than the folder's own, or read pathspecs
+    /// otherwise than literally (which would clash with GIT_LITERAL_PATHSPECS, set for every run).
+    /// </summary>
     private static readonly string[] RepositoryVariables =
     [
         "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_NAMESPACE",
+        "GIT_NAMESPACE", "GIT_ICASE_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS",
     ];
 
     /// <summary>The repository holding <paramref name="projectRoot"/>, or null when git is missing or it is not in one.</summary>
@@ -54,13 +57,14 @@ internal sealed class Git
     {
         var git = new Git(executable, path);
         var (exit, output, error) = git.Run("rev-parse", "--is-bare-repository", "--absolute-git-dir");
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Paths as git prints them, one a line: a folder's name may begin or end with a space.
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var real = ProjectPath.Real(path);
 
         // The clone itself: a bare repository's own folder, or its work tree's top; not a folder somewhere inside one.
         var top = exit == 0 && lines.Length >= 2 && (lines[0] == "true"
             ? ProjectPath.Real(lines[1]) == real
-            : git.Run("rev-parse", "--show-toplevel") is (0, var toplevel, _) && ProjectPath.Real(toplevel.Trim()) == real);
+            : git.Run("rev-parse", "--show-toplevel") is (0, var toplevel, _) && ProjectPath.Real(toplevel.TrimEnd('\n')) == real);
         problem = exit switch
         {
             -1 => Unavailable(executable, error),
@@ -217,20 +221,32 @@ internal sealed class Git
         }
     }
 
-    /// <summary>The most paths given to one git command: far below any system's limit on a command line.</summary>
+    /// <summary>
+    /// The most of the command line a run of git is given paths for: 256 paths, and 8,000 characters of them (Windows
+    /// takes 32,767 characters, a Linux of a small stack 64 KiB).
+    /// </summary>
     private const int PathsPerRun = 256;
+
+    private const int PathCharactersPerRun = 8_000;
 
     /// <summary>
     /// Of <paramref name="paths"/> (relative to the project), those that differ from HEAD (modified, added or
-    /// untracked): such a change has no commit date. One <c>git status</c> per 256 paths.
+    /// untracked): such a change has no commit date. One <c>git status</c> per batch of paths; a run that fails is
+    /// <see cref="InvalidDataException"/> (a change is never taken for committed because git could not say).
     /// </summary>
     public HashSet<string> Uncommitted(IReadOnlyList<string> paths)
     {
         var prefix = this.Prefix();
         var result = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in paths.Chunk(PathsPerRun))
+        foreach (var chunk in Batches(paths))
         {
-            var records = this.Run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", .. chunk]).Output.Split('\0');
+            var (exit, output, error) = this.Run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", .. chunk]);
+            if (exit != 0)
+            {
+                throw new InvalidDataException($"git status failed: {(exit == -1 ? error : error.Trim())}");
+            }
+
+            var records = output.Split('\0');
             for (var i = 0; i < records.Length; i++)
             {
                 // "XY path", and after a rename or copy the path it came from as a record of its own (a renamed file's
@@ -250,43 +266,108 @@ internal sealed class Git
     }
 
     /// <summary>
-    /// The committer date of the last commit touching each of <paramref name="paths"/> (relative to the project), as
-    /// <c>git log -1 -- PATH</c> gives it: one walk of the history per 256 paths, and <c>git log -1</c> for a path the
-    /// walk did not name (history simplified differently for the paths together, past a merge). A path no commit
-    /// touches has no date.
+    /// The committer date of the last commit touching each of <paramref name="paths"/> (relative to the project; a
+    /// path names a file, or everything under a folder), exactly as <c>git log -1 -- PATH</c> gives it. In a history
+    /// without merges that is one walk per batch of paths, each path taking the date of the first commit naming it
+    /// or a file under it; past a merge, history is simplified for each path apart (a merge may keep one side's file
+    /// and another side's date would be wrong), so each path is asked alone. A path no commit touches has no date. A
+    /// run that fails is <see cref="InvalidDataException"/>.
     /// </summary>
     public Dictionary<string, DateOnly> LastCommitDates(IReadOnlyList<string> paths)
     {
-        var prefix = this.Prefix();
         var dates = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-        foreach (var chunk in paths.Chunk(PathsPerRun))
+        if (paths.Count == 0)
         {
-            // "\x01DATE\0" then "\nPATH\0" and "PATH\0" for the files of the commit the paths name.
-            var (exit, output, _) = this.Run(["log", "--format=%x01%cs", "--name-only", "-z", "--no-renames", "--", .. chunk]);
+            return dates;
+        }
+
+        var (merges, merge, mergeError) = this.Run("rev-list", "-1", "--merges", "HEAD", "--");
+        if (merges != 0)
+        {
+            // No commit at all (a new repository) is no history, not a failure.
+            return this.Run("rev-parse", "--verify", "--quiet", "HEAD").Exit != 0 ? dates : throw new InvalidDataException($"git rev-list failed: {mergeError.Trim()}");
+        }
+
+        if (merge.Length > 0)
+        {
+            foreach (var path in paths)
+            {
+                var (exit, output, error) = this.Run("log", "-1", "--format=%cs", "--", path);
+                if (exit != 0)
+                {
+                    throw new InvalidDataException($"git log failed: {(exit == -1 ? error : error.Trim())}");
+                }
+
+                if (ParseDate(output.Trim()) is { } day)
+                {
+                    dates[path] = day;
+                }
+            }
+
+            return dates;
+        }
+
+        var prefix = this.Prefix();
+        foreach (var chunk in Batches(paths))
+        {
+            // "\x01DATE\0" then "\nPATH\0" and "PATH\0" for the files of the commit the paths name (newest first).
+            var (exit, output, error) = this.Run(["log", "--format=%x01%cs", "--name-only", "-z", "--no-renames", "--", .. chunk]);
+            if (exit != 0)
+            {
+                throw new InvalidDataException($"git log failed: {(exit == -1 ? error : error.Trim())}");
+            }
+
+            var asked = chunk.ToHashSet(StringComparer.Ordinal);
             DateOnly? date = null;
-            foreach (var token in exit == 0 ? output.Split('\0') : [])
+            foreach (var token in output.Split('\0'))
             {
                 if (token.StartsWith('\x01'))
                 {
                     date = ParseDate(token[1..]);
+                    continue;
                 }
-                else if (date is { } day && token.TrimStart('\n') is { Length: > 0 } path)
-                {
-                    dates.TryAdd(Relative(path, prefix), day);
-                }
-            }
 
-            foreach (var path in chunk.Where(p => !dates.ContainsKey(p)))
-            {
-                var (found, last, _) = this.Run("log", "-1", "--format=%cs", "--", path);
-                if (found == 0 && ParseDate(last.Trim()) is { } day)
+                if (date is not { } day || token.TrimStart('\n') is not { Length: > 0 } named)
                 {
-                    dates[path] = day;
+                    continue;
+                }
+
+                // The file itself, or a folder holding it, as a pathspec names both.
+                for (var path = Relative(named, prefix); path.Length > 0; path = path.LastIndexOf('/') is var slash and > 0 ? path[..slash] : "")
+                {
+                    if (asked.Contains(path))
+                    {
+                        dates.TryAdd(path, day);
+                    }
                 }
             }
         }
 
         return dates;
+    }
+
+    /// <summary>Paths in batches of at most <see cref="PathsPerRun"/> paths and <see cref="PathCharactersPerRun"/> characters (one longer path alone).</summary>
+    private static IEnumerable<List<string>> Batches(IReadOnlyList<string> paths)
+    {
+        var batch = new List<string>();
+        var characters = 0;
+        foreach (var path in paths)
+        {
+            if (batch.Count > 0 && (batch.Count == PathsPerRun || characters + path.Length + 1 > PathCharactersPerRun))
+            {
+                yield return batch;
+                batch = [];
+                characters = 0;
+            }
+
+            batch.Add(path);
+            characters += path.Length + 1;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
     }
 
     private static DateOnly? ParseDate(string text) =>
@@ -295,7 +376,7 @@ internal sealed class Git
     private static string Relative(string path, string prefix) => path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path;
 
     // The project's folder relative to the repository's top ("" at the top, else ending in /).
-    private string Prefix() => this.prefix ??= this.Run("rev-parse", "--show-prefix").Output.Trim();
+    private string Prefix() => this.prefix ??= this.Run("rev-parse", "--show-prefix").Output.TrimEnd('\n');
 
     private (int Exit, string Output, string Error) Run(params string[] arguments) => this.RunWithInput(null, arguments);
 

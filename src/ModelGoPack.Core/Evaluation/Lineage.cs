@@ -114,7 +114,8 @@ internal static class Lineage
             var modifications = project.Config.Modifications.Where(m => m.Upstream is null || m.Upstream == upstream.Name).ToList();
             var declared = modifications.Where(m => m.Paths.Count > 0).Select(m => new Globs(m.Paths, [])).ToList();
             // Not declared: dated from git when the change is committed, else the user must declare it. git is asked of
-            // all of them at once (one status, one walk of the history), not once per file.
+            // all of them at once (one status, and one walk of a history without merges), not once per file; when it
+            // cannot answer, no change is taken for committed (MGP8028 for each).
             var undeclared = changed.Where(c => !declared.Any(g => g.IsMatch(c.Key))).ToList();
             if (undeclared.Count > 0 && !gitOpened)
             {
@@ -123,14 +124,25 @@ internal static class Lineage
             }
 
             var paths = undeclared.Select(c => c.Key).ToList();
-            var uncommitted = git?.Uncommitted(paths) ?? [];
-            var dates = git?.LastCommitDates(paths.Where(p => !uncommitted.Contains(p)).ToList()) ?? [];
+            HashSet<string> uncommitted = [];
+            Dictionary<string, DateOnly> dates = [];
+            string? failed = git is null && gitProblem is not null && Git.IsUnavailable(gitProblem) ? gitProblem : null;
+            try
+            {
+                uncommitted = git?.Uncommitted(paths) ?? [];
+                dates = git?.LastCommitDates(paths.Where(p => !uncommitted.Contains(p)).ToList()) ?? [];
+            }
+            catch (InvalidDataException e)
+            {
+                failed = e.Message.TrimEnd('.') + ".";
+            }
+
             foreach (var (path, kind) in undeclared)
             {
-                if (git is null && Git.IsUnavailable(gitProblem!))
+                if (failed is not null)
                 {
                     diagnostics.Add(DiagnosticCatalog.GitUnavailable,
-                        $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" and no modification declares it, so its date must come from git, but {gitProblem} {DiagnosticCatalog.GitUnavailable.Help}", path);
+                        $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" and no modification declares it, so its date must come from git, but {failed} {DiagnosticCatalog.GitUnavailable.Help}", path);
                     continue;
                 }
 

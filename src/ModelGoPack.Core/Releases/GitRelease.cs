@@ -188,28 +188,26 @@ internal static class GitRelease
 
     /// <summary>
     /// The release's root notice and description files (NOTICE, LICENSE, README.md, …) that git stores as symbolic links
-    /// take the blob of the file the link leads to inside the tree, as a checkout would show them; a link out of the
-    /// tree, or to no file of it, is MGP8027: a release's notices are its own.
+    /// take the blob of the file the link leads to inside the tree, through links of files and folders as a checkout
+    /// would show it; a link out of the tree, to no file of it, or past eight links, is MGP8027: a release's notices
+    /// are its own.
     /// </summary>
     private static void Follow(Git git, Dictionary<string, (string Blob, long Size, bool Link)> tree, string where, string revision, CancellationToken cancellationToken)
     {
         var named = tree.Where(f => f.Value.Link && !f.Key.Contains('/', StringComparison.Ordinal) && (ReleaseReader.IsNotice(f.Key) || ReleaseDescription.Names.Contains(f.Key)))
             .Select(f => f.Key).ToList();
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in named)
         {
-            // Up to eight links in a row, each relative to the folder it is in (the root, then the target's).
-            var path = name;
-            var target = "";
-            string Link() => $"holds '{name}' at '{revision}', a symbolic link{(path == name ? "" : $" (through '{path}')")} to '{ProjectPath.Printable(target)}'";
-            for (var hop = 0; hop < 8 && tree.TryGetValue(path, out var entry) && entry.Link; hop++)
+            var resolved = Resolve(tree, name, blob => targets.TryGetValue(blob, out var known) ? known : targets[blob] = ReadTarget(git, blob, cancellationToken));
+            var link = $"holds '{name}' at '{revision}', a symbolic link to '{ProjectPath.Printable(targets[tree[name].Blob])}'";
+            tree[name] = resolved switch
             {
-                target = ReadTarget(git, entry.Blob, cancellationToken);
-                path = Inside(path, target)
-                    ?? throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{Link()}, outside the release: a release's notices are its own.");
-            }
-
-            tree[name] = tree.TryGetValue(path, out var file) && !file.Link ? file
-                : throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{Link()}, which is no file of the release.");
+                { Path: null, TooMany: true } => throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{link}, which leads through more than eight links."),
+                { Path: null } => throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{link}, which leads out of the release: a release's notices are its own."),
+                { Path: { } path } when tree.TryGetValue(path, out var file) && !file.Link => file,
+                _ => throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{link}, which leads to no file of the release."),
+            };
         }
     }
 
@@ -225,16 +223,18 @@ internal static class GitRelease
         return target;
     }
 
-    /// <summary>The tree path a link at <paramref name="link"/> to <paramref name="target"/> leads to, or null when it leaves the tree.</summary>
-    internal static string? Inside(string link, string target)
+    /// <summary>
+    /// The tree path <paramref name="path"/> leads to, each of its folders and the file itself followed through the
+    /// links the tree stores (<paramref name="target"/> gives a link blob's target, relative to the link's folder), as a
+    /// checkout resolves it: null when it leaves the tree (an absolute target, or up past the root), or, with
+    /// <c>TooMany</c>, past eight links.
+    /// </summary>
+    internal static (string? Path, bool TooMany) Resolve(IReadOnlyDictionary<string, (string Blob, long Size, bool Link)> tree, string path, Func<string, string> target)
     {
-        if (target.StartsWith('/') || target.Length == 0)
-        {
-            return null;
-        }
-
-        var parts = new List<string>(link.Split('/')[..^1]);
-        foreach (var part in target.Split('/'))
+        var done = new List<string>();
+        var rest = new Queue<string>(path.Split('/'));
+        var links = 0;
+        while (rest.TryDequeue(out var part))
         {
             if (part is "" or ".")
             {
@@ -243,19 +243,36 @@ internal static class GitRelease
 
             if (part == "..")
             {
-                if (parts.Count == 0)
+                if (done.Count == 0)
                 {
-                    return null;
+                    return (null, false);
                 }
 
-                parts.RemoveAt(parts.Count - 1);
+                done.RemoveAt(done.Count - 1);
                 continue;
             }
 
-            parts.Add(part);
+            done.Add(part);
+            if (tree.TryGetValue(string.Join('/', done), out var entry) && entry.Link)
+            {
+                if (++links > 8)
+                {
+                    return (null, true);
+                }
+
+                var to = target(entry.Blob);
+                if (to.Length == 0 || to.StartsWith('/'))
+                {
+                    return (null, false);
+                }
+
+                // The link stands for its target, read from the link's own folder.
+                done.RemoveAt(done.Count - 1);
+                rest = new Queue<string>([.. to.Split('/'), .. rest]);
+            }
         }
 
-        return parts.Count == 0 ? null : string.Join('/', parts);
+        return done.Count == 0 ? (null, false) : (string.Join('/', done), false);
     }
 
     private static string BlobKey(string blob) => "git-blob:" + blob;

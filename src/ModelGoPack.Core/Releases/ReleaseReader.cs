@@ -41,6 +41,8 @@ internal static class ReleaseReader
 {
     private static readonly string[] NoticeNames = ["NOTICE", "COPYRIGHT", "AUTHORS", "ATTRIBUTION"];
 
+    private const string ProjectFolder = "is the project's folder, or a folder holding it: a release is the upstream's files as released, kept apart from the project.";
+
     /// <summary>The most of a notice file of a release that is read: 4 MiB, as for the project's own.</summary>
     private const int MaxNoticeBytes = ProjectLoader.MaxTextFileBytes;
 
@@ -92,13 +94,17 @@ internal static class ReleaseReader
 
             // The project itself, or a folder holding it, is no release: the project would be compared with itself. For a
             // Hub repository folder, that is asked of the snapshot it names (its refs/main), as the folder read.
-            var hub = HubCache.Locate(target, full);
-            var read = hub is null ? target : ProjectPath.Real(hub.Folder);
             var project = ProjectPath.Real(projectRoot);
-            if (read == project || project.StartsWith(Path.TrimEndingDirectorySeparator(read) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            bool Holds(string folder) => folder == project || project.StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            if (Holds(target))
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, hub is null ? full : hub.Folder,
-                    "is the project's folder, or a folder holding it: a release is the upstream's files as released, kept apart from the project.");
+                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, ProjectFolder);
+            }
+
+            var hub = HubCache.Locate(target, full);
+            if (hub is not null && Holds(ProjectPath.Real(hub.Folder)))
+            {
+                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, hub.Folder, ProjectFolder);
             }
 
             return ReadFolder(upstream, location, full, hub?.Folder ?? target, hub, wanted, options);
@@ -276,6 +282,9 @@ internal static class ReleaseReader
     /// </summary>
     private static IEnumerable<(string Relative, string Path, FileStamp Stamp)> Walk(string root, HubCache.Snapshot? hub, string? cache)
     {
+        // The cache folder as named and as the file system resolves it (a home folder reached through a link).
+        var cacheReal = cache is null ? null : ProjectPath.Real(cache);
+        var cacheNames = cache is null ? [] : new[] { Path.GetFileName(cache), Path.GetFileName(cacheReal!) };
         var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
         // Each folder with its release-relative path ("" at the root, else ending in /).
         var pending = new Stack<(DirectoryInfo Folder, string Prefix)>([(new DirectoryInfo(root), "")]);
@@ -306,7 +315,7 @@ internal static class ReleaseReader
                 // git's own files (a .git folder, or a worktree's .git file), huggingface_hub's bookkeeping of a --local-dir
                 // download and ModelGoPack's own digest cache are no files of the release.
                 if (entry.Name == ".git" || relative == ".cache/huggingface" || entry.Name.StartsWith(ProjectScanner.TemporaryPrefix, StringComparison.Ordinal)
-                    || full == cache)
+                    || (cache is not null && cacheNames.Contains(entry.Name) && (full == cache || ProjectPath.Real(full) == cacheReal)))
                 {
                     continue;
                 }
