@@ -180,7 +180,7 @@ public sealed class LineageRuleTests : IDisposable
         Assert.Equal(["config.json", "settings.json", "untracked.py"], undated);
         Assert.All(result.Diagnostics.Where(d => d.Code == "MGP2006"), d => Assert.Contains("the change is not committed", d.Message, StringComparison.Ordinal));
         var runs = File.ReadAllLines(log);
-        Assert.True(runs.Length <= 5, string.Join(", ", runs));
+        Assert.True(runs.Length <= 6, string.Join(", ", runs));
 
         // Without git at all, the open fails once and is not tried again for each file.
         File.Delete(log);
@@ -262,12 +262,17 @@ public sealed class LineageRuleTests : IDisposable
         Assert.Contains("of 2026-03-20", Assert.Single(result.Diagnostics, d => d.Code == "MGP2008" && d.Path == "tok").Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Theory]
+    [InlineData("status", "git status failed")]
+    [InlineData("ls-files", "git ls-files failed")]
+    [InlineData("--show-prefix", "git rev-parse failed")]
+    [InlineData("--merges", "git rev-list failed")]
+    [InlineData("--name-only", "git log failed")]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public void When_git_cannot_say_whether_a_change_is_committed_it_is_MGP8028_never_dated()
+    public void When_git_cannot_say_whether_a_change_is_committed_it_is_MGP8028_never_dated(string failing, string said)
     {
-        var wrapper = Path.Combine(this.temp.Path, "git-failing-status");
-        File.WriteAllText(wrapper, "#!/bin/sh\nif [ \"$1\" = status ]; then echo 'fatal: out of memory' >&2; exit 128; fi\nexec git \"$@\"\n");
+        var wrapper = Path.Combine(this.temp.Path, "git-failing");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = {failing} ]; then echo 'fatal: out of memory' >&2; exit 128; fi; done\nexec git \"$@\"\n");
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var release = this.Release();
         this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors").Write();
@@ -278,7 +283,43 @@ public sealed class LineageRuleTests : IDisposable
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, GitExecutable = wrapper });
 
         var failed = Assert.Single(result.Diagnostics, d => d.Code == "MGP8028" && d.Path == "tokenizer.json");
-        Assert.Contains("but git status failed: fatal: out of memory.", failed.Message, StringComparison.Ordinal);
+        Assert.Contains($"but {said}: fatal: out of memory.", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2008");
+    }
+
+    [Fact]
+    public void Files_git_ignores_or_is_told_not_to_look_at_are_never_dated()
+    {
+        var release = this.Release();
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
+        var root = this.derivative.Root;
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+
+        // extra.bin was committed, then removed from git and ignored; the file now there was never committed.
+        this.derivative.File("extra.bin", "x");
+        TestGit.Run(root, "2026-03-03T00:00:00Z", "add", "extra.bin");
+        TestGit.Run(root, "2026-03-03T00:00:00Z", "commit", "-q", "-m", "add");
+        TestGit.Run(root, "2026-04-04T00:00:00Z", "rm", "-q", "extra.bin");
+        this.derivative.File(".gitignore", "extra.bin\n");
+        TestGit.Run(root, "2026-04-04T00:00:00Z", "add", ".gitignore");
+        TestGit.Run(root, "2026-04-04T00:00:00Z", "commit", "-q", "-m", "rm");
+        this.derivative.File("extra.bin", "totally new");
+
+        // config.json changed under skip-worktree, .gitignore under assume-unchanged: git status shows neither.
+        this.derivative.File("config.json", "{\"model_type\": \"changed\"}");
+        TestGit.Run(root, "2026-04-04T00:00:00Z", "update-index", "--skip-worktree", "config.json");
+        this.derivative.File(".gitignore", "extra.bin\n# changed\n");
+        TestGit.Run(root, "2026-04-04T00:00:00Z", "update-index", "--assume-unchanged", ".gitignore");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = root });
+
+        foreach (var path in new[] { "extra.bin", "config.json", ".gitignore" })
+        {
+            Assert.Contains("the change is not committed", Assert.Single(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == path).Message, StringComparison.Ordinal);
+        }
+
         Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2008");
     }
 

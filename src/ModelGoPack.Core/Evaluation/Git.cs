@@ -230,8 +230,10 @@ internal sealed class Git
     private const int PathCharactersPerRun = 8_000;
 
     /// <summary>
-    /// Of <paramref name="paths"/> (relative to the project), those that differ from HEAD (modified, added or
-    /// untracked): such a change has no commit date. One <c>git status</c> per batch of paths; a run that fails is
+    /// Of <paramref name="paths"/> (relative to the project), those whose content may not be the committed one:
+    /// modified, added, untracked or ignored (<c>git status --ignored</c>), and those git is told not to look at
+    /// (skip-worktree, assume-unchanged: <c>git ls-files -v</c>), whose status it does not report. Such a change has no
+    /// commit date. One <c>git status</c> and one <c>git ls-files</c> per batch of paths; a run that fails is
     /// <see cref="InvalidDataException"/> (a change is never taken for committed because git could not say).
     /// </summary>
     public HashSet<string> Uncommitted(IReadOnlyList<string> paths)
@@ -240,10 +242,25 @@ internal sealed class Git
         var result = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in Batches(paths))
         {
-            var (exit, output, error) = this.Run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", .. chunk]);
+            var (exit, output, error) = this.Run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--", .. chunk]);
             if (exit != 0)
             {
                 throw new InvalidDataException($"git status failed: {(exit == -1 ? error : error.Trim())}");
+            }
+
+            // "TAG path" (relative to the project, as ls-files prints them): S is skip-worktree, a lower-case tag assume-unchanged.
+            var (listed, files, listError) = this.Run(["ls-files", "-v", "-z", "--", .. chunk]);
+            if (listed != 0)
+            {
+                throw new InvalidDataException($"git ls-files failed: {(listed == -1 ? listError : listError.Trim())}");
+            }
+
+            foreach (var record in files.Split('\0'))
+            {
+                if (record.Length > 2 && (record[0] == 'S' || char.IsAsciiLetterLower(record[0])))
+                {
+                    result.Add(record[2..]);
+                }
             }
 
             var records = output.Split('\0');
@@ -376,7 +393,16 @@ internal sealed class Git
     private static string Relative(string path, string prefix) => path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : path;
 
     // The project's folder relative to the repository's top ("" at the top, else ending in /).
-    private string Prefix() => this.prefix ??= this.Run("rev-parse", "--show-prefix").Output.TrimEnd('\n');
+    private string Prefix()
+    {
+        if (this.prefix is null)
+        {
+            var (exit, output, error) = this.Run("rev-parse", "--show-prefix");
+            this.prefix = exit == 0 ? output.TrimEnd('\n') : throw new InvalidDataException($"git rev-parse failed: {(exit == -1 ? error : error.Trim())}");
+        }
+
+        return this.prefix;
+    }
 
     private (int Exit, string Output, string Error) Run(params string[] arguments) => this.RunWithInput(null, arguments);
 

@@ -272,7 +272,8 @@ internal static class GitRelease
             }
         }
 
-        return done.Count == 0 ? (null, false) : (string.Join('/', done), false);
+        // The root itself is inside the tree, and no file of it.
+        return (string.Join('/', done), false);
     }
 
     private static string BlobKey(string blob) => "git-blob:" + blob;
