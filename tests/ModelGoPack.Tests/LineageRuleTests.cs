@@ -324,6 +324,69 @@ public sealed class LineageRuleTests : IDisposable
     }
 
     [Fact]
+    public void Only_a_file_the_index_holds_under_its_own_name_is_dated()
+    {
+        var release = this.Release();
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
+        var root = this.derivative.Root;
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+
+        // build/x committed, then untracked and its folder ignored; inner/x committed, then untracked and inner made a
+        // repository of its own; b.txt committed as B.txt (a case-only rename), the work tree holding b.txt.
+        this.derivative.File("build/x", "v1").File("inner/x", "v1").File("b.txt", "v1");
+        TestGit.Run(root, "2026-02-02T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-02-02T00:00:00Z", "commit", "-q", "-m", "add");
+        TestGit.Run(root, "2026-03-03T00:00:00Z", "rm", "-q", "--cached", "build/x", "inner/x");
+        TestGit.Run(root, "2026-03-03T00:00:00Z", "mv", "b.txt", "B.txt");
+        this.derivative.File(".gitignore", "build/\n");
+        TestGit.Run(root, "2026-03-03T00:00:00Z", "add", ".gitignore");
+        TestGit.Run(root, "2026-03-03T00:00:00Z", "commit", "-q", "-m", "untrack");
+        TestGit.Run(Path.Combine(root, "inner"), "2026-03-03T00:00:00Z", "init", "-q");
+        File.Move(Path.Combine(root, "B.txt"), Path.Combine(root, "b.txt"));
+        TestGit.Run(root, "2026-03-03T00:00:00Z", "config", "core.ignorecase", "true");
+        this.derivative.File("build/x", "never committed").File("inner/x", "never committed").File("b.txt", "never committed");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = root });
+
+        foreach (var path in new[] { "build/x", "inner/x", "b.txt" })
+        {
+            Assert.Contains("the change is not committed", Assert.Single(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == path).Message, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2008" && d.Path is "build/x" or "inner/x" or "b.txt");
+    }
+
+    [Fact]
+    public void The_repositorys_log_settings_do_not_change_the_dates()
+    {
+        // The project in sub/ of the repository, which holds sub/sub/x; diff.relative and log.showRoot=false set.
+        var release = this.Release();
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
+        var repository = Path.Combine(this.temp.Path, "repo");
+        var project = Path.Combine(repository, "sub");
+        Directory.CreateDirectory(repository);
+        ProcessRunner.Run("cp", null, "-r", this.derivative.Root, project);
+        File.WriteAllText(Path.Combine(project, "x"), "y\n");
+        TestGit.Run(repository, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(repository, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(repository, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        Directory.CreateDirectory(Path.Combine(project, "sub"));
+        File.WriteAllText(Path.Combine(project, "sub", "x"), "x\n");
+        TestGit.Run(repository, "2026-02-02T00:00:00Z", "add", "-A");
+        TestGit.Run(repository, "2026-02-02T00:00:00Z", "commit", "-q", "-m", "nested");
+        TestGit.Run(repository, "2026-02-02T00:00:00Z", "config", "diff.relative", "true");
+        TestGit.Run(repository, "2026-02-02T00:00:00Z", "config", "log.showRoot", "false");
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project });
+
+        string? Dated(string path) => result.Diagnostics.SingleOrDefault(d => d.Code == "MGP2008" && d.Path == path)?.Message;
+        Assert.Contains("of 2026-01-01", Dated("x") ?? string.Join("\n", result.Diagnostics), StringComparison.Ordinal);
+        Assert.Contains("of 2026-02-02", Dated("sub/x") ?? string.Join("\n", result.Diagnostics), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_project_folder_whose_name_begins_with_a_space_keeps_its_uncommitted_changes()
     {
         var release = this.Release();

@@ -230,10 +230,12 @@ internal sealed class Git
     private const int PathCharactersPerRun = 8_000;
 
     /// <summary>
-    /// Of <paramref name="paths"/> (relative to the project), those whose content may not be the committed one:
-    /// modified, added, untracked or ignored (<c>git status --ignored</c>), and those git is told not to look at
-    /// (skip-worktree, assume-unchanged: <c>git ls-files -v</c>), whose status it does not report. Such a change has no
-    /// commit date. One <c>git status</c> and one <c>git ls-files</c> per batch of paths; a run that fails is
+    /// Of <paramref name="paths"/> (relative to the project), those whose content may not be the committed one. A path
+    /// counts as committed only when git says so positively: a file of the work tree must be in the index under
+    /// exactly its name, at stage 0, without skip-worktree or assume-unchanged (<c>git ls-files -v -s</c>: else it is
+    /// untracked, ignored, in a nested repository or a submodule, or named in another case), and <c>git status
+    /// --ignored</c> must report nothing of it or of a folder holding it. Such a change has no commit date. One
+    /// <c>git status</c> and one <c>git ls-files</c> per batch of paths; a run that fails is
     /// <see cref="InvalidDataException"/> (a change is never taken for committed because git could not say).
     /// </summary>
     public HashSet<string> Uncommitted(IReadOnlyList<string> paths)
@@ -248,33 +250,50 @@ internal sealed class Git
                 throw new InvalidDataException($"git status failed: {(exit == -1 ? error : error.Trim())}");
             }
 
-            // "TAG path" (relative to the project, as ls-files prints them): S is skip-worktree, a lower-case tag assume-unchanged.
-            var (listed, files, listError) = this.Run(["ls-files", "-v", "-z", "--", .. chunk]);
+            var reported = new HashSet<string>(StringComparer.Ordinal);
+            var records = output.Split('\0');
+            for (var i = 0; i < records.Length; i++)
+            {
+                // "XY path", and after a rename or copy the path it came from as a record of its own (a renamed file's
+                // old path is removed, uncommitted, as well); an ignored or untracked folder as "path/".
+                if (records[i].Length > 3)
+                {
+                    reported.Add(Relative(records[i][3..], prefix));
+                    if ((records[i][0] is 'R' or 'C' || records[i][1] is 'R' or 'C') && i + 1 < records.Length)
+                    {
+                        reported.Add(Relative(records[++i], prefix));
+                    }
+                }
+            }
+
+            // "TAG MODE ID STAGE\tpath", relative to the project as ls-files prints them: S is skip-worktree, a
+            // lower-case tag assume-unchanged.
+            var (listed, files, listError) = this.Run(["ls-files", "-v", "-s", "-z", "--", .. chunk]);
             if (listed != 0)
             {
                 throw new InvalidDataException($"git ls-files failed: {(listed == -1 ? listError : listError.Trim())}");
             }
 
+            var index = new Dictionary<string, bool>(StringComparer.Ordinal);
             foreach (var record in files.Split('\0'))
             {
-                if (record.Length > 2 && (record[0] == 'S' || char.IsAsciiLetterLower(record[0])))
+                var tab = record.IndexOf('\t', StringComparison.Ordinal);
+                if (tab > 2)
                 {
-                    result.Add(record[2..]);
+                    var fields = record[..tab].Split(' ');
+                    var clean = fields.Length == 4 && fields[3] == "0" && record[0] != 'S' && !char.IsAsciiLetterLower(record[0]);
+                    index[record[(tab + 1)..]] = index.TryGetValue(record[(tab + 1)..], out var seen) ? seen && clean : clean;
                 }
             }
 
-            var records = output.Split('\0');
-            for (var i = 0; i < records.Length; i++)
+            foreach (var path in chunk)
             {
-                // "XY path", and after a rename or copy the path it came from as a record of its own (a renamed file's
-                // old path is removed, uncommitted, as well).
-                if (records[i].Length > 3)
+                var inIndex = index.TryGetValue(path, out var clean);
+                var isFile = File.Exists(Path.Combine(this.root, path));
+                if (reported.Contains(path) || reported.Any(r => r.EndsWith('/') && path.StartsWith(r, StringComparison.Ordinal))
+                    || (inIndex && !clean) || (isFile && !inIndex))
                 {
-                    result.Add(Relative(records[i][3..], prefix));
-                    if ((records[i][0] is 'R' or 'C' || records[i][1] is 'R' or 'C') && i + 1 < records.Length)
-                    {
-                        result.Add(Relative(records[++i], prefix));
-                    }
+                    result.Add(path);
                 }
             }
         }
@@ -415,6 +434,14 @@ internal sealed class Git
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The repository's own settings must not reshape what is parsed: paths relative to the project (diff.relative),
+        // the root commit's files left out (log.showRoot), signature text before a commit's date (log.showSignature).
+        foreach (var setting in (string[])["diff.relative=false", "log.showRoot=true", "log.showSignature=false", "color.ui=false"])
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(setting);
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
