@@ -290,12 +290,7 @@ public sealed class LineageRuleTests : IDisposable
     [Fact]
     public void Files_git_ignores_or_is_told_not_to_look_at_are_never_dated()
     {
-        var release = this.Release();
-        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
-        var root = this.derivative.Root;
-        TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
-        TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
-        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        var root = this.CommittedAgainstRelease();
 
         // extra.bin was committed, then removed from git and ignored; the file now there was never committed.
         this.derivative.File("extra.bin", "x");
@@ -326,12 +321,7 @@ public sealed class LineageRuleTests : IDisposable
     [Fact]
     public void Only_a_file_the_index_holds_under_its_own_name_is_dated()
     {
-        var release = this.Release();
-        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
-        var root = this.derivative.Root;
-        TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
-        TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
-        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        var root = this.CommittedAgainstRelease();
 
         // build/x committed, then untracked and its folder ignored; inner/x committed, then untracked and inner made a
         // repository of its own; b.txt committed as B.txt (a case-only rename), the work tree holding b.txt.
@@ -403,6 +393,18 @@ public sealed class LineageRuleTests : IDisposable
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project });
 
         Assert.Contains("the change is not committed", Assert.Single(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "tokenizer.json").Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The project, a derivative of a plain-folder release with its weights and tokenizer declared, committed on 2026-01-01.</summary>
+    private string CommittedAgainstRelease()
+    {
+        var release = this.Release();
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
+        var root = this.derivative.Root;
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
+        TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        return root;
     }
 
     private string Release()
