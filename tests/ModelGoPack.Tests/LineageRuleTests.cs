@@ -145,15 +145,8 @@ public sealed class LineageRuleTests : IDisposable
     {
         // git is run through a wrapper that logs each run: the number of runs must not grow with the changed files.
         var log = Path.Combine(this.temp.Path, "git.log");
-        var wrapper = Path.Combine(this.temp.Path, "git-logged");
-        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$1\" >> '{log}'\nexec git \"$@\"\n");
-        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
-        var release = this.Release();
-        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors").Write();
-        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
-        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "add", "-A");
-        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        var wrapper = this.GitWrapper("git-logged", $"echo \"$1\" >> '{log}'");
+        this.CommittedAgainstRelease("model.safetensors");
         for (var i = 0; i < 40; i++)
         {
             this.derivative.File($"scripts/s{i:D2}.py", $"print({i})\n");
@@ -271,14 +264,8 @@ public sealed class LineageRuleTests : IDisposable
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void When_git_cannot_say_whether_a_change_is_committed_it_is_MGP8028_never_dated(string failing, string said)
     {
-        var wrapper = Path.Combine(this.temp.Path, "git-failing");
-        File.WriteAllText(wrapper, $"#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = {failing} ]; then echo 'fatal: out of memory' >&2; exit 128; fi; done\nexec git \"$@\"\n");
-        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var release = this.Release();
-        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors").Write();
-        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
-        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "add", "-A");
-        TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
+        var wrapper = this.GitWrapper("git-failing", $"for a in \"$@\"; do if [ \"$a\" = {failing} ]; then echo 'fatal: out of memory' >&2; exit 128; fi; done");
+        this.CommittedAgainstRelease("model.safetensors");
 
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = this.derivative.Root, GitExecutable = wrapper });
 
@@ -395,16 +382,26 @@ public sealed class LineageRuleTests : IDisposable
         Assert.Contains("the change is not committed", Assert.Single(result.Diagnostics, d => d.Code == "MGP2006" && d.Path == "tokenizer.json").Message, StringComparison.Ordinal);
     }
 
-    /// <summary>The project, a derivative of a plain-folder release with its weights and tokenizer declared, committed on 2026-01-01.</summary>
-    private string CommittedAgainstRelease()
+    /// <summary>The project, a derivative of a plain-folder release with <paramref name="declared"/> (else its weights and tokenizer) declared modified, committed on 2026-01-01.</summary>
+    private string CommittedAgainstRelease(params string[] declared)
     {
         var release = this.Release();
-        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", "model.safetensors", "tokenizer.json").Write();
+        this.Upstream(new JsonObject { ["bundle"] = release }).Modification("2026-05-01", "Fine-tuned", declared.Length > 0 ? declared : ["model.safetensors", "tokenizer.json"]).Write();
         var root = this.derivative.Root;
         TestGit.Run(root, "2026-01-01T00:00:00Z", "init", "-q", "-b", "main");
         TestGit.Run(root, "2026-01-01T00:00:00Z", "add", "-A");
         TestGit.Run(root, "2026-01-01T00:00:00Z", "commit", "-q", "-m", "base");
         return root;
+    }
+
+    /// <summary>An executable script that runs <paramref name="before"/>, then git with its arguments.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private string GitWrapper(string name, string before)
+    {
+        var wrapper = Path.Combine(this.temp.Path, name);
+        File.WriteAllText(wrapper, $"#!/bin/sh\n{before}\nexec git \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return wrapper;
     }
 
     private string Release()
