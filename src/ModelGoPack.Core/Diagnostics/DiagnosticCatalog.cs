@@ -147,7 +147,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor CompiledWithoutSource = Judgement("MGP5007", Severity.Error,
         "Compiled code without its source",
-        "For code, the Preferred Adaptable Form is the source. Include the .py files of Python bytecode, and the source code of native binaries.");
+        "For code, the Preferred Adaptable Form is the source. Include the .py files of Python bytecode, and the source code of native binaries, .NET assemblies and WebAssembly modules.");
 
     public static readonly DiagnosticDescriptor PdfOnlyDocs = Judgement("MGP5008", Severity.Warning,
         "Documentation only as PDF",
@@ -373,6 +373,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ConfigLeftOut = Input("MGP8040", Severity.Info,
         "modelgo.json left out of the bundle: it names where a release is on this machine",
         "An upstream's \"bundle\", \"manifest\" or \"repository\" names a path of this machine (absolute, under ~/, up through .., or leading out of the project through a link), which a bundle never records. The project's modelgo.json is therefore not bundled; the bundle's modelgo-manifest.json declares the same lineage, with the release's revision and url. Nothing needs fixing; to bundle modelgo.json, keep the release inside the project.");
+
+    public static readonly DiagnosticDescriptor LfsPointer = Input("MGP8041",
+        "File is a Git LFS pointer, not the file's content",
+        "The model repository was cloned without its Git LFS content, so the file holds only a pointer (its oid and size). Run `git lfs install` once, then `git lfs pull` in the repository, and run again.");
 
     public static readonly DiagnosticDescriptor WaiverNotAllowed = Input("MGP8036",
         "Waiver of a finding that cannot be waived",

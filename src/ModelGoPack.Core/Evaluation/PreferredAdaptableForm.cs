@@ -13,7 +13,7 @@ internal static partial class PreferredAdaptableForm
 {
     private static readonly HashSet<string> CompiledLanguageSources = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cu", ".cuh", ".rs", ".go", ".zig", ".swift", ".m", ".mm", ".cs", ".java", ".kt", ".f90", ".pyx",
+        ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cu", ".cuh", ".rs", ".go", ".zig", ".swift", ".m", ".mm", ".cs", ".fs", ".vb", ".java", ".kt", ".f90", ".pyx", ".wat",
     };
 
     private static readonly HashSet<string> EditableDocs = new(StringComparer.OrdinalIgnoreCase)
@@ -38,10 +38,10 @@ internal static partial class PreferredAdaptableForm
         }
 
         var externalData = ExternalData(artifacts, paths, diagnostics);
-        var weights = artifacts.Where(a => a.Role == ArtifactRole.Weights && a.Problem is null && !externalData.Contains(a.Path) && !IsAuxiliary(a)).ToList();
+        var weights = artifacts.Where(a => a.Role == ArtifactRole.Weights && a.Problem is null && !a.IsLfsPointer && !externalData.Contains(a.Path)).ToList();
         var quantizedByConfig = QuantizedByConfig(artifacts);
 
-        if (weights.Count == 0 && !artifacts.Any(a => a.Problem is not null))
+        if (weights.Count == 0 && !artifacts.Any(a => a.Problem is not null || a.IsLfsPointer))
         {
             diagnostics.Add(DiagnosticCatalog.NoWeights, $"No file of the release holds model weights. {DiagnosticCatalog.NoWeights.Help}");
         }
@@ -564,17 +564,13 @@ internal static partial class PreferredAdaptableForm
         {
             diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{unreadable.Path}': {unreadable.ReadError} {DiagnosticCatalog.FileUnreadable.Help}", unreadable.Path);
         }
-    }
 
-    /// <summary>
-    /// Weight-format files that are not the model's weights: a file ModelGoPack read that holds no tensors
-    /// (training_args.bin, an empty header), and a GGUF importance matrix. They neither satisfy nor fail the rule. A
-    /// GGUF multimodal projector (mmproj) holds the vision encoder's weights, and is judged like any weights.
-    /// </summary>
-    private static bool IsAuxiliary(Artifact artifact) =>
-        artifact.Weights is { } facts && artifact.OutOfReach is null && artifact.ReadError is null
-        && ((facts.TensorCount == 0 && facts.Format is "safetensors" or "gguf" or "pytorch" or "onnx")
-            || (facts.Format == "gguf" && facts.Metadata.GetValueOrDefault("general.type") is "imatrix"));
+        foreach (var pointer in artifacts.Where(a => a.IsLfsPointer))
+        {
+            diagnostics.Add(DiagnosticCatalog.LfsPointer,
+                $"'{pointer.Path}' is a Git LFS pointer to a file of {pointer.Facts[ArtifactInspector.LfsPointerFact]}, not the file itself. {DiagnosticCatalog.LfsPointer.Help}", pointer.Path);
+        }
+    }
 
     /// <summary>
     /// A weight file's precision, counting weights beside a config.json with quantization_config as quantized when
@@ -725,12 +721,24 @@ internal static partial class PreferredAdaptableForm
             }
         }
 
-        var natives = artifacts.Where(a => a.Facts.GetValueOrDefault("compiled") == "native binary").ToList();
-        if (natives.Count > 0 && !artifacts.Any(a => CompiledLanguageSources.Contains(System.IO.Path.GetExtension(a.Path))))
+        // Native binaries, .NET assemblies and WebAssembly modules are built from source in a compiled language.
+        var binaries = artifacts.Where(a => a.Facts.GetValueOrDefault("compiled") is ArtifactInspector.NativeBinary or ArtifactInspector.ManagedAssembly or ArtifactInspector.WebAssemblyModule).ToList();
+        if (binaries.Count > 0 && !artifacts.Any(a => CompiledLanguageSources.Contains(System.IO.Path.GetExtension(a.Path))))
         {
+            var kinds = binaries.Select(b => b.Facts["compiled"]).Distinct(StringComparer.Ordinal).ToList();
+            var what = binaries.Count == 1 ? $"is a {kinds[0]}, and the release holds no source code it"
+                : kinds.Count == 1 ? $"are {Plural(kinds[0])}, and the release holds no source code they"
+                : $"are compiled code ({string.Join(", ", kinds.Select(Plural))}), and the release holds no source code they";
             diagnostics.Add(DiagnosticCatalog.CompiledWithoutSource,
-                $"{string.Join(", ", natives.Select(n => n.Path))} {(natives.Count == 1 ? "is a native binary, and the release holds no source code it" : "are native binaries, and the release holds no source code they")} could be built from. {DiagnosticCatalog.CompiledWithoutSource.Help}", natives[0].Path);
+                $"{string.Join(", ", binaries.Select(n => n.Path))} {what} could be built from. {DiagnosticCatalog.CompiledWithoutSource.Help}", binaries[0].Path);
         }
+
+        static string Plural(string kind) => kind switch
+        {
+            ArtifactInspector.NativeBinary => "native binaries",
+            ArtifactInspector.ManagedAssembly => ".NET assemblies",
+            _ => "WebAssembly modules",
+        };
     }
 
     // dir/__pycache__/name.cpython-312.pyc → dir/name.py; dir/name.pyc → dir/name.py

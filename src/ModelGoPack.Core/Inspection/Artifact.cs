@@ -31,6 +31,9 @@ public sealed record Artifact
     /// </summary>
     public string? OutOfReach { get; init; }
 
-    /// <summary>Whether this is compiled code (bytecode or a native binary), not source.</summary>
+    /// <summary>Whether this file is a Git LFS pointer, standing in for content that was never checked out.</summary>
+    public bool IsLfsPointer => this.Facts.ContainsKey(ArtifactInspector.LfsPointerFact);
+
+    /// <summary>Whether this is compiled code (bytecode, a native binary, a .NET assembly, WebAssembly), not source.</summary>
     public bool IsCompiledCode => this.Facts.ContainsKey("compiled");
 }

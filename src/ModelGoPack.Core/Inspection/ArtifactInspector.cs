@@ -17,6 +17,18 @@ internal static class ArtifactInspector
         ["pytorch"] = PyTorchInspector.Inspect,
     };
 
+    /// <summary>The fact an LFS pointer carries: the oid and size of the file it stands for.</summary>
+    public const string LfsPointerFact = "lfs-pointer";
+
+    /// <summary>The <c>compiled</c> fact of native code (ELF, Mach-O, PE, an ar archive).</summary>
+    public const string NativeBinary = "native binary";
+
+    /// <summary>The <c>compiled</c> fact of a managed .NET assembly (a PE image with a CLI header).</summary>
+    public const string ManagedAssembly = ".NET assembly";
+
+    /// <summary>The <c>compiled</c> fact of a WebAssembly module.</summary>
+    public const string WebAssemblyModule = "WebAssembly module";
+
     private static readonly string[] NoticePrefixes = ["LICENSE", "LICENCE", "NOTICE", "COPYRIGHT", "COPYING", "AUTHORS", "ATTRIBUTION", "CONTRIBUTORS"];
 
     private static readonly HashSet<string> TokenizerNames = new(StringComparer.OrdinalIgnoreCase)
@@ -71,11 +83,21 @@ internal static class ArtifactInspector
             artifacts.Where(a => a.Weights?.ExternalFiles.Count > 0)
                 .SelectMany(a => a.Weights!.ExternalFiles.Select(f => (a.Path.Contains('/', StringComparison.Ordinal) ? a.Path[..(a.Path.LastIndexOf('/') + 1)] : "") + f)),
             StringComparer.Ordinal);
+        // Files a tokenizer_config.json names (vocab_file, merges_file, tokenizer_file: gpt2.tiktoken, spm.model) are
+        // tokenizer files, whatever their names.
+        var tokenizer = new HashSet<string>(
+            artifacts.Where(a => a.Role == ArtifactRole.Tokenizer && a.Facts.TryGetValue("tokenizer_files", out var named) && named.Length > 0)
+                .SelectMany(a => a.Facts["tokenizer_files"].Split(", ").Select(f => (a.Path.Contains('/', StringComparison.Ordinal) ? a.Path[..(a.Path.LastIndexOf('/') + 1)] : "") + f)),
+            StringComparer.Ordinal);
         for (var i = 0; i < artifacts.Count; i++)
         {
             if (external.Contains(artifacts[i].Path))
             {
                 artifacts[i] = Unread(list[i], "onnx-external-data");
+            }
+            else if (tokenizer.Contains(artifacts[i].Path) && artifacts[i].Role is ArtifactRole.Other or ArtifactRole.Docs or ArtifactRole.Data && !artifacts[i].Facts.ContainsKey(LfsPointerFact))
+            {
+                artifacts[i] = artifacts[i] with { Role = ArtifactRole.Tokenizer };
             }
         }
 
@@ -99,6 +121,12 @@ internal static class ArtifactInspector
                 Role = ArtifactRole.Other,
                 Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = Releases.EarlierBundle.Kind },
             };
+        }
+
+        // A Git LFS pointer stands in for the file (a clone without `git lfs pull`): known by its content, whatever its name.
+        if (file.Length <= Releases.LfsPointer.MaxBytes && magic.AsSpan().StartsWith("version "u8) && ReadPointer(file, magic) is { } pointer)
+        {
+            return Artifact(file, RoleByName(path), new() { [LfsPointerFact] = $"sha256:{pointer.Oid}, {pointer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes" });
         }
 
         if (path.Split('/').SkipLast(1).Any(s => s.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase)))
@@ -134,7 +162,7 @@ internal static class ArtifactInspector
             case ".onnx":
                 return Weights(file, "onnx");
             case ".pt" or ".pth" or ".bin" or ".ckpt" when IsNative(magic):
-                return NativeCode(file);
+                return NativeCode(file, magic);
             case ".pt" or ".pth" or ".bin" or ".ckpt" when magic.AsSpan().StartsWith("PK\x03\x04"u8) || (magic.Length > 0 && magic[0] == 0x80):
                 return Weights(file, "pytorch");
             case ".pt" or ".pth" or ".bin" or ".ckpt" or ".h5" or ".keras" or ".msgpack" or ".npz" or ".npy" or ".nemo" or ".pb" or ".ggml" or ".onnx_data":
@@ -159,7 +187,13 @@ internal static class ArtifactInspector
         // (a static library is an ar archive, which IsNative knows).
         if ((NativeExtensions.Contains(extension) && !(Evaluation.LicenseFileRules.IsLicenseName(path) && !IsNative(magic))) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
         {
-            return NativeCode(file);
+            return NativeCode(file, magic);
+        }
+
+        // WebAssembly: "\0asm" and a version, compiled code as a native library is (built from Rust, C, C++, Go, ...).
+        if (extension == ".wasm" || (IsWebAssembly(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
+        {
+            return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = WebAssemblyModule });
         }
 
         if (name.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
@@ -227,7 +261,21 @@ internal static class ArtifactInspector
         try
         {
             using var stream = file.Open(1 << 16, FileOptions.RandomAccess);
-            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Weights = reader(stream, file.Length) };
+            var facts = reader(stream, file.Length);
+            if (NotWeights(facts) is { } kind)
+            {
+                // A file in a weight format that holds no model weights is not called weights, here or by any rule.
+                return new Artifact
+                {
+                    Path = file.RelativePath,
+                    Size = file.Length,
+                    Role = ArtifactRole.Other,
+                    Weights = facts,
+                    Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = kind },
+                };
+            }
+
+            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Weights = facts };
         }
         catch (HeaderOutOfReachException e)
         {
@@ -255,6 +303,16 @@ internal static class ArtifactInspector
         }
     }
 
+    /// <summary>
+    /// Why a file in a weight format holds no model weights, or null: it holds no tensors (training_args.bin, an ONNX
+    /// graph of operators only), or it is a GGUF importance matrix. A GGUF multimodal projector (mmproj) holds the vision
+    /// encoder's weights, and is weights like any other.
+    /// </summary>
+    internal static string? NotWeights(WeightFacts facts) =>
+        facts.TensorCount == 0 ? "holds no tensors (not model weights)"
+        : facts.Format == "gguf" && facts.Metadata.GetValueOrDefault("general.type") == "imatrix" ? "GGUF importance matrix (not model weights)"
+        : null;
+
     /// <summary>A weight file in a format ModelGoPack does not read: its precision is unknown.</summary>
     private static Artifact Unread(ProjectFile file, string format) => new()
     {
@@ -273,8 +331,78 @@ internal static class ArtifactInspector
         Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = kind },
     };
 
-    private static Artifact NativeCode(ProjectFile file) =>
-        Artifact(file, ArtifactRole.Code, new() { ["compiled"] = "native binary" });
+    private static Artifact NativeCode(ProjectFile file, byte[] magic) =>
+        Artifact(file, ArtifactRole.Code, new() { ["compiled"] = IsManaged(magic) ? ManagedAssembly : NativeBinary });
+
+    /// <summary>The role a file's name gives it, for a file whose content cannot tell (a Git LFS pointer).</summary>
+    private static ArtifactRole RoleByName(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        var extension = System.IO.Path.GetExtension(path);
+        return FileKinds.IsWeights(path) ? ArtifactRole.Weights
+            : IsNoticeName(name) ? ArtifactRole.Notice
+            : TokenizerNames.Contains(name) ? ArtifactRole.Tokenizer
+            : ArchitectureNames.Contains(name) ? ArtifactRole.Architecture
+            : CodeExtensions.Contains(extension) || NativeExtensions.Contains(extension) || extension.Equals(".wasm", StringComparison.OrdinalIgnoreCase) ? ArtifactRole.Code
+            : DocExtensions.Contains(extension) ? ArtifactRole.Docs
+            : DataExtensions.Contains(extension) ? ArtifactRole.Data
+            : ArtifactRole.Other;
+    }
+
+    /// <summary>The LFS pointer a small file is, or null (reading it again when the first bytes are not all of it).</summary>
+    private static (string Oid, long Size)? ReadPointer(ProjectFile file, byte[] magic)
+    {
+        if (magic.Length == file.Length)
+        {
+            return Releases.LfsPointer.TryParse(magic);
+        }
+
+        try
+        {
+            using var stream = file.Open();
+            var buffer = new byte[Releases.LfsPointer.MaxBytes + 1];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return Releases.LfsPointer.TryParse(buffer.AsSpan(0, read));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HeaderOutOfReachException)
+        {
+            return null;
+        }
+    }
+
+    // A WebAssembly binary module: "\0asm", then the version 1 as a little-endian u32.
+    private static bool IsWebAssembly(byte[] magic) =>
+        magic.AsSpan().StartsWith("\0asm\u0001\0\0\0"u8);
+
+    /// <summary>
+    /// Whether a PE image is a managed .NET assembly: its optional header's data directory 14 (the CLI header) is
+    /// set. Read from the first bytes; an image whose header lies past them is taken as native.
+    /// </summary>
+    private static bool IsManaged(byte[] magic)
+    {
+        if (magic.Length < 64 || magic[0] != (byte)'M' || magic[1] != (byte)'Z')
+        {
+            return false;
+        }
+
+        var pe = BitConverter.ToInt32(magic, 0x3C);
+        var optional = (long)pe + 24;
+        if (pe < 64 || optional + 2 > magic.Length || !magic.AsSpan(pe, 4).SequenceEqual("PE\0\0"u8))
+        {
+            return false;
+        }
+
+        // PE32 (0x10B): 16 data directories' count at 92, the directories at 96; PE32+ (0x20B): at 108 and 112.
+        var (count, directories) = BitConverter.ToUInt16(magic, (int)optional) switch
+        {
+            0x10B => (optional + 92, optional + 96),
+            0x20B => (optional + 108, optional + 112),
+            _ => (-1L, -1L),
+        };
+        var cli = directories + (14 * 8);
+        return count >= 0 && cli + 8 <= magic.Length && BitConverter.ToUInt32(magic, (int)count) > 14
+            && BitConverter.ToUInt32(magic, (int)cli) != 0 && BitConverter.ToUInt32(magic, (int)cli + 4) != 0;
+    }
 
     private static Artifact Artifact(ProjectFile file, ArtifactRole role, SortedDictionary<string, string>? facts = null) => new()
     {

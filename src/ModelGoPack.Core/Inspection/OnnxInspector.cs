@@ -5,14 +5,15 @@ namespace ModelGoPack.Inspection;
 
 /// <summary>
 /// Reads an ONNX model's weight facts straight from the protobuf wire format: the data type, shape and
-/// external-data location of every initializer, and the producer and metadata_props strings. It descends
-/// only into <c>ModelProto.graph</c> and the graph's initializers; the node list, tensor data and
-/// everything else are skipped by seeking past them, never read. ONNX files have no magic number, so a
+/// external-data location of every stored tensor, and the producer and metadata_props strings. A graph keeps
+/// its weights in initializers (dense and sparse) and in the values of <c>Constant</c> nodes (exporters such as
+/// spox store every weight so), and the subgraphs of <c>If</c>, <c>Loop</c> and <c>Scan</c> nodes keep theirs
+/// in turn: all of them count. Tensor data and everything else are skipped by seeking past them, never read. ONNX files have no magic number, so a
 /// file counts as ONNX only when it parses as a ModelProto with an ir_version and a graph.
 /// </summary>
 internal static class OnnxInspector
 {
-    /// <summary>The most initializers (dense and sparse) a model may declare.</summary>
+    /// <summary>The most tensors (initializers, dense and sparse, and Constant values) a model may declare.</summary>
     public const long MaxInitializers = 10_000_000;
 
     /// <summary>The longest string (name, producer, metadata, external-data entry) read, in bytes.</summary>
@@ -23,6 +24,12 @@ internal static class OnnxInspector
 
     /// <summary>The longest metadata key or value kept, in characters; longer ones are truncated.</summary>
     public const int MaxMetadataChars = 1024;
+
+    /// <summary>How deep subgraphs (the GRAPH attributes of If, Loop, Scan) may nest.</summary>
+    public const int MaxGraphDepth = 64;
+
+    /// <summary>The most value attributes (value, value_floats, ...) one node may have; a Constant has one.</summary>
+    public const int MaxValueAttributes = 16;
 
     /// <summary>The most dimensions a tensor may have.</summary>
     public const int MaxDimensions = 1024;
@@ -144,7 +151,7 @@ internal static class OnnxInspector
                     break;
                 case 7:
                     Expect(wire, WireLength, Context, "graph", field);
-                    ReadGraph(reader, reader.ReadMessageEnd(end, Context, "graph", field), model);
+                    ReadGraph(reader, reader.ReadMessageEnd(end, Context, "graph", field), model, depth: 0);
                     model.SawGraph = true;
                     break;
                 case 8:
@@ -198,22 +205,33 @@ internal static class OnnxInspector
         return (key, value);
     }
 
-    private static void ReadGraph(WireReader reader, long end, ModelState model)
+    private static void ReadGraph(WireReader reader, long end, ModelState model, int depth)
     {
         const string Context = "GraphProto";
+        if (depth > MaxGraphDepth)
+        {
+            throw new ArtifactFormatException($"subgraphs nest more than {MaxGraphDepth} levels deep.");
+        }
+
         while (reader.Position < end)
         {
             var (field, wire) = reader.ReadTag(end, Context);
             switch (field)
             {
+                case 1:
+                    Expect(wire, WireLength, Context, "node", field);
+                    ReadNode(reader, reader.ReadMessageEnd(end, Context, "node", field), model, depth);
+                    break;
                 case 5:
                     Expect(wire, WireLength, Context, "initializer", field);
                     var label = CountTensor(model, "initializer");
-                    ReadTensor(reader, reader.ReadMessageEnd(end, Context, "initializer", field), model, label, countElements: true);
+                    var tensor = ReadTensor(reader, reader.ReadMessageEnd(end, Context, "initializer", field), model, label);
+                    Commit(model, tensor, model.Dimensions, label, countElements: true);
                     break;
                 case 15:
                     Expect(wire, WireLength, Context, "sparse_initializer", field);
-                    ReadSparseTensor(reader, reader.ReadMessageEnd(end, Context, "sparse_initializer", field), model, CountTensor(model, "sparse_initializer"));
+                    var sparseLabel = CountTensor(model, "sparse_initializer");
+                    ReadSparseTensor(reader, reader.ReadMessageEnd(end, Context, "sparse_initializer", field), model, sparseLabel, pending: null);
                     break;
                 default:
                     reader.SkipField(wire, end, Context, field);
@@ -222,20 +240,196 @@ internal static class OnnxInspector
         }
     }
 
+    /// <summary>
+    /// Reads a NodeProto: the subgraphs of its GRAPH and GRAPHS attributes (If, Loop, Scan and any other op), and, for
+    /// a <c>Constant</c> of the default domain, the tensor its value attribute holds (<c>value</c>, <c>sparse_value</c>,
+    /// <c>value_float(s)</c>, <c>value_int(s)</c>, <c>value_string(s)</c>), counted as a tensor like an initializer.
+    /// Fields may come in any order, so a value is kept aside until the node's op_type is known.
+    /// </summary>
+    private static void ReadNode(WireReader reader, long end, ModelState model, int depth)
+    {
+        const string Context = "NodeProto";
+        model.NodeCount++;
+        var nodeLabel = $"node #{model.NodeCount}";
+        string? opType = null;
+        string? domain = null;
+        string? output = null;
+        var pending = new List<PendingTensor>();
+        var attributes = 0;
+        while (reader.Position < end)
+        {
+            var (field, wire) = reader.ReadTag(end, Context);
+            switch (field)
+            {
+                case 2 when output is null:
+                    Expect(wire, WireLength, Context, "output", field);
+                    output = reader.ReadString(end, Context, "output", field);
+                    break;
+                case 4:
+                    Expect(wire, WireLength, Context, "op_type", field);
+                    opType = reader.ReadString(end, Context, "op_type", field);
+                    break;
+                case 5:
+                    Expect(wire, WireLength, Context, "attribute", field);
+                    attributes++;
+                    ReadAttribute(reader, reader.ReadMessageEnd(end, Context, "attribute", field), model, depth, $"{nodeLabel} attribute #{attributes}", pending);
+                    break;
+                case 7:
+                    Expect(wire, WireLength, Context, "domain", field);
+                    domain = reader.ReadString(end, Context, "domain", field);
+                    break;
+                default:
+                    reader.SkipField(wire, end, Context, field);
+                    break;
+            }
+        }
+
+        if (opType != "Constant" || domain is not (null or "" or "ai.onnx"))
+        {
+            return;
+        }
+
+        foreach (var tensor in pending)
+        {
+            var label = CountTensor(model, "Constant");
+            Commit(model, tensor.Tensor with { Name = string.IsNullOrEmpty(tensor.Tensor.Name) ? output : tensor.Tensor.Name }, tensor.Dimensions, label, countElements: true);
+            if (tensor.Indices is { } indices)
+            {
+                Commit(model, indices, [], label + " indices", countElements: false);
+            }
+        }
+    }
+
+    // AttributeProto: name = 1, f = 2, i = 3, s = 4, t = 5, g = 6, floats = 7, ints = 8, strings = 9, graphs = 11,
+    // sparse_tensor = 22. Only a value attribute's tensor is kept (for a Constant); every subgraph is read.
+    private static void ReadAttribute(WireReader reader, long end, ModelState model, int depth, string label, List<PendingTensor> pending)
+    {
+        string? name = null;
+        PendingTensor? tensor = null;
+        var scalar = false;
+        long listed = 0;
+        while (reader.Position < end)
+        {
+            var (field, wire) = reader.ReadTag(end, label);
+            switch (field)
+            {
+                case 1:
+                    Expect(wire, WireLength, label, "name", field);
+                    name = reader.ReadString(end, label, "name", field);
+                    break;
+                case 2 or 3:
+                    reader.SkipField(wire, end, label, field);
+                    scalar = true;
+                    break;
+                case 4:
+                    Expect(wire, WireLength, label, "s", field);
+                    reader.SkipField(wire, end, label, field);
+                    scalar = true;
+                    break;
+                case 5:
+                    Expect(wire, WireLength, label, "t", field);
+                    var read = ReadTensor(reader, reader.ReadMessageEnd(end, label, "t", field), model, label);
+                    tensor = new PendingTensor(read, [.. model.Dimensions], null);
+                    break;
+                case 6:
+                    Expect(wire, WireLength, label, "g", field);
+                    ReadGraph(reader, reader.ReadMessageEnd(end, label, "g", field), model, depth + 1);
+                    break;
+                case 7 when wire == WireFixed32:
+                    reader.SkipField(wire, end, label, field);
+                    listed++;
+                    break;
+                case 7:
+                    Expect(wire, WireLength, label, "floats", field);
+                    var floatsEnd = reader.ReadMessageEnd(end, label, "floats", field);
+                    if ((floatsEnd - reader.Position) % 4 != 0)
+                    {
+                        throw new ArtifactFormatException($"{label}: packed floats of {floatsEnd - reader.Position} bytes, not a whole number of 4-byte floats.");
+                    }
+
+                    listed += (floatsEnd - reader.Position) / 4;
+                    reader.SkipTo(floatsEnd);
+                    break;
+                case 8 when wire == WireVarint:
+                    reader.ReadVarint(end, label);
+                    listed++;
+                    break;
+                case 8:
+                    Expect(wire, WireLength, label, "ints", field);
+                    var intsEnd = reader.ReadMessageEnd(end, label, "ints", field);
+                    while (reader.Position < intsEnd)
+                    {
+                        reader.ReadVarint(intsEnd, label + " ints");
+                        listed++;
+                    }
+
+                    break;
+                case 9:
+                    Expect(wire, WireLength, label, "strings", field);
+                    reader.SkipField(wire, end, label, field);
+                    listed++;
+                    break;
+                case 11:
+                    Expect(wire, WireLength, label, "graphs", field);
+                    ReadGraph(reader, reader.ReadMessageEnd(end, label, "graphs", field), model, depth + 1);
+                    break;
+                case 22:
+                    Expect(wire, WireLength, label, "sparse_tensor", field);
+                    var values = new List<PendingTensor>(1);
+                    ReadSparseTensor(reader, reader.ReadMessageEnd(end, label, "sparse_tensor", field), model, label, values);
+                    tensor = values.Count > 0 ? values[^1] : null;
+                    break;
+                default:
+                    reader.SkipField(wire, end, label, field);
+                    break;
+            }
+        }
+
+        // The Constant op's value attributes (onnx/defs/generator/defs.cc); exactly one is set on a valid node.
+        var value = name switch
+        {
+            "value" or "sparse_value" => tensor,
+            "value_float" when scalar => Scalar("FLOAT", []),
+            "value_int" when scalar => Scalar("INT64", []),
+            "value_string" when scalar => Scalar("STRING", []),
+            "value_floats" => Scalar("FLOAT", [listed]),
+            "value_ints" => Scalar("INT64", [listed]),
+            "value_strings" => Scalar("STRING", [listed]),
+            _ => null,
+        };
+        if (value is null)
+        {
+            return;
+        }
+
+        if (pending.Count >= MaxValueAttributes)
+        {
+            throw new ArtifactFormatException($"{label}: a node has more than {MaxValueAttributes} value attributes.");
+        }
+
+        pending.Add(value);
+
+        static PendingTensor Scalar(string dtype, long[] dims) =>
+            new(new TensorRead(Array.IndexOf(TypeNames, dtype), null, null), dims, null);
+    }
+
     private static string CountTensor(ModelState model, string kind)
     {
         if (model.TensorCount >= MaxInitializers)
         {
-            throw new ArtifactFormatException($"the graph declares more than {MaxInitializers} initializers.");
+            throw new ArtifactFormatException($"the graph declares more than {MaxInitializers} tensors (initializers and Constant values).");
         }
 
         model.TensorCount++;
         return $"{kind} #{model.TensorCount}";
     }
 
-    // SparseTensorProto: values = 1 (the stored elements, a TensorProto), indices = 2, dims = 3.
-    private static void ReadSparseTensor(WireReader reader, long end, ModelState model, string label)
+    // SparseTensorProto: values = 1 (the stored elements, a TensorProto), indices = 2, dims = 3. With pending null
+    // (a sparse initializer), the tensor is counted at once; else its values and indices are kept aside.
+    private static void ReadSparseTensor(WireReader reader, long end, ModelState model, string label, List<PendingTensor>? pending)
     {
+        PendingTensor? values = null;
+        TensorRead? indices = null;
         while (reader.Position < end)
         {
             var (field, wire) = reader.ReadTag(end, label);
@@ -243,20 +437,44 @@ internal static class OnnxInspector
             {
                 case 1:
                     Expect(wire, WireLength, label, "values", field);
-                    ReadTensor(reader, reader.ReadMessageEnd(end, label, "values", field), model, label + " values", countElements: true);
+                    var read = ReadTensor(reader, reader.ReadMessageEnd(end, label, "values", field), model, label + " values");
+                    if (pending is null)
+                    {
+                        Commit(model, read, model.Dimensions, label + " values", countElements: true);
+                    }
+                    else
+                    {
+                        values = new PendingTensor(read, [.. model.Dimensions], null);
+                    }
+
                     break;
                 case 2:
                     Expect(wire, WireLength, label, "indices", field);
-                    ReadTensor(reader, reader.ReadMessageEnd(end, label, "indices", field), model, label + " indices", countElements: false);
+                    var index = ReadTensor(reader, reader.ReadMessageEnd(end, label, "indices", field), model, label + " indices");
+                    if (pending is null)
+                    {
+                        Commit(model, index, model.Dimensions, label + " indices", countElements: false);
+                    }
+                    else
+                    {
+                        indices = index;
+                    }
+
                     break;
                 default:
                     reader.SkipField(wire, end, label, field);
                     break;
             }
         }
+
+        if (pending is not null && values is not null)
+        {
+            pending.Add(values with { Indices = indices });
+        }
     }
 
-    private static void ReadTensor(WireReader reader, long end, ModelState model, string label, bool countElements)
+    /// <summary>Reads a TensorProto's data type, name and external location; its dimensions are left in <c>model.Dimensions</c>.</summary>
+    private static TensorRead ReadTensor(WireReader reader, long end, ModelState model, string label)
     {
         var dims = model.Dimensions;
         dims.Clear();
@@ -318,6 +536,7 @@ internal static class OnnxInspector
             throw new ArtifactFormatException($"{Describe(label, name)}: data_location {dataLocation} is neither DEFAULT (0) nor EXTERNAL (1).");
         }
 
+        string? external = null;
         if (dataLocation == 1)
         {
             if (location is null)
@@ -325,28 +544,41 @@ internal static class OnnxInspector
                 throw new ArtifactFormatException($"{Describe(label, name)}: data_location is EXTERNAL but external_data has no location.");
             }
 
-            model.ExternalFiles.Add(ValidateLocation(location, Describe(label, name)));
+            external = ValidateLocation(location, Describe(label, name));
         }
 
-        if (countElements)
+        return new TensorRead(dataType, name, external);
+    }
+
+    /// <summary>Counts a tensor that was read: its external data file, and (for stored elements) its type, elements and matrix.</summary>
+    private static void Commit(ModelState model, TensorRead tensor, IReadOnlyList<long> dims, string label, bool countElements)
+    {
+        if (tensor.ExternalFile is { } external)
         {
-            var dtype = TypeName(dataType);
-            if (!model.Dtypes.TryGetValue(dtype, out var count))
-            {
-                if (model.Dtypes.Count >= MaxDataTypes)
-                {
-                    throw new ArtifactFormatException($"{Describe(label, name)}: the initializers use more than {MaxDataTypes} distinct data types.");
-                }
+            model.ExternalFiles.Add(external);
+        }
 
-                count = 0;
+        if (!countElements)
+        {
+            return;
+        }
+
+        var dtype = TypeName(tensor.DataType);
+        if (!model.Dtypes.TryGetValue(dtype, out var count))
+        {
+            if (model.Dtypes.Count >= MaxDataTypes)
+            {
+                throw new ArtifactFormatException($"{Describe(label, tensor.Name)}: the tensors use more than {MaxDataTypes} distinct data types.");
             }
 
-            var elements = Precision.Elements(dims);
-            model.Dtypes[dtype] = count > long.MaxValue - elements ? long.MaxValue : count + elements;
-            if (name is not null)
-            {
-                model.Matrices.Add(name, dims, elements, IsFullPrecision(dtype), IsLowBit(dtype) && WeightMatrix.LogicalName(name) != name, dtype == "BOOL", IntegerBits(dtype));
-            }
+            count = 0;
+        }
+
+        var elements = Precision.Elements(dims);
+        model.Dtypes[dtype] = count > long.MaxValue - elements ? long.MaxValue : count + elements;
+        if (tensor.Name is { } name)
+        {
+            model.Matrices.Add(name, dims, elements, IsFullPrecision(dtype), IsLowBit(dtype) && WeightMatrix.LogicalName(name) != name, dtype == "BOOL", IntegerBits(dtype));
         }
     }
 
@@ -482,8 +714,16 @@ internal static class OnnxInspector
         return builder.ToString();
     }
 
+    /// <summary>A tensor's facts as read: its data type number, name and external data file (validated).</summary>
+    private sealed record TensorRead(int DataType, string? Name, string? ExternalFile);
+
+    /// <summary>A node attribute's tensor, kept until the node is known to be a Constant; Indices for a sparse value.</summary>
+    private sealed record PendingTensor(TensorRead Tensor, long[] Dimensions, TensorRead? Indices);
+
     private sealed class ModelState
     {
+        public long NodeCount { get; set; }
+
         public bool SawGraph { get; set; }
 
         public bool SawIrVersion { get; set; }
@@ -639,6 +879,9 @@ internal static class OnnxInspector
                 throw new ArtifactFormatException($"{context}.{name} (field {field}) at byte {at} is not valid UTF-8.");
             }
         }
+
+        /// <summary>Moves to a position inside the current message (past a packed field whose length is known).</summary>
+        public void SkipTo(long position) => this.Position = position;
 
         /// <summary>Skips a field whose tag has been read, without reading its content.</summary>
         public void SkipField(int wire, long end, string context, int field)
