@@ -227,11 +227,18 @@ internal static class CommandLineApp
         root.Add(stamp);
 
         // init
-        var init = new Command("init", "Write a modelgo.json skeleton, each key commented from the schema. Never overwrites a config.")
+        var upstreamOption = new Option<string[]>("--upstream")
+        {
+            Description = "A downloaded release of an upstream model (a folder, Hub cache snapshot, .zip or .tar.gz) to fill an upstream entry from; repeatable.",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var init = new Command("init", "Write modelgo.json, filled with what the project says of itself (model card, copyright lines, base models, upstream notices), with a TODO at each key still to fill in. Judges nothing; never overwrites a config.")
         {
             projectArgument,
+            upstreamOption,
         };
-        init.SetAction(parse => Init(parse, projectArgument, stdout));
+        init.SetAction(parse => Init(parse, projectArgument, upstreamOption, stdout));
         root.Add(init);
 
         return root;
@@ -379,18 +386,37 @@ internal static class CommandLineApp
         }
     }
 
-    private static int Init(ParseResult parse, Argument<string> project, TextWriter stdout)
+    private static int Init(ParseResult parse, Argument<string> project, Option<string[]> upstreams, TextWriter stdout)
     {
         var directory = parse.GetValue(project)!;
         var diagnostics = new DiagnosticBag();
-        var path = ConfigSkeleton.Write(directory, diagnostics);
-        Report.WriteText(stdout, directory, diagnostics.Items);
-        if (path is not null)
+        var result = ConfigSkeleton.Write(directory, diagnostics, parse.GetValue(upstreams) ?? []);
+        if (result is null)
         {
-            stdout.WriteLine($"Wrote {path}. Fill in its TODOs, then run: modelgopack check {directory}");
+            Report.WriteText(stdout, directory, diagnostics.Items, verdict: false);
+            stdout.WriteLine("Nothing was written.");
+            return diagnostics.ExitCode;
         }
 
-        return diagnostics.ExitCode;
+        // init judges nothing: it says what it wrote and what is left to fill in, never a verdict.
+        stdout.WriteLine($"Wrote {result.Path}.");
+        foreach (var filled in result.Filled)
+        {
+            stdout.WriteLine($"  filled: {filled}");
+        }
+
+        if (result.Note is { } note)
+        {
+            stdout.WriteLine($"  note: {note}");
+        }
+
+        foreach (var (line, what) in result.Todos)
+        {
+            stdout.WriteLine($"  TODO {ModelGoConfig.FileName}:{line}: {what}");
+        }
+
+        stdout.WriteLine($"Fill in its {result.Todos.Count} TODO{(result.Todos.Count == 1 ? "" : "s")}, then run: modelgopack check {directory}");
+        return ExitCodes.Success;
     }
 
     private static ProjectRequest? Request(ParseResult parse, RunOptions options, Host host, out IReadOnlyList<Diagnostic> diagnostics)

@@ -5,12 +5,18 @@ namespace ModelGoPack.Cli;
 /// <summary>Writes findings as text (MSBuild-style lines) or as the versioned JSON report.</summary>
 internal static class Report
 {
-    public static void WriteText(TextWriter output, string projectDirectory, IReadOnlyList<Diagnostic> diagnostics)
+    /// <summary>Writes each finding, then (with <paramref name="verdict"/>) the compliance verdict they add up to.</summary>
+    public static void WriteText(TextWriter output, string projectDirectory, IReadOnlyList<Diagnostic> diagnostics, bool verdict = true)
     {
         foreach (var d in diagnostics)
         {
             var path = d.Path is null ? null : Path.IsPathRooted(d.Path) || d.Path.Contains("(built in)", StringComparison.Ordinal) ? d.Path : Path.Join(projectDirectory, d.Path);
             output.WriteLine((d with { Path = path }).ToString());
+        }
+
+        if (!verdict)
+        {
+            return;
         }
 
         var errors = diagnostics.Count(d => d.Severity == Severity.Error);

@@ -16,6 +16,12 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
     /// <summary>The SHA-256 of the release's modelgo-manifest.json, when it has one.</summary>
     public string? ManifestSha256 { get; init; }
 
+    /// <summary>The name its manifest declares (a ModelGoPack bundle), when it has one: for <c>init --upstream</c>.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The first copyright line its manifest declares, when it has one: for <c>init --upstream</c>.</summary>
+    public string? Licensor { get; init; }
+
     /// <summary>The version its manifest declares, when it has one.</summary>
     public string? Version { get; init; }
 

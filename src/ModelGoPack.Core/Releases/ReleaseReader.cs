@@ -483,6 +483,8 @@ internal static class ReleaseReader
         {
             ManifestSha256 = manifest.Digest.ToString(),
             Version = declared?.Version.ToNormalizedString(),
+            Name = declared?.Name,
+            Licensor = copyright.Count > 0 ? copyright[0] : null,
             ReleaseDate = declared?.ReleaseDate,
             Notices = copyright.Count == 0 ? release.Notices : [.. release.Notices, ("modelgo-manifest.json#copyright", string.Concat(copyright.Select(l => l + "\n")))],
         };
