@@ -30,14 +30,22 @@ internal static class CommandLineApp
         var host = new Host(stdout, stderr, environment, terminal);
         var root = Build(host);
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+
+        // A token that looks like an option and is none is an unknown option, never the DIR argument: that one
+        // error says it all (what follows it may have been meant as its value).
+        var unknown = Usage.UnknownOptions(parse);
+        var errors = unknown.Count > 0
+            ? unknown.Select(token => Usage.UnknownOptionMessage(token, parse.CommandResult.Command)).ToList()
+            : parse.Errors.Select(e => e.Message).ToList();
+        if (errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            foreach (var error in errors)
             {
-                await stderr.WriteLineAsync($"modelgopack: {error.Message}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"modelgopack: {error}").ConfigureAwait(false);
             }
 
-            await stderr.WriteLineAsync("Run 'modelgopack --help' for usage.").ConfigureAwait(false);
+            var command = parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ";
+            await stderr.WriteLineAsync($"Run 'modelgopack {command}--help' for usage.").ConfigureAwait(false);
             return ExitCodes.InputErrors;
         }
 
@@ -72,7 +80,7 @@ internal static class CommandLineApp
 
         var projectArgument = new Argument<string>("DIR")
         {
-            Description = "The model project's folder, holding modelgo.json (default: the current folder).",
+            Description = "The model project's folder, holding modelgo.json (default: the current folder, or the nearest folder above it holding modelgo.json, up to the repository's root).",
             DefaultValueFactory = _ => ".",
         };
         var templatesOption = new Option<string?>("--templates")
@@ -87,12 +95,7 @@ internal static class CommandLineApp
             Description = "Where to write the bundle (default: DIR/bin/modelgo/{name}.{version}[.zip]).",
             HelpName = "PATH",
         };
-        var bundleFormatOption = new Option<string>("--format", "-f")
-        {
-            Description = "The bundle's form: dir (a folder), zip or tar.gz.",
-            DefaultValueFactory = _ => "dir",
-        };
-        bundleFormatOption.AcceptOnlyFromAmong("dir", "zip", "tar.gz");
+        var bundleFormatOption = Usage.Choice("--format", "-f", "The bundle's form: dir (a folder), zip or tar.gz.", "dir", "zip", "tar.gz");
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "Show no progress on standard error." };
         var cacheOption = new Option<string?>("--cache")
         {
@@ -116,31 +119,23 @@ internal static class CommandLineApp
         {
             projectArgument, outputOption, bundleFormatOption, templatesOption, quietOption, cacheOption, noCacheOption, verifyUpstreamOption,
         };
+        Usage.Contradiction(pack, cacheOption, noCacheOption, NoCacheWithCache);
         pack.SetAction((parse, cancellationToken) => Pack(parse, options, outputOption, bundleFormatOption, host, cancellationToken));
         root.Add(pack);
 
         // check
-        var reportFormatOption = new Option<string>("--format", "-f")
-        {
-            Description = "The report's form: text, json, or sarif (SARIF 2.1.0, for GitHub code scanning).",
-            DefaultValueFactory = _ => "text",
-        };
-        reportFormatOption.AcceptOnlyFromAmong("text", "json", "sarif");
+        var reportFormatOption = Usage.Choice("--format", "-f", "The report's form: text, json, or sarif (SARIF 2.1.0, for GitHub code scanning).", "text", "json", "sarif");
         var check = new Command("check", "Evaluate the project against MG-BY-SA-2.0 and compute the digests its manifest will list, writing nothing but the digest cache.")
         {
             projectArgument, reportFormatOption, templatesOption, quietOption, cacheOption, noCacheOption, verifyUpstreamOption,
         };
+        Usage.Contradiction(check, cacheOption, noCacheOption, NoCacheWithCache);
         check.SetAction((parse, cancellationToken) => Check(parse, options, reportFormatOption, host, cancellationToken));
         root.Add(check);
 
         // verify
         var bundleArgument = new Argument<string>("PATH") { Description = "The bundle: a folder, a .zip, a .tar.gz, or a .nupkg (with its bundle beside it)." };
-        var verifyFormatOption = new Option<string>("--format", "-f")
-        {
-            Description = "The report's form: text, json or sarif (2.1.0).",
-            DefaultValueFactory = _ => "text",
-        };
-        verifyFormatOption.AcceptOnlyFromAmong("text", "json", "sarif");
+        var verifyFormatOption = Usage.Choice("--format", "-f", "The report's form: text, json or sarif (2.1.0).", "text", "json", "sarif");
         var packageBundleOption = new Option<string>("--bundle")
         {
             Description = "For a .nupkg: its bundle, when it is not beside the package under its default name.",
@@ -148,7 +143,7 @@ internal static class CommandLineApp
         };
         var extractOption = new Option<string>("--extract")
         {
-            Description = "Write the verified bundle's files to this new folder (only when no file is altered, missing or unsafe).",
+            Description = "Write the verified bundle's files to this folder, new or empty (only when no file is altered, missing or unsafe).",
             HelpName = "DIR",
         };
         var verify = new Command("verify", "Check a received bundle: every file against its modelgo-manifest.json (size and SHA-256, none missing or unlisted), then the license obligations on its files.")
@@ -159,21 +154,17 @@ internal static class CommandLineApp
         root.Add(verify);
 
         // inspect
-        var inspectFormatOption = new Option<string>("--format", "-f")
-        {
-            Description = "The listing's form: text or json.",
-            DefaultValueFactory = _ => "text",
-        };
-        inspectFormatOption.AcceptOnlyFromAmong("text", "json");
+        var inspectFormatOption = Usage.Choice("--format", "-f", "The listing's form: text or json.", "text", "json");
         var inspect = new Command("inspect", "List every file of the project with its role (weights, architecture, tokenizer, code, docs, notice, data, other) and what its header says.")
         {
             projectArgument, inspectFormatOption,
         };
-        inspect.SetAction((parse, cancellationToken) => Task.FromResult(Inspect(parse, projectArgument, inspectFormatOption, stdout, cancellationToken)));
+        inspect.SetAction((parse, cancellationToken) => Task.FromResult(Inspect(parse, projectArgument, inspectFormatOption, host, cancellationToken)));
         root.Add(inspect);
 
         // stamp-dataset
         var datasetArgument = new Argument<string>("DIR") { Description = "The dataset's folder." };
+        Usage.RefuseForeignPath(datasetArgument);
         var generator = new Option<string>("--generator") { Description = "The name of the model whose Output the dataset holds.", Required = true };
         var generatorVersion = new Option<string?>("--generator-version") { Description = "Its version." };
         var generatorUrl = new Option<string?>("--generator-url") { Description = "Where it is published." };
@@ -226,7 +217,13 @@ internal static class CommandLineApp
         });
         root.Add(stamp);
 
-        // init
+        // init: writes into the folder it is given, or the current one; never searches above.
+        var initArgument = new Argument<string>("DIR")
+        {
+            Description = "The folder to write modelgo.json into (default: the current folder).",
+            DefaultValueFactory = _ => ".",
+        };
+        Usage.RefuseForeignPath(initArgument);
         var upstreamOption = new Option<string[]>("--upstream")
         {
             Description = "A downloaded release of an upstream model (a folder, Hub cache snapshot, .zip or .tar.gz) to fill an upstream entry from; repeatable.",
@@ -235,20 +232,34 @@ internal static class CommandLineApp
         };
         var init = new Command("init", "Write modelgo.json, filled with what the project says of itself (model card, copyright lines, base models, upstream notices), with a TODO at each key still to fill in. Judges nothing; never overwrites a config.")
         {
-            projectArgument,
+            initArgument,
             upstreamOption,
         };
-        init.SetAction(parse => Init(parse, projectArgument, upstreamOption, stdout));
+        init.SetAction(parse => Init(parse, initArgument, upstreamOption, stdout));
         root.Add(init);
 
+        // Every path, given or to be written, is one of this system (MGP8042).
+        Usage.RefuseForeignPath(projectArgument);
+        Usage.RefuseForeignPath(bundleArgument);
+        foreach (var path in new Option<string?>[] { outputOption, templatesOption, cacheOption })
+        {
+            Usage.RefuseForeignPath(path);
+        }
+
+        Usage.RefuseForeignPath(packageBundleOption);
+        Usage.RefuseForeignPath(upstreamOption);
+        Usage.RefuseForeignPath(extractOption);
         return root;
     }
+
+    private const string NoCacheWithCache = "--no-cache reads and writes no digest cache, and --cache names the cache to read and write.";
 
     private static async Task<int> Pack(ParseResult parse, RunOptions options, Option<string?> output, Option<string> format, Host host, CancellationToken cancellationToken)
     {
         var stdout = host.Stdout;
-        var directory = parse.GetValue(options.Project)!;
-        var request = Request(parse, options, host, out var environmentDiagnostics);
+        var project = ProjectDirectory(parse, options.Project, host);
+        var directory = project.Directory;
+        var request = Request(parse, options, directory, host, out var environmentDiagnostics);
         if (request is null)
         {
             Report.WriteText(stdout, directory, environmentDiagnostics);
@@ -264,7 +275,7 @@ internal static class CommandLineApp
         var result = await host.WithProgressAsync(request.Progress!, parse.GetValue(options.Quiet),
             () => ModelGoPackEngine.Pack(request, parse.GetValue(output), bundleFormat, cancellationToken)).ConfigureAwait(false);
 
-        Report.WriteText(stdout, directory, result.Diagnostics);
+        Report.WriteText(stdout, directory, project.Explain(result.Diagnostics));
         if (result.OutputPath is not null)
         {
             var bytes = result.Files.Sum(f => f.Size);
@@ -281,11 +292,13 @@ internal static class CommandLineApp
     private static async Task<int> Check(ParseResult parse, RunOptions options, Option<string> format, Host host, CancellationToken cancellationToken)
     {
         var stdout = host.Stdout;
-        var directory = parse.GetValue(options.Project)!;
-        var request = Request(parse, options, host, out var environmentDiagnostics);
+        var project = ProjectDirectory(parse, options.Project, host);
+        var directory = project.Directory;
+        var request = Request(parse, options, directory, host, out var environmentDiagnostics);
         var result = request is null
             ? new CheckResult(environmentDiagnostics)
             : await host.WithProgressAsync(request.Progress!, parse.GetValue(options.Quiet), () => ModelGoPackEngine.Check(request, cancellationToken)).ConfigureAwait(false);
+        result = new CheckResult(project.Explain(result.Diagnostics)) { Artifacts = result.Artifacts, Digests = result.Digests };
 
         switch (parse.GetValue(format))
         {
@@ -339,7 +352,7 @@ internal static class CommandLineApp
         var compliance = result.Diagnostics.Any(d => d.Severity == Severity.Error && !d.IsOutputError) ? "not compliant with MG-BY-SA-2.0"
             : $"compliant with MG-BY-SA-2.0 ({Report.Plural(result.Diagnostics.Count(d => d.Severity == Severity.Warning), "warning")})";
         host.Stdout.WriteLine(
-            result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.ExtractTargetExists.Code) ? $"{path} was not verified: the folder to extract to exists."
+            result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.ExtractTargetExists.Code) ? $"{path} was not verified: the path to extract to exists and is not an empty folder."
             : integrity ? $"{path} does not match its manifest, or cannot be verified."
             : string.Create(CultureInfo.InvariantCulture, $"{(unlisted ? $"Read {path}: {result.Digests.Count} files, no manifest to check them against" : $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json")}; {compliance}."));
         if (request.ExtractTo is { } target)
@@ -354,13 +367,18 @@ internal static class CommandLineApp
 
     private sealed record VerifyOptions(Argument<string> Bundle, Option<string> Format, Option<string> PackageBundle, Option<string> Extract, Option<bool> Quiet);
 
-    private static int Inspect(ParseResult parse, Argument<string> project, Option<string> format, TextWriter stdout, CancellationToken cancellationToken)
+    private static int Inspect(ParseResult parse, Argument<string> projectArgument, Option<string> format, Host host, CancellationToken cancellationToken)
     {
-        var directory = parse.GetValue(project)!;
+        var stdout = host.Stdout;
+        var directory = ProjectDirectory(parse, projectArgument, host).Directory;
         var result = ModelGoPackEngine.Inspect(new ProjectRequest { ProjectDirectory = directory }, cancellationToken);
         if (parse.GetValue(format) == "json")
         {
-            Report.WriteJson(stdout, result.Diagnostics, result.Artifacts);
+            // inspect lists files and judges no obligation: its report carries no verdict, and says why.
+            var configured = File.Exists(Path.Combine(directory, ModelGoConfig.FileName));
+            Report.WriteJson(stdout, result.Diagnostics, result.Artifacts, notEvaluated: configured
+                ? "inspect lists the files and what their headers say, and does not evaluate the license obligations; run check for a verdict."
+                : $"The folder holds no {ModelGoConfig.FileName}, so it is no model project to evaluate; inspect lists its files. Run modelgopack init, then check, for a verdict.");
         }
         else
         {
@@ -372,6 +390,46 @@ internal static class CommandLineApp
         }
 
         return result.ExitCode;
+    }
+
+    /// <summary>
+    /// The project's folder: DIR when given (never searched above); without it, the current folder when it holds
+    /// modelgo.json, else the nearest folder above it that does, up to the repository's root (a folder holding .git)
+    /// or the file system's root, which standard error names; else the current folder.
+    /// </summary>
+    private static FoundProject ProjectDirectory(ParseResult parse, Argument<string> project, Host host)
+    {
+        if (parse.GetResult(project) is { Tokens.Count: > 0 })
+        {
+            return new FoundProject(parse.GetValue(project)!, null);
+        }
+
+        var here = Environment.CurrentDirectory;
+        Usage.FindProject(here, out var found, out var last);
+        if (found is null)
+        {
+            return new FoundProject(".", last);
+        }
+
+        if (string.Equals(found, here, StringComparison.Ordinal))
+        {
+            return new FoundProject(".", null);
+        }
+
+        var relative = Path.GetRelativePath(here, found);
+        host.Stderr.WriteLine($"modelgopack: using the project in '{relative}' ({found}): the current folder holds no {ModelGoConfig.FileName}, and '{relative}' is the nearest folder above it that does.");
+        return new FoundProject(relative, null);
+    }
+
+    /// <summary>The project folder a command runs on; <paramref name="SearchedUpTo"/>: the highest folder looked in for modelgo.json, when none held one.</summary>
+    private sealed record FoundProject(string Directory, string? SearchedUpTo)
+    {
+        /// <summary>The findings, MGP8001 saying where modelgo.json was looked for when it was looked for above the current folder.</summary>
+        public IReadOnlyList<Diagnostic> Explain(IReadOnlyList<Diagnostic> diagnostics) =>
+            this.SearchedUpTo is not { } last ? diagnostics : diagnostics.Select(d => d.Code != DiagnosticCatalog.ConfigMissing.Code ? d : d with
+            {
+                Message = $"No {ModelGoConfig.FileName} in the current folder ({Environment.CurrentDirectory}) or a folder above it up to {(string.Equals(last, Environment.CurrentDirectory, StringComparison.Ordinal) ? "itself" : $"'{last}'")}{(Path.Exists(Path.Combine(last, ".git")) ? ", the repository's root" : Path.GetDirectoryName(last) is null ? ", the file system's root" : "")}. Pass the project's folder as DIR, or run from inside it. {DiagnosticCatalog.ConfigMissing.Help}",
+            }).ToList();
     }
 
     private static string SafeFullPath(string path)
@@ -419,7 +477,7 @@ internal static class CommandLineApp
         return ExitCodes.Success;
     }
 
-    private static ProjectRequest? Request(ParseResult parse, RunOptions options, Host host, out IReadOnlyList<Diagnostic> diagnostics)
+    private static ProjectRequest? Request(ParseResult parse, RunOptions options, string directory, Host host, out IReadOnlyList<Diagnostic> diagnostics)
     {
         var environment = host.Environment;
         diagnostics = [];
@@ -437,7 +495,7 @@ internal static class CommandLineApp
 
         return new ProjectRequest
         {
-            ProjectDirectory = parse.GetValue(options.Project)!,
+            ProjectDirectory = directory,
             TemplatesDirectory = parse.GetValue(options.Templates),
             SourceDateEpoch = epoch,
             GitExecutable = environment("MODELGOPACK_GIT") is { Length: > 0 } git ? git : "git",

@@ -26,8 +26,8 @@ internal static class Report
             : $"Not compliant: {Plural(errors, "error")}, {Plural(warnings, "warning")}.");
     }
 
-    public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Inspection.Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false) =>
-        PrintableWriter.WriteLines(output, Reporting.JsonReport.Write(diagnostics, artifacts, digests, listDigests));
+    public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Inspection.Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false, string? notEvaluated = null) =>
+        PrintableWriter.WriteLines(output, Reporting.JsonReport.Write(diagnostics, artifacts, digests, listDigests, notEvaluated));
 
     /// <summary>The artifacts as a table: path, role, size, and what the header says.</summary>
     public static void WriteArtifacts(TextWriter output, IReadOnlyList<Inspection.Artifact> artifacts)

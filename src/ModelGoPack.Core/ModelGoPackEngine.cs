@@ -47,6 +47,20 @@ public static class ModelGoPackEngine
     public static CheckResult Verify(string bundlePath, Hashing.ProgressCounter? progress = null, CancellationToken cancellationToken = default) =>
         Verify(new VerifyRequest { BundlePath = bundlePath, Progress = progress }, cancellationToken);
 
+    /// <summary>Whether <paramref name="path"/> is a folder, not a link, that holds nothing (and can be listed).</summary>
+    private static bool IsEmptyFolder(string path)
+    {
+        try
+        {
+            var folder = new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+            return folder.Exists && folder.LinkTarget is null && !folder.EnumerateFileSystemInfos().Any();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Verifies a received bundle as <see cref="Verify(string, Hashing.ProgressCounter?, CancellationToken)"/>
     /// does; with <see cref="VerifyRequest.ExtractTo"/>, then writes its files to that new folder, atomically,
@@ -65,9 +79,11 @@ public static class ModelGoPackEngine
             }
         }
 
-        if (request.ExtractTo is { } target && Path.Exists(target))
+        // An empty folder is filled (and kept, as it is); anything else that is there is never replaced nor merged into.
+        if (request.ExtractTo is { } target && Path.Exists(target) && !IsEmptyFolder(target))
         {
-            diagnostics.Add(DiagnosticCatalog.ExtractTargetExists, $"'{target}' already exists. {DiagnosticCatalog.ExtractTargetExists.Help}", Path.GetFullPath(target));
+            var what = Directory.Exists(target) ? new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(target))).LinkTarget is null ? "is a folder that is not empty" : "is a link" : "is a file";
+            diagnostics.Add(DiagnosticCatalog.ExtractTargetExists, $"'{target}' already exists and {what}. {DiagnosticCatalog.ExtractTargetExists.Help}", Path.GetFullPath(target));
             return new CheckResult(diagnostics.Items);
         }
 
@@ -114,7 +130,7 @@ public static class ModelGoPackEngine
         }
 
         var extracted = request.ExtractTo is { } extractTo && Verification.BundleExtractor.Extract(content, extractTo, diagnostics, cancellationToken);
-        return new CheckResult(diagnostics.Items) { Digests = digests, ExtractedTo = extracted ? Path.GetFullPath(request.ExtractTo!) : null };
+        return new CheckResult(diagnostics.Items) { Digests = digests, ExtractedTo = extracted ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.ExtractTo!)) : null };
     }
 
     /// <summary>

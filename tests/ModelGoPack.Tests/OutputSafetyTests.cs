@@ -553,7 +553,7 @@ public sealed class OutputSafetyTests
 
         Assert.Equal(2, exit);
         Assert.Contains("error MGP9011", stdout, StringComparison.Ordinal);
-        Assert.Contains("was not verified: the folder to extract to exists.", stdout, StringComparison.Ordinal);
+        Assert.Contains("was not verified: the path to extract to exists and is not an empty folder.", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("does not match", stdout, StringComparison.Ordinal);
     }
 

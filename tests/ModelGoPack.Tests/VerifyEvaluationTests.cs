@@ -334,6 +334,7 @@ public sealed class VerifyEvaluationTests
         var zip = Pack(project, BundleFormat.Zip);
         var target = Path.Combine(project.Scratch, "taken");
         Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "mine.txt"), "mine");
 
         var (_, invalid, _) = CliRunner.Run("verify", folder, "--quiet");
         var (_, taken, _) = CliRunner.Run("verify", zip, "--extract", target, "--quiet");
@@ -398,7 +399,7 @@ public sealed class VerifyEvaluationTests
     }
 
     [Fact]
-    public void Extract_writes_nothing_when_a_file_is_altered_and_never_into_an_existing_folder()
+    public void Extract_writes_nothing_when_a_file_is_altered_and_never_into_a_folder_that_holds_something()
     {
         using var project = Lineage();
         var folder = Pack(project, BundleFormat.Directory);
@@ -406,6 +407,7 @@ public sealed class VerifyEvaluationTests
         var target = Path.Combine(project.Scratch, "extracted");
         var existing = Path.Combine(project.Scratch, "existing");
         Directory.CreateDirectory(existing);
+        File.WriteAllText(Path.Combine(existing, "mine.txt"), "mine");
 
         var altered = ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = folder, ExtractTo = target });
         var occupied = ModelGoPackEngine.Verify(new VerifyRequest { BundlePath = Pack(project, BundleFormat.Zip), ExtractTo = existing });
@@ -414,7 +416,7 @@ public sealed class VerifyEvaluationTests
         Assert.Null(altered.ExtractedTo);
         Assert.False(Path.Exists(target));
         Assert.Equal("MGP9011", Assert.Single(occupied.Diagnostics).Code);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(existing));
+        Assert.Equal([Path.Combine(existing, "mine.txt")], Directory.EnumerateFileSystemEntries(existing));
         Assert.Empty(Directory.EnumerateFileSystemEntries(project.Scratch, ".modelgopack-tmp-*"));
     }
 

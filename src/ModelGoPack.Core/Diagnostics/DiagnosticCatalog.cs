@@ -378,6 +378,10 @@ public static class DiagnosticCatalog
         "File is a Git LFS pointer, not the file's content",
         "The model repository was cloned without its Git LFS content, so the file holds only a pointer (its oid and size). Run `git lfs install` once, then `git lfs pull` in the repository, and run again.");
 
+    public static readonly DiagnosticDescriptor ForeignAbsolutePath = Input("MGP8042",
+        "Path is an absolute path of another operating system",
+        "On Linux and macOS, a Windows path (C:\\out\\m.zip, C:/out, a bare drive C:, \\\\server\\share\\x, or \\out rooted on the current drive) is no absolute path but the name of a file in the current folder, which ModelGoPack neither creates nor reads. Give a path of this system (under WSL, C:\\out is /mnt/c/out). On Windows, a path rooted in / is on the current drive, and is accepted.");
+
     public static readonly DiagnosticDescriptor WaiverNotAllowed = Input("MGP8036",
         "Waiver of a finding that cannot be waived",
         "A waiver records a reviewer's judgement on a finding the tool can only infer. An obligation of the license itself (the license copy and its text, the modification and Extracted Model notices, a known notice retained, share-alike) is met or not, and no waiver covers it: fix the release and remove the waiver. docs/diagnostics.md marks which codes can be waived.");
@@ -428,8 +432,8 @@ public static class DiagnosticCatalog
         "An entry that is absolute, leaves the folder (..), holds a backslash, a control character or one of : * ? \" < > |, is a Windows device name (NUL, COM1), is longer than a bundle path may be (1,024 bytes, 255 for a name), or collides with another entry once case and Unicode normalization are ignored would write outside the target, overwrite another file or fail on some systems. Such a bundle was not made by ModelGoPack: get it from its publisher again.");
 
     public static readonly DiagnosticDescriptor ExtractTargetExists = Input("MGP9011",
-        "The folder to extract to already exists",
-        "verify --extract writes a new folder and never replaces or merges into an existing one. Name a folder that does not exist yet, or remove it first.");
+        "The folder to extract to exists and is not empty",
+        "verify --extract writes a new folder, or fills an empty one, and never replaces or merges into anything already there (a file, a link, a folder that holds something). Name a folder that does not exist yet or is empty, or move what is there out of the way first.");
 
     public static readonly DiagnosticDescriptor PackageBundleMismatch = Input("MGP9012",
         "The .nupkg and its bundle disagree",

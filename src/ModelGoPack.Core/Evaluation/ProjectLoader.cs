@@ -342,9 +342,30 @@ internal static class ProjectLoader
         }
         catch (Inspection.ArtifactFormatException e)
         {
-            diagnostics.Add(DiagnosticCatalog.ModelCardInvalid, $"README.md's {e.Message} {DiagnosticCatalog.ModelCardInvalid.Help}", Inspection.ModelCard.FileName);
+            var (message, line) = FrontMatterProblem(e.Message);
+            diagnostics.Add(DiagnosticCatalog.ModelCardInvalid, $"{Inspection.ModelCard.FileName}'s {message} {DiagnosticCatalog.ModelCardInvalid.Help}", Inspection.ModelCard.FileName, line, line > 0 ? 1 : 0);
             return null;
         }
+    }
+
+    /// <summary>
+    /// What the card's reader says of its front matter ("the front matter is not valid YAML (line 4): ..."), as said
+    /// of README.md ("front matter is not valid YAML: ..."), and the line of README.md it names (the YAML parser's,
+    /// counted in the file; 1 for a front matter never closed), or 0.
+    /// </summary>
+    internal static (string Message, int Line) FrontMatterProblem(string problem)
+    {
+        const string Subject = "the front matter ";
+        var message = problem.StartsWith(Subject, StringComparison.Ordinal) ? problem[4..] : $"front matter is not readable: {problem}";
+        const string LineMark = " (line ";
+        var at = message.IndexOf(LineMark, StringComparison.Ordinal);
+        var end = at < 0 ? -1 : message.IndexOf(')', at);
+        if (at >= 0 && end > at && int.TryParse(message.AsSpan(at + LineMark.Length, end - at - LineMark.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var line))
+        {
+            return (message.Remove(at, end + 1 - at), line);
+        }
+
+        return (message, message.Contains("opened by '---' on line 1", StringComparison.Ordinal) ? 1 : 0);
     }
 
     private static byte[]? ReadText(ProjectFile file, DiagnosticBag diagnostics)

@@ -17,9 +17,10 @@ public static class JsonReport
 
     /// <summary>
     /// The report. <paramref name="digests"/> adds each artifact's <c>sha256</c>; <paramref name="listDigests"/>
-    /// writes them as a <c>digests</c> object too (verify, which has no artifacts).
+    /// writes them as a <c>digests</c> object too (verify, which has no artifacts). <paramref name="notEvaluated"/>:
+    /// why there is no verdict (inspect evaluates nothing), written as <c>"compliant": null</c> and <c>notEvaluated</c>.
     /// </summary>
-    public static string Write(IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false)
+    public static string Write(IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false, string? notEvaluated = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -27,7 +28,16 @@ public static class JsonReport
             json.WriteStartObject();
             json.WriteNumber("reportVersion", ReportVersion);
             json.WriteString("tool", $"{ToolInfo.Name} {ToolInfo.Version}");
-            json.WriteBoolean("compliant", !diagnostics.Any(d => d.Severity == Severity.Error));
+            if (notEvaluated is null)
+            {
+                json.WriteBoolean("compliant", !diagnostics.Any(d => d.Severity == Severity.Error));
+            }
+            else
+            {
+                json.WriteNull("compliant");
+                json.WriteString("notEvaluated", notEvaluated);
+            }
+
             json.WriteNumber("exitCode", ExitCodes.For(diagnostics));
             json.WriteStartArray("diagnostics");
             foreach (var d in diagnostics)

@@ -5,10 +5,12 @@ using ModelGoPack.Diagnostics;
 namespace ModelGoPack.Verification;
 
 /// <summary>
-/// <c>verify --extract DIR</c>: writes a verified bundle's files to a new folder. Only entries verify accepted
-/// are written (regular files with safe names: no absolute path, no <c>..</c>, no device name, no link);
-/// each is hashed again as it is written and must match what verify read. The folder is built under a
-/// temporary name beside the target and renamed when complete, so a failure leaves nothing.
+/// <c>verify --extract DIR</c>: writes a verified bundle's files to a new folder, or into an empty one. Only
+/// entries verify accepted are written (regular files with safe names: no absolute path, no <c>..</c>, no device
+/// name, no link); each is hashed again as it is written and must match what verify read. A new folder is built
+/// under a temporary name beside the target and renamed when complete; an empty folder (kept as it is, with its
+/// permissions) gets the files built in a temporary folder inside it and moved up when complete. A failure leaves
+/// nothing either way.
 /// </summary>
 internal static class BundleExtractor
 {
@@ -22,7 +24,10 @@ internal static class BundleExtractor
         }
 
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
-        var parent = Path.GetDirectoryName(full)!;
+
+        // verify let an existing target through only when it is an empty folder (not a link): it is filled, never replaced.
+        var fill = Directory.Exists(full);
+        var parent = fill ? full : Path.GetDirectoryName(full)!;
         Emit.TemporaryOutput? temporary = null;
 
         // Missing parent folders are made, as `unzip -d` does, and removed again when nothing is extracted.
@@ -39,6 +44,11 @@ internal static class BundleExtractor
             temporary = Output(() =>
             {
                 Directory.CreateDirectory(parent);
+                if (fill)
+                {
+                    return Emit.TemporaryOutput.Create(Path.Combine(full, "extract"));
+                }
+
                 Emit.TemporaryOutput.RemoveStale(parent, diagnostics);
                 return Emit.TemporaryOutput.Create(full);
             });
@@ -103,7 +113,15 @@ internal static class BundleExtractor
 
             Output(() =>
             {
-                Directory.Move(temp, full);
+                if (fill)
+                {
+                    MoveInto(temp, full);
+                }
+                else
+                {
+                    Directory.Move(temp, full);
+                }
+
                 return true;
             });
             madeParents = false;
@@ -136,6 +154,62 @@ internal static class BundleExtractor
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Moves what <paramref name="temp"/> holds up into <paramref name="folder"/>, which holds nothing else than it and its
+    /// lock: still empty, or nothing is moved. A name taken meanwhile is never replaced: what was moved goes back into
+    /// the temporary folder, which is then removed whole.
+    /// </summary>
+    private static void MoveInto(string temp, string folder)
+    {
+        var ours = new HashSet<string>(StringComparer.Ordinal) { temp, temp + ".lock" };
+        if (Directory.EnumerateFileSystemEntries(folder).FirstOrDefault(e => !ours.Contains(e)) is { } other)
+        {
+            throw new IOException($"'{other}' appeared in the folder while the bundle was extracted; the folder is no longer empty.");
+        }
+
+        var moved = new List<(string From, string To)>();
+        try
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(temp).ToList())
+            {
+                var to = Path.Combine(folder, Path.GetFileName(entry));
+                if (Directory.Exists(entry))
+                {
+                    Directory.Move(entry, to);
+                }
+                else
+                {
+                    File.Move(entry, to, overwrite: false);
+                }
+
+                moved.Add((entry, to));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var (from, to) in moved)
+            {
+                try
+                {
+                    if (Directory.Exists(to))
+                    {
+                        Directory.Move(to, from);
+                    }
+                    else
+                    {
+                        File.Move(to, from, overwrite: false);
+                    }
+                }
+                catch (Exception back) when (back is IOException or UnauthorizedAccessException)
+                {
+                    // Left where it was moved: it is what this run extracted, and the report says nothing was.
+                }
+            }
+
+            throw;
+        }
     }
 
     /// <summary>
