@@ -429,7 +429,8 @@ public static class ModelGoPackEngine
         var card = section is null ? null : ModelCardWriter.Compose(
             project.ModelCardText,
             project.Config,
-            project.ModelCard?.Strings("base_model") is { Count: > 0 } named ? named : project.Config.Upstream.Select(u => u.Name).ToList(),
+            // A teacher is no base model (the Hub would read it as fine-tuned): only derivative upstreams are, when the card names none.
+            project.ModelCard?.Strings("base_model") is { Count: > 0 } named ? named : project.Config.Upstream.Where(u => u.Relation == Config.UpstreamRelation.Derivative).Select(u => u.Name).ToList(),
             section);
         if (sectionStopped || (card is not null && !GeneratedTextLimit.Fits(card)))
         {

@@ -88,6 +88,10 @@ public static class DiagnosticCatalog
         "The upstream's own release date is known (its \"releaseDate\" in modelgo.json, else its release manifest's), and a modification of it dated earlier is unlikely. Correct the modification's \"date\" or the upstream's \"releaseDate\"; waive this with a justification if both are right (for example, work on a pre-release).");
 
     // 3xxx: Extracted Models, 2.2(a)(iii).
+    public static readonly DiagnosticDescriptor BaseModelRelationMismatch = Judgement("MGP2012", Severity.Warning,
+        "Model card's base_model_relation does not describe the release",
+        "The Hub defines four base_model_relation values, all of them derivatives: adapter, finetune, merge and quantized (and ignores any other). Use the one that says how this model was made from its base_model: quantized only when the release's weights are quantized. An Extracted Model's teacher is no base model: leave it out of base_model (the Hub would read it as fine-tuned), and name it in the card's text and in \"upstream\" with relation extracted.");
+
     public static readonly DiagnosticDescriptor ExtractedWithoutMethod = Judgement("MGP3001", Severity.Info,
         "Extracted upstream does not say how Output was used",
         "Clause 2.2(a)(iii) asks only for a notice that the model was created from the upstream's Output, so NOTICE states that without a method. Set \"method\" (for example \"distillation\" or \"synthetic-data\") to say how as well.");

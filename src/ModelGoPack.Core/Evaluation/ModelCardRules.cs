@@ -12,12 +12,16 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal static class ModelCardRules
 {
+    // The Hub's values of base_model_relation (huggingface.co/docs/hub/model-cards#specifying-a-base-model).
+    private static readonly HashSet<string> HubRelations = new(StringComparer.Ordinal) { "adapter", "finetune", "merge", "quantized" };
+
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics)
     {
         if (project.ModelCard is { } card)
         {
             License(project, card, diagnostics);
             BaseModels(project, card, diagnostics);
+            BaseModelRelation(project, card, diagnostics);
         }
 
         PublicityRules.Evaluate(project, diagnostics);
@@ -114,6 +118,37 @@ internal static class ModelCardRules
                     $"README.md's base_model '{baseModel}' matches no upstream in {project.Source.FileName} (by name or url). {DiagnosticCatalog.BaseModelUndeclared.Help}",
                     ModelCard.FileName, card.Lines.GetValueOrDefault("base_model"), 1);
             }
+        }
+    }
+
+    /// <summary>
+    /// The card's base_model_relation against the Hub's values and the release (MGP2012): a value the Hub does not
+    /// define, quantized of full-precision weights, and a teacher (an extracted upstream) given as a base model.
+    /// </summary>
+    private static void BaseModelRelation(ModelProject project, ModelCard card, DiagnosticBag diagnostics)
+    {
+        var relation = card.Values.GetValueOrDefault("base_model_relation");
+        var line = card.Lines.GetValueOrDefault("base_model_relation");
+        if (relation is not null && !HubRelations.Contains(relation))
+        {
+            diagnostics.Add(DiagnosticCatalog.BaseModelRelationMismatch,
+                $"README.md's base_model_relation '{relation}' is none the Hub defines (adapter, finetune, merge, quantized), so the Hub ignores it. {DiagnosticCatalog.BaseModelRelationMismatch.Help}",
+                ModelCard.FileName, line, 1);
+        }
+
+        var weights = project.Artifacts.Where(a => a.Role == ArtifactRole.Weights && a.Weights is not null).ToList();
+        if (relation == "quantized" && weights.Count > 0 && weights.All(w => w.Weights!.Precision == WeightPrecision.Full))
+        {
+            diagnostics.Add(DiagnosticCatalog.BaseModelRelationMismatch,
+                $"README.md's base_model_relation is 'quantized', but every weight file of the release is full precision ({string.Join(", ", weights.Select(w => w.Path))}). {DiagnosticCatalog.BaseModelRelationMismatch.Help}",
+                ModelCard.FileName, line, 1);
+        }
+
+        foreach (var teacher in card.Strings("base_model").Where(b => project.Config.Upstream.Any(u => u.Relation == Config.UpstreamRelation.Extracted && Names(b, u.Name, u.Url))))
+        {
+            diagnostics.Add(DiagnosticCatalog.BaseModelRelationMismatch,
+                $"README.md's base_model '{teacher}' is an upstream this model was extracted from (a teacher), which the Hub reads as the base model it was {(relation is null ? "fine-tuned from" : $"made from by '{relation}'")}. {DiagnosticCatalog.BaseModelRelationMismatch.Help}",
+                ModelCard.FileName, card.Lines.GetValueOrDefault("base_model"), 1);
         }
     }
 

@@ -6,9 +6,10 @@ using ModelGoPack.Licensing;
 namespace ModelGoPack.Rendering;
 
 /// <summary>
-/// Composes the bundle's README.md from the project's model card: the front matter keeps every key but
-/// <c>license</c>, <c>license_name</c>, <c>license_link</c> and <c>base_model</c>, which are set for
-/// MG-BY-SA-2.0; the rendered section goes right after the first heading. The project's own README.md is
+/// Composes the bundle's README.md from the project's model card: the front matter keeps every key, in its order and
+/// of its shape, but the values of <c>license</c>, <c>license_name</c>, <c>license_link</c> and <c>base_model</c>,
+/// which are set for MG-BY-SA-2.0 where the card had them (at the end when it had not); the rendered section goes
+/// right after the first heading. The project's own README.md is
 /// never changed: only the bundle's copy carries this.
 /// </summary>
 internal static class ModelCardWriter
@@ -18,6 +19,20 @@ internal static class ModelCardWriter
     public static string Compose(string? original, ModelGoConfig config, IReadOnlyList<string> baseModels, string section)
     {
         var lines = (original ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
+        var parsed = SafeParse(original);
+
+        // The owned keys' values, each where the card had it (its key order kept), else at the end; base_model keeps
+        // its shape: a scalar stays a scalar when one base model is left.
+        var owned = new Dictionary<string, List<string>>(StringComparer.Ordinal)
+        {
+            ["license"] = ["license: other"],
+            ["license_name"] = [$"license_name: {LicenseText.Id.ToLowerInvariant()}"],
+            ["license_link"] = ["license_link: LICENSE"],
+            ["base_model"] = baseModels.Count == 0 ? []
+                : baseModels.Count == 1 && parsed.Values.ContainsKey("base_model") ? [$"base_model: {JsonSerializer.Serialize(baseModels[0])}"]
+                : ["base_model:", .. baseModels.Select(b => "  - " + JsonSerializer.Serialize(b))],
+        };
+        var missing = new Dictionary<string, List<string>>(owned, StringComparer.Ordinal);
         var frontMatter = new List<string>();
         var body = lines;
         if (lines.Count > 0 && lines[0].TrimEnd() == "---")
@@ -25,20 +40,12 @@ internal static class ModelCardWriter
             var end = lines.FindIndex(1, l => l.TrimEnd() is "---" or "...");
             if (end > 0)
             {
-                frontMatter = RemoveKeys(lines[1..end]);
+                frontMatter = ReplaceKeys(lines[1..end], missing);
                 body = lines[(end + 1)..];
             }
         }
 
-        frontMatter.Add("license: other");
-        frontMatter.Add($"license_name: {LicenseText.Id.ToLowerInvariant()}");
-        frontMatter.Add("license_link: LICENSE");
-        if (baseModels.Count > 0)
-        {
-            frontMatter.Add("base_model:");
-            frontMatter.AddRange(baseModels.Select(b => "  - " + JsonSerializer.Serialize(b)));
-        }
-
+        frontMatter.AddRange(OwnedKeys.Where(missing.ContainsKey).SelectMany(k => missing[k]));
         var heading = Inspection.ModelCard.FirstHeading(body, 0);
         if (heading < 0)
         {
@@ -67,22 +74,24 @@ internal static class ModelCardWriter
         }
         catch (Inspection.ArtifactFormatException)
         {
-            var card = SafeParse(original);
+            // In the card's key order, each value of its shape.
             var rebuilt = new List<string>();
-            foreach (var (key, value) in card.Values.Where(v => !OwnedKeys.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal))
+            foreach (var key in parsed.Values.Keys.Concat(parsed.Lists.Keys).Where(k => !OwnedKeys.Contains(k)).OrderBy(k => parsed.Lines.GetValueOrDefault(k)).ThenBy(k => k, StringComparer.Ordinal))
             {
-                rebuilt.Add($"{JsonSerializer.Serialize(key)}: {JsonSerializer.Serialize(value)}");
-            }
-
-            foreach (var (key, values) in card.Lists.Where(v => !OwnedKeys.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal))
-            {
-                rebuilt.Add($"{JsonSerializer.Serialize(key)}:");
-                rebuilt.AddRange(values.Select(v => "  - " + JsonSerializer.Serialize(v)));
+                if (parsed.Values.TryGetValue(key, out var value))
+                {
+                    rebuilt.Add($"{JsonSerializer.Serialize(key)}: {JsonSerializer.Serialize(value)}");
+                }
+                else
+                {
+                    rebuilt.Add($"{JsonSerializer.Serialize(key)}:");
+                    rebuilt.AddRange(parsed.Lists[key].Select(v => "  - " + JsonSerializer.Serialize(v)));
+                }
             }
 
             var start = text.ToString().IndexOf("\n---\n", StringComparison.Ordinal);
-            var ownedStart = frontMatter.IndexOf("license: other");
-            return "---\n" + string.Concat(rebuilt.Concat(frontMatter.Skip(ownedStart)).Select(l => l + "\n")) + text.ToString()[(start + 1)..];
+            rebuilt.AddRange(OwnedKeys.SelectMany(k => owned[k]));
+            return "---\n" + string.Concat(rebuilt.Select(l => l + "\n")) + text.ToString()[(start + 1)..];
         }
     }
 
@@ -98,8 +107,9 @@ internal static class ModelCardWriter
         }
     }
 
-    // Drops the owned top-level keys with their indented or list continuation lines.
-    private static List<string> RemoveKeys(List<string> yaml)
+    // Puts each owned top-level key's value in place of the key and its indented or list continuation lines, and takes
+    // it out of missing: what is left in missing was not in the card.
+    private static List<string> ReplaceKeys(List<string> yaml, Dictionary<string, List<string>> missing)
     {
         var kept = new List<string>();
         var skipping = false;
@@ -111,6 +121,10 @@ internal static class ModelCardWriter
                 var colon = line.IndexOf(':', StringComparison.Ordinal);
                 var key = colon < 0 ? line.Trim() : line[..colon].Trim().Trim('"', '\'');
                 skipping = OwnedKeys.Contains(key, StringComparer.Ordinal);
+                if (skipping && missing.Remove(key, out var replacement))
+                {
+                    kept.AddRange(replacement);
+                }
             }
 
             if (!skipping)
