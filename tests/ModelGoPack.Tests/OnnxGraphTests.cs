@@ -131,7 +131,7 @@ public sealed class OnnxGraphTests
     }
 
     [Fact]
-    public void A_Constant_whose_value_lives_in_external_data_names_that_file()
+    public void A_tensor_attribute_in_external_data_names_that_file_whatever_its_node()
     {
         var tensor = new ProtoWriter().Bytes(1, [4]).Varint(2, Onnx.F32).Message(13, Onnx.Entry("location", "weights/const.bin")).Varint(14, 1);
         var graph = new ProtoWriter()
@@ -140,7 +140,9 @@ public sealed class OnnxGraphTests
 
         var facts = Inspect(graph);
 
-        Assert.Equal(["weights/const.bin"], facts.ExternalFiles);
+        // ONNX loads an attribute's external data for any node: both files belong to the model; one tensor is a weight.
+        Assert.Equal(["not-a-weight.bin", "weights/const.bin"], facts.ExternalFiles);
+        Assert.Equal(1, facts.TensorCount);
     }
 
     private static WeightFacts Inspect(ProtoWriter graph)

@@ -34,7 +34,8 @@ public sealed class Rev1ReviewTests
         var pack = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, Emit.BundleFormat.Zip);
         var verify = File.Exists(output) ? ModelGoPackEngine.Verify(output) : null;
 
-        Assert.False(pack.Compliant && verify is { Compliant: false }, $"pack: compliant [{Dump(pack.Diagnostics)}]; verify of its zip: [{Dump(verify!.Diagnostics)}]");
+        Assert.False(pack.Compliant && verify is { Compliant: false }, $"pack: compliant [{Dump(pack.Diagnostics)}]; verify of its zip: [{Dump(verify?.Diagnostics ?? [])}]");
+        Assert.Contains(pack.Diagnostics, d => d.Code == "MGP8041" && d.Path == "model.onnx_data");
     }
 
     // D3: the root NOTICE is read by ProjectLoader before inspection, so its pointer is never seen.

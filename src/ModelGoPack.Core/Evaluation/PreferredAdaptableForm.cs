@@ -41,7 +41,7 @@ internal static partial class PreferredAdaptableForm
         var weights = artifacts.Where(a => a.Role == ArtifactRole.Weights && a.Problem is null && !a.IsLfsPointer && !externalData.Contains(a.Path)).ToList();
         var quantizedByConfig = QuantizedByConfig(artifacts);
 
-        if (weights.Count == 0 && !artifacts.Any(a => a.Problem is not null || a.IsLfsPointer))
+        if (weights.Count == 0 && !artifacts.Any(a => a.Problem is not null || (a.IsLfsPointer && a.Role == ArtifactRole.Weights)))
         {
             diagnostics.Add(DiagnosticCatalog.NoWeights, $"No file of the release holds model weights. {DiagnosticCatalog.NoWeights.Help}");
         }
@@ -567,9 +567,14 @@ internal static partial class PreferredAdaptableForm
 
         foreach (var pointer in artifacts.Where(a => a.IsLfsPointer))
         {
-            diagnostics.Add(DiagnosticCatalog.LfsPointer,
-                $"'{pointer.Path}' is a Git LFS pointer to a file of {pointer.Facts[ArtifactInspector.LfsPointerFact]}, not the file itself. {DiagnosticCatalog.LfsPointer.Help}", pointer.Path);
+            ReportLfsPointer(pointer.Path, pointer.Facts[ArtifactInspector.LfsPointerFact], diagnostics);
         }
+    }
+
+    /// <summary>MGP8041: a file that is a Git LFS pointer (<paramref name="pointed"/>: the oid and size it names).</summary>
+    public static void ReportLfsPointer(string path, string pointed, DiagnosticBag diagnostics)
+    {
+        diagnostics.Add(DiagnosticCatalog.LfsPointer, $"'{path}' is a Git LFS pointer to a file of {pointed}, not the file itself. {DiagnosticCatalog.LfsPointer.Help}", path);
     }
 
     /// <summary>

@@ -92,7 +92,7 @@ internal static class ProjectLoader
 
             if (IsLicenseCopy(file.RelativePath))
             {
-                if (ReadText(file, diagnostics) is { } bytes)
+                if (ReadText(file, diagnostics) is { } bytes && !IsLfsPointer(file, bytes, diagnostics))
                 {
                     licenseFiles.Add((file, LicenseIdentifier.Identify(bytes)));
                 }
@@ -106,7 +106,7 @@ internal static class ProjectLoader
             else if (atRoot && string.Equals(file.RelativePath, NoticeFileName, StringComparison.OrdinalIgnoreCase))
             {
                 // The project's own NOTICE is kept verbatim inside the generated NOTICE.
-                if (ReadText(file, diagnostics) is { } bytes)
+                if (ReadText(file, diagnostics) is { } bytes && !IsLfsPointer(file, bytes, diagnostics))
                 {
                     projectNotice = new NoticeText(file.RelativePath, TextDecoder.DecodeLines(bytes), null);
                 }
@@ -366,6 +366,18 @@ internal static class ProjectLoader
         }
 
         return (message, message.Contains("opened by '---' on line 1", StringComparison.Ordinal) ? 1 : 0);
+    }
+
+    // A root LICENSE or NOTICE that is a Git LFS pointer (MGP8041) is neither a license text nor a notice.
+    private static bool IsLfsPointer(ProjectFile file, byte[] bytes, DiagnosticBag diagnostics)
+    {
+        if (Releases.LfsPointer.TryParse(bytes) is not { } pointer)
+        {
+            return false;
+        }
+
+        PreferredAdaptableForm.ReportLfsPointer(file.RelativePath, Inspection.ArtifactInspector.PointerFact(pointer), diagnostics);
+        return true;
     }
 
     private static byte[]? ReadText(ProjectFile file, DiagnosticBag diagnostics)

@@ -91,11 +91,12 @@ internal static class ArtifactInspector
             StringComparer.Ordinal);
         for (var i = 0; i < artifacts.Count; i++)
         {
-            if (external.Contains(artifacts[i].Path))
+            if (external.Contains(artifacts[i].Path) && !artifacts[i].IsLfsPointer)
             {
                 artifacts[i] = Unread(list[i], "onnx-external-data");
             }
-            else if (tokenizer.Contains(artifacts[i].Path) && artifacts[i].Role is ArtifactRole.Other or ArtifactRole.Docs or ArtifactRole.Data && !artifacts[i].Facts.ContainsKey(LfsPointerFact))
+            else if (tokenizer.Contains(artifacts[i].Path) && artifacts[i].Role is ArtifactRole.Other or ArtifactRole.Docs or ArtifactRole.Data
+                && !artifacts[i].IsLfsPointer && artifacts[i].Weights is null && !IsOwnName(artifacts[i].Path))
             {
                 artifacts[i] = artifacts[i] with { Role = ArtifactRole.Tokenizer };
             }
@@ -126,7 +127,7 @@ internal static class ArtifactInspector
         // A Git LFS pointer stands in for the file (a clone without `git lfs pull`): known by its content, whatever its name.
         if (file.Length <= Releases.LfsPointer.MaxBytes && magic.AsSpan().StartsWith("version "u8) && ReadPointer(file, magic) is { } pointer)
         {
-            return Artifact(file, RoleByName(path), new() { [LfsPointerFact] = $"sha256:{pointer.Oid}, {pointer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes" });
+            return Artifact(file, RoleByName(path), new() { [LfsPointerFact] = PointerFact(pointer) });
         }
 
         if (path.Split('/').SkipLast(1).Any(s => s.EndsWith(".mlmodelc", StringComparison.OrdinalIgnoreCase)))
@@ -163,6 +164,8 @@ internal static class ArtifactInspector
                 return Weights(file, "onnx");
             case ".pt" or ".pth" or ".bin" or ".ckpt" when IsNative(magic):
                 return NativeCode(file, magic);
+            case ".pt" or ".pth" or ".bin" or ".ckpt" when IsWebAssembly(magic):
+                return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = WebAssemblyModule });
             case ".pt" or ".pth" or ".bin" or ".ckpt" when magic.AsSpan().StartsWith("PK\x03\x04"u8) || (magic.Length > 0 && magic[0] == 0x80):
                 return Weights(file, "pytorch");
             case ".pt" or ".pth" or ".bin" or ".ckpt" or ".h5" or ".keras" or ".msgpack" or ".npz" or ".npy" or ".nemo" or ".pb" or ".ggml" or ".onnx_data":
@@ -333,6 +336,17 @@ internal static class ArtifactInspector
 
     private static Artifact NativeCode(ProjectFile file, byte[] magic) =>
         Artifact(file, ArtifactRole.Code, new() { ["compiled"] = IsManaged(magic) ? ManagedAssembly : NativeBinary });
+
+    /// <summary>What an LFS pointer names: "sha256:OID, SIZE bytes".</summary>
+    internal static string PointerFact((string Oid, long Size) pointer) =>
+        $"sha256:{pointer.Oid}, {pointer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes";
+
+    // A model card, the config or a notice keeps its role whatever a tokenizer_config.json names.
+    private static bool IsOwnName(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        return name.Equals(ModelCard.FileName, StringComparison.OrdinalIgnoreCase) || name.Equals(Config.ModelGoConfig.FileName, StringComparison.OrdinalIgnoreCase) || IsNoticeName(name);
+    }
 
     /// <summary>The role a file's name gives it, for a file whose content cannot tell (a Git LFS pointer).</summary>
     private static ArtifactRole RoleByName(string path)

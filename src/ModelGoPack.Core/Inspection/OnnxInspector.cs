@@ -97,7 +97,9 @@ internal static class OnnxInspector
             Format = "onnx",
             TensorCount = model.TensorCount,
             Dtypes = model.Dtypes,
-            Precision = Precision.FromElements(model.Dtypes, IsFullPrecision),
+            // Integers wider than 8 bits, booleans and strings are shapes, indices and tables, never weights ONNX
+            // quantizes to: they neither make a model quantized nor full precision.
+            Precision = Precision.FromElements(model.Dtypes.Where(d => IsFullPrecision(d.Key) || IsLowBit(d.Key)).ToDictionary(), IsFullPrecision),
             Matrices = model.Matrices.Build(),
             Metadata = metadata,
             ExternalFiles = [.. model.ExternalFiles],
@@ -158,6 +160,10 @@ internal static class OnnxInspector
                     Expect(wire, WireLength, Context, "opset_import", field);
                     reader.SkipField(wire, end, Context, field);
                     break;
+                case 25:
+                    Expect(wire, WireLength, Context, "functions", field);
+                    ReadFunction(reader, reader.ReadMessageEnd(end, Context, "functions", field), model);
+                    break;
                 case 14:
                     Expect(wire, WireLength, Context, "metadata_props", field);
                     ReadMetadataEntry(reader, reader.ReadMessageEnd(end, Context, "metadata_props", field), model);
@@ -165,6 +171,25 @@ internal static class OnnxInspector
                 default:
                     reader.SkipField(wire, end, Context, field);
                     break;
+            }
+        }
+    }
+
+    // FunctionProto: node = 7. A model-local function's Constants are weights as a graph's are.
+    private static void ReadFunction(WireReader reader, long end, ModelState model)
+    {
+        const string Context = "FunctionProto";
+        while (reader.Position < end)
+        {
+            var (field, wire) = reader.ReadTag(end, Context);
+            if (field == 7)
+            {
+                Expect(wire, WireLength, Context, "node", field);
+                ReadNode(reader, reader.ReadMessageEnd(end, Context, "node", field), model, depth: 1);
+            }
+            else
+            {
+                reader.SkipField(wire, end, Context, field);
             }
         }
     }
@@ -248,35 +273,34 @@ internal static class OnnxInspector
     /// </summary>
     private static void ReadNode(WireReader reader, long end, ModelState model, int depth)
     {
+        // Fixed contexts: a node costs no allocation unless it holds a value or a name is read.
         const string Context = "NodeProto";
-        model.NodeCount++;
-        var nodeLabel = $"node #{model.NodeCount}";
         string? opType = null;
         string? domain = null;
         string? output = null;
-        var pending = new List<PendingTensor>();
-        var attributes = 0;
+        var sawOutput = false;
+        List<PendingTensor>? pending = null;
         while (reader.Position < end)
         {
             var (field, wire) = reader.ReadTag(end, Context);
             switch (field)
             {
-                case 2 when output is null:
+                case 2 when !sawOutput:
                     Expect(wire, WireLength, Context, "output", field);
-                    output = reader.ReadString(end, Context, "output", field);
+                    output = reader.ReadLenientString(end, Context, field);
+                    sawOutput = true;
                     break;
                 case 4:
                     Expect(wire, WireLength, Context, "op_type", field);
-                    opType = reader.ReadString(end, Context, "op_type", field);
+                    opType = reader.ReadLenientString(end, Context, field);
                     break;
                 case 5:
                     Expect(wire, WireLength, Context, "attribute", field);
-                    attributes++;
-                    ReadAttribute(reader, reader.ReadMessageEnd(end, Context, "attribute", field), model, depth, $"{nodeLabel} attribute #{attributes}", pending);
+                    ReadAttribute(reader, reader.ReadMessageEnd(end, Context, "attribute", field), model, depth, ref pending);
                     break;
                 case 7:
                     Expect(wire, WireLength, Context, "domain", field);
-                    domain = reader.ReadString(end, Context, "domain", field);
+                    domain = reader.ReadLenientString(end, Context, field);
                     break;
                 default:
                     reader.SkipField(wire, end, Context, field);
@@ -284,15 +308,19 @@ internal static class OnnxInspector
             }
         }
 
-        if (opType != "Constant" || domain is not (null or "" or "ai.onnx"))
+        if (pending is null || opType != "Constant" || domain is not (null or "" or "ai.onnx"))
         {
             return;
         }
 
-        foreach (var tensor in pending)
+        // A valid Constant has one value, named by its output; any further (invalid) values stay unnamed, so that one
+        // output name is never kept once for each.
+        for (var i = 0; i < pending.Count; i++)
         {
+            var tensor = pending[i];
             var label = CountTensor(model, "Constant");
-            Commit(model, tensor.Tensor with { Name = string.IsNullOrEmpty(tensor.Tensor.Name) ? output : tensor.Tensor.Name }, tensor.Dimensions, label, countElements: true);
+            var name = !string.IsNullOrEmpty(tensor.Tensor.Name) ? tensor.Tensor.Name : i == 0 ? output : null;
+            Commit(model, tensor.Tensor with { Name = name }, tensor.Dimensions, label, countElements: true);
             if (tensor.Indices is { } indices)
             {
                 Commit(model, indices, [], label + " indices", countElements: false);
@@ -302,11 +330,11 @@ internal static class OnnxInspector
 
     // AttributeProto: name = 1, f = 2, i = 3, s = 4, t = 5, g = 6, floats = 7, ints = 8, strings = 9, graphs = 11,
     // sparse_tensor = 22. Only a value attribute's tensor is kept (for a Constant); every subgraph is read.
-    private static void ReadAttribute(WireReader reader, long end, ModelState model, int depth, string label, List<PendingTensor> pending)
+    private static void ReadAttribute(WireReader reader, long end, ModelState model, int depth, ref List<PendingTensor>? pending)
     {
+        const string label = "AttributeProto";
         string? name = null;
         PendingTensor? tensor = null;
-        var scalar = false;
         long listed = 0;
         while (reader.Position < end)
         {
@@ -315,20 +343,19 @@ internal static class OnnxInspector
             {
                 case 1:
                     Expect(wire, WireLength, label, "name", field);
-                    name = reader.ReadString(end, label, "name", field);
+                    name = reader.ReadLenientString(end, label, field);
                     break;
                 case 2 or 3:
                     reader.SkipField(wire, end, label, field);
-                    scalar = true;
                     break;
                 case 4:
                     Expect(wire, WireLength, label, "s", field);
                     reader.SkipField(wire, end, label, field);
-                    scalar = true;
                     break;
                 case 5:
                     Expect(wire, WireLength, label, "t", field);
                     var read = ReadTensor(reader, reader.ReadMessageEnd(end, label, "t", field), model, label);
+                    RecordExternal(model, read);
                     tensor = new PendingTensor(read, [.. model.Dimensions], null);
                     break;
                 case 6:
@@ -389,9 +416,10 @@ internal static class OnnxInspector
         var value = name switch
         {
             "value" or "sparse_value" => tensor,
-            "value_float" when scalar => Scalar("FLOAT", []),
-            "value_int" when scalar => Scalar("INT64", []),
-            "value_string" when scalar => Scalar("STRING", []),
+            // A proto3 writer leaves out f = 0 and i = 0: the attribute's name alone says there is a value.
+            "value_float" => Scalar("FLOAT", []),
+            "value_int" => Scalar("INT64", []),
+            "value_string" => Scalar("STRING", []),
             "value_floats" => Scalar("FLOAT", [listed]),
             "value_ints" => Scalar("INT64", [listed]),
             "value_strings" => Scalar("STRING", [listed]),
@@ -402,6 +430,7 @@ internal static class OnnxInspector
             return;
         }
 
+        pending ??= [];
         if (pending.Count >= MaxValueAttributes)
         {
             throw new ArtifactFormatException($"{label}: a node has more than {MaxValueAttributes} value attributes.");
@@ -444,6 +473,7 @@ internal static class OnnxInspector
                     }
                     else
                     {
+                        RecordExternal(model, read);
                         values = new PendingTensor(read, [.. model.Dimensions], null);
                     }
 
@@ -457,6 +487,7 @@ internal static class OnnxInspector
                     }
                     else
                     {
+                        RecordExternal(model, index);
                         indices = index;
                     }
 
@@ -548,6 +579,15 @@ internal static class OnnxInspector
         }
 
         return new TensorRead(dataType, name, external);
+    }
+
+    // An attribute's tensor in external data: ONNX loads that file for any node, so the file belongs to the model.
+    private static void RecordExternal(ModelState model, TensorRead tensor)
+    {
+        if (tensor.ExternalFile is { } external)
+        {
+            model.ExternalFiles.Add(external);
+        }
     }
 
     /// <summary>Counts a tensor that was read: its external data file, and (for stored elements) its type, elements and matrix.</summary>
@@ -722,7 +762,6 @@ internal static class OnnxInspector
 
     private sealed class ModelState
     {
-        public long NodeCount { get; set; }
 
         public bool SawGraph { get; set; }
 
@@ -882,6 +921,25 @@ internal static class OnnxInspector
 
         /// <summary>Moves to a position inside the current message (past a packed field whose length is known).</summary>
         public void SkipTo(long position) => this.Position = position;
+
+        /// <summary>
+        /// Reads a name of a node (op_type, domain, output, an attribute's name) as ONNX Runtime does: bytes that are
+        /// not UTF-8 decode to U+FFFD, and a name longer than <see cref="MaxStringBytes"/> is skipped (null).
+        /// </summary>
+        public string? ReadLenientString(long end, string context, int field)
+        {
+            var stringEnd = this.ReadMessageEnd(end, context, null, field);
+            var length = stringEnd - this.Position;
+            if (length > MaxStringBytes)
+            {
+                this.Position = stringEnd;
+                return null;
+            }
+
+            var bytes = new byte[length];
+            this.ReadExactly(bytes);
+            return Encoding.UTF8.GetString(bytes);
+        }
 
         /// <summary>Skips a field whose tag has been read, without reading its content.</summary>
         public void SkipField(int wire, long end, string context, int field)
