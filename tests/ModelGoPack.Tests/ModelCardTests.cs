@@ -33,6 +33,19 @@ public sealed class ModelCardTests
         Assert.Contains(fragment, d.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_flow_collection_never_closed_is_MGP8024_at_the_line_that_opens_it()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("README.md", "---\nlicense: other\ntags: [a, b\nlanguage: en\n---\n# T\n").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("MGP8024", "README.md", 3), (d.Code, d.Path, d.Line));
+        Assert.StartsWith("README.md's front matter is not valid YAML: a flow collection ('[' or '{') is never closed. ", d.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("# \t\n\nbody\n", "")]
     [InlineData("  #   Spaced Title  \n", "Spaced Title")]

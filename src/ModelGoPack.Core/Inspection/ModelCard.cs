@@ -91,9 +91,9 @@ public sealed record ModelCard
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var keyLines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            var parser = new Parser(new StringReader(yaml));
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _) || !parser.TryConsume<DocumentStart>(out _))
             {
@@ -141,10 +141,12 @@ public sealed record ModelCard
         {
             throw new ArtifactFormatException($"the front matter is not valid YAML (line {e.Start.Line + 1}): {e.Message}");
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException)
         {
-            // The parser's word for a stream that ends inside a flow collection ("bad: [unclosed").
-            throw new ArtifactFormatException($"the front matter is not valid YAML: {e.Message}");
+            // The parser's word for a stream that ends inside a flow collection ("bad: [unclosed"): the collection
+            // opened at the last event read is never closed.
+            var line = (parser.Current?.Start.Line ?? yaml.Split('\n').Length) + 1;
+            throw new ArtifactFormatException($"the front matter is not valid YAML (line {line}): a flow collection ('[' or '{{') is never closed.");
         }
 
         return new ModelCard { Values = values, Lists = lists, Title = title, Lines = keyLines };
