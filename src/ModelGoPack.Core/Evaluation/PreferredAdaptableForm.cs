@@ -348,8 +348,10 @@ internal static partial class PreferredAdaptableForm
 
         // Whether a layer's full-precision matrices hold its quantized ones, split or fused otherwise: past the matrices
         // of equal shapes (and those the quantized export keeps in full precision itself), each full-precision matrix is
-        // exactly two or more of the quantized ones that share one of its dimensions, and none of either is left. A
-        // layer of more matrices than any model has is not judged this way (its matrices need counterparts of their own).
+        // exactly two or more of the quantized ones that share one of its dimensions, and no quantized one is left. Full-
+        // precision matrices left over once every quantized one is held do no harm (the release has more of the model
+        // in full precision, not less); in a split or fused partition, none of either may be left. A layer of more
+        // matrices than any model has is not judged this way (its matrices need counterparts of their own).
         private static bool Holds(List<MatrixShape> full, List<MatrixShape>? kept, List<WeightMatrix> quantized)
         {
             const int MaxMatrices = 256;
