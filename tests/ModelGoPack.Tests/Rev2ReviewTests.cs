@@ -145,6 +145,49 @@ public sealed class Rev2ReviewTests
         Assert.Contains("Base-\U0001F999", card, StringComparison.Ordinal);
     }
 
+    // The bundle's card replaces the owned keys' lines, dropping an anchor defined on one of them (license: &l other)
+    // while an alias to it elsewhere (extra: *l) stays. ModelCard.Parse reads YAML as events and never resolves
+    // aliases, so the "does not read back" fallback is not taken: the bundle's README.md has an undefined alias, which
+    // the Hub's YAML readers (PyYAML: "found undefined alias 'l'") refuse; verify of the bundle says nothing.
+    [Fact]
+    public void The_bundle_card_keeps_no_alias_to_an_anchor_it_dropped()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base-Tiny", "derivative", "fine-tuning").Modification("2026-01-01", "Tuned");
+        project.File("README.md", "---\nlicense: &l other\nbase_model: example/base-tiny\nextra: *l\n---\n# Tuned\n").Write();
+        var output = Path.Combine(project.Scratch, "out");
+
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, Emit.BundleFormat.Directory);
+
+        Assert.True(result.Diagnostics.All(d => d.Severity != Diagnostics.Severity.Error), string.Join("\n", result.Diagnostics));
+        var card = File.ReadAllText(Path.Combine(output, "README.md"));
+        Assert.False(card.Contains("*l", StringComparison.Ordinal) && !card.Contains("&l", StringComparison.Ordinal), card);
+    }
+
+    // README's MSBuild section: `cd my-model && dotnet new nugetconfig`, then `dotnet nuget add source ... --configfile
+    // NuGet.Config`. The .NET 10 SDK's template writes nuget.config (lower case): on a case-sensitive file system the
+    // second command fails ("File '.../NuGet.Config' does not exist."), and `dotnet pack` then fails with NU1101.
+    [Fact]
+    public void Readme_nuget_add_source_names_the_file_dotnet_new_nugetconfig_writes()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
+        var match = System.Text.RegularExpressions.Regex.Match(readme, @"dotnet nuget add source \S+ --name \S+ --configfile (?<file>\S+)");
+        Assert.True(match.Success, "README no longer shows the dotnet nuget add source command");
+        using var temp = new TempDirectory();
+        var start = new ProcessStartInfo("dotnet", ["new", "nugetconfig"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = temp.Path };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using (var process = Process.Start(start)!)
+        {
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        var written = Directory.GetFiles(temp.Path).Select(Path.GetFileName).ToList();
+        Assert.Contains(match.Groups["file"].Value, written);
+    }
+
     private static JsonNode Config(string root) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(root, "modelgo.json")), documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true })!;
 }
