@@ -94,11 +94,17 @@ public static partial class ConfigSkeleton
             text.Append(CultureInfo.InvariantCulture, $"{indent}// {props.GetProperty(key).GetProperty("description").GetString()}\n");
         void Todo(string indent, string what)
         {
+            what = Comment(what);
             todos.Add((text.ToString().Count(c => c == '\n') + 1, what));
             text.Append(CultureInfo.InvariantCulture, $"{indent}// TODO: {what}\n");
         }
 
         static string Json(string value) => JsonSerializer.Serialize(value, JsonOptions);
+
+        // Text from the project inside a // comment: a line break would end it, and a separator or a bidirectional
+        // control is refused by the JSON reader or by check; each such character shows as '?'.
+        static string Comment(string text) =>
+            string.Concat(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' || ProjectPath.IndexOfBidiControl(c.ToString()) >= 0 ? '?' : c));
 
         text.Append("// modelgo.json: ModelGoPack's config for this model project. Reference: ModelGoPack's docs/configuration.md.\n");
         text.Append("// `modelgopack init` filled in what the project says of itself; fill in each TODO, then run `modelgopack check`.\n");
@@ -144,7 +150,7 @@ public static partial class ConfigSkeleton
             for (var i = 0; i < survey.Upstreams.Count; i++)
             {
                 var upstream = survey.Upstreams[i];
-                text.Append(CultureInfo.InvariantCulture, $"    // From {upstream.Source}.\n");
+                text.Append(CultureInfo.InvariantCulture, $"    // From {Comment(upstream.Source)}.\n");
                 text.Append("    {\n");
                 text.Append(CultureInfo.InvariantCulture, $"      \"name\": {Json(upstream.Name)},\n");
                 if (upstream.Version is null)
@@ -184,7 +190,7 @@ public static partial class ConfigSkeleton
                 }
                 else
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"      // {upstream.RelationNote}.\n");
+                    text.Append(CultureInfo.InvariantCulture, $"      // {Comment(upstream.RelationNote!)}.\n");
                     text.Append(CultureInfo.InvariantCulture, $"      \"relation\": {Json(upstream.Relation)},\n");
                     text.Append(CultureInfo.InvariantCulture, $"      \"method\": {Json(upstream.Method!)},\n");
                 }

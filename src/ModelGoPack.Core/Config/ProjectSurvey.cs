@@ -73,7 +73,7 @@ internal static partial class ProjectSurvey
             for (var i = 0; i < lines.Length; i++)
             {
                 if (CopyrightLine().Match(lines[i]) is { Success: true } match && match.Groups["line"].Value.Trim() is { Length: > 0 and <= MaxLineChars } line
-                    && !copyright.Contains(line, StringComparer.Ordinal) && !line.Any(char.IsControl))
+                    && !copyright.Contains(line, StringComparer.Ordinal) && Readable(line))
                 {
                     copyright.Add(line);
                     filled.Add($"copyright from {file} line {i + 1}");
@@ -82,7 +82,7 @@ internal static partial class ProjectSurvey
         }
 
         var upstreams = new List<SurveyedUpstream>();
-        var bases = card?.Strings("base_model").Where(b => b.Length > 0).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        var bases = card?.Strings("base_model").Select(b => b.Trim()).Where(b => b.Length > 0 && Readable(b)).Distinct(StringComparer.Ordinal).ToList() ?? [];
         var declared = card?.Values.GetValueOrDefault("base_model_relation");
         foreach (var model in bases)
         {
@@ -104,6 +104,11 @@ internal static partial class ProjectSurvey
             foreach (var folder in Directory.EnumerateDirectories(upstreamFolder).Order(StringComparer.Ordinal))
             {
                 var folderName = Path.GetFileName(folder);
+                if (!Readable(folderName))
+                {
+                    continue;
+                }
+
                 var notices = Directory.EnumerateFiles(folder).Select(Path.GetFileName).Where(n => Releases.ReleaseReader.IsNotice(n!)).Order(StringComparer.Ordinal)
                     .Select(n => $"upstream/{folderName}/{n}").ToList();
                 if (notices.Count == 0)
@@ -126,7 +131,9 @@ internal static partial class ProjectSurvey
         foreach (var release in releases)
         {
             var surveyed = Release(root, release);
-            var index = upstreams.FindIndex(u => Matches(u.Name, surveyed.Name) || Matches(surveyed.Name, u.Name));
+            // Into the card's (or a notice folder's) entry of its name; two releases are two entries, even of one name
+            // (check then names the clash), never one dropped.
+            var index = upstreams.FindIndex(u => u.Bundle is null && (Matches(u.Name, surveyed.Name) || Matches(surveyed.Name, u.Name)));
             upstreams.Add(index < 0 ? surveyed : upstreams[index] with { Bundle = surveyed.Bundle, Licensor = surveyed.Licensor, Version = surveyed.Version ?? upstreams[index].Version, License = surveyed.License, Url = upstreams[index].Url ?? surveyed.Url });
             if (index >= 0)
             {
@@ -159,11 +166,12 @@ internal static partial class ProjectSurvey
 
     private static SurveyedUpstream Release(string root, string location)
     {
-        var full = Path.GetFullPath(Path.Combine(root, ReleaseLocation(location)));
-        var declaration = new UpstreamDeclaration { Name = "release", License = "MG-BY-SA-2.0", Relation = UpstreamRelation.Derivative, Bundle = full };
+        // Relative to the current folder, as every path of the command line is.
+        var full = Path.GetFullPath(ReleaseLocation(location));
+        var declaration = new UpstreamDeclaration { Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(full)), License = "MG-BY-SA-2.0", Relation = UpstreamRelation.Derivative, Bundle = full };
         var release = Releases.ReleaseReader.Load(root, declaration, () => new HashSet<string>(StringComparer.Ordinal), new Releases.ReleaseOptions(Hashing.DigestCache.InMemory(), false, "git", CancellationToken.None));
         var url = release.Url;
-        var name = release.Name is { Length: > 0 } declared ? declared
+        var name = release.Name is { Length: > 0 } declared && Readable(declared) ? declared
             : url is not null && url.StartsWith("https://huggingface.co/", StringComparison.Ordinal) ? url["https://huggingface.co/".Length..].TrimEnd('/')
             : HubFolder().Match(full) is { Success: true } hub ? hub.Groups["org"].Value + "/" + hub.Groups["name"].Value
             : ArchiveSuffix().Replace(Path.GetFileName(Path.TrimEndingDirectorySeparator(full)), "");
@@ -174,7 +182,10 @@ internal static partial class ProjectSurvey
             Version = release.Version,
             License = release.License,
             Licensor = release.Licensor,
-            Bundle = relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? location : relative,
+            // modelgo.json's paths are the project's: inside it, relative; else absolute (or under ~/ as given).
+            Bundle = !relative.StartsWith("../", StringComparison.Ordinal) && relative != ".." && !Path.IsPathRooted(relative) ? relative
+                : location == "~" || location.StartsWith("~/", StringComparison.Ordinal) ? location
+                : full,
             Source = $"the release {location}",
         };
     }
@@ -189,6 +200,11 @@ internal static partial class ProjectSurvey
         folder.Equals(upstream, StringComparison.OrdinalIgnoreCase)
         || folder.Equals(upstream[(upstream.LastIndexOf('/') + 1)..], StringComparison.OrdinalIgnoreCase)
         || folder.Equals(upstream.Replace("/", "--", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+
+    // What init writes must read as it renders and pass check: no control character, line or paragraph separator, or
+    // bidirectional control (MGP8029).
+    private static bool Readable(string text) =>
+        !text.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029') && ProjectPath.IndexOfBidiControl(text) < 0;
 
     private static string? Text(string path)
     {

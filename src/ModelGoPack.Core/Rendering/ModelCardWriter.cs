@@ -29,8 +29,8 @@ internal static class ModelCardWriter
             ["license_name"] = [$"license_name: {LicenseText.Id.ToLowerInvariant()}"],
             ["license_link"] = ["license_link: LICENSE"],
             ["base_model"] = baseModels.Count == 0 ? []
-                : baseModels.Count == 1 && parsed.Values.ContainsKey("base_model") ? [$"base_model: {JsonSerializer.Serialize(baseModels[0])}"]
-                : ["base_model:", .. baseModels.Select(b => "  - " + JsonSerializer.Serialize(b))],
+                : baseModels.Count == 1 && parsed.Values.ContainsKey("base_model") ? [$"base_model: {Quote(baseModels[0])}"]
+                : ["base_model:", .. baseModels.Select(b => "  - " + Quote(b))],
         };
         var missing = new Dictionary<string, List<string>>(owned, StringComparer.Ordinal);
         var frontMatter = new List<string>();
@@ -70,7 +70,13 @@ internal static class ModelCardWriter
         try
         {
             Inspection.ModelCard.Parse(text.ToString());
-            return text.ToString();
+            if (!HasUndefinedAlias(frontMatter))
+            {
+                return text.ToString();
+            }
+
+            // An alias to an anchor on a key that was replaced (license: &l other ... extra: *l) would be undefined.
+            throw new Inspection.ArtifactFormatException("an alias names an anchor that is no longer there.");
         }
         catch (Inspection.ArtifactFormatException)
         {
@@ -80,18 +86,67 @@ internal static class ModelCardWriter
             {
                 if (parsed.Values.TryGetValue(key, out var value))
                 {
-                    rebuilt.Add($"{JsonSerializer.Serialize(key)}: {JsonSerializer.Serialize(value)}");
+                    rebuilt.Add($"{Quote(key)}: {Quote(value)}");
                 }
                 else
                 {
-                    rebuilt.Add($"{JsonSerializer.Serialize(key)}:");
-                    rebuilt.AddRange(parsed.Lists[key].Select(v => "  - " + JsonSerializer.Serialize(v)));
+                    rebuilt.Add($"{Quote(key)}:");
+                    rebuilt.AddRange(parsed.Lists[key].Select(v => "  - " + Quote(v)));
                 }
             }
 
             var start = text.ToString().IndexOf("\n---\n", StringComparison.Ordinal);
             rebuilt.AddRange(OwnedKeys.SelectMany(k => owned[k]));
             return "---\n" + string.Concat(rebuilt.Select(l => l + "\n")) + text.ToString()[(start + 1)..];
+        }
+    }
+
+    /// <summary>
+    /// A YAML double-quoted scalar of <paramref name="value"/>, every character as it is but '"', '\\' and the
+    /// control and separator characters, which are escaped (YAML 1.1 and 1.2, as PyYAML reads them; a character past
+    /// U+FFFF stays itself, never a pair of surrogate escapes).
+    /// </summary>
+    internal static string Quote(string value)
+    {
+        var text = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '"' => text.Append("\\\""),
+                '\\' => text.Append("\\\\"),
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' or '\uFEFF' => text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => text.Append(c),
+            };
+        }
+
+        return text.Append('"').ToString();
+    }
+
+    // Whether the front matter uses an alias (*name) whose anchor (&name) is not defined before it.
+    private static bool HasUndefinedAlias(List<string> frontMatter)
+    {
+        try
+        {
+            var parser = new YamlDotNet.Core.Parser(new StringReader(string.Join('\n', frontMatter)));
+            var anchors = new HashSet<string>(StringComparer.Ordinal);
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case YamlDotNet.Core.Events.AnchorAlias alias when !anchors.Contains(alias.Value.Value):
+                        return true;
+                    case YamlDotNet.Core.Events.NodeEvent { Anchor.IsEmpty: false } node:
+                        anchors.Add(node.Anchor.Value);
+                        break;
+                }
+            }
+
+            return false;
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+            return true;
         }
     }
 
