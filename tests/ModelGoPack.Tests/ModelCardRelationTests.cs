@@ -23,6 +23,46 @@ public sealed class ModelCardRelationTests
         Assert.Equal(message + Diagnostics.DiagnosticCatalog.BaseModelRelationMismatch.Help, warning.Message);
     }
 
+    [Fact]
+    public void Quantized_is_judged_by_the_weight_files_alone_and_names_each()
+    {
+        using var project = Derivative("---\nbase_model: example/base-tiny\nbase_model_relation: quantized\n---\n# Tuned\n");
+        Safetensors.Write(Path.Combine(project.Root, "extra", "model.safetensors"), ("embed.weight", "F16", [4, 2]));
+        File.WriteAllText(Path.Combine(project.Root, "extra", "config.json"), """{"model_type": "tiny"}""");
+
+        // A vocabulary-only GGUF (role other, precision unknown) is no weight file: it neither hides nor joins the finding.
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "real", "llama-cpp-vocab", "ggml-vocab-bert-bge.gguf"), Path.Combine(project.Root, "vocab.gguf"));
+
+        var warning = Assert.Single(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP2012");
+
+        Assert.StartsWith("README.md's base_model_relation is 'quantized', but every weight file of the release is full precision (extra/model.safetensors, model.safetensors). ", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quantized_of_a_release_without_weights_is_no_MGP2012()
+    {
+        using var project = Derivative("---\nbase_model: example/base-tiny\nbase_model_relation: quantized\n---\n# Tuned\n");
+        File.Delete(Path.Combine(project.Root, "model.safetensors"));
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        Assert.Contains(result.Diagnostics, d => d.Code == "MGP5001");
+        Assert.DoesNotContain(result.Diagnostics, d => d.Code == "MGP2012");
+    }
+
+    [Fact]
+    public void A_teacher_is_found_among_several_upstreams_and_a_derivative_base_model_is_not_one()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base-Tiny", "derivative", "fine-tuning").Upstream("Teacher-7B", "extracted", "distillation").Modification("2026-01-01", "Tuned");
+        project.File("README.md", "---\nbase_model:\n  - example/base-tiny\n  - teacher-org/Teacher-7B\n---\n# Student\n").Write();
+
+        var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
+
+        var warning = Assert.Single(result.Diagnostics, d => d.Code == "MGP2012");
+        Assert.Contains("'teacher-org/Teacher-7B'", warning.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("finetune", "F32")]
     [InlineData("adapter", "F32")]
