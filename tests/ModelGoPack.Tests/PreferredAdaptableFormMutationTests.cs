@@ -74,6 +74,17 @@ public sealed class PreferredAdaptableFormMutationTests
     }
 
     [Fact]
+    public void MGP5011_without_unread_weights_names_the_matrices_and_nothing_more()
+    {
+        var diagnostics = Evaluate(Config("config.json"), Weights("model.safetensors", Full("model.norm_proj", 8, 8)), Weights("q/model.safetensors", Quant("model.layers.0.a", 16, 16), Quant("model.layers.0.b", 16, 16)));
+
+        var d = Assert.Single(diagnostics, d => d.Code == "MGP5011");
+        Assert.Equal(
+            $"'q/model.safetensors' holds 2 quantized weight matrices with no full-precision counterpart in the release: model.layers.0.a, model.layers.0.b. {DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision.Help}",
+            d.Message);
+    }
+
+    [Fact]
     public void A_file_that_could_not_be_read_and_one_verify_did_not_reach_are_weights_of_unknown_precision()
     {
         var empty = Unread("model.safetensors", "safetensors");
@@ -348,6 +359,18 @@ public sealed class PreferredAdaptableFormMutationTests
         var findings = Head(Quant("lm_head", 7, 64) with { PackedBits = 32 }, Full("model.embed_tokens", 32, 64), declared);
 
         Assert.Equal(covered ? [] : ["q/model.safetensors: lm_head"], findings);
+    }
+
+    [Fact]
+    public void Bits_declared_by_a_config_above_the_export_count()
+    {
+        // The nearest config.json that declares bits is the root's (4): 16 x 64 int32 are then 8,192 weights, not the embedding's 4,096.
+        var findings = Findings(
+            Config("config.json", ("quantization_bits", "4")),
+            Weights("model.safetensors", Full("model.embed_tokens", 64, 64)),
+            Weights("q/model.safetensors", Quant("lm_head", 16, 64) with { PackedBits = 32 }));
+
+        Assert.Equal(["q/model.safetensors: lm_head"], findings);
     }
 
     [Fact]
