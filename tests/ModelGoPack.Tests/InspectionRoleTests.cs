@@ -70,6 +70,10 @@ public sealed class InspectionRoleTests
         var error = Assert.Single(result.Diagnostics, d => d.Code == "MGP5007");
         Assert.StartsWith($"{file} is a WebAssembly module, and the release holds no source code it could be built from. ", error.Message, StringComparison.Ordinal);
 
+        File.Copy(Path.Combine(project.Root, file), Path.Combine(project.Root, "kernels", "second.wasm"));
+        var both = Assert.Single(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP5007");
+        Assert.StartsWith($"{file}, kernels/second.wasm are WebAssembly modules, and the release holds no source code they could be built from. ", both.Message, StringComparison.Ordinal);
+
         project.File("kernels/src/lib.rs", "pub fn add(a: i32, b: i32) -> i32 { a + b }\n");
         Assert.DoesNotContain(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP5007");
     }
