@@ -123,6 +123,23 @@ public sealed class InspectionRoleTests
             (Role("gpt2.tiktoken"), Role("merges.bpe"), Role("unrelated.tiktoken"), Role("other/spm.model"), Role("spm.model")));
     }
 
+    [Fact]
+    public void Every_weight_ending_is_in_one_table_that_inspect_and_the_license_file_rules_share()
+    {
+        using var temp = new TempDirectory();
+        foreach (var ending in FileKinds.WeightEndings)
+        {
+            File.WriteAllBytes(temp.Combine("w" + ending), new byte[16]);
+        }
+
+        var result = ModelGoPackEngine.Inspect(new ProjectRequest { ProjectDirectory = temp.Path });
+
+        Assert.Equal(FileKinds.WeightEndings.Count, result.Artifacts.Count);
+        Assert.All(result.Artifacts, a => Assert.Equal(ArtifactRole.Weights, a.Role));
+        Assert.All(FileKinds.WeightEndings, e => Assert.Contains(e, Evaluation.LicenseFileRules.FileTypes));
+        Assert.True(FileKinds.IsWeights("model.pickle") && FileKinds.IsWeights("model.HDF5") && !FileKinds.IsWeights("model.json"));
+    }
+
     private static string NativeExecutable()
     {
         // The test host's own executable (dotnet, or testhost): an ELF, Mach-O or native PE image on every system.

@@ -31,11 +31,9 @@ internal static partial class LicenseFileRules
     // The endings of a file of a known type (weights, code, data, media, archives, binaries, documents): what ends
     // so is that kind of file, not a license text, unless the ending is one of TextEndings. Any other "ending" is a
     // qualifier of the name (LICENSE.Apache-2.0, COPYING.LESSER, LICENSE.zlib).
-    internal static readonly HashSet<string> FileTypes = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> FileTypes = new(Inspection.FileKinds.WeightEndings, StringComparer.OrdinalIgnoreCase)
     {
-        // weights
-        ".safetensors", ".gguf", ".ggml", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".hdf5", ".keras", ".pb", ".tflite", ".mlmodel", ".engine", ".plan", ".msgpack", ".npz", ".npy", ".pkl", ".pickle", ".joblib",
-        // code
+        // weights: FileKinds.WeightEndings, the one table of them; code
         ".py", ".pyi", ".pyx", ".ipynb", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".cu", ".cuh", ".cs", ".fs", ".vb",
         ".java", ".kt", ".kts", ".scala", ".swift", ".m", ".mm", ".rb", ".php", ".pl", ".pm", ".lua", ".r", ".jl", ".dart", ".zig", ".hs", ".ex", ".exs", ".erl", ".clj", ".sh", ".bash",
         ".zsh", ".fish", ".ps1", ".bat", ".cmd", ".sql", ".vue", ".svelte", ".css", ".scss", ".less", ".xml", ".toml", ".ini", ".cfg", ".conf", ".mk", ".cmake", ".gradle", ".proto",

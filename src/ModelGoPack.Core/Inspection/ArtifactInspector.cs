@@ -168,7 +168,7 @@ internal static class ArtifactInspector
                 return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = WebAssemblyModule });
             case ".pt" or ".pth" or ".bin" or ".ckpt" when magic.AsSpan().StartsWith("PK\x03\x04"u8) || (magic.Length > 0 && magic[0] == 0x80):
                 return Weights(file, "pytorch");
-            case ".pt" or ".pth" or ".bin" or ".ckpt" or ".h5" or ".keras" or ".msgpack" or ".npz" or ".npy" or ".nemo" or ".pb" or ".ggml" or ".onnx_data":
+            case ".pt" or ".pth" or ".bin" or ".ckpt" or ".h5" or ".hdf5" or ".keras" or ".msgpack" or ".npz" or ".npy" or ".nemo" or ".pb" or ".ggml" or ".onnx_data":
                 return Unread(file, extension.TrimStart('.'));
             case ".pkl" or ".pickle" or ".joblib":
                 return Unread(file, extension.TrimStart('.')) with

@@ -6,11 +6,17 @@ namespace ModelGoPack.Inspection;
 /// </summary>
 public static class FileKinds
 {
-    private static readonly HashSet<string> WeightExtensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".safetensors", ".gguf", ".ggml", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack", ".npz", ".npy",
-        ".pb", ".tflite", ".engine", ".plan", ".mlmodel", ".pkl", ".joblib", ".keras", ".nemo", ".onnx_data",
-    };
+    /// <summary>
+    /// The one table of weight-file endings: what inspect reads or names as weights, what stays out of a .nupkg
+    /// unless asked, what is stored undeflated, and what no license file name ends in (LicenseFileRules).
+    /// </summary>
+    internal static readonly IReadOnlyList<string> WeightEndings =
+    [
+        ".safetensors", ".gguf", ".ggml", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".onnx_data", ".h5", ".hdf5", ".keras",
+        ".msgpack", ".npz", ".npy", ".pb", ".tflite", ".engine", ".plan", ".mlmodel", ".pkl", ".pickle", ".joblib", ".nemo",
+    ];
+
+    private static readonly HashSet<string> WeightExtensions = new(WeightEndings, StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> CompressedExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
