@@ -188,3 +188,30 @@ public sealed class ConfigReaderTests
         Assert.Equal((1, 1), map.Find("nothing"));
     }
 }
+
+/// <summary>The config reader's key lists and modelgo.schema.json name the same keys, so that neither drifts.</summary>
+public sealed class ConfigReaderSchemaTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("upstream")]
+    [InlineData("modification")]
+    [InlineData("waiver")]
+    public void The_reader_knows_exactly_the_keys_the_schema_defines(string definition)
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse(Config.ConfigSkeleton.Schema);
+        var element = definition.Length == 0 ? schema.RootElement : schema.RootElement.GetProperty("$defs").GetProperty(definition);
+        var keys = element.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+
+        var known = definition switch
+        {
+            "" => Config.ConfigReader.RootKeys,
+            "upstream" => Config.ConfigReader.UpstreamKeys,
+            "modification" => Config.ConfigReader.ModificationKeys,
+            _ => Config.ConfigReader.WaiverKeys,
+        };
+
+        Assert.Equal(keys, known.Order(StringComparer.Ordinal));
+        Assert.Equal(known.Length, known.Distinct(StringComparer.Ordinal).Count());
+    }
+}

@@ -25,13 +25,13 @@ internal sealed class ConfigReader
         MaxDepth = 32,
     };
 
-    private static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude", "waivers"];
-    private static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle", "git", "repository", "revision", "releaseDate"];
+    internal static readonly string[] RootKeys = ["$schema", "name", "version", "license", "copyright", "releaseDate", "upstream", "modifications", "include", "exclude", "waivers"];
+    internal static readonly string[] UpstreamKeys = ["name", "version", "url", "license", "licensor", "relation", "method", "notices", "datasets", "manifest", "bundle", "git", "repository", "revision", "releaseDate"];
+    internal static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
+    internal static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
     // What a bundle's manifest records of an upstream besides its declaration: never keys of modelgo.json.
     private static readonly string[] ManifestUpstreamKeys = [.. UpstreamKeys, "manifestSha256", "removed", "releaseNotices"];
-    private static readonly string[] ModificationKeys = ["date", "description", "paths", "upstream"];
-    private static readonly string[] WaiverKeys = ["code", "path", "justification"];
 
     private readonly DiagnosticBag diagnostics;
     private readonly Dictionary<string, string> origins = new(StringComparer.Ordinal);
