@@ -103,8 +103,7 @@ public static partial class ConfigSkeleton
 
         // Text from the project inside a // comment: a line break would end it, and a separator or a bidirectional
         // control is refused by the JSON reader or by check; each such character shows as '?'.
-        static string Comment(string text) =>
-            string.Concat(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' || ProjectPath.IndexOfBidiControl(c.ToString()) >= 0 ? '?' : c));
+        static string Comment(string text) => string.Concat(text.Select(c => ProjectSurvey.Unreadable(c) ? '?' : c));
 
         text.Append("// modelgo.json: ModelGoPack's config for this model project. Reference: ModelGoPack's docs/configuration.md.\n");
         text.Append("// `modelgopack init` filled in what the project says of itself; fill in each TODO, then run `modelgopack check`.\n");

@@ -20,15 +20,6 @@ internal static partial class ProjectSurvey
 
     private static readonly string[] CopyrightFiles = ["README.md", "LICENSE", "LICENSE.md", "LICENSE.txt", "NOTICE", "NOTICE.md", "NOTICE.txt", "COPYRIGHT", "AUTHORS"];
 
-    /// <summary>The Hub's base_model_relation values (huggingface.co/docs/hub/model-cards), all of them derivatives: the method each is.</summary>
-    private static readonly Dictionary<string, string> HubRelations = new(StringComparer.Ordinal)
-    {
-        ["finetune"] = "fine-tuning",
-        ["adapter"] = "adapter",
-        ["merge"] = "merge",
-        ["quantized"] = "quantization",
-    };
-
     public static Survey Read(string root, IReadOnlyList<string> releases)
     {
         var filled = new List<string>();
@@ -151,7 +142,7 @@ internal static partial class ProjectSurvey
     {
         if (declared is not null)
         {
-            return HubRelations.TryGetValue(declared, out var method)
+            return ModelCard.BaseModelRelations.TryGetValue(declared, out var method)
                 ? ("derivative", method, $"base_model_relation: {declared}")
                 : (null, null, $"base_model_relation '{declared}' is none the Hub defines (adapter, merge, quantized, finetune)");
         }
@@ -161,13 +152,13 @@ internal static partial class ProjectSurvey
             : Directory.EnumerateFiles(root, "*.gguf").Any() ? "quantized"
             : bases > 1 ? "merge"
             : "finetune";
-        return ("derivative", HubRelations[inferred], $"no base_model_relation: {inferred}, as the Hub infers it");
+        return ("derivative", ModelCard.BaseModelRelations[inferred], $"no base_model_relation: {inferred}, as the Hub infers it");
     }
 
     private static SurveyedUpstream Release(string root, string location)
     {
         // Relative to the current folder, as every path of the command line is.
-        var full = Path.GetFullPath(ReleaseLocation(location));
+        var full = Releases.ReleaseLocation.Resolve(Environment.CurrentDirectory, location);
         var declaration = new UpstreamDeclaration { Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(full)), License = "MG-BY-SA-2.0", Relation = UpstreamRelation.Derivative, Bundle = full };
         var release = Releases.ReleaseReader.Load(root, declaration, () => new HashSet<string>(StringComparer.Ordinal), new Releases.ReleaseOptions(Hashing.DigestCache.InMemory(), false, "git", CancellationToken.None));
         var url = release.Url;
@@ -175,7 +166,6 @@ internal static partial class ProjectSurvey
             : url is not null && url.StartsWith("https://huggingface.co/", StringComparison.Ordinal) ? url["https://huggingface.co/".Length..].TrimEnd('/')
             : HubFolder().Match(full) is { Success: true } hub ? hub.Groups["org"].Value + "/" + hub.Groups["name"].Value
             : ArchiveSuffix().Replace(Path.GetFileName(Path.TrimEndingDirectorySeparator(full)), "");
-        var relative = Path.GetRelativePath(root, full).Replace('\\', '/');
         return new SurveyedUpstream(name)
         {
             Url = url,
@@ -183,28 +173,23 @@ internal static partial class ProjectSurvey
             License = release.License,
             Licensor = release.Licensor,
             // modelgo.json's paths are the project's: inside it, relative; else absolute (or under ~/ as given).
-            Bundle = !relative.StartsWith("../", StringComparison.Ordinal) && relative != ".." && !Path.IsPathRooted(relative) ? relative
-                : location == "~" || location.StartsWith("~/", StringComparison.Ordinal) ? location
-                : full,
+            Bundle = Releases.ReleaseLocation.InsideProject(root, full)
+                ?? (location == "~" || location.StartsWith("~/", StringComparison.Ordinal) ? location : full),
             Source = $"the release {location}",
         };
     }
 
-    private static string ReleaseLocation(string location) =>
-        location == "~" || location.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), location.TrimStart('~').TrimStart('/'))
-            : location;
-
     // An upstream of this name is the folder's: meta-llama/Llama-3.1-8B for Llama-3.1-8B or meta-llama--Llama-3.1-8B.
     private static bool Matches(string upstream, string folder) =>
-        folder.Equals(upstream, StringComparison.OrdinalIgnoreCase)
-        || folder.Equals(upstream[(upstream.LastIndexOf('/') + 1)..], StringComparison.OrdinalIgnoreCase)
+        Evaluation.ModelCardRules.Names(upstream, folder, url: null)
         || folder.Equals(upstream.Replace("/", "--", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
 
     // What init writes must read as it renders and pass check: no control character, line or paragraph separator, or
     // bidirectional control (MGP8029).
-    private static bool Readable(string text) =>
-        !text.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029') && ProjectPath.IndexOfBidiControl(text) < 0;
+    internal static bool Readable(string text) => !text.Any(Unreadable);
+
+    /// <summary>A control character, a line or paragraph separator, or a bidirectional control.</summary>
+    internal static bool Unreadable(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' || ProjectPath.IndexOfBidiControl(c.ToString()) >= 0;
 
     private static string? Text(string path)
     {

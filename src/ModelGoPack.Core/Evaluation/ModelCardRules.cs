@@ -12,9 +12,6 @@ namespace ModelGoPack.Evaluation;
 /// </summary>
 internal static class ModelCardRules
 {
-    // The Hub's values of base_model_relation (huggingface.co/docs/hub/model-cards#specifying-a-base-model).
-    private static readonly HashSet<string> HubRelations = new(StringComparer.Ordinal) { "adapter", "finetune", "merge", "quantized" };
-
     public static void Evaluate(ModelProject project, DiagnosticBag diagnostics)
     {
         if (project.ModelCard is { } card)
@@ -129,7 +126,7 @@ internal static class ModelCardRules
     {
         var relation = card.Values.GetValueOrDefault("base_model_relation");
         var line = card.Lines.GetValueOrDefault("base_model_relation");
-        if (relation is not null && !HubRelations.Contains(relation))
+        if (relation is not null && !ModelCard.BaseModelRelations.ContainsKey(relation))
         {
             diagnostics.Add(DiagnosticCatalog.BaseModelRelationMismatch,
                 $"README.md's base_model_relation '{relation}' is none the Hub defines (adapter, finetune, merge, quantized), so the Hub ignores it. {DiagnosticCatalog.BaseModelRelationMismatch.Help}",

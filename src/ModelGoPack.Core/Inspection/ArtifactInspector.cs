@@ -81,13 +81,13 @@ internal static class ArtifactInspector
         // An ONNX model's external data files hold raw tensor bytes, whatever their name or first bytes.
         var external = new HashSet<string>(
             artifacts.Where(a => a.Weights?.ExternalFiles.Count > 0)
-                .SelectMany(a => a.Weights!.ExternalFiles.Select(f => (a.Path.Contains('/', StringComparison.Ordinal) ? a.Path[..(a.Path.LastIndexOf('/') + 1)] : "") + f)),
+                .SelectMany(a => a.Weights!.ExternalFiles.Select(f => Beside(a.Path, f))),
             StringComparer.Ordinal);
         // Files a tokenizer_config.json names (vocab_file, merges_file, tokenizer_file: gpt2.tiktoken, spm.model) are
         // tokenizer files, whatever their names.
         var tokenizer = new HashSet<string>(
             artifacts.Where(a => a.Role == ArtifactRole.Tokenizer && a.Facts.TryGetValue("tokenizer_files", out var named) && named.Length > 0)
-                .SelectMany(a => a.Facts["tokenizer_files"].Split(", ").Select(f => (a.Path.Contains('/', StringComparison.Ordinal) ? a.Path[..(a.Path.LastIndexOf('/') + 1)] : "") + f)),
+                .SelectMany(a => a.Facts["tokenizer_files"].Split(", ").Select(f => Beside(a.Path, f))),
             StringComparer.Ordinal);
         for (var i = 0; i < artifacts.Count; i++)
         {
@@ -125,7 +125,7 @@ internal static class ArtifactInspector
         }
 
         // A Git LFS pointer stands in for the file (a clone without `git lfs pull`): known by its content, whatever its name.
-        if (file.Length <= Releases.LfsPointer.MaxBytes && magic.AsSpan().StartsWith("version "u8) && ReadPointer(file, magic) is { } pointer)
+        if (magic.Length == file.Length && magic.AsSpan().StartsWith("version "u8) && Releases.LfsPointer.TryParse(magic) is { } pointer)
         {
             return Artifact(file, RoleByName(path), new() { [LfsPointerFact] = PointerFact(pointer) });
         }
@@ -165,7 +165,7 @@ internal static class ArtifactInspector
             case ".pt" or ".pth" or ".bin" or ".ckpt" when IsNative(magic):
                 return NativeCode(file, magic);
             case ".pt" or ".pth" or ".bin" or ".ckpt" when IsWebAssembly(magic):
-                return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = WebAssemblyModule });
+                return WebAssembly(file);
             case ".pt" or ".pth" or ".bin" or ".ckpt" when magic.AsSpan().StartsWith("PK\x03\x04"u8) || (magic.Length > 0 && magic[0] == 0x80):
                 return Weights(file, "pytorch");
             case ".pt" or ".pth" or ".bin" or ".ckpt" or ".h5" or ".hdf5" or ".keras" or ".msgpack" or ".npz" or ".npy" or ".nemo" or ".pb" or ".ggml" or ".onnx_data":
@@ -188,15 +188,15 @@ internal static class ArtifactInspector
 
         // GNU's COPYING.LIB is the LGPL's text, not a static library: a license file's name on a file of no native format
         // (a static library is an ar archive, which IsNative knows).
-        if ((NativeExtensions.Contains(extension) && !(Evaluation.LicenseFileRules.IsLicenseName(path) && !IsNative(magic))) || (IsNative(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
+        if ((NativeExtensions.Contains(extension) && !(Evaluation.LicenseFileRules.IsLicenseName(path) && !IsNative(magic))) || (IsNative(magic) && !TextEnding(extension)))
         {
             return NativeCode(file, magic);
         }
 
         // WebAssembly: "\0asm" and a version, compiled code as a native library is (built from Rust, C, C++, Go, ...).
-        if (extension == ".wasm" || (IsWebAssembly(magic) && !DocExtensions.Contains(extension) && !CodeExtensions.Contains(extension) && !DataExtensions.Contains(extension) && extension != ".json"))
+        if (extension == ".wasm" || (IsWebAssembly(magic) && !TextEnding(extension)))
         {
-            return Artifact(file, ArtifactRole.Code, new() { ["compiled"] = WebAssemblyModule });
+            return WebAssembly(file);
         }
 
         if (name.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
@@ -337,6 +337,15 @@ internal static class ArtifactInspector
     private static Artifact NativeCode(ProjectFile file, byte[] magic) =>
         Artifact(file, ArtifactRole.Code, new() { ["compiled"] = IsManaged(magic) ? ManagedAssembly : NativeBinary });
 
+    // The path of a file NAME (relative) in the folder of the file at PATH.
+    private static string Beside(string path, string name) => path[..(path.LastIndexOf('/') + 1)] + name;
+
+    // A file of a text ending (document, code, data, JSON) is never judged by magic bytes alone.
+    private static bool TextEnding(string extension) =>
+        DocExtensions.Contains(extension) || CodeExtensions.Contains(extension) || DataExtensions.Contains(extension) || extension == ".json";
+
+    private static Artifact WebAssembly(ProjectFile file) => Artifact(file, ArtifactRole.Code, new() { ["compiled"] = WebAssemblyModule });
+
     /// <summary>What an LFS pointer names: "sha256:OID, SIZE bytes".</summary>
     internal static string PointerFact((string Oid, long Size) pointer) =>
         $"sha256:{pointer.Oid}, {pointer.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes";
@@ -361,27 +370,6 @@ internal static class ArtifactInspector
             : DocExtensions.Contains(extension) ? ArtifactRole.Docs
             : DataExtensions.Contains(extension) ? ArtifactRole.Data
             : ArtifactRole.Other;
-    }
-
-    /// <summary>The LFS pointer a small file is, or null (reading it again when the first bytes are not all of it).</summary>
-    private static (string Oid, long Size)? ReadPointer(ProjectFile file, byte[] magic)
-    {
-        if (magic.Length == file.Length)
-        {
-            return Releases.LfsPointer.TryParse(magic);
-        }
-
-        try
-        {
-            using var stream = file.Open();
-            var buffer = new byte[Releases.LfsPointer.MaxBytes + 1];
-            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            return Releases.LfsPointer.TryParse(buffer.AsSpan(0, read));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HeaderOutOfReachException)
-        {
-            return null;
-        }
     }
 
     // A WebAssembly binary module: "\0asm", then the version 1 as a little-endian u32.
@@ -459,7 +447,8 @@ internal static class ArtifactInspector
         try
         {
             using var stream = file.Open();
-            var buffer = new byte[512];
+            // Enough for every magic number read here, and for a whole Git LFS pointer (at most 1,024 bytes).
+            var buffer = new byte[Releases.LfsPointer.MaxBytes + 1];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             return buffer[..read];
         }

@@ -15,6 +15,18 @@ public sealed record ModelCard
     private const int MaxFrontMatterBytes = 256 * 1024;
     private const int MaxDepth = 32;
 
+    /// <summary>
+    /// The Hub's base_model_relation values (huggingface.co/docs/hub/model-cards#specifying-a-base-model), all of them
+    /// derivatives, each with the method it is in modelgo.json.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> BaseModelRelations = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["finetune"] = "fine-tuning",
+        ["adapter"] = "adapter",
+        ["merge"] = "merge",
+        ["quantized"] = "quantization",
+    };
+
     /// <summary>Top-level keys with a scalar value, or a list of scalars (joined values are in <see cref="Lists"/>).</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -321,10 +321,6 @@ internal static class OnnxInspector
             var label = CountTensor(model, "Constant");
             var name = !string.IsNullOrEmpty(tensor.Tensor.Name) ? tensor.Tensor.Name : i == 0 ? output : null;
             Commit(model, tensor.Tensor with { Name = name }, tensor.Dimensions, label, countElements: true);
-            if (tensor.Indices is { } indices)
-            {
-                Commit(model, indices, [], label + " indices", countElements: false);
-            }
         }
     }
 
@@ -345,9 +341,6 @@ internal static class OnnxInspector
                     Expect(wire, WireLength, label, "name", field);
                     name = reader.ReadLenientString(end, label, field);
                     break;
-                case 2 or 3:
-                    reader.SkipField(wire, end, label, field);
-                    break;
                 case 4:
                     Expect(wire, WireLength, label, "s", field);
                     reader.SkipField(wire, end, label, field);
@@ -356,7 +349,7 @@ internal static class OnnxInspector
                     Expect(wire, WireLength, label, "t", field);
                     var read = ReadTensor(reader, reader.ReadMessageEnd(end, label, "t", field), model, label);
                     RecordExternal(model, read);
-                    tensor = new PendingTensor(read, [.. model.Dimensions], null);
+                    tensor = new PendingTensor(read, [.. model.Dimensions]);
                     break;
                 case 6:
                     Expect(wire, WireLength, label, "g", field);
@@ -439,7 +432,7 @@ internal static class OnnxInspector
         pending.Add(value);
 
         static PendingTensor Scalar(string dtype, long[] dims) =>
-            new(new TensorRead(Array.IndexOf(TypeNames, dtype), null, null), dims, null);
+            new(new TensorRead(Array.IndexOf(TypeNames, dtype), null, null), dims);
     }
 
     private static string CountTensor(ModelState model, string kind)
@@ -458,7 +451,6 @@ internal static class OnnxInspector
     private static void ReadSparseTensor(WireReader reader, long end, ModelState model, string label, List<PendingTensor>? pending)
     {
         PendingTensor? values = null;
-        TensorRead? indices = null;
         while (reader.Position < end)
         {
             var (field, wire) = reader.ReadTag(end, label);
@@ -474,22 +466,13 @@ internal static class OnnxInspector
                     else
                     {
                         RecordExternal(model, read);
-                        values = new PendingTensor(read, [.. model.Dimensions], null);
+                        values = new PendingTensor(read, [.. model.Dimensions]);
                     }
 
                     break;
                 case 2:
                     Expect(wire, WireLength, label, "indices", field);
-                    var index = ReadTensor(reader, reader.ReadMessageEnd(end, label, "indices", field), model, label + " indices");
-                    if (pending is null)
-                    {
-                        Commit(model, index, model.Dimensions, label + " indices", countElements: false);
-                    }
-                    else
-                    {
-                        RecordExternal(model, index);
-                        indices = index;
-                    }
+                    RecordExternal(model, ReadTensor(reader, reader.ReadMessageEnd(end, label, "indices", field), model, label + " indices"));
 
                     break;
                 default:
@@ -500,7 +483,7 @@ internal static class OnnxInspector
 
         if (pending is not null && values is not null)
         {
-            pending.Add(values with { Indices = indices });
+            pending.Add(values);
         }
     }
 
@@ -593,10 +576,7 @@ internal static class OnnxInspector
     /// <summary>Counts a tensor that was read: its external data file, and (for stored elements) its type, elements and matrix.</summary>
     private static void Commit(ModelState model, TensorRead tensor, IReadOnlyList<long> dims, string label, bool countElements)
     {
-        if (tensor.ExternalFile is { } external)
-        {
-            model.ExternalFiles.Add(external);
-        }
+        RecordExternal(model, tensor);
 
         if (!countElements)
         {
@@ -757,8 +737,8 @@ internal static class OnnxInspector
     /// <summary>A tensor's facts as read: its data type number, name and external data file (validated).</summary>
     private sealed record TensorRead(int DataType, string? Name, string? ExternalFile);
 
-    /// <summary>A node attribute's tensor, kept until the node is known to be a Constant; Indices for a sparse value.</summary>
-    private sealed record PendingTensor(TensorRead Tensor, long[] Dimensions, TensorRead? Indices);
+    /// <summary>A node attribute's tensor (a sparse value's values), kept until the node is known to be a Constant.</summary>
+    private sealed record PendingTensor(TensorRead Tensor, long[] Dimensions);
 
     private sealed class ModelState
     {
