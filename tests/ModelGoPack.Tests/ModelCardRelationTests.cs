@@ -126,6 +126,19 @@ public sealed class ModelCardRelationTests
         Assert.DoesNotContain("Teacher-7B\"\n", card, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_base_model_given_by_an_alias_is_read_checked_and_kept_in_the_bundle_card()
+    {
+        using var project = Derivative("---\nlicense: other\nbase: &b example/base-tiny\nbase_model: *b\nother: &o other-org/mystery\nbase_model_list: [*o]\n---\n# Tuned\n");
+
+        var card = PackedCard(project);
+
+        Assert.Contains("\nbase_model: \"example/base-tiny\"\n", card, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(project.Root, "README.md"), "---\nlicense: other\nbase: &b other-org/mystery\nbase_model: *b\n---\n# Tuned\n");
+        var warning = Assert.Single(ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root }).Diagnostics, d => d.Code == "MGP2005");
+        Assert.Contains("'other-org/mystery'", warning.Message, StringComparison.Ordinal);
+    }
+
     private static ModelProjectBuilder Derivative(string card)
     {
         var project = new ModelProjectBuilder();

@@ -117,14 +117,32 @@ public sealed record ModelCard
                 throw new ArtifactFormatException("the front matter is not a YAML mapping of keys.");
             }
 
+            // Anchored scalars and lists of scalars, so that an alias (base_model: *b) reads as what it names.
+            var scalars = new Dictionary<string, string>(StringComparer.Ordinal);
+            var sequences = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             while (!parser.TryConsume<MappingEnd>(out _))
             {
                 var key = parser.Consume<Scalar>();
                 if (parser.TryConsume<Scalar>(out var scalar))
                 {
                     values[key.Value] = scalar.Value;
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        scalars[scalar.Anchor.Value] = scalar.Value;
+                    }
                 }
-                else if (parser.TryConsume<SequenceStart>(out _))
+                else if (parser.TryConsume<AnchorAlias>(out var alias))
+                {
+                    if (scalars.TryGetValue(alias.Value.Value, out var named))
+                    {
+                        values[key.Value] = named;
+                    }
+                    else if (sequences.TryGetValue(alias.Value.Value, out var namedList))
+                    {
+                        lists[key.Value] = namedList;
+                    }
+                }
+                else if (parser.TryConsume<SequenceStart>(out var start))
                 {
                     var items = new List<string>();
                     while (!parser.TryConsume<SequenceEnd>(out _))
@@ -132,6 +150,17 @@ public sealed record ModelCard
                         if (parser.TryConsume<Scalar>(out var item))
                         {
                             items.Add(item.Value);
+                            if (!item.Anchor.IsEmpty)
+                            {
+                                scalars[item.Anchor.Value] = item.Value;
+                            }
+                        }
+                        else if (parser.TryConsume<AnchorAlias>(out var itemAlias))
+                        {
+                            if (scalars.TryGetValue(itemAlias.Value.Value, out var namedItem))
+                            {
+                                items.Add(namedItem);
+                            }
                         }
                         else
                         {
@@ -140,6 +169,10 @@ public sealed record ModelCard
                     }
 
                     lists[key.Value] = items;
+                    if (!start.Anchor.IsEmpty)
+                    {
+                        sequences[start.Anchor.Value] = items;
+                    }
                 }
                 else
                 {
