@@ -36,7 +36,14 @@ public sealed class TaskTests
         var slow = $"slow-{Guid.NewGuid():N}.txt";
         project.File(slow, "read slowly\n").Write();
         var (task, engine) = Create(project);
-        bool Logged() => engine.Messages.ToList().Any(m => m.Message!.StartsWith("ModelGoPack: packing ", StringComparison.Ordinal));
+        // Under the engine's lock: the progress timer logs from another thread while this reads.
+        bool Logged()
+        {
+            lock (engine.Messages)
+            {
+                return engine.Messages.Any(m => m.Message!.StartsWith("ModelGoPack: packing ", StringComparison.Ordinal));
+            }
+        }
 
         // Reading one file waits until the progress timer has logged (a busy thread pool can delay it).
         void Slow(string path)
