@@ -74,7 +74,7 @@ public static class ModelGoPackEngine
         {
             if (string.IsNullOrWhiteSpace(given) || ProjectPath.HasControlCharacters(given))
             {
-                diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{ProjectPath.Printable(given)}' is not a usable path. {DiagnosticCatalog.BundleUnreadable.Help}");
+                diagnostics.Add(Messages.BundlePathUnusable.With(ProjectPath.Printable(given)));
                 return new CheckResult(diagnostics.Items);
             }
         }
@@ -83,13 +83,13 @@ public static class ModelGoPackEngine
         if (request.ExtractTo is { } target && Path.Exists(target) && !IsEmptyFolder(target))
         {
             var what = Directory.Exists(target) ? new DirectoryInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(target))).LinkTarget is null ? "is a folder that is not empty" : "is a link" : "is a file";
-            diagnostics.Add(DiagnosticCatalog.ExtractTargetExists, $"'{target}' already exists and {what}. {DiagnosticCatalog.ExtractTargetExists.Help}", Path.GetFullPath(target));
+            diagnostics.Add(Messages.ExtractTargetExists.With(target, what), Path.GetFullPath(target));
             return new CheckResult(diagnostics.Items);
         }
 
         if (request.PackageBundlePath is { } bundleBeside && !Verification.BundleVerifier.IsPackage(path))
         {
-            diagnostics.Add(DiagnosticCatalog.PackageBundleMismatch, $"--bundle '{bundleBeside}' is for a .nupkg, and '{path}' is not one. {DiagnosticCatalog.PackageBundleMismatch.Help}", Path.GetFullPath(bundleBeside));
+            diagnostics.Add(Messages.BundleBesideWithoutPackage.With(bundleBeside, path), Path.GetFullPath(bundleBeside));
             return new CheckResult(diagnostics.Items);
         }
 
@@ -115,7 +115,7 @@ public static class ModelGoPackEngine
         if (!content.ManifestFound)
         {
             var where = content.Prefix.Length > 0 ? $" (read from its one folder '{content.Prefix}', as the bundle's root)" : "";
-            diagnostics.Add(DiagnosticCatalog.BundleWithoutManifest, $"'{path}' holds no {Verification.BundleVerifier.ManifestName}{where}. {DiagnosticCatalog.BundleWithoutManifest.Help}", path);
+            diagnostics.Add(Messages.BundleWithoutManifest.With(path, Verification.BundleVerifier.ManifestName, where), path);
         }
 
         if (content.Readable)
@@ -142,7 +142,7 @@ public static class ModelGoPackEngine
         var diagnostics = new DiagnosticBag();
         if (string.IsNullOrWhiteSpace(request.ProjectDirectory) || ProjectPath.HasControlCharacters(request.ProjectDirectory) || !Directory.Exists(request.ProjectDirectory))
         {
-            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{ProjectPath.Printable(request.ProjectDirectory)}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}");
+            diagnostics.Add(Messages.ProjectNotAFolder.With(ProjectPath.Printable(request.ProjectDirectory)));
             return new CheckResult(diagnostics.Items);
         }
 
@@ -160,7 +160,7 @@ public static class ModelGoPackEngine
 
         foreach (var broken in artifacts.Where(a => a.Problem is not null))
         {
-            diagnostics.Add(DiagnosticCatalog.WeightHeaderInvalid, $"'{broken.Path}' is not a valid weight file: {broken.Problem}", broken.Path);
+            diagnostics.Add(Messages.WeightFileInvalid.With(broken.Path, broken.Problem), broken.Path);
         }
 
         return new CheckResult(diagnostics.Items) { Artifacts = artifacts };
@@ -175,7 +175,7 @@ public static class ModelGoPackEngine
         var diagnostics = new DiagnosticBag();
         if (outputPath is not null && (string.IsNullOrWhiteSpace(outputPath) || ProjectPath.HasControlCharacters(outputPath)))
         {
-            diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{ProjectPath.Printable(outputPath)}' is not a usable path. Give the bundle's path, or leave the output out for the default.");
+            diagnostics.Add(Messages.OutputPathUnusable.With(ProjectPath.Printable(outputPath)));
             return new PackResult(diagnostics.Items);
         }
 
@@ -196,7 +196,7 @@ public static class ModelGoPackEngine
         var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath ?? DefaultOutputPath(root, project.Config, format)));
         if (output == root || root.StartsWith(output + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{output}' is the project folder or holds it; writing there would replace the project. Choose an output outside the project, or under it (such as bin/).", output);
+            diagnostics.Add(Messages.OutputHoldsProject.With(output), output);
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
 
@@ -206,8 +206,7 @@ public static class ModelGoPackEngine
         if ((Discovery.FileType.Entry(output) is not null || Path.Exists(output)) && ProjectPath.Real(output) is var real && ProjectPath.Real(root) is var realRoot
             && IsUnder(real, realRoot) && !IsUnder(real, Path.Combine(realRoot, "bin")) && !IsUnder(real, Path.Combine(realRoot, "obj")))
         {
-            diagnostics.Add(DiagnosticCatalog.OutputNotABundle,
-                $"The output path '{ProjectPath.Printable(output)}' is inside the project and outside bin/ and obj/; pack replaces nothing inside the project but under bin/ and obj/, where outputs go, since anything else (an upstream's release, even one ModelGoPack made) may be the project's own. {DiagnosticCatalog.OutputNotABundle.Help}", output);
+            diagnostics.Add(Messages.OutputInsideProject.With(ProjectPath.Printable(output)), output);
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
 
@@ -354,20 +353,20 @@ public static class ModelGoPackEngine
     {
         if (string.IsNullOrWhiteSpace(request.ProjectDirectory) || ProjectPath.HasControlCharacters(request.ProjectDirectory))
         {
-            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"The project folder '{ProjectPath.Printable(request.ProjectDirectory)}' is not a usable path. {DiagnosticCatalog.ProjectDirectoryMissing.Help}");
+            diagnostics.Add(Messages.ProjectPathUnusable.With(ProjectPath.Printable(request.ProjectDirectory)));
             return null;
         }
 
         var root = Path.GetFullPath(request.ProjectDirectory);
         if (!Directory.Exists(root))
         {
-            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{request.ProjectDirectory}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}", root);
+            diagnostics.Add(Messages.ProjectNotAFolder.With(request.ProjectDirectory), root);
             return null;
         }
 
         if (request.TemplatesDirectory is { } templatesDirectory && (string.IsNullOrWhiteSpace(templatesDirectory) || ProjectPath.HasControlCharacters(templatesDirectory)))
         {
-            diagnostics.Add(DiagnosticCatalog.TemplatesDirectoryMissing, $"The templates folder '{ProjectPath.Printable(templatesDirectory)}' is not a usable path.");
+            diagnostics.Add(Messages.TemplatesPathUnusable.With(ProjectPath.Printable(templatesDirectory)));
             return null;
         }
 

@@ -11,6 +11,10 @@ public sealed class DiagnosticBag
 
     public void Add(Diagnostic diagnostic) => this.items.Add(diagnostic);
 
+    /// <summary>Records a message of <see cref="Messages"/>, its holes filled in, found at a place.</summary>
+    public void Add(MessageText message, string? path = null, int line = 0, int column = 0) =>
+        this.items.Add(message.At(path, line, column));
+
     public void Add(DiagnosticDescriptor descriptor, string message, string? path = null, int line = 0, int column = 0) =>
         this.items.Add(new Diagnostic(descriptor, message, path, line, column));
 

@@ -1,0 +1,21 @@
+namespace ModelGoPack.Diagnostics;
+
+/// <summary>
+/// Every message ModelGoPack reports, as a format named for what it says, beside the code it reports
+/// (<see cref="DiagnosticCatalog"/>). The class is split by the part of the tool that raises its messages
+/// (Messages/Config.cs, Messages/Verify.cs, …); a name is unique across the parts. A call site fills the holes:
+/// <c>diagnostics.Add(Messages.ProjectNotAFolder.With(path), path)</c>.
+/// </summary>
+public static partial class Messages
+{
+    private static DiagnosticMessage M(DiagnosticDescriptor descriptor, string format) => new(descriptor, format);
+
+    /// <summary>All messages, for the tests that check them against the catalog.</summary>
+    public static IReadOnlyList<(string Name, DiagnosticMessage Message)> All { get; } =
+        typeof(Messages).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticMessage))
+            .Select(f => (f.Name, (DiagnosticMessage)f.GetValue(null)!))
+            .OrderBy(m => m.Item2.Descriptor.Code, StringComparer.Ordinal)
+            .ThenBy(m => m.Name, StringComparer.Ordinal)
+            .ToArray();
+}
