@@ -6,6 +6,7 @@ using ModelGoPack.Evaluation;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
 using NuGet.Packaging.Core;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack;
 
@@ -392,7 +393,7 @@ public static class ModelGoPackEngine
             SourceDateEpoch = request.SourceDateEpoch,
         };
 
-        ObligationRules.Evaluate(project, diagnostics, cancellationToken);
+        Obligations.Evaluate(project, diagnostics, cancellationToken);
 
         // What the bundle declares: every modification the NOTICE states (those dated from git too), as the manifest lists them,
         // and each upstream as its release describes it where the config is silent (provenance a recipient can use).
@@ -418,7 +419,7 @@ public static class ModelGoPackEngine
                 // Whatever the template, NOTICE must say what 2.2(a)(ii) to (iv) require, as verify will judge it.
                 if (output == ProjectLoader.NoticeFileName)
                 {
-                    NoticeRules.Evaluate(text, templates.NoticeTemplate(template), declared, project.Notices, diagnostics);
+                    Obligations.EvaluateNotice(text, templates.NoticeTemplate(template), declared, project.Notices, diagnostics);
                 }
             }
         }

@@ -136,7 +136,7 @@ public sealed class InspectionRoleTests
 
         Assert.Equal(FileKinds.WeightEndings.Count, result.Artifacts.Count);
         Assert.All(result.Artifacts, a => Assert.Equal(ArtifactRole.Weights, a.Role));
-        Assert.All(FileKinds.WeightEndings, e => Assert.Contains(e, Evaluation.LicenseFileRules.FileTypes));
+        Assert.All(FileKinds.WeightEndings, e => Assert.Contains(e, Licensing.LicenseFiles.FileTypes));
         Assert.True(FileKinds.IsWeights("model.pickle") && FileKinds.IsWeights("model.HDF5") && !FileKinds.IsWeights("model.json"));
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ModelGoPack.Evaluation;
 using ModelGoPack.Tests.Support;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Tests;
 
@@ -29,7 +30,7 @@ public sealed class LineageRuleTests : IDisposable
         var path = Path.Combine(this.temp.Path, "text.txt");
         File.WriteAllBytes(path, Encoding.ASCII.GetBytes(file));
 
-        Assert.Equal(Sha(Encoding.ASCII.GetBytes(expected)), Lineage.LineEndsMadeLf(new Discovery.ProjectFile("text.txt", path, file.Length)));
+        Assert.Equal(Sha(Encoding.ASCII.GetBytes(expected)), DerivativeMaterials.LineEndsMadeLf(new Discovery.ProjectFile("text.txt", path, file.Length)));
     }
 
     [Fact]
@@ -39,14 +40,14 @@ public sealed class LineageRuleTests : IDisposable
         var bytes = Enumerable.Repeat((byte)'a', 9000).ToArray();
         bytes[7999] = 0;
         File.WriteAllBytes(path, bytes);
-        Assert.Null(Lineage.LineEndsMadeLf(new Discovery.ProjectFile("table.bin", path, bytes.Length)));
+        Assert.Null(DerivativeMaterials.LineEndsMadeLf(new Discovery.ProjectFile("table.bin", path, bytes.Length)));
 
         // A NUL past the first 8,000 bytes does not make it binary (git's own test).
         bytes[7999] = (byte)'a';
         bytes[8000] = 0;
         File.WriteAllBytes(path, bytes);
-        Assert.Equal(Sha(bytes), Lineage.LineEndsMadeLf(new Discovery.ProjectFile("table.bin", path, bytes.Length)));
-        Assert.Null(Lineage.LineEndsMadeLf(new Discovery.ProjectFile("gone.bin", Path.Combine(this.temp.Path, "gone.bin"), 1)));
+        Assert.Equal(Sha(bytes), DerivativeMaterials.LineEndsMadeLf(new Discovery.ProjectFile("table.bin", path, bytes.Length)));
+        Assert.Null(DerivativeMaterials.LineEndsMadeLf(new Discovery.ProjectFile("gone.bin", Path.Combine(this.temp.Path, "gone.bin"), 1)));
     }
 
     [Fact]

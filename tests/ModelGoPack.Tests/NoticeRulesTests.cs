@@ -4,6 +4,7 @@ using ModelGoPack.Diagnostics;
 using ModelGoPack.Evaluation;
 using ModelGoPack.Rendering;
 using NuGet.Versioning;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Tests;
 
@@ -169,7 +170,7 @@ public sealed partial class NoticeRulesTests
     private static List<Diagnostic> Evaluate(string notice, NoticeTemplate? template, ModelGoConfig config, IReadOnlyList<NoticeText> notices)
     {
         var diagnostics = new DiagnosticBag();
-        NoticeRules.Evaluate(notice, template, config, notices, diagnostics);
+        Obligations.EvaluateNotice(notice, template, config, notices, diagnostics);
         return [.. diagnostics.Items];
     }
 

@@ -1,6 +1,7 @@
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Evaluation;
 using ModelGoPack.Inspection;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Tests;
 

@@ -86,7 +86,7 @@ public sealed class PublicityTests
     [InlineData("Incorporated", "Incorporated")]
     public void A_licensor_is_known_by_its_name_without_its_legal_form(string licensor, string words)
     {
-        Assert.Equal(words, string.Join(' ', Evaluation.PublicityRules.Words(licensor)));
+        Assert.Equal(words, string.Join(' ', Rules.LicensorNames.Words(licensor)));
     }
 
     [Fact]
@@ -293,7 +293,7 @@ public sealed class PublicityTests
     [InlineData("meta", false)]
     [InlineData("The", false)]
     [InlineData("Theory", true)]
-    public void Distinctive_first_words(string word, bool distinctive) => Assert.Equal(distinctive, ModelGoPack.Evaluation.PublicityRules.DistinctiveFirstWord(word));
+    public void Distinctive_first_words(string word, bool distinctive) => Assert.Equal(distinctive, ModelGoPack.Rules.LicensorNames.DistinctiveFirstWord(word));
 
     [Theory]
     [InlineData('智', true)]
@@ -322,7 +322,7 @@ public sealed class PublicityTests
     [InlineData('\uF8FF', false)]
     [InlineData('\uFAFF', true)]
     [InlineData('\uFB00', false)]
-    public void Scripts_written_without_spaces(char c, bool unspaced) => Assert.Equal(unspaced, ModelGoPack.Evaluation.PublicityRules.IsUnspaced(c));
+    public void Scripts_written_without_spaces(char c, bool unspaced) => Assert.Equal(unspaced, ModelGoPack.Rules.LicensorNames.IsUnspaced(c));
 
     [Fact]
     public void A_card_without_a_title_has_no_headline()

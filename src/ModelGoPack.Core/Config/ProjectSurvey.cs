@@ -181,7 +181,7 @@ internal static partial class ProjectSurvey
 
     // An upstream of this name is the folder's: meta-llama/Llama-3.1-8B for Llama-3.1-8B or meta-llama--Llama-3.1-8B.
     private static bool Matches(string upstream, string folder) =>
-        Evaluation.ModelCardRules.Names(upstream, folder, url: null)
+        ModelCard.Names(upstream, folder, url: null)
         || folder.Equals(upstream.Replace("/", "--", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
 
     // What init writes must read as it renders and pass check: no control character, line or paragraph separator, or

@@ -33,7 +33,7 @@ internal static class BundleLimits
     /// most so many bytes, measured exactly before anything is hashed or written (MGP8032). Path lengths are the
     /// name rule's (MGP8031).
     /// </summary>
-    public static void Check(IReadOnlyList<BundleEntry> entries, Config.ModelGoConfig declared, IReadOnlyList<Evaluation.AppliedWaiver> waivers, Diagnostics.DiagnosticBag diagnostics)
+    public static void Check(IReadOnlyList<BundleEntry> entries, Config.ModelGoConfig declared, IReadOnlyList<Rules.AppliedWaiver> waivers, Diagnostics.DiagnosticBag diagnostics)
     {
         if (entries.Count > BundleLimits.MaxFiles)
         {

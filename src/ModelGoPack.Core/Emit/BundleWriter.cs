@@ -20,7 +20,7 @@ internal static class BundleWriter
     public static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? Write(
         IReadOnlyList<BundleEntry> entries,
         ModelGoConfig config,
-        IReadOnlyList<Evaluation.AppliedWaiver> waivers,
+        IReadOnlyList<Rules.AppliedWaiver> waivers,
         string outputPath,
         BundleFormat format,
         DateTimeOffset timestamp,
@@ -89,7 +89,7 @@ internal static class BundleWriter
     /// entries by path, the deflated ones by path, the manifest (tools that update a zip in place expect it).
     /// </summary>
     private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteZip(
-        string path, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
+        string path, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
         using var zip = new ZipWriter(path, timestamp, entries.Where(e => e.Store).Sum(e => e.Length));
         var files = new ManifestFile?[entries.Count];
@@ -173,7 +173,7 @@ internal static class BundleWriter
 
     /// <summary>A folder: every file written in parallel, one per core.</summary>
     private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteDirectory(
-        string root, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
+        string root, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
         using var sink = new DirectorySink(root, timestamp);
         var files = new ManifestFile?[entries.Count];
@@ -195,7 +195,7 @@ internal static class BundleWriter
 
     /// <summary>An archive written front to back (tar.gz): one entry after the other.</summary>
     private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteSequential(
-        TarGzSink sink, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Evaluation.AppliedWaiver> waivers, Copier copier, DiagnosticBag diagnostics)
+        TarGzSink sink, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, Copier copier, DiagnosticBag diagnostics)
     {
         using (sink)
         {

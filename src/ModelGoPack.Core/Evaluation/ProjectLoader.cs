@@ -3,6 +3,7 @@ using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Evaluation;
 
@@ -252,19 +253,19 @@ internal static class ProjectLoader
 
         // Every other license file, at any depth, and the one the card's license_link names: only these are read.
         // Only the candidates are kept by path: a release of a million files makes no map of them all.
-        var link = LicenseFileRules.LinkedPath(card, config)?.Path;
-        var byPath = files.Where(f => f.RelativePath == link || LicenseFileRules.IsLicenseName(f.RelativePath)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
+        var link = LicenseFiles.LinkedPath(card, config)?.Path;
+        var byPath = files.Where(f => f.RelativePath == link || LicenseFiles.IsLicenseName(f.RelativePath)).ToDictionary(f => f.RelativePath, StringComparer.Ordinal);
         var otherLicenses = new List<(ProjectFile, LicenseIdentification)>();
-        foreach (var path in LicenseFileRules.OtherLicenseFiles(byPath.Keys, link))
+        foreach (var path in LicenseFiles.OtherLicenseFiles(byPath.Keys, link))
         {
             // A file too large for a license text is one ModelGoPack cannot read: unrecognised (verify judges it alike).
             if (byPath[path].Length > MaxTextFileBytes)
             {
-                otherLicenses.Add((byPath[path], LicenseFileRules.TooLarge));
+                otherLicenses.Add((byPath[path], LicenseFiles.TooLarge));
             }
             else if (ReadText(byPath[path], diagnostics) is { } licenseBytes)
             {
-                otherLicenses.Add((byPath[path], LicenseFileRules.Identify(licenseBytes)));
+                otherLicenses.Add((byPath[path], LicenseFiles.Identify(licenseBytes)));
             }
         }
 

@@ -188,7 +188,7 @@ internal static class ArtifactInspector
 
         // GNU's COPYING.LIB is the LGPL's text, not a static library: a license file's name on a file of no native format
         // (a static library is an ar archive, which IsNative knows).
-        if ((NativeExtensions.Contains(extension) && !(Evaluation.LicenseFileRules.IsLicenseName(path) && !IsNative(magic))) || (IsNative(magic) && !TextEnding(extension)))
+        if ((NativeExtensions.Contains(extension) && !(Licensing.LicenseFiles.IsLicenseName(path) && !IsNative(magic))) || (IsNative(magic) && !TextEnding(extension)))
         {
             return NativeCode(file, magic);
         }

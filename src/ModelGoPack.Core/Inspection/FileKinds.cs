@@ -8,7 +8,7 @@ public static class FileKinds
 {
     /// <summary>
     /// The one table of weight-file endings: what inspect reads or names as weights, what stays out of a .nupkg
-    /// unless asked, what is stored undeflated, and what no license file name ends in (LicenseFileRules).
+    /// unless asked, what is stored undeflated, and what no license file name ends in (Licensing/LicenseFiles.Names.cs).
     /// </summary>
     internal static readonly IReadOnlyList<string> WeightEndings =
     [

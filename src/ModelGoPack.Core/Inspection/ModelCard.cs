@@ -16,6 +16,19 @@ public sealed record ModelCard
     private const int MaxDepth = 32;
 
     /// <summary>
+    /// Whether a card's reference to a model (base_model, a dataset stamp's generator) names an upstream: "org/base-tiny"
+    /// names upstream "Base-Tiny", and so does a url ending in "/org/base-tiny" or "/base-tiny".
+    /// </summary>
+    public static bool Names(string reference, string name, string? url)
+    {
+        var repo = reference.Trim().TrimEnd('/');
+        var last = repo[(repo.LastIndexOf('/') + 1)..];
+        return string.Equals(repo, name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(last, name, StringComparison.OrdinalIgnoreCase)
+            || (url is not null && url.TrimEnd('/').EndsWith("/" + repo, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
     /// The Hub's base_model_relation values (huggingface.co/docs/hub/model-cards#specifying-a-base-model), all of them
     /// derivatives, each with the method it is in modelgo.json.
     /// </summary>

@@ -76,7 +76,7 @@ internal sealed partial class TemplateSet
         this.OverridePath(name) is { } path ? path : $"templates/{name} (built in)";
 
     /// <summary>The template <paramref name="name"/> as NOTICE findings name it: the override file, or the built-in one.</summary>
-    public Evaluation.NoticeTemplate NoticeTemplate(string name) =>
+    public Rules.NoticeTemplate NoticeTemplate(string name) =>
         this.OverridePath(name) is { } path ? new(path, BuiltIn: false) : new($"templates/{name}", BuiltIn: true);
 
     /// <summary>

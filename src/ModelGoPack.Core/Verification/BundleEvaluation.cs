@@ -5,6 +5,7 @@ using ModelGoPack.Evaluation;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
 using NuGet.Versioning;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Verification;
 
@@ -42,18 +43,18 @@ internal static class BundleEvaluation
         // Every other license file, at any depth, and the one the card's license_link names, as check reads them.
         var cardText = content.Text(Inspection.ModelCard.FileName) is { } readme ? TextDecoder.Decode(readme) : null;
         var card = ProjectLoader.ParseModelCard(cardText, diagnostics);
-        var otherPaths = LicenseFileRules.OtherLicenseFiles(content.Files.Keys, LicenseFileRules.LinkedPath(card, config)?.Path);
+        var otherPaths = LicenseFiles.OtherLicenseFiles(content.Files.Keys, LicenseFiles.LinkedPath(card, config)?.Path);
         BundleVerifier.Fetch(content, otherPaths, cancellationToken);
         var otherLicenses = new List<(Discovery.ProjectFile, LicenseIdentification)>();
         foreach (var path in otherPaths)
         {
             if (content.Files[path].Length > EntryCapture.TextLimit)
             {
-                otherLicenses.Add((content.Files[path], LicenseFileRules.TooLarge));
+                otherLicenses.Add((content.Files[path], LicenseFiles.TooLarge));
             }
             else if (content.Text(path) is { } bytes)
             {
-                otherLicenses.Add((content.Files[path], LicenseFileRules.Identify(bytes)));
+                otherLicenses.Add((content.Files[path], LicenseFiles.Identify(bytes)));
             }
         }
 
@@ -105,7 +106,7 @@ internal static class BundleEvaluation
 
         if (noticeText is not null)
         {
-            NoticeRules.Evaluate(noticeText, template: null, config, notices, diagnostics);
+            Obligations.EvaluateNotice(noticeText, template: null, config, notices, diagnostics);
         }
         else if (config.Upstream.Count > 0 && !(content.Files.TryGetValue(ProjectLoader.NoticeFileName, out var unread) && unread.Length > Rendering.GeneratedTextLimit.MaxBytes))
         {
@@ -129,7 +130,7 @@ internal static class BundleEvaluation
             Artifacts = content.Artifacts.Of(files),
             Notices = notices,
         };
-        ObligationRules.EvaluateBundle(project, declared, diagnostics);
+        Obligations.EvaluateBundle(project, declared, diagnostics);
 
         foreach (var path in content.HeadersOutOfReach.Order(StringComparer.Ordinal))
         {

@@ -11,7 +11,11 @@ public static partial class Messages
     private static DiagnosticMessage M(DiagnosticDescriptor descriptor, string format) => new(descriptor, format);
 
     /// <summary>All messages, for the tests that check them against the catalog.</summary>
-    public static IReadOnlyList<(string Name, DiagnosticMessage Message)> All { get; } =
+    /// <remarks>
+    /// Computed when asked, not a field: the order in which the fields of a partial class's files are initialised is not
+    /// defined, so a field made of the others could see some of them still null.
+    /// </remarks>
+    public static IReadOnlyList<(string Name, DiagnosticMessage Message)> All =>
         typeof(Messages).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticMessage))
             .Select(f => (f.Name, (DiagnosticMessage)f.GetValue(null)!))

@@ -2,7 +2,9 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 
-namespace ModelGoPack.Evaluation;
+using ModelGoPack.Evaluation;
+
+namespace ModelGoPack.Rules;
 
 /// <summary>
 /// Applies the config's waivers: a compliance finding whose code and path a waiver matches becomes info,
@@ -25,11 +27,8 @@ internal static class Waivers
             if (DiagnosticCatalog.All.FirstOrDefault(d => d.Code == waiver.Code) is { Waivable: false } obligation)
             {
                 var (where, line, column) = source.Locate(waiver.JsonPath);
-                var rule = received ? DiagnosticCatalog.ManifestWaiverNotAllowed : DiagnosticCatalog.WaiverNotAllowed;
-                var whose = received ? "The bundle's manifest waives" : "The waiver of";
-                diagnostics.Add(rule,
-                    $"{whose} {waiver.Code}{(waiver.Path is null ? "" : $" for '{waiver.Path}'")} (\"{waiver.Justification}\"), which cannot be waived: it is {DiagnosticCatalog.ObligationOf(obligation)}, an obligation of the license itself. {(received ? "The waiver is not applied. " : "")}{rule.Help}",
-                    where, line, column);
+                var of = waiver.Path is null ? "" : $" for '{waiver.Path}'";
+                diagnostics.Add((received ? Messages.ManifestWaiverNotAllowed : Messages.WaiverNotAllowed).With(waiver.Code, of, waiver.Justification, DiagnosticCatalog.ObligationOf(obligation)), where, line, column);
                 continue;
             }
 
@@ -54,8 +53,7 @@ internal static class Waivers
             if (matched.Count == 0 && !received)
             {
                 var (where, line, column) = source.Locate(waiver.JsonPath);
-                diagnostics.Add(DiagnosticCatalog.WaiverUnmatched,
-                    $"The waiver of {waiver.Code}{(waiver.Path is null ? "" : $" for '{waiver.Path}'")} matches no finding. {DiagnosticCatalog.WaiverUnmatched.Help}", where, line, column);
+                diagnostics.Add(Messages.WaiverUnmatched.With(waiver.Code, waiver.Path is null ? "" : $" for '{waiver.Path}'"), where, line, column);
             }
             else if (matched.Count > 0)
             {

@@ -3,7 +3,9 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Inspection;
 
-namespace ModelGoPack.Evaluation;
+using ModelGoPack.Evaluation;
+
+namespace ModelGoPack.Rules;
 
 /// <summary>
 /// Section 2.3: no reference to the licensor, nor use of its names or marks, for publicity without its prior
@@ -18,7 +20,7 @@ namespace ModelGoPack.Evaluation;
 /// Only one-word compounds in prose ("Meta-learning") are set aside.
 /// </para>
 /// </summary>
-internal static class PublicityRules
+internal static class LicensorNames
 {
     /// <summary>Front matter keys that name or sum up the model (Hugging Face cards and Spaces, common templates).</summary>
     internal static readonly string[] FrontMatterKeys = ["title", "model_name", "short_description", "description", "summary", "tagline"];
@@ -44,9 +46,7 @@ internal static class PublicityRules
             {
                 if (Use(licensor, text, prose, named) is { } used)
                 {
-                    diagnostics.Add(DiagnosticCatalog.LicensorNameUsed,
-                        $"{where} uses \"{used}\", the name of \"{licensor.Name}\", the licensor of upstream \"{licensor.Upstream}\", for publicity. {DiagnosticCatalog.LicensorNameUsed.Help}",
-                        path, line, line > 0 ? 1 : 0);
+                    diagnostics.Add(Messages.LicensorNameUsed.With(where, used, licensor.Name, licensor.Upstream), path, line, line > 0 ? 1 : 0);
                 }
             }
         }

@@ -2,7 +2,9 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 
-namespace ModelGoPack.Evaluation;
+using ModelGoPack.Evaluation;
+
+namespace ModelGoPack.Rules;
 
 /// <summary>
 /// 2.2(a)(ii) found, not only declared: a derivative upstream that names its release (<c>manifest</c>,
@@ -11,7 +13,7 @@ namespace ModelGoPack.Evaluation;
 /// touching it (a warning asks to declare it), else an error. A declared modification that changed nothing
 /// is a warning.
 /// </summary>
-internal static class Lineage
+internal static partial class DerivativeMaterials
 {
     /// <summary>The largest file compared again with its line ends made LF: 64 MiB (a text file a checkout converts).</summary>
     private const long MaxTextCompared = 64L * 1024 * 1024;
@@ -49,7 +51,8 @@ internal static class Lineage
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    public static void Evaluate(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    /// <summary>Compares each derivative upstream's release with the project, file by file (see this file's summary).</summary>
+    public static void Lineage(ModelProject project, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         // git is opened once, when the first undeclared change needs a date (a failed open is not retried).
         Git? git = null;
@@ -141,15 +144,13 @@ internal static class Lineage
             {
                 if (failed is not null)
                 {
-                    diagnostics.Add(DiagnosticCatalog.GitUnavailable,
-                        $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" and no modification declares it, so its date must come from git, but {failed} {DiagnosticCatalog.GitUnavailable.Help}", path);
+                    diagnostics.Add(Messages.ChangeNeedsGit.With(path, kind, upstream.Name, failed), path);
                     continue;
                 }
 
                 if (dates.TryGetValue(path, out var committed))
                 {
-                    diagnostics.Add(DiagnosticCatalog.ChangeDatedFromGit,
-                        $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" ({release.Location}); the last commit touching it is of {committed:yyyy-MM-dd}. {DiagnosticCatalog.ChangeDatedFromGit.Help}", path);
+                    diagnostics.Add(Messages.ChangeDatedFromGit.With(path, kind, upstream.Name, release.Location, committed), path);
                     project.DetectedModifications.Add(new ModificationDeclaration
                     {
                         Date = committed,
@@ -161,9 +162,7 @@ internal static class Lineage
                 }
 
                 var why = git is null ? "the project is not in a git repository" : "the change is not committed";
-                diagnostics.Add(DiagnosticCatalog.ChangeUndeclared,
-                    $"'{path}' is {kind} compared with the release of \"{upstream.Name}\" ({release.Location}), no modification of it is declared, and {why}, so it has no date. {DiagnosticCatalog.ChangeUndeclared.Help}",
-                    path);
+                diagnostics.Add(Messages.ChangeUndeclared.With(path, kind, upstream.Name, release.Location, why), path);
             }
 
             foreach (var modification in modifications.Where(m => m.Paths.Count > 0))
@@ -180,9 +179,7 @@ internal static class Lineage
                 if (matched.Count > 0 && !matched.Any(changed.ContainsKey))
                 {
                     var (where, line, column) = project.Source.Locate(modification.JsonPath);
-                    diagnostics.Add(DiagnosticCatalog.ModificationDidNotHappen,
-                        $"The modification of {modification.Date:yyyy-MM-dd} (\"{modification.Description}\") names {string.Join(", ", matched)}, identical to the release of \"{upstream.Name}\". {DiagnosticCatalog.ModificationDidNotHappen.Help}",
-                        where, line, column);
+                    diagnostics.Add(Messages.ModificationDidNotHappen.With(modification.Date, modification.Description, string.Join(", ", matched), upstream.Name), where, line, column);
                 }
             }
         }
