@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ModelGoPack.Diagnostics;
 
 namespace ModelGoPack.Inspection;
 
@@ -33,24 +34,24 @@ public sealed record DatasetStamp
     public string? Description { get; init; }
 
     /// <summary>Writes the stamp into <paramref name="directory"/>; an existing stamp is replaced only with <paramref name="force"/>.</summary>
-    public string? Write(string directory, bool force, Diagnostics.DiagnosticBag diagnostics)
+    public string? Write(string directory, bool force, DiagnosticBag diagnostics)
     {
         if (string.IsNullOrWhiteSpace(directory) || !Directory.Exists(directory))
         {
-            diagnostics.Add(Diagnostics.DiagnosticCatalog.ProjectDirectoryMissing, $"'{directory}' is not a folder. Pass the dataset's folder.");
+            diagnostics.Add(Messages.DatasetFolderMissing.With(directory));
             return null;
         }
 
         if (string.IsNullOrWhiteSpace(this.GeneratorName) || string.IsNullOrWhiteSpace(this.GeneratorLicense))
         {
-            diagnostics.Add(Diagnostics.DiagnosticCatalog.DatasetStampInvalid, $"A stamp needs a generator name and license. {Diagnostics.DiagnosticCatalog.DatasetStampInvalid.Help}");
+            diagnostics.Add(Messages.DatasetStampIncomplete.With());
             return null;
         }
 
         var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(directory), FileName);
         if (File.Exists(path) && !force)
         {
-            diagnostics.Add(Diagnostics.DiagnosticCatalog.DatasetStampExists, $"{path} already exists. {Diagnostics.DiagnosticCatalog.DatasetStampExists.Help}", path);
+            diagnostics.Add(Messages.DatasetStampAlreadyExists.With(path), path);
             return null;
         }
 
@@ -63,7 +64,7 @@ public sealed record DatasetStamp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(Diagnostics.DiagnosticCatalog.OutputWriteFailed, $"Cannot write {path}: {e.Message}", path);
+            diagnostics.Add(Messages.DatasetStampWriteFailed.With(path, e.Message), path);
             return null;
         }
     }
