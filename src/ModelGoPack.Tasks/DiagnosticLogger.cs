@@ -6,7 +6,8 @@ using ModelGoPack.Reporting;
 namespace ModelGoPack.Tasks;
 
 /// <summary>
-/// Logs findings the MSBuild way, so that `dotnet pack` prints <c>path(line,col): error MGP....: ...</c>.
+/// Logs findings the MSBuild way, so that `dotnet pack` prints <c>path(line,col): error MGP....: ...</c>. Errors and
+/// warnings carry the code as help keyword and its page (docs/diagnostics/MGPxxxx.md) as help link, which an IDE opens.
 /// Warnings honour NoWarn (they become low-importance messages), TreatWarningsAsErrors and
 /// WarningsNotAsErrors; WarningsAsErrors is applied by MSBuild itself. Everything the task logs goes
 /// through here, and no message or file carries a control character (<see cref="PrintableText"/>): a file
@@ -45,13 +46,13 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarnings
             switch (severity)
             {
                 case Severity.Error:
-                    log.LogError(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", message);
+                    log.LogError(subcategory: null, d.Code, helpKeyword: d.Code, helpLink: d.Descriptor.HelpLink, file, d.Line, d.Column, 0, 0, "{0}", message);
                     break;
                 case Severity.Warning:
-                    log.LogWarning(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, "{0}", message);
+                    log.LogWarning(subcategory: null, d.Code, helpKeyword: d.Code, helpLink: d.Descriptor.HelpLink, file, d.Line, d.Column, 0, 0, "{0}", message);
                     break;
                 default:
-                    log.LogMessage(subcategory: null, d.Code, helpKeyword: null, file, d.Line, d.Column, 0, 0, MessageImportance.Normal, "{0}", message);
+                    log.LogMessage(subcategory: null, d.Code, helpKeyword: d.Code, file, d.Line, d.Column, 0, 0, MessageImportance.Normal, "{0}", message);
                     break;
             }
         }

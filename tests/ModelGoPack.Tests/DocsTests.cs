@@ -22,7 +22,7 @@ public sealed partial class DocsTests
             .ToList();
 
         // The table is kept by hand: on a mismatch, the message is the table to paste.
-        var table = string.Join("\n", DiagnosticCatalog.All.Select(d => $"| {d.Code} | {d.Severity.ToString().ToLowerInvariant()} | {(d.Waivable ? "yes" : "no")} | {d.Title.Replace("|", "\\|", StringComparison.Ordinal)} | {d.Help.Replace("|", "\\|", StringComparison.Ordinal)} |"));
+        var table = string.Join("\n", DiagnosticCatalog.All.Select(d => $"| [{d.Code}](diagnostics/{d.Code}.md) | {d.Severity.ToString().ToLowerInvariant()} | {(d.Waivable ? "yes" : "no")} | {d.Title.Replace("|", "\\|", StringComparison.Ordinal)} | {d.Help.Replace("|", "\\|", StringComparison.Ordinal)} |"));
         Assert.True(expected.SequenceEqual(rows), "docs/diagnostics.md's diagnostics table should read:\n" + table);
     }
 
@@ -90,6 +90,7 @@ public sealed partial class DocsTests
     [GeneratedRegex(@"[$@]\((?<name>ModelGo[A-Za-z]+)\)")]
     private static partial Regex MSBuildName();
 
-    [GeneratedRegex(@"^\| (?<code>MGP\d{4}) \| (?<severity>error|warning|info) \| (?<waivable>yes|no) \| (?<title>(?:[^|\\]|\\\|)+) \|", RegexOptions.Multiline)]
+    // A row links its code to the code's page: | [MGP1001](diagnostics/MGP1001.md) | error | no | title | help |
+    [GeneratedRegex(@"^\| \[(?<code>MGP\d{4})\]\(diagnostics/\k<code>\.md\) \| (?<severity>error|warning|info) \| (?<waivable>yes|no) \| (?<title>(?:[^|\\]|\\\|)+) \|", RegexOptions.Multiline)]
     private static partial Regex DiagnosticRow();
 }

@@ -68,6 +68,7 @@ public static class JsonReport
                 }
 
                 json.WriteString("help", d.Descriptor.Help);
+                json.WriteString("helpUri", d.Descriptor.HelpLink);
                 json.WriteEndObject();
             }
 

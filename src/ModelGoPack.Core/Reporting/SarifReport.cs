@@ -5,8 +5,8 @@ namespace ModelGoPack.Reporting;
 
 /// <summary>
 /// SARIF 2.1.0, as GitHub code scanning reads it: one run, every rule of the catalog with its help
-/// text, results with a file location (relative to the working folder, which is the repository root in
-/// CI), waived findings as notes with an external suppression and its justification.
+/// text and its page (helpUri), results with a file location (relative to the working folder, which is
+/// the repository root in CI), waived findings as notes with an external suppression and its justification.
 /// </summary>
 public static class SarifReport
 {
@@ -49,6 +49,7 @@ public static class SarifReport
                 json.WriteStartObject("help");
                 json.WriteString("text", rule.Help);
                 json.WriteEndObject();
+                json.WriteString("helpUri", rule.HelpLink);
                 json.WriteStartObject("defaultConfiguration");
                 json.WriteString("level", Level(rule.Severity));
                 json.WriteEndObject();
