@@ -87,6 +87,44 @@ public sealed partial class DocsTests
         Assert.All(parameters, name => Assert.Contains($"`{name}`", msbuild, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Contributor_guide_states_the_fuzz_budget_ci_sets()
+    {
+        var contributing = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "CONTRIBUTING.md"));
+        var ci = File.ReadAllText(Path.Combine(RepositoryRoot.Path, ".ci", "run"));
+        var seconds = int.Parse(FuzzSeconds().Match(ci).Groups["seconds"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        // A fuzz target is a folder of its failing inputs (Fixtures/fuzz/{target}/).
+        var targets = Directory.GetDirectories(Path.Combine(RepositoryRoot.Path, "tests", "ModelGoPack.Tests", "Fixtures", "fuzz")).Length;
+
+        Assert.Contains($"Each of the {targets} targets runs for `MODELGOPACK_FUZZ_SECONDS` seconds", contributing, StringComparison.Ordinal);
+        Assert.Contains($"`.ci/run` sets {seconds}, {seconds * targets} s in all.", contributing, StringComparison.Ordinal);
+        Assert.Contains($"(with a {seconds * targets} s fuzz budget", contributing, StringComparison.Ordinal);
+        Assert.Contains("[CONTRIBUTING.md](CONTRIBUTING.md)", Readme, StringComparison.Ordinal);
+        Assert.Contains("docs/diagnostics/", Readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Relative_links_of_the_contributor_guide_and_the_diagnostic_pages_name_files_that_exist()
+    {
+        var pages = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "docs", "diagnostics"), "*.md")
+            .Append(Path.Combine(RepositoryRoot.Path, "CONTRIBUTING.md"))
+            .Append(Path.Combine(RepositoryRoot.Path, "docs", "diagnostics.md"));
+        var broken = pages.SelectMany(page => MarkdownLink().Matches(File.ReadAllText(page))
+                .Select(m => m.Groups["target"].Value)
+                .Where(target => !target.Contains("://", StringComparison.Ordinal) && !target.StartsWith('#'))
+                .Where(target => !Path.Exists(Path.Combine(Path.GetDirectoryName(page)!, target.Split('#')[0])))
+                .Select(target => $"{Path.GetRelativePath(RepositoryRoot.Path, page)}: {target}"))
+            .ToList();
+
+        Assert.Empty(broken);
+    }
+
+    [GeneratedRegex(@"MODELGOPACK_FUZZ_SECONDS=(?<seconds>\d+)")]
+    private static partial Regex FuzzSeconds();
+
+    [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+
     [GeneratedRegex(@"[$@]\((?<name>ModelGo[A-Za-z]+)\)")]
     private static partial Regex MSBuildName();
 
