@@ -9,14 +9,14 @@ public sealed record ProjectRequest
     /// <summary>A folder of template overrides, matched by file name; null for the built-in templates.</summary>
     public string? TemplatesDirectory { get; init; }
 
-    /// <summary>SOURCE_DATE_EPOCH, in seconds, when the host's environment sets it.</summary>
+    /// <summary>SOURCE_DATE_EPOCH, in seconds, when the host's environment sets it (<see cref="Hosting.SourceDateEpoch"/>).</summary>
     public long? SourceDateEpoch { get; init; }
 
     /// <summary>Config values the host supplies besides modelgo.json (MSBuild properties and items).</summary>
     public Config.ConfigOverrides? Overrides { get; init; }
 
-    /// <summary>The git executable for lineage (default <c>git</c>; the CLI takes MODELGOPACK_GIT).</summary>
-    public string GitExecutable { get; init; } = "git";
+    /// <summary>The git executable for lineage (default <c>git</c>; both front doors take MODELGOPACK_GIT: <see cref="Hosting.GitExecutable"/>).</summary>
+    public string GitExecutable { get; init; } = Hosting.GitExecutable.Default;
 
     /// <summary>Texts the host publishes the model with (MSBuild Title, Description, PackageTags), by name; checked for licensor names (Section 2.3).</summary>
     public IReadOnlyDictionary<string, string> PublicityTexts { get; init; } = new Dictionary<string, string>();

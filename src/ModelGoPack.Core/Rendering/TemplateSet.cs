@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Hosting;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
@@ -73,7 +74,7 @@ internal sealed partial class TemplateSet
 
     /// <summary>Where a template comes from, for diagnostics: the override file, or the embedded default.</summary>
     public string Describe(string name) =>
-        this.OverridePath(name) is { } path ? path : $"templates/{name} (built in)";
+        this.OverridePath(name) is { } path ? path : DisplayPath.BuiltIn($"templates/{name}");
 
     /// <summary>The template <paramref name="name"/> as NOTICE findings name it: the override file, or the built-in one.</summary>
     public Rules.NoticeTemplate NoticeTemplate(string name) =>
