@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Hosting;
 using ModelGoPack.Reporting;
 
 namespace ModelGoPack.Tasks;
@@ -25,10 +26,7 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, bool treatWarnings
     {
         foreach (var d in diagnostics)
         {
-            var file = PrintableText.Escape(d.Path is null ? this.ProjectFile
-                : Path.IsPathRooted(d.Path) ? d.Path
-                : d.Path.Contains("(built in)", StringComparison.Ordinal) ? d.Path
-                : Path.GetFullPath(Path.Combine(projectDirectory, d.Path)));
+            var file = PrintableText.Escape(DisplayPath.InProject(d.Path, projectDirectory, full: true) ?? this.ProjectFile);
             // A waived finding is logged with the reviewer's justification, as the CLI's report shows it.
             var message = PrintableText.Escape(d.Waiver is null ? d.Message : $"waived ({d.Waiver}): {d.Message}");
             var severity = d.Severity;

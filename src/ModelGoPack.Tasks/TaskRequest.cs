@@ -1,58 +1,39 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Build.Framework;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Emit;
+using ModelGoPack.Hashing;
+using ModelGoPack.Hosting;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Tasks;
 
 /// <summary>
 /// Maps the task's parameters to a Core request. MSBuild properties and items become config overrides:
 /// a value set in MSBuild replaces the same key of modelgo.json (a list replaces the whole list), and
-/// NuGet's PackageId, PackageVersion and Copyright fill in keys that modelgo.json does not set.
+/// NuGet's PackageId, PackageVersion and Copyright fill in keys that modelgo.json does not set. The values are
+/// judged in Core: the host's (Hosting/), the package's license (Rules/PackageLicense.cs), the config's (the engine).
 /// </summary>
 internal static class TaskRequest
 {
     private static readonly string[] UpstreamMetadata = ["Version", "Url", "License", "Licensor", "Relation", "Method", "Notices"];
     private static readonly string[] ModificationMetadata = ["Date", "Paths", "Upstream"];
 
-    public static (ProjectRequest Request, string? Output, BundleFormat Format)? Map(ModelGoPack task, DiagnosticLogger logger)
+    public static (ProjectRequest Request, string? Output, BundleFormat Format)? Map(PackModel task, DiagnosticLogger logger)
     {
         var diagnostics = new DiagnosticBag();
         var projectFile = logger.ProjectFile;
         var directory = Path.GetFullPath(task.ProjectDirectory);
 
-        var format = (task.BundleFormat ?? "zip").ToLowerInvariant() switch
-        {
-            "zip" or "" => BundleFormat.Zip,
-            "dir" or "directory" => BundleFormat.Directory,
-            "tar.gz" or "tgz" => BundleFormat.TarGz,
-            _ => (BundleFormat?)null,
-        };
+        var format = BundleFormats.Parse(task.BundleFormat, BundleFormats.MSBuildDefault);
         if (format is null)
         {
-            diagnostics.Add(DiagnosticCatalog.ConfigInvalidValue, $"ModelGoBundleFormat is '{task.BundleFormat}'; use zip, tar.gz or dir.", projectFile);
+            diagnostics.Add(Messages.BundleFormatPropertyUnknown.With(task.BundleFormat), projectFile);
         }
 
-        long? epoch = null;
-        if (!string.IsNullOrWhiteSpace(task.SourceDateEpoch))
-        {
-            if (long.TryParse(task.SourceDateEpoch, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                epoch = seconds;
-            }
-            else
-            {
-                diagnostics.Add(DiagnosticCatalog.EnvironmentInvalid, $"SOURCE_DATE_EPOCH is '{task.SourceDateEpoch}'. {DiagnosticCatalog.EnvironmentInvalid.Help}", projectFile);
-            }
-        }
-
-        if (!string.IsNullOrWhiteSpace(task.PackageLicenseFile) && !string.Equals(task.PackageLicenseFile, "LICENSE", StringComparison.Ordinal))
-        {
-            diagnostics.Add(DiagnosticCatalog.PackageLicenseClash,
-                $"PackageLicenseFile is '{task.PackageLicenseFile}', not the bundle's LICENSE. {DiagnosticCatalog.PackageLicenseClash.Help}", projectFile);
-        }
+        var epoch = SourceDateEpoch.Parse(SourceDateEpoch.FromProperty(task.SourceDateEpoch), diagnostics, projectFile);
+        PackageLicense.CheckFile(task.PackageLicenseFile, diagnostics, projectFile);
 
         var overrides = new ConfigOverrides
         {
@@ -64,19 +45,7 @@ internal static class TaskRequest
         // The config in effect names the bundle, and says whether share-alike applies; if it is invalid,
         // the engine reports why.
         var config = ModelGoPackEngine.ReadConfig(directory, overrides, new DiagnosticBag());
-        if (!string.IsNullOrWhiteSpace(task.PackageLicenseExpression))
-        {
-            if (config is { } c && (c.IsDerivative || c.IsExtracted))
-            {
-                diagnostics.Add(DiagnosticCatalog.PackageLicenseShareAlike,
-                    $"PackageLicenseExpression is '{task.PackageLicenseExpression}', but this model is a derivative or Extracted Model of an MG-BY-SA-2.0 model. {DiagnosticCatalog.PackageLicenseShareAlike.Help}", projectFile);
-            }
-            else
-            {
-                diagnostics.Add(DiagnosticCatalog.PackageLicenseClash,
-                    $"PackageLicenseExpression is '{task.PackageLicenseExpression}', but this package is licensed MG-BY-SA-2.0 by its LICENSE file. {DiagnosticCatalog.PackageLicenseClash.Help}", projectFile);
-            }
-        }
+        PackageLicense.CheckExpression(task.PackageLicenseExpression, config, diagnostics, projectFile);
 
         if (diagnostics.HasErrors)
         {
@@ -111,9 +80,9 @@ internal static class TaskRequest
             SourceDateEpoch = epoch,
             Overrides = overrides,
             ExcludedPaths = excluded.ToList(),
-            GitExecutable = Environment.GetEnvironmentVariable("MODELGOPACK_GIT") is { Length: > 0 } git ? git : "git",
+            GitExecutable = GitExecutable.From(Environment.GetEnvironmentVariable),
             DigestCacheDirectory = Path.Combine(intermediate, "digests"),
-            Progress = new Hashing.ProgressCounter(),
+            Progress = new ProgressCounter(),
             VerifyUpstream = task.VerifyUpstream,
             PublicityTexts = new[] { ("Title", task.Title), ("Description", task.Description), ("PackageTags", task.PackageTags) }
                 .Where(p => !string.IsNullOrWhiteSpace(p.Item2) && p.Item2 != "Package Description")
@@ -122,7 +91,7 @@ internal static class TaskRequest
         return (request, output, format!.Value);
     }
 
-    private static Dictionary<string, ConfigValue> Values(ModelGoPack task, DiagnosticBag diagnostics, string projectFile)
+    private static Dictionary<string, ConfigValue> Values(PackModel task, DiagnosticBag diagnostics, string projectFile)
     {
         var values = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
         void Scalar(string key, string? value, string property)
@@ -174,22 +143,20 @@ internal static class TaskRequest
     }
 
     /// <summary>Warns when the .nupkg and the bundle would carry different names or versions.</summary>
-    private static void CheckIdentity(ModelGoPack task, ModelGoConfig config, DiagnosticBag diagnostics, string projectFile)
+    private static void CheckIdentity(PackModel task, ModelGoConfig config, DiagnosticBag diagnostics, string projectFile)
     {
         if (!string.IsNullOrWhiteSpace(task.PackageId) && !string.Equals(task.PackageId, config.Name, StringComparison.OrdinalIgnoreCase))
         {
-            diagnostics.Add(DiagnosticCatalog.PackageIdentityMismatch,
-                $"PackageId is '{task.PackageId}' but the model's name is '{config.Name}'. {DiagnosticCatalog.PackageIdentityMismatch.Help}", projectFile);
+            diagnostics.Add(Messages.PackageIdNotModelName.With(task.PackageId, config.Name), projectFile);
         }
 
         if (!string.IsNullOrWhiteSpace(task.PackageVersion) && NuGet.Versioning.NuGetVersion.TryParse(task.PackageVersion, out var version) && version != config.Version)
         {
-            diagnostics.Add(DiagnosticCatalog.PackageIdentityMismatch,
-                $"PackageVersion is '{task.PackageVersion}' but the model's version is '{config.Version.ToNormalizedString()}'. {DiagnosticCatalog.PackageIdentityMismatch.Help}", projectFile);
+            diagnostics.Add(Messages.PackageVersionNotModelVersion.With(task.PackageVersion, config.Version.ToNormalizedString()), projectFile);
         }
     }
 
-    private static Dictionary<string, ConfigValue> Fallbacks(ModelGoPack task)
+    private static Dictionary<string, ConfigValue> Fallbacks(PackModel task)
     {
         var fallbacks = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
         if (!string.IsNullOrWhiteSpace(task.PackageId))
@@ -220,8 +187,7 @@ internal static class TaskRequest
             var match = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
             if (match is null)
             {
-                diagnostics.Add(DiagnosticCatalog.MSBuildItemInvalid,
-                    $"{itemType} '{item.ItemSpec}' has unknown metadata '{name}'. {DiagnosticCatalog.MSBuildItemInvalid.Help}", projectFile);
+                diagnostics.Add(Messages.ItemMetadataUnknown.With(itemType, item.ItemSpec, name), projectFile);
                 continue;
             }
 

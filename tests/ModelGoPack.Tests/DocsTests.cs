@@ -79,8 +79,8 @@ public sealed partial class DocsTests
         Assert.Contains("ModelGoUpstream", properties);
         Assert.All(properties, name => Assert.Contains($"`{name}`", msbuild, StringComparison.Ordinal));
 
-        var parameters = typeof(Tasks.ModelGoPack).GetProperties()
-            .Where(p => p.DeclaringType == typeof(Tasks.ModelGoPack))
+        var parameters = typeof(Tasks.PackModel).GetProperties()
+            .Where(p => p.DeclaringType == typeof(Tasks.PackModel))
             .Select(p => p.Name)
             .ToList();
         Assert.Contains("ReuseState", parameters);

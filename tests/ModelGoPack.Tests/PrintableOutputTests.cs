@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ModelGoPack.Tests.Support;
-using Task = ModelGoPack.Tasks.ModelGoPack;
+using Task = ModelGoPack.Tasks.PackModel;
 
 namespace ModelGoPack.Tests;
 

@@ -1,7 +1,7 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using ModelGoPack.Tests.Support;
-using Task = ModelGoPack.Tasks.ModelGoPack;
+using Task = ModelGoPack.Tasks.PackModel;
 
 namespace ModelGoPack.Tests;
 
