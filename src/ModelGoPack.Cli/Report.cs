@@ -1,4 +1,7 @@
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Hosting;
+using ModelGoPack.Inspection;
+using ModelGoPack.Reporting;
 
 namespace ModelGoPack.Cli;
 
@@ -10,8 +13,7 @@ internal static class Report
     {
         foreach (var d in diagnostics)
         {
-            var path = d.Path is null ? null : Path.IsPathRooted(d.Path) || d.Path.Contains("(built in)", StringComparison.Ordinal) ? d.Path : Path.Join(projectDirectory, d.Path);
-            output.WriteLine((d with { Path = path }).ToString());
+            output.WriteLine((d with { Path = DisplayPath.InProject(d.Path, projectDirectory) }).ToString());
         }
 
         if (!verdict)
@@ -26,22 +28,22 @@ internal static class Report
             : $"Not compliant: {Plural(errors, "error")}, {Plural(warnings, "warning")}.");
     }
 
-    public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Inspection.Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false, string? notEvaluated = null) =>
-        PrintableWriter.WriteLines(output, Reporting.JsonReport.Write(diagnostics, artifacts, digests, listDigests, notEvaluated));
+    public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false, string? notEvaluated = null) =>
+        PrintableWriter.WriteLines(output, JsonReport.Write(diagnostics, artifacts, digests, listDigests, notEvaluated));
 
     /// <summary>The artifacts as a table: path, role, size, and what the header says.</summary>
-    public static void WriteArtifacts(TextWriter output, IReadOnlyList<Inspection.Artifact> artifacts)
+    public static void WriteArtifacts(TextWriter output, IReadOnlyList<Artifact> artifacts)
     {
         // Paths as they print (escaped), so that the columns line up.
-        var width = Math.Min(Math.Max(artifacts.Select(a => Reporting.PrintableText.Escape(a.Path).Length).DefaultIfEmpty(4).Max(), 4), 60);
+        var width = Math.Min(Math.Max(artifacts.Select(a => PrintableText.Escape(a.Path).Length).DefaultIfEmpty(4).Max(), 4), 60);
         output.WriteLine($"{"PATH".PadRight(width)}  {"ROLE",-12}  {"SIZE",12}  FACTS");
         foreach (var a in artifacts)
         {
-            output.WriteLine($"{Reporting.PrintableText.Escape(a.Path).PadRight(width)}  {Reporting.JsonReport.Name(a.Role),-12}  {a.Size,12:N0}  {Facts(a)}");
+            output.WriteLine($"{PrintableText.Escape(a.Path).PadRight(width)}  {JsonReport.Name(a.Role),-12}  {a.Size,12:N0}  {Facts(a)}");
         }
     }
 
-    private static string Facts(Inspection.Artifact a)
+    private static string Facts(Artifact a)
     {
         var parts = new List<string>();
         if (a.Problem is not null)
@@ -52,7 +54,7 @@ internal static class Report
         if (a.Weights is { } w)
         {
             var dtypes = string.Join(" ", w.Dtypes.OrderByDescending(d => d.Value).Select(d => d.Key));
-            parts.Add($"{w.Format}, {Reporting.JsonReport.Name(w.Precision)}{(w.TensorCount > 0 ? $", {w.TensorCount} tensors" : "")}{(dtypes.Length > 0 ? $", {dtypes}" : "")}");
+            parts.Add($"{w.Format}, {JsonReport.Name(w.Precision)}{(w.TensorCount > 0 ? $", {w.TensorCount} tensors" : "")}{(dtypes.Length > 0 ? $", {dtypes}" : "")}");
             if (w.ExecutesCodeOnLoad)
             {
                 parts.Add("pickle (runs code on load)");
@@ -64,4 +66,17 @@ internal static class Report
     }
 
     internal static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>The full path of <paramref name="path"/> for a SARIF report's root; the current folder when it is no usable path.</summary>
+    internal static string FullPath(string path)
+    {
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (ArgumentException)
+        {
+            return Environment.CurrentDirectory;
+        }
+    }
 }

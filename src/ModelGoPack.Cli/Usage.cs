@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 
 namespace ModelGoPack.Cli;
@@ -186,7 +187,7 @@ internal static class Usage
 
     private static string? ForeignPathMessage(string name, string path) =>
         ForeignPath(path, OperatingSystem.IsWindows()) is { } what
-            ? new Diagnostic(DiagnosticCatalog.ForeignAbsolutePath, $"{name} '{path}' is {what}; on this system it is no absolute path, but a file named so in the current folder. {DiagnosticCatalog.ForeignAbsolutePath.Help}").ToString()
+            ? Messages.PathOfAnotherSystem.With(name, path, what).At().ToString()
             : null;
 
     /// <summary>
@@ -228,7 +229,7 @@ internal static class Usage
         for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
         {
             last = folder.FullName;
-            if (File.Exists(Path.Combine(folder.FullName, Config.ModelGoConfig.FileName)))
+            if (File.Exists(Path.Combine(folder.FullName, ModelGoConfig.FileName)))
             {
                 found = folder.FullName;
                 return;

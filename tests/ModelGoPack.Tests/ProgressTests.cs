@@ -143,9 +143,9 @@ public sealed class ProgressTests
     [Fact]
     public void Default_cache_folder_follows_XDG_then_HOME()
     {
-        Assert.Equal(Path.Combine("/x", "modelgopack"), CommandLineApp.DefaultCacheDirectory(n => n == "XDG_CACHE_HOME" ? "/x" : n == "HOME" ? "/h" : null));
-        Assert.Equal(Path.Combine("/h", ".cache", "modelgopack"), CommandLineApp.DefaultCacheDirectory(n => n == "XDG_CACHE_HOME" ? "relative" : n == "HOME" ? "/h" : null));
-        Assert.Null(CommandLineApp.DefaultCacheDirectory(_ => null));
+        Assert.Equal(Path.Combine("/x", "modelgopack"), ProjectOptions.DefaultCacheDirectory(n => n == "XDG_CACHE_HOME" ? "/x" : n == "HOME" ? "/h" : null));
+        Assert.Equal(Path.Combine("/h", ".cache", "modelgopack"), ProjectOptions.DefaultCacheDirectory(n => n == "XDG_CACHE_HOME" ? "relative" : n == "HOME" ? "/h" : null));
+        Assert.Null(ProjectOptions.DefaultCacheDirectory(_ => null));
     }
 
     private static ModelProjectBuilder Project()

@@ -1,0 +1,17 @@
+using ModelGoPack.Hashing;
+
+namespace ModelGoPack.Cli;
+
+/// <summary>The process the command line runs in: its streams, environment and terminal.</summary>
+internal sealed record Host(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, bool Terminal)
+{
+    /// <summary>Runs <paramref name="run"/> with <paramref name="counter"/> shown on standard error (nothing when quiet).</summary>
+    public async Task<T> WithProgressAsync<T>(ProgressCounter counter, bool quiet, Func<T> run)
+    {
+        var display = ProgressDisplay.Start(counter, this.Stderr, this.Terminal, quiet, CommandLineApp.ProgressInterval);
+        await using (display.ConfigureAwait(false))
+        {
+            return run();
+        }
+    }
+}
