@@ -285,8 +285,11 @@ public sealed partial class MSBuildTests
         Assert.Contains("with NuGet.Packaging 8.0", inProcessOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Standalone_task_call_from_an_existing_build_script()
+    // The task is PackModel (docs/msbuild.md); a script written for its old name, ModelGoPack, still works.
+    [Theory]
+    [InlineData("PackModel")]
+    [InlineData("ModelGoPack")]
+    public void Standalone_task_call_from_an_existing_build_script(string taskName)
     {
         using var temp = new TempDirectory();
         var package = temp.Combine("modelgopack");
@@ -295,11 +298,11 @@ public sealed partial class MSBuildTests
         var script = temp.Combine("release.proj");
         File.WriteAllText(script, $"""
             <Project>
-              <UsingTask TaskName="ModelGoPack.Tasks.ModelGoPack" AssemblyFile="{package}/tasks/net10.0/ModelGoPack.Tasks.dll" />
+              <UsingTask TaskName="ModelGoPack.Tasks.{taskName}" AssemblyFile="{package}/tasks/net10.0/ModelGoPack.Tasks.dll" />
               <Target Name="Release">
-                <ModelGoPack ProjectDirectory="{example}" IntermediateDirectory="{temp.Path}/obj" BundlePath="{temp.Path}/out/model.zip">
+                <{taskName} ProjectDirectory="{example}" IntermediateDirectory="{temp.Path}/obj" BundlePath="{temp.Path}/out/model.zip">
                   <Output TaskParameter="Bundle" PropertyName="Bundle" />
-                </ModelGoPack>
+                </{taskName}>
                 <Message Importance="high" Text="Bundle: $(Bundle)" />
               </Target>
             </Project>

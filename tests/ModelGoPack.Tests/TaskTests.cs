@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Xml.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using ModelGoPack.Tests.Support;
@@ -233,18 +235,49 @@ public sealed class TaskTests
         Assert.Null(task.Bundle);
     }
 
-    internal static (Task Task, FakeBuildEngine Engine) Create(ModelProjectBuilder project)
+    // The task is PackModel; a build script that calls it by its old name, ModelGoPack, still packs (docs/msbuild.md).
+    [Theory]
+    [InlineData(typeof(Task))]
+    [InlineData(typeof(Tasks.ModelGoPack))]
+    public void The_task_packs_by_its_name_and_by_its_old_name(Type type)
     {
-        var projectFile = Path.Combine(project.Root, "model.proj");
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var (task, engine) = Create(project, (Task)Activator.CreateInstance(type)!);
+        task.PackageLicenseFile = "LICENSE";
+
+        Assert.True(task.Execute(), Describe(engine));
+
+        Assert.Equal(Path.Combine(project.Scratch, "out", "tiny-model.1.0.0.zip"), task.Bundle);
+        Assert.Contains(task.PackageFiles, f => f.ItemSpec.EndsWith("LICENSE", StringComparison.Ordinal));
+        Assert.Contains(engine.Messages.ToList(), m => m.Message == $"ModelGoPack: tiny-model -> {task.Bundle}");
+    }
+
+    [Fact]
+    public void The_old_name_is_the_task_itself_and_the_targets_declare_both_names_in_process_and_in_a_task_host()
+    {
+        Assert.Equal(typeof(Task), typeof(Tasks.ModelGoPack).BaseType);
+        Assert.DoesNotContain(typeof(Tasks.ModelGoPack).GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly), m => m is not ConstructorInfo);
+
+        var targets = XDocument.Load(Path.Combine(RepositoryRoot.Path, "build", "ModelGoPack.targets")).Root!;
+        var declared = targets.Elements("UsingTask").Select(u => ((string)u.Attribute("TaskName")!, (string?)u.Attribute("TaskFactory"))).ToList();
+        Assert.Equal(
+            [("ModelGoPack.Tasks.PackModel", null), ("ModelGoPack.Tasks.PackModel", "TaskHostFactory"), ("ModelGoPack.Tasks.ModelGoPack", null), ("ModelGoPack.Tasks.ModelGoPack", "TaskHostFactory")],
+            declared);
+        Assert.All(declared, d => Assert.NotNull(typeof(Task).Assembly.GetType(d.Item1)));
+        Assert.Single(targets.Descendants("PackModel"));
+        Assert.Empty(targets.Descendants("ModelGoPack"));
+    }
+
+    internal static (Task Task, FakeBuildEngine Engine) Create(ModelProjectBuilder project, Task? task = null)
+    {
         var engine = new FakeBuildEngine(Path.Combine(project.Scratch, "ModelGoPack.targets"));
-        var task = new Task
-        {
-            BuildEngine = engine,
-            ProjectDirectory = project.Root,
-            ProjectFile = projectFile,
-            IntermediateDirectory = Path.Combine(project.Scratch, "obj"),
-            BundleDirectory = Path.Combine(project.Scratch, "out"),
-        };
+        task ??= new Task();
+        task.BuildEngine = engine;
+        task.ProjectDirectory = project.Root;
+        task.ProjectFile = Path.Combine(project.Root, "model.proj");
+        task.IntermediateDirectory = Path.Combine(project.Scratch, "obj");
+        task.BundleDirectory = Path.Combine(project.Scratch, "out");
         return (task, engine);
     }
 
