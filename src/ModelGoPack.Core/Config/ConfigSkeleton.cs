@@ -29,21 +29,21 @@ public static partial class ConfigSkeleton
     {
         if (string.IsNullOrWhiteSpace(projectDirectory) || ProjectPath.HasControlCharacters(projectDirectory))
         {
-            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"The project folder '{ProjectPath.Printable(projectDirectory)}' is not a usable path. {DiagnosticCatalog.ProjectDirectoryMissing.Help}");
+            diagnostics.Add(Messages.ProjectPathUnusable.With(ProjectPath.Printable(projectDirectory)));
             return null;
         }
 
         var root = Path.GetFullPath(projectDirectory);
         if (!Directory.Exists(root))
         {
-            diagnostics.Add(DiagnosticCatalog.ProjectDirectoryMissing, $"'{projectDirectory}' is not a folder. {DiagnosticCatalog.ProjectDirectoryMissing.Help}", root);
+            diagnostics.Add(Messages.ProjectNotAFolder.With(projectDirectory), root);
             return null;
         }
 
         var path = Path.Combine(root, ModelGoConfig.FileName);
         if (File.Exists(path))
         {
-            diagnostics.Add(DiagnosticCatalog.ConfigExists, $"{path} already exists. {DiagnosticCatalog.ConfigExists.Help}", ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ConfigExists.With(path), ModelGoConfig.FileName);
             return null;
         }
 
@@ -54,7 +54,7 @@ public static partial class ConfigSkeleton
         }
         catch (Releases.ReleaseException e)
         {
-            diagnostics.Add(e.Code, $"'{ProjectPath.Printable(e.File)}' {e.Message} {e.Code.Help}", e.File);
+            diagnostics.Add(Messages.InitReleaseProblemFor(e.Code).With(ProjectPath.Printable(e.File), e.Message), e.File);
             return null;
         }
 
@@ -67,12 +67,12 @@ public static partial class ConfigSkeleton
         }
         catch (IOException) when (File.Exists(path))
         {
-            diagnostics.Add(DiagnosticCatalog.ConfigExists, $"{path} already exists. {DiagnosticCatalog.ConfigExists.Help}", ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ConfigExists.With(path), ModelGoConfig.FileName);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot write {path}: {e.Message}", ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ConfigNotWritten.With(path, e.Message), ModelGoConfig.FileName);
             return null;
         }
     }
