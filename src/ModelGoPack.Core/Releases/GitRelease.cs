@@ -21,27 +21,27 @@ internal static class GitRelease
         var where = other ? ReleaseLocation.Resolve(projectRoot, upstream.Repository!) : projectRoot;
         if (other && !Directory.Exists(where))
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, "does not exist: \"repository\" names a local clone of the upstream's repository.");
+            throw new ReleaseException(Messages.GitCloneMissing.With(), where);
         }
 
         // The project's own repository is named by leaving "repository" out; a clone that is or holds the project is no other.
         var project = ProjectPath.Real(projectRoot);
         if (other && (ProjectPath.Real(where) == project || project.StartsWith(ProjectPath.Real(where) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, "is the project's folder, or holds it: \"repository\" names another clone (to compare with a revision of the project's own repository, leave \"repository\" out).");
+            throw new ReleaseException(Messages.GitCloneIsProject.With(), where);
         }
 
         var git = other ? Git.OpenClone(where, options.GitExecutable, out var problem) : Git.Open(where, options.GitExecutable, out problem);
         if (git is null)
         {
             throw Git.IsUnavailable(problem!)
-                ? new ReleaseException(DiagnosticCatalog.GitUnavailable, where, $"cannot be read: {problem}")
-                : new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, problem!);
+                ? new ReleaseException(Messages.GitCannotRun.With(problem), where)
+                : new ReleaseException(Messages.GitReleaseRefused.With(problem), where);
         }
 
         var links = new List<string>();
         var commit = git.Commit(revision)
-            ?? throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"has no commit, tag or branch '{ProjectPath.Printable(revision)}'. Check the name, or fetch it (git fetch --tags).");
+            ?? throw new ReleaseException(Messages.GitRevisionUnknown.With(ProjectPath.Printable(revision)), where);
         Dictionary<string, (string Blob, long Size, bool Link)> tree;
         try
         {
@@ -53,7 +53,7 @@ internal static class GitRelease
         }
         catch (InvalidDataException e)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"cannot be read: {e.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), where);
         }
 
         // A link other than a root notice followed above is a file of the release whose bytes are not there to hash (as
@@ -68,7 +68,7 @@ internal static class GitRelease
         var notices = other ? tree.Keys.Where(p => !p.Contains('/', StringComparison.Ordinal) && ReleaseReader.IsNotice(p)).Order(StringComparer.Ordinal).ToList() : [];
         if (notices.FirstOrDefault(n => tree[n].Size > ProjectLoader.MaxTextFileBytes) is { } large)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"holds the notice '{large}' at '{revision}', of {tree[large].Size:N0} bytes, more than the {ProjectLoader.MaxTextFileBytes / (1024 * 1024)} MiB ModelGoPack reads of a notice.");
+            throw new ReleaseException(Messages.GitNoticeTooLarge.With(large, revision, tree[large].Size, ProjectLoader.MaxTextFileBytes / (1024 * 1024)), where);
         }
         var described = other ? ReleaseDescription.Names.Where(n => tree.TryGetValue(n, out var f) && f.Size <= ProjectLoader.MaxTextFileBytes).ToList() : [];
         var digests = tree.Keys.Concat(links).ToDictionary(p => p, _ => "", StringComparer.Ordinal);
@@ -170,7 +170,7 @@ internal static class GitRelease
             }
             catch (InvalidDataException e)
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"cannot be read: {e.Message}");
+                throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), where);
             }
         }
 
@@ -200,13 +200,13 @@ internal static class GitRelease
         foreach (var name in named)
         {
             var resolved = Resolve(tree, name, blob => targets.TryGetValue(blob, out var known) ? known : targets[blob] = ReadTarget(git, blob, cancellationToken));
-            var link = $"holds '{name}' at '{revision}', a symbolic link to '{ProjectPath.Printable(targets[tree[name].Blob])}'";
+            var target = ProjectPath.Printable(targets[tree[name].Blob]);
             tree[name] = resolved switch
             {
-                { Path: null, TooMany: true } => throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{link}, which leads through more than eight links."),
-                { Path: null } => throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{link}, which leads out of the release: a release's notices are its own."),
+                { Path: null, TooMany: true } => throw new ReleaseException(Messages.GitNoticeLinkTooDeep.With(name, revision, target), where),
+                { Path: null } => throw new ReleaseException(Messages.GitNoticeLinkOutside.With(name, revision, target), where),
                 { Path: { } path } when tree.TryGetValue(path, out var file) && !file.Link => file,
-                _ => throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"{link}, which leads to no file of the release."),
+                _ => throw new ReleaseException(Messages.GitNoticeLinkNowhere.With(name, revision, target), where),
             };
         }
     }

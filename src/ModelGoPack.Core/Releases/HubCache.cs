@@ -1,3 +1,5 @@
+using ModelGoPack.Diagnostics;
+
 namespace ModelGoPack.Releases;
 
 /// <summary>
@@ -43,22 +45,19 @@ internal static class HubCache
             // A commit id: read as one, from a regular file, at most a few hundred bytes.
             revision = Discovery.FileType.IsRegular(main) && new FileInfo(main).Length <= 256
                 ? ReadRef(main)
-                : throw new ReleaseException(Diagnostics.DiagnosticCatalog.UpstreamReleaseUnreadable, main, "is not a commit id (a regular file of at most 256 bytes).");
+                : throw new ReleaseException(Messages.HubRefNotCommit.With(), main);
         }
         else
         {
             var all = Directory.GetDirectories(snapshots).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
             revision = all.Count == 1 ? all[0]
-                : throw new ReleaseException(Diagnostics.DiagnosticCatalog.UpstreamReleaseUnreadable, shown,
-                    all.Count == 0 ? "is a Hub cache folder with no snapshot: the download did not start or was removed."
-                    : $"is a Hub cache folder with {all.Count} snapshots ({string.Join(", ", all)}) and no refs/main: name the snapshot folder (…/snapshots/REVISION).");
+                : throw new ReleaseException(all.Count == 0 ? Messages.HubCacheWithoutSnapshot.With() : Messages.HubCacheSnapshotsWithoutRef.With(all.Count, string.Join(", ", all)), shown);
         }
 
         var chosen = Path.Combine(snapshots, revision);
         if (revision.Length == 0 || revision is "." or ".." || !revision.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || !Directory.Exists(chosen))
         {
-            throw new ReleaseException(Diagnostics.DiagnosticCatalog.UpstreamBlobMissing, main,
-                $"names the snapshot '{ProjectPath.Printable(revision)}', which is not in snapshots/: the download did not finish.");
+            throw new ReleaseException(Messages.HubSnapshotNotDownloaded.With(ProjectPath.Printable(revision)), main);
         }
 
         return new Snapshot(chosen, revision, Path.GetFullPath(Path.Combine(folder, "blobs")), Url(folder));
@@ -72,7 +71,7 @@ internal static class HubCache
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReleaseException(Diagnostics.DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), path);
         }
     }
 

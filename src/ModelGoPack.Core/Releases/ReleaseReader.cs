@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
@@ -41,8 +40,6 @@ internal static class ReleaseReader
 {
     private static readonly string[] NoticeNames = ["NOTICE", "COPYRIGHT", "AUTHORS", "ATTRIBUTION"];
 
-    private const string ProjectFolder = "is the project's folder, or a folder holding it: a release is the upstream's files as released, kept apart from the project.";
-
     /// <summary>The most of a notice file of a release that is read: 4 MiB, as for the project's own.</summary>
     private const int MaxNoticeBytes = ProjectLoader.MaxTextFileBytes;
 
@@ -57,19 +54,19 @@ internal static class ReleaseReader
         var where = release.FullPath ?? release.Location;
         if (release.Files.Keys.FirstOrDefault(p => ProjectPath.IndexOfBidiControl(p) >= 0) is { } bidiName)
         {
-            throw new ReleaseException(DiagnosticCatalog.BidiControl, where, $"holds the file '{ProjectPath.ShowBidi(bidiName)}', whose name holds an invisible bidirectional control.");
+            throw new ReleaseException(Messages.ReleaseFileNameBidiControl.With(ProjectPath.ShowBidi(bidiName)), where);
         }
 
         if (release.Files.Keys.FirstOrDefault(ProjectPath.HasControlCharacters) is { } controlName)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, where, $"holds the file '{ProjectPath.Printable(controlName)}', whose name holds a control character.");
+            throw new ReleaseException(Messages.ReleaseFileNameControlCharacter.With(ProjectPath.Printable(controlName)), where);
         }
 
         if (release.Notices.FirstOrDefault(n => ProjectPath.IndexOfBidiControl(n.Text) >= 0) is { Text: not null } notice)
         {
-            var (line, column) = ProjectPath.LineAndColumn(notice.Text, ProjectPath.IndexOfBidiControl(notice.Text));
-            throw new ReleaseException(DiagnosticCatalog.BidiControl, where,
-                $"holds the notice '{notice.Path}', with U+{(int)notice.Text[ProjectPath.IndexOfBidiControl(notice.Text)]:X4}, an invisible bidirectional control, at line {line}, column {column}: the bundle's NOTICE would not read as it renders.");
+            var index = ProjectPath.IndexOfBidiControl(notice.Text);
+            var (line, column) = ProjectPath.LineAndColumn(notice.Text, index);
+            throw new ReleaseException(Messages.ReleaseNoticeBidiControl.With(notice.Path, (int)notice.Text[index], line, column), where);
         }
 
         return release;
@@ -89,7 +86,7 @@ internal static class ReleaseReader
         {
             if (upstream.Manifest is not null)
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is a folder; \"manifest\" names a modelgo-manifest.json file (name the folder with \"bundle\").");
+                throw new ReleaseException(Messages.ReleaseManifestIsFolder.With(), full);
             }
 
             // The project itself, or a folder holding it, is no release: the project would be compared with itself. For a
@@ -98,13 +95,13 @@ internal static class ReleaseReader
             bool Holds(string folder) => folder == project || project.StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
             if (Holds(target))
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, ProjectFolder);
+                throw new ReleaseException(Messages.ReleaseIsProjectFolder.With(), full);
             }
 
             var hub = HubCache.Locate(target, full);
             if (hub is not null && Holds(ProjectPath.Real(hub.Folder)))
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, hub.Folder, ProjectFolder);
+                throw new ReleaseException(Messages.ReleaseIsProjectFolder.With(), hub.Folder);
             }
 
             return ReadFolder(upstream, location, full, hub?.Folder ?? target, hub, wanted, options);
@@ -113,7 +110,7 @@ internal static class ReleaseReader
         // A pipe or a device would block the run: only a regular file is read.
         if (!FileType.IsRegular(target))
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, "is not a regular file, a folder or a link to one (a named pipe, socket or device).");
+            throw new ReleaseException(Messages.ReleaseNotFileOrFolder.With(), full);
         }
 
         // A manifest, named by "manifest", or by "bundle" when the file is one (a .json file).
@@ -139,7 +136,7 @@ internal static class ReleaseReader
                 var final = info.ResolveLinkTarget(returnFinalTarget: true);
                 if (final is null || !final.Exists)
                 {
-                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"is a symbolic link to '{info.LinkTarget}', which does not exist.");
+                    throw new ReleaseException(Messages.ReleaseLinkBroken.With(info.LinkTarget), path);
                 }
 
                 return final.FullName;
@@ -148,16 +145,16 @@ internal static class ReleaseReader
         catch (IOException e)
         {
             // Too many levels of links: a loop.
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be followed: {e.Message} (a symbolic link loop?)");
+            throw new ReleaseException(Messages.ReleaseLinkLoop.With(e.Message), path);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), path);
         }
 
         if (!info.Exists)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"does not exist (upstream \"{upstream.Name}\").");
+            throw new ReleaseException(Messages.ReleaseMissing.With(upstream.Name), path);
         }
 
         return path;
@@ -173,7 +170,7 @@ internal static class ReleaseReader
             {
                 var files = release.Files.Keys.Select(p => Path.Combine(folder, p))
                     .Select(p => File.Exists(p) ? new ProjectFile(p, p, new FileInfo(p).Length)
-                        : throw new ReleaseException(DiagnosticCatalog.UpstreamDigestMismatch, p, "is listed by the release's modelgo-manifest.json but missing."))
+                        : throw new ReleaseException(Messages.ReleaseListedFileMissing.With(), p))
                     .ToList();
                 release = release with
                 {
@@ -298,7 +295,7 @@ internal static class ReleaseReader
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, folder.FullName, $"cannot be listed: {e.Message}");
+                throw new ReleaseException(Messages.ReleaseFolderUnlistable.With(e.Message), folder.FullName);
             }
 
             foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
@@ -306,8 +303,8 @@ internal static class ReleaseReader
                 var full = Path.Join(folder.FullName, entry.Name);
                 if (System.Text.Encoding.UTF8.GetByteCount(full) >= ProjectScanner.MaxSystemPathBytes)
                 {
-                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, root, string.Create(CultureInfo.InvariantCulture,
-                        $"holds '{ProjectPath.Printable(Emit.BundleLimits.Shorten(prefix + entry.Name))}', whose full path of {System.Text.Encoding.UTF8.GetByteCount(full):N0} bytes is longer than this system opens ({ProjectScanner.MaxSystemPathBytes - 1:N0}): the release cannot be read whole. Move the release to a shorter path, or shorten its folder names."));
+                    throw new ReleaseException(Messages.ReleasePathTooLong.With(
+                        ProjectPath.Printable(Emit.BundleLimits.Shorten(prefix + entry.Name)), System.Text.Encoding.UTF8.GetByteCount(full), ProjectScanner.MaxSystemPathBytes - 1), root);
                 }
 
                 var relative = prefix + entry.Name;
@@ -332,9 +329,8 @@ internal static class ReleaseReader
                     var stamp = FileType.Stamp(entry.FullName);
                     if (stamp is null)
                     {
-                        throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName,
-                            entry.Name.Contains('\uFFFD', StringComparison.Ordinal) ? "has a name that is not valid UTF-8, so it cannot be opened by its name."
-                            : "is not a regular file (a named pipe, socket or device), or cannot be read.");
+                        throw new ReleaseException(
+                            entry.Name.Contains('\uFFFD', StringComparison.Ordinal) ? Messages.ReleaseFileNameNotUtf8.With() : Messages.ReleaseFileNotRegular.With(), entry.FullName);
                     }
 
                     yield return (relative, entry.FullName, stamp.Value);
@@ -356,28 +352,26 @@ internal static class ReleaseReader
                 }
                 catch (IOException e)
                 {
-                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName, $"cannot be followed: {e.Message} (a symbolic link loop?)");
+                    throw new ReleaseException(Messages.ReleaseLinkLoop.With(e.Message), entry.FullName);
                 }
 
                 if (final is null || !final.Exists)
                 {
                     if (hub is not null)
                     {
-                        throw new ReleaseException(DiagnosticCatalog.UpstreamBlobMissing, entry.FullName,
-                            $"links to the blob '{entry.LinkTarget}', which is missing: the download of '{relative}' did not finish.");
+                        throw new ReleaseException(Messages.ReleaseBlobNotDownloaded.With(entry.LinkTarget, relative), entry.FullName);
                     }
 
-                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName, $"is a symbolic link to '{entry.LinkTarget}', which does not exist.");
+                    throw new ReleaseException(Messages.ReleaseLinkBroken.With(entry.LinkTarget), entry.FullName);
                 }
 
                 if (final is DirectoryInfo)
                 {
-                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName,
-                        $"is a symbolic link to the folder '{entry.LinkTarget}', which ModelGoPack does not follow inside a release (copy the folder, or name it as a release of its own).");
+                    throw new ReleaseException(Messages.ReleaseLinkToFolder.With(entry.LinkTarget), entry.FullName);
                 }
 
                 yield return (relative, final.FullName, FileType.Stamp(final.FullName)
-                    ?? throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, entry.FullName, $"links to '{entry.LinkTarget}', which is not a regular file."));
+                    ?? throw new ReleaseException(Messages.ReleaseLinkToNonRegular.With(entry.LinkTarget), entry.FullName));
             }
         }
     }
@@ -389,35 +383,33 @@ internal static class ReleaseReader
         var unreadable = scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.BundleUnreadable.Code);
         if (content is null || unreadable is not null)
         {
-            var why = unreadable?.Message ?? "it cannot be read";
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full,
-                $"is not a folder, a modelgo-manifest.json, a zip or a tar.gz that can be read ({why.Split(" " + DiagnosticCatalog.BundleUnreadable.Help)[0]}).");
+            throw new ReleaseException(Messages.ReleaseNotReadable.With(unreadable is null ? "it cannot be read" : WithoutHelp(unreadable)), full);
         }
 
         // A bundle whose manifest cannot be used (too large, not JSON, given twice) is a release that cannot be compared.
         if (!content.Readable)
         {
-            var why = scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.BundleManifestInvalid.Code)?.Message.Split(" " + DiagnosticCatalog.BundleManifestInvalid.Help)[0]
-                ?? $"it holds {ProjectLoader.ManifestFileName} more than once";
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, $"is an archive whose {ProjectLoader.ManifestFileName} cannot be used: {why}");
+            throw new ReleaseException(scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.BundleManifestInvalid.Code) is { } invalid
+                ? Messages.ReleaseArchiveManifestUnusable.With(WithoutHelp(invalid))
+                : Messages.ReleaseArchiveManifestTwice.With(), full);
         }
 
         // A damaged entry is a release that cannot be compared: named, not guessed around.
         if (content.Damaged.FirstOrDefault() is { } damaged)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, $"holds the entry '{damaged}', whose data cannot be read.");
+            throw new ReleaseException(Messages.ReleaseEntryDamaged.With(damaged), full);
         }
 
         // An entry whose name could not be extracted everywhere makes the archive no release to compare with.
         if (scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.ArchiveEntryUnsafe.Code) is { } unsafeEntry)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, unsafeEntry.Message.Split(" " + DiagnosticCatalog.ArchiveEntryUnsafe.Help)[0]);
+            throw new ReleaseException(Messages.ReleaseRefusedByReader.With(WithoutHelp(unsafeEntry)), full);
         }
 
         // An entry given twice is one whose copy extraction keeps cannot be told (zip and tar tools keep the last).
         if (scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.BundleFileUnlisted.Code && d.Message.Contains(" twice.", StringComparison.Ordinal)) is { } twice)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, twice.Message.Split(" " + DiagnosticCatalog.BundleFileUnlisted.Help)[0]);
+            throw new ReleaseException(Messages.ReleaseRefusedByReader.With(WithoutHelp(twice)), full);
         }
 
         // A link entry is a file of the release too, whose bytes are not there to hash: listed without a digest, so the
@@ -432,7 +424,7 @@ internal static class ReleaseReader
         // A notice is kept whole or the release is refused, as from a folder: never dropped.
         var notices = names.Order(StringComparer.Ordinal)
             .Select(n => content.Files[n].Length <= MaxNoticeBytes && content.Text(n) is { } bytes ? (n, TextDecoder.DecodeLines(bytes))
-                : throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, $"holds the notice '{n}', of {content.Files[n].Length:N0} bytes, more than the {MaxNoticeBytes / (1024 * 1024)} MiB ModelGoPack reads of a notice."))
+                : throw new ReleaseException(Messages.ReleaseNoticeTooLarge.With(n, content.Files[n].Length, MaxNoticeBytes / (1024 * 1024)), full))
             .ToList();
         var release = new UpstreamRelease(upstream.Name, location, digests, notices) { FullPath = full, BytesHashed = content.Files.Values.Sum(f => f.Length) };
         if (content.Manifest is { } manifest)
@@ -441,7 +433,7 @@ internal static class ReleaseReader
             var listed = manifest.Files.ToDictionary(f => f.Path, f => f.Sha256.ToString(), StringComparer.Ordinal);
             if (listed.FirstOrDefault(f => digests.TryGetValue(f.Key, out var read) && read.Length > 0 && read != f.Value) is { Key: not null } altered)
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamDigestMismatch, full, $"holds '{altered.Key}', whose SHA-256 ({digests[altered.Key]}) is not the one its modelgo-manifest.json lists ({altered.Value}).");
+                throw new ReleaseException(Messages.ReleaseEntryNotAsListed.With(altered.Key, digests[altered.Key], altered.Value), full);
             }
 
             release = Described(release, manifest);
@@ -462,13 +454,12 @@ internal static class ReleaseReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), path);
         }
 
         if (manifest is null)
         {
-            var why = scratch.Items.Count > 0 ? scratch.Items[0].Message : "it cannot be read";
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, full, why.Split(" " + DiagnosticCatalog.BundleManifestInvalid.Help)[0]);
+            throw new ReleaseException(Messages.ReleaseRefusedByReader.With(scratch.Items.Count > 0 ? WithoutHelp(scratch.Items[0], DiagnosticCatalog.BundleManifestInvalid) : "it cannot be read"), full);
         }
 
         return Described(new UpstreamRelease(upstream.Name, location, manifest.Files.ToDictionary(f => f.Path, f => f.Sha256.ToString(), StringComparer.Ordinal), notices), manifest);
@@ -525,7 +516,7 @@ internal static class ReleaseReader
                     || (hub is not null && Path.GetDirectoryName(real) == ProjectPath.Real(hub.Blobs)));
                 if (!inside)
                 {
-                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"is a symbolic link to '{info.LinkTarget}', outside the release: a release's files are its own.");
+                    throw new ReleaseException(Messages.ReleaseLinkOutside.With(info.LinkTarget), path);
                 }
 
                 info = final!;
@@ -538,18 +529,18 @@ internal static class ReleaseReader
             if (info is not FileInfo file || !FileType.IsRegular(file.FullName))
             {
                 return info is DirectoryInfo || Directory.Exists(info.FullName) ? null
-                    : throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, "is not a regular file (a named pipe, socket or device).");
+                    : throw new ReleaseException(Messages.ReleaseNoticeNotRegular.With(), path);
             }
 
             return optional && file.Length > MaxNoticeBytes ? null : ReadCapped(file.FullName, MaxNoticeBytes, path);
         }
         catch (IOException e)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), path);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), path);
         }
     }
 
@@ -574,7 +565,7 @@ internal static class ReleaseReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, path, $"cannot be read: {e.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), path);
         }
     }
 
@@ -591,7 +582,7 @@ internal static class ReleaseReader
         var digests = DigestEngine.HashAll(files, options.Cache, counter, scratch, options.CancellationToken, "hashing the upstream");
         if (scratch.Items.FirstOrDefault(d => d.Severity == Severity.Error) is { } problem)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, problem.Path ?? "", $"cannot be hashed: {problem.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnhashable.With(problem.Message), problem.Path ?? "");
         }
 
         return (digests, counter.BytesHashed);
@@ -607,13 +598,18 @@ internal static class ReleaseReader
             var want = expected(file.FullPath);
             if (want.Length > 0 && digests[file.RelativePath] != want)
             {
-                throw new ReleaseException(DiagnosticCatalog.UpstreamDigestMismatch, file.FullPath,
-                    string.Create(CultureInfo.InvariantCulture, $"has the SHA-256 {digests[file.RelativePath]}, but {why} {want}: the file is damaged or was replaced."));
+                throw new ReleaseException(Messages.ReleaseDigestNotAsTrusted.With(digests[file.RelativePath], why, want), file.FullPath);
             }
         }
 
         return bytes;
     }
+
+    /// <summary>
+    /// What a finding of verify's readers says, without the help of <paramref name="code"/> (by default its own): said of
+    /// a release, it is MGP8027's, with MGP8027's help.
+    /// </summary>
+    private static string WithoutHelp(Diagnostic finding, DiagnosticDescriptor? code = null) => finding.Message.Split(" " + (code ?? finding.Descriptor).Help)[0];
 
     /// <summary>Reads a file whole, at most <paramref name="limit"/> bytes (counted while reading); more is MGP8027.</summary>
     private static byte[] ReadCapped(string path, long limit, string shown)
@@ -628,7 +624,7 @@ internal static class ReleaseReader
             {
                 if (buffer.Length + read > limit)
                 {
-                    throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"is larger than {limit / (1024 * 1024)} MiB, more than ModelGoPack reads of such a file.");
+                    throw new ReleaseException(Messages.ReleaseFileTooLarge.With(limit / (1024 * 1024)), shown);
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -638,7 +634,7 @@ internal static class ReleaseReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReleaseException(DiagnosticCatalog.UpstreamReleaseUnreadable, shown, $"cannot be read: {e.Message}");
+            throw new ReleaseException(Messages.ReleaseFileUnreadable.With(e.Message), shown);
         }
     }
 }
