@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ModelGoPack.Diagnostics;
 
 namespace ModelGoPack.Emit;
 
@@ -33,36 +34,32 @@ internal static class BundleLimits
     /// most so many bytes, measured exactly before anything is hashed or written (MGP8032). Path lengths are the
     /// name rule's (MGP8031).
     /// </summary>
-    public static void Check(IReadOnlyList<BundleEntry> entries, Config.ModelGoConfig declared, IReadOnlyList<Rules.AppliedWaiver> waivers, Diagnostics.DiagnosticBag diagnostics)
+    public static void Check(IReadOnlyList<BundleEntry> entries, Config.ModelGoConfig declared, IReadOnlyList<Rules.AppliedWaiver> waivers, DiagnosticBag diagnostics)
     {
         if (entries.Count > BundleLimits.MaxFiles)
         {
-            diagnostics.Add(Diagnostics.DiagnosticCatalog.BundleLimitExceeded, string.Create(CultureInfo.InvariantCulture,
-                $"The bundle would hold {entries.Count:N0} files; a bundle holds at most {BundleLimits.MaxFiles:N0}. {Diagnostics.DiagnosticCatalog.BundleLimitExceeded.Help}"), Config.ModelGoConfig.FileName);
+            diagnostics.Add(Messages.BundleTooManyFiles.With(entries.Count, BundleLimits.MaxFiles), Config.ModelGoConfig.FileName);
             return;
         }
 
         var declaredSize = ManifestWriter.Measure(declared, waivers, []);
         if (declaredSize > Verification.ManifestReader.MaxDeclaredBytes)
         {
-            diagnostics.Add(Diagnostics.DiagnosticCatalog.BundleLimitExceeded, string.Create(CultureInfo.InvariantCulture,
-                $"What the bundle's {Evaluation.ProjectLoader.ManifestFileName} would declare besides its files list (identity, upstreams, modifications, waivers) is {declaredSize:N0} bytes; it is at most {Verification.ManifestReader.MaxDeclaredBytes:N0} bytes (16 MiB). {Diagnostics.DiagnosticCatalog.BundleLimitExceeded.Help}"), Config.ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ManifestDeclarationsTooLarge.With(declaredSize, Verification.ManifestReader.MaxDeclaredBytes), Config.ModelGoConfig.FileName);
             return;
         }
 
         var values = Verification.ManifestReader.DeclaredValues(ManifestWriter.Write(declared, waivers, []));
         if (values > Verification.ManifestReader.MaxDeclaredValues)
         {
-            diagnostics.Add(Diagnostics.DiagnosticCatalog.BundleLimitExceeded, string.Create(CultureInfo.InvariantCulture,
-                $"What the bundle's {Evaluation.ProjectLoader.ManifestFileName} would declare besides its files list holds more than {Verification.ManifestReader.MaxDeclaredValues:N0} values (a waiver's findings count, one for each file it covers); it holds at most {Verification.ManifestReader.MaxDeclaredValues:N0}. {Diagnostics.DiagnosticCatalog.BundleLimitExceeded.Help}"), Config.ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ManifestDeclarationsTooMany.With(Verification.ManifestReader.MaxDeclaredValues), Config.ModelGoConfig.FileName);
             return;
         }
 
         var size = ManifestWriter.Measure(declared, waivers, entries.Select(e => (e.Path, e.Length)));
         if (size > BundleLimits.MaxManifestBytes)
         {
-            diagnostics.Add(Diagnostics.DiagnosticCatalog.BundleLimitExceeded, string.Create(CultureInfo.InvariantCulture,
-                $"The bundle's {Evaluation.ProjectLoader.ManifestFileName} would be {size:N0} bytes for its {entries.Count:N0} files; it is at most {BundleLimits.MaxManifestBytes:N0} bytes (256 MiB). {Diagnostics.DiagnosticCatalog.BundleLimitExceeded.Help}"), Config.ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ManifestTooLarge.With(size, entries.Count, BundleLimits.MaxManifestBytes), Config.ModelGoConfig.FileName);
         }
     }
 

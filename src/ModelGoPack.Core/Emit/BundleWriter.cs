@@ -32,7 +32,7 @@ internal static class BundleWriter
         var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath));
         if (PreviousBundle.WhyNotReplaceable(output, format) is { } problem)
         {
-            diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{ProjectPath.Printable(output)}' {problem}. {DiagnosticCatalog.OutputNotABundle.Help}", output);
+            diagnostics.Add(Messages.OutputNotReplaceable.With(ProjectPath.Printable(output), problem), output);
             return null;
         }
 
@@ -64,7 +64,7 @@ internal static class BundleWriter
             cancellationToken.ThrowIfCancellationRequested();
             if (PreviousBundle.Replace(temporary, output, format, before) is { } changed)
             {
-                diagnostics.Add(DiagnosticCatalog.OutputNotABundle, $"The output path '{ProjectPath.Printable(output)}' changed while pack ran: it {changed}. Nothing was replaced, and no bundle was written. {DiagnosticCatalog.OutputNotABundle.Help}", output);
+                diagnostics.Add(Messages.OutputChangedWhilePacking.With(ProjectPath.Printable(output), changed), output);
                 return null;
             }
 
@@ -72,7 +72,7 @@ internal static class BundleWriter
         }
         catch (Exception e) when (e is (IOException and not SourceReadException) or UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot write the bundle to '{ProjectPath.Printable(outputPath)}': {e.Message} {DiagnosticCatalog.OutputWriteFailed.Help}", outputPath);
+            diagnostics.Add(Messages.BundleNotWritten.With(ProjectPath.Printable(outputPath), e.Message), outputPath);
             return null;
         }
         finally
@@ -290,7 +290,7 @@ internal static class BundleWriter
 
             if (cache.Confirm(file.RelativePath, before, digest!, started) is { } contradiction)
             {
-                return DigestEngine.Changed(file.RelativePath, contradiction);
+                return contradiction.At(file.RelativePath);
             }
 
             copied = new ManifestFile(entry.Path, file.Length, digest!);

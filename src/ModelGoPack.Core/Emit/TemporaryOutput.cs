@@ -101,8 +101,7 @@ internal sealed partial class TemporaryOutput : IDisposable
             if (TryDelete(path, Discovery.FileType.EffectiveUser) is { } problem)
             {
                 left++;
-                diagnostics?.Add(DiagnosticCatalog.OutputNotRemoved,
-                    $"Cannot remove '{path}': {problem} {DiagnosticCatalog.OutputNotRemoved.Help}", path);
+                diagnostics?.Add(Messages.TemporaryNotRemoved.With(path, problem), path);
             }
         }
 
@@ -169,14 +168,13 @@ internal sealed partial class TemporaryOutput : IDisposable
                 var problems = new[] { stem, stem + OldSuffix }.Select(p => (Path: p, Problem: TryDelete(p, user))).Where(p => p.Problem is not null).ToList();
                 foreach (var (path, problem) in problems)
                 {
-                    diagnostics.Add(DiagnosticCatalog.OutputNotRemoved, $"Cannot remove '{path}', left by an interrupted run of ModelGoPack (process {owner.Pid}): {problem} {DiagnosticCatalog.OutputNotRemoved.Help}", path);
+                    diagnostics.Add(Messages.StaleTemporaryNotRemoved.With(path, owner.Pid, problem), path);
                 }
 
                 if (problems.Count == 0)
                 {
                     TryDelete(lockPath, user);
-                    diagnostics.Add(DiagnosticCatalog.StaleTemporaryRemoved, string.Create(CultureInfo.InvariantCulture,
-                        $"Removed '{System.IO.Path.GetFileName(stem)}' ({bytes:N0} bytes), left by an interrupted run of ModelGoPack (process {owner.Pid}, which has ended). {DiagnosticCatalog.StaleTemporaryRemoved.Help}"), stem);
+                    diagnostics.Add(Messages.StaleTemporaryRemoved.With(System.IO.Path.GetFileName(stem), bytes, owner.Pid), stem);
                 }
             }
         }

@@ -75,8 +75,7 @@ internal sealed class DigestCache
         if (problem is not null)
         {
             cache.rewrite = true;
-            cache.notes.Add(new Diagnostic(DiagnosticCatalog.DigestCacheIgnored,
-                $"The digest cache file '{file}' {problem}, so it was not read: every file is hashed, and the file is replaced by a regular one when the digests are saved. {DiagnosticCatalog.DigestCacheIgnored.Help}", file));
+            cache.notes.Add(Messages.DigestCacheNotRead.With(file, problem).At(file));
         }
 
         return cache;
@@ -131,7 +130,7 @@ internal sealed class DigestCache
     /// wrong entry means the cache was damaged or written by something else, and an earlier <c>check</c>
     /// may have reported that digest.
     /// </summary>
-    public string? Confirm(string relativePath, FileStamp stamp, string digest, DateTimeOffset hashedAt)
+    public MessageText? Confirm(string relativePath, FileStamp stamp, string digest, DateTimeOffset hashedAt)
     {
         lock (this.gate)
         {
@@ -141,15 +140,14 @@ internal sealed class DigestCache
             if (used is { } earlier && earlier != (stamp, digest))
             {
                 return earlier.Stamp != stamp
-                    ? "changed after it was evaluated (its size, times or inode differ from when it was compared with the upstream release)"
-                    : $"has bytes whose SHA-256 ({digest}) is not the digest this run compared with the upstream release ({earlier.Digest}, from the digest cache), though its size, times and inode are the same: the cache held a wrong digest, and is corrected";
+                    ? Messages.FileChangedSinceEvaluated.With(relativePath)
+                    : Messages.FileDigestNotAsEvaluated.With(relativePath, digest, earlier.Digest);
             }
 
             if (remembered is not null && remembered != digest)
             {
                 this.rewrite = true;
-                this.notes.Add(new Diagnostic(DiagnosticCatalog.DigestCacheIgnored,
-                    $"The digest cache held {remembered} for '{relativePath}', with its size, times and inode unchanged, but its bytes hash to {digest}: the bundle lists the digest of the bytes it holds, and the cache is corrected. {DiagnosticCatalog.DigestCacheIgnored.Help}", relativePath));
+                this.notes.Add(Messages.DigestCacheCorrected.With(remembered, relativePath, digest).At(relativePath));
             }
 
             return null;

@@ -120,11 +120,11 @@ internal static class DigestEngine
         var stamp = FileType.Stamp(file.FullPath);
         if (stamp is null)
         {
-            problem = new Diagnostic(DiagnosticCatalog.FileUnreadable, $"Cannot read '{file.RelativePath}': it is gone, cannot be read, or is no longer a regular file. {DiagnosticCatalog.FileUnreadable.Help}", file.RelativePath);
+            problem = Messages.FileGone.With(file.RelativePath).At(file.RelativePath);
         }
         else if (stamp.Value.Size != file.Length)
         {
-            problem = Changed(file.RelativePath, $"was {file.Length} bytes when discovered and is {stamp.Value.Size} bytes now");
+            problem = Messages.FileSizeChangedSinceListed.With(file.RelativePath, file.Length, stamp.Value.Size).At(file.RelativePath);
             return null;
         }
 
@@ -137,21 +137,17 @@ internal static class DigestEngine
         var after = FileType.Stamp(file.FullPath);
         if (after is null)
         {
-            return Changed(file.RelativePath, "was removed while it was read");
+            return Messages.FileRemovedWhileRead.With(file.RelativePath).At(file.RelativePath);
         }
 
         if (bytesRead != before.Size || after.Value.Size != before.Size)
         {
-            return Changed(file.RelativePath, $"was {before.Size} bytes when it was opened; {bytesRead} bytes were read and it is {after.Value.Size} bytes now");
+            return Messages.FileSizeChangedWhileRead.With(file.RelativePath, before.Size, bytesRead, after.Value.Size).At(file.RelativePath);
         }
 
-        return after.Value == before ? null : Changed(file.RelativePath, "was written to or replaced while it was read (its modification time, change time or inode changed)");
+        return after.Value == before ? null : Messages.FileReplacedWhileRead.With(file.RelativePath).At(file.RelativePath);
     }
 
-    public static Diagnostic Unreadable(string path, SourceReadException e) =>
-        new(DiagnosticCatalog.FileUnreadable, $"{e.Message} {DiagnosticCatalog.FileUnreadable.Help}", path);
-
-    /// <summary>MGP9002 for <paramref name="path"/>: it <paramref name="what"/>.</summary>
-    public static Diagnostic Changed(string path, string what) =>
-        new(DiagnosticCatalog.FileChangedDuringPack, $"'{path}' {what}. {DiagnosticCatalog.FileChangedDuringPack.Help}", path);
+    /// <summary>MGP8009 for a file that could not be read (<paramref name="e"/>), reported at <paramref name="path"/>.</summary>
+    public static Diagnostic Unreadable(string path, SourceReadException e) => Messages.FileReadFailed.With(e.RelativePath, e.InnerException!.Message).At(path);
 }
