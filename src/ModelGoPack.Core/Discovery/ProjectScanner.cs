@@ -64,7 +64,7 @@ internal static class ProjectScanner
                 var relative = ProjectPath.FromFileSystem(root, directory.FullName);
                 if (Included(relative, folder: true))
                 {
-                    diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot list the folder '{ProjectPath.Printable(relative)}': {e.Message} {DiagnosticCatalog.FileUnreadable.Help}", relative);
+                    diagnostics.Add(Messages.ProjectFolderUnlistable.With(ProjectPath.Printable(relative), e.Message), relative);
                 }
 
                 continue;
@@ -113,10 +113,9 @@ internal static class ProjectScanner
                     // Said once for a name that two entries read as.
                     if (Included(relative, isDirectory) && reported.Add(relative))
                     {
-                        diagnostics.Add(DiagnosticCatalog.FileUnreadable,
-                            twins.Contains(entry.Name)
-                                ? $"Two entries of the folder read as '{ProjectPath.Printable(relative)}': one has a name that is not valid UTF-8 ('\uFFFD' marks its bytes), so neither can be told from the other by its name. Rename the one that is not UTF-8, or exclude both with \"exclude\"."
-                                : $"The {what} '{ProjectPath.Printable(relative)}' has a name that is not valid UTF-8 ('\uFFFD' marks the bytes), so it cannot be opened by its name. Rename it, or exclude it with \"exclude\".", relative);
+                        diagnostics.Add(
+                            twins.Contains(entry.Name) ? Messages.ProjectNamesAlike.With(ProjectPath.Printable(relative)) : Messages.ProjectNameNotUtf8.With(what, ProjectPath.Printable(relative)),
+                            relative);
                     }
 
                     continue;
@@ -127,8 +126,8 @@ internal static class ProjectScanner
                 {
                     if (Included(relative, isDirectory))
                     {
-                        diagnostics.Add(DiagnosticCatalog.PathTooLongForSystem, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                            $"The {what} '{ProjectPath.Printable(Emit.BundleLimits.Shorten(relative))}' has a full path of {System.Text.Encoding.UTF8.GetByteCount(full):N0} bytes; this system opens paths of at most {MaxSystemPathBytes - 1:N0}. {DiagnosticCatalog.PathTooLongForSystem.Help}"), relative);
+                        diagnostics.Add(Messages.ProjectPathTooLongForSystem.With(
+                            what, ProjectPath.Printable(Emit.BundleLimits.Shorten(relative)), System.Text.Encoding.UTF8.GetByteCount(full), MaxSystemPathBytes - 1), relative);
                     }
 
                     continue;
@@ -139,8 +138,7 @@ internal static class ProjectScanner
                     // A link to a folder is reported when files under it would be included.
                     if (Included(relative, isDirectory))
                     {
-                        diagnostics.Add(DiagnosticCatalog.SymlinkRejected,
-                            $"'{relative}' is a symbolic link to '{entry.LinkTarget}'. {DiagnosticCatalog.SymlinkRejected.Help}", relative);
+                        diagnostics.Add(Messages.ProjectSymlink.With(relative, entry.LinkTarget), relative);
                     }
 
                     continue;
@@ -171,8 +169,7 @@ internal static class ProjectScanner
             cancellationToken.ThrowIfCancellationRequested();
             if (!FileType.IsRegular(file.FullName))
             {
-                diagnostics.Add(DiagnosticCatalog.FileUnreadable,
-                    $"'{relative}' is not a regular file (a named pipe, socket or device). Remove it, or exclude it with \"exclude\".", relative);
+                diagnostics.Add(Messages.ProjectFileNotRegular.With(relative), relative);
             }
             else
             {
@@ -182,7 +179,7 @@ internal static class ProjectScanner
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read '{relative}': {e.Message}", relative);
+                    diagnostics.Add(Messages.ProjectFileUnreadable.With(relative, e.Message), relative);
                 }
             }
         }
