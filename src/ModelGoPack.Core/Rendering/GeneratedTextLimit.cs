@@ -43,9 +43,7 @@ internal static class GeneratedTextLimit
             : largest.Count == 0 ? " It keeps no notice file."
             : " " + string.Create(CultureInfo.InvariantCulture,
                 $"The {largest.Count} notice file{(largest.Count == 1 ? "" : "s")} it keeps verbatim total {largest.Sum(n => n.Bytes):N0} bytes; the largest: {string.Join(", ", largest.Take(Named).Select(n => $"'{n.Notice.Path}'{(n.Notice.Upstream is null ? "" : $" (from \"{n.Notice.Upstream}\")")}, {n.Bytes:N0} bytes"))}{(largest.Count > Named ? $", and {largest.Count - Named} more" : "")}.");
-        return new Diagnostic(
-            DiagnosticCatalog.GeneratedTextTooLarge,
-            string.Create(CultureInfo.InvariantCulture, $"The bundle's {file}, from {source}, would be {size}: over the limit of {MaxBytes:N0} bytes (4 MiB) for a generated NOTICE or README.md, the most check and verify read whole. Nothing was written.{cause} {DiagnosticCatalog.GeneratedTextTooLarge.Help}"),
-            largest.Count > 0 && file == Evaluation.ProjectLoader.NoticeFileName ? largest[0].Notice.Path : blame);
+        return Messages.GeneratedTextTooLarge.With(file, source, size, MaxBytes, cause)
+            .At(largest.Count > 0 && file == Evaluation.ProjectLoader.NoticeFileName ? largest[0].Notice.Path : blame);
     }
 }

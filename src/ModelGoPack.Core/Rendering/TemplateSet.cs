@@ -47,7 +47,7 @@ internal sealed partial class TemplateSet
         var full = Path.GetFullPath(overrideDirectory);
         if (!Directory.Exists(full))
         {
-            diagnostics.Add(DiagnosticCatalog.TemplatesDirectoryMissing, $"Templates directory '{overrideDirectory}' does not exist.", full);
+            diagnostics.Add(Messages.TemplatesFolderMissing.With(overrideDirectory), full);
             return null;
         }
 
@@ -58,14 +58,13 @@ internal sealed partial class TemplateSet
                 var name = Path.GetFileName(file);
                 if (!Outputs.ContainsKey(name) && name != ModelCardSection && !name.StartsWith('_'))
                 {
-                    diagnostics.Add(DiagnosticCatalog.TemplateUnknown,
-                        $"'{name}' overrides no template (known: {string.Join(", ", Outputs.Keys.Append(ModelCardSection))}; partials for include start with '_').", file);
+                    diagnostics.Add(Messages.TemplateOverridesNothing.With(name, string.Join(", ", Outputs.Keys.Append(ModelCardSection))), file);
                 }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot list templates directory '{overrideDirectory}': {e.Message}", full);
+            diagnostics.Add(Messages.TemplatesFolderUnlistable.With(overrideDirectory, e.Message), full);
             return null;
         }
 
@@ -95,13 +94,13 @@ internal sealed partial class TemplateSet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.FileUnreadable, $"Cannot read template '{name}': {e.Message}", this.Describe(name));
+            diagnostics.Add(Messages.TemplateUnreadable.With(name, e.Message), this.Describe(name));
             return null;
         }
 
         if (source is null)
         {
-            diagnostics.Add(DiagnosticCatalog.TemplateError, $"Template '{name}' not found.", this.Describe(name));
+            diagnostics.Add(Messages.TemplateNotFound.With(name), this.Describe(name));
             return null;
         }
 
@@ -110,8 +109,7 @@ internal sealed partial class TemplateSet
         {
             foreach (var message in template.Messages.Where(m => m.Type == ParserMessageType.Error))
             {
-                diagnostics.Add(DiagnosticCatalog.TemplateError, $"Template '{name}' does not parse: {message.Message}",
-                    this.Describe(name), message.Span.Start.Line + 1, message.Span.Start.Column + 1);
+                diagnostics.Add(Messages.TemplateDoesNotParse.With(name, message.Message), this.Describe(name), message.Span.Start.Line + 1, message.Span.Start.Column + 1);
             }
 
             return null;
@@ -152,8 +150,7 @@ internal sealed partial class TemplateSet
         {
             // An included template's span names it by its plain file name.
             var file = e.Span.FileName is { Length: > 0 } f ? (SafeName().IsMatch(f) ? this.Describe(f) : f) : this.Describe(name);
-            diagnostics.Add(DiagnosticCatalog.TemplateError, $"Template '{name}' failed: {e.OriginalMessage}",
-                file, e.Span.Start.Line + 1, e.Span.Start.Column + 1);
+            diagnostics.Add(Messages.TemplateFailed.With(name, e.OriginalMessage), file, e.Span.Start.Line + 1, e.Span.Start.Column + 1);
             return null;
         }
     }

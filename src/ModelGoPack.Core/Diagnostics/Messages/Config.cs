@@ -3,7 +3,7 @@ namespace ModelGoPack.Diagnostics;
 /// <summary>What the config reader (Config/ConfigReader*.cs) says of modelgo.json, and init (ConfigSkeleton) of the folder it writes in.</summary>
 public static partial class Messages
 {
-    // The file as a whole: MGP8001 missing, MGP8002 not JSON, MGP9003 unreadable, MGP8029 an invisible control.
+    // The file as a whole: MGP8001 missing, MGP8002 not JSON, MGP8009 unreadable, MGP8029 an invisible control.
     public static readonly DiagnosticMessage ConfigMissing = M(DiagnosticCatalog.ConfigMissing, "No modelgo.json in '{0}'. {help}");
     public static readonly DiagnosticMessage ConfigTooLarge = M(DiagnosticCatalog.ConfigMalformed, "modelgo.json is {0} bytes; a config is at most {1} bytes.");
     public static readonly DiagnosticMessage ConfigUnreadable = M(DiagnosticCatalog.FileUnreadable, "Cannot read modelgo.json: {0}");
