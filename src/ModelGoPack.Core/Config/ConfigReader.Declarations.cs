@@ -48,6 +48,13 @@ internal sealed partial class ConfigReader
         }
 
         var upstream = this.ObjectList(root, "$", "upstream", this.BindUpstream);
+
+        // Modifications, notices, releases and waivers name an upstream: a name used twice is reported at its last use.
+        foreach (var duplicate in upstream.GroupBy(u => u.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            this.Error(Messages.UpstreamNameRepeated.With(duplicate.Key, duplicate.Count()), duplicate.Last().JsonPath + ".name");
+        }
+
         var modifications = this.ObjectList(root, "$", "modifications", this.BindModification);
         var waivers = this.ObjectList(root, "$", "waivers", this.BindWaiver);
 

@@ -44,12 +44,6 @@ internal static class ShareAlike
                 diagnostics.Add(Messages.UpstreamLicenseContradicted.With(upstream.Name, release.License, release.LicenseSource, project.Source.FileName, upstream.License), where, line, column);
             }
         }
-
-        foreach (var duplicate in config.Upstream.GroupBy(u => u.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            var (where, line, column) = project.Source.Locate(duplicate.Last().JsonPath + ".name");
-            diagnostics.Add(Messages.UpstreamNameRepeated.With(duplicate.Key, duplicate.Count()), where, line, column);
-        }
     }
 
     /// <summary>The model card's license, license_name or license_link, when it names another license than MG-BY-SA-2.0.</summary>

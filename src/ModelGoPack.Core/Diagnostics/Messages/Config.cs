@@ -4,6 +4,9 @@ namespace ModelGoPack.Diagnostics;
 public static partial class Messages
 {
     // The file as a whole: MGP8001 missing, MGP8002 not JSON, MGP8009 unreadable, MGP8029 an invisible control.
+    // MGP8011: an input check of the config, not a rule.
+    public static readonly DiagnosticMessage UpstreamNameRepeated = M(DiagnosticCatalog.DuplicateUpstream, "Upstream name \"{0}\" is used {1} times.");
+
     public static readonly DiagnosticMessage ConfigMissing = M(DiagnosticCatalog.ConfigMissing, "No modelgo.json in '{0}'. {help}");
     public static readonly DiagnosticMessage ConfigTooLarge = M(DiagnosticCatalog.ConfigMalformed, "modelgo.json is {0} bytes; a config is at most {1} bytes.");
     public static readonly DiagnosticMessage ConfigUnreadable = M(DiagnosticCatalog.FileUnreadable, "Cannot read modelgo.json: {0}");

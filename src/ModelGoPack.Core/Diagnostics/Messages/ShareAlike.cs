@@ -29,7 +29,4 @@ public static partial class Messages
 
     // MGP6009: {2} where the release states it, {3} the config's file name.
     public static readonly DiagnosticMessage UpstreamLicenseContradicted = M(DiagnosticCatalog.UpstreamLicenseContradicted, "The release of upstream \"{0}\" states the license '{1}' ({2}), but {3} declares '{4}'. {help}");
-
-    // MGP8011
-    public static readonly DiagnosticMessage UpstreamNameRepeated = M(DiagnosticCatalog.DuplicateUpstream, "Upstream name \"{0}\" is used {1} times.");
 }
