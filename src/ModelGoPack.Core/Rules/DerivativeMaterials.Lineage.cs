@@ -1,6 +1,7 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
+using ModelGoPack.Releases;
 
 using ModelGoPack.Evaluation;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Releases;
 
 /// <summary>
 /// The few git facts lineage needs, read by running <c>git</c> (MODELGOPACK_GIT names another
