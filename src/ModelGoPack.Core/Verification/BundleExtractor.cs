@@ -129,20 +129,21 @@ internal static class BundleExtractor
         }
         catch (ChangedException e)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{e.Path}' changed between verifying and extracting it. Nothing was extracted. {DiagnosticCatalog.BundleFileAltered.Help}", e.Path);
+            diagnostics.Add(Messages.ExtractedFileChanged.With(e.Path), e.Path);
         }
         catch (UnsafeNameException e)
         {
-            diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The extractor refused the entry name '{ProjectPath.Printable(e.Path)}': {e.Message}. Nothing was extracted. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", ProjectPath.Printable(e.Path));
+            diagnostics.Add(Messages.ExtractEntryNameRefused.With(ProjectPath.Printable(e.Path), e.Message), ProjectPath.Printable(e.Path));
         }
         catch (OutputException e)
         {
             // The bundle verified; writing it failed (a full disk, a folder not writable): nothing is wrong with the bundle.
-            diagnostics.Add(DiagnosticCatalog.OutputWriteFailed, $"Cannot extract to '{ProjectPath.Printable(target)}': {e.InnerException!.Message} The bundle verified; nothing was extracted. {DiagnosticCatalog.OutputWriteFailed.Help}", full);
+            diagnostics.Add(Messages.ExtractWriteFailed.With(ProjectPath.Printable(target), e.InnerException!.Message), full);
         }
         catch (Exception e) when (BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"The bundle could not be read again to extract it ({e.Message}). Nothing was extracted. {DiagnosticCatalog.BundleFileAltered.Help}", content.Source);
+            diagnostics.Add(Messages.ExtractRereadFailed.With(e.Message), content.Source);
+
         }
         finally
         {

@@ -44,7 +44,7 @@ internal static class BundleVerifier
 
             if (!File.Exists(path))
             {
-                diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is neither a folder nor a file. {DiagnosticCatalog.BundleUnreadable.Help}", path);
+                diagnostics.Add(Messages.BundleNeitherFolderNorFile.With(path), path);
                 return null;
             }
 
@@ -64,12 +64,12 @@ internal static class BundleVerifier
                 return ReadTarGz(path, progress, diagnostics, cancellationToken);
             }
 
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is not a zip, a .nupkg or a gzip file. {DiagnosticCatalog.BundleUnreadable.Help}", path);
+            diagnostics.Add(Messages.BundleFormatUnknown.With(path), path);
             return null;
         }
         catch (Exception e) when (IsDamaged(e) || e is UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"Cannot read '{path}': {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", path);
+            diagnostics.Add(Messages.BundleReadFailed.With(path, e.Message), path);
             return null;
         }
     }
@@ -113,7 +113,7 @@ internal static class BundleVerifier
             var relative = ProjectPath.FromFileSystem(root, entry.FullName);
             if (entry.LinkTarget is not null)
             {
-                diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{relative}' is a symbolic link to '{entry.LinkTarget}'; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", relative);
+                diagnostics.Add(Messages.FolderBundleLink.With(relative, entry.LinkTarget), relative);
                 content.Refuse(relative);
             }
             else if (entry is FileInfo file && relative != ManifestName)
@@ -121,7 +121,7 @@ internal static class BundleVerifier
                 if (!FileType.IsRegular(file.FullName))
                 {
                     // A named pipe or device would block the read forever.
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{relative}' is not a regular file (a named pipe, socket or device); a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", relative);
+                    diagnostics.Add(Messages.FolderBundleSpecialFile.With(relative), relative);
                     content.Refuse(relative);
                     continue;
                 }
@@ -130,7 +130,7 @@ internal static class BundleVerifier
                 {
                     // What could not be extracted on every system is refused in a folder as in an archive.
                     var shown = ProjectPath.Shown(relative);
-                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The file '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
+                    diagnostics.Add(Messages.FolderBundleFileRefused.With(shown, unsafeName), shown);
                     content.Refuse(relative);
                     continue;
                 }
@@ -191,7 +191,7 @@ internal static class BundleVerifier
         }
         catch (ZipStructureException e) when (e.NameProblem)
         {
-            diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"'{path}' is refused: {e.Message}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", path);
+            diagnostics.Add(Messages.ZipStructureRefused.With(path, e.Message), path);
             return null;
         }
 
@@ -232,7 +232,7 @@ internal static class BundleVerifier
                 if (ProjectPath.UnsafeEntryName(judged) is { } unsafeName)
                 {
                     var shown = ProjectPath.Shown(name);
-                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
+                    diagnostics.Add(Messages.ArchiveEntryRefused.With(shown, unsafeName), shown);
                     content.Refuse(bundlePath ?? name);
                     continue;
                 }
@@ -252,7 +252,7 @@ internal static class BundleVerifier
 
                 if (entry.IsLink)
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(name)}' is a symbolic link; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(name));
+                    diagnostics.Add(Messages.ZipEntryLink.With(ProjectPath.Shown(name)), ProjectPath.Shown(name));
                     content.Refuse(bundlePath ?? name);
                     continue;
                 }
@@ -262,7 +262,7 @@ internal static class BundleVerifier
                     // NuGet's own parts; but a package has one nuspec, and another is as unlisted as any file.
                     if (PackageMetadata.IsNuspec(name) && nuspecs++ > 0)
                     {
-                        diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Printable(name)}' is a second nuspec in the package; NuGet reads one. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
+                        diagnostics.Add(Messages.PackageSecondNuspec.With(ProjectPath.Printable(name)), name);
                     }
                     else if (PackageMetadata.Capture(zip, entry, name, content, diagnostics) is { } captured)
                     {
@@ -282,7 +282,7 @@ internal static class BundleVerifier
 
                 if (content.Files.ContainsKey(bundlePath) || (bundlePath == ManifestName && content.ManifestFound))
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(name)}' is in the {(package ? "package" : "zip")} twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(name));
+                    diagnostics.Add(Messages.ZipEntryTwice.With(ProjectPath.Shown(name), package ? "package" : "zip"), ProjectPath.Shown(name));
                     continue;
                 }
 
@@ -308,13 +308,13 @@ internal static class BundleVerifier
                 var fileKeys = zip.Entries.Where(e => !e.Name.EndsWith('/')).Select(e => ProjectPath.FoldKey(ZipName(e.Name))).ToHashSet(StringComparer.Ordinal);
                 foreach (var folder in folders.Where(f => fileKeys.Contains(ProjectPath.FoldKey(f.TrimEnd('/')))))
                 {
-                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The folder entry '{ProjectPath.Shown(folder)}' has the name of a file in the {(package ? "package" : "zip")}: extracting it makes a folder where the file goes. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", ProjectPath.Shown(folder));
+                    diagnostics.Add(Messages.ZipFolderEntryNamesFile.With(ProjectPath.Shown(folder), package ? "package" : "zip"), ProjectPath.Shown(folder));
                 }
             }
 
             if (package && nuspecs == 0)
             {
-                diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' has no nuspec at its root, so it is no NuGet package. {DiagnosticCatalog.BundleUnreadable.Help}", path);
+                diagnostics.Add(Messages.PackageWithoutNuspec.With(path), path);
                 return null;
             }
 
@@ -371,7 +371,7 @@ internal static class BundleVerifier
 
             foreach (var (entry, message) in damaged.OrderBy(d => d.Key, StringComparer.Ordinal))
             {
-                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{entry}' cannot be read from the {(package ? "package" : "zip")}: {message} {DiagnosticCatalog.BundleFileAltered.Help}", entry);
+                diagnostics.Add(Messages.ZipEntryDamaged.With(entry, package ? "package" : "zip", message), entry);
                 content.Files.Remove(entry);
                 content.Damaged.Add(entry);
             }
@@ -390,8 +390,7 @@ internal static class BundleVerifier
     {
         if (entry.Size > Math.Max(limit, 0))
         {
-            var what = limit < 0 ? "a folder entry with data" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{entry.Size:N0} bytes, more than the {limit:N0} such a part may be");
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is refused: its entry '{ProjectPath.Shown(name)}' is {what}. {DiagnosticCatalog.BundleUnreadable.Help}", path);
+            diagnostics.Add(limit < 0 ? Messages.ZipFolderEntryWithData.With(path, ProjectPath.Shown(name)) : Messages.ZipPartTooLarge.With(path, ProjectPath.Shown(name), entry.Size, limit), path);
             return false;
         }
 
@@ -403,7 +402,7 @@ internal static class BundleVerifier
         }
         catch (Exception e) when (IsDamaged(e))
         {
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"'{path}' is refused: its entry '{ProjectPath.Shown(name)}' cannot be read: {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", path);
+            diagnostics.Add(Messages.ZipPartUnreadable.With(path, ProjectPath.Shown(name), e.Message), path);
             return false;
         }
     }
@@ -420,7 +419,7 @@ internal static class BundleVerifier
                 if (ProjectPath.UnsafeEntryName(name) is { } unsafeName)
                 {
                     var shown = ProjectPath.Shown(entry.Name);
-                    diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entry '{shown}' is refused: {unsafeName}. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown);
+                    diagnostics.Add(Messages.ArchiveEntryRefused.With(shown, unsafeName), shown);
                     content.Refuse(name);
                     continue;
                 }
@@ -432,8 +431,11 @@ internal static class BundleVerifier
 
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
-                    var link = entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink ? $" to '{ProjectPath.Shown(entry.LinkName)}'" : "";
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{ProjectPath.Shown(name)}' is a {entry.EntryType} entry{link}; a bundle holds only regular files. {DiagnosticCatalog.BundleFileUnlisted.Help}", ProjectPath.Shown(name));
+                    diagnostics.Add(
+                        entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink
+                            ? Messages.TarEntryLink.With(ProjectPath.Shown(name), entry.EntryType, ProjectPath.Shown(entry.LinkName))
+                            : Messages.TarEntryNotAFile.With(ProjectPath.Shown(name), entry.EntryType),
+                        ProjectPath.Shown(name));
                     content.Refuse(name);
                     continue;
                 }
@@ -442,7 +444,7 @@ internal static class BundleVerifier
                 {
                     if (content.ManifestFound)
                     {
-                        diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{name}' is in the archive twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
+                        diagnostics.Add(Messages.TarEntryTwice.With(name), name);
                         content.ManifestRepeated = true;
                         continue;
                     }
@@ -455,7 +457,7 @@ internal static class BundleVerifier
 
                 if (content.Files.ContainsKey(name))
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{name}' is in the archive twice. {DiagnosticCatalog.BundleFileUnlisted.Help}", name);
+                    diagnostics.Add(Messages.TarEntryTwice.With(name), name);
                     continue;
                 }
 
@@ -613,7 +615,7 @@ internal static class BundleVerifier
             }
             else
             {
-                diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} is larger than {MaxManifestBytes / (1024 * 1024)} MiB. {DiagnosticCatalog.BundleManifestInvalid.Help}", content.Source);
+                diagnostics.Add(Messages.FolderManifestTooLarge.With(MaxManifestBytes / (1024 * 1024)), content.Source);
             }
 
         }
@@ -715,7 +717,7 @@ internal static class BundleVerifier
         foreach (var (colliding, why) in ProjectPath.Collisions(names))
         {
             var shown = colliding.Select(ProjectPath.Printable).ToList();
-            diagnostics.Add(DiagnosticCatalog.ArchiveEntryUnsafe, $"The entries {string.Join(" and ", shown.Select(n => $"'{n}'"))} are refused: they {why}, so that one would overwrite the other where case or normalization does not count. {DiagnosticCatalog.ArchiveEntryUnsafe.Help}", shown[0]);
+            diagnostics.Add(Messages.BundleEntriesCollide.With(string.Join(" and ", shown.Select(n => $"'{n}'")), why), shown[0]);
         }
 
         if (content.Manifest is not { } manifest)
@@ -730,20 +732,20 @@ internal static class BundleVerifier
             {
                 if (allowMissing?.Invoke(expected.Path) != true && !content.Refused.Contains(expected.Path))
                 {
-                    diagnostics.Add(DiagnosticCatalog.BundleFileMissing, $"'{expected.Path}' is listed in {ManifestName} ({expected.Size} bytes) but is not in the bundle. {DiagnosticCatalog.BundleFileMissing.Help}", expected.Path);
+                    diagnostics.Add(Messages.ListedFileMissing.With(expected.Path, expected.Size), expected.Path);
                 }
             }
             else if (file.Length != expected.Size)
             {
-                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' is {file.Length} bytes; {ManifestName} lists {expected.Size}. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
+                diagnostics.Add(Messages.ListedFileSizeDiffers.With(expected.Path, file.Length, expected.Size), expected.Path);
             }
             else if (content.LongerThanListed.ContainsKey(expected.Path))
             {
-                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' holds more than the {expected.Size} bytes {ManifestName} lists. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
+                diagnostics.Add(Messages.ListedFileLonger.With(expected.Path, expected.Size), expected.Path);
             }
             else if (content.Digests.TryGetValue(expected.Path, out var digest) && digest != expected.Sha256)
             {
-                diagnostics.Add(DiagnosticCatalog.BundleFileAltered, $"'{expected.Path}' has SHA-256 {digest}; {ManifestName} lists {expected.Sha256}. {DiagnosticCatalog.BundleFileAltered.Help}", expected.Path);
+                diagnostics.Add(Messages.ListedFileDigestDiffers.With(expected.Path, digest, expected.Sha256), expected.Path);
             }
         }
 
@@ -757,7 +759,8 @@ internal static class BundleVerifier
         var listed = manifest.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var extra in content.Files.Keys.Where(p => !listed.Contains(p)).Order(StringComparer.Ordinal))
         {
-            diagnostics.Add(DiagnosticCatalog.BundleFileUnlisted, $"'{extra}' is in the bundle but not in {ManifestName}. {DiagnosticCatalog.BundleFileUnlisted.Help}", extra);
+            diagnostics.Add(Messages.FileNotListed.With(extra), extra);
+
         }
     }
 

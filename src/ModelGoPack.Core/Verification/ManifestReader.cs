@@ -58,13 +58,13 @@ internal static class ManifestReader
 
         if (parser.TooLarge)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} is larger than {Emit.BundleLimits.MaxManifestBytes / (1024 * 1024)} MiB, the most a bundle's manifest may be. {DiagnosticCatalog.BundleManifestInvalid.Help}", where);
+            diagnostics.Add(Messages.ReceivedManifestTooLarge.With(Emit.BundleLimits.MaxManifestBytes / (1024 * 1024)), where);
             return null;
         }
 
         if (problem is not null)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} cannot be used: {problem}. {DiagnosticCatalog.BundleManifestInvalid.Help}", where);
+            diagnostics.Add(Messages.ReceivedManifestUnusable.With(problem), where);
             return null;
         }
 
@@ -73,7 +73,8 @@ internal static class ManifestReader
         var declaration = Declaration(parser.Declared.ToArray(), (parser.CollapsedAt, (int)Math.Max(0, parser.LineBreaks - 1)), out var invalid);
         if (invalid is not null)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleManifestInvalid, $"{ManifestName} cannot be used: what it declares is not valid ({invalid}). {DiagnosticCatalog.BundleManifestInvalid.Help}", where);
+            diagnostics.Add(Messages.ReceivedManifestDeclarationInvalid.With(invalid), where);
+
             return null;
         }
 

@@ -26,8 +26,7 @@ internal static class PackageBundle
         {
             foreach (var path in left)
             {
-                diagnostics.Add(DiagnosticCatalog.BundleFileMissing,
-                    $"'{path}' is listed in {BundleVerifier.ManifestName}; the package leaves weight files to its bundle, and no bundle was found ({string.Join(", ", candidates.Select(c => $"'{c}'"))}). Pass the bundle with --bundle.", path);
+                diagnostics.Add(Messages.WeightsLeftToMissingBundle.With(path, string.Join(", ", candidates.Select(c => $"'{c}'"))), path);
             }
 
             return null;
@@ -35,7 +34,7 @@ internal static class PackageBundle
 
         if (BundleVerifier.IsPackage(found))
         {
-            diagnostics.Add(DiagnosticCatalog.PackageBundleMismatch, $"'{found}' is a package, not the bundle of '{packagePath}'. {DiagnosticCatalog.PackageBundleMismatch.Help}", Path.GetFullPath(found));
+            diagnostics.Add(Messages.BundleBesideIsPackage.With(found, packagePath), Path.GetFullPath(found));
             return null;
         }
 
@@ -53,8 +52,8 @@ internal static class PackageBundle
 
         if (bundle.Manifest is not { } bundleManifest || bundleManifest.Digest != manifest.Digest || bundleManifest.Length != manifest.Length)
         {
-            diagnostics.Add(DiagnosticCatalog.PackageBundleMismatch,
-                $"'{found}' {(bundle.ManifestFound ? "holds another" : "holds no")} {BundleVerifier.ManifestName} than the package '{packagePath}'. {DiagnosticCatalog.PackageBundleMismatch.Help}", Path.GetFullPath(found));
+            diagnostics.Add((bundle.ManifestFound ? Messages.BundleBesideHoldsOtherManifest : Messages.BundleBesideHoldsNoManifest).With(found, packagePath), Path.GetFullPath(found));
+
         }
 
         return bundle;

@@ -53,7 +53,7 @@ internal static class PackageMetadata
         {
             if (entry.Size > MaxSignatureBytes)
             {
-                diagnostics.Add(DiagnosticCatalog.PackageSignatureInvalid, $"The package's signature file is {entry.Size:N0} bytes; a NuGet signature is at most {MaxSignatureBytes:N0}. {DiagnosticCatalog.PackageSignatureInvalid.Help}", where);
+                diagnostics.Add(Messages.PackageSignatureTooLarge.With(entry.Size, MaxSignatureBytes), where);
             }
             else
             {
@@ -72,7 +72,7 @@ internal static class PackageMetadata
 
         if (entry.Size > MaxNuspecBytes)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"The package's nuspec is {entry.Size:N0} bytes; a nuspec is at most {MaxNuspecBytes:N0} bytes (4 MiB), so it is not read. {DiagnosticCatalog.BundleUnreadable.Help}", where);
+            diagnostics.Add(Messages.NuspecTooLarge.With(entry.Size, MaxNuspecBytes), where);
             return false;
         }
 
@@ -93,7 +93,7 @@ internal static class PackageMetadata
         }
         catch (Exception e) when (BundleVerifier.IsDamaged(e))
         {
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"The package's nuspec cannot be read: {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", where);
+            diagnostics.Add(Messages.NuspecUnreadable.With(e.Message), where);
             return false;
         }
     }
@@ -118,7 +118,7 @@ internal static class PackageMetadata
         }
         catch (Exception e) when (e is InvalidDataException or IOException or System.Xml.XmlException or NuGet.Packaging.Core.PackagingException or InvalidOperationException)
         {
-            diagnostics.Add(DiagnosticCatalog.BundleUnreadable, $"Cannot read the package's nuspec or signature: {e.Message} {DiagnosticCatalog.BundleUnreadable.Help}", full);
+            diagnostics.Add(Messages.NuspecOrSignatureUnreadable.With(e.Message), full);
         }
     }
 
@@ -140,8 +140,8 @@ internal static class PackageMetadata
         // A derivative or Extracted Model must be licensed MG-BY-SA-2.0 (vi); any package that carries the license must
         // not say otherwise where nuget.org shows it.
         var config = package.Manifest?.Declaration?.Config;
-        var descriptor = config is { } c && (c.IsDerivative || c.IsExtracted) ? DiagnosticCatalog.PackageLicenseShareAlike : DiagnosticCatalog.PackageLicenseClash;
-        diagnostics.Add(descriptor, $"The package's nuspec {contradiction}, but the package is licensed MG-BY-SA-2.0 by its LICENSE. {descriptor.Help}", where);
+        var message = config is { } c && (c.IsDerivative || c.IsExtracted) ? Messages.NuspecLicenseNotShareAlike : Messages.NuspecLicenseClash;
+        diagnostics.Add(message.With(contradiction), where);
     }
 
     private static void Signature(PackageArchiveReader reader, string where, DiagnosticBag diagnostics, CancellationToken cancellationToken)
@@ -165,12 +165,12 @@ internal static class PackageMetadata
         }
         catch (Exception e) when (e is SignatureException or CryptographicException or InvalidDataException or FormatException)
         {
-            diagnostics.Add(DiagnosticCatalog.PackageSignatureInvalid, $"The package's signature (.signature.p7s) is not valid for this package: {e.Message} {DiagnosticCatalog.PackageSignatureInvalid.Help}", where);
+            diagnostics.Add(Messages.PackageSignatureNotValid.With(e.Message), where);
             return;
         }
 
         var certificate = signature.SignerInfo.Certificate;
-        diagnostics.Add(DiagnosticCatalog.PackageSigned,
-            $"The package is signed by '{certificate?.Subject}' (certificate SHA-256 {certificate?.GetCertHashString(HashAlgorithmName.SHA256)}), and the signature matches the package; whether to trust that signer was not checked. {DiagnosticCatalog.PackageSigned.Help}", where);
+        diagnostics.Add(Messages.PackageSignedBy.With(certificate?.Subject, certificate?.GetCertHashString(HashAlgorithmName.SHA256)), where);
+
     }
 }
