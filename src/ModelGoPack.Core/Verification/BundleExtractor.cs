@@ -258,7 +258,7 @@ internal static class BundleExtractor
             return new WriteSide(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
         }))
         {
-            digest = BundleVerifier.HashCapped(source, length, output.Write, null, cancellationToken);
+            digest = EntryReader.HashCapped(source, length, output.Write, null, cancellationToken);
         }
 
         if (expected is null || digest != expected)

@@ -44,7 +44,7 @@ public static partial class Messages
 
     // MGP9006: the manifest
     public static readonly DiagnosticMessage ReceivedManifestTooLarge = M(DiagnosticCatalog.BundleManifestInvalid, "modelgo-manifest.json is larger than {0} MiB, the most a bundle's manifest may be. {help}");
-    public static readonly DiagnosticMessage FolderManifestTooLarge = M(DiagnosticCatalog.BundleManifestInvalid, "modelgo-manifest.json is larger than {0} MiB. {help}");
+    public static readonly DiagnosticMessage WrappedManifestTooLarge = M(DiagnosticCatalog.BundleManifestInvalid, "modelgo-manifest.json is larger than {0} MiB. {help}");
     public static readonly DiagnosticMessage ReceivedManifestUnusable = M(DiagnosticCatalog.BundleManifestInvalid, "modelgo-manifest.json cannot be used: {0}. {help}");
     public static readonly DiagnosticMessage ReceivedManifestDeclarationInvalid = M(DiagnosticCatalog.BundleManifestInvalid, "modelgo-manifest.json cannot be used: what it declares is not valid ({0}). {help}");
 
