@@ -14,7 +14,7 @@ namespace ModelGoPack.Evaluation;
 /// the steps read by name is served from what verify kept, and read again from the archive when it was not kept.
 /// </summary>
 internal sealed class BundleLoading(BundleContent content, ConfigSource? declaration, DiagnosticBag diagnostics, CancellationToken cancellationToken)
-    : Loading(content.Root ?? "", declaration ?? Undeclared, diagnostics)
+    : LoadingSteps(content.Root ?? "", declaration ?? Undeclared, diagnostics)
 {
     // What a bundle that declares nothing is judged as: its files alone.
     private static readonly ConfigSource Undeclared = new(new ModelGoConfig { Name = "bundle", Version = new NuGetVersion(0, 0, 0), License = LicenseText.Id }, JsonLocationMap.Empty);

@@ -8,7 +8,7 @@ namespace ModelGoPack.Evaluation;
 
 /// <summary>The steps of loading a project folder (<see cref="ProjectLoader.Load"/> runs them, in the order they are written here).</summary>
 internal sealed class FolderLoading(string root, ConfigSource source, DiagnosticBag diagnostics, CancellationToken cancellationToken)
-    : Loading(root, source, diagnostics)
+    : LoadingSteps(root, source, diagnostics)
 {
     private static readonly string[] ReservedNames = [ProjectLoader.LicenseFileName, ProjectLoader.NoticeFileName, ProjectLoader.ManifestFileName];
 

@@ -7,7 +7,7 @@ namespace ModelGoPack.Evaluation;
 /// <summary>
 /// Discover and Inspect: reads what a model is made of into a <see cref="ModelProject"/>, which the rules judge. One
 /// loader, for a project folder (check and pack) and for a received bundle (verify); each step is a method of
-/// <see cref="FolderLoading"/> or <see cref="BundleLoading"/>, those they share are <see cref="Loading"/>'s.
+/// <see cref="FolderLoading"/> or <see cref="BundleLoading"/>, those they share are <see cref="LoadingSteps"/>'s.
 /// <para>A project folder (<see cref="Load"/>), in this order:</para>
 /// <list type="number">
 /// <item>the config: modelgo.json with the host's overrides (<see cref="ConfigReader.Read(string, ConfigOverrides?, DiagnosticBag)"/>);</item>

@@ -12,7 +12,7 @@ namespace ModelGoPack.Evaluation;
 /// (<see cref="ReadText"/>, <see cref="ReadNotice"/>): a folder reads from disk and reports what it cannot read; a
 /// bundle serves what verify kept while it hashed, and reads again from the archive what it did not keep.
 /// </summary>
-internal abstract class Loading(string root, ConfigSource source, DiagnosticBag diagnostics)
+internal abstract class LoadingSteps(string root, ConfigSource source, DiagnosticBag diagnostics)
 {
     protected string Root { get; } = root;
 
