@@ -2,7 +2,7 @@ using System.Text;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Emit;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
 using NuGet.Packaging.Core;

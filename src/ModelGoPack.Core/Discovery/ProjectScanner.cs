@@ -73,7 +73,7 @@ internal static class ProjectScanner
             // A folder below the root that holds ModelGoPack's modelgo-manifest.json is a bundle (an earlier output, an
             // upstream's release): none of it is the project's.
             if (bundles is not null && Path.TrimEndingDirectorySeparator(directory.FullName) != Path.TrimEndingDirectorySeparator(root)
-                && entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == Evaluation.ProjectLoader.ManifestFileName && Releases.EarlierBundle.IsManifestFile(e.FullName)))
+                && entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == Loading.ProjectLoader.ManifestFileName && Releases.EarlierBundle.IsManifestFile(e.FullName)))
             {
                 bundles.Add(ProjectPath.FromFileSystem(root, directory.FullName));
                 continue;

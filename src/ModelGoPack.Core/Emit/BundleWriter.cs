@@ -164,7 +164,7 @@ internal static class BundleWriter
         var manifest = ManifestWriter.Write(config, waivers, files.Select(f => f!).ToList());
         using (var content = new MemoryStream(manifest, writable: false))
         {
-            zip.AddDeflated(Evaluation.ProjectLoader.ManifestFileName, manifest.Length, content);
+            zip.AddDeflated(Loading.ProjectLoader.ManifestFileName, manifest.Length, content);
         }
 
         zip.Complete();
@@ -186,7 +186,7 @@ internal static class BundleWriter
         var manifest = ManifestWriter.Write(config, waivers, files.Select(f => f!).ToList());
         using (var content = new MemoryStream(manifest, writable: false))
         {
-            sink.Add(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest), content);
+            sink.Add(BundleEntry.Generated(Loading.ProjectLoader.ManifestFileName, manifest), content);
         }
 
         sink.Complete();
@@ -214,7 +214,7 @@ internal static class BundleWriter
             var manifest = ManifestWriter.Write(config, waivers, files);
             using (var content = new MemoryStream(manifest, writable: false))
             {
-                sink.Add(BundleEntry.Generated(Evaluation.ProjectLoader.ManifestFileName, manifest), content);
+                sink.Add(BundleEntry.Generated(Loading.ProjectLoader.ManifestFileName, manifest), content);
             }
 
             sink.Complete();

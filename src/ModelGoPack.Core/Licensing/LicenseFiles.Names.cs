@@ -98,7 +98,7 @@ internal static partial class LicenseFiles
         var result = new List<string>();
         foreach (var path in paths)
         {
-            if (!Evaluation.ProjectLoader.IsLicenseCopy(path) && (IsLicenseName(path) || path == link))
+            if (!Loading.ProjectLoader.IsLicenseCopy(path) && (IsLicenseName(path) || path == link))
             {
                 result.Add(path);
             }

@@ -6,7 +6,7 @@ using ModelGoPack.Rendering;
 using ModelGoPack.Verification;
 using NuGet.Versioning;
 
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Loading;
 
 /// <summary>
 /// The steps of loading a received bundle (<see cref="ProjectLoader.LoadBundle"/> runs them, in the order they are

@@ -4,7 +4,7 @@ using ModelGoPack.Discovery;
 using ModelGoPack.Rendering;
 using ModelGoPack.Rules;
 
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Loading;
 
 /// <summary>The steps of loading a project folder (<see cref="ProjectLoader.Load"/> runs them, in the order they are written here).</summary>
 internal sealed class FolderLoading(string root, ConfigSource source, DiagnosticBag diagnostics, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using ModelGoPack.Discovery;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
 
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Loading;
 
 /// <summary>
 /// One load under way: the facts gathered so far, and the steps a project folder (<see cref="FolderLoading"/>) and a

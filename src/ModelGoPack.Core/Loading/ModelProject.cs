@@ -3,7 +3,7 @@ using ModelGoPack.Discovery;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
 
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Loading;
 
 /// <summary>The facts gathered about a model project, before and after evaluation.</summary>
 internal sealed record ModelProject

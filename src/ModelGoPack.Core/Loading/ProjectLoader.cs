@@ -2,7 +2,7 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Verification;
 
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Loading;
 
 /// <summary>
 /// Discover and Inspect: reads what a model is made of into a <see cref="ModelProject"/>, which the rules judge. One

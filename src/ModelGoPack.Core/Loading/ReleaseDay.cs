@@ -1,6 +1,6 @@
 using ModelGoPack.Config;
 
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Loading;
 
 /// <summary>
 /// The release's day, that no modification may be dated after (MGP2010): the config's <c>releaseDate</c>, else the

@@ -1,6 +1,6 @@
 using ModelGoPack.Config;
 
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Loading;
 
 /// <summary>
 /// The upstreams' releases (those that name one), read in order on another thread while the project is scanned and

@@ -1,4 +1,4 @@
-namespace ModelGoPack.Evaluation;
+namespace ModelGoPack.Loading;
 
 /// <summary>
 /// An upstream's release as <see cref="Releases.ReleaseReader"/> read it: every file by its path in the release, with

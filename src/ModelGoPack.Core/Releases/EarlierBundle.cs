@@ -70,7 +70,7 @@ internal static class EarlierBundle
 
             foreach (var entry in zip.Entries)
             {
-                if (entry.Name == Evaluation.ProjectLoader.ManifestFileName)
+                if (entry.Name == Loading.ProjectLoader.ManifestFileName)
                 {
                     return Manifest(entry);
                 }
@@ -81,7 +81,7 @@ internal static class EarlierBundle
                 top ??= folder;
             }
 
-            return single && top is not null && zip.Entries.FirstOrDefault(e => e.Name == top + "/" + Evaluation.ProjectLoader.ManifestFileName) is { Name: not null } inner && Manifest(inner);
+            return single && top is not null && zip.Entries.FirstOrDefault(e => e.Name == top + "/" + Loading.ProjectLoader.ManifestFileName) is { Name: not null } inner && Manifest(inner);
         }
         catch (Exception e) when (Verification.BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
         {

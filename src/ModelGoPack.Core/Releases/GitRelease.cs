@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Releases;
 

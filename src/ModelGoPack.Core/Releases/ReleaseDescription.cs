@@ -1,4 +1,4 @@
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 using ModelGoPack.Inspection;
 using ModelGoPack.Licensing;
 

@@ -1,6 +1,6 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Releases;
 

@@ -3,7 +3,7 @@ using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Releases;
 
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Rules;
 

@@ -1,7 +1,7 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Rules;

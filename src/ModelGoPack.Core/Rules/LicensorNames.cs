@@ -3,7 +3,7 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Inspection;
 
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Rules;
 

@@ -1,6 +1,6 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 using ModelGoPack.Inspection;
 using ModelGoPack.Licensing;
 

@@ -2,7 +2,7 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Rules;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ModelGoPack.Config;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 using ModelGoPack.Discovery;
 
 namespace ModelGoPack.Verification;

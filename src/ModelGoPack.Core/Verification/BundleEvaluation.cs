@@ -1,5 +1,5 @@
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 using ModelGoPack.Rules;
 
 namespace ModelGoPack.Verification;

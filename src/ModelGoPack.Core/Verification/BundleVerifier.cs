@@ -15,7 +15,7 @@ namespace ModelGoPack.Verification;
 /// </summary>
 internal static class BundleVerifier
 {
-    public const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
+    public const string ManifestName = Loading.ProjectLoader.ManifestFileName;
     /// <summary>The most verify reads of a manifest: the one limit pack keeps too.</summary>
     public const long MaxManifestBytes = Emit.BundleLimits.MaxManifestBytes;
 

@@ -16,7 +16,7 @@ internal sealed class EntryCapture
     public const int SmallLimit = 64 * 1024;
 
     /// <summary>Notices and the model card are read whole up to this size, as check reads them.</summary>
-    public const int TextLimit = Evaluation.ProjectLoader.MaxTextFileBytes;
+    public const int TextLimit = Loading.ProjectLoader.MaxTextFileBytes;
 
     /// <summary>The most verify keeps of a weight file's start.</summary>
     public const int HeadLimit = 16 * 1024 * 1024;

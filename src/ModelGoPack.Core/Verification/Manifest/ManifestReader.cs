@@ -14,7 +14,7 @@ namespace ModelGoPack.Verification;
 /// </summary>
 internal static partial class ManifestReader
 {
-    private const string ManifestName = Evaluation.ProjectLoader.ManifestFileName;
+    private const string ManifestName = Loading.ProjectLoader.ManifestFileName;
 
     /// <summary>
     /// The most a manifest may declare besides its files list (name, license, upstreams, modifications, waivers): read

@@ -128,7 +128,7 @@ internal static class PackageMetadata
         string? contradiction = license switch
         {
             { Type: LicenseType.Expression } => $"declares the license expression '{license.License}'",
-            { Type: LicenseType.File } when !string.Equals(license.License, Evaluation.ProjectLoader.LicenseFileName, StringComparison.Ordinal) => $"declares its license by the file '{license.License}', not the bundle's LICENSE",
+            { Type: LicenseType.File } when !string.Equals(license.License, Loading.ProjectLoader.LicenseFileName, StringComparison.Ordinal) => $"declares its license by the file '{license.License}', not the bundle's LICENSE",
             null when !string.IsNullOrWhiteSpace(nuspec.GetLicenseUrl()) => $"declares its license only by the URL '{nuspec.GetLicenseUrl()}'",
             _ => null,
         };

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ModelGoPack.Tests.Support;
 
-namespace ModelGoPack.Tests;
+namespace ModelGoPack.Tests.EndToEnd;
 
 /// <summary>
 /// The README's install and MSBuild sections work when pasted: their code blocks are taken from README.md as it is

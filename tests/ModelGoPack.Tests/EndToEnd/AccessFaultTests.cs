@@ -1,6 +1,6 @@
 using ModelGoPack.Tests.Support;
 
-namespace ModelGoPack.Tests;
+namespace ModelGoPack.Tests.EndToEnd;
 
 /// <summary>
 /// Faults of the machine rather than of the input, made real: files the user may not read (the tool run as

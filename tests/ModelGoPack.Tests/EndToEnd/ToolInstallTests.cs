@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using ModelGoPack.Tests.Support;
 using NuGet.Packaging;
 
-namespace ModelGoPack.Tests;
+namespace ModelGoPack.Tests.EndToEnd;
 
 /// <summary>
 /// End to end, as the README says: pack ModelGoPack.Cli into a local feed, `dotnet tool install` it from

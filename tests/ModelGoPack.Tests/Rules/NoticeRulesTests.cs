@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 using ModelGoPack.Rendering;
 using NuGet.Versioning;
 using ModelGoPack.Rules;

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using ModelGoPack.Emit;
 using ModelGoPack.Tests.Support;
 
-namespace ModelGoPack.Tests;
+namespace ModelGoPack.Tests.EndToEnd;
 
 /// <summary>Writing fails part-way (a file size limit, as on FAT32 or under ulimit -f): a coded error, nothing left behind.</summary>
 public sealed class OutputFaultTests

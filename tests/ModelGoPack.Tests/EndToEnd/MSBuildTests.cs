@@ -4,7 +4,7 @@ using System.Xml.Linq;
 using ModelGoPack.Licensing;
 using ModelGoPack.Tests.Support;
 
-namespace ModelGoPack.Tests;
+namespace ModelGoPack.Tests.EndToEnd;
 
 /// <summary>
 /// End to end: the real `dotnet pack` on model repos made by the tests, with the ModelGoPack package

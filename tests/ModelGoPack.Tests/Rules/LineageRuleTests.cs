@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using ModelGoPack.Evaluation;
+using ModelGoPack.Loading;
 using ModelGoPack.Tests.Support;
 using ModelGoPack.Rules;
 

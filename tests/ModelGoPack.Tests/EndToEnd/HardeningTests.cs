@@ -2,7 +2,7 @@ using System.Diagnostics;
 using ModelGoPack.Emit;
 using ModelGoPack.Tests.Support;
 
-namespace ModelGoPack.Tests;
+namespace ModelGoPack.Tests.EndToEnd;
 
 /// <summary>
 /// Faults and environments: a real signal in the middle of a pack, every command against the user's
