@@ -2,11 +2,16 @@ using System.Text;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Emit;
-using ModelGoPack.Loading;
 using ModelGoPack.Licensing;
+using ModelGoPack.Loading;
 using ModelGoPack.Rendering;
-using NuGet.Packaging.Core;
 using ModelGoPack.Rules;
+using NuGet.Packaging.Core;
+using ModelGoPack.Discovery;
+using ModelGoPack.Hashing;
+using ModelGoPack.Inspection;
+using ModelGoPack.Releases;
+using ModelGoPack.Verification;
 
 namespace ModelGoPack;
 
@@ -35,7 +40,7 @@ public static class ModelGoPackEngine
         }
 
         var bundled = prepared.Entries.Where(e => e.Source is not null).Select(e => e.Source!).ToList();
-        var digests = Hashing.DigestEngine.HashAll(bundled, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
+        var digests = DigestEngine.HashAll(bundled, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
         prepared.Project.Digests.Save();
         return new CheckResult(diagnostics.Items) { Artifacts = prepared.Project.Artifacts, Digests = digests };
     }
@@ -45,7 +50,7 @@ public static class ModelGoPackEngine
     /// its modelgo-manifest.json lists present with its size and SHA-256, nothing unlisted, and then the license
     /// obligations as check evaluates them, on the bundle's own files. Reads the bundle, writes nothing.
     /// </summary>
-    public static CheckResult Verify(string bundlePath, Hashing.ProgressCounter? progress = null, CancellationToken cancellationToken = default) =>
+    public static CheckResult Verify(string bundlePath, ProgressCounter? progress = null, CancellationToken cancellationToken = default) =>
         Verify(new VerifyRequest { BundlePath = bundlePath, Progress = progress }, cancellationToken);
 
     /// <summary>Whether <paramref name="path"/> is a folder, not a link, that holds nothing (and can be listed).</summary>
@@ -88,27 +93,27 @@ public static class ModelGoPackEngine
             return new CheckResult(diagnostics.Items);
         }
 
-        if (request.PackageBundlePath is { } bundleBeside && !Verification.BundleVerifier.IsPackage(path))
+        if (request.PackageBundlePath is { } bundleBeside && !BundleVerifier.IsPackage(path))
         {
             diagnostics.Add(Messages.BundleBesideWithoutPackage.With(bundleBeside, path), Path.GetFullPath(bundleBeside));
             return new CheckResult(diagnostics.Items);
         }
 
-        var content = Verification.BundleVerifier.Read(path, request.Progress, diagnostics, cancellationToken);
+        var content = BundleVerifier.Read(path, request.Progress, diagnostics, cancellationToken);
         if (content is null)
         {
             return new CheckResult(diagnostics.Items);
         }
 
         var read = content;
-        if (Verification.BundleVerifier.IsPackage(path) && content.Readable)
+        if (BundleVerifier.IsPackage(path) && content.Readable)
         {
-            Verification.PackageMetadata.Check(path, content, diagnostics, cancellationToken);
+            PackageMetadata.Check(path, content, diagnostics, cancellationToken);
         }
 
-        if (Verification.BundleVerifier.IsPackage(path) && content.Manifest is { } manifest)
+        if (BundleVerifier.IsPackage(path) && content.Manifest is { } manifest)
         {
-            content = Verification.PackageBundle.Join(path, content, manifest, request.PackageBundlePath, request.Progress, diagnostics, cancellationToken) ?? content;
+            content = PackageBundle.Join(path, content, manifest, request.PackageBundlePath, request.Progress, diagnostics, cancellationToken) ?? content;
         }
 
         request.Progress?.Finish();
@@ -116,21 +121,21 @@ public static class ModelGoPackEngine
         if (!content.ManifestFound)
         {
             var where = content.Prefix.Length > 0 ? $" (read from its one folder '{content.Prefix}', as the bundle's root)" : "";
-            diagnostics.Add(Messages.BundleWithoutManifest.With(path, Verification.BundleVerifier.ManifestName, where), path);
+            diagnostics.Add(Messages.BundleWithoutManifest.With(path, BundleVerifier.ManifestName, where), path);
         }
 
         if (content.Readable)
         {
             // Judged on the bundle beside a package: its findings name that bundle's files.
             var evaluation = new DiagnosticBag();
-            Verification.BundleEvaluation.Evaluate(content, evaluation, cancellationToken);
+            BundleEvaluation.Evaluate(content, evaluation, cancellationToken);
             foreach (var finding in evaluation.Items)
             {
-                diagnostics.Add(ReferenceEquals(content, read) ? finding : Verification.PackageBundle.Locate(finding, content.Source));
+                diagnostics.Add(ReferenceEquals(content, read) ? finding : PackageBundle.Locate(finding, content.Source));
             }
         }
 
-        var extracted = request.ExtractTo is { } extractTo && Verification.BundleExtractor.Extract(content, extractTo, diagnostics, cancellationToken);
+        var extracted = request.ExtractTo is { } extractTo && BundleExtractor.Extract(content, extractTo, diagnostics, cancellationToken);
         return new CheckResult(diagnostics.Items) { Digests = digests, ExtractedTo = extracted ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.ExtractTo!)) : null };
     }
 
@@ -154,9 +159,9 @@ public static class ModelGoPackEngine
             return new CheckResult(diagnostics.Items);
         }
 
-        var globs = new Discovery.Globs(config?.Include ?? ["**/*"], config?.Exclude ?? []);
-        var files = Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths, diagnostics, cancellationToken);
-        var artifacts = Inspection.ArtifactInspector.Inspect(files, cancellationToken);
+        var globs = new Globs(config?.Include ?? ["**/*"], config?.Exclude ?? []);
+        var files = ProjectScanner.Scan(root, globs, request.ExcludedPaths, diagnostics, cancellationToken);
+        var artifacts = ArtifactInspector.Inspect(files, cancellationToken);
         PreferredAdaptableForm.ReportUnreadable(artifacts, diagnostics);
 
         foreach (var broken in artifacts.Where(a => a.Problem is not null))
@@ -204,7 +209,7 @@ public static class ModelGoPackEngine
         // Inside the project, only bin/ and obj/ hold outputs: anything else there (an upstream's release, even one
         // ModelGoPack made, folder or archive) may be the project's own input, and is never replaced. Judged on real
         // paths, so that a link or another spelling of the path leads to the same answer.
-        if ((Discovery.FileType.Entry(output) is not null || Path.Exists(output)) && ProjectPath.Real(output) is var real && ProjectPath.Real(root) is var realRoot
+        if ((FileType.Entry(output) is not null || Path.Exists(output)) && ProjectPath.Real(output) is var real && ProjectPath.Real(root) is var realRoot
             && IsUnder(real, realRoot) && !IsUnder(real, Path.Combine(realRoot, "bin")) && !IsUnder(real, Path.Combine(realRoot, "obj")))
         {
             diagnostics.Add(Messages.OutputInsideProject.With(ProjectPath.Printable(output)), output);
@@ -240,7 +245,7 @@ public static class ModelGoPackEngine
 
     // Whether path is folder or under it, compared as the file system compares names.
     private static bool IsUnder(string path, string folder) =>
-        path.Equals(folder, Discovery.Globs.Comparison) || path.StartsWith(folder + Path.DirectorySeparatorChar, Discovery.Globs.Comparison);
+        path.Equals(folder, Globs.Comparison) || path.StartsWith(folder + Path.DirectorySeparatorChar, Globs.Comparison);
 
     /// <summary>
     /// The bundle path when none is given: <c>bin/modelgo/{name}.{version}</c> (plus <c>.zip</c>) under
@@ -275,7 +280,7 @@ public static class ModelGoPackEngine
                 return null;
             }
 
-            var text = new System.Text.StringBuilder();
+            var text = new StringBuilder();
             void Line(string value) => text.Append(value).Append('\n');
             void Stat(string label, string path)
             {
@@ -310,9 +315,9 @@ public static class ModelGoPackEngine
                 Stat("notice " + notice, Path.Combine(root, notice));
             }
 
-            var globs = new Discovery.Globs(source.Config.Include, source.Config.Exclude);
-            var stamps = new List<Discovery.ProjectFile>();
-            var files = Discovery.ProjectScanner.Scan(root, globs, request.ExcludedPaths.Append(outputPath), diagnostics, CancellationToken.None, Inspection.DatasetStamp.FileName, stamps);
+            var globs = new Globs(source.Config.Include, source.Config.Exclude);
+            var stamps = new List<ProjectFile>();
+            var files = ProjectScanner.Scan(root, globs, request.ExcludedPaths.Append(outputPath), diagnostics, CancellationToken.None, DatasetStamp.FileName, stamps);
             foreach (var stamp in stamps)
             {
                 Stat("stamp " + stamp.RelativePath, stamp.FullPath);
@@ -323,7 +328,7 @@ public static class ModelGoPackEngine
                 Stat(file.RelativePath, file.FullPath);
             }
 
-            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -374,13 +379,13 @@ public static class ModelGoPackEngine
         var templates = TemplateSet.Open(request.TemplatesDirectory, diagnostics);
 
         // The digest cache serves the project's files and its upstreams' releases alike.
-        var digests = request.DigestCacheDirectory is { } cache ? Hashing.DigestCache.Open(cache, root, cancellationToken: cancellationToken) : Hashing.DigestCache.InMemory();
+        var digests = request.DigestCacheDirectory is { } cache ? DigestCache.Open(cache, root, cancellationToken: cancellationToken) : DigestCache.InMemory();
         foreach (var note in digests.TakeNotes())
         {
             diagnostics.Add(note);
         }
 
-        var releases = new Releases.ReleaseOptions(digests, request.VerifyUpstream, request.GitExecutable, cancellationToken) { Progress = request.Progress };
+        var releases = new ReleaseOptions(digests, request.VerifyUpstream, request.GitExecutable, cancellationToken) { Progress = request.Progress };
         var project = ProjectLoader.Load(root, request.Overrides, excluded.Concat(request.ExcludedPaths), diagnostics, releases);
         if (project is null || templates is null)
         {
@@ -430,18 +435,18 @@ public static class ModelGoPackEngine
             project.ModelCardText,
             project.Config,
             // A teacher is no base model (the Hub would read it as fine-tuned): only derivative upstreams are, when the card names none.
-            project.ModelCard?.Strings("base_model") is { Count: > 0 } named ? named : project.Config.Upstream.Where(u => u.Relation == Config.UpstreamRelation.Derivative).Select(u => u.Name).ToList(),
+            project.ModelCard?.Strings("base_model") is { Count: > 0 } named ? named : project.Config.Upstream.Where(u => u.Relation == UpstreamRelation.Derivative).Select(u => u.Name).ToList(),
             section);
         if (sectionStopped || (card is not null && !GeneratedTextLimit.Fits(card)))
         {
             var from = project.ModelCardText is { } own
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the project's README.md ({Encoding.UTF8.GetByteCount(own):N0} bytes) and {templates.Describe(TemplateSet.ModelCardSection)}")
                 : templates.Describe(TemplateSet.ModelCardSection);
-            diagnostics.Add(GeneratedTextLimit.TooLarge(Inspection.ModelCard.FileName, card, from, [], project.ModelCardText is null ? templates.Describe(TemplateSet.ModelCardSection) : Inspection.ModelCard.FileName));
+            diagnostics.Add(GeneratedTextLimit.TooLarge(ModelCard.FileName, card, from, [], project.ModelCardText is null ? templates.Describe(TemplateSet.ModelCardSection) : ModelCard.FileName));
         }
         else if (card is not null)
         {
-            rendered.Add(BundleEntry.Generated(Inspection.ModelCard.FileName, Encoding.UTF8.GetBytes(card)));
+            rendered.Add(BundleEntry.Generated(ModelCard.FileName, Encoding.UTF8.GetBytes(card)));
         }
 
         var waivers = Waivers.Apply(project.Source, diagnostics);

@@ -1,3 +1,6 @@
+using ModelGoPack.Config;
+using ModelGoPack.Hashing;
+
 namespace ModelGoPack;
 
 /// <summary>What a host asks of the engine: which project, and the inputs that are not in its config.</summary>
@@ -13,7 +16,7 @@ public sealed record ProjectRequest
     public long? SourceDateEpoch { get; init; }
 
     /// <summary>Config values the host supplies besides modelgo.json (MSBuild properties and items).</summary>
-    public Config.ConfigOverrides? Overrides { get; init; }
+    public ConfigOverrides? Overrides { get; init; }
 
     /// <summary>The git executable for lineage (default <c>git</c>; both front doors take MODELGOPACK_GIT: <see cref="Hosting.GitExecutable"/>).</summary>
     public string GitExecutable { get; init; } = Hosting.GitExecutable.Default;
@@ -31,7 +34,7 @@ public sealed record ProjectRequest
     public string? DigestCacheDirectory { get; init; }
 
     /// <summary>Where the engine counts bytes and files as it hashes and packs, for the host's progress display.</summary>
-    public Hashing.ProgressCounter? Progress { get; init; }
+    public ProgressCounter? Progress { get; init; }
 
     /// <summary>
     /// Hash every upstream file whose digest a release records on trust (a Hub blob's name, huggingface_hub's download
@@ -53,5 +56,5 @@ public sealed record VerifyRequest
     public string? ExtractTo { get; init; }
 
     /// <summary>Receives progress while the bundle is read; null for none.</summary>
-    public Hashing.ProgressCounter? Progress { get; init; }
+    public ProgressCounter? Progress { get; init; }
 }

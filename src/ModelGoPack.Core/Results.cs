@@ -1,5 +1,8 @@
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Emit;
+using ModelGoPack.Config;
+using ModelGoPack.Discovery;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack;
 
@@ -15,7 +18,7 @@ public class CheckResult(IReadOnlyList<Diagnostic> diagnostics)
     public int ExitCode => ExitCodes.For(this.Diagnostics);
 
     /// <summary>Every bundled project file with its role and header facts (empty when the config could not be read).</summary>
-    public IReadOnlyList<Inspection.Artifact> Artifacts { get; init; } = [];
+    public IReadOnlyList<Artifact> Artifacts { get; init; } = [];
 
     /// <summary>The SHA-256 of each bundled project file, by path, as the manifest will list it (check computes them; empty when it stopped early).</summary>
     public IReadOnlyDictionary<string, string> Digests { get; init; } = new Dictionary<string, string>();
@@ -34,11 +37,11 @@ public sealed class PackResult(IReadOnlyList<Diagnostic> diagnostics) : CheckRes
     public IReadOnlyList<ManifestFile> Files { get; init; } = [];
 
     /// <summary>The config in effect (modelgo.json with the host's overrides), when it was valid.</summary>
-    public Config.ModelGoConfig? Config { get; init; }
+    public ModelGoConfig? Config { get; init; }
 
     /// <summary>The generated bundle files (LICENSE, NOTICE, modelgo-manifest.json) by bundle path.</summary>
     public IReadOnlyDictionary<string, ReadOnlyMemory<byte>> Generated { get; init; } = new Dictionary<string, ReadOnlyMemory<byte>>();
 
     /// <summary>The project's files copied into the bundle.</summary>
-    public IReadOnlyList<Discovery.ProjectFile> ProjectFiles { get; init; } = [];
+    public IReadOnlyList<ProjectFile> ProjectFiles { get; init; } = [];
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ModelGoPack.Inspection;
+using ModelGoPack.Diagnostics;
 
 namespace ModelGoPack.Tasks;
 
@@ -48,8 +49,8 @@ internal sealed record PackState
         return file.Exists ? (file.Length, file.LastWriteTimeUtc.Ticks) : (-1, -1);
     }
 
-    public IEnumerable<global::ModelGoPack.Diagnostics.Diagnostic> Replay() =>
-        this.Diagnostics.Select(d => new global::ModelGoPack.Diagnostics.Diagnostic(
+    public IEnumerable<Diagnostic> Replay() =>
+        this.Diagnostics.Select(d => new Diagnostic(
             global::ModelGoPack.Diagnostics.DiagnosticCatalog.All.Single(c => c.Code == d.Code), d.Message, d.Path, d.Line, d.Column) { Waiver = d.Waiver });
 
     public static PackState? Load(string path)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Hashing;
 
 namespace ModelGoPack.Config;
 
@@ -42,7 +43,7 @@ internal sealed partial class ConfigReader
             this.Error(Messages.UpstreamRevisionInvalid.With(ProjectPath.Printable(revision)), path + ".revision");
         }
 
-        if (manifestSha256 is not null && !Hashing.Sha256Digest.TryParse(manifestSha256, out _))
+        if (manifestSha256 is not null && !Sha256Digest.TryParse(manifestSha256, out _))
         {
             this.Error(Messages.UpstreamManifestSha256Invalid.With(ProjectPath.Printable(manifestSha256)), path + ".manifestSha256");
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ModelGoPack.Diagnostics;
 using NuGet.Packaging;
+using ModelGoPack.Releases;
 
 namespace ModelGoPack.Config;
 
@@ -52,7 +53,7 @@ public static partial class ConfigSkeleton
         {
             survey = ProjectSurvey.Read(root, releases ?? []);
         }
-        catch (Releases.ReleaseException e)
+        catch (ReleaseException e)
         {
             diagnostics.Add(Messages.InitReleaseProblemFor(e.Code).With(ProjectPath.Printable(e.File), e.Message), e.File);
             return null;

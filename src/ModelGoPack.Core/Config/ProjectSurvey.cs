@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
-using ModelGoPack.Diagnostics;
 using ModelGoPack.Inspection;
+using ModelGoPack.Hashing;
+using ModelGoPack.Releases;
 
 namespace ModelGoPack.Config;
 
@@ -100,7 +101,7 @@ internal static partial class ProjectSurvey
                     continue;
                 }
 
-                var notices = Directory.EnumerateFiles(folder).Select(Path.GetFileName).Where(n => Releases.ReleaseReader.IsNotice(n!)).Order(StringComparer.Ordinal)
+                var notices = Directory.EnumerateFiles(folder).Select(Path.GetFileName).Where(n => ReleaseReader.IsNotice(n!)).Order(StringComparer.Ordinal)
                     .Select(n => $"upstream/{folderName}/{n}").ToList();
                 if (notices.Count == 0)
                 {
@@ -158,9 +159,9 @@ internal static partial class ProjectSurvey
     private static SurveyedUpstream Release(string root, string location)
     {
         // Relative to the current folder, as every path of the command line is.
-        var full = Releases.ReleaseLocation.Resolve(Environment.CurrentDirectory, location);
+        var full = ReleaseLocation.Resolve(Environment.CurrentDirectory, location);
         var declaration = new UpstreamDeclaration { Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(full)), License = "MG-BY-SA-2.0", Relation = UpstreamRelation.Derivative, Bundle = full };
-        var release = Releases.ReleaseReader.Load(root, declaration, () => new HashSet<string>(StringComparer.Ordinal), new Releases.ReleaseOptions(Hashing.DigestCache.InMemory(), false, "git", CancellationToken.None));
+        var release = ReleaseReader.Load(root, declaration, () => new HashSet<string>(StringComparer.Ordinal), new ReleaseOptions(DigestCache.InMemory(), false, "git", CancellationToken.None));
         var url = release.Url;
         var name = release.Name is { Length: > 0 } declared && Readable(declared) ? declared
             : url is not null && url.StartsWith("https://huggingface.co/", StringComparison.Ordinal) ? url["https://huggingface.co/".Length..].TrimEnd('/')
@@ -173,7 +174,7 @@ internal static partial class ProjectSurvey
             License = release.License,
             Licensor = release.Licensor,
             // modelgo.json's paths are the project's: inside it, relative; else absolute (or under ~/ as given).
-            Bundle = Releases.ReleaseLocation.InsideProject(root, full)
+            Bundle = ReleaseLocation.InsideProject(root, full)
                 ?? (location == "~" || location.StartsWith("~/", StringComparison.Ordinal) ? location : full),
             Source = $"the release {location}",
         };

@@ -8,7 +8,7 @@ namespace ModelGoPack.Diagnostics;
 /// <param name="Column">1-based column in <paramref name="Path"/>, or 0 when unknown.</param>
 public sealed record Diagnostic(DiagnosticDescriptor Descriptor, string Message, string? Path = null, int Line = 0, int Column = 0)
 {
-    public string Code => Descriptor.Code;
+    public string Code => this.Descriptor.Code;
 
     /// <summary>
     /// Whether this is an error about a bundle's integrity (MGP9xxx): what stops verify --extract. Errors about the
@@ -27,5 +27,5 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, string Message,
     public string? Waiver { get; init; }
 
     public override string ToString() =>
-        $"{(Path is null ? "" : Line > 0 ? $"{Path}({Line},{Column}): " : $"{Path}: ")}{Severity.ToString().ToLowerInvariant()} {Code}: {(Waiver is null ? "" : $"waived ({Waiver}): ")}{Message}";
+        $"{(this.Path is null ? "" : this.Line > 0 ? $"{this.Path}({this.Line},{this.Column}): " : $"{this.Path}: ")}{this.Severity.ToString().ToLowerInvariant()} {this.Code}: {(this.Waiver is null ? "" : $"waived ({this.Waiver}): ")}{this.Message}";
 }

@@ -1,3 +1,6 @@
+using ModelGoPack.Emit;
+using ModelGoPack.Reporting;
+
 namespace ModelGoPack;
 
 /// <summary>Project-relative paths: always '/'-separated, never rooted, never escaping the root.</summary>
@@ -69,7 +72,7 @@ internal static partial class ProjectPath
             return $"it holds the character '{name[forbidden]}', which Windows forbids in file names";
         }
 
-        if (Emit.BundleLimits.PathTooLong(name.TrimEnd('/')) is { } tooLong)
+        if (BundleLimits.PathTooLong(name.TrimEnd('/')) is { } tooLong)
         {
             return tooLong;
         }
@@ -218,10 +221,10 @@ internal static partial class ProjectPath
     /// A name from a received archive as a message shows it: printable, and cut to its first 40 and last 20
     /// characters when longer, so that a hostile name of a megabyte costs a line, not a megabyte.
     /// </summary>
-    public static string Shown(string name) => Emit.BundleLimits.Shorten(Printable(name));
+    public static string Shown(string name) => BundleLimits.Shorten(Printable(name));
 
     /// <summary>The path with control characters shown as \uXXXX, for messages (<see cref="Reporting.PrintableText"/>).</summary>
-    public static string Printable(string path) => Reporting.PrintableText.Escape(path);
+    public static string Printable(string path) => PrintableText.Escape(path);
 
     /// <summary>Whether any component of <paramref name="relativePath"/> under <paramref name="root"/> is a symbolic link.</summary>
     public static bool PassesThroughLink(string root, string relativePath)

@@ -1,4 +1,7 @@
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+using ModelGoPack.Loading;
+using ModelGoPack.Releases;
 
 namespace ModelGoPack.Discovery;
 
@@ -73,7 +76,7 @@ internal static class ProjectScanner
             // A folder below the root that holds ModelGoPack's modelgo-manifest.json is a bundle (an earlier output, an
             // upstream's release): none of it is the project's.
             if (bundles is not null && Path.TrimEndingDirectorySeparator(directory.FullName) != Path.TrimEndingDirectorySeparator(root)
-                && entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == Loading.ProjectLoader.ManifestFileName && Releases.EarlierBundle.IsManifestFile(e.FullName)))
+                && entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == ProjectLoader.ManifestFileName && EarlierBundle.IsManifestFile(e.FullName)))
             {
                 bundles.Add(ProjectPath.FromFileSystem(root, directory.FullName));
                 continue;
@@ -127,7 +130,7 @@ internal static class ProjectScanner
                     if (Included(relative, isDirectory))
                     {
                         diagnostics.Add(Messages.ProjectPathTooLongForSystem.With(
-                            what, ProjectPath.Printable(Emit.BundleLimits.Shorten(relative)), System.Text.Encoding.UTF8.GetByteCount(full), MaxSystemPathBytes - 1), relative);
+                            what, ProjectPath.Printable(BundleLimits.Shorten(relative)), System.Text.Encoding.UTF8.GetByteCount(full), MaxSystemPathBytes - 1), relative);
                     }
 
                     continue;

@@ -1,4 +1,5 @@
 using ModelGoPack.Discovery;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Emit;
 
@@ -8,7 +9,7 @@ internal sealed record BundleEntry(string Path, ProjectFile? Source, ReadOnlyMem
     public long Length => this.Source?.Length ?? this.Content.Length;
 
     /// <summary>Whether a zip stores the entry as it is rather than deflating it.</summary>
-    public bool Store => Inspection.FileKinds.IsIncompressible(this.Path);
+    public bool Store => FileKinds.IsIncompressible(this.Path);
 
     public static BundleEntry Generated(string path, ReadOnlyMemory<byte> content) => new(path, null, content);
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Config;
+using ModelGoPack.Rules;
+using ModelGoPack.Verification;
 
 namespace ModelGoPack.Emit;
 
@@ -34,32 +37,32 @@ internal static class BundleLimits
     /// most so many bytes, measured exactly before anything is hashed or written (MGP8032). Path lengths are the
     /// name rule's (MGP8031).
     /// </summary>
-    public static void Check(IReadOnlyList<BundleEntry> entries, Config.ModelGoConfig declared, IReadOnlyList<Rules.AppliedWaiver> waivers, DiagnosticBag diagnostics)
+    public static void Check(IReadOnlyList<BundleEntry> entries, ModelGoConfig declared, IReadOnlyList<AppliedWaiver> waivers, DiagnosticBag diagnostics)
     {
-        if (entries.Count > BundleLimits.MaxFiles)
+        if (entries.Count > MaxFiles)
         {
-            diagnostics.Add(Messages.BundleTooManyFiles.With(entries.Count, BundleLimits.MaxFiles), Config.ModelGoConfig.FileName);
+            diagnostics.Add(Messages.BundleTooManyFiles.With(entries.Count, MaxFiles), ModelGoConfig.FileName);
             return;
         }
 
         var declaredSize = ManifestWriter.Measure(declared, waivers, []);
-        if (declaredSize > Verification.ManifestReader.MaxDeclaredBytes)
+        if (declaredSize > ManifestReader.MaxDeclaredBytes)
         {
-            diagnostics.Add(Messages.ManifestDeclarationsTooLarge.With(declaredSize, Verification.ManifestReader.MaxDeclaredBytes), Config.ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ManifestDeclarationsTooLarge.With(declaredSize, ManifestReader.MaxDeclaredBytes), ModelGoConfig.FileName);
             return;
         }
 
-        var values = Verification.ManifestReader.DeclaredValues(ManifestWriter.Write(declared, waivers, []));
-        if (values > Verification.ManifestReader.MaxDeclaredValues)
+        var values = ManifestReader.DeclaredValues(ManifestWriter.Write(declared, waivers, []));
+        if (values > ManifestReader.MaxDeclaredValues)
         {
-            diagnostics.Add(Messages.ManifestDeclarationsTooMany.With(Verification.ManifestReader.MaxDeclaredValues), Config.ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ManifestDeclarationsTooMany.With(ManifestReader.MaxDeclaredValues), ModelGoConfig.FileName);
             return;
         }
 
         var size = ManifestWriter.Measure(declared, waivers, entries.Select(e => (e.Path, e.Length)));
-        if (size > BundleLimits.MaxManifestBytes)
+        if (size > MaxManifestBytes)
         {
-            diagnostics.Add(Messages.ManifestTooLarge.With(size, entries.Count, BundleLimits.MaxManifestBytes), Config.ModelGoConfig.FileName);
+            diagnostics.Add(Messages.ManifestTooLarge.With(size, entries.Count, MaxManifestBytes), ModelGoConfig.FileName);
         }
     }
 

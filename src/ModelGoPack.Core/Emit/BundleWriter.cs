@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Hashing;
+using ModelGoPack.Discovery;
+using ModelGoPack.Loading;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Emit;
 
@@ -20,7 +23,7 @@ internal static class BundleWriter
     public static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? Write(
         IReadOnlyList<BundleEntry> entries,
         ModelGoConfig config,
-        IReadOnlyList<Rules.AppliedWaiver> waivers,
+        IReadOnlyList<AppliedWaiver> waivers,
         string outputPath,
         BundleFormat format,
         DateTimeOffset timestamp,
@@ -37,7 +40,7 @@ internal static class BundleWriter
         }
 
         // An archive's identity now: if it is the same when the new bundle is ready, it need not be read again.
-        var before = Discovery.FileType.Stamp(output);
+        var before = FileType.Stamp(output);
 
         var directory = Path.GetDirectoryName(output)!;
         TemporaryOutput? temporary = null;
@@ -89,7 +92,7 @@ internal static class BundleWriter
     /// entries by path, the deflated ones by path, the manifest (tools that update a zip in place expect it).
     /// </summary>
     private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteZip(
-        string path, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
+        string path, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
         using var zip = new ZipWriter(path, timestamp, entries.Where(e => e.Store).Sum(e => e.Length));
         var files = new ManifestFile?[entries.Count];
@@ -164,7 +167,7 @@ internal static class BundleWriter
         var manifest = ManifestWriter.Write(config, waivers, files.Select(f => f!).ToList());
         using (var content = new MemoryStream(manifest, writable: false))
         {
-            zip.AddDeflated(Loading.ProjectLoader.ManifestFileName, manifest.Length, content);
+            zip.AddDeflated(ProjectLoader.ManifestFileName, manifest.Length, content);
         }
 
         zip.Complete();
@@ -173,7 +176,7 @@ internal static class BundleWriter
 
     /// <summary>A folder: every file written in parallel, one per core.</summary>
     private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteDirectory(
-        string root, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
+        string root, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
         using var sink = new DirectorySink(root, timestamp);
         var files = new ManifestFile?[entries.Count];
@@ -186,7 +189,7 @@ internal static class BundleWriter
         var manifest = ManifestWriter.Write(config, waivers, files.Select(f => f!).ToList());
         using (var content = new MemoryStream(manifest, writable: false))
         {
-            sink.Add(BundleEntry.Generated(Loading.ProjectLoader.ManifestFileName, manifest), content);
+            sink.Add(BundleEntry.Generated(ProjectLoader.ManifestFileName, manifest), content);
         }
 
         sink.Complete();
@@ -195,7 +198,7 @@ internal static class BundleWriter
 
     /// <summary>An archive written front to back (tar.gz): one entry after the other.</summary>
     private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteSequential(
-        TarGzSink sink, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, Copier copier, DiagnosticBag diagnostics)
+        TarGzSink sink, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, Copier copier, DiagnosticBag diagnostics)
     {
         using (sink)
         {
@@ -214,7 +217,7 @@ internal static class BundleWriter
             var manifest = ManifestWriter.Write(config, waivers, files);
             using (var content = new MemoryStream(manifest, writable: false))
             {
-                sink.Add(BundleEntry.Generated(Loading.ProjectLoader.ManifestFileName, manifest), content);
+                sink.Add(BundleEntry.Generated(ProjectLoader.ManifestFileName, manifest), content);
             }
 
             sink.Complete();
@@ -304,13 +307,13 @@ internal static class BundleWriter
         /// </summary>
         public bool CopyInParallel(List<(int Index, Action<Stream> Write)> work, IReadOnlyList<BundleEntry> entries, ManifestFile?[] files, DiagnosticBag diagnostics, CancellationTokenSource? halt = null)
         {
-            var problems = new System.Collections.Concurrent.ConcurrentBag<Diagnostic>();
+            var problems = new ConcurrentBag<Diagnostic>();
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, halt?.Token ?? CancellationToken.None);
             var ordered = work.OrderByDescending(w => entries[w.Index].Length).ThenBy(w => w.Index).ToList();
             try
             {
                 Parallel.ForEach(
-                    System.Collections.Concurrent.Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering),
+                    Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering),
                     new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = failed.Token },
                     item =>
                     {

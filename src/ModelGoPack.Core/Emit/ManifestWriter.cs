@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelGoPack.Config;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Emit;
 
@@ -12,7 +13,7 @@ internal static class ManifestWriter
 {
     public const int ManifestVersion = 1;
 
-    public static byte[] Write(ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, IEnumerable<ManifestFile> files)
+    public static byte[] Write(ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IEnumerable<ManifestFile> files)
     {
         using var buffer = new MemoryStream();
         Write(buffer, config, waivers, files);
@@ -24,7 +25,7 @@ internal static class ManifestWriter
     /// will write for files of these paths and sizes, before any is hashed: every digest has 64 hex digits, so
     /// the size is known exactly. Counted, not held: memory stays small whatever the count.
     /// </summary>
-    public static long Measure(ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, IEnumerable<(string Path, long Size)> files)
+    public static long Measure(ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IEnumerable<(string Path, long Size)> files)
     {
         var placeholder = new string('0', 64);
         using var counter = new CountingStream();
@@ -32,7 +33,7 @@ internal static class ManifestWriter
         return counter.Length;
     }
 
-    private static void Write(Stream buffer, ModelGoConfig config, IReadOnlyList<Rules.AppliedWaiver> waivers, IEnumerable<ManifestFile> files)
+    private static void Write(Stream buffer, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IEnumerable<ManifestFile> files)
     {
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {

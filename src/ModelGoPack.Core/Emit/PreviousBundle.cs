@@ -1,8 +1,8 @@
 using System.Formats.Tar;
 using System.Globalization;
-using System.IO.Compression;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Verification;
+using ModelGoPack.Discovery;
 
 namespace ModelGoPack.Emit;
 
@@ -44,7 +44,7 @@ internal static class PreviousBundle
                 return "is a file, and the bundle is a folder";
             }
 
-            if (!Discovery.FileType.IsRegular(output))
+            if (!FileType.IsRegular(output))
             {
                 return "is not a regular file";
             }
@@ -65,13 +65,13 @@ internal static class PreviousBundle
     /// added to the old bundle); else the new bundle is moved in, never over anything (what appears in that instant
     /// is kept), and the old one is removed with the temporary. Null when replaced; else what the output now is.
     /// </summary>
-    public static string? Replace(TemporaryOutput temporary, string output, BundleFormat format, Discovery.FileStamp? before)
+    public static string? Replace(TemporaryOutput temporary, string output, BundleFormat format, FileStamp? before)
     {
-        if (Discovery.FileType.Entry(output) is not null || Path.Exists(output))
+        if (FileType.Entry(output) is not null || Path.Exists(output))
         {
             var folder = Directory.Exists(output) && new FileInfo(output).LinkTarget is null;
             Move(output, temporary.OldPath, folder);
-            var unchanged = !folder && before is { } stamp && Discovery.FileType.Stamp(temporary.OldPath) is { } now && now with { ChangedNs = 0 } == stamp with { ChangedNs = 0 };
+            var unchanged = !folder && before is { } stamp && FileType.Stamp(temporary.OldPath) is { } now && now with { ChangedNs = 0 } == stamp with { ChangedNs = 0 };
             if (!unchanged && WhyNotReplaceable(temporary.OldPath, format) is { } problem)
             {
                 MoveBack(temporary, output, folder);
@@ -131,7 +131,7 @@ internal static class PreviousBundle
             return null;
         }
 
-        if (!File.Exists(manifestPath) || new FileInfo(manifestPath).LinkTarget is not null || !Discovery.FileType.IsRegular(manifestPath))
+        if (!File.Exists(manifestPath) || new FileInfo(manifestPath).LinkTarget is not null || !FileType.IsRegular(manifestPath))
         {
             return $"is a folder that holds no {BundleVerifier.ManifestName} of its own";
         }
@@ -191,7 +191,7 @@ internal static class PreviousBundle
                     return $"is a folder that holds '{shown}', which its {BundleVerifier.ManifestName} does not list";
                 }
 
-                if (!Discovery.FileType.IsRegular(entry.FullName) || ((FileInfo)entry).Length != size)
+                if (!FileType.IsRegular(entry.FullName) || ((FileInfo)entry).Length != size)
                 {
                     return string.Create(CultureInfo.InvariantCulture, $"is a folder whose '{shown}' is not the file of {size:N0} bytes its {BundleVerifier.ManifestName} lists");
                 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
 
 namespace ModelGoPack.Emit;
 
@@ -98,7 +99,7 @@ internal sealed partial class TemporaryOutput : IDisposable
         var left = 0;
         foreach (var path in this.keepOld ? [this.Path] : new[] { this.Path, this.OldPath })
         {
-            if (TryDelete(path, Discovery.FileType.EffectiveUser) is { } problem)
+            if (TryDelete(path, FileType.EffectiveUser) is { } problem)
             {
                 left++;
                 diagnostics?.Add(Messages.TemporaryNotRemoved.With(path, problem), path);
@@ -109,7 +110,7 @@ internal sealed partial class TemporaryOutput : IDisposable
         // is the user's (a later run would take it for an old bundle of its own).
         if (left == 0 || this.keepOld)
         {
-            TryDelete(this.lockFile.Name, Discovery.FileType.EffectiveUser);
+            TryDelete(this.lockFile.Name, FileType.EffectiveUser);
         }
 
         this.lockFile.Dispose();
@@ -123,7 +124,7 @@ internal sealed partial class TemporaryOutput : IDisposable
     public static void RemoveStale(string folder, DiagnosticBag diagnostics)
     {
         // Only what this user owns, and only where owners can be told: a lock anyone can write proves nothing.
-        if (Discovery.FileType.EffectiveUser is not { } user)
+        if (FileType.EffectiveUser is not { } user)
         {
             return;
         }
@@ -131,7 +132,7 @@ internal sealed partial class TemporaryOutput : IDisposable
         string[] locks;
         try
         {
-            locks = Directory.Exists(folder) ? Directory.GetFiles(folder, Discovery.ProjectScanner.TemporaryPrefix + "*" + LockSuffix) : [];
+            locks = Directory.Exists(folder) ? Directory.GetFiles(folder, ProjectScanner.TemporaryPrefix + "*" + LockSuffix) : [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -141,7 +142,7 @@ internal sealed partial class TemporaryOutput : IDisposable
         foreach (var lockPath in locks.Order(StringComparer.Ordinal))
         {
             var stem = lockPath[..^LockSuffix.Length];
-            if (!OwnName().IsMatch(System.IO.Path.GetFileName(stem)) || Discovery.FileType.Entry(lockPath) is not { Folder: false, Link: false } entry || entry.Owner != user)
+            if (!OwnName().IsMatch(System.IO.Path.GetFileName(stem)) || FileType.Entry(lockPath) is not { Folder: false, Link: false } entry || entry.Owner != user)
             {
                 continue;
             }
@@ -266,7 +267,7 @@ internal sealed partial class TemporaryOutput : IDisposable
                 return null;
             }
 
-            if (Discovery.FileType.Entry(path) is not { } entry)
+            if (FileType.Entry(path) is not { } entry)
             {
                 return null;
             }

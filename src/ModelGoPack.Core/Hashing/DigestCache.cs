@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Hashing;
 
@@ -182,13 +183,13 @@ internal sealed class DigestCache
         }
 
         // Written under a locked temporary name, as bundles are, so that what a killed run leaves is removed by the next save.
-        Emit.TemporaryOutput? temporary = null;
+        TemporaryOutput? temporary = null;
         try
         {
             var folder = Path.GetDirectoryName(this.path)!;
             Directory.CreateDirectory(folder);
-            Emit.TemporaryOutput.RemoveStale(folder, new Diagnostics.DiagnosticBag());
-            temporary = Emit.TemporaryOutput.Create(this.path);
+            TemporaryOutput.RemoveStale(folder, new DiagnosticBag());
+            temporary = TemporaryOutput.Create(this.path);
 
             // CreateNew: a new file of our own (O_EXCL), never an existing one or a link's target.
             using (var stream = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None))

@@ -1,5 +1,8 @@
 using System.Text;
 using ModelGoPack.Discovery;
+using ModelGoPack.Config;
+using ModelGoPack.Licensing;
+using ModelGoPack.Releases;
 
 namespace ModelGoPack.Inspection;
 
@@ -108,24 +111,24 @@ internal static class ArtifactInspector
     public static Artifact Inspect(ProjectFile file)
     {
         var path = file.RelativePath;
-        var name = System.IO.Path.GetFileName(path);
-        var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        var name = Path.GetFileName(path);
+        var extension = Path.GetExtension(path).ToLowerInvariant();
         var magic = ReadMagic(file);
 
         // An earlier bundle inside the project (the project loader leaves it out): never weights, whatever its name or folder.
-        if (Releases.EarlierBundle.IsArchive(file, magic))
+        if (EarlierBundle.IsArchive(file, magic))
         {
             return new Artifact
             {
                 Path = file.RelativePath,
                 Size = file.Length,
                 Role = ArtifactRole.Other,
-                Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = Releases.EarlierBundle.Kind },
+                Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = EarlierBundle.Kind },
             };
         }
 
         // A Git LFS pointer stands in for the file (a clone without `git lfs pull`): known by its content, whatever its name.
-        if (magic.Length == file.Length && magic.AsSpan().StartsWith("version "u8) && Releases.LfsPointer.TryParse(magic) is { } pointer)
+        if (magic.Length == file.Length && magic.AsSpan().StartsWith("version "u8) && LfsPointer.TryParse(magic) is { } pointer)
         {
             return Artifact(file, RoleByName(path), new() { [LfsPointerFact] = PointerFact(pointer) });
         }
@@ -188,7 +191,7 @@ internal static class ArtifactInspector
 
         // GNU's COPYING.LIB is the LGPL's text, not a static library: a license file's name on a file of no native format
         // (a static library is an ar archive, which IsNative knows).
-        if ((NativeExtensions.Contains(extension) && !(Licensing.LicenseFiles.IsLicenseName(path) && !IsNative(magic))) || (IsNative(magic) && !TextEnding(extension)))
+        if ((NativeExtensions.Contains(extension) && !(LicenseFiles.IsLicenseName(path) && !IsNative(magic))) || (IsNative(magic) && !TextEnding(extension)))
         {
             return NativeCode(file, magic);
         }
@@ -353,15 +356,15 @@ internal static class ArtifactInspector
     // A model card, the config or a notice keeps its role whatever a tokenizer_config.json names.
     private static bool IsOwnName(string path)
     {
-        var name = System.IO.Path.GetFileName(path);
-        return name.Equals(ModelCard.FileName, StringComparison.OrdinalIgnoreCase) || name.Equals(Config.ModelGoConfig.FileName, StringComparison.OrdinalIgnoreCase) || IsNoticeName(name);
+        var name = Path.GetFileName(path);
+        return name.Equals(ModelCard.FileName, StringComparison.OrdinalIgnoreCase) || name.Equals(ModelGoConfig.FileName, StringComparison.OrdinalIgnoreCase) || IsNoticeName(name);
     }
 
     /// <summary>The role a file's name gives it, for a file whose content cannot tell (a Git LFS pointer).</summary>
     private static ArtifactRole RoleByName(string path)
     {
-        var name = System.IO.Path.GetFileName(path);
-        var extension = System.IO.Path.GetExtension(path);
+        var name = Path.GetFileName(path);
+        var extension = Path.GetExtension(path);
         return FileKinds.IsWeights(path) ? ArtifactRole.Weights
             : IsNoticeName(name) ? ArtifactRole.Notice
             : TokenizerNames.Contains(name) ? ArtifactRole.Tokenizer
@@ -448,7 +451,7 @@ internal static class ArtifactInspector
         {
             using var stream = file.Open();
             // Enough for every magic number read here, and for a whole Git LFS pointer (at most 1,024 bytes).
-            var buffer = new byte[Releases.LfsPointer.MaxBytes + 1];
+            var buffer = new byte[LfsPointer.MaxBytes + 1];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             return buffer[..read];
         }

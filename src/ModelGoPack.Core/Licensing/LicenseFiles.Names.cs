@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using ModelGoPack.Config;
 using ModelGoPack.Inspection;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Licensing;
 
@@ -21,7 +21,7 @@ internal static partial class LicenseFiles
     // The endings of a file of a known type (weights, code, data, media, archives, binaries, documents): what ends
     // so is that kind of file, not a license text, unless the ending is one of TextEndings. Any other "ending" is a
     // qualifier of the name (LICENSE.Apache-2.0, COPYING.LESSER, LICENSE.zlib).
-    internal static readonly HashSet<string> FileTypes = new(Inspection.FileKinds.WeightEndings, StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> FileTypes = new(FileKinds.WeightEndings, StringComparer.OrdinalIgnoreCase)
     {
         // weights: FileKinds.WeightEndings, the one table of them; code
         ".py", ".pyi", ".pyx", ".ipynb", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".cu", ".cuh", ".cs", ".fs", ".vb",
@@ -98,7 +98,7 @@ internal static partial class LicenseFiles
         var result = new List<string>();
         foreach (var path in paths)
         {
-            if (!Loading.ProjectLoader.IsLicenseCopy(path) && (IsLicenseName(path) || path == link))
+            if (!ProjectLoader.IsLicenseCopy(path) && (IsLicenseName(path) || path == link))
             {
                 result.Add(path);
             }

@@ -5,6 +5,7 @@ using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
 using ModelGoPack.Verification;
 using NuGet.Versioning;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Loading;
 
@@ -30,7 +31,7 @@ internal sealed class BundleLoading(BundleContent content, ConfigSource? declara
     /// </summary>
     public static ConfigSource? ReadDeclaration(BundleContent content, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        BundleVerifier.Fetch(content, [.. LicenseCopyPaths(content), ProjectLoader.NoticeFileName, Inspection.ModelCard.FileName, ModelGoConfig.FileName], cancellationToken);
+        BundleVerifier.Fetch(content, [.. LicenseCopyPaths(content), ProjectLoader.NoticeFileName, ModelCard.FileName, ModelGoConfig.FileName], cancellationToken);
         var declaration = content.Manifest?.Declaration
             ?? (content.Manifest is null && content.Text(ModelGoConfig.FileName) is { } bytes ? ConfigReader.Parse(bytes, diagnostics) : null);
         BundleVerifier.Fetch(content, declaration?.Config.Upstream.SelectMany(u => u.Notices) ?? [], cancellationToken);
@@ -50,7 +51,7 @@ internal sealed class BundleLoading(BundleContent content, ConfigSource? declara
     }
 
     /// <summary>Step: the model card, README.md at the root.</summary>
-    public void ReadModelCard() => this.ReadModelCard(content.Files.GetValueOrDefault(Inspection.ModelCard.FileName));
+    public void ReadModelCard() => this.ReadModelCard(content.Files.GetValueOrDefault(ModelCard.FileName));
 
     /// <summary>Step: every other license file, at any depth, and the one the card's license_link names, as check reads them.</summary>
     public void ReadOtherLicenses() => this.ReadOtherLicenses(this.Files);

@@ -3,6 +3,8 @@ using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Rendering;
 using ModelGoPack.Rules;
+using ModelGoPack.Inspection;
+using ModelGoPack.Releases;
 
 namespace ModelGoPack.Loading;
 
@@ -15,11 +17,11 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
     private readonly List<ProjectFile> stampFiles = [];
     private List<ProjectFile> scanned = [];
     private List<ProjectFile> files = [];
-    private List<Inspection.Artifact> artifacts = [];
+    private List<Artifact> artifacts = [];
     private NoticeText? projectNotice;
     private readonly List<UpstreamRelease> releases = [];
     private readonly HashSet<string> unread = new(StringComparer.Ordinal);
-    private readonly List<Inspection.DatasetStamp> stamps = [];
+    private readonly List<DatasetStamp> stamps = [];
 
     /// <summary>The paths of the files that go into the bundle, once <see cref="Inspect"/> has run.</summary>
     public IReadOnlySet<string> FilePaths => this.files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
@@ -32,14 +34,14 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
     /// </summary>
     public void Scan(IEnumerable<string> excludedFullPaths)
     {
-        var releasePaths = this.Config.Upstream.Select(u => (Upstream: u, Full: Releases.ReleaseLocation.LeftOut(this.Root, u)))
+        var releasePaths = this.Config.Upstream.Select(u => (Upstream: u, Full: ReleaseLocation.LeftOut(this.Root, u)))
             .Where(r => r.Full is not null && Path.Exists(r.Full))
-            .Select(r => (r.Upstream, Full: r.Full!, Inside: Releases.ReleaseLocation.InsideProject(this.Root, r.Full!)))
+            .Select(r => (r.Upstream, Full: r.Full!, Inside: ReleaseLocation.InsideProject(this.Root, r.Full!)))
             .Where(r => r.Inside is not null && r.Inside != ".git" && !r.Inside.StartsWith(".git/", StringComparison.Ordinal))
             .ToList();
         var bundles = new List<string>();
         var globs = new Globs(this.Config.Include, this.Config.Exclude);
-        this.scanned = ProjectScanner.Scan(this.Root, globs, excludedFullPaths.Concat(releasePaths.Select(r => Path.Combine(this.Root, r.Inside!))), this.Diagnostics, cancellationToken, Inspection.DatasetStamp.FileName, this.stampFiles, bundles);
+        this.scanned = ProjectScanner.Scan(this.Root, globs, excludedFullPaths.Concat(releasePaths.Select(r => Path.Combine(this.Root, r.Inside!))), this.Diagnostics, cancellationToken, DatasetStamp.FileName, this.stampFiles, bundles);
 
         // An upstream's notice files are kept (iv), and listed in the manifest, wherever they are: one under a release
         // that is left out is still a project file, as verify will look for it in the bundle.
@@ -122,7 +124,7 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
     /// </summary>
     public void LeaveOutMachinePaths()
     {
-        var outside = this.Source.FileReleaseLocations.FirstOrDefault(r => Releases.ReleaseLocation.NamesMachinePath(this.Root, r.Location));
+        var outside = this.Source.FileReleaseLocations.FirstOrDefault(r => ReleaseLocation.NamesMachinePath(this.Root, r.Location));
         if (outside.Location is not null && this.files.FindIndex(f => f.RelativePath == ModelGoConfig.FileName) is >= 0 and var configIndex)
         {
             this.files.RemoveAt(configIndex);
@@ -133,8 +135,8 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
     /// <summary>Step: every file's role and header facts; an archive that is an earlier bundle (under any name) is left out.</summary>
     public void Inspect()
     {
-        this.artifacts = Inspection.ArtifactInspector.Inspect(this.files, cancellationToken);
-        var earlier = this.artifacts.Where(a => a.Facts.TryGetValue("kind", out var kind) && kind == Releases.EarlierBundle.Kind).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
+        this.artifacts = ArtifactInspector.Inspect(this.files, cancellationToken);
+        var earlier = this.artifacts.Where(a => a.Facts.TryGetValue("kind", out var kind) && kind == EarlierBundle.Kind).Select(a => a.Path).ToHashSet(StringComparer.Ordinal);
         if (earlier.Count > 0)
         {
             foreach (var path in earlier.Order(StringComparer.Ordinal))
@@ -163,7 +165,7 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
             this.Diagnostics.Add(Messages.ProjectFileNameNotPortable.With(ProjectPath.Printable(file.RelativePath), ProjectPath.UnsafeEntryName(file.RelativePath)), file.RelativePath);
         }
 
-        var bundled = this.files.Select(f => f.RelativePath).Union([ProjectLoader.LicenseFileName, ProjectLoader.NoticeFileName, Inspection.ModelCard.FileName, ProjectLoader.ManifestFileName], StringComparer.Ordinal);
+        var bundled = this.files.Select(f => f.RelativePath).Union([ProjectLoader.LicenseFileName, ProjectLoader.NoticeFileName, ModelCard.FileName, ProjectLoader.ManifestFileName], StringComparer.Ordinal);
         foreach (var (names, why) in ProjectPath.Collisions(bundled))
         {
             var shown = names.Select(ProjectPath.Printable).ToList();
@@ -187,7 +189,7 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
     /// files kept verbatim now (named by the upstream and the file's name in its release: never a path of this machine).
     /// A release that could not be read is reported, under the code its reader gave.
     /// </summary>
-    public void TakeReleases(ReleaseReading reading, Releases.ReleaseOptions options)
+    public void TakeReleases(ReleaseReading reading, ReleaseOptions options)
     {
         foreach (var (upstream, release, error) in reading.Results())
         {
@@ -217,7 +219,7 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
     public void CheckNoticeTexts() => ReportBidiNotices(this.Notices, this.Diagnostics);
 
     /// <summary>Step: the model card, README.md at the root.</summary>
-    public void ReadModelCard() => this.ReadModelCard(this.files.FirstOrDefault(f => f.RelativePath == Inspection.ModelCard.FileName));
+    public void ReadModelCard() => this.ReadModelCard(this.files.FirstOrDefault(f => f.RelativePath == ModelCard.FileName));
 
     /// <summary>Step: every other license file, and the one the card's license_link names.</summary>
     public void ReadOtherLicenses() => this.ReadOtherLicenses(this.files);
@@ -235,9 +237,9 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
 
             try
             {
-                this.stamps.Add(Inspection.DatasetStamp.Parse(stampFile.RelativePath, TextDecoder.Decode(stampBytes)));
+                this.stamps.Add(DatasetStamp.Parse(stampFile.RelativePath, TextDecoder.Decode(stampBytes)));
             }
-            catch (Inspection.ArtifactFormatException e)
+            catch (ArtifactFormatException e)
             {
                 this.Diagnostics.Add(Messages.DatasetStampUnreadable.With(stampFile.RelativePath, e.Message), stampFile.RelativePath);
             }
@@ -245,7 +247,7 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
     }
 
     /// <summary>The project, with what only a folder has: its releases, its dataset stamps, the git and digests of this run.</summary>
-    public ModelProject Project(Releases.ReleaseOptions options) => this.Gathered() with
+    public ModelProject Project(ReleaseOptions options) => this.Gathered() with
     {
         DatasetStamps = this.stamps,
         Releases = this.releases,
@@ -295,12 +297,12 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
     // A root LICENSE or NOTICE that is a Git LFS pointer (MGP8041) is neither a license text nor a notice.
     private bool IsLfsPointer(ProjectFile file, byte[] bytes)
     {
-        if (Releases.LfsPointer.TryParse(bytes) is not { } pointer)
+        if (LfsPointer.TryParse(bytes) is not { } pointer)
         {
             return false;
         }
 
-        PreferredAdaptableForm.ReportLfsPointer(file.RelativePath, Inspection.ArtifactInspector.PointerFact(pointer), this.Diagnostics);
+        PreferredAdaptableForm.ReportLfsPointer(file.RelativePath, ArtifactInspector.PointerFact(pointer), this.Diagnostics);
         return true;
     }
 }

@@ -3,6 +3,7 @@ using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Loading;
 
@@ -26,7 +27,7 @@ internal abstract class LoadingSteps(string root, ConfigSource source, Diagnosti
     protected IReadOnlyList<ProjectFile> Files { get; set; } = [];
 
     /// <summary>Every file's role and header facts.</summary>
-    protected IReadOnlyList<Inspection.Artifact> Artifacts { get; set; } = [];
+    protected IReadOnlyList<Artifact> Artifacts { get; set; } = [];
 
     protected List<(ProjectFile File, LicenseIdentification Identification)> LicenseCopies { get; } = [];
 
@@ -37,7 +38,7 @@ internal abstract class LoadingSteps(string root, ConfigSource source, Diagnosti
 
     protected string? CardText { get; private set; }
 
-    protected Inspection.ModelCard? Card { get; private set; }
+    protected ModelCard? Card { get; private set; }
 
     /// <summary>The bytes of a license file or the model card, or null when it cannot be read.</summary>
     protected abstract byte[]? ReadText(ProjectFile file);
@@ -147,7 +148,7 @@ internal abstract class LoadingSteps(string root, ConfigSource source, Diagnosti
     }
 
     /// <summary>The model card README.md's text parsed, or null; front matter that is not valid YAML is MGP8024.</summary>
-    private static Inspection.ModelCard? ParseModelCard(string? text, DiagnosticBag diagnostics)
+    private static ModelCard? ParseModelCard(string? text, DiagnosticBag diagnostics)
     {
         if (text is null)
         {
@@ -156,12 +157,12 @@ internal abstract class LoadingSteps(string root, ConfigSource source, Diagnosti
 
         try
         {
-            return Inspection.ModelCard.Parse(text);
+            return ModelCard.Parse(text);
         }
-        catch (Inspection.ArtifactFormatException e)
+        catch (ArtifactFormatException e)
         {
             var (message, line) = FrontMatterProblem(e.Message);
-            diagnostics.Add(Messages.ModelCardFrontMatterInvalid.With(message), Inspection.ModelCard.FileName, line, line > 0 ? 1 : 0);
+            diagnostics.Add(Messages.ModelCardFrontMatterInvalid.With(message), ModelCard.FileName, line, line > 0 ? 1 : 0);
             return null;
         }
     }

@@ -2,6 +2,8 @@ using ModelGoPack.Config;
 using ModelGoPack.Discovery;
 using ModelGoPack.Licensing;
 using ModelGoPack.Rendering;
+using ModelGoPack.Hashing;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Loading;
 
@@ -24,7 +26,7 @@ internal sealed record ModelProject
     public IReadOnlyList<(ProjectFile File, LicenseIdentification Identification)> OtherLicenseFiles { get; init; } = [];
 
     /// <summary>The model card (README.md at the root), when there is one and it could be read.</summary>
-    public Inspection.ModelCard? ModelCard { get; init; }
+    public ModelCard? ModelCard { get; init; }
 
     /// <summary>The model card's text as read (README.md at the root), or null; the bundle's card is built from it.</summary>
     public string? ModelCardText { get; init; }
@@ -36,7 +38,7 @@ internal sealed record ModelProject
     public IReadOnlySet<string> UnreadReleases { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Digests known for this run (and from earlier runs, when the host keeps a cache).</summary>
-    public Hashing.DigestCache Digests { get; init; } = Hashing.DigestCache.InMemory();
+    public DigestCache Digests { get; init; } = DigestCache.InMemory();
 
     /// <summary>The git executable to run for lineage.</summary>
     public string GitExecutable { get; init; } = "git";
@@ -48,7 +50,7 @@ internal sealed record ModelProject
     public Dictionary<string, IReadOnlyList<string>> RemovedFiles { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Dataset stamps found anywhere in the project (bundled or not).</summary>
-    public IReadOnlyList<Inspection.DatasetStamp> DatasetStamps { get; init; } = [];
+    public IReadOnlyList<DatasetStamp> DatasetStamps { get; init; } = [];
 
     /// <summary>SOURCE_DATE_EPOCH as the host read it: the release day when the config has no releaseDate.</summary>
     public long? SourceDateEpoch { get; init; }
@@ -57,7 +59,7 @@ internal sealed record ModelProject
     public IReadOnlyDictionary<string, string> PublicityTexts { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Every bundled project file with its role and header facts.</summary>
-    public required IReadOnlyList<Inspection.Artifact> Artifacts { get; init; }
+    public required IReadOnlyList<Artifact> Artifacts { get; init; }
 
     /// <summary>Notice texts kept verbatim: the project's own NOTICE first, then each upstream's, in config order.</summary>
     public required IReadOnlyList<NoticeText> Notices { get; init; }

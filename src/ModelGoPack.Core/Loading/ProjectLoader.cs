@@ -1,6 +1,7 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Verification;
+using ModelGoPack.Releases;
 
 namespace ModelGoPack.Loading;
 
@@ -52,7 +53,7 @@ internal static class ProjectLoader
     public static bool IsLicenseCopy(string path) => LicenseFileNames.Contains(path, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Loads the project folder <paramref name="root"/>; null when its config cannot be read.</summary>
-    public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, Releases.ReleaseOptions releaseOptions)
+    public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, ReleaseOptions releaseOptions)
     {
         var source = ConfigReader.Read(root, overrides, diagnostics);
         if (source is null)

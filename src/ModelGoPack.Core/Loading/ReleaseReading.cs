@@ -1,4 +1,5 @@
 using ModelGoPack.Config;
+using ModelGoPack.Releases;
 
 namespace ModelGoPack.Loading;
 
@@ -14,9 +15,9 @@ internal sealed class ReleaseReading : IDisposable
 
     private readonly TaskCompletionSource<IReadOnlySet<string>> wanted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource stop;
-    private readonly Task<List<(UpstreamDeclaration Upstream, UpstreamRelease? Release, Releases.ReleaseException? Error)>>? reading;
+    private readonly Task<List<(UpstreamDeclaration Upstream, UpstreamRelease? Release, ReleaseException? Error)>>? reading;
 
-    public ReleaseReading(string root, ModelGoConfig config, Releases.ReleaseOptions options)
+    public ReleaseReading(string root, ModelGoConfig config, ReleaseOptions options)
     {
         // Stopped with the run, or when the project could not be loaded (no hashing goes on behind an error).
         this.stop = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
@@ -32,7 +33,7 @@ internal sealed class ReleaseReading : IDisposable
     public void Want(IReadOnlySet<string> files) => this.wanted.TrySetResult(files);
 
     /// <summary>Each upstream naming a release, with the release read or why it could not be; waits for the reading.</summary>
-    public List<(UpstreamDeclaration Upstream, UpstreamRelease? Release, Releases.ReleaseException? Error)> Results() =>
+    public List<(UpstreamDeclaration Upstream, UpstreamRelease? Release, ReleaseException? Error)> Results() =>
         this.reading?.GetAwaiter().GetResult() ?? [];
 
     public void Dispose()
@@ -50,14 +51,14 @@ internal sealed class ReleaseReading : IDisposable
         }
     }
 
-    private (UpstreamDeclaration, UpstreamRelease?, Releases.ReleaseException?) Read(string root, UpstreamDeclaration upstream, Releases.ReleaseOptions options)
+    private (UpstreamDeclaration, UpstreamRelease?, ReleaseException?) Read(string root, UpstreamDeclaration upstream, ReleaseOptions options)
     {
         try
         {
             var derivative = upstream.Relation == UpstreamRelation.Derivative;
-            return (upstream, Releases.ReleaseReader.Load(root, upstream, () => derivative ? this.wanted.Task.GetAwaiter().GetResult() : None, options), null);
+            return (upstream, ReleaseReader.Load(root, upstream, () => derivative ? this.wanted.Task.GetAwaiter().GetResult() : None, options), null);
         }
-        catch (Releases.ReleaseException e)
+        catch (ReleaseException e)
         {
             return (upstream, null, e);
         }

@@ -1,4 +1,7 @@
 using ModelGoPack.Discovery;
+using ModelGoPack.Emit;
+using ModelGoPack.Loading;
+using ModelGoPack.Verification;
 
 namespace ModelGoPack.Releases;
 
@@ -45,7 +48,7 @@ internal static class EarlierBundle
     /// <summary>Whether the archive at <paramref name="file"/>, whose first bytes are <paramref name="start"/>, is a bundle.</summary>
     public static bool IsArchive(ProjectFile file, ReadOnlySpan<byte> start)
     {
-        if (Emit.BundleMark.IsMarkedGzip(start))
+        if (BundleMark.IsMarkedGzip(start))
         {
             return true;
         }
@@ -61,7 +64,7 @@ internal static class EarlierBundle
             using var zip = Verification.ZipDirectory.Read(file.FullPath);
             string? top = null;
             var single = true;
-            bool Manifest(Verification.ZipDirectory.Entry entry)
+            bool Manifest(ZipDirectory.Entry entry)
             {
                 using var stream = zip.Open(entry);
                 var start = new byte[256];
@@ -70,7 +73,7 @@ internal static class EarlierBundle
 
             foreach (var entry in zip.Entries)
             {
-                if (entry.Name == Loading.ProjectLoader.ManifestFileName)
+                if (entry.Name == ProjectLoader.ManifestFileName)
                 {
                     return Manifest(entry);
                 }
@@ -81,9 +84,9 @@ internal static class EarlierBundle
                 top ??= folder;
             }
 
-            return single && top is not null && zip.Entries.FirstOrDefault(e => e.Name == top + "/" + Loading.ProjectLoader.ManifestFileName) is { Name: not null } inner && Manifest(inner);
+            return single && top is not null && zip.Entries.FirstOrDefault(e => e.Name == top + "/" + ProjectLoader.ManifestFileName) is { Name: not null } inner && Manifest(inner);
         }
-        catch (Exception e) when (Verification.BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
+        catch (Exception e) when (BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
         {
             return false;
         }

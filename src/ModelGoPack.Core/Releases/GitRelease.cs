@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Loading;
+using ModelGoPack.Discovery;
 
 namespace ModelGoPack.Releases;
 
@@ -281,5 +282,5 @@ internal static class GitRelease
     private static string PointerKey(string blob) => "git-lfs:" + blob;
 
     // A blob id names its content for good: the identity is the size alone.
-    private static Discovery.FileStamp Stamp(long size) => new(size, 0, 0, 0, 0);
+    private static FileStamp Stamp(long size) => new(size, 0, 0, 0, 0);
 }

@@ -1,4 +1,6 @@
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
+using ModelGoPack.Hashing;
 
 namespace ModelGoPack.Releases;
 
@@ -43,7 +45,7 @@ internal static class HubCache
         if (File.Exists(main))
         {
             // A commit id: read as one, from a regular file, at most a few hundred bytes.
-            revision = Discovery.FileType.IsRegular(main) && new FileInfo(main).Length <= 256
+            revision = FileType.IsRegular(main) && new FileInfo(main).Length <= 256
                 ? ReadRef(main)
                 : throw new ReleaseException(Messages.HubRefNotCommit.With(), main);
         }
@@ -82,7 +84,7 @@ internal static class HubCache
     public static string? BlobDigest(Snapshot snapshot, string path)
     {
         var name = Path.GetFileName(path);
-        return Path.GetDirectoryName(path) == snapshot.Blobs && name.Length == 64 && Hashing.Sha256Digest.TryParse(name, out _)
+        return Path.GetDirectoryName(path) == snapshot.Blobs && name.Length == 64 && Sha256Digest.TryParse(name, out _)
             ? name.ToLowerInvariant()
             : null;
     }

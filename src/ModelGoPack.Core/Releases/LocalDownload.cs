@@ -1,4 +1,6 @@
 using System.Globalization;
+using ModelGoPack.Discovery;
+using ModelGoPack.Hashing;
 
 namespace ModelGoPack.Releases;
 
@@ -32,7 +34,7 @@ internal sealed class LocalDownload
         try
         {
             var info = new FileInfo(record);
-            if (!info.Exists || info.Length > 1024 || info.LinkTarget is not null || !Discovery.FileType.IsRegular(record))
+            if (!info.Exists || info.Length > 1024 || info.LinkTarget is not null || !FileType.IsRegular(record))
             {
                 return null;
             }
@@ -47,7 +49,7 @@ internal sealed class LocalDownload
             var etag = lines[1].Trim();
             var current = double.TryParse(lines[2].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var written)
                 && (File.GetLastWriteTimeUtc(path) - DateTime.UnixEpoch).TotalSeconds - 1 <= written;
-            return (current && etag.Length == 64 && Hashing.Sha256Digest.TryParse(etag, out _) ? etag.ToLowerInvariant() : null, commit);
+            return (current && etag.Length == 64 && Sha256Digest.TryParse(etag, out _) ? etag.ToLowerInvariant() : null, commit);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,6 @@
-using ModelGoPack.Loading;
 using ModelGoPack.Inspection;
 using ModelGoPack.Licensing;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Releases;
 

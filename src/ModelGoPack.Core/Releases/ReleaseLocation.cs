@@ -1,3 +1,5 @@
+using ModelGoPack.Config;
+
 namespace ModelGoPack.Releases;
 
 /// <summary>Where an upstream's release is: a path relative to the project root (inside it or not), absolute, or under the home folder.</summary>
@@ -20,7 +22,7 @@ internal static class ReleaseLocation
     /// folder (blobs and refs with the snapshot), its other clone, or the folder, archive or manifest it names. Null when
     /// it names none.
     /// </summary>
-    public static string? LeftOut(string projectRoot, Config.UpstreamDeclaration upstream)
+    public static string? LeftOut(string projectRoot, UpstreamDeclaration upstream)
     {
         if (upstream.Repository is { } repository)
         {

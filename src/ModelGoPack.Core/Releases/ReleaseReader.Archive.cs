@@ -1,6 +1,7 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Loading;
+using ModelGoPack.Verification;
 
 namespace ModelGoPack.Releases;
 
@@ -10,7 +11,7 @@ internal static partial class ReleaseReader
     private static UpstreamRelease ReadArchive(UpstreamDeclaration upstream, string location, string full, string archive, ReleaseOptions options)
     {
         var scratch = new DiagnosticBag();
-        var content = Verification.BundleVerifier.Read(archive, null, scratch, options.CancellationToken);
+        var content = BundleVerifier.Read(archive, null, scratch, options.CancellationToken);
         var unreadable = scratch.Items.FirstOrDefault(d => d.Code == DiagnosticCatalog.BundleUnreadable.Code);
         if (content is null || unreadable is not null)
         {
@@ -51,7 +52,7 @@ internal static partial class ReleaseReader
             digests[content.Prefix.Length > 0 && refused.StartsWith(content.Prefix, StringComparison.Ordinal) ? refused[content.Prefix.Length..] : refused] = "";
         }
         var names = content.Files.Keys.Where(p => !p.Contains('/', StringComparison.Ordinal) && IsNotice(p)).ToList();
-        Verification.BundleVerifier.Fetch(content, [.. names, .. ReleaseDescription.Names], options.CancellationToken);
+        BundleVerifier.Fetch(content, [.. names, .. ReleaseDescription.Names], options.CancellationToken);
         // A notice is kept whole or the release is refused, as from a folder: never dropped.
         var notices = names.Order(StringComparer.Ordinal)
             .Select(n => content.Files[n].Length <= MaxNoticeBytes && content.Text(n) is { } bytes ? (n, TextDecoder.DecodeLines(bytes))
@@ -77,11 +78,11 @@ internal static partial class ReleaseReader
     private static UpstreamRelease FromManifest(UpstreamDeclaration upstream, string location, string full, string path, IReadOnlyList<(string Path, string Text)> notices)
     {
         var scratch = new DiagnosticBag();
-        Verification.BundleManifest? manifest;
+        BundleManifest? manifest;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            manifest = Verification.ManifestReader.Read(stream, scratch, full);
+            manifest = ManifestReader.Read(stream, scratch, full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -97,7 +98,7 @@ internal static partial class ReleaseReader
     }
 
     /// <summary>The release with what its ModelGoPack manifest says of it: its digest, version, release day and copyright lines (kept as a notice).</summary>
-    private static UpstreamRelease Described(UpstreamRelease release, Verification.BundleManifest manifest)
+    private static UpstreamRelease Described(UpstreamRelease release, BundleManifest manifest)
     {
         var declared = manifest.Declaration?.Config;
         var copyright = declared?.Copyright ?? [];

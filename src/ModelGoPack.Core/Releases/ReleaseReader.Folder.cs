@@ -2,6 +2,7 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Loading;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Releases;
 
@@ -152,7 +153,7 @@ internal static partial class ReleaseReader
                 if (System.Text.Encoding.UTF8.GetByteCount(full) >= ProjectScanner.MaxSystemPathBytes)
                 {
                     throw new ReleaseException(Messages.ReleasePathTooLong.With(
-                        ProjectPath.Printable(Emit.BundleLimits.Shorten(prefix + entry.Name)), System.Text.Encoding.UTF8.GetByteCount(full), ProjectScanner.MaxSystemPathBytes - 1), root);
+                        ProjectPath.Printable(BundleLimits.Shorten(prefix + entry.Name)), System.Text.Encoding.UTF8.GetByteCount(full), ProjectScanner.MaxSystemPathBytes - 1), root);
                 }
 
                 var relative = prefix + entry.Name;

@@ -1,8 +1,8 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
-using ModelGoPack.Loading;
 using ModelGoPack.Hashing;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Releases;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Rendering;
 
@@ -15,7 +16,7 @@ namespace ModelGoPack.Rendering;
 internal static class GeneratedTextLimit
 {
     /// <summary>The largest generated NOTICE or README.md, in bytes of UTF-8: 4 MiB, as for the files check reads.</summary>
-    public const int MaxBytes = Loading.ProjectLoader.MaxTextFileBytes;
+    public const int MaxBytes = ProjectLoader.MaxTextFileBytes;
 
     /// <summary>Where a template's rendering stops (UTF-16 characters): 64 Mi, far past <see cref="MaxBytes"/>.</summary>
     public const int RenderCharacters = 64 * 1024 * 1024;
@@ -39,11 +40,11 @@ internal static class GeneratedTextLimit
             : string.Create(CultureInfo.InvariantCulture, $"{Encoding.UTF8.GetByteCount(text):N0} bytes");
         var largest = notices.Select(n => (Notice: n, Bytes: (long)Encoding.UTF8.GetByteCount(n.Text)))
             .OrderByDescending(n => n.Bytes).ThenBy(n => n.Notice.Path, StringComparer.Ordinal).ToList();
-        var cause = file != Loading.ProjectLoader.NoticeFileName ? ""
+        var cause = file != ProjectLoader.NoticeFileName ? ""
             : largest.Count == 0 ? " It keeps no notice file."
             : " " + string.Create(CultureInfo.InvariantCulture,
                 $"The {largest.Count} notice file{(largest.Count == 1 ? "" : "s")} it keeps verbatim total {largest.Sum(n => n.Bytes):N0} bytes; the largest: {string.Join(", ", largest.Take(Named).Select(n => $"'{n.Notice.Path}'{(n.Notice.Upstream is null ? "" : $" (from \"{n.Notice.Upstream}\")")}, {n.Bytes:N0} bytes"))}{(largest.Count > Named ? $", and {largest.Count - Named} more" : "")}.");
         return Messages.GeneratedTextTooLarge.With(file, source, size, MaxBytes, cause)
-            .At(largest.Count > 0 && file == Loading.ProjectLoader.NoticeFileName ? largest[0].Notice.Path : blame);
+            .At(largest.Count > 0 && file == ProjectLoader.NoticeFileName ? largest[0].Notice.Path : blame);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using ModelGoPack.Config;
 using ModelGoPack.Licensing;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Rendering;
 
@@ -46,7 +46,7 @@ internal static class ModelCardWriter
         }
 
         frontMatter.AddRange(OwnedKeys.Where(missing.ContainsKey).SelectMany(k => missing[k]));
-        var heading = Inspection.ModelCard.FirstHeading(body, 0);
+        var heading = ModelCard.FirstHeading(body, 0);
         if (heading < 0)
         {
             body.InsertRange(0, [$"# {config.Name}", ""]);
@@ -69,16 +69,16 @@ internal static class ModelCardWriter
         // does not read back, the front matter is rebuilt from the keys the card's YAML parser understood.
         try
         {
-            Inspection.ModelCard.Parse(text.ToString());
+            ModelCard.Parse(text.ToString());
             if (!HasUndefinedAlias(frontMatter))
             {
                 return text.ToString();
             }
 
             // An alias to an anchor on a key that was replaced (license: &l other ... extra: *l) would be undefined.
-            throw new Inspection.ArtifactFormatException("an alias names an anchor that is no longer there.");
+            throw new ArtifactFormatException("an alias names an anchor that is no longer there.");
         }
-        catch (Inspection.ArtifactFormatException)
+        catch (ArtifactFormatException)
         {
             // In the card's key order, each value of its shape.
             var rebuilt = new List<string>();
@@ -150,15 +150,15 @@ internal static class ModelCardWriter
         }
     }
 
-    private static Inspection.ModelCard SafeParse(string? original)
+    private static ModelCard SafeParse(string? original)
     {
         try
         {
-            return Inspection.ModelCard.Parse(original ?? "");
+            return ModelCard.Parse(original ?? "");
         }
-        catch (Inspection.ArtifactFormatException)
+        catch (ArtifactFormatException)
         {
-            return new Inspection.ModelCard();
+            return new ModelCard();
         }
     }
 

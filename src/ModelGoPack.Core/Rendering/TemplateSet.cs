@@ -6,6 +6,7 @@ using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
 using Scriban.Syntax;
+using ModelGoPack.Rules;
 
 namespace ModelGoPack.Rendering;
 
@@ -76,7 +77,7 @@ internal sealed partial class TemplateSet
         this.OverridePath(name) is { } path ? path : DisplayPath.BuiltIn($"templates/{name}");
 
     /// <summary>The template <paramref name="name"/> as NOTICE findings name it: the override file, or the built-in one.</summary>
-    public Rules.NoticeTemplate NoticeTemplate(string name) =>
+    public NoticeTemplate NoticeTemplate(string name) =>
         this.OverridePath(name) is { } path ? new(path, BuiltIn: false) : new($"templates/{name}", BuiltIn: true);
 
     /// <summary>

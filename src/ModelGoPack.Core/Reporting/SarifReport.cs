@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Config;
 
 namespace ModelGoPack.Reporting;
 
@@ -80,8 +81,8 @@ public static class SarifReport
                 json.WriteStartObject();
                 json.WriteStartObject("physicalLocation");
                 json.WriteStartObject("artifactLocation");
-                var inArchive = archive is not null && !(d.Path is not null && System.IO.Path.IsPathRooted(d.Path));
-                json.WriteString("uri", inArchive ? Uri(archive!, workingDirectory, workingDirectory) : Uri(d.Path ?? Config.ModelGoConfig.FileName, projectDirectory, workingDirectory));
+                var inArchive = archive is not null && !(d.Path is not null && Path.IsPathRooted(d.Path));
+                json.WriteString("uri", inArchive ? Uri(archive!, workingDirectory, workingDirectory) : Uri(d.Path ?? ModelGoConfig.FileName, projectDirectory, workingDirectory));
                 json.WriteEndObject();
                 // GitHub requires a region with startLine; a finding about a whole file points at its first line.
                 json.WriteStartObject("region");
@@ -153,15 +154,15 @@ public static class SarifReport
     // a valid URI reference, whatever characters the file's name holds.
     private static string Uri(string path, string projectDirectory, string workingDirectory)
     {
-        var full = System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(projectDirectory, path));
-        var relative = System.IO.Path.GetRelativePath(workingDirectory, full);
-        if (!relative.StartsWith("..", StringComparison.Ordinal) && !System.IO.Path.IsPathRooted(relative))
+        var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(projectDirectory, path));
+        var relative = Path.GetRelativePath(workingDirectory, full);
+        if (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative))
         {
             return string.Join('/', relative.Replace('\\', '/').Split('/').Select(System.Uri.EscapeDataString));
         }
 
         // System.Uri percent-encodes control characters, spaces, '%', '#' and '?' in a file path, but leaves '['
         // and ']', which a URI path may not hold (RFC 3986 keeps them for IPv6 hosts).
-        return new System.Uri(full).AbsoluteUri.Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal);
+        return new Uri(full).AbsoluteUri.Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal);
     }
 }

@@ -1,9 +1,9 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
-using ModelGoPack.Releases;
-
 using ModelGoPack.Loading;
+using ModelGoPack.Releases;
+using ModelGoPack.Hashing;
 
 namespace ModelGoPack.Rules;
 
@@ -81,7 +81,7 @@ internal static partial class DerivativeMaterials
             // By SHA-256: the files the release also has, hashed on all cores (or taken from the digest cache). A git
             // release gives the SHA-256 of what git stores (an LFS pointer's oid), so no weight goes through git's filters.
             var common = files.Values.Where(f => release.Files.ContainsKey(f.RelativePath)).ToList();
-            var digests = Hashing.DigestEngine.HashAll(common, project.Digests, null, diagnostics, cancellationToken);
+            var digests = DigestEngine.HashAll(common, project.Digests, null, diagnostics, cancellationToken);
 
             // A file git stores whole may differ from its blob only by the line ends a checkout converted (CRLF in the work
             // tree, LF in git): compared again with its CRLF made LF, when git itself would take it for text (no NUL in its
@@ -130,7 +130,7 @@ internal static partial class DerivativeMaterials
             var paths = undeclared.Select(c => c.Key).ToList();
             HashSet<string> uncommitted = [];
             Dictionary<string, DateOnly> dates = [];
-            string? failed = git is null && gitProblem is not null && Git.IsUnavailable(gitProblem) ? gitProblem : null;
+            var failed = git is null && gitProblem is not null && Git.IsUnavailable(gitProblem) ? gitProblem : null;
             try
             {
                 uncommitted = git?.Uncommitted(paths) ?? [];

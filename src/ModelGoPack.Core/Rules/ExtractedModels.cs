@@ -1,8 +1,8 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Loading;
 using ModelGoPack.Inspection;
 using ModelGoPack.Licensing;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Rules;
 

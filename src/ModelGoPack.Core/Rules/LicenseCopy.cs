@@ -1,8 +1,8 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Loading;
 using ModelGoPack.Inspection;
 using ModelGoPack.Licensing;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Rules;
 
@@ -258,7 +258,7 @@ internal static class LicenseCopy
 
     // The part of a release a file is, for a part qualifier: none for the files every model folder has beside its weights
     // (README, a weight index, .gitattributes, configuration, the files a bundle generates), which no part names.
-    private static PartKind KindOf(Inspection.Artifact artifact)
+    private static PartKind KindOf(Artifact artifact)
     {
         var name = artifact.Path.AsSpan(artifact.Path.LastIndexOf('/') + 1);
         var extension = Path.GetExtension(name);
@@ -302,7 +302,7 @@ internal static class LicenseCopy
 
         public int Weights { get; private set; }
 
-        public void Add(Inspection.Artifact artifact, PartKind kind)
+        public void Add(Artifact artifact, PartKind kind)
         {
             this.Files++;
             this.Kinds |= kind;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ModelGoPack.Diagnostics;
 using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Rules;
@@ -15,7 +14,7 @@ internal static partial class PreferredAdaptableForm
     /// <summary>The bits of each weight the nearest config.json of a folder or above declares (quantization_config.bits), 0 when none does.</summary>
     private static Func<string, int> BitsOf(IReadOnlyList<Artifact> artifacts)
     {
-        var declared = artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("quantization_bits"))
+        var declared = artifacts.Where(a => Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("quantization_bits"))
             .ToDictionary(a => Folder(a.Path), a => int.Parse(a.Facts["quantization_bits"], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
         return folder => Ancestors(folder).Select(f => declared.GetValueOrDefault(f)).FirstOrDefault(b => b > 0);
     }
@@ -27,7 +26,7 @@ internal static partial class PreferredAdaptableForm
     /// </summary>
     private static Func<string, bool> Untied(IReadOnlyList<Artifact> artifacts)
     {
-        var said = artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("tie_word_embeddings"))
+        var said = artifacts.Where(a => Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("tie_word_embeddings"))
             .ToDictionary(a => Folder(a.Path), a => a.Facts["tie_word_embeddings"] == "false", StringComparer.Ordinal);
         var everywhere = said.Count > 0 && said.Values.All(untied => untied);
         return folder => Ancestors(folder).Select(f => said.TryGetValue(f, out var untied) ? untied : (bool?)null).FirstOrDefault(u => u is not null) ?? everywhere;
@@ -385,7 +384,7 @@ internal static partial class PreferredAdaptableForm
     private readonly partial record struct Export(string Folder, string Format, string Stem)
     {
         public static Export Of(Artifact file) =>
-            new(PreferredAdaptableForm.Folder(file.Path), file.Weights!.Format, ShardSuffix().Replace(System.IO.Path.GetFileNameWithoutExtension(file.Path), ""));
+            new(PreferredAdaptableForm.Folder(file.Path), file.Weights!.Format, ShardSuffix().Replace(Path.GetFileNameWithoutExtension(file.Path), ""));
 
         [GeneratedRegex(@"-\d{3,6}-of-\d{3,6}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
         private static partial Regex ShardSuffix();

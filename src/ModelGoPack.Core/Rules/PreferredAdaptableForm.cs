@@ -230,7 +230,7 @@ internal static partial class PreferredAdaptableForm
 
     /// <summary>Folders whose config.json declares quantization_config, with its method.</summary>
     private static Dictionary<string, string> QuantizedByConfig(IReadOnlyList<Artifact> artifacts) =>
-        artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("quantization"))
+        artifacts.Where(a => Path.GetFileName(a.Path) == "config.json" && a.Facts.ContainsKey("quantization"))
             .ToDictionary(a => Folder(a.Path), a => a.Facts["quantization"], StringComparer.Ordinal);
 
     /// <summary>ONNX external data: every referenced file must exist; those files are part of their model.</summary>
@@ -250,7 +250,7 @@ internal static partial class PreferredAdaptableForm
         // Each tensor-only weight file needs an architecture definition in its folder or a folder above it:
         // a config file, or model source code.
         var definitions = artifacts
-            .Where(a => (a.Role == ArtifactRole.Architecture && System.IO.Path.GetFileName(a.Path) is not "generation_config.json")
+            .Where(a => (a.Role == ArtifactRole.Architecture && Path.GetFileName(a.Path) is not "generation_config.json")
                 || (a.Role == ArtifactRole.Code && !a.IsCompiledCode && a.Path.EndsWith(".py", StringComparison.OrdinalIgnoreCase)))
             .Select(a => Folder(a.Path))
             .ToHashSet(StringComparer.Ordinal);
@@ -260,7 +260,7 @@ internal static partial class PreferredAdaptableForm
             diagnostics.Add(Messages.WeightsWithoutArchitecture.With(string.Join(", ", bare.Select(w => w.Path))), bare[0].Path);
         }
 
-        foreach (var config in artifacts.Where(a => System.IO.Path.GetFileName(a.Path) == "config.json" && a.Facts.TryGetValue("auto_map", out var modules) && modules.Length > 0))
+        foreach (var config in artifacts.Where(a => Path.GetFileName(a.Path) == "config.json" && a.Facts.TryGetValue("auto_map", out var modules) && modules.Length > 0))
         {
             var folder = Folder(config.Path);
             var missing = config.Facts["auto_map"].Split(", ")
@@ -344,7 +344,7 @@ internal static partial class PreferredAdaptableForm
 
         // Native binaries, .NET assemblies and WebAssembly modules are built from source in a compiled language.
         var binaries = artifacts.Where(a => a.Facts.GetValueOrDefault("compiled") is ArtifactInspector.NativeBinary or ArtifactInspector.ManagedAssembly or ArtifactInspector.WebAssemblyModule).ToList();
-        if (binaries.Count > 0 && !artifacts.Any(a => CompiledLanguageSources.Contains(System.IO.Path.GetExtension(a.Path))))
+        if (binaries.Count > 0 && !artifacts.Any(a => CompiledLanguageSources.Contains(Path.GetExtension(a.Path))))
         {
             var kinds = binaries.Select(b => b.Facts["compiled"]).Distinct(StringComparer.Ordinal).ToList();
             var what = binaries.Count == 1 ? $"is a {kinds[0]}, and the release holds no source code it"
@@ -365,8 +365,8 @@ internal static partial class PreferredAdaptableForm
     private static string PythonSource(string path)
     {
         var folder = Folder(path);
-        var name = System.IO.Path.GetFileNameWithoutExtension(path);
-        if (System.IO.Path.GetFileName(folder) == "__pycache__")
+        var name = Path.GetFileNameWithoutExtension(path);
+        if (Path.GetFileName(folder) == "__pycache__")
         {
             folder = Folder(folder);
             var dot = name.IndexOf('.', StringComparison.Ordinal);

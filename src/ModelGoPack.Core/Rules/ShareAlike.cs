@@ -1,8 +1,9 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Loading;
 using ModelGoPack.Inspection;
 using ModelGoPack.Licensing;
+using ModelGoPack.Loading;
+using ModelGoPack.Releases;
 
 namespace ModelGoPack.Rules;
 
@@ -38,7 +39,7 @@ internal static class ShareAlike
         foreach (var release in project.Releases.Where(r => r.License is not null))
         {
             var upstream = config.Upstream.FirstOrDefault(u => u.Name == release.Upstream);
-            if (upstream is not null && Releases.ReleaseDescription.IsModelGo(release.License!) != Releases.ReleaseDescription.IsModelGo(upstream.License))
+            if (upstream is not null && ReleaseDescription.IsModelGo(release.License!) != ReleaseDescription.IsModelGo(upstream.License))
             {
                 var (where, line, column) = project.Source.Locate(upstream.JsonPath + ".license");
                 diagnostics.Add(Messages.UpstreamLicenseContradicted.With(upstream.Name, release.License, release.LicenseSource, project.Source.FileName, upstream.License), where, line, column);

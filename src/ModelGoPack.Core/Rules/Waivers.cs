@@ -2,8 +2,6 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 
-using ModelGoPack.Loading;
-
 namespace ModelGoPack.Rules;
 
 /// <summary>

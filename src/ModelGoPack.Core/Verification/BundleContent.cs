@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using ModelGoPack.Config;
-using ModelGoPack.Loading;
 using ModelGoPack.Discovery;
+using ModelGoPack.Loading;
+using ModelGoPack.Emit;
+using ModelGoPack.Hashing;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Verification;
 
@@ -12,13 +15,13 @@ internal sealed class BundleContent
     public required string Source { get; init; }
 
     /// <summary>What the bundle is: a folder, a zip (a .nupkg too) or a tar.gz.</summary>
-    public required Emit.BundleFormat Format { get; init; }
+    public required BundleFormat Format { get; init; }
 
     /// <summary>The bundle's files (regular files only, the manifest left out), by path.</summary>
     public Dictionary<string, ProjectFile> Files { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Every file's SHA-256, as read. Written through <see cref="Record"/> while workers hash.</summary>
-    public Dictionary<string, Hashing.Sha256Digest> Digests { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Sha256Digest> Digests { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Files whose data ran past the size the manifest lists: not hashed to their end, so not judged by digest.</summary>
     public ConcurrentDictionary<string, bool> LongerThanListed { get; } = new(StringComparer.Ordinal);
@@ -36,7 +39,7 @@ internal sealed class BundleContent
     /// (<paramref name="listed"/>) is only counted: the manifest holds it already, and a million of them are not
     /// kept twice. <see cref="Digests"/> then holds those the manifest does not list, or lists otherwise.
     /// </summary>
-    public void Record(string path, Hashing.Sha256Digest digest, Hashing.Sha256Digest? listed = null)
+    public void Record(string path, Sha256Digest digest, Sha256Digest? listed = null)
     {
         if (digest == listed)
         {
@@ -51,7 +54,7 @@ internal sealed class BundleContent
     }
 
     /// <summary>The digest a file was read with: as recorded, or, when it matched, as the manifest lists it.</summary>
-    public bool TryGetDigest(string path, out Hashing.Sha256Digest digest)
+    public bool TryGetDigest(string path, out Sha256Digest digest)
     {
         if (this.Digests.TryGetValue(path, out digest))
         {
@@ -82,8 +85,8 @@ internal sealed class BundleContent
     {
         var matchedPaths = this.matched == 0 || this.Manifest is not { } manifest ? []
             : manifest.Files.Where(f => !this.Digests.ContainsKey(f.Path) && this.Files.ContainsKey(f.Path) && !this.Damaged.Contains(f.Path) && !this.LongerThanListed.ContainsKey(f.Path))
-                .Select(f => new KeyValuePair<string, Hashing.Sha256Digest>(f.Path, f.Sha256));
-        return new Hashing.DigestView(this.Digests, matchedPaths, this.Digests.Count + this.matched);
+                .Select(f => new KeyValuePair<string, Sha256Digest>(f.Path, f.Sha256));
+        return new DigestView(this.Digests, matchedPaths, this.Digests.Count + this.matched);
     }
 
     /// <summary>Files of an archive kept whole for the evaluation (notices, the model card, small texts), so that nothing is read twice.</summary>
@@ -123,7 +126,7 @@ internal sealed class BundleContent
     {
         var name = Path.GetFileName(path);
         var depth = path.Count(c => c == '/');
-        if (depth > (this.Format == Emit.BundleFormat.TarGz ? 1 : 0))
+        if (depth > (this.Format == BundleFormat.TarGz ? 1 : 0))
         {
             return false;
         }
@@ -133,7 +136,7 @@ internal sealed class BundleContent
             return depth == 1 && Interlocked.Increment(ref this.manifestClaims) == 1;
         }
 
-        return (ProjectLoader.IsLicenseCopy(name) || name is ProjectLoader.NoticeFileName or Inspection.ModelCard.FileName or ModelGoConfig.FileName)
+        return (ProjectLoader.IsLicenseCopy(name) || name is ProjectLoader.NoticeFileName or ModelCard.FileName or ModelGoConfig.FileName)
             && Interlocked.Increment(ref this.claims) <= 16;
     }
 
@@ -151,7 +154,7 @@ internal sealed class BundleContent
     /// </summary>
     public void Refuse(string path)
     {
-        if (System.Text.Encoding.UTF8.GetByteCount(path) <= Emit.BundleLimits.MaxPathBytes)
+        if (System.Text.Encoding.UTF8.GetByteCount(path) <= BundleLimits.MaxPathBytes)
         {
             this.Refused.Add(path);
         }

@@ -1,6 +1,8 @@
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Loading;
 using ModelGoPack.Rules;
+using ModelGoPack.Inspection;
+using ModelGoPack.Rendering;
 
 namespace ModelGoPack.Verification;
 
@@ -20,11 +22,11 @@ internal static class BundleEvaluation
 
         // A NOTICE or model card larger than pack generates is not read whole, so it cannot be judged: an
         // error (a NOTICE padded past the limit must not pass unread), and the NOTICE is not called missing.
-        foreach (var name in new[] { ProjectLoader.NoticeFileName, Inspection.ModelCard.FileName })
+        foreach (var name in new[] { ProjectLoader.NoticeFileName, ModelCard.FileName })
         {
-            if (content.Files.TryGetValue(name, out var large) && large.Length > Rendering.GeneratedTextLimit.MaxBytes)
+            if (content.Files.TryGetValue(name, out var large) && large.Length > GeneratedTextLimit.MaxBytes)
             {
-                diagnostics.Add(Messages.BundleTextTooLarge.With(name, large.Length, Rendering.GeneratedTextLimit.MaxBytes), name);
+                diagnostics.Add(Messages.BundleTextTooLarge.With(name, large.Length, GeneratedTextLimit.MaxBytes), name);
             }
         }
 
@@ -33,7 +35,7 @@ internal static class BundleEvaluation
         {
             Obligations.EvaluateNotice(noticeText, template: null, config, project.Notices, diagnostics);
         }
-        else if (config.Upstream.Count > 0 && !(content.Files.TryGetValue(ProjectLoader.NoticeFileName, out var unread) && unread.Length > Rendering.GeneratedTextLimit.MaxBytes))
+        else if (config.Upstream.Count > 0 && !(content.Files.TryGetValue(ProjectLoader.NoticeFileName, out var unread) && unread.Length > GeneratedTextLimit.MaxBytes))
         {
             diagnostics.Add(Messages.BundleNoticeMissing.With(config.Upstream.Count), ProjectLoader.NoticeFileName);
         }

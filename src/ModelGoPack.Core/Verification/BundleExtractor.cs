@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+using ModelGoPack.Hashing;
 
 namespace ModelGoPack.Verification;
 
@@ -28,7 +30,7 @@ internal static class BundleExtractor
         // verify let an existing target through only when it is an empty folder (not a link): it is filled, never replaced.
         var fill = Directory.Exists(full);
         var parent = fill ? full : Path.GetDirectoryName(full)!;
-        Emit.TemporaryOutput? temporary = null;
+        TemporaryOutput? temporary = null;
 
         // Missing parent folders are made, as `unzip -d` does, and removed again when nothing is extracted.
         var created = parent;
@@ -46,15 +48,15 @@ internal static class BundleExtractor
                 Directory.CreateDirectory(parent);
                 if (fill)
                 {
-                    return Emit.TemporaryOutput.Create(Path.Combine(full, "extract"));
+                    return TemporaryOutput.Create(Path.Combine(full, "extract"));
                 }
 
-                Emit.TemporaryOutput.RemoveStale(parent, diagnostics);
-                return Emit.TemporaryOutput.Create(full);
+                TemporaryOutput.RemoveStale(parent, diagnostics);
+                return TemporaryOutput.Create(full);
             });
             var temp = temporary.Path;
             Output(() => Directory.CreateDirectory(temp));
-            if (content.Format == Emit.BundleFormat.Directory)
+            if (content.Format == BundleFormat.Directory)
             {
                 foreach (var file in content.Files.Values)
                 {
@@ -68,7 +70,7 @@ internal static class BundleExtractor
                     Write(temp, BundleVerifier.ManifestName, source, content, cancellationToken);
                 }
             }
-            else if (content.Format == Emit.BundleFormat.Zip)
+            else if (content.Format == BundleFormat.Zip)
             {
                 using var zip = ZipDirectory.Read(content.Source);
                 var byName = zip.ByName();
@@ -249,9 +251,9 @@ internal static class BundleExtractor
 
         // The manifest is read again like any file, and must be the one verify read (its digest and length).
         var manifest = relative == BundleVerifier.ManifestName ? content.Manifest : null;
-        Hashing.Sha256Digest? expected = manifest is not null ? manifest.Digest : content.TryGetDigest(relative, out var known) ? known : null;
+        Sha256Digest? expected = manifest is not null ? manifest.Digest : content.TryGetDigest(relative, out var known) ? known : null;
         var length = manifest?.Length ?? content.Files[relative].Length;
-        Hashing.Sha256Digest? digest;
+        Sha256Digest? digest;
         using (var output = Output(() =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -294,7 +296,7 @@ internal static class BundleExtractor
     }
 
     /// <summary>A file being written, whose failures (a full disk, on a write or the last flush) are marked as the output's.</summary>
-    private sealed class WriteSide(FileStream file) : Emit.WriteOnlyStream
+    private sealed class WriteSide(FileStream file) : WriteOnlyStream
     {
         public override void Write(ReadOnlySpan<byte> buffer)
         {

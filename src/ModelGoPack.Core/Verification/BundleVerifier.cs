@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Hashing;
+using ModelGoPack.Emit;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Verification;
 
@@ -15,9 +17,9 @@ namespace ModelGoPack.Verification;
 /// </summary>
 internal static class BundleVerifier
 {
-    public const string ManifestName = Loading.ProjectLoader.ManifestFileName;
+    public const string ManifestName = ProjectLoader.ManifestFileName;
     /// <summary>The most verify reads of a manifest: the one limit pack keeps too.</summary>
-    public const long MaxManifestBytes = Emit.BundleLimits.MaxManifestBytes;
+    public const long MaxManifestBytes = BundleLimits.MaxManifestBytes;
 
     /// <summary>How much a tar.gz may expand before its ratio is judged (16 GiB; tests lower it): <see cref="TarGzReader.GzipAllowance"/>.</summary>
     internal static long GzipAllowance
@@ -97,7 +99,7 @@ internal static class BundleVerifier
     /// </summary>
     public static void Fetch(BundleContent content, IEnumerable<string> paths, CancellationToken cancellationToken)
     {
-        long budget = 64L * 1024 * 1024;
+        var budget = 64L * 1024 * 1024;
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths.Distinct(StringComparer.Ordinal))
         {
@@ -107,14 +109,14 @@ internal static class BundleVerifier
             }
         }
 
-        if (wanted.Count == 0 || content.Format == Emit.BundleFormat.Directory)
+        if (wanted.Count == 0 || content.Format == BundleFormat.Directory)
         {
             return;
         }
 
         try
         {
-            if (content.Format == Emit.BundleFormat.Zip)
+            if (content.Format == BundleFormat.Zip)
             {
                 using var zip = ZipDirectory.Read(content.Source);
                 var byName = zip.ByName();

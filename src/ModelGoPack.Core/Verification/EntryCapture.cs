@@ -1,4 +1,5 @@
 using ModelGoPack.Inspection;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Verification;
 
@@ -16,7 +17,7 @@ internal sealed class EntryCapture
     public const int SmallLimit = 64 * 1024;
 
     /// <summary>Notices and the model card are read whole up to this size, as check reads them.</summary>
-    public const int TextLimit = Loading.ProjectLoader.MaxTextFileBytes;
+    public const int TextLimit = ProjectLoader.MaxTextFileBytes;
 
     /// <summary>The most verify keeps of a weight file's start.</summary>
     public const int HeadLimit = 16 * 1024 * 1024;

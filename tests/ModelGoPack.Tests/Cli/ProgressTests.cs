@@ -51,7 +51,7 @@ public sealed class ProgressTests
 
         Assert.Equal(0, exit);
         var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(cache)));
-        Assert.Equal(Hashing.DigestCache.Header, lines[0]);
+        Assert.Equal(DigestCache.Header, lines[0]);
         Assert.Contains(lines, l => l.EndsWith("\tmodel.safetensors", StringComparison.Ordinal));
     }
 

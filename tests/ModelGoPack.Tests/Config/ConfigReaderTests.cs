@@ -175,7 +175,7 @@ public sealed class ConfigReaderTests
         // length once. Lookups still walk the path.
         var key = new string('k', 5000);
         var json = $"{{\n  \"a\": {{\n    \"{key}\": [1,\n      2, {{\"b\": 3}}]\n  }},\n  \"upstream\": [\n    {{ \"notices\": [\"x\",\n      \"y\"] }}\n  ]\n}}\n";
-        var map = JsonLocationMap.Build(System.Text.Encoding.UTF8.GetBytes(json), default);
+        var map = JsonLocationMap.Build(Encoding.UTF8.GetBytes(json), default);
 
         Assert.Equal((1, 1), map.Find("$"));
         Assert.Equal((2, 3), map.Find("$.a"));
@@ -199,16 +199,16 @@ public sealed class ConfigReaderSchemaTests
     [InlineData("waiver")]
     public void The_reader_knows_exactly_the_keys_the_schema_defines(string definition)
     {
-        using var schema = System.Text.Json.JsonDocument.Parse(Config.ConfigSkeleton.Schema);
+        using var schema = System.Text.Json.JsonDocument.Parse(ConfigSkeleton.Schema);
         var element = definition.Length == 0 ? schema.RootElement : schema.RootElement.GetProperty("$defs").GetProperty(definition);
         var keys = element.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
 
         var known = definition switch
         {
-            "" => Config.ConfigReader.RootKeys,
-            "upstream" => Config.ConfigReader.UpstreamKeys,
-            "modification" => Config.ConfigReader.ModificationKeys,
-            _ => Config.ConfigReader.WaiverKeys,
+            "" => ConfigReader.RootKeys,
+            "upstream" => ConfigReader.UpstreamKeys,
+            "modification" => ConfigReader.ModificationKeys,
+            _ => ConfigReader.WaiverKeys,
         };
 
         Assert.Equal(keys, known.Order(StringComparer.Ordinal));

@@ -554,7 +554,7 @@ public sealed class ZipStructureTests
     }
 
     /// <summary>A write-only stream that cannot seek, so that ZipArchive writes data descriptors.</summary>
-    private sealed class ForwardOnly(Stream inner) : Emit.WriteOnlyStream
+    private sealed class ForwardOnly(Stream inner) : WriteOnlyStream
     {
         private long written;
 

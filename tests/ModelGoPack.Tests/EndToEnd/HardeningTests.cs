@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using ModelGoPack.Emit;
 using ModelGoPack.Tests.Support;
 
 namespace ModelGoPack.Tests.EndToEnd;

@@ -76,7 +76,7 @@ public sealed class ToolInstallTests(ToolInstallTests.InstalledTool tool) : ICla
                 </configuration>
                 """);
             var tools = this.temp.Combine("tools");
-            Run("dotnet", "tool", "install", "ModelGoPack.Cli", "--tool-path", tools, "--configfile", config, "--version", ToolInfo.Version);
+            this.Run("dotnet", "tool", "install", "ModelGoPack.Cli", "--tool-path", tools, "--configfile", config, "--version", ToolInfo.Version);
             this.Command = Path.Combine(tools, OperatingSystem.IsWindows() ? "modelgopack.exe" : "modelgopack");
         }
 

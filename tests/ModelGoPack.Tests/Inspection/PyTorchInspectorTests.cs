@@ -172,7 +172,7 @@ public sealed class PyTorchInspectorTests
     public void Every_opcode_of_protocols_0_to_5_is_stepped_over_with_its_argument()
     {
         // Each opcode once, with its argument; a storage after them all shows the scan kept its place.
-        byte[] pickle = Bytes(
+        var pickle = Bytes(
             "\u0080\u0005", "\u0095", new byte[8], "(", "I42\n", "I01\n", "L12345678901234567890L\n", "F1.5\n", "G", new byte[8],
             "J\u0001\u0002\u0003\u0004", "K\u0001", "M\u0002\u0001", "\u008a\u0002\u00ff\u007f", "\u008b\u0002\u0000\u0000\u0000\u0001\u0002", "N\u0088\u0089",
             "S'abc'\n", "T\u0003\u0000\u0000\u0000abc", "U\u0003abc", "Vxyz\n", "X\u0003\u0000\u0000\u0000abc", "\u008c\u0003abc",

@@ -503,7 +503,7 @@ public sealed partial class LicenseFileTests
     [InlineData("Copyright 2024 Google LLC\n\nLicensed under the Apache License, Version 2.0 (the \"License\");\nyou may not use this file except in compliance with the License.\n", "Apache-2.0")]
     public void Real_world_openings(string text, string? name)
     {
-        var id = Licensing.LicenseFiles.Identify(System.Text.Encoding.UTF8.GetBytes(text));
+        var id = LicenseFiles.Identify(System.Text.Encoding.UTF8.GetBytes(text));
         Assert.Equal(name is null ? LicenseMatchKind.Unknown : LicenseMatchKind.Other, id.Kind);
         Assert.Equal(name, id.Name);
     }

@@ -558,8 +558,8 @@ public sealed class LicenseFileDiscoveryTests
         string[] paths = ["z/COPYING", "LICENSE", "LICENSE.md", "a/LICENSE-MIT", "docs/terms.md", "docs/other.md", "b/x.license", "licenses/README.md", "LICENSE_HEADER.txt",
             "license_plate_detector.safetensors", "src/license_check.py", "LICENSEE.md", "copyright.txt"];
 
-        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "docs/terms.md", "z/COPYING"], Licensing.LicenseFiles.OtherLicenseFiles(paths, Licensing.LicenseFiles.LinkedPath(card, Named("m"))?.Path));
-        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "z/COPYING"], Licensing.LicenseFiles.OtherLicenseFiles(paths, Licensing.LicenseFiles.LinkedPath(null, Named("m"))?.Path));
+        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "docs/terms.md", "z/COPYING"], LicenseFiles.OtherLicenseFiles(paths, LicenseFiles.LinkedPath(card, Named("m"))?.Path));
+        Assert.Equal(["LICENSE_HEADER.txt", "a/LICENSE-MIT", "b/x.license", "z/COPYING"], LicenseFiles.OtherLicenseFiles(paths, LicenseFiles.LinkedPath(null, Named("m"))?.Path));
     }
 
     [Theory]
@@ -585,7 +585,7 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("../LICENSE", null)]
     [InlineData("?x", null)]
     public void A_license_link_names_a_release_file_only_by_a_relative_path_or_a_Hub_url_of_the_repo(string link, string? path) =>
-        Assert.Equal(path is null ? null : new Licensing.LinkedFile(path, Own: true), Licensing.LicenseFiles.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: \"{link}\"\n---\n# m\n"), Named("m")));
+        Assert.Equal(path is null ? null : new LinkedFile(path, Own: true), LicenseFiles.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: \"{link}\"\n---\n# m\n"), Named("m")));
 
     [Theory]
     [InlineData("https://huggingface.co/org/m-v2/blob/main/LICENSE", "LICENSE")] // a repo of another name: perhaps the project's
@@ -594,25 +594,25 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("https://huggingface.co/Org/BASE-M/blob/main/LICENSE", null)]
     [InlineData("https://huggingface.co/up/other/blob/main/LICENSE", null)] // the upstream's, by url
     public void A_Hub_file_of_a_repo_of_another_name_is_the_releases_only_if_it_holds_it_and_never_an_upstreams(string link, string? path) =>
-        Assert.Equal(path is null ? null : new Licensing.LinkedFile(path, Own: false), Licensing.LicenseFiles.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: \"{link}\"\n---\n# m\n"), Named("m")));
+        Assert.Equal(path is null ? null : new LinkedFile(path, Own: false), LicenseFiles.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: \"{link}\"\n---\n# m\n"), Named("m")));
 
     [Theory]
     [InlineData("Tiny-Model", "tiny-model")]
     [InlineData("tiny_model", "Tiny-Model")]
     [InlineData("tiny-model", "TINY_MODEL")]
     public void The_projects_own_Hub_repo_is_the_configs_name_in_any_case_an_underscore_read_as_a_hyphen(string name, string repo) =>
-        Assert.Equal(new Licensing.LinkedFile("LICENSE", Own: true),
-            Licensing.LicenseFiles.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: https://huggingface.co/org/{repo}/blob/main/LICENSE\n---\n# m\n"), Named(name)));
+        Assert.Equal(new LinkedFile("LICENSE", Own: true),
+            LicenseFiles.LinkedPath(Inspection.ModelCard.Parse($"---\nlicense_link: https://huggingface.co/org/{repo}/blob/main/LICENSE\n---\n# m\n"), Named(name)));
 
-    private static ModelGoPack.Config.ModelGoConfig Named(string name) => new()
+    private static Config.ModelGoConfig Named(string name) => new()
     {
         Name = name,
         Version = NuGet.Versioning.NuGetVersion.Parse("1.0.0"),
         License = "MG-BY-SA-2.0",
         Upstream =
         [
-            new ModelGoPack.Config.UpstreamDeclaration { Name = "base-m", License = "MG-BY-SA-2.0", Relation = ModelGoPack.Config.UpstreamRelation.Derivative },
-            new ModelGoPack.Config.UpstreamDeclaration { Name = "Other Base", Url = "https://huggingface.co/up/other", License = "MG-BY-SA-2.0", Relation = ModelGoPack.Config.UpstreamRelation.Extracted },
+            new Config.UpstreamDeclaration { Name = "base-m", License = "MG-BY-SA-2.0", Relation = Config.UpstreamRelation.Derivative },
+            new Config.UpstreamDeclaration { Name = "Other Base", Url = "https://huggingface.co/up/other", License = "MG-BY-SA-2.0", Relation = Config.UpstreamRelation.Extracted },
         ],
     };
 
@@ -652,21 +652,21 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("LICENSES/sub/MIT.txt", false)]
     [InlineData("LICENSES/README.md", false)]
     public void A_license_name_ends_as_a_text_or_a_qualifier_not_as_a_code_data_or_media_file(string path, bool license) =>
-        Assert.Equal(license, Licensing.LicenseFiles.IsLicenseName(path));
+        Assert.Equal(license, LicenseFiles.IsLicenseName(path));
 
     // Every ending of a known file type makes a license-like name that kind of file, but a text's ending, and the same
     // ending in capitals (a qualifier: COPYING.LIB), leave it a license file.
     [Fact]
     public void Every_known_file_type_ending_makes_a_license_name_no_license_file_unless_in_capitals()
     {
-        Assert.True(Licensing.LicenseFiles.FileTypes.Count > 150);
-        foreach (var ending in Licensing.LicenseFiles.FileTypes)
+        Assert.True(LicenseFiles.FileTypes.Count > 150);
+        foreach (var ending in LicenseFiles.FileTypes)
         {
             var text = ending is ".txt" or ".md" or ".markdown" or ".rst" or ".html" or ".htm";
             Assert.True(ending.Length > 1 && ending[0] == '.' && !ending.Any(char.IsUpper), ending);
-            Assert.True(text == Licensing.LicenseFiles.IsLicenseName("weights/LICENSE" + ending), ending);
-            Assert.True(text == Licensing.LicenseFiles.IsLicenseName("COPYING_notes" + ending), ending);
-            Assert.True(Licensing.LicenseFiles.IsLicenseName("weights/LICENSE" + ending.ToUpperInvariant()), ending);
+            Assert.True(text == LicenseFiles.IsLicenseName("weights/LICENSE" + ending), ending);
+            Assert.True(text == LicenseFiles.IsLicenseName("COPYING_notes" + ending), ending);
+            Assert.True(LicenseFiles.IsLicenseName("weights/LICENSE" + ending.ToUpperInvariant()), ending);
         }
     }
 
@@ -677,7 +677,7 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("LICENSE-HEADER.txt", null)]
     [InlineData("docs.md", null)]
     public void A_license_name_limits_it_to_the_first_part_it_names(string name, string? part) =>
-        Assert.Equal(part, Licensing.LicenseFiles.Part(name));
+        Assert.Equal(part, LicenseFiles.Part(name));
 
     [Theory]
     [InlineData("CODE")]
@@ -704,9 +704,9 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("FONTS")]
     public void Every_part_qualifier_names_a_part_unless_the_name_also_names_the_model(string qualifier)
     {
-        Assert.Equal(qualifier.ToLowerInvariant(), Licensing.LicenseFiles.Part($"LICENSE-{qualifier.ToLowerInvariant()}.md"));
+        Assert.Equal(qualifier.ToLowerInvariant(), LicenseFiles.Part($"LICENSE-{qualifier.ToLowerInvariant()}.md"));
         Assert.All(new[] { "MODEL", "MODELS", "WEIGHT", "WEIGHTS", "CHECKPOINT", "CHECKPOINTS", "CKPT", "ADAPTER", "ADAPTERS" },
-            model => Assert.Null(Licensing.LicenseFiles.Part($"LICENSE-{model}-{qualifier}")));
+            model => Assert.Null(LicenseFiles.Part($"LICENSE-{model}-{qualifier}")));
     }
 
     [Theory]
@@ -720,7 +720,7 @@ public sealed class LicenseFileDiscoveryTests
     [InlineData("LICENSE", null)]
     [InlineData("mailto:legal@example.org", null)]
     public void Well_known_license_addresses_are_named(string link, string? license) =>
-        Assert.Equal(license, Licensing.LicenseFiles.LinkedLicense(link));
+        Assert.Equal(license, LicenseFiles.LinkedLicense(link));
 }
 
 /// <summary>A model whose files only start with the word "license" is not a license file, nor read as one.</summary>

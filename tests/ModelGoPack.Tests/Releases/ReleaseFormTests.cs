@@ -550,7 +550,7 @@ public sealed class ReleaseFormTests : IDisposable
     public void Verify_judges_the_bundle_as_pack_did(string form)
     {
         // A derivative that dropped the tokenizer, declared with the removed file, and an earlier modification.
-        string release = form switch
+        var release = form switch
         {
             "folder" => this.PlainFolder("base"),
             "hub" => this.HubCache(out _, lie: false),
@@ -614,7 +614,7 @@ public sealed class ReleaseFormTests : IDisposable
         var folder = this.PlainFolder("outside-msbuild");
         this.Entry()["bundle"] = folder;
         this.derivative.Modification("2026-05-01", "Fine-tuned", "model.safetensors").Write();
-        var upstream = new System.Text.Json.Nodes.JsonArray(new JsonObject { ["name"] = "Base", ["relation"] = "derivative", ["method"] = "fine-tuning" });
+        var upstream = new JsonArray(new JsonObject { ["name"] = "Base", ["relation"] = "derivative", ["method"] = "fine-tuning" });
         var overrides = new Config.ConfigOverrides
         {
             Source = "project.csproj",

@@ -163,9 +163,9 @@ public sealed class NoticeLimitTests
         Assert.Contains("The 7 notice files it keeps verbatim total 45 bytes; the largest: 'n6' (from \"U\"), 10 bytes, 'n7', 10 bytes, 'n1' (from \"U\"), 5 bytes, 'n2' (from \"U\"), 5 bytes, 'n3' (from \"U\"), 5 bytes, and 2 more. ", seven.Message, StringComparison.Ordinal);
         var five = Rendering.GeneratedTextLimit.TooLarge("NOTICE", "x", "the template", notices.Take(5).ToList(), "the template");
         Assert.Contains("Nothing was written. The 1 notice file it keeps verbatim total 10 bytes; the largest: 'n7', 10 bytes. ", one.Message, StringComparison.Ordinal);
-        Assert.EndsWith("'n5' (from \"U\"), 5 bytes. " + Diagnostics.DiagnosticCatalog.GeneratedTextTooLarge.Help, five.Message, StringComparison.Ordinal);
-        Assert.Equal(("the template", "The bundle's NOTICE, from the template, would be 1 bytes: over the limit of 4,194,304 bytes (4 MiB) for a generated NOTICE or README.md, the most check and verify read whole. Nothing was written. It keeps no notice file. " + Diagnostics.DiagnosticCatalog.GeneratedTextTooLarge.Help), (none.Path, none.Message));
-        Assert.Equal(("README.md", "The bundle's README.md, from the card, would be 1 bytes: over the limit of 4,194,304 bytes (4 MiB) for a generated NOTICE or README.md, the most check and verify read whole. Nothing was written. " + Diagnostics.DiagnosticCatalog.GeneratedTextTooLarge.Help), (card.Path, card.Message));
+        Assert.EndsWith("'n5' (from \"U\"), 5 bytes. " + DiagnosticCatalog.GeneratedTextTooLarge.Help, five.Message, StringComparison.Ordinal);
+        Assert.Equal(("the template", "The bundle's NOTICE, from the template, would be 1 bytes: over the limit of 4,194,304 bytes (4 MiB) for a generated NOTICE or README.md, the most check and verify read whole. Nothing was written. It keeps no notice file. " + DiagnosticCatalog.GeneratedTextTooLarge.Help), (none.Path, none.Message));
+        Assert.Equal(("README.md", "The bundle's README.md, from the card, would be 1 bytes: over the limit of 4,194,304 bytes (4 MiB) for a generated NOTICE or README.md, the most check and verify read whole. Nothing was written. " + DiagnosticCatalog.GeneratedTextTooLarge.Help), (card.Path, card.Message));
     }
 
     /// <summary>Lines of words, exactly <paramref name="bytes"/> bytes of ASCII, ending in a newline.</summary>

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using ModelGoPack.Loading;
-using ModelGoPack.Tests.Support;
 using ModelGoPack.Rules;
+using ModelGoPack.Tests.Support;
 
 namespace ModelGoPack.Tests;
 

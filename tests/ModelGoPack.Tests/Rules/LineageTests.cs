@@ -153,7 +153,7 @@ public sealed class GitLineageTests
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Base", "derivative", "fine-tuning");
-        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
+        ((JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
         project.Write();
         Git(project.Root, "2026-01-10", "init", "-q", "-b", "main");
         Commit(project.Root, "2026-01-10", "upstream as released");
@@ -167,7 +167,7 @@ public sealed class GitLineageTests
         var uncommitted = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
         Commit(project.Root, "2026-03-07", "config");
         var output = Path.Combine(project.Scratch, "out");
-        var committed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, Emit.BundleFormat.Directory);
+        var committed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, output, BundleFormat.Directory);
 
         var error = Assert.Single(uncommitted.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
         Assert.Equal(("MGP2006", "config.json"), (error.Code, error.Path));
@@ -191,7 +191,7 @@ public sealed class GitLineageTests
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Base", "derivative", "fine-tuning").Modification("2026-02-01", "Tuned", "model.safetensors");
-        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
+        ((JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
         project.File(".gitattributes", "*.txt text eol=crlf\n").File("w[1].txt", "a\nb\n").File("w1.txt", "one\n").Write();
         Git(project.Root, "2026-01-10", "init", "-q", "-b", "main");
         Commit(project.Root, "2026-01-10", "release");
@@ -202,7 +202,7 @@ public sealed class GitLineageTests
         Commit(project.Root, "2026-02-01", "tune");
 
         var result = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
-        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v9";
+        ((JsonObject)project.Array("upstream")[0]!)["git"] = "base-v9";
         project.Write();
         var missing = ModelGoPackEngine.Check(new ProjectRequest { ProjectDirectory = project.Root });
 
@@ -218,7 +218,7 @@ public sealed class GitLineageTests
     {
         using var project = new ModelProjectBuilder();
         project.Upstream("Base", "derivative", "fine-tuning").Modification("2026-01-01", "x");
-        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
+        ((JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
         project.Write();
 
         var (exit, stdout, _) = CliRunner.Run(new Dictionary<string, string?> { ["MODELGOPACK_GIT"] = "/nonexistent/git" }, "check", project.Root);

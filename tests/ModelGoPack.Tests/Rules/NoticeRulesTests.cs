@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Loading;
 using ModelGoPack.Rendering;
-using NuGet.Versioning;
 using ModelGoPack.Rules;
+using NuGet.Versioning;
 
 namespace ModelGoPack.Tests;
 

@@ -1,5 +1,4 @@
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Loading;
 using ModelGoPack.Inspection;
 using ModelGoPack.Rules;
 
@@ -103,7 +102,7 @@ public sealed class PreferredAdaptableFormMutationTests
     {
         // The inspector decides: a file of no tensors is role other, which no rule counts as weights.
         var unread = Unread(path, format);
-        Assert.Equal("holds no tensors (not model weights)", Inspection.ArtifactInspector.NotWeights(unread.Weights!));
+        Assert.Equal("holds no tensors (not model weights)", ArtifactInspector.NotWeights(unread.Weights!));
 
         var diagnostics = Evaluate(Config("config.json"), unread with { Role = ArtifactRole.Other });
 
@@ -116,12 +115,12 @@ public sealed class PreferredAdaptableFormMutationTests
         var imatrix = Weights("imatrix.gguf", Full("blk.0.attn_q.weight.in_sum2", 64, 2));
         imatrix = imatrix with { Weights = imatrix.Weights! with { Metadata = Sorted(("general.type", "imatrix")) } };
 
-        Assert.Equal("GGUF importance matrix (not model weights)", Inspection.ArtifactInspector.NotWeights(imatrix.Weights!));
+        Assert.Equal("GGUF importance matrix (not model weights)", ArtifactInspector.NotWeights(imatrix.Weights!));
         Assert.Equal(["MGP5001"], Evaluate(Config("config.json"), imatrix with { Role = ArtifactRole.Other }).Select(d => d.Code));
 
         // Another general.type is a model's weights.
         var model = imatrix with { Weights = imatrix.Weights! with { Metadata = Sorted(("general.type", "model")) } };
-        Assert.Null(Inspection.ArtifactInspector.NotWeights(model.Weights!));
+        Assert.Null(ArtifactInspector.NotWeights(model.Weights!));
         Assert.Empty(Evaluate(Config("config.json"), model));
     }
 
@@ -202,7 +201,7 @@ public sealed class PreferredAdaptableFormMutationTests
     [Fact]
     public void An_auto_map_of_no_modules_or_of_modules_present_needs_no_code()
     {
-        Artifact model = Weights("model.safetensors", Full("w", 16, 16));
+        var model = Weights("model.safetensors", Full("w", 16, 16));
 
         Assert.Empty(Evaluate(Config("config.json", ("auto_map", "")), model));
         Assert.Empty(Evaluate(Config("config.json", ("auto_map", "modeling_tiny, configuration_tiny")), model, Plain("modeling_tiny.py", ArtifactRole.Code), Plain("configuration_tiny.py", ArtifactRole.Code)));
@@ -559,7 +558,7 @@ public sealed class PreferredAdaptableFormMutationTests
     /// <summary>A weight file as its inspector reports it: its format by extension, quantized when a matrix is.</summary>
     private static Artifact Weights(string path, params WeightMatrix[] matrices)
     {
-        var format = System.IO.Path.GetExtension(path) switch
+        var format = Path.GetExtension(path) switch
         {
             ".safetensors" => "safetensors",
             ".gguf" => "gguf",

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Emit;
 using ModelGoPack.Tests.Support;
 
 namespace ModelGoPack.Tests;
@@ -293,7 +292,7 @@ public sealed class PublicityTests
     [InlineData("meta", false)]
     [InlineData("The", false)]
     [InlineData("Theory", true)]
-    public void Distinctive_first_words(string word, bool distinctive) => Assert.Equal(distinctive, ModelGoPack.Rules.LicensorNames.DistinctiveFirstWord(word));
+    public void Distinctive_first_words(string word, bool distinctive) => Assert.Equal(distinctive, Rules.LicensorNames.DistinctiveFirstWord(word));
 
     [Theory]
     [InlineData('智', true)]
@@ -322,7 +321,7 @@ public sealed class PublicityTests
     [InlineData('\uF8FF', false)]
     [InlineData('\uFAFF', true)]
     [InlineData('\uFB00', false)]
-    public void Scripts_written_without_spaces(char c, bool unspaced) => Assert.Equal(unspaced, ModelGoPack.Rules.LicensorNames.IsUnspaced(c));
+    public void Scripts_written_without_spaces(char c, bool unspaced) => Assert.Equal(unspaced, Rules.LicensorNames.IsUnspaced(c));
 
     [Fact]
     public void A_card_without_a_title_has_no_headline()

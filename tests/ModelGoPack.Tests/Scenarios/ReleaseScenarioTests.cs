@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Emit;
@@ -34,10 +33,10 @@ public sealed class ReleaseScenarioTests
         ["original, F16 weights with int position ids and a bool mask"] = (r => r.Weights(("model.embed_tokens.weight", "F16", [64, 16]), ("model.layers.0.self_attn.q_proj.weight", "F16", [16, 16]), ("model.position_ids", "I64", [1, 64]), ("model.layers.0.attn.bias", "BOOL", [1, 1, 8, 8])), Compliant),
 
         // (v): a quantized GGUF export is an extra beside the full-precision weights it was made from.
-        ["original, GGUF Q4_K export beside full-precision weights"] = (r => { r.Weights(("model.embed_tokens.weight", "BF16", [64, 16]), ("model.layers.0.self_attn.q_proj.weight", "BF16", [2, 256])); r.Gguf(("token_embd.weight", Support.Gguf.F16, [16, 64]), ("blk.0.attn_q.weight", Support.Gguf.Q4_K, [256, 2])); }, Compliant),
+        ["original, GGUF Q4_K export beside full-precision weights"] = (r => { r.Weights(("model.embed_tokens.weight", "BF16", [64, 16]), ("model.layers.0.self_attn.q_proj.weight", "BF16", [2, 256])); r.Gguf(("token_embd.weight", Gguf.F16, [16, 64]), ("blk.0.attn_q.weight", Gguf.Q4_K, [256, 2])); }, Compliant),
 
         // (v): a release of only a quantized export does not provide the form preferred for making modifications.
-        ["original, only a GGUF Q4_K file"] = (r => { r.NoWeights(); r.Gguf(("token_embd.weight", Support.Gguf.Q4_K, [256, 64]), ("blk.0.attn_q.weight", Support.Gguf.Q4_K, [256, 2])); }, "MGP5"),
+        ["original, only a GGUF Q4_K file"] = (r => { r.NoWeights(); r.Gguf(("token_embd.weight", Gguf.Q4_K, [256, 64]), ("blk.0.attn_q.weight", Gguf.Q4_K, [256, 2])); }, "MGP5"),
 
         // (v): GPTQ-packed layers only: quantized, not the preferred form.
         ["original, only GPTQ weights"] = (r => r.Weights(("model.layers.0.mlp.down_proj.qweight", "I32", [2, 16]), ("model.layers.0.mlp.down_proj.scales", "F16", [1, 16]), ("model.layers.0.mlp.down_proj.qzeros", "I32", [1, 2])), "MGP5"),
@@ -123,12 +122,12 @@ public sealed class ReleaseScenarioTests
         ["derivative and extracted at once"] = (r => { r.Derivative(); r.Extracted(); }, Compliant),
 
         // (v) binds derivatives as well: a fine-tune released only as GGUF.
-        ["derivative released only as GGUF Q4_K"] = (r => { r.Derivative(); r.NoWeights(); r.Gguf(("blk.0.attn_q.weight", Support.Gguf.Q4_K, [256, 2])); }, "MGP5"),
+        ["derivative released only as GGUF Q4_K"] = (r => { r.Derivative(); r.NoWeights(); r.Gguf(("blk.0.attn_q.weight", Gguf.Q4_K, [256, 2])); }, "MGP5"),
 
         // --- Waivers: a reviewer's judgement settles what the tool guesses; it cannot release an obligation.
         // (v): the full-precision weights are published at a stated address; whether that "provides" them is a
         // judgement the license leaves to the publisher and reviewer. UNSETTLED by the text: either is accepted.
-        ["original, only quantized, waived: full weights published elsewhere"] = (r => { r.NoWeights(); r.Gguf(("blk.0.attn_q.weight", Support.Gguf.Q4_K, [256, 2])); r.Waive("MGP5002", null, "Full-precision weights are published at https://example.org/tiny-model-f16."); }, Either),
+        ["original, only quantized, waived: full weights published elsewhere"] = (r => { r.NoWeights(); r.Gguf(("blk.0.attn_q.weight", Gguf.Q4_K, [256, 2])); r.Waive("MGP5002", null, "Full-precision weights are published at https://example.org/tiny-model-f16."); }, Either),
 
         // Section 6: no waiver makes a modified license text unmodified.
         ["original, modified LICENSE waived"] = (r => { r.File("LICENSE", Modified); r.Waive("MGP1001", "LICENSE", "We prefer our wording."); }, "MGP"),

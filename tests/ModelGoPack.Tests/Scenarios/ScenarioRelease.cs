@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Licensing;
@@ -74,7 +72,7 @@ internal static class ScenarioRelease
     public static (string Name, string Dtype, int[] Shape)[] Llama(string outer, string linear) =>
         Tensors(outer, layer => Linears(layer).Select(l => ($"{l.Name}.weight", linear, l.Shape)));
 
-    /// <summary>Full-precision embeddings, lm_head and norms; each linear as given by <paramref name="linear"/> (name, shape → tensors).</summary>
+    /// <summary>Full-precision embeddings, lm_head and norms; each linear as given by <paramref name="layer"/> (name, shape → tensors).</summary>
     public static (string Name, string Dtype, int[] Shape)[] Tensors(string outer, Func<int, IEnumerable<(string Name, string Dtype, int[] Shape)>> layer)
     {
         var tensors = new List<(string, string, int[])> { ("model.embed_tokens.weight", outer, [Vocab, Hidden]) };

@@ -823,7 +823,7 @@ public sealed class ScenarioTests
     }
 
     /// <summary>
-    /// A llama.cpp export of <see cref="ScenarioRelease.Chat"/>'s model: the token embedding and output head (rows of
+    /// A llama.cpp export of <see cref="Chat"/>'s model: the token embedding and output head (rows of
     /// the 256-token vocabulary, so Q4_K's 256-element blocks fit) in <paramref name="type"/>; the linears, whose rows of
     /// 8 and 16 no block type fits, in F16 as llama.cpp leaves them; norms F32.
     /// </summary>

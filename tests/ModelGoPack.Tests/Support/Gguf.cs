@@ -26,7 +26,7 @@ public static class Gguf
     /// <summary>Writes a GGUF v3 file to <paramref name="path"/>.</summary>
     public static void Write(string path, IEnumerable<(string Key, object Value)> kv, params (string Name, int GgmlType, long[] Dims)[] tensors)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, Bytes(kv, tensors));
     }
 
@@ -162,7 +162,7 @@ public static class Gguf
 
         public void WriteTo(string path)
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllBytes(path, this.ToArray());
         }
 

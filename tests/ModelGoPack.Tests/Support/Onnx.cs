@@ -33,12 +33,12 @@ public static class Onnx
     {
         using var data = new MemoryStream();
         var model = Model(ExternalDataFile, data, initializers);
-        var folder = System.IO.Path.GetDirectoryName(path)!;
+        var folder = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(path, model);
         if (initializers.Any(i => i.External))
         {
-            File.WriteAllBytes(System.IO.Path.Combine(folder, ExternalDataFile), data.ToArray());
+            File.WriteAllBytes(Path.Combine(folder, ExternalDataFile), data.ToArray());
         }
     }
 

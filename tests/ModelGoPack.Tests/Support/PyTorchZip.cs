@@ -348,18 +348,18 @@ public static class PyTorchZip
 
         public void Proto() => this.output.Write<byte>([0x80, 2]);
 
-        public void Op(byte opcode) => this.output.Write<byte>([opcode]);
+        public void Op(byte opcode) => this.output.Write([opcode]);
 
         /// <summary>Writes BINPUT (or LONG_BINPUT) of the next memo index.</summary>
         public void Put()
         {
             if (this.next < 256)
             {
-                this.output.Write<byte>([(byte)'q', (byte)this.next]);
+                this.output.Write([(byte)'q', (byte)this.next]);
             }
             else
             {
-                this.output.Write<byte>([(byte)'r']);
+                this.output.Write([(byte)'r']);
                 this.WriteUInt32((uint)this.next);
             }
 
@@ -370,11 +370,11 @@ public static class PyTorchZip
         {
             if (index < 256)
             {
-                this.output.Write<byte>([(byte)'h', (byte)index]);
+                this.output.Write([(byte)'h', (byte)index]);
             }
             else
             {
-                this.output.Write<byte>([(byte)'j']);
+                this.output.Write([(byte)'j']);
                 this.WriteUInt32((uint)index);
             }
         }
@@ -387,7 +387,7 @@ public static class PyTorchZip
                 return;
             }
 
-            this.output.Write<byte>([(byte)'c']);
+            this.output.Write([(byte)'c']);
             this.output.Write(Encoding.ASCII.GetBytes(module + "\n" + name + "\n"));
             this.Remember("c:" + module + "." + name);
         }
@@ -401,7 +401,7 @@ public static class PyTorchZip
             }
 
             var bytes = Encoding.UTF8.GetBytes(value);
-            this.output.Write<byte>([(byte)'X']);
+            this.output.Write([(byte)'X']);
             this.WriteUInt32((uint)bytes.Length);
             this.output.Write(bytes);
             if (shared)
@@ -419,15 +419,15 @@ public static class PyTorchZip
         {
             if (value is >= 0 and <= 0xff)
             {
-                this.output.Write<byte>([(byte)'K', (byte)value]);
+                this.output.Write([(byte)'K', (byte)value]);
             }
             else if (value is >= 0 and <= 0xffff)
             {
-                this.output.Write<byte>([(byte)'M', (byte)value, (byte)(value >> 8)]);
+                this.output.Write([(byte)'M', (byte)value, (byte)(value >> 8)]);
             }
             else if (value is >= int.MinValue and <= int.MaxValue)
             {
-                this.output.Write<byte>([(byte)'J']);
+                this.output.Write([(byte)'J']);
                 Span<byte> bytes = stackalloc byte[4];
                 BinaryPrimitives.WriteInt32LittleEndian(bytes, (int)value);
                 this.output.Write(bytes);
@@ -457,13 +457,13 @@ public static class PyTorchZip
         /// <summary>BINFLOAT: an 8-byte big-endian double.</summary>
         public void SaveFloat(double value)
         {
-            this.output.Write<byte>([(byte)'G']);
+            this.output.Write([(byte)'G']);
             Span<byte> bytes = stackalloc byte[8];
             BinaryPrimitives.WriteDoubleBigEndian(bytes, value);
             this.output.Write(bytes);
         }
 
-        public void EmptyTuple() => this.output.Write<byte>([(byte)')']);
+        public void EmptyTuple() => this.output.Write([(byte)')']);
 
         /// <summary>A tuple of ints as save_tuple writes it: EMPTY_TUPLE, TUPLE1..3, or MARK ... TUPLE; memoized unless empty.</summary>
         public void IntTuple(long[] values)

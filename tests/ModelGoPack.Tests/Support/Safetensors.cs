@@ -37,7 +37,7 @@ public static class Safetensors
         json.CopyTo(bytes, 8);
         bytes.AsSpan(8 + json.Length, padded - json.Length).Fill((byte)' ');
         data.ToArray().CopyTo(bytes, 8 + padded);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
     }
 
@@ -72,7 +72,7 @@ public static class Safetensors
         var bytes = new byte[8 + json.Length + dataBytes];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, declaredLength);
         json.CopyTo(bytes, 8);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
     }
 }

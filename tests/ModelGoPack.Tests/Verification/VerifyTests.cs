@@ -187,7 +187,7 @@ public sealed class VerifyTests
         var bundle = Pack(project, BundleFormat.Directory).Path;
         var manifestPath = Path.Combine(bundle, "modelgo-manifest.json");
         var text = File.ReadAllText(manifestPath);
-        byte[] bytes = what switch
+        var bytes = what switch
         {
             "a 17 MiB declaration" => System.Text.Encoding.UTF8.GetBytes(text.Replace("\"files\":", $"\"description\": [{string.Join(',', Enumerable.Repeat($"\"{new string('A', 1 << 20)}\"", 17))}],\n  \"files\":", StringComparison.Ordinal)),
             "a path that is not UTF-8" => System.Text.Encoding.UTF8.GetBytes(text),

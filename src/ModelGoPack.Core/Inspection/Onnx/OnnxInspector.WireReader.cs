@@ -100,7 +100,7 @@ internal static partial class OnnxInspector
             {
                 if (this.Position >= end)
                 {
-                    throw new ArtifactFormatException($"{context}: the varint at byte {at} runs past the end of {Container(end)}.");
+                    throw new ArtifactFormatException($"{context}: the varint at byte {at} runs past the end of {this.Container(end)}.");
                 }
 
                 var b = this.ReadByte();
@@ -130,7 +130,7 @@ internal static partial class OnnxInspector
             if (length > (ulong)remaining)
             {
                 throw new ArtifactFormatException(
-                    $"{FieldName(context, name, field)} at byte {at} declares {length} bytes, but only {remaining} remain in {Container(end)}.");
+                    $"{FieldName(context, name, field)} at byte {at} declares {length} bytes, but only {remaining} remain in {this.Container(end)}.");
             }
 
             return this.Position + (long)length;
@@ -208,7 +208,7 @@ internal static partial class OnnxInspector
             if (end - this.Position < size)
             {
                 throw new ArtifactFormatException(
-                    $"{context}: the {size * 8}-bit field {field} at byte {this.Position} runs past the end of {Container(end)}.");
+                    $"{context}: the {size * 8}-bit field {field} at byte {this.Position} runs past the end of {this.Container(end)}.");
             }
 
             this.Position += size;

@@ -96,7 +96,7 @@ internal sealed partial class PickleMachine
         switch (this.opcode)
         {
             case Opcodes.Get:
-                this.Push(this.Recall(ParseIndex(reader.ReadLine(32, "GET"))));
+                this.Push(this.Recall(this.ParseIndex(reader.ReadLine(32, "GET"))));
                 break;
             case Opcodes.BinGet:
                 this.Push(this.Recall(reader.ReadFixed(1, "BINGET")[0]));
@@ -105,7 +105,7 @@ internal sealed partial class PickleMachine
                 this.Push(this.Recall(BinaryPrimitives.ReadUInt32LittleEndian(reader.ReadFixed(4, "LONG_BINGET"))));
                 break;
             case Opcodes.Put:
-                this.Memoize(ParseIndex(reader.ReadLine(32, "PUT")));
+                this.Memoize(this.ParseIndex(reader.ReadLine(32, "PUT")));
                 break;
             case Opcodes.BinPut:
                 this.Memoize(reader.ReadFixed(1, "BINPUT")[0]);

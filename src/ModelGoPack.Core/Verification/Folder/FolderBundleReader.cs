@@ -2,6 +2,7 @@ using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
 using ModelGoPack.Inspection;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Verification;
 
@@ -13,7 +14,7 @@ internal static class FolderBundleReader
 {
     public static BundleContent Read(string root, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var content = new BundleContent { Source = root, Root = root, Format = Emit.BundleFormat.Directory };
+        var content = new BundleContent { Source = root, Root = root, Format = BundleFormat.Directory };
         var manifestPath = Path.Combine(root, BundleVerifier.ManifestName);
         if (File.Exists(manifestPath))
         {

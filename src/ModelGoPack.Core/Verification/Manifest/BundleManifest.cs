@@ -1,12 +1,13 @@
 using ModelGoPack.Config;
+using ModelGoPack.Hashing;
 
 namespace ModelGoPack.Verification;
 
 /// <summary>A bundle's <c>modelgo-manifest.json</c>: the files it lists and, read as a config, what it declares.</summary>
-internal sealed record BundleManifest(IReadOnlyList<ManifestEntry> Files, ConfigSource? Declaration, Hashing.Sha256Digest Digest, long Length);
+internal sealed record BundleManifest(IReadOnlyList<ManifestEntry> Files, ConfigSource? Declaration, Sha256Digest Digest, long Length);
 
 /// <summary>One file the manifest lists.</summary>
-internal readonly record struct ManifestEntry(string Path, long Size, Hashing.Sha256Digest Sha256);
+internal readonly record struct ManifestEntry(string Path, long Size, Sha256Digest Sha256);
 
 /// <summary>
 /// Where a manifest lists a path, found by a binary search of its paths in ordinal order: the manifest's own order when

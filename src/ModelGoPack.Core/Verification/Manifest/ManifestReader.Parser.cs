@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ModelGoPack.Hashing;
+using ModelGoPack.Discovery;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Verification;
 
@@ -14,9 +16,9 @@ internal static partial class ManifestReader
     /// ignored), everything else copied to <see cref="Declared"/> as it is, the files list replaced by <c>[]</c> with one line
     /// break inside that stands for all of its own.
     /// </summary>
-    private sealed class Parser(Dictionary<string, Discovery.ProjectFile>? known, int expected)
+    private sealed class Parser(Dictionary<string, ProjectFile>? known, int expected)
     {
-        private readonly Dictionary<string, Discovery.ProjectFile>.AlternateLookup<ReadOnlySpan<char>>? lookup = known?.GetAlternateLookup<ReadOnlySpan<char>>();
+        private readonly Dictionary<string, ProjectFile>.AlternateLookup<ReadOnlySpan<char>>? lookup = known?.GetAlternateLookup<ReadOnlySpan<char>>();
         private readonly HashSet<string> seen = new(expected, StringComparer.Ordinal);
         private bool filesFound;
         private long filesStart = -1;
@@ -94,7 +96,7 @@ internal static partial class ManifestReader
                     {
                         hash.AppendData(buffer, held, read);
                         this.Length += read;
-                        if (this.Length > Emit.BundleLimits.MaxManifestBytes)
+                        if (this.Length > BundleLimits.MaxManifestBytes)
                         {
                             this.TooLarge = true;
                             return "it is too large";
@@ -263,7 +265,7 @@ internal static partial class ManifestReader
         {
             switch (this.property)
             {
-                case "path" when reader.TokenType == JsonTokenType.String && (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > 6 * Emit.BundleLimits.MaxPathBytes:
+                case "path" when reader.TokenType == JsonTokenType.String && (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > 6 * BundleLimits.MaxPathBytes:
                     // Longer than any path a bundle may list, even with every byte escaped (\u00XX): refused by the name rule
                     // without decoding it.
                     this.pathTooLong = true;
@@ -311,7 +313,7 @@ internal static partial class ManifestReader
                 return $"it lists '{ProjectPath.Printable(path)}' twice";
             }
 
-            if (this.Entries.Count == Emit.BundleLimits.MaxFiles)
+            if (this.Entries.Count == BundleLimits.MaxFiles)
             {
                 return $"it lists more than {Emit.BundleLimits.MaxFiles:N0} files, the most a bundle holds";
             }

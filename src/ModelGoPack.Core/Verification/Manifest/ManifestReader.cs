@@ -2,6 +2,9 @@ using System.Text;
 using System.Text.Json;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
+using ModelGoPack.Emit;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Verification;
 
@@ -14,7 +17,7 @@ namespace ModelGoPack.Verification;
 /// </summary>
 internal static partial class ManifestReader
 {
-    private const string ManifestName = Loading.ProjectLoader.ManifestFileName;
+    private const string ManifestName = ProjectLoader.ManifestFileName;
 
     /// <summary>
     /// The most a manifest may declare besides its files list (name, license, upstreams, modifications, waivers): read
@@ -24,7 +27,7 @@ internal static partial class ManifestReader
     internal const long MaxDeclaredBytes = 16L * 1024 * 1024;
 
     /// <summary>The most line breaks a manifest's files list may have: 8 for each of the most files a bundle holds.</summary>
-    private const long MaxFilesLineBreaks = 8L * Emit.BundleLimits.MaxFiles;
+    private const long MaxFilesLineBreaks = 8L * BundleLimits.MaxFiles;
 
     /// <summary>
     /// The manifest in <paramref name="stream"/>, or null with the reason (MGP9006). Read as a stream, in blocks:
@@ -34,9 +37,9 @@ internal static partial class ManifestReader
     /// files the bundle holds, when known (an archive's entries), so that the lists are made at their size once, not
     /// grown by copies that stay in memory until the next full collection.
     /// </summary>
-    public static BundleManifest? Read(Stream stream, DiagnosticBag diagnostics, string where, Dictionary<string, Discovery.ProjectFile>? known = null, int expected = 0)
+    public static BundleManifest? Read(Stream stream, DiagnosticBag diagnostics, string where, Dictionary<string, ProjectFile>? known = null, int expected = 0)
     {
-        var parser = new Parser(known, Math.Clamp(expected, 0, Emit.BundleLimits.MaxFiles));
+        var parser = new Parser(known, Math.Clamp(expected, 0, BundleLimits.MaxFiles));
         string? problem;
         try
         {
@@ -54,7 +57,7 @@ internal static partial class ManifestReader
 
         if (parser.TooLarge)
         {
-            diagnostics.Add(Messages.ReceivedManifestTooLarge.With(Emit.BundleLimits.MaxManifestBytes / (1024 * 1024)), where);
+            diagnostics.Add(Messages.ReceivedManifestTooLarge.With(BundleLimits.MaxManifestBytes / (1024 * 1024)), where);
             return null;
         }
 

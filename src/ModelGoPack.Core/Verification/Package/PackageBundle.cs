@@ -1,6 +1,7 @@
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Emit;
 using ModelGoPack.Hashing;
+using ModelGoPack.Inspection;
 
 namespace ModelGoPack.Verification;
 
@@ -14,7 +15,7 @@ internal static class PackageBundle
     /// <summary>The bundle's content when it was found and read; null to evaluate the package alone.</summary>
     public static BundleContent? Join(string packagePath, BundleContent package, BundleManifest manifest, string? bundlePath, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var left = manifest.Files.Where(f => !package.Files.ContainsKey(f.Path) && Inspection.FileKinds.IsWeights(f.Path)).Select(f => f.Path).ToList();
+        var left = manifest.Files.Where(f => !package.Files.ContainsKey(f.Path) && FileKinds.IsWeights(f.Path)).Select(f => f.Path).ToList();
         if (left.Count == 0 && bundlePath is null)
         {
             return null;

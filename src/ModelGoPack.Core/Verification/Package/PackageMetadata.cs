@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ModelGoPack.Diagnostics;
 using NuGet.Packaging;
 using NuGet.Packaging.Signing;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Verification;
 
@@ -125,10 +126,10 @@ internal static class PackageMetadata
     private static void License(NuspecReader nuspec, BundleContent package, string where, DiagnosticBag diagnostics)
     {
         var license = nuspec.GetLicenseMetadata();
-        string? contradiction = license switch
+        var contradiction = license switch
         {
             { Type: LicenseType.Expression } => $"declares the license expression '{license.License}'",
-            { Type: LicenseType.File } when !string.Equals(license.License, Loading.ProjectLoader.LicenseFileName, StringComparison.Ordinal) => $"declares its license by the file '{license.License}', not the bundle's LICENSE",
+            { Type: LicenseType.File } when !string.Equals(license.License, ProjectLoader.LicenseFileName, StringComparison.Ordinal) => $"declares its license by the file '{license.License}', not the bundle's LICENSE",
             null when !string.IsNullOrWhiteSpace(nuspec.GetLicenseUrl()) => $"declares its license only by the URL '{nuspec.GetLicenseUrl()}'",
             _ => null,
         };

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Verification;
 
@@ -15,7 +16,7 @@ internal static class TarBundleReader
     public static BundleContent Read(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         // A stream: every entry hashed as it comes, the manifest (the last entry ModelGoPack writes) read when it comes.
-        var content = new BundleContent { Source = path, Format = Emit.BundleFormat.TarGz };
+        var content = new BundleContent { Source = path, Format = BundleFormat.TarGz };
         progress?.Start("verifying", new FileInfo(path).Length, 0);
         using (var tar = new TarGzReader(path))
         {
@@ -66,7 +67,7 @@ internal static class TarBundleReader
                     continue;
                 }
 
-                if (content.Files.Count == Emit.BundleLimits.MaxFiles)
+                if (content.Files.Count == BundleLimits.MaxFiles)
                 {
                     throw new InvalidDataException($"it holds more than {Emit.BundleLimits.MaxFiles:N0} files, the most a bundle holds");
                 }

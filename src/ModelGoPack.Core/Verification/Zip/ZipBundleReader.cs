@@ -2,6 +2,7 @@ using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
 using ModelGoPack.Inspection;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Verification;
 
@@ -14,7 +15,7 @@ internal static class ZipBundleReader
 {
     public static BundleContent? Read(string path, bool package, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var content = new BundleContent { Source = path, Format = Emit.BundleFormat.Zip };
+        var content = new BundleContent { Source = path, Format = BundleFormat.Zip };
         ZipDirectory zip;
         try
         {

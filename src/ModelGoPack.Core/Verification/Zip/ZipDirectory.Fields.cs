@@ -78,7 +78,7 @@ internal sealed partial class ZipDirectory
     /// </summary>
     private static void CheckName(ReadOnlySpan<byte> nameBytes, ushort flags, ReadOnlySpan<byte> extra, string name)
     {
-        if ((flags & Utf8Flag) == 0 && !System.Text.Ascii.IsValid(nameBytes))
+        if ((flags & Utf8Flag) == 0 && !Ascii.IsValid(nameBytes))
         {
             throw new ZipStructureException($"the name of '{ProjectPath.Shown(name)}' is not ASCII and not marked as UTF-8 (flag bit 11): Python and Windows read it as CP437, other readers as UTF-8, and they write different names. Make the zip with a tool that marks UTF-8 names (ModelGoPack, Python, .NET, zip -UN=UTF8)", nameProblem: true);
         }

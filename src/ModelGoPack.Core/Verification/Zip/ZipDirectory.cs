@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Microsoft.Win32.SafeHandles;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Verification;
 
@@ -40,7 +41,7 @@ internal sealed partial class ZipDirectory : IDisposable
     /// Reads and checks the structure of the zip at <paramref name="path"/>. Throws <see cref="ZipStructureException"/>
     /// when it is no zip every reader reads alike, and the I/O exceptions of reading it.
     /// </summary>
-    public static ZipDirectory Read(string path, int maxEntries = Emit.BundleLimits.MaxFiles + 16)
+    public static ZipDirectory Read(string path, int maxEntries = BundleLimits.MaxFiles + 16)
     {
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
