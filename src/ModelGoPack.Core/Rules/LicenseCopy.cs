@@ -36,11 +36,8 @@ internal static class LicenseCopy
             var path = file.RelativePath;
             switch (identification.Kind)
             {
-                case LicenseMatchKind.Modified:
-                    diagnostics.Add(Messages.LicenseTextModified.With(path, LicenseText.Id, identification.WordIndex, identification.Expected, identification.Found), path, identification.Line, 1);
-                    break;
-                case LicenseMatchKind.Superseded:
-                    diagnostics.Add(Messages.LicenseTextSuperseded.With(path), path, 1, 1);
+                case LicenseMatchKind.Modified or LicenseMatchKind.Superseded:
+                    TextChanged(path, identification, diagnostics);
                     break;
                 case LicenseMatchKind.Other when project.Config.IsDerivative || project.Config.IsExtracted:
                     diagnostics.Add(Messages.LicenseCopyBreaksShareAlike.With(path, identification.Name, ShareAlike.Kind(project.Config)), path, 1, 1);
@@ -54,6 +51,12 @@ internal static class LicenseCopy
             }
         }
     }
+
+    /// <summary>A copy of MG-BY-SA-2.0 changed, which Section 6 forbids: modified from a word on (MGP1001), or the superseded May 2025 text (MGP1002).</summary>
+    private static void TextChanged(string path, LicenseIdentification identification, DiagnosticBag diagnostics) =>
+        diagnostics.Add(identification.Kind == LicenseMatchKind.Modified
+            ? Messages.LicenseTextModified.With(path, LicenseText.Id, identification.WordIndex, identification.Expected, identification.Found)
+            : Messages.LicenseTextSuperseded.With(path), path, identification.Kind == LicenseMatchKind.Modified ? identification.Line : 1, 1);
 
     /// <summary>
     /// Every license file of a release but the root's license copy, at any depth, and the file the model card's
@@ -112,11 +115,8 @@ internal static class LicenseCopy
                 case LicenseMatchKind.Other or LicenseMatchKind.Unknown when reuse && IsModelGoText(name):
                     diagnostics.Add(Messages.ReuseModelGoTextIsOther.With(path, LicenseText.Id, identification.Name is { } other ? $"the {other} license" : "not that text"), path, 1, 1);
                     break;
-                case LicenseMatchKind.Modified:
-                    diagnostics.Add(Messages.LicenseTextModified.With(path, LicenseText.Id, identification.WordIndex, identification.Expected, identification.Found), path, identification.Line, 1);
-                    break;
-                case LicenseMatchKind.Superseded:
-                    diagnostics.Add(Messages.LicenseTextSuperseded.With(path), path, 1, 1);
+                case LicenseMatchKind.Modified or LicenseMatchKind.Superseded:
+                    TextChanged(path, identification, diagnostics);
                     break;
                 case LicenseMatchKind.Other when identification.Name is { } license:
                     // A license named by its SPDX line is on that line; one known by its text, at the top.
