@@ -41,6 +41,7 @@ internal static class Obligations
         if (declared)
         {
             ShareAlike.Declared(project, diagnostics);
+            ConfigReader.CheckUpstreamNames(project.Source, diagnostics);
             DerivativeMaterials.Declared(project, diagnostics);
             DerivativeMaterials.ModificationDates(project, diagnostics);
             ExtractedModels.Declared(project, diagnostics);

@@ -12,7 +12,7 @@ namespace ModelGoPack.Tests;
 /// random mutations (flips, overwrites, insertions, truncation) of valid files. The property: the reader
 /// returns, or rejects the input with its own format error (which becomes MGP8021 or a config diagnostic);
 /// nothing else is thrown and no input makes it allocate more than 64 MiB. Each target runs for
-/// MODELGOPACK_FUZZ_SECONDS (default 10; .ci/run uses 12, 60 s in all). An input that fails is printed with
+/// MODELGOPACK_FUZZ_SECONDS (default 10; .ci/run uses 12, 72 s in all for the 6 targets). An input that fails is printed with
 /// its seed; keep it under Fixtures/fuzz/{target}/ and the regression theory replays it forever.
 /// </summary>
 public sealed class FuzzTests

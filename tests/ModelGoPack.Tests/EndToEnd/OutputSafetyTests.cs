@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using ModelGoPack.Emit;
 using ModelGoPack.Tests.Support;
 
-namespace ModelGoPack.Tests;
+namespace ModelGoPack.Tests.EndToEnd;
 
 /// <summary>
 /// pack replaces only what it provably wrote, and what an interrupted run leaves is removed by the next run

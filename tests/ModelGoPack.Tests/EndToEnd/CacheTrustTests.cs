@@ -5,7 +5,7 @@ using ModelGoPack.Emit;
 using ModelGoPack.Hashing;
 using ModelGoPack.Tests.Support;
 
-namespace ModelGoPack.Tests;
+namespace ModelGoPack.Tests.EndToEnd;
 
 /// <summary>
 /// The digest cache is data from disk, not trusted: pack lists the digests of the bytes it copies whatever
