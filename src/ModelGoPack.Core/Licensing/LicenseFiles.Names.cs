@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using ModelGoPack.Inspection;
-using ModelGoPack.Loading;
 
 namespace ModelGoPack.Licensing;
 
@@ -12,6 +11,12 @@ namespace ModelGoPack.Licensing;
 /// </summary>
 internal static partial class LicenseFiles
 {
+    /// <summary>Root file names read as the project's (or a bundle's) license copy.</summary>
+    public static readonly string[] CopyNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
+
+    /// <summary>Whether a path is a root license copy: one of <see cref="CopyNames"/>, in any case.</summary>
+    public static bool IsLicenseCopy(string path) => CopyNames.Contains(path, StringComparer.OrdinalIgnoreCase);
+
     // The endings of a license text: read as one (and .license, a REUSE file's).
     internal static readonly HashSet<string> TextEndings = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -90,7 +95,7 @@ internal static partial class LicenseFiles
 
     /// <summary>
     /// The paths, among <paramref name="paths"/>, of the license files other than the root's license copies (see
-    /// <c>ProjectLoader.IsLicenseCopy</c>), with <paramref name="link"/>, the model card's license_link target
+    /// <see cref="IsLicenseCopy"/>), with <paramref name="link"/>, the model card's license_link target
     /// (see <see cref="LinkedPath"/>); ordinal order.
     /// </summary>
     public static List<string> OtherLicenseFiles(IEnumerable<string> paths, string? link)
@@ -98,7 +103,7 @@ internal static partial class LicenseFiles
         var result = new List<string>();
         foreach (var path in paths)
         {
-            if (!ProjectLoader.IsLicenseCopy(path) && (IsLicenseName(path) || path == link))
+            if (!IsLicenseCopy(path) && (IsLicenseName(path) || path == link))
             {
                 result.Add(path);
             }

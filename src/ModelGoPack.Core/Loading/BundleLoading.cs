@@ -114,5 +114,5 @@ internal sealed class BundleLoading(BundleContent content, ConfigSource? declara
     protected override void Fetch(IEnumerable<string> paths) => BundleVerifier.Fetch(content, paths, cancellationToken);
 
     private static List<string> LicenseCopyPaths(BundleContent content) =>
-        content.Files.Keys.Where(ProjectLoader.IsLicenseCopy).Order(StringComparer.Ordinal).ToList();
+        content.Files.Keys.Where(LicenseFiles.IsLicenseCopy).Order(StringComparer.Ordinal).ToList();
 }

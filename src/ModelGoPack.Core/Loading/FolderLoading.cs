@@ -5,6 +5,7 @@ using ModelGoPack.Rendering;
 using ModelGoPack.Rules;
 using ModelGoPack.Inspection;
 using ModelGoPack.Releases;
+using ModelGoPack.Licensing;
 
 namespace ModelGoPack.Loading;
 
@@ -86,7 +87,7 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
                 continue;
             }
 
-            if (ProjectLoader.IsLicenseCopy(file.RelativePath))
+            if (LicenseFiles.IsLicenseCopy(file.RelativePath))
             {
                 if (this.ReadText(file) is { } bytes && !this.IsLfsPointer(file, bytes))
                 {

@@ -46,12 +46,6 @@ internal static class ProjectLoader
     /// <summary>The most a license or notice file (or the model card) may hold: 4 MiB.</summary>
     public const int MaxTextFileBytes = 4 * 1024 * 1024;
 
-    /// <summary>Root file names read as the project's (or a bundle's) license copy.</summary>
-    public static readonly string[] LicenseFileNames = ["LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "LICENCE.md"];
-
-    /// <summary>Whether a path is a root license copy: one of <see cref="LicenseFileNames"/>, in any case.</summary>
-    public static bool IsLicenseCopy(string path) => LicenseFileNames.Contains(path, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Loads the project folder <paramref name="root"/>; null when its config cannot be read.</summary>
     public static ModelProject? Load(string root, ConfigOverrides? overrides, IEnumerable<string> excludedFullPaths, DiagnosticBag diagnostics, ReleaseOptions releaseOptions)
     {

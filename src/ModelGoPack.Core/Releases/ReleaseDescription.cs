@@ -15,7 +15,7 @@ internal static class ReleaseDescription
     public static UpstreamRelease Describe(UpstreamRelease release, Func<string, byte[]?> read)
     {
         var (license, source) = (default(string), default(string));
-        foreach (var name in ProjectLoader.LicenseFileNames)
+        foreach (var name in LicenseFiles.CopyNames)
         {
             if (release.Files.ContainsKey(name) && read(name) is { } bytes)
             {
@@ -70,5 +70,5 @@ internal static class ReleaseDescription
     public static bool IsModelGo(string license) => string.Equals(license, LicenseText.Id, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The root files <see cref="Describe"/> reads: the license file names and the card.</summary>
-    public static IEnumerable<string> Names => [.. ProjectLoader.LicenseFileNames, ModelCard.FileName];
+    public static IEnumerable<string> Names => [.. LicenseFiles.CopyNames, ModelCard.FileName];
 }

@@ -5,6 +5,7 @@ using ModelGoPack.Loading;
 using ModelGoPack.Emit;
 using ModelGoPack.Hashing;
 using ModelGoPack.Inspection;
+using ModelGoPack.Licensing;
 
 namespace ModelGoPack.Verification;
 
@@ -136,7 +137,7 @@ internal sealed class BundleContent
             return depth == 1 && Interlocked.Increment(ref this.manifestClaims) == 1;
         }
 
-        return (ProjectLoader.IsLicenseCopy(name) || name is ProjectLoader.NoticeFileName or ModelCard.FileName or ModelGoConfig.FileName)
+        return (LicenseFiles.IsLicenseCopy(name) || name is ProjectLoader.NoticeFileName or ModelCard.FileName or ModelGoConfig.FileName)
             && Interlocked.Increment(ref this.claims) <= 16;
     }
 

@@ -80,7 +80,5 @@ public static partial class Messages
 
     /// <summary>What init says of a release it cannot read, by the code its reader raised.</summary>
     internal static DiagnosticMessage InitReleaseProblemFor(DiagnosticDescriptor code) =>
-        new[] { InitReleaseUnreadable, InitReleaseGitUnavailable, InitReleaseBlobMissing, InitReleaseDigestMismatch, InitReleaseBidiControl }
-            .FirstOrDefault(m => m.Descriptor == code)
-        ?? throw new ArgumentException($"No release message of init is declared for {code.Code}.", nameof(code));
+        ForCode(code, InitReleaseUnreadable, InitReleaseGitUnavailable, InitReleaseBlobMissing, InitReleaseDigestMismatch, InitReleaseBidiControl);
 }

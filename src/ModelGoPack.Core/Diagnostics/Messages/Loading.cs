@@ -44,10 +44,5 @@ public static partial class Messages
 
     /// <summary>The message of a release that could not be read, by the code its reader raised.</summary>
     internal static DiagnosticMessage ReleaseProblemFor(DiagnosticDescriptor code) =>
-        code == DiagnosticCatalog.GitUnavailable ? ReleaseGitUnavailable
-        : code == DiagnosticCatalog.UpstreamBlobMissing ? ReleaseBlobMissing
-        : code == DiagnosticCatalog.UpstreamDigestMismatch ? ReleaseDigestMismatch
-        : code == DiagnosticCatalog.BidiControl ? ReleaseNameHoldsBidiControl
-        : code == DiagnosticCatalog.UpstreamReleaseUnreadable ? ReleaseUnreadable
-        : throw new ArgumentException($"No release message is declared for {code.Code}.", nameof(code));
+        ForCode(code, ReleaseUnreadable, ReleaseGitUnavailable, ReleaseBlobMissing, ReleaseDigestMismatch, ReleaseNameHoldsBidiControl);
 }

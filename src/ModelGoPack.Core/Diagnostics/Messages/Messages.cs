@@ -10,6 +10,13 @@ public static partial class Messages
 {
     private static DiagnosticMessage M(DiagnosticDescriptor descriptor, string format) => new(descriptor, format);
 
+    /// <summary>
+    /// The message of a family that reports <paramref name="code"/>: one wording declared once for each code a reader may
+    /// raise (a release that cannot be read, by the reader's code), picked by the code the reader gave.
+    /// </summary>
+    private static DiagnosticMessage ForCode(DiagnosticDescriptor code, params DiagnosticMessage[] family) =>
+        Array.Find(family, m => m.Descriptor == code) ?? throw new ArgumentException($"No message of this family is declared for {code.Code}.", nameof(code));
+
     /// <summary>All messages, for the tests that check them against the catalog.</summary>
     /// <remarks>
     /// Computed when asked, not a field: the order in which the fields of a partial class's files are initialised is not
