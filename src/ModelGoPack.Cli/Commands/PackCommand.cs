@@ -34,7 +34,7 @@ internal static class PackCommand
             return ExitCodes.For(environmentDiagnostics);
         }
 
-        var bundleFormat = BundleFormats.Parse(parse.GetValue(format), BundleFormats.CommandLineDefault) ?? BundleFormats.CommandLineDefault;
+        var bundleFormat = BundleFormats.Parse(parse.GetValue(format), BundleFormats.CommandLineDefault)!.Value;
         var result = await host.WithProgressAsync(request.Progress!, parse.GetValue(options.Quiet),
             () => ModelGoPackEngine.Pack(request, parse.GetValue(output), bundleFormat, cancellationToken)).ConfigureAwait(false);
 

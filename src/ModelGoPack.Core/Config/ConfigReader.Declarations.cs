@@ -123,19 +123,4 @@ internal sealed partial class ConfigReader
             ? null
             : new WaiverDeclaration { Code = code, Path = glob is null ? null : ProjectPath.Normalize(glob), Justification = justification, JsonPath = path };
     }
-
-    /// <summary>
-    /// Modifications, notices, releases and waivers name an upstream: a name used twice is MGP8011, at its last use. An
-    /// input check of the declaration, made when a declaration is evaluated (a project's config, a received bundle's
-    /// manifest or modelgo.json), not when one is read: a config or manifest that repeats a name is still read, so that
-    /// an upstream's release that does is still compared, and a bundle that does is still verified file by file.
-    /// </summary>
-    internal static void CheckUpstreamNames(ConfigSource source, DiagnosticBag diagnostics)
-    {
-        foreach (var duplicate in source.Config.Upstream.GroupBy(u => u.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            var (where, line, column) = source.Locate(duplicate.Last().JsonPath + ".name");
-            diagnostics.Add(Messages.UpstreamNameRepeated.With(duplicate.Key, duplicate.Count()), where, line, column);
-        }
-    }
 }

@@ -190,7 +190,7 @@ internal static partial class ProjectSurvey
     internal static bool Readable(string text) => !text.Any(Unreadable);
 
     /// <summary>A control character, a line or paragraph separator, or a bidirectional control.</summary>
-    internal static bool Unreadable(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' || ProjectPath.IndexOfBidiControl(c.ToString()) >= 0;
+    internal static bool Unreadable(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' || ProjectPath.IsBidiControl(c);
 
     private static string? Text(string path)
     {

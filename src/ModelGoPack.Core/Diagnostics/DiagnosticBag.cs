@@ -15,9 +15,6 @@ public sealed class DiagnosticBag
     public void Add(MessageText message, string? path = null, int line = 0, int column = 0) =>
         this.items.Add(message.At(path, line, column));
 
-    public void Add(DiagnosticDescriptor descriptor, string message, string? path = null, int line = 0, int column = 0) =>
-        this.items.Add(new Diagnostic(descriptor, message, path, line, column));
-
     /// <summary>Replaces each finding with what <paramref name="map"/> makes of it (used by waivers).</summary>
     public void Update(Func<Diagnostic, Diagnostic> map)
     {

@@ -199,9 +199,12 @@ internal static partial class ProjectPath
     private static readonly System.Buffers.SearchValues<char> BidiControls =
         System.Buffers.SearchValues.Create("\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
 
+    /// <summary>Whether a character is a bidirectional control (an embedding, override or isolate).</summary>
+    public static bool IsBidiControl(char c) => BidiControls.Contains(c);
+
     /// <summary><paramref name="text"/> with each bidirectional control written as &lt;U+XXXX&gt;, so that a message shows it.</summary>
     public static string ShowBidi(string text) =>
-        string.Concat(text.Select(c => IndexOfBidiControl(c.ToString()) >= 0 ? $"<U+{(int)c:X4}>" : c.ToString()));
+        string.Concat(text.Select(c => IsBidiControl(c) ? $"<U+{(int)c:X4}>" : c.ToString()));
 
     /// <summary>A bidirectional control character, or its JSON escape (\u202E).</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"[\u202A-\u202E\u2066-\u2069]|\\u(202[a-eA-E]|206[6-9])")]

@@ -10,7 +10,7 @@ namespace ModelGoPack.Emit;
 /// <summary>
 /// The limits a bundle keeps, one definition for both sides: <c>pack</c> refuses a release that would break
 /// one (MGP8031, MGP8032), and <c>verify</c> refuses a bundle that does (MGP9006, MGP9010), so that every
-/// bundle pack writes is one its own verify accepts. The numbers are public API (docs/bundle.md, "Limits").
+/// bundle pack writes is one its own verify accepts. The numbers are public API (docs/reliability.md, "The output").
 /// </summary>
 internal static class BundleLimits
 {

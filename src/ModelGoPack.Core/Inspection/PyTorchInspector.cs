@@ -23,9 +23,6 @@ internal static class PyTorchInspector
     // Version 1001 files start with this pickled long (torch.serialization.MAGIC_NUMBER).
     private static readonly byte[] LegacyMagic = [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 
-    /// <summary>Whether a storage class holds full-precision floats (float32, float64, float16, bfloat16).</summary>
-    public static bool IsFullPrecision(string storageClass) => TorchStorage.IsFullPrecision(storageClass);
-
     public static WeightFacts Inspect(Stream stream, long length)
     {
         Span<byte> magic = stackalloc byte[2];

@@ -29,9 +29,9 @@ internal sealed class BundleLoading(BundleContent content, ConfigSource? declara
     /// did not keep them (the root license copies, as check finds them: a root License.txt is a license copy, not another
     /// license file), and then the notice files the declaration names.
     /// </summary>
-    public static ConfigSource? ReadDeclaration(BundleContent content, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    public static ConfigSource? ReadDeclaration(BundleContent content, IReadOnlyList<string> copies, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        BundleVerifier.Fetch(content, [.. LicenseCopyPaths(content), ProjectLoader.NoticeFileName, ModelCard.FileName, ModelGoConfig.FileName], cancellationToken);
+        BundleVerifier.Fetch(content, [.. copies, ProjectLoader.NoticeFileName, ModelCard.FileName, ModelGoConfig.FileName], cancellationToken);
         var declaration = content.Manifest?.Declaration
             ?? (content.Manifest is null && content.Text(ModelGoConfig.FileName) is { } bytes ? ConfigReader.Parse(bytes, diagnostics) : null);
         BundleVerifier.Fetch(content, declaration?.Config.Upstream.SelectMany(u => u.Notices) ?? [], cancellationToken);
@@ -60,9 +60,9 @@ internal sealed class BundleLoading(BundleContent content, ConfigSource? declara
     /// Step: the root's license copies (2.2(a)(i) and Section 6), identified; a bundle without a LICENSE at its root (one
     /// that was not there to read, not one whose data was damaged) is reported. A project needs none: pack writes it.
     /// </summary>
-    public void ReadLicenseCopies()
+    public void ReadLicenseCopies(IReadOnlyList<string> copies)
     {
-        foreach (var name in LicenseCopyPaths(content))
+        foreach (var name in copies)
         {
             if (content.Text(name) is { } bytes)
             {
@@ -113,6 +113,7 @@ internal sealed class BundleLoading(BundleContent content, ConfigSource? declara
 
     protected override void Fetch(IEnumerable<string> paths) => BundleVerifier.Fetch(content, paths, cancellationToken);
 
-    private static List<string> LicenseCopyPaths(BundleContent content) =>
+    /// <summary>The root license copies a bundle holds, in ordinal order: found once, by a walk of every path.</summary>
+    public static List<string> LicenseCopyPaths(BundleContent content) =>
         content.Files.Keys.Where(LicenseFiles.IsLicenseCopy).Order(StringComparer.Ordinal).ToList();
 }

@@ -271,7 +271,7 @@ internal sealed class FolderLoading(string root, ConfigSource source, Diagnostic
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            this.Diagnostics.Add(Messages.TextFileUnreadable.With(file.RelativePath, e.Message), file.RelativePath);
+            this.Diagnostics.Add(Messages.ProjectFileUnreadable.With(file.RelativePath, e.Message), file.RelativePath);
             return null;
         }
     }

@@ -77,12 +77,13 @@ internal static class ProjectLoader
     /// <summary>Loads a received bundle as verify read it; what it declares, if anything, comes with it.</summary>
     public static LoadedBundle LoadBundle(BundleContent content, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var declaration = BundleLoading.ReadDeclaration(content, diagnostics, cancellationToken);
+        var copies = BundleLoading.LicenseCopyPaths(content);
+        var declaration = BundleLoading.ReadDeclaration(content, copies, diagnostics, cancellationToken);
         var bundle = new BundleLoading(content, declaration, diagnostics, cancellationToken);
         bundle.ListFiles();
         bundle.ReadModelCard();
         bundle.ReadOtherLicenses();
-        bundle.ReadLicenseCopies();
+        bundle.ReadLicenseCopies(copies);
         bundle.ReadNotices();
         bundle.CheckTexts();
         return new LoadedBundle(bundle.Project(), declaration, bundle.NoticeText);

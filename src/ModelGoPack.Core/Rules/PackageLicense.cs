@@ -1,5 +1,6 @@
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Loading;
 
 namespace ModelGoPack.Rules;
 
@@ -12,13 +13,10 @@ namespace ModelGoPack.Rules;
 /// </summary>
 public static class PackageLicense
 {
-    /// <summary>The package license file ModelGoPack sets: the bundle's license text.</summary>
-    public const string BundleLicenseFile = "LICENSE";
-
     /// <summary>MGP1005, at <paramref name="path"/>, when <paramref name="packageLicenseFile"/> names another file than the bundle's LICENSE.</summary>
     public static void CheckFile(string? packageLicenseFile, DiagnosticBag diagnostics, string? path)
     {
-        if (!string.IsNullOrWhiteSpace(packageLicenseFile) && !string.Equals(packageLicenseFile, BundleLicenseFile, StringComparison.Ordinal))
+        if (!string.IsNullOrWhiteSpace(packageLicenseFile) && !string.Equals(packageLicenseFile, ProjectLoader.LicenseFileName, StringComparison.Ordinal))
         {
             diagnostics.Add(Messages.PackageLicenseFileNotBundleLicense.With(packageLicenseFile), path);
         }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Inspection;
+using ModelGoPack.Inspection.Pickle;
 
 namespace ModelGoPack.Rules;
 
@@ -118,7 +119,7 @@ internal static partial class PreferredAdaptableForm
             var facts = file.Weights!;
             if (facts.Format == "pytorch" && facts.Matrices.Count == 0)
             {
-                foreach (var (_, elements) in facts.Dtypes.Where(d => PyTorchInspector.IsFullPrecision(d.Key)))
+                foreach (var (_, elements) in facts.Dtypes.Where(d => TorchStorage.IsFullPrecision(d.Key)))
                 {
                     unlisted += elements;
                 }
@@ -182,7 +183,7 @@ internal static partial class PreferredAdaptableForm
     {
         foreach (var unreadable in artifacts.Where(a => a.ReadError is not null))
         {
-            diagnostics.Add(Messages.FileUnreadable.With(unreadable.Path, unreadable.ReadError), unreadable.Path);
+            diagnostics.Add(Messages.FileReadFailed.With(unreadable.Path, unreadable.ReadError), unreadable.Path);
         }
 
         foreach (var pointer in artifacts.Where(a => a.IsLfsPointer))

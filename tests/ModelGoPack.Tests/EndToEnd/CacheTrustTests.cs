@@ -206,7 +206,7 @@ public sealed class CacheTrustTests
         var file = DigestCache.FilePath(cache, project.Root);
         File.CreateSymbolicLink(file, outside);
         var engine = new FakeBuildEngine(Path.Combine(project.Scratch, "ModelGoPack.targets"));
-        var task = new Tasks.ModelGoPack
+        var task = new Tasks.PackModel
         {
             BuildEngine = engine,
             ProjectDirectory = project.Root,

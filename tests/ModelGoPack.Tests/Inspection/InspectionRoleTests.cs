@@ -136,7 +136,8 @@ public sealed class InspectionRoleTests
 
         Assert.Equal(FileKinds.WeightEndings.Count, result.Artifacts.Count);
         Assert.All(result.Artifacts, a => Assert.Equal(ArtifactRole.Weights, a.Role));
-        Assert.All(FileKinds.WeightEndings, e => Assert.Contains(e, Licensing.LicenseFiles.FileTypes));
+        // The license-file rules read the same table: LICENSE followed by a weight ending is a weight file, not a license.
+        Assert.All(FileKinds.WeightEndings, e => Assert.False(Licensing.LicenseFiles.IsLicenseName("LICENSE" + e), e));
         Assert.True(FileKinds.IsWeights("model.pickle") && FileKinds.IsWeights("model.HDF5") && !FileKinds.IsWeights("model.json"));
     }
 

@@ -14,7 +14,7 @@ public sealed class ShareAlikeTests
         project.Bytes("LICENSE", File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "MG-BY-2.0.LICENSE")));
         project.File("README.md", "---\nlicense: apache-2.0\n---\n# Student\n").Write();
         var engine = new FakeBuildEngine(Path.Combine(project.Scratch, "ModelGoPack.targets"));
-        var task = new Tasks.ModelGoPack
+        var task = new Tasks.PackModel
         {
             BuildEngine = engine,
             ProjectDirectory = project.Root,

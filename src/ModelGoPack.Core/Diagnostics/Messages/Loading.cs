@@ -22,7 +22,6 @@ public static partial class Messages
 
     // The texts the loader reads: license and notice files, the model card, dataset stamps
     public static readonly DiagnosticMessage TextFileTooLarge = M(DiagnosticCatalog.FileUnreadable, "'{0}' is {1} bytes; a license or notice file is at most {2} bytes of text.");
-    public static readonly DiagnosticMessage TextFileUnreadable = M(DiagnosticCatalog.FileUnreadable, "Cannot read '{0}': {1}");
 
     /// <summary>{2}: why it cannot be used ("does not exist", "is a folder, not a file", ...).</summary>
     public static readonly DiagnosticMessage ProjectNoticeUnusable = M(DiagnosticCatalog.UpstreamNoticeMissing, "Notice file '{0}' of upstream \"{1}\" {2}. {help}");

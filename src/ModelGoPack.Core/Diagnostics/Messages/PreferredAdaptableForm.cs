@@ -37,8 +37,6 @@ public static partial class Messages
     // MGP5011: {1} the count, {2} "x" or "ces", {3} the first few names, {4} a note on weights not read per matrix, or nothing.
     public static readonly DiagnosticMessage QuantizedMatricesWithoutFullPrecision = M(DiagnosticCatalog.QuantizedMatrixWithoutFullPrecision, "'{0}' holds {1} quantized weight matri{2} with no full-precision counterpart in the release: {3}.{4} {help}");
 
-    // MGP8009
-    public static readonly DiagnosticMessage FileUnreadable = M(DiagnosticCatalog.FileUnreadable, "Cannot read '{0}': {1} {help}");
 
     // MGP8021
     public static readonly DiagnosticMessage WeightFileMalformed = M(DiagnosticCatalog.WeightHeaderInvalid, "'{0}' is not a valid weight file: {1} {help}");

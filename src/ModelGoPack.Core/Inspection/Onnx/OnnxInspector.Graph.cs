@@ -128,7 +128,7 @@ internal static partial class OnnxInspector
                     Expect(wire, WireLength, Context, "initializer", field);
                     var label = CountTensor(model, "initializer");
                     var tensor = ReadTensor(reader, reader.ReadMessageEnd(end, Context, "initializer", field), model, label);
-                    Commit(model, tensor, model.Dimensions, label, countElements: true);
+                    Commit(model, tensor, model.Dimensions, label);
                     break;
                 case 15:
                     Expect(wire, WireLength, Context, "sparse_initializer", field);
@@ -197,7 +197,7 @@ internal static partial class OnnxInspector
             var tensor = pending[i];
             var label = CountTensor(model, "Constant");
             var name = !string.IsNullOrEmpty(tensor.Tensor.Name) ? tensor.Tensor.Name : i == 0 ? output : null;
-            Commit(model, tensor.Tensor with { Name = name }, tensor.Dimensions, label, countElements: true);
+            Commit(model, tensor.Tensor with { Name = name }, tensor.Dimensions, label);
         }
     }
 

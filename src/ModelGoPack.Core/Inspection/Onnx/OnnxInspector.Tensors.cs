@@ -32,7 +32,7 @@ internal static partial class OnnxInspector
                     var read = ReadTensor(reader, reader.ReadMessageEnd(end, label, "values", field), model, label + " values");
                     if (pending is null)
                     {
-                        Commit(model, read, model.Dimensions, label + " values", countElements: true);
+                        Commit(model, read, model.Dimensions, label + " values");
                     }
                     else
                     {
@@ -144,15 +144,10 @@ internal static partial class OnnxInspector
         }
     }
 
-    /// <summary>Counts a tensor that was read: its external data file, and (for stored elements) its type, elements and matrix.</summary>
-    private static void Commit(ModelState model, TensorRead tensor, IReadOnlyList<long> dims, string label, bool countElements)
+    /// <summary>Counts a tensor that was read: its external data file, its type, elements and matrix.</summary>
+    private static void Commit(ModelState model, TensorRead tensor, IReadOnlyList<long> dims, string label)
     {
         RecordExternal(model, tensor);
-
-        if (!countElements)
-        {
-            return;
-        }
 
         var dtype = TypeName(tensor.DataType);
         if (!model.Dtypes.TryGetValue(dtype, out var count))

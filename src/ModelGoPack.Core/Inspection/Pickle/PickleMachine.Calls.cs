@@ -7,7 +7,7 @@ namespace ModelGoPack.Inspection.Pickle;
 /// </summary>
 internal sealed partial class PickleMachine
 {
-    private void StepCall()
+    private bool StepCall()
     {
         switch (this.opcode)
         {
@@ -69,8 +69,10 @@ internal sealed partial class PickleMachine
                 this.Push(Value.Opaque);
                 break;
             default:
-                throw this.Unreachable();
+                return false;
         }
+
+        return true;
     }
 
     // REDUCE: a callable applied to an argument tuple.

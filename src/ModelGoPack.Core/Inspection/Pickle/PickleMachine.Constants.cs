@@ -7,7 +7,7 @@ namespace ModelGoPack.Inspection.Pickle;
 /// <summary>The opcodes that push a constant (none, bools, ints, floats, strings, bytes, buffers) and the memo's.</summary>
 internal sealed partial class PickleMachine
 {
-    private void StepConstant()
+    private bool StepConstant()
     {
         switch (this.opcode)
         {
@@ -87,11 +87,13 @@ internal sealed partial class PickleMachine
                 this.Top();
                 break;
             default:
-                throw this.Unreachable();
+                return false;
         }
+
+        return true;
     }
 
-    private void StepMemo()
+    private bool StepMemo()
     {
         switch (this.opcode)
         {
@@ -117,8 +119,10 @@ internal sealed partial class PickleMachine
                 this.Memoize(this.memo.Count);
                 break;
             default:
-                throw this.Unreachable();
+                return false;
         }
+
+        return true;
     }
 
     private Value ReadLong(long length, string name)

@@ -6,7 +6,7 @@ namespace ModelGoPack.Inspection.Pickle;
 /// </summary>
 internal sealed partial class PickleMachine
 {
-    private void StepContainer()
+    private bool StepContainer()
     {
         switch (this.opcode)
         {
@@ -54,8 +54,10 @@ internal sealed partial class PickleMachine
                 this.TupleOfTop();
                 break;
             default:
-                throw this.Unreachable();
+                return false;
         }
+
+        return true;
     }
 
     // SETITEM: a key and a value set in the dict below them.

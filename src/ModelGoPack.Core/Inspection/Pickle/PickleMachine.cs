@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ModelGoPack.Inspection.Pickle;
 
 /// <summary>
@@ -43,42 +41,18 @@ internal sealed partial class PickleMachine(PickleReader reader)
         }
     }
 
+    // Each group takes the opcodes it knows and says whether it took this one; the commonest groups ask first.
     private void Step()
     {
-        switch (this.opcode)
+        if (!(this.StepConstant() || this.StepMemo() || this.StepContainer() || this.StepCall() || this.StepStack()))
         {
-            case Opcodes.Mark or Opcodes.Pop or Opcodes.PopMark or Opcodes.Dup or Opcodes.Proto or Opcodes.Frame:
-                this.StepStack();
-                break;
-            case Opcodes.None or Opcodes.NewTrue or Opcodes.NewFalse or Opcodes.Int or Opcodes.Long or Opcodes.BinInt
-                or Opcodes.BinInt1 or Opcodes.BinInt2 or Opcodes.Long1 or Opcodes.Long4 or Opcodes.Float or Opcodes.BinFloat
-                or Opcodes.String or Opcodes.Unicode or Opcodes.BinString or Opcodes.ShortBinString or Opcodes.BinUnicode
-                or Opcodes.ShortBinUnicode or Opcodes.BinUnicode8 or Opcodes.BinBytes or Opcodes.ShortBinBytes
-                or Opcodes.BinBytes8 or Opcodes.ByteArray8 or Opcodes.NextBuffer or Opcodes.ReadOnlyBuffer:
-                this.StepConstant();
-                break;
-            case Opcodes.Get or Opcodes.BinGet or Opcodes.LongBinGet or Opcodes.Put or Opcodes.BinPut or Opcodes.LongBinPut
-                or Opcodes.Memoize:
-                this.StepMemo();
-                break;
-            case Opcodes.Tuple or Opcodes.EmptyTuple or Opcodes.Tuple1 or Opcodes.Tuple2 or Opcodes.Tuple3 or Opcodes.List
-                or Opcodes.EmptyList or Opcodes.Append or Opcodes.Appends or Opcodes.Dict or Opcodes.EmptyDict or Opcodes.SetItem
-                or Opcodes.SetItems or Opcodes.EmptySet or Opcodes.AddItems or Opcodes.FrozenSet:
-                this.StepContainer();
-                break;
-            case Opcodes.Global or Opcodes.StackGlobal or Opcodes.Reduce or Opcodes.Build or Opcodes.Inst or Opcodes.Obj
-                or Opcodes.NewObj or Opcodes.NewObjEx or Opcodes.Ext1 or Opcodes.Ext2 or Opcodes.Ext4 or Opcodes.Persid
-                or Opcodes.BinPersid:
-                this.StepCall();
-                break;
-            default:
-                throw new ArtifactFormatException(
-                    $"{reader.Source}: byte 0x{this.opcode:X2} at byte {this.opcodeAt:N0} is not a pickle opcode (protocols 0 to 5).");
+            throw new ArtifactFormatException(
+                $"{reader.Source}: byte 0x{this.opcode:X2} at byte {this.opcodeAt:N0} is not a pickle opcode (protocols 0 to 5).");
         }
     }
 
     // MARK, POP, POP_MARK, DUP, and the framing opcodes PROTO and FRAME.
-    private void StepStack()
+    private bool StepStack()
     {
         switch (this.opcode)
         {
@@ -122,8 +96,10 @@ internal sealed partial class PickleMachine(PickleReader reader)
                 reader.ReadFixed(8, "FRAME");
                 break;
             default:
-                throw this.Unreachable();
+                return false;
         }
+
+        return true;
     }
 
     private int Fence() => this.marks.Count == 0 ? 0 : this.marks[^1];
@@ -170,8 +146,4 @@ internal sealed partial class PickleMachine(PickleReader reader)
 
     private ArtifactFormatException Error(string what) =>
         new($"{reader.Source}: {Opcodes.Name(this.opcode)} at byte {this.opcodeAt:N0} {what}.");
-
-    // A group's switch met an opcode that Step sends elsewhere: a defect here, never the file's.
-    private UnreachableException Unreachable() =>
-        new($"{Opcodes.Name(this.opcode)} was dispatched to the wrong group.");
 }

@@ -37,6 +37,13 @@ internal sealed class TarGzReader : IDisposable
             this.guarded.BeginHeaders();
             if (this.reader.GetNextEntry(copyData: false) is not { } entry)
             {
+                // .NET ends an archive at a header whose checksum field reads 0; GNU tar and libarchive end it only at a
+                // block of zeros, and read on past any other, extracting what follows.
+                if (this.guarded.LastBlock.ContainsAnyExcept((byte)0))
+                {
+                    throw new InvalidDataException("a header that is not a block of zeros ends it for .NET alone (its checksum field reads 0): GNU tar and libarchive read on past it, and extract what follows");
+                }
+
                 return null;
             }
 
@@ -86,8 +93,22 @@ internal sealed class TarGzReader : IDisposable
         }
     }
 
-    /// <summary>Reads to the end of the gzip stream: its last CRC-32 is checked only there (tar stops at its end blocks).</summary>
-    public void ReadToEnd() => this.guarded.CopyTo(Stream.Null);
+    /// <summary>
+    /// Reads to the end of the gzip stream: its last CRC-32 is checked only there (tar stops at its end blocks). What
+    /// follows the end blocks must be zeros, the padding tar writes: anything else other readers may take for entries.
+    /// </summary>
+    public void ReadToEnd()
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = this.guarded.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (buffer.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            {
+                throw new InvalidDataException("it holds data after the blocks that end the archive, which other readers may take for more entries");
+            }
+        }
+    }
 
     public void Dispose()
     {

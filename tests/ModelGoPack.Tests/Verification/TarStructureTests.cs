@@ -141,6 +141,81 @@ public sealed class TarStructureTests
         Assert.Contains("files match modelgo-manifest.json; compliant", stdout, StringComparison.Ordinal);
     }
 
+    // .NET ends an archive at a header whose checksum field reads 0; GNU tar and libarchive read past it. A NOTICE
+    // after such a header would be what they extract (helper-51's review): the archive is refused, whether the header
+    // comes after the bundle's entries or before them.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_header_that_ends_the_archive_for_NET_alone_is_refused(bool first)
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("notes.txt", "notes\n").Write();
+        var bundle = project.Pack(BundleFormat.Directory, "bundle").OutputPath!;
+        using var tar = new MemoryStream();
+        var evil = new byte[512];
+        evil[0] = (byte)'j';
+        "0000000\0"u8.CopyTo(evil.AsSpan(148));
+        if (first)
+        {
+            tar.Write(evil);
+        }
+
+        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            foreach (var file in Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, Path.GetRelativePath(bundle, file).Replace('\\', '/')) { DataStream = new MemoryStream(File.ReadAllBytes(file)) });
+            }
+        }
+
+        var bytes = tar.ToArray();
+        var end = bytes.Length - 1024;
+        var withEvil = first ? bytes : [.. bytes[..end], .. evil, .. bytes[end..]];
+        var archive = Path.Combine(project.Scratch, "smuggled.tar.gz");
+        using (var file = File.Create(archive))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            gzip.Write(withEvil);
+        }
+
+        var (exit, stdout, _) = CliRunner.Run("verify", archive, "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
+        Assert.Contains("ends it for .NET alone", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Data_after_the_end_blocks_is_refused()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("notes.txt", "notes\n").Write();
+        var bundle = project.Pack(BundleFormat.Directory, "bundle").OutputPath!;
+        using var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            foreach (var file in Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, Path.GetRelativePath(bundle, file).Replace('\\', '/')) { DataStream = new MemoryStream(File.ReadAllBytes(file)) });
+            }
+        }
+
+        tar.Write("hidden\n"u8);
+        var archive = Path.Combine(project.Scratch, "trailing.tar.gz");
+        using (var file = File.Create(archive))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            gzip.Write(tar.ToArray());
+        }
+
+        var (exit, stdout, _) = CliRunner.Run("verify", archive, "--quiet");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error MGP9007", stdout, StringComparison.Ordinal);
+        Assert.Contains("data after the blocks that end the archive", stdout, StringComparison.Ordinal);
+    }
+
     // The header block whose name field starts with the name.
     private static int IndexOfHeader(byte[] tar, string name)
     {
