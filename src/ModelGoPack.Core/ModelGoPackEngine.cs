@@ -218,7 +218,7 @@ public static class ModelGoPackEngine
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
         // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
-        var written = BundleWriter.Write(entries, declared, waivers, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
+        var written = BundleWriter.Write(entries, declared, waivers, project.Artifacts, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
         project.Digests.Save();
         foreach (var note in project.Digests.TakeNotes())
         {
@@ -336,11 +336,12 @@ public static class ModelGoPackEngine
         }
     }
 
-    /// <summary>The file name ending of a bundle of <paramref name="format"/>: <c>.zip</c>, <c>.tar.gz</c>, or none for a folder.</summary>
+    /// <summary>The file name ending of a bundle of <paramref name="format"/>: <c>.zip</c>, <c>.tar.gz</c>, <c>.oci</c> for an OCI image layout (a folder), or none for a plain folder.</summary>
     public static string Extension(BundleFormat format) => format switch
     {
         BundleFormat.Zip => ".zip",
         BundleFormat.TarGz => ".tar.gz",
+        BundleFormat.Oci => ".oci",
         _ => "",
     };
 

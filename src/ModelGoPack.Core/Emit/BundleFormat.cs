@@ -11,4 +11,7 @@ public enum BundleFormat
 
     /// <summary>A .tar.gz archive (GNU tar): weights in stored gzip members, text deflated.</summary>
     TarGz,
+
+    /// <summary>An OCI image layout folder holding a CNCF ModelPack artifact: each file a raw layer (docs/oci.md).</summary>
+    Oci,
 }

@@ -4,7 +4,10 @@ using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Hashing;
 using ModelGoPack.Discovery;
+using ModelGoPack.Inspection;
+using ModelGoPack.Licensing;
 using ModelGoPack.Loading;
+using ModelGoPack.Oci;
 using ModelGoPack.Rules;
 
 namespace ModelGoPack.Emit;
@@ -24,6 +27,7 @@ internal static class BundleWriter
         IReadOnlyList<BundleEntry> entries,
         ModelGoConfig config,
         IReadOnlyList<AppliedWaiver> waivers,
+        IReadOnlyList<Artifact> artifacts,
         string outputPath,
         BundleFormat format,
         DateTimeOffset timestamp,
@@ -57,6 +61,7 @@ internal static class BundleWriter
             {
                 BundleFormat.Zip => WriteZip(temporary.Path, entries, config, waivers, timestamp, copier, diagnostics),
                 BundleFormat.TarGz => WriteSequential(new TarGzSink(temporary.Path, timestamp), entries, config, waivers, copier, diagnostics),
+                BundleFormat.Oci => WriteOci(new OciSink(CreateDirectory(temporary.Path), timestamp), entries, config, waivers, artifacts, timestamp, copier, diagnostics),
                 _ => WriteDirectory(CreateDirectory(temporary.Path), entries, config, waivers, timestamp, copier, diagnostics),
             };
             if (written is null)
@@ -194,6 +199,48 @@ internal static class BundleWriter
 
         sink.Complete();
         return (files.Select(f => f!).ToList(), manifest);
+    }
+
+    /// <summary>
+    /// An OCI image layout (CNCF ModelPack): every file written in parallel, one per core, as a raw layer named by
+    /// the digest it was hashed to while written; the manifest as a doc layer; then the ModelPack config, the OCI
+    /// manifest with the layers in path order (the manifest last, as in every format) and the index.
+    /// </summary>
+    private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteOci(
+        OciSink sink, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IReadOnlyList<Artifact> artifacts, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
+    {
+        var files = new ManifestFile?[entries.Count];
+        var work = Enumerable.Range(0, entries.Count).Select(i => (i, (Action<Stream>)(content => sink.Add(i, content)))).ToList();
+        if (!copier.CopyInParallel(work, entries, files, diagnostics))
+        {
+            return null;
+        }
+
+        var copied = files.Select(f => f!).ToList();
+        for (var i = 0; i < copied.Count; i++)
+        {
+            sink.Commit(i, copied[i].Sha256);
+        }
+
+        var manifest = ManifestWriter.Write(config, waivers, copied);
+        var manifestFile = new ManifestFile(ProjectLoader.ManifestFileName, manifest.Length, Convert.ToHexStringLower(SHA256.HashData(manifest)));
+        sink.AddBlob(OciMediaTypes.DocRaw, manifest);
+
+        var byPath = artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
+        var layers = copied.OrderBy(f => f.Path, StringComparer.Ordinal).Append(manifestFile)
+            .Select(f => sink.Layer(f, byPath.GetValueOrDefault(f.Path)))
+            .ToList();
+        var modelConfig = sink.AddBlob(OciMediaTypes.ModelConfig, ModelPackConfig.Create(config, artifacts, timestamp, layers.Select(l => l.Digest)));
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [OciMediaTypes.CreatedAnnotation] = ModelPackConfig.Rfc3339(timestamp),
+            ["org.opencontainers.image.title"] = config.Name,
+            ["org.opencontainers.image.version"] = config.Version.ToNormalizedString(),
+            ["org.opencontainers.image.licenses"] = LicenseText.SpdxReference,
+        };
+        var ociManifest = new OciManifest(OciMediaTypes.ModelManifest, modelConfig, layers, annotations);
+        sink.Complete(sink.AddBlob(OciMediaTypes.ImageManifest, ociManifest.ToJson(), OciMediaTypes.ModelManifest), config.Version.ToNormalizedString());
+        return (copied, manifest);
     }
 
     /// <summary>An archive written front to back (tar.gz): one entry after the other.</summary>

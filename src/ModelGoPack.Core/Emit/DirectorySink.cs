@@ -37,7 +37,7 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IDi
     }
 
     /// <summary>Writes data, and seeks over whole blocks of zeros; sets the length at the end.</summary>
-    private sealed class SparseWriter(FileStream file) : WriteOnlyStream
+    internal sealed class SparseWriter(FileStream file) : WriteOnlyStream
     {
         private const int MinimumHole = 64 * 1024;
         private long length;

@@ -3,6 +3,7 @@ using System.Globalization;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Verification;
 using ModelGoPack.Discovery;
+using ModelGoPack.Oci;
 
 namespace ModelGoPack.Emit;
 
@@ -21,7 +22,7 @@ internal static class PreviousBundle
     /// <summary>Why <paramref name="output"/> may not be replaced by a bundle of <paramref name="format"/>, or null when it may.</summary>
     public static string? WhyNotReplaceable(string output, BundleFormat format)
     {
-        var kind = format == BundleFormat.Zip ? "zip" : "tar.gz";
+        var kind = format switch { BundleFormat.Zip => "zip", BundleFormat.Oci => "OCI image layout", _ => "tar.gz" };
         if (new FileInfo(output).LinkTarget is { } target)
         {
             return $"is a symbolic link (to '{target}'), not a bundle ModelGoPack wrote";
@@ -31,7 +32,12 @@ internal static class PreviousBundle
         {
             if (Directory.Exists(output))
             {
-                return format != BundleFormat.Directory ? $"is a folder, and the bundle is a {kind}" : FolderProblem(output);
+                return format switch
+                {
+                    BundleFormat.Directory => FolderProblem(output),
+                    BundleFormat.Oci => OciProblem(output),
+                    _ => $"is a folder, and the bundle is a {kind}",
+                };
             }
 
             if (!File.Exists(output))
@@ -39,9 +45,9 @@ internal static class PreviousBundle
                 return null;
             }
 
-            if (format == BundleFormat.Directory)
+            if (IsFolder(format))
             {
-                return "is a file, and the bundle is a folder";
+                return format == BundleFormat.Oci ? "is a file, and the bundle is an OCI image layout (a folder)" : "is a file, and the bundle is a folder";
             }
 
             if (!FileType.IsRegular(output))
@@ -54,6 +60,10 @@ internal static class PreviousBundle
         catch (Exception e) when (BundleVerifier.IsDamaged(e) || e is UnauthorizedAccessException)
         {
             return $"cannot be read as a {(format == BundleFormat.Directory ? "bundle folder" : kind)} ModelGoPack wrote ({e.Message})";
+        }
+        catch (OciFormatException e)
+        {
+            return $"is an OCI image layout that is not one ModelGoPack wrote ({e.Message})";
         }
     }
 
@@ -80,7 +90,7 @@ internal static class PreviousBundle
 
             try
             {
-                Move(temporary.Path, output, format == BundleFormat.Directory);
+                Move(temporary.Path, output, IsFolder(format));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -91,9 +101,12 @@ internal static class PreviousBundle
             return null;
         }
 
-        Move(temporary.Path, output, format == BundleFormat.Directory);
+        Move(temporary.Path, output, IsFolder(format));
         return null;
     }
+
+    /// <summary>Whether a bundle of <paramref name="format"/> is a folder (a plain one, or an OCI image layout).</summary>
+    public static bool IsFolder(BundleFormat format) => format is BundleFormat.Directory or BundleFormat.Oci;
 
     // A rename that never replaces what is at the destination.
     private static void Move(string from, string to, bool folder)
@@ -201,6 +214,81 @@ internal static class PreviousBundle
         }
 
         return seen == listed.Count ? null : $"is a folder that lacks {listed.Count - seen:N0} of the files its {BundleVerifier.ManifestName} lists";
+    }
+
+    /// <summary>
+    /// An OCI layout ModelGoPack wrote: <c>oci-layout</c>, <c>index.json</c> naming one model manifest, and exactly the
+    /// blobs that manifest names (config, layers), each of its size; a layer for <c>modelgo-manifest.json</c> whose files
+    /// are the other layers, by path and size. The manifest and modelgo-manifest.json are read (small, their digests
+    /// checked); no other blob is.
+    /// </summary>
+    private static string? OciProblem(string folder)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+        if (!Directory.EnumerateFileSystemEntries(folder, "*", options).Any())
+        {
+            return null;
+        }
+
+        if (!OciLayout.IsLayout(folder))
+        {
+            return $"is a folder that is no OCI image layout (it has no {OciMediaTypes.LayoutFile})";
+        }
+
+        var index = OciLayout.ReadIndex(folder);
+        var descriptor = OciLayout.SelectManifest(index, null);
+        var manifest = OciManifest.Parse(OciLayout.ReadBlob(folder, descriptor, OciManifest.MaxBytes));
+        if (index.Count != 1 || manifest.ArtifactType != OciMediaTypes.ModelManifest)
+        {
+            return "is an OCI image layout that holds more than the one model ModelGoPack writes";
+        }
+
+        if (manifest.Layers.FirstOrDefault(l => l.Annotation(OciMediaTypes.FilePathAnnotation) == BundleVerifier.ManifestName) is not { } manifestLayer)
+        {
+            return $"is an OCI image layout with no {BundleVerifier.ManifestName} layer";
+        }
+
+        var listed = Listed(new MemoryStream(OciLayout.ReadBlob(folder, manifestLayer, BundleLimits.MaxManifestBytes), writable: false));
+        var layers = manifest.Layers.Where(l => l != manifestLayer).Select(l => (l.Annotation(OciMediaTypes.FilePathAnnotation) ?? "", l.Size));
+        if (listed is null || Unexpected(layers.Append((BundleVerifier.ManifestName, manifestLayer.Size)), listed) is not null)
+        {
+            return $"is an OCI image layout whose layers are not the files its {BundleVerifier.ManifestName} lists";
+        }
+
+        var blobs = manifest.Layers.Append(manifest.Config).Append(descriptor).GroupBy(d => d.Sha256Hex ?? "").ToDictionary(g => g.Key, g => g.First().Size, StringComparer.Ordinal);
+        var expected = new Dictionary<string, long?>(StringComparer.Ordinal) { [OciMediaTypes.LayoutFile] = null, [OciMediaTypes.IndexFile] = null, ["blobs"] = -1, ["blobs/sha256"] = -1 };
+        foreach (var (hex, size) in blobs)
+        {
+            expected["blobs/sha256/" + hex] = size;
+        }
+
+        var seen = 0;
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(folder)]);
+        while (pending.TryPop(out var next))
+        {
+            foreach (var entry in next.EnumerateFileSystemInfos("*", options))
+            {
+                var relative = ProjectPath.FromFileSystem(folder, entry.FullName);
+                var shown = ProjectPath.Printable(relative);
+                if (entry.LinkTarget is not null || !expected.TryGetValue(relative, out var size) || (entry is DirectoryInfo) != (size == -1))
+                {
+                    return $"is an OCI image layout that holds '{shown}', which ModelGoPack did not write there";
+                }
+
+                if (entry is DirectoryInfo child)
+                {
+                    pending.Push(child);
+                }
+                else if (!FileType.IsRegular(entry.FullName) || (size is { } length && ((FileInfo)entry).Length != length))
+                {
+                    return $"is an OCI image layout whose '{shown}' is not the blob its manifest names";
+                }
+
+                seen++;
+            }
+        }
+
+        return seen == expected.Count ? null : $"is an OCI image layout that lacks {expected.Count - seen:N0} of the blobs its manifest names";
     }
 
     private static string? ZipProblem(string path)

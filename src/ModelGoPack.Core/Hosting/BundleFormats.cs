@@ -16,13 +16,14 @@ public static class BundleFormats
     public const BundleFormat MSBuildDefault = BundleFormat.Zip;
 
     /// <summary>The names of the formats, as the command line lists them (its default first).</summary>
-    public static IReadOnlyList<string> Names { get; } = [Name(CommandLineDefault), Name(BundleFormat.Zip), Name(BundleFormat.TarGz)];
+    public static IReadOnlyList<string> Names { get; } = [Name(CommandLineDefault), Name(BundleFormat.Zip), Name(BundleFormat.TarGz), Name(BundleFormat.Oci)];
 
-    /// <summary>The format's name: <c>dir</c>, <c>zip</c> or <c>tar.gz</c>.</summary>
+    /// <summary>The format's name: <c>dir</c>, <c>zip</c>, <c>tar.gz</c> or <c>oci</c>.</summary>
     public static string Name(BundleFormat format) => format switch
     {
         BundleFormat.Zip => "zip",
         BundleFormat.TarGz => "tar.gz",
+        BundleFormat.Oci => "oci",
         _ => "dir",
     };
 
@@ -36,6 +37,7 @@ public static class BundleFormats
         "zip" => BundleFormat.Zip,
         "dir" or "directory" => BundleFormat.Directory,
         "tar.gz" or "tgz" => BundleFormat.TarGz,
+        "oci" => BundleFormat.Oci,
         _ => null,
     };
 }

@@ -176,6 +176,15 @@ public static partial class LicenseIdentifier
         });
     }
 
+    /// <summary>
+    /// The holder a copyright line names, without its sign, years and "All rights reserved." ("Copyright 2026 Example
+    /// Lab" gives "Example Lab"); the line itself, trimmed, when it is no such notice or names no holder.
+    /// </summary>
+    public static string CopyrightHolder(string line) =>
+        line.Length <= 300 && CopyrightLine().Match(line) is { Success: true } notice && notice.Groups["holder"].Value.Trim().TrimEnd('.', ',').Trim() is { Length: > 0 } holder
+            ? holder
+            : line.Trim();
+
     // The lowercase words a holder's name may hold: Meta Platforms, Inc. and affiliates; the Qwen team; Acme et al.
     private static readonly HashSet<string> HolderWords = new(StringComparer.Ordinal)
     {

@@ -6,6 +6,12 @@ public static class LicenseText
     /// <summary>The short identifier used in config, manifests and model cards.</summary>
     public const string Id = "MG-BY-SA-2.0";
 
+    /// <summary>
+    /// The license as an SPDX expression: MG-BY-SA-2.0 is on no SPDX list, so it is a LicenseRef (as REUSE names it),
+    /// the form the ModelPack config's <c>licenses</c> and CycloneDX take.
+    /// </summary>
+    public const string SpdxReference = "LicenseRef-" + Id;
+
     /// <summary>The license's full name.</summary>
     public const string Title = "ModelGo Attribution-ShareAlike License 2.0";
 

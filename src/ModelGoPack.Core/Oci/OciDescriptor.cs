@@ -5,6 +5,12 @@ namespace ModelGoPack.Oci;
 /// <summary>An OCI content descriptor: what a blob is, its digest (always <c>sha256:</c> here) and size, and its annotations.</summary>
 public sealed record OciDescriptor(string MediaType, string Digest, long Size, IReadOnlyDictionary<string, string>? Annotations = null, string? ArtifactType = null)
 {
+    /// <summary>
+    /// How ModelGoPack writes OCI JSON: compact, with only what JSON requires escaped (so <c>+json</c> stays <c>+json</c>,
+    /// as every OCI tool writes it; the text is never embedded in HTML).
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The lowercase hex SHA-256 of the digest (<c>sha256:HEX</c>), or null when it is not one.</summary>
     public string? Sha256Hex => IsSha256(this.Digest) ? this.Digest["sha256:".Length..] : null;
 

@@ -12,7 +12,7 @@ public sealed record OciManifest(string? ArtifactType, OciDescriptor Config, IRe
     public byte[] ToJson()
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, OciDescriptor.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteNumber("schemaVersion", 2);

@@ -43,6 +43,9 @@ public static class OciMediaTypes
     /// <summary>The layer annotation holding the file's metadata as JSON (name, mode, uid, gid, size, mtime, typeflag).</summary>
     public const string FileMetadataAnnotation = "org.cncf.model.file.metadata+json";
 
+    /// <summary>The layer annotation saying the layer's media type was inferred (ModelGoPack: a file it could not place).</summary>
+    public const string UntestedAnnotation = "org.cncf.model.file.mediatype.untested";
+
     /// <summary>The index annotation naming a manifest (the tag, for skopeo's <c>oci:DIR:REF</c>).</summary>
     public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
 
