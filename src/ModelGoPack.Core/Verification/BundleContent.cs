@@ -182,6 +182,9 @@ internal sealed class BundleContent
     /// <summary>The zip entry that holds the manifest, by its name in the archive (./modelgo-manifest.json, name-1.0/modelgo-manifest.json).</summary>
     public string? ManifestEntry { get; set; }
 
+    /// <summary>An OCI layout's layers, by the path of the file each holds (the manifest's too); empty for the other formats.</summary>
+    public Dictionary<string, Oci.OciDescriptor> Layers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether the bundle holds a manifest at all (valid or not).</summary>
     public bool ManifestFound { get; set; }
 

@@ -56,7 +56,7 @@ internal static class BundleExtractor
             });
             var temp = temporary.Path;
             Output(() => Directory.CreateDirectory(temp));
-            if (content.Format == BundleFormat.Directory)
+            if (PreviousBundle.IsFolder(content.Format))
             {
                 foreach (var file in content.Files.Values)
                 {
@@ -66,7 +66,8 @@ internal static class BundleExtractor
 
                 if (content.Manifest is not null)
                 {
-                    using var source = File.OpenRead(Path.Combine(content.Root!, BundleVerifier.ManifestName));
+                    // An OCI layout's manifest is the blob of its layer.
+                    using var source = File.OpenRead(content.ManifestEntry ?? Path.Combine(content.Root!, BundleVerifier.ManifestName));
                     Write(temp, BundleVerifier.ManifestName, source, content, cancellationToken);
                 }
             }

@@ -33,6 +33,11 @@ internal static class BundleVerifier
     {
         try
         {
+            if (Directory.Exists(path) && Oci.OciLayout.IsLayout(path))
+            {
+                return OciBundleReader.Read(Path.GetFullPath(path), null, progress, diagnostics, cancellationToken);
+            }
+
             if (Directory.Exists(path))
             {
                 return FolderBundleReader.Read(Path.GetFullPath(path), progress, diagnostics, cancellationToken);
@@ -109,7 +114,7 @@ internal static class BundleVerifier
             }
         }
 
-        if (wanted.Count == 0 || content.Format == BundleFormat.Directory)
+        if (wanted.Count == 0 || PreviousBundle.IsFolder(content.Format))
         {
             return;
         }

@@ -15,15 +15,28 @@ public static partial class Messages
     public static readonly DiagnosticMessage NuspecUnreadable = M(DiagnosticCatalog.BundleUnreadable, "The package's nuspec cannot be read: {0} {help}");
     public static readonly DiagnosticMessage NuspecOrSignatureUnreadable = M(DiagnosticCatalog.BundleUnreadable, "Cannot read the package's nuspec or signature: {0} {help}");
 
+    // MGP9002: an OCI image layout that is no model ModelGoPack can read (Verification/Oci)
+    public static readonly DiagnosticMessage OciLayoutUnreadable = M(DiagnosticCatalog.BundleUnreadable, "'{0}' is not an OCI image layout ModelGoPack can read: {1}. {help}");
+
+    /// <summary>{0}: the layer's number (from 1); {1}: its media type.</summary>
+    public static readonly DiagnosticMessage OciLayerNotRaw = M(DiagnosticCatalog.BundleUnreadable, "Layer {0} of the OCI manifest is a '{1}'; ModelGoPack reads raw model layers only (application/vnd.cncf.model.*.v1.raw, one file each). {help}");
+
+    /// <summary>{0}: the layer's number (from 1); {1}: its digest.</summary>
+    public static readonly DiagnosticMessage OciLayerWithoutPath = M(DiagnosticCatalog.BundleUnreadable, "Layer {0} of the OCI manifest ({1}) has no org.cncf.model.filepath annotation, so the file it holds has no name. {help}");
+
     // MGP9003 to MGP9005: a file missing, altered or not listed
     public static readonly DiagnosticMessage ListedFileMissing = M(DiagnosticCatalog.BundleFileMissing, "'{0}' is listed in modelgo-manifest.json ({1} bytes) but is not in the bundle. {help}");
     public static readonly DiagnosticMessage WeightsLeftToMissingBundle = M(DiagnosticCatalog.BundleFileMissing, "'{0}' is listed in modelgo-manifest.json; the package leaves weight files to its bundle, and no bundle was found ({1}). Pass the bundle with --bundle.");
+    public static readonly DiagnosticMessage OciBlobMissing = M(DiagnosticCatalog.BundleFileMissing, "'{0}' is a layer of the OCI manifest, but its blob {1} is not in the layout. {help}");
     public static readonly DiagnosticMessage ListedFileSizeDiffers = M(DiagnosticCatalog.BundleFileAltered, "'{0}' is {1} bytes; modelgo-manifest.json lists {2}. {help}");
     public static readonly DiagnosticMessage ListedFileLonger = M(DiagnosticCatalog.BundleFileAltered, "'{0}' holds more than the {1} bytes modelgo-manifest.json lists. {help}");
     public static readonly DiagnosticMessage ListedFileDigestDiffers = M(DiagnosticCatalog.BundleFileAltered, "'{0}' has SHA-256 {1}; modelgo-manifest.json lists {2}. {help}");
 
     /// <summary>{1}: "package" or "zip".</summary>
     public static readonly DiagnosticMessage ZipEntryDamaged = M(DiagnosticCatalog.BundleFileAltered, "'{0}' cannot be read from the {1}: {2} {help}");
+
+    /// <summary>{1}: the layer's digest; {2}: the blob's; {3}: the blob's size; {4}: the layer's.</summary>
+    public static readonly DiagnosticMessage OciBlobAltered = M(DiagnosticCatalog.BundleFileAltered, "'{0}' is not the blob its OCI layer names: the blob is {3:N0} bytes with {2}; the layer names {1} of {4:N0} bytes. {help}");
 
     public static readonly DiagnosticMessage FileNotListed = M(DiagnosticCatalog.BundleFileUnlisted, "'{0}' is in the bundle but not in modelgo-manifest.json. {help}");
     public static readonly DiagnosticMessage FolderBundleLink = M(DiagnosticCatalog.BundleFileUnlisted, "'{0}' is a symbolic link to '{1}'; a bundle holds only regular files. {help}");
@@ -34,6 +47,7 @@ public static partial class Messages
     /// <summary>{1}: "package" or "zip".</summary>
     public static readonly DiagnosticMessage ZipEntryTwice = M(DiagnosticCatalog.BundleFileUnlisted, "'{0}' is in the {1} twice. {help}");
 
+    public static readonly DiagnosticMessage OciLayerTwice = M(DiagnosticCatalog.BundleFileUnlisted, "'{0}' is the path of two layers of the OCI manifest. {help}");
     public static readonly DiagnosticMessage TarEntryTwice = M(DiagnosticCatalog.BundleFileUnlisted, "'{0}' is in the archive twice. {help}");
 
     /// <summary>{1}: the tar entry type (SymbolicLink, HardLink); {2}: where it links to.</summary>

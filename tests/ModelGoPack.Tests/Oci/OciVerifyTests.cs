@@ -1,0 +1,167 @@
+using ModelGoPack.Emit;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>verify on an OCI layout: the layout's own digests and modelgo-manifest.json both hold, or it says which does not.</summary>
+public sealed class OciVerifyTests
+{
+    private static (ModelProjectBuilder Project, OciLayoutFile Layout) Packed()
+    {
+        var project = new ModelProjectBuilder();
+        project.File("docs/a.md", "a").Write();
+        return (project, new OciLayoutFile(project.Pack(BundleFormat.Oci).OutputPath!));
+    }
+
+    private static IReadOnlyList<(string Code, string? Path)> Findings(OciLayoutFile layout) =>
+        [.. ModelGoPackEngine.Verify(layout.Root).Diagnostics.Where(d => d.Severity == Diagnostics.Severity.Error).Select(d => (d.Code, d.Path))];
+
+    [Fact]
+    public void A_packed_layout_verifies_with_every_file_hashed()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            var result = ModelGoPackEngine.Verify(layout.Root);
+            Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+            Assert.Equal(layout.Layers.Keys.Where(k => k != "modelgo-manifest.json").Order(StringComparer.Ordinal), result.Digests.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void A_blob_changed_in_place_contradicts_the_manifest_once()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            var blob = layout.BlobPath(layout.Layers["docs/a.md"]["digest"]!.GetValue<string>());
+            File.WriteAllText(blob, "b");
+
+            // One finding, the manifest's (the layer's digest says the same and is not said twice).
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+            Assert.Equal(("MGP9003", "docs/a.md"), (diagnostic.Code, diagnostic.Path));
+            Assert.Contains("modelgo-manifest.json lists", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_file_swapped_and_rehashed_into_the_OCI_manifest_still_contradicts_modelgo_manifest()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            // The attacker's layout is self-consistent as OCI: a new blob, the layer and the index updated.
+            layout.ReplaceFile("docs/a.md", "swapped"u8.ToArray());
+
+            var findings = Findings(layout);
+            Assert.Equal([("MGP9003", "docs/a.md")], findings);
+        }
+    }
+
+    [Fact]
+    public void A_missing_blob_is_a_missing_file()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            File.Delete(layout.BlobPath(layout.Layers["docs/a.md"]["digest"]!.GetValue<string>()));
+            Assert.Contains(("MGP9004", "docs/a.md"), Findings(layout));
+        }
+    }
+
+    [Fact]
+    public void An_archived_layer_is_refused_as_unreadable()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            layout.EditManifest(m => m["layers"]![0]!["mediaType"] = "application/vnd.cncf.model.doc.v1.tar");
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics);
+            Assert.Equal("MGP9007", diagnostic.Code);
+            Assert.Contains("application/vnd.cncf.model.doc.v1.tar", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("../escape.md", "MGP9010")]
+    [InlineData("/etc/passwd", "MGP9010")]
+    [InlineData("README.md", "MGP9005")]
+    public void A_layer_path_that_escapes_or_repeats_is_refused(string path, string code)
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            layout.EditManifest(m => m["layers"]!.AsArray().Single(l => l!["annotations"]!["org.cncf.model.filepath"]!.GetValue<string>() == "docs/a.md")!["annotations"]!["org.cncf.model.filepath"] = path);
+            Assert.Contains(Findings(layout), f => f.Code == code);
+        }
+    }
+
+    [Fact]
+    public void The_manifest_layer_altered_is_caught_by_its_OCI_digest()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            // modelgo-manifest.json lists every file but itself: the layout's digest is what guards it.
+            var blob = layout.BlobPath(layout.Layers["modelgo-manifest.json"]["digest"]!.GetValue<string>());
+            File.WriteAllText(blob, File.ReadAllText(blob).Replace("\"tiny-model\"", "\"tiny-modem\"", StringComparison.Ordinal));
+            var findings = ModelGoPackEngine.Verify(layout.Root).Diagnostics;
+            Assert.Contains(findings, d => d.Code == "MGP9003" && d.Path == "modelgo-manifest.json" && d.Message.Contains("OCI layer", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void A_layout_of_an_image_is_no_model()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            layout.EditManifest(m => m.Remove("artifactType"));
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics);
+            Assert.Equal("MGP9007", diagnostic.Code);
+            Assert.Contains("holds no model", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_layout_whose_manifest_blob_was_altered_is_unreadable()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            var manifest = layout.BlobPath(layout.ManifestDigest);
+            File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("docs/a.md", "docs/z.md", StringComparison.Ordinal));
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics);
+            Assert.Equal("MGP9007", diagnostic.Code);
+            Assert.Contains("altered", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Pack_replaces_a_layout_it_wrote_but_not_one_with_a_file_of_the_user()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            var again = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, layout.Root, BundleFormat.Oci);
+            Assert.True(again.Compliant, string.Join("\n", again.Diagnostics));
+
+            File.WriteAllText(Path.Combine(layout.Root, "blobs", "sha256", "notes.txt"), "mine");
+            var refused = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, layout.Root, BundleFormat.Oci);
+            Assert.Equal("MGP8015", Assert.Single(refused.Diagnostics, d => d.Severity == Diagnostics.Severity.Error).Code);
+            Assert.Equal("mine", File.ReadAllText(Path.Combine(layout.Root, "blobs", "sha256", "notes.txt")));
+        }
+    }
+
+    [Fact]
+    public void Pack_never_replaces_a_plain_folder_or_a_plain_bundle_with_a_layout()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var folder = project.Pack(BundleFormat.Directory).OutputPath!;
+        var refused = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, folder, BundleFormat.Oci);
+        var error = Assert.Single(refused.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+        Assert.Contains("no OCI image layout", error.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "modelgo-manifest.json")));
+    }
+}
