@@ -305,6 +305,7 @@ public sealed class CliUsageTests
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.TarGz)]
     [InlineData(BundleFormat.Directory)]
+    [InlineData(BundleFormat.Oci)]
     public void Verify_extracts_into_an_existing_empty_folder_and_keeps_the_folder(BundleFormat format)
     {
         using var project = new ModelProjectBuilder();

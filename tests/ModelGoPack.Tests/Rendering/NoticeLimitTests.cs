@@ -18,6 +18,7 @@ public sealed class NoticeLimitTests
     [Theory]
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.Directory)]
+    [InlineData(BundleFormat.Oci)]
     public void A_NOTICE_over_4_MiB_is_MGP8035_naming_the_limit_its_size_and_the_notice_files_and_nothing_is_written(BundleFormat format)
     {
         using var project = new ModelProjectBuilder();

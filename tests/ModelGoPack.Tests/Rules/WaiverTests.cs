@@ -141,6 +141,7 @@ public sealed class WaiverTests
     [Theory]
     [InlineData(BundleFormat.Directory)]
     [InlineData(BundleFormat.Zip)]
+    [InlineData(BundleFormat.Oci)]
     public void A_bundle_whose_LICENSE_was_swapped_rehashed_and_waived_in_its_manifest_is_not_compliant(BundleFormat format)
     {
         // The attack the issue names: LICENSE replaced by MIT, its digest listed again, and a waiver written into the

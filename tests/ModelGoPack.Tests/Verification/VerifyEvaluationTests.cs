@@ -21,6 +21,7 @@ public sealed class VerifyEvaluationTests
     [InlineData(BundleFormat.Directory)]
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.TarGz)]
+    [InlineData(BundleFormat.Oci)]
     public void A_NOTICE_without_the_extracted_model_statement_is_MGP3004_even_when_the_manifest_matches(BundleFormat format)
     {
         using var project = Lineage();
@@ -103,6 +104,7 @@ public sealed class VerifyEvaluationTests
     [InlineData(BundleFormat.Directory)]
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.TarGz)]
+    [InlineData(BundleFormat.Oci)]
     public void A_manifest_that_lists_its_files_out_of_order_still_finds_each_one(BundleFormat format)
     {
         // Files listed in reverse order (another tool's manifest): each is still compared with its own listing, so
@@ -227,6 +229,7 @@ public sealed class VerifyEvaluationTests
     [Theory]
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.TarGz)]
+    [InlineData(BundleFormat.Oci)]
     public void An_upstream_notice_of_2_MiB_is_kept_verbatim_and_found_in_an_archive(BundleFormat format)
     {
         using var project = new ModelProjectBuilder();
@@ -347,6 +350,7 @@ public sealed class VerifyEvaluationTests
     [InlineData(BundleFormat.Directory)]
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.TarGz)]
+    [InlineData(BundleFormat.Oci)]
     public void Extract_writes_exactly_the_verified_files_into_a_new_folder(BundleFormat format)
     {
         using var project = Lineage();

@@ -34,6 +34,7 @@ public sealed class VerifyTests
     [InlineData(BundleFormat.Directory)]
     [InlineData(BundleFormat.Zip)]
     [InlineData(BundleFormat.TarGz)]
+    [InlineData(BundleFormat.Oci)]
     public void Bundle_as_packed_verifies_with_every_file(BundleFormat format)
     {
         using var project = new ModelProjectBuilder();
