@@ -16,7 +16,7 @@ internal static class PackCommand
             HelpName = "PATH",
         };
         Usage.RefuseForeignPath(output);
-        var format = Usage.Choice("--format", "-f", "The bundle's form: dir (a folder), zip or tar.gz.", [.. BundleFormats.Names]);
+        var format = Usage.Choice("--format", "-f", "The bundle's form: dir (a folder), zip, tar.gz or oci (an OCI image layout holding a CNCF ModelPack artifact).", [.. BundleFormats.Names]);
         var pack = options.Command("pack", "Check the project, render its notices and write the bundle. Writes nothing when there is an error.", output, format);
         pack.SetAction((parse, cancellationToken) => RunAsync(parse, options, output, format, host, cancellationToken));
         return pack;

@@ -114,7 +114,7 @@ public sealed class CliUsageTests
     }
 
     [Theory]
-    [InlineData("pack", "tar", "dir, zip, tar.gz")]
+    [InlineData("pack", "tar", "dir, zip, tar.gz, oci")]
     [InlineData("check", "xml", "text, json, sarif")]
     [InlineData("verify", "html", "text, json, sarif")]
     [InlineData("inspect", "sarif", "text, json")]

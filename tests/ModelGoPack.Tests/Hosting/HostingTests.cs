@@ -47,7 +47,7 @@ public sealed class HostingTests
     [Fact]
     public void Bundle_format_names_parse_in_any_case_and_each_door_keeps_its_default()
     {
-        Assert.Equal(["dir", "zip", "tar.gz"], BundleFormats.Names);
+        Assert.Equal(["dir", "zip", "tar.gz", "oci"], BundleFormats.Names);
         Assert.Equal(BundleFormat.Directory, BundleFormats.CommandLineDefault);
         Assert.Equal(BundleFormat.Zip, BundleFormats.MSBuildDefault);
         Assert.Equal(BundleFormats.Name(BundleFormats.CommandLineDefault), BundleFormats.Names[0]);

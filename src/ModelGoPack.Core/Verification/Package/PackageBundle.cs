@@ -78,6 +78,6 @@ internal static class PackageBundle
             return [];
         }
 
-        return [.. new[] { BundleFormat.Zip, BundleFormat.TarGz, BundleFormat.Directory }.Select(f => Path.Combine(folder, ModelGoPackEngine.BundleName(config, f)))];
+        return [.. new[] { BundleFormat.Zip, BundleFormat.TarGz, BundleFormat.Directory, BundleFormat.Oci }.Select(f => Path.Combine(folder, ModelGoPackEngine.BundleName(config, f)))];
     }
 }
