@@ -38,6 +38,13 @@ internal static class BundleVerifier
                 return OciBundleReader.Read(Path.GetFullPath(path), null, progress, diagnostics, cancellationToken);
             }
 
+            // LAYOUT:REF names one manifest of a layout that holds several, as skopeo's oci:LAYOUT:REF does.
+            if (!Path.Exists(path) && path.LastIndexOf(':') is > 0 and var colon && path[(colon + 1)..] is { Length: > 0 } reference
+                && !reference.Contains('/', StringComparison.Ordinal) && Directory.Exists(path[..colon]) && Oci.OciLayout.IsLayout(path[..colon]))
+            {
+                return OciBundleReader.Read(Path.GetFullPath(path[..colon]), reference, progress, diagnostics, cancellationToken);
+            }
+
             if (Directory.Exists(path))
             {
                 return FolderBundleReader.Read(Path.GetFullPath(path), progress, diagnostics, cancellationToken);

@@ -145,6 +145,26 @@ public sealed class OciPackTests
         Assert.Equal(10, verified.Digests.Count);
     }
 
+    [Fact]
+    public void Verify_takes_LAYOUT_colon_REF_for_a_layout_of_several_models_and_asks_for_it_otherwise()
+    {
+        using var temp = new TempDirectory();
+        var output = temp.Combine("model.oci");
+        Assert.True(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = Example }, output, BundleFormat.Oci).Compliant);
+        var shared = temp.Combine("shared");
+        foreach (var tag in new[] { "first", "second" })
+        {
+            var (code, log) = ProcessRunner.Run("skopeo", null, "copy", "-q", $"oci:{output}:1.0.0", $"oci:{shared}:{tag}");
+            Assert.True(code == 0, log);
+        }
+
+        var ambiguous = Assert.Single(ModelGoPackEngine.Verify(shared).Diagnostics);
+        Assert.Equal("MGP9007", ambiguous.Code);
+        Assert.Contains("first, second", ambiguous.Message, StringComparison.Ordinal);
+        Assert.True(ModelGoPackEngine.Verify(shared + ":second").Compliant);
+        Assert.Equal("MGP9007", Assert.Single(ModelGoPackEngine.Verify(shared + ":third").Diagnostics).Code);
+    }
+
     [Theory]
     [InlineData(6_700_000_000L, "6.7B")]
     [InlineData(999_960L, "1M")]
