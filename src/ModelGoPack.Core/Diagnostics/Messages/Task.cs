@@ -12,7 +12,7 @@ public static partial class Messages
     public static readonly DiagnosticMessage PackageLicenseExpressionNotShareAlike = M(DiagnosticCatalog.PackageLicenseShareAlike, "PackageLicenseExpression is '{0}', but this model is a derivative or Extracted Model of an MG-BY-SA-2.0 model. {help}");
 
     // MGP8006
-    public static readonly DiagnosticMessage BundleFormatPropertyUnknown = M(DiagnosticCatalog.ConfigInvalidValue, "ModelGoBundleFormat is '{0}'; use zip, tar.gz or dir.");
+    public static readonly DiagnosticMessage BundleFormatPropertyUnknown = M(DiagnosticCatalog.ConfigInvalidValue, "ModelGoBundleFormat is '{0}'; use zip, tar.gz, dir or oci.");
 
     // MGP8019: {0} the item type, {1} the item, {2} the metadata's name
     public static readonly DiagnosticMessage ItemMetadataUnknown = M(DiagnosticCatalog.MSBuildItemInvalid, "{0} '{1}' has unknown metadata '{2}'. {help}");
