@@ -79,6 +79,7 @@ internal static class CommandLineApp
         root.Add(PackCommand.Create(options, host));
         root.Add(CheckCommand.Create(options, host));
         root.Add(VerifyCommand.Create(options.Quiet, host));
+        root.Add(SignCommand.Create(options.Quiet, host));
         root.Add(InspectCommand.Create(options, host));
         root.Add(StampDatasetCommand.Create(host));
         root.Add(InitCommand.Create(host));

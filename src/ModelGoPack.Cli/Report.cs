@@ -28,6 +28,13 @@ internal static class Report
             : $"Not compliant: {Plural(errors, "error")}, {Plural(warnings, "warning")}.");
     }
 
+    /// <summary>
+    /// A finding of verify or sign as it prints: inside a folder bundle, its path; inside an archive, archive!entry; a
+    /// full path (the bundle itself, a key, a signature) stands as it is.
+    /// </summary>
+    public static Diagnostic InBundle(Diagnostic d, string bundle, bool folder) =>
+        d.Path is null || d.Path == bundle || Path.IsPathRooted(d.Path) ? d : d with { Path = folder ? Path.Join(bundle, d.Path) : $"{bundle}!{d.Path}" };
+
     public static void WriteJson(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Artifact> artifacts, IReadOnlyDictionary<string, string>? digests = null, bool listDigests = false, string? notEvaluated = null) =>
         PrintableWriter.WriteLines(output, JsonReport.Write(diagnostics, artifacts, digests, listDigests, notEvaluated));
 

@@ -11,6 +11,7 @@ using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
 using ModelGoPack.Inspection;
 using ModelGoPack.Releases;
+using ModelGoPack.Signing;
 using ModelGoPack.Verification;
 
 namespace ModelGoPack;
@@ -99,10 +100,34 @@ public static class ModelGoPackEngine
             return new CheckResult(diagnostics.Items);
         }
 
+        // The signature first (OMS 8.1 to 8.3): a bundle whose signature does not verify is not read at all.
+        OmsStatement? signed = null;
+        string? signedBy = null;
+        if (request.SignaturePath is { } signature)
+        {
+            if (BundleVerifier.IsPackage(path))
+            {
+                diagnostics.Add(Messages.PackageNotSignable.With(path), path);
+                return new CheckResult(diagnostics.Items);
+            }
+
+            signed = SignatureCheck.Verify(signature, request.PublicKeyPath, request.CertificateChainPath, diagnostics, out signedBy);
+            if (signed is null)
+            {
+                return new CheckResult(diagnostics.Items);
+            }
+        }
+
         var content = BundleVerifier.Read(path, request.Progress, diagnostics, cancellationToken);
         if (content is null)
         {
             return new CheckResult(diagnostics.Items);
+        }
+
+        // Then every file against the digest signed for it (OMS 8.4), the manifest itself among them.
+        if (signed is not null)
+        {
+            SignatureCheck.Compare(content, signed, diagnostics);
         }
 
         var read = content;
@@ -136,8 +161,16 @@ public static class ModelGoPackEngine
         }
 
         var extracted = request.ExtractTo is { } extractTo && BundleExtractor.Extract(content, extractTo, diagnostics, cancellationToken);
-        return new CheckResult(diagnostics.Items) { Digests = digests, ExtractedTo = extracted ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.ExtractTo!)) : null };
+        return new CheckResult(diagnostics.Items) { Digests = digests, ExtractedTo = extracted ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.ExtractTo!)) : null, SignedBy = signedBy };
     }
+
+    /// <summary>
+    /// Signs a bundle (a folder, .zip or .tar.gz) with OpenSSF Model Signing v1.0: every file with its SHA-256, the
+    /// manifest's digests checked first (by pack's seal when the bundle is unchanged since pack wrote it, else by reading
+    /// it once), written to <c>BUNDLE.sig</c> or <see cref="SignRequest.SignaturePath"/>. Nothing is written when the
+    /// bundle does not verify.
+    /// </summary>
+    public static SignResult Sign(SignRequest request, CancellationToken cancellationToken = default) => BundleSigner.Sign(request, cancellationToken);
 
     /// <summary>
     /// Inspects every file of a folder: its role and what its header says. Uses modelgo.json's include and
@@ -230,6 +263,8 @@ public static class ModelGoPackEngine
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
 
+        // For sign: the stamps of what was just written, and the manifest whose digests pack computed as it wrote.
+        BundleSeal.Leave(request.DigestCacheDirectory, output, written.Value.Manifest);
         var generated = entries.Where(e => e.Source is null).ToDictionary(e => e.Path, e => e.Content, StringComparer.Ordinal);
         generated[ProjectLoader.ManifestFileName] = written.Value.Manifest;
         return new PackResult(diagnostics.Items)

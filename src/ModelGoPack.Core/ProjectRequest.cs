@@ -57,4 +57,35 @@ public sealed record VerifyRequest
 
     /// <summary>Receives progress while the bundle is read; null for none.</summary>
     public ProgressCounter? Progress { get; init; }
+
+    /// <summary>An OMS signature of the bundle (made by <c>sign</c>) to check first; null checks none.</summary>
+    public string? SignaturePath { get; init; }
+
+    /// <summary>With <see cref="SignaturePath"/>: the PEM public key the signature must be made with (the key method).</summary>
+    public string? PublicKeyPath { get; init; }
+
+    /// <summary>With <see cref="SignaturePath"/>: the PEM CA certificates the signing certificate must chain to (the certificate method).</summary>
+    public string? CertificateChainPath { get; init; }
+}
+
+/// <summary>What <c>sign</c> is asked: the bundle, the signer's key (and certificate), and where the signature goes.</summary>
+public sealed record SignRequest
+{
+    /// <summary>The bundle: a folder, .zip or .tar.gz.</summary>
+    public required string BundlePath { get; init; }
+
+    /// <summary>The PEM ECDSA private key (P-256 or P-384; PKCS#8 or SEC1).</summary>
+    public required string KeyPath { get; init; }
+
+    /// <summary>For the certificate method: a PEM file with the key's certificate first, then its intermediates; null signs with the key method.</summary>
+    public string? CertificatePath { get; init; }
+
+    /// <summary>Where to write the signature; null: <c>BUNDLE.sig</c> beside the bundle.</summary>
+    public string? SignaturePath { get; init; }
+
+    /// <summary>The digest cache folder, where pack leaves its seal; null (--no-cache) reads the bundle.</summary>
+    public string? DigestCacheDirectory { get; init; }
+
+    /// <summary>Receives progress while the bundle is read; null for none.</summary>
+    public ProgressCounter? Progress { get; init; }
 }

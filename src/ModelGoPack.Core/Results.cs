@@ -25,6 +25,25 @@ public class CheckResult(IReadOnlyList<Diagnostic> diagnostics)
 
     /// <summary>verify --extract: the folder the verified bundle was written to, or null when nothing was written.</summary>
     public string? ExtractedTo { get; init; }
+
+    /// <summary>verify --signature, sign: who signed (a key's curve and hint, a certificate's subject), when the signature verified or was made.</summary>
+    public string? SignedBy { get; init; }
+}
+
+/// <summary>The outcome of <c>sign</c>: the findings, and the signature when one was written.</summary>
+public sealed class SignResult(IReadOnlyList<Diagnostic> diagnostics) : CheckResult(diagnostics)
+{
+    /// <summary>The signature's full path, or null when nothing was written.</summary>
+    public string? SignaturePath { get; init; }
+
+    /// <summary>One line: whether the digests signed came from pack's seal (no file read) or from reading the bundle.</summary>
+    public string? How { get; init; }
+
+    /// <summary>How many files the signature lists.</summary>
+    public int FileCount { get; init; }
+
+    /// <summary>The statement's root digest (lower-case hex SHA-256).</summary>
+    public string? RootDigest { get; init; }
 }
 
 /// <summary>The outcome of <c>pack</c>: the findings, and the bundle when one was written.</summary>

@@ -23,14 +23,50 @@ internal static class VerifyCommand
             Description = "Write the verified bundle's files to this folder, new or empty (only when no file is altered, missing or unsafe).",
             HelpName = "DIR",
         };
+        var signature = new Option<string>("--signature")
+        {
+            Description = "Check this OMS signature of the bundle first (made by sign), with --public-key or --certificate-chain, then every file against the digest it signs.",
+            HelpName = "SIG",
+        };
+        var publicKey = new Option<string>("--public-key")
+        {
+            Description = "With --signature: the PEM public key the bundle must be signed with (the key method).",
+            HelpName = "PUB.pem",
+        };
+        var certificateChain = new Option<string>("--certificate-chain")
+        {
+            Description = "With --signature: the PEM CA certificates the signing certificate must chain to (the certificate method).",
+            HelpName = "CA.pem",
+        };
         Usage.RefuseForeignPath(bundle);
         Usage.RefuseForeignPath(packageBundle);
         Usage.RefuseForeignPath(extract);
-        var verify = new Command("verify", "Check a received bundle: every file against its modelgo-manifest.json (size and SHA-256, none missing or unlisted), then the license obligations on its files.")
+        Usage.RefuseForeignPath(signature);
+        Usage.RefuseForeignPath(publicKey);
+        Usage.RefuseForeignPath(certificateChain);
+        var verify = new Command("verify", "Check a received bundle: its signature when given, every file against its modelgo-manifest.json (size and SHA-256, none missing or unlisted), then the license obligations on its files.")
         {
-            bundle, format, packageBundle, extract, quiet,
+            bundle, format, packageBundle, extract, signature, publicKey, certificateChain, quiet,
         };
-        verify.SetAction((parse, cancellationToken) => RunAsync(parse, new Options(bundle, format, packageBundle, extract, quiet), host, cancellationToken));
+        verify.Validators.Add(result =>
+        {
+            var given = result.GetResult(signature) is { Implicit: false };
+            var key = result.GetResult(publicKey) is { Implicit: false };
+            var chain = result.GetResult(certificateChain) is { Implicit: false };
+            if (key && chain)
+            {
+                result.AddError("--public-key and --certificate-chain contradict each other: a signature is made with a key or with a certificate. Give one of them.");
+            }
+            else if (given && !key && !chain)
+            {
+                result.AddError("--signature needs what to trust: --public-key PUB.pem (the key method) or --certificate-chain CA.pem (the certificate method).");
+            }
+            else if (!given && (key || chain))
+            {
+                result.AddError($"{(key ? "--public-key" : "--certificate-chain")} checks a signature: give it with --signature SIG.");
+            }
+        });
+        verify.SetAction((parse, cancellationToken) => RunAsync(parse, new Options(bundle, format, packageBundle, extract, signature, publicKey, certificateChain, quiet), host, cancellationToken));
         return verify;
     }
 
@@ -44,6 +80,9 @@ internal static class VerifyCommand
             PackageBundlePath = parse.GetValue(options.PackageBundle),
             ExtractTo = parse.GetValue(options.Extract),
             Progress = progress,
+            SignaturePath = parse.GetValue(options.Signature),
+            PublicKeyPath = parse.GetValue(options.PublicKey),
+            CertificateChainPath = parse.GetValue(options.CertificateChain),
         };
         var result = await host.WithProgressAsync(progress, parse.GetValue(options.Quiet), () => ModelGoPackEngine.Verify(request, cancellationToken)).ConfigureAwait(false);
 
@@ -60,9 +99,7 @@ internal static class VerifyCommand
 
         foreach (var d in result.Diagnostics)
         {
-            // Inside a folder: its path; inside an archive: archive!entry. A full path (the bundle itself, an
-            // extract target, a file of the bundle beside a package) stands as it is.
-            host.Stdout.WriteLine((d.Path is null || d.Path == path || Path.IsPathRooted(d.Path) ? d : d with { Path = folder ? Path.Join(path, d.Path) : $"{path}!{d.Path}" }).ToString());
+            host.Stdout.WriteLine(Report.InBundle(d, path, folder).ToString());
         }
 
         WriteSummary(host.Stdout, path, request, result);
@@ -79,7 +116,13 @@ internal static class VerifyCommand
         stdout.WriteLine(
             result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.ExtractTargetExists.Code) ? $"{path} was not verified: the path to extract to exists and is not an empty folder."
             : integrity ? $"{path} does not match its manifest, or cannot be verified."
-            : string.Create(CultureInfo.InvariantCulture, $"{(unlisted ? $"Read {path}: {result.Digests.Count} files, no manifest to check them against" : $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json")}; {compliance}."));
+            : string.Create(CultureInfo.InvariantCulture, $"{(unlisted ? $"Read {path}: {result.Digests.Count} files, no manifest to check them against" : $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json")}{(result.SignedBy is { } signer ? $" and the signature {request.SignaturePath} by {signer}" : "")}; {compliance}."));
+        if (!integrity && request.SignaturePath is null && !result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.ExtractTargetExists.Code))
+        {
+            // Said plainly: a manifest checks itself; only a signature says who made the bundle.
+            stdout.WriteLine("Integrity is self-consistency only: the files match the manifest they came with, which whoever changed a file could have rewritten too. Pass --signature SIG with --public-key or --certificate-chain to check who signed the bundle.");
+        }
+
         if (request.ExtractTo is { } target)
         {
             // Why not, when it was not: the bundle, or the place it was to be written (which says nothing of the bundle).
@@ -88,5 +131,6 @@ internal static class VerifyCommand
         }
     }
 
-    private sealed record Options(Argument<string> Bundle, Option<string> Format, Option<string> PackageBundle, Option<string> Extract, Option<bool> Quiet);
+    private sealed record Options(
+        Argument<string> Bundle, Option<string> Format, Option<string> PackageBundle, Option<string> Extract, Option<string> Signature, Option<string> PublicKey, Option<string> CertificateChain, Option<bool> Quiet);
 }

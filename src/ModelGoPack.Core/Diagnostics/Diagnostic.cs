@@ -12,13 +12,13 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, string Message,
 
     /// <summary>
     /// Whether this is an error about a bundle's integrity (MGP9xxx): what stops verify --extract. Errors about the
-    /// output being written (MGP9001 a write failed, MGP9011 the folder to extract to exists) say nothing of the
+    /// output being written (MGP9001 a write failed, MGP9011 the folder to extract to exists, MGP9037 a signature not written) say nothing of the
     /// bundle, and are not.
     /// </summary>
     public bool IsIntegrityError => this.Severity == Severity.Error && this.Code.StartsWith("MGP9", StringComparison.Ordinal) && !this.IsOutputError;
 
-    /// <summary>Whether this is an error about writing the output (MGP9001, MGP9011), not about what was read.</summary>
-    public bool IsOutputError => this.Severity == Severity.Error && this.Code is "MGP9001" or "MGP9011";
+    /// <summary>Whether this is an error about writing the output (MGP9001, MGP9011, MGP9037 a signature), not about what was read.</summary>
+    public bool IsOutputError => this.Severity == Severity.Error && this.Code is "MGP9001" or "MGP9011" or "MGP9037";
 
     /// <summary>The rule's severity, or info when a waiver in modelgo.json covers this finding.</summary>
     public Severity Severity => this.Waiver is null ? this.Descriptor.Severity : Severity.Info;

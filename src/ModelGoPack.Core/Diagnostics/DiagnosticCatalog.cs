@@ -463,6 +463,43 @@ public static class DiagnosticCatalog
         "The bundle's manifest waives a finding that cannot be waived",
         "A manifest's waivers are its publisher's own claim. One of an obligation of the license itself (the license copy and its text, the modification and Extracted Model notices, a known notice retained, share-alike) is not applied: verify judges the finding as it is. A bundle packed by ModelGoPack never carries such a waiver; ask its publisher for one that does not.");
 
+    // 9030 to 9049: OMS signatures (sign, verify --signature).
+    public static readonly DiagnosticDescriptor SignatureUnreadable = Input("MGP9030",
+        "The signature file cannot be read, or is not an OMS signature",
+        "A signature made by modelgopack sign is an OpenSSF Model Signing v1.0 bundle: a sigstore bundle v0.3 JSON file whose DSSE envelope carries an in-toto statement with the predicate https://model_signing/signature/v1.0 over the files, hashed with SHA-256 one by one (serialization 'files'). Pass the signature that was published with this bundle (by default BUNDLE.sig beside it), or sign the bundle again.");
+
+    public static readonly DiagnosticDescriptor SignatureInvalid = Input("MGP9031",
+        "The signature does not verify",
+        "The DSSE signature is not a signature of this statement by the key the signature names: the signature file was altered or damaged after signing. Get the bundle and its signature again from the publisher.");
+
+    public static readonly DiagnosticDescriptor SignerNotTrusted = Input("MGP9032",
+        "The bundle was signed by another key, or by a certificate the given chain does not trust",
+        "verify --signature checks the signature against the key you give (--public-key) or the certificate authorities you trust (--certificate-chain), never against a key the signature brings along. Pass the publisher's own public key or CA chain; if it is that one, the bundle was not signed by the publisher.");
+
+    public static readonly DiagnosticDescriptor SigningKeyUnusable = Input("MGP9033",
+        "A key or certificate file cannot be used",
+        "sign takes an ECDSA private key on P-256 or P-384 in PEM (PKCS#8 'PRIVATE KEY' or SEC1 'EC PRIVATE KEY', not encrypted) and, for the certificate method, a PEM file with its X.509 certificate first and any intermediate certificates after it; verify takes the matching PEM public key ('PUBLIC KEY') or a PEM file of the CA certificates to trust. Make the key with `openssl ecparam -name prime256v1 -genkey -noout -out key.pem` (or `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem`) and its public key with `openssl ec -in key.pem -pubout -out key.pub.pem`.");
+
+    public static readonly DiagnosticDescriptor SignedFileMissing = Input("MGP9034",
+        "A signed file is missing from the bundle",
+        "The signature covers a file that the bundle does not hold: the bundle lost it after it was signed (or the copy is incomplete). Get the bundle again from its publisher.");
+
+    public static readonly DiagnosticDescriptor UnsignedFile = Input("MGP9035",
+        "The bundle holds a file the signature does not cover",
+        "Every file of a signed bundle is in its signature (the files under the ignore paths it records aside, which modelgo-manifest.json covers). A file added after signing is vouched for by no one: remove it, or have the publisher pack and sign the bundle again.");
+
+    public static readonly DiagnosticDescriptor SignedFileDiffers = Input("MGP9036",
+        "A bundle file differs from its signed digest",
+        "The file's SHA-256 is not the one the signature lists: it was replaced after signing. A file swapped and its digest written into modelgo-manifest.json is caught here, since the manifest is signed too. Get the bundle again from its publisher.");
+
+    public static readonly DiagnosticDescriptor SignatureNotWritten = Input("MGP9037",
+        "The signature cannot be written there",
+        "sign writes the signature atomically (a temporary file beside it, renamed into place) to BUNDLE.sig beside the bundle or to --signature PATH, which must be outside the bundle (a file inside it would be a file its manifest does not list) and must not be a folder or a file that is not an earlier signature. Choose another path, or check the folder's permissions and free space.");
+
+    public static readonly DiagnosticDescriptor BundleNotSignable = Input("MGP9038",
+        "This bundle cannot be signed",
+        "sign signs a bundle folder, .zip or .tar.gz that verifies: every file as its modelgo-manifest.json lists it. A .nupkg leaves weights to its bundle, so sign the bundle beside it instead; a bundle with no file has nothing to sign.");
+
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
         typeof(DiagnosticCatalog).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

@@ -116,4 +116,28 @@ internal static partial class FileType
 /// A file's identity for the digest cache: size, modification and status-change times (nanoseconds since
 /// 1970), inode and device. Any difference means the contents may differ.
 /// </summary>
-internal readonly record struct FileStamp(long Size, long ModifiedNs, long ChangedNs, ulong Inode, ulong Device);
+internal readonly record struct FileStamp(long Size, long ModifiedNs, long ChangedNs, ulong Inode, ulong Device)
+{
+    /// <summary>The five numbers, tab-separated, as the digest cache and pack's seal write them.</summary>
+    public string ToLine() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{this.Size}\t{this.ModifiedNs}\t{this.ChangedNs}\t{this.Inode}\t{this.Device}");
+
+    /// <summary>Reads the five numbers <see cref="ToLine"/> writes, from <paramref name="parts"/> at <paramref name="start"/>.</summary>
+    public static bool TryParse(string[] parts, int start, out FileStamp stamp)
+    {
+        const System.Globalization.NumberStyles signed = System.Globalization.NumberStyles.AllowLeadingSign;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        stamp = default;
+        if (parts.Length < start + 5
+            || !long.TryParse(parts[start], System.Globalization.NumberStyles.None, culture, out var size)
+            || !long.TryParse(parts[start + 1], signed, culture, out var modified)
+            || !long.TryParse(parts[start + 2], signed, culture, out var changed)
+            || !ulong.TryParse(parts[start + 3], System.Globalization.NumberStyles.None, culture, out var inode)
+            || !ulong.TryParse(parts[start + 4], System.Globalization.NumberStyles.None, culture, out var device))
+        {
+            return false;
+        }
+
+        stamp = new FileStamp(size, modified, changed, inode, device);
+        return true;
+    }
+}

@@ -178,7 +178,7 @@ internal sealed class DigestCache
 
             foreach (var (relative, (stamp, digest)) in saved.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                text.Append(CultureInfo.InvariantCulture, $"{digest}\t{stamp.Size}\t{stamp.ModifiedNs}\t{stamp.ChangedNs}\t{stamp.Inode}\t{stamp.Device}\t{relative}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{digest}\t{stamp.ToLine()}\t{relative}\n");
             }
         }
 
@@ -320,17 +320,12 @@ internal sealed class DigestCache
         }
 
         var parts = line.Split('\t', 7);
-        if (parts.Length != 7 || parts[0].Length != 64 || !parts[0].All(char.IsAsciiHexDigitLower)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-            || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var modified)
-            || !long.TryParse(parts[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var changed)
-            || !ulong.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var inode)
-            || !ulong.TryParse(parts[5], NumberStyles.None, CultureInfo.InvariantCulture, out var device))
+        if (parts.Length != 7 || parts[0].Length != 64 || !parts[0].All(char.IsAsciiHexDigitLower) || !FileStamp.TryParse(parts, 1, out var stamp))
         {
             return false;
         }
 
-        entries[parts[6]] = (new FileStamp(size, modified, changed, inode, device), parts[0]);
+        entries[parts[6]] = (stamp, parts[0]);
         return true;
     }
 }

@@ -32,13 +32,19 @@ internal readonly record struct Sha256Digest(ulong A, ulong B, ulong C, ulong D)
         return true;
     }
 
-    public override string ToString()
+    /// <summary>Writes the digest's 32 bytes, as the hash function returned them, to <paramref name="bytes"/>.</summary>
+    public void CopyTo(Span<byte> bytes)
     {
-        Span<byte> bytes = stackalloc byte[32];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, this.A);
         BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], this.B);
         BinaryPrimitives.WriteUInt64BigEndian(bytes[16..], this.C);
         BinaryPrimitives.WriteUInt64BigEndian(bytes[24..], this.D);
+    }
+
+    public override string ToString()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        this.CopyTo(bytes);
         return Convert.ToHexStringLower(bytes);
     }
 }

@@ -1,0 +1,260 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Hashing;
+using ModelGoPack.Verification;
+
+namespace ModelGoPack.Signing;
+
+/// <summary>
+/// verify --signature, in the order OMS v1.0 (8) gives: the signature file read as a sigstore bundle, its signer held to
+/// the key or CA chain the user trusts (never to what the file brings along alone), the DSSE signature checked, the
+/// statement and its predicate read and the root digest recomputed; then (<see cref="Compare"/>) every file of the
+/// bundle against the digest signed for it, both ways.
+/// </summary>
+internal static class SignatureCheck
+{
+    /// <summary>
+    /// The statement the signature at <paramref name="signaturePath"/> signs, when it verifies with the public key at
+    /// <paramref name="publicKeyPath"/> or a certificate <paramref name="chainPath"/> trusts; null with the findings.
+    /// <paramref name="signedBy"/>: who signed, for the verdict line.
+    /// </summary>
+    public static OmsStatement? Verify(string signaturePath, string? publicKeyPath, string? chainPath, DiagnosticBag diagnostics, out string? signedBy)
+    {
+        signedBy = null;
+        byte[] bytes;
+        try
+        {
+            using var stream = File.OpenRead(signaturePath);
+            if (stream.Length > OmsBundle.MaxBytes)
+            {
+                diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, $"it is {stream.Length:N0} bytes, more than a signature file may be ({OmsBundle.MaxBytes:N0})"), signaturePath);
+                return null;
+            }
+
+            bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(Messages.SignatureFileUnreadable.With(signaturePath, e.Message), signaturePath);
+            return null;
+        }
+
+        if (OmsBundle.Parse(bytes, out var problem) is not { } bundle)
+        {
+            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, problem), signaturePath);
+            return null;
+        }
+
+        var pae = Dsse.PreAuthenticationEncoding(Dsse.InTotoPayloadType, bundle.Payload);
+        var verified = bundle.Material switch
+        {
+            VerificationMaterial.KeyHint hint when publicKeyPath is not null => ByKey(signaturePath, hint, publicKeyPath, bundle, pae, diagnostics, out signedBy),
+            VerificationMaterial.CertificateChain chain when chainPath is not null => ByCertificate(signaturePath, chain, chainPath, bundle, pae, diagnostics, out signedBy),
+            VerificationMaterial.Keyless => Refuse(Messages.SignatureNotOms.With(signaturePath, "it is signed with the keyless sigstore method (Fulcio and Rekor), which needs the network; ModelGoPack verifies the key and certificate methods")),
+            VerificationMaterial.KeyHint => Refuse(Messages.SignatureMethodNotGiven.With(signaturePath, "key", "--public-key PUB.pem")),
+            _ => Refuse(Messages.SignatureMethodNotGiven.With(signaturePath, "certificate", "--certificate-chain CA.pem")),
+        };
+        if (!verified)
+        {
+            return null;
+        }
+
+        if (OmsStatement.Parse(bundle.Payload, out problem) is not { } statement)
+        {
+            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, problem), signaturePath);
+            return null;
+        }
+
+        return statement;
+
+        bool Refuse(MessageText message)
+        {
+            diagnostics.Add(message, signaturePath);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Every file of the bundle against the digest the statement signs for it (8.4): each signed file present with that
+    /// SHA-256, and no file that is not signed, those under the ignore paths aside (the manifest lists them, and is signed).
+    /// </summary>
+    public static void Compare(BundleContent content, OmsStatement statement, DiagnosticBag diagnostics)
+    {
+        var read = new Dictionary<string, Sha256Digest?>(StringComparer.Ordinal);
+        foreach (var path in content.Files.Keys)
+        {
+            read[path] = content.TryGetDigest(path, out var digest) ? digest : null;
+        }
+
+        if (content.ManifestFound)
+        {
+            read[BundleVerifier.ManifestName] = content.Manifest?.Digest;
+        }
+
+        var signed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var resource in statement.Resources)
+        {
+            signed.Add(resource.Name);
+            if (!read.TryGetValue(resource.Name, out var digest))
+            {
+                // A file refused for its name or kind is reported as such already.
+                if (!content.Refused.Contains(resource.Name))
+                {
+                    diagnostics.Add(Messages.SignedFileNotInBundle.With(resource.Name), resource.Name);
+                }
+            }
+            else if (digest is null)
+            {
+                diagnostics.Add(Messages.SignedFileNotRead.With(resource.Name, resource.Digest), resource.Name);
+            }
+            else if (digest != resource.Digest)
+            {
+                diagnostics.Add(Messages.SignedDigestDiffers.With(resource.Name, digest, resource.Digest), resource.Name);
+            }
+        }
+
+        var ignored = statement.IgnorePaths.Concat(OmsStatement.DefaultIgnorePaths).ToList();
+        foreach (var path in read.Keys.Where(p => !signed.Contains(p) && !OmsStatement.IsIgnored(p, ignored)).Order(StringComparer.Ordinal))
+        {
+            diagnostics.Add(Messages.FileNotSigned.With(path), path);
+        }
+    }
+
+    private static bool ByKey(string signaturePath, VerificationMaterial.KeyHint hint, string publicKeyPath, OmsBundle bundle, byte[] pae, DiagnosticBag diagnostics, out string? signedBy)
+    {
+        signedBy = null;
+        ECDsa key;
+        try
+        {
+            key = SigningKeys.ReadPublicKey(publicKeyPath);
+        }
+        catch (KeyFileException e)
+        {
+            diagnostics.Add((e.Unreadable ? Messages.KeyFileUnreadable : Messages.KeyFileUnusable).With(publicKeyPath, e.Message), publicKeyPath);
+            return false;
+        }
+
+        using (key)
+        {
+            var expected = SigningKeys.Hint(key);
+            if (hint.Hint is { } named && !string.Equals(named, expected, StringComparison.OrdinalIgnoreCase))
+            {
+                diagnostics.Add(Messages.SignedByOtherKey.With(signaturePath, named, publicKeyPath, expected), signaturePath);
+                return false;
+            }
+
+            if (!Verifies(key, bundle, pae))
+            {
+                diagnostics.Add(Messages.SignatureDoesNotVerify.With(signaturePath, $"the key in '{publicKeyPath}'"), signaturePath);
+                return false;
+            }
+
+            signedBy = $"the {SigningKeys.CurveName(key)} key {expected}";
+            return true;
+        }
+    }
+
+    private static bool ByCertificate(string signaturePath, VerificationMaterial.CertificateChain material, string chainPath, OmsBundle bundle, byte[] pae, DiagnosticBag diagnostics, out string? signedBy)
+    {
+        signedBy = null;
+        List<X509Certificate2> trusted;
+        try
+        {
+            trusted = SigningKeys.ReadCertificates(chainPath);
+        }
+        catch (KeyFileException e)
+        {
+            diagnostics.Add((e.Unreadable ? Messages.KeyFileUnreadable : Messages.KeyFileUnusable).With(chainPath, e.Message), chainPath);
+            return false;
+        }
+
+        var carried = new List<X509Certificate2>();
+        try
+        {
+            foreach (var der in material.Certificates)
+            {
+                carried.Add(SigningKeys.Certificate(der));
+            }
+
+            var leaf = carried[0];
+            ECDsa key;
+            try
+            {
+                key = SigningKeys.PublicKeyOf(leaf);
+            }
+            catch (KeyFileException e)
+            {
+                diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, $"its signing certificate's key cannot be used ({e.Message})"), signaturePath);
+                return false;
+            }
+
+            using (key)
+            {
+                if (Untrusted(leaf, carried.Skip(1), trusted) is { } why)
+                {
+                    diagnostics.Add(Messages.CertificateNotTrusted.With(leaf.Subject, signaturePath, chainPath, why), signaturePath);
+                    return false;
+                }
+
+                if (!Verifies(key, bundle, pae))
+                {
+                    diagnostics.Add(Messages.SignatureDoesNotVerify.With(signaturePath, $"the key of its certificate '{leaf.Subject}'"), signaturePath);
+                    return false;
+                }
+            }
+
+            signedBy = $"the certificate '{leaf.Subject}'";
+            return true;
+        }
+        catch (KeyFileException e)
+        {
+            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, e.Message), signaturePath);
+            return false;
+        }
+        finally
+        {
+            foreach (var certificate in trusted.Concat(carried))
+            {
+                certificate.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Why <paramref name="leaf"/> is not trusted: no chain from it through <paramref name="intermediates"/> to a
+    /// certificate of <paramref name="trusted"/> (the only trust anchors: no system store, no network, no revocation
+    /// check), valid now; or it may not sign. Null when it is trusted.
+    /// </summary>
+    internal static string? Untrusted(X509Certificate2 leaf, IEnumerable<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> trusted)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.CustomTrustStore.AddRange(trusted.ToArray());
+        chain.ChainPolicy.ExtraStore.AddRange(intermediates.ToArray());
+        if (!chain.Build(leaf))
+        {
+            var statuses = chain.ChainStatus.Select(s => s.StatusInformation.Trim().TrimEnd('.')).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal);
+            return $"no chain to a certificate it holds ({string.Join("; ", statuses)})";
+        }
+
+        var usage = leaf.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
+        var extended = leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
+        var codeSigning = extended is not null && extended.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(o => o.Value == "1.3.6.1.5.5.7.3.3");
+        if (usage is not null && !usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature) && !codeSigning)
+        {
+            return "its key usage does not allow signing (no digitalSignature, no codeSigning)";
+        }
+
+        return null;
+    }
+
+    private static bool Verifies(ECDsa key, OmsBundle bundle, byte[] pae)
+    {
+        var hash = SigningKeys.HashFor(key);
+        return bundle.Signatures.Any(s => key.VerifyData(pae, s, hash, DSASignatureFormat.Rfc3279DerSequence));
+    }
+}
