@@ -235,7 +235,7 @@ internal static class SignatureCheck
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.CustomTrustStore.AddRange(trusted.ToArray());
         chain.ChainPolicy.ExtraStore.AddRange(intermediates.ToArray());
-        if (!chain.Build(leaf))
+        if (!chain.Build(leaf) && !EndsInTrusted(chain, trusted))
         {
             var statuses = chain.ChainStatus.Select(s => s.StatusInformation.Trim().TrimEnd('.')).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal);
             return $"no chain to a certificate it holds ({string.Join("; ", statuses)})";
@@ -250,6 +250,20 @@ internal static class SignatureCheck
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether a chain that ends short of a self-signed root ends in a certificate the user gave to trust (an issuing
+    /// CA trusted as such, as OpenSSL's partial chains allow), every certificate on the way valid in every other respect.
+    /// </summary>
+    private static bool EndsInTrusted(X509Chain chain, IReadOnlyList<X509Certificate2> trusted)
+    {
+        const X509ChainStatusFlags partial = X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.UntrustedRoot;
+        var elements = chain.ChainElements;
+        return elements.Count > 0
+            && trusted.Any(t => t.RawData.AsSpan().SequenceEqual(elements[^1].Certificate.RawData))
+            && chain.ChainStatus.All(s => (s.Status & ~partial) == 0)
+            && elements.All(e => e.ChainElementStatus.All(s => (s.Status & ~partial) == 0));
     }
 
     private static bool Verifies(ECDsa key, OmsBundle bundle, byte[] pae)
