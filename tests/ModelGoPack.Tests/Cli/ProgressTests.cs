@@ -50,9 +50,13 @@ public sealed class ProgressTests
         var (exit, _, _) = CliRunner.Run("pack", project.Root, "--cache", cache, "--output", Path.Combine(project.Scratch, "b.zip"), "--format", "zip");
 
         Assert.Equal(0, exit);
-        var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(cache)));
+        var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(cache, "*.digests")));
         Assert.Equal(DigestCache.Header, lines[0]);
         Assert.Contains(lines, l => l.EndsWith("\tmodel.safetensors", StringComparison.Ordinal));
+
+        // And pack's seal of the bundle, for sign (docs/signing.md): nothing else.
+        Assert.Equal(2, Directory.GetFiles(cache).Length);
+        Assert.StartsWith(ModelGoPack.Signing.BundleSeal.Header + "\n", File.ReadAllText(Assert.Single(Directory.GetFiles(cache, "*.seal"))), StringComparison.Ordinal);
     }
 
     [Theory]
