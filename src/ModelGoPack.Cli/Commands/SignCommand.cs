@@ -8,7 +8,7 @@ internal static class SignCommand
 {
     public static Command Create(Option<bool> quiet, Host host)
     {
-        var bundle = new Argument<string>("BUNDLE") { Description = "The bundle to sign: a folder, a .zip or a .tar.gz (an archive's entries are signed as if extracted)." };
+        var bundle = new Argument<string>("BUNDLE") { Description = "The bundle to sign: a folder, a .zip, a .tar.gz or an OCI layout (LAYOUT or LAYOUT:REF); an archive's entries are signed as if extracted." };
         var key = new Option<string>("--key")
         {
             Description = "The PEM ECDSA private key to sign with (P-256 or P-384; PKCS#8 or SEC1, unencrypted).",

@@ -498,7 +498,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor BundleNotSignable = Input("MGP9038",
         "This bundle cannot be signed",
-        "sign signs a bundle folder, .zip or .tar.gz that verifies: every file as its modelgo-manifest.json lists it. A .nupkg leaves weights to its bundle, so sign the bundle beside it instead; a bundle with no file has nothing to sign.");
+        "sign signs a bundle folder, .zip, .tar.gz or OCI layout that verifies: every file as its modelgo-manifest.json lists it. A .nupkg leaves weights to its bundle, so sign the bundle beside it instead; a bundle with no file has nothing to sign.");
 
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =

@@ -33,14 +33,16 @@ internal static class BundleSigner
             return new SignResult(diagnostics.Items);
         }
 
-        if (!Directory.Exists(bundle) && !File.Exists(bundle))
+        // LAYOUT:REF, one model of an OCI layout that holds several (as verify takes it): signed beside the layout, as LAYOUT.REF.sig.
+        var (place, reference) = LayoutReference(request.BundlePath) is var (layout, name) ? (layout, name) : (bundle, null);
+        if (reference is null && !Directory.Exists(bundle) && !File.Exists(bundle))
         {
             diagnostics.Add(Messages.BundleNeitherFolderNorFile.With(request.BundlePath), bundle);
             return new SignResult(diagnostics.Items);
         }
 
-        var signature = Path.GetFullPath(request.SignaturePath ?? bundle + ".sig");
-        if (WhyNotWritable(signature, bundle, diagnostics))
+        var signature = Path.GetFullPath(request.SignaturePath ?? (reference is null ? place + ".sig" : $"{place}.{reference}.sig"));
+        if (WhyNotWritable(signature, place, diagnostics))
         {
             return new SignResult(diagnostics.Items);
         }
@@ -57,7 +59,7 @@ internal static class BundleSigner
             return new SignResult(diagnostics.Items);
         }
 
-        var statement = OmsStatement.Create(Path.GetFileName(bundle), resources);
+        var statement = OmsStatement.Create(reference is null ? Path.GetFileName(bundle) : $"{Path.GetFileName(place)}:{reference}", resources);
         var bytes = OmsBundle.Sign(statement, signer);
         try
         {
@@ -98,7 +100,7 @@ internal static class BundleSigner
         }
 
         how = $"Read and checked every file of the bundle against its manifest, and signed the digests checked (pack's seal was not used: {why}).";
-        var content = BundleVerifier.Read(bundle, request.Progress, diagnostics, cancellationToken);
+        var content = BundleVerifier.Read(Path.Exists(bundle) ? bundle : request.BundlePath, request.Progress, diagnostics, cancellationToken);
         request.Progress?.Finish();
         if (content is null || diagnostics.HasErrors)
         {
@@ -130,6 +132,16 @@ internal static class BundleSigner
         }
 
         return resources;
+    }
+
+    /// <summary>The layout folder (full path) and the reference of <paramref name="path"/> when it is LAYOUT:REF, as verify reads it.</summary>
+    private static (string Layout, string Reference)? LayoutReference(string path)
+    {
+        var colon = path.LastIndexOf(':');
+        return colon > 0 && !Path.Exists(path) && path[(colon + 1)..] is { Length: > 0 } reference && !reference.Contains('/', StringComparison.Ordinal)
+            && Directory.Exists(path[..colon]) && Oci.OciLayout.IsLayout(path[..colon])
+            ? (Path.TrimEndingDirectorySeparator(Path.GetFullPath(path[..colon])), reference)
+            : null;
     }
 
     // Whether the signature may not go to signature (reported): inside a folder bundle, or where something other than an
