@@ -14,4 +14,14 @@ internal sealed record Host(TextWriter Stdout, TextWriter Stderr, Func<string, s
             return run();
         }
     }
+
+    /// <summary>Runs the asynchronous <paramref name="run"/> with <paramref name="counter"/> shown on standard error (nothing when quiet).</summary>
+    public async Task<T> WithProgressAsync<T>(ProgressCounter counter, bool quiet, Func<Task<T>> run)
+    {
+        var display = ProgressDisplay.Start(counter, this.Stderr, this.Terminal, quiet, CommandLineApp.ProgressInterval);
+        await using (display.ConfigureAwait(false))
+        {
+            return await run().ConfigureAwait(false);
+        }
+    }
 }

@@ -173,6 +173,13 @@ public static class ModelGoPackEngine
     public static SignResult Sign(SignRequest request, CancellationToken cancellationToken = default) => BundleSigner.Sign(request, cancellationToken);
 
     /// <summary>
+    /// Pushes an OCI image layout's model manifest and its blobs to a registry (the OCI distribution API): only the blobs
+    /// the registry does not hold are uploaded, the manifest last. Judges no license (verify does); see docs/push.md.
+    /// </summary>
+    public static Task<Distribution.PushResult> PushAsync(Distribution.PushRequest request, CancellationToken cancellationToken = default) =>
+        Distribution.RegistryPusher.PushAsync(request, cancellationToken);
+
+    /// <summary>
     /// Inspects every file of a folder: its role and what its header says. Uses modelgo.json's include and
     /// exclude when there is one; works without it too.
     /// </summary>

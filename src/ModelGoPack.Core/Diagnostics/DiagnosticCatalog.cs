@@ -500,6 +500,43 @@ public static class DiagnosticCatalog
         "This bundle cannot be signed",
         "sign signs a bundle folder, .zip, .tar.gz or OCI layout that verifies: every file as its modelgo-manifest.json lists it. A .nupkg leaves weights to its bundle, so sign the bundle beside it instead; a bundle with no file has nothing to sign.");
 
+    // MGP9050 to MGP9069: push, an OCI layout sent to a registry (Distribution/).
+    public static readonly DiagnosticDescriptor PushTargetInvalid = Input("MGP9050",
+        "The registry reference cannot be pushed to",
+        "Name the target as REGISTRY/REPOSITORY:TAG (or @sha256:DIGEST), the registry as its host and port (127.0.0.1:5000, ghcr.io), the repository in lowercase. There is no default registry: docker.io's short names (ubuntu, library/ubuntu) are not expanded. Without a tag, the layout's ref name is the tag.");
+
+    public static readonly DiagnosticDescriptor PushLayoutInvalid = Input("MGP9051",
+        "The OCI layout cannot be pushed",
+        "push sends an OCI image layout (oci-layout, index.json, blobs/sha256/) holding a model manifest (artifactType application/vnd.cncf.model.manifest.v1+json), every blob present with the size and SHA-256 its descriptor gives. Write the layout again (pack --format oci), or name one of its manifests as LAYOUT:REF. push does not judge the license: run verify for that.");
+
+    public static readonly DiagnosticDescriptor RegistryCredentialsRefused = Input("MGP9052",
+        "The registry refused the credentials",
+        "push reads credentials from the auths of Docker's config.json ($DOCKER_CONFIG/config.json, else ~/.docker/config.json): a base64 \"auth\" of user:password, or \"username\" and \"password\". Log in again (docker login, skopeo login --authfile), check that the account may push to this repository, and run push again: it uploads only what is missing.");
+
+    public static readonly DiagnosticDescriptor NotARegistry = Input("MGP9053",
+        "The address does not answer as an OCI registry",
+        "push speaks the OCI distribution API, which answers GET /v2/ with 200 or a 401 challenge. Check the host and port; a registry served over plain HTTP (a test registry on 127.0.0.1) needs --plain-http, and one served over HTTPS must not be given it.");
+
+    public static readonly DiagnosticDescriptor RegistryManifestRejected = Input("MGP9054",
+        "The registry rejected the manifest",
+        "Every blob was uploaded, but the registry refused the manifest, so the tag was not written. Its own words are quoted: a registry may refuse artifact manifests (artifactType), foreign layers (urls) or manifests over its size limit. Use a registry that accepts OCI artifacts, or write the layout again.");
+
+    public static readonly DiagnosticDescriptor RegistryBlobRejected = Input("MGP9055",
+        "The registry refused a blob",
+        "The registry would not store a blob the layout holds (its own words are quoted): a digest or size it did not accept, an upload it lost, or a quota reached. Run push again; if it is refused again, write the layout again.");
+
+    public static readonly DiagnosticDescriptor RegistryRequestFailed = Input("MGP9056",
+        "A request to the registry failed",
+        "The connection broke or the registry answered with an error it did not explain as a refusal. Nothing was tagged; the blobs already uploaded stay in the registry, and running push again uploads only what is missing.");
+
+    public static readonly DiagnosticDescriptor CredentialHelperNotRead = Input("MGP9057", Severity.Warning,
+        "Credentials kept by a Docker credential helper are not read",
+        "push reads the credentials written in config.json's auths only, not those kept by a credential store or helper (credsStore, credHelpers, identitytoken), so it pushes without them. To push with credentials, write them to an auth file (skopeo login --authfile DIR/config.json REGISTRY) and set DOCKER_CONFIG=DIR.");
+
+    public static readonly DiagnosticDescriptor DockerConfigUnreadable = Input("MGP9058",
+        "Docker's config.json cannot be read",
+        "push reads registry credentials from $DOCKER_CONFIG/config.json, else ~/.docker/config.json; this one is not JSON, or its auths are not what Docker writes (an object per registry with a base64 \"auth\" of user:password). Repair it (docker login writes it), or point DOCKER_CONFIG at a folder with a valid one.");
+
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
         typeof(DiagnosticCatalog).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
