@@ -126,12 +126,15 @@ public sealed class RegistryClient : IDisposable
             return response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
         }
 
-        if ((int)response.StatusCode is >= 400 and < 500 && !AuthChallenge.IsRefusal(response.StatusCode))
+        // A refusal of the manifest itself: a 4xx, or an answer whose errors name the manifest (docker-registry 2.8 answers
+        // a layer it will not accept with 500 and MANIFEST_BLOB_UNKNOWN).
+        var answer = await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false);
+        if (!AuthChallenge.IsRefusal(response.StatusCode) && ((int)response.StatusCode is >= 400 and < 500 || answer.Codes.Any(c => c.StartsWith("MANIFEST_", StringComparison.Ordinal) || c is "TAG_INVALID" or "NAME_INVALID")))
         {
-            throw new RegistryException(Messages.ManifestRejected.With(this.Name, digest, $"{this.Target.Repository}:{reference}", await DescribeAsync(response, cancellationToken).ConfigureAwait(false)));
+            throw new RegistryException(Messages.ManifestRejected.With(this.Name, digest, $"{this.Target.Repository}:{reference}", answer.Text));
         }
 
-        throw await this.FailureAsync(response, "PUT", cancellationToken).ConfigureAwait(false);
+        throw this.Failure(response, "PUT", answer);
     }
 
     /// <summary>
@@ -264,9 +267,12 @@ public sealed class RegistryClient : IDisposable
     /// The coded failure of an answer that is not what was asked: a refusal of who is asking (401, 403: MGP9052), else
     /// the request failed (MGP9056) with the registry's own error codes and messages.
     /// </summary>
-    internal async Task<RegistryException> FailureAsync(HttpResponseMessage response, string method, CancellationToken cancellationToken)
+    internal async Task<RegistryException> FailureAsync(HttpResponseMessage response, string method, CancellationToken cancellationToken) =>
+        this.Failure(response, method, await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false));
+
+    private RegistryException Failure(HttpResponseMessage response, string method, RegistryAnswer answer)
     {
-        var described = await DescribeAsync(response, cancellationToken).ConfigureAwait(false);
+        var described = answer.Text;
         if (AuthChallenge.IsRefusal(response.StatusCode))
         {
             return this.credentials is null && response.StatusCode == HttpStatusCode.Unauthorized
@@ -281,7 +287,11 @@ public sealed class RegistryClient : IDisposable
     /// The answer's status and the registry's errors (<c>{"errors":[{"code","message"}]}</c>), as <c>400 Bad Request
     /// (MANIFEST_INVALID: manifest invalid)</c>; at most 64 KiB of the body is read, and at most 500 characters kept.
     /// </summary>
-    internal static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        (await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false)).Text;
+
+    /// <summary>The answer's description (as <see cref="DescribeAsync"/>) and the registry's error codes.</summary>
+    private static async Task<RegistryAnswer> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = Status(response);
         byte[] body;
@@ -291,10 +301,11 @@ public sealed class RegistryClient : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return status;
+            return new RegistryAnswer(status, []);
         }
 
         var errors = new List<string>();
+        var codes = new List<string>();
         try
         {
             using var json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
@@ -303,6 +314,7 @@ public sealed class RegistryClient : IDisposable
                 foreach (var error in list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object))
                 {
                     var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                    codes.Add(code ?? "");
                     var message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
                     var detail = error.TryGetProperty("detail", out var d) && d.ValueKind is JsonValueKind.String ? d.GetString() : null;
                     errors.Add(string.Join(": ", new[] { code, message, detail }.Where(s => !string.IsNullOrEmpty(s))));
@@ -314,8 +326,11 @@ public sealed class RegistryClient : IDisposable
         }
 
         var text = errors.Count == 0 ? status : $"{status} ({string.Join("; ", errors)})";
-        return text.Length <= 500 ? text : text[..500] + "...";
+        return new RegistryAnswer(text.Length <= 500 ? text : text[..500] + "...", codes);
     }
+
+    /// <summary>What a registry answered: its status and errors as text, and its error codes.</summary>
+    private sealed record RegistryAnswer(string Text, IReadOnlyList<string> Codes);
 
     /// <summary>Resolves an upload's Location (absolute or relative to the registry).</summary>
     internal Uri Resolve(Uri? location) =>
