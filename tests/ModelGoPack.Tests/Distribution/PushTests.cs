@@ -209,10 +209,16 @@ public sealed class PushTests
         using var registry = LocalRegistry.Start();
         var layout = temp.Combine("layout");
 
+        Model().Write(layout);
+
         // docker-registry 2.8 refuses a foreign layer whose URL is not http or https (with 500, MANIFEST_BLOB_UNKNOWN).
-        var builder = new OciLayoutBuilder { EditManifest = json => json.Replace("\"mediaType\":\"application/vnd.cncf.model.doc.v1.raw\"", "\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"urls\":[\"ftp://example.com/readme\"]", StringComparison.Ordinal) }
-            .Layer("README.md", Encoding.UTF8.GetBytes("# tiny-llm\n"), OciMediaTypes.DocRaw);
-        var pushed = builder.Write(layout);
+        var file = new OciLayoutFile(layout);
+        file.EditManifest(m =>
+        {
+            m["layers"]![0]!["mediaType"] = "application/vnd.oci.image.layer.v1.tar";
+            m["layers"]![0]!["urls"] = new System.Text.Json.Nodes.JsonArray("ftp://example.com/readme");
+        });
+        var pushed = OciLayout.SelectManifest(OciLayout.ReadIndex(layout), null);
 
         var (exit, stdout, _) = CliRunner.Run(Environment(temp), "push", layout, $"{registry.Address}/models/refused:1.0", "--plain-http", "--quiet");
         Assert.Equal(2, exit);

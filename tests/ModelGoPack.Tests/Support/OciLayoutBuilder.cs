@@ -7,7 +7,8 @@ namespace ModelGoPack.Tests.Support;
 /// <summary>
 /// Writes a small ModelPack OCI image layout as pack --format oci would: raw layers named by org.cncf.model.filepath,
 /// a model config, a manifest of artifactType application/vnd.cncf.model.manifest.v1+json, and index.json naming it
-/// by org.opencontainers.image.ref.name. Enough for push and skopeo to read; the lead's pack writes the real ones.
+/// by org.opencontainers.image.ref.name: small, any shape a test needs (pack --format oci writes the real ones;
+/// <see cref="OciLayoutFile"/> edits a layout once written).
 /// </summary>
 public sealed class OciLayoutBuilder
 {
@@ -18,9 +19,6 @@ public sealed class OciLayoutBuilder
 
     /// <summary>The manifest's artifactType.</summary>
     public string? ArtifactType { get; set; } = OciMediaTypes.ModelManifest;
-
-    /// <summary>Changes the manifest's JSON text before it is written (a field the model does not have).</summary>
-    public Func<string, string>? EditManifest { get; set; }
 
     /// <summary>Adds a raw layer holding <paramref name="bytes"/>.</summary>
     public OciLayoutBuilder Layer(string path, byte[] bytes, string mediaType = OciMediaTypes.WeightRaw)
@@ -50,15 +48,11 @@ public sealed class OciLayoutBuilder
         var configDescriptor = new OciDescriptor(OciMediaTypes.ModelConfig, WriteBlob(root, config), config.Length);
         var layerDescriptors = this.layers.Select(l => new OciDescriptor(l.MediaType, WriteBlob(root, l.Bytes), l.Bytes.Length, new Dictionary<string, string> { [OciMediaTypes.FilePathAnnotation] = l.Path })).ToList();
         var manifest = new OciManifest(this.ArtifactType, configDescriptor, layerDescriptors).ToJson();
-        if (this.EditManifest is { } edit)
-        {
-            manifest = Encoding.UTF8.GetBytes(edit(Encoding.UTF8.GetString(manifest)));
-        }
 
         var annotations = this.RefName is { } name ? new Dictionary<string, string> { [OciMediaTypes.RefNameAnnotation] = name } : null;
         var descriptor = new OciDescriptor(OciMediaTypes.ImageManifest, WriteBlob(root, manifest), manifest.Length, annotations);
         using var index = new MemoryStream();
-        using (var json = new System.Text.Json.Utf8JsonWriter(index))
+        using (var json = new System.Text.Json.Utf8JsonWriter(index, OciDescriptor.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteNumber("schemaVersion", 2);
