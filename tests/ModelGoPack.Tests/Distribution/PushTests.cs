@@ -287,6 +287,26 @@ public sealed class PushTests
     }
 
     [Fact]
+    public async Task A_token_that_expires_mid_upload_is_renewed_and_the_chunk_sent_again_is_hashed_and_counted_once()
+    {
+        using var temp = new TempDirectory();
+        using var registry = LocalRegistry.Start();
+        using var proxy = new BearerProxy(registry, expireEvery: 2);
+        var layout = temp.Combine("layout");
+        var pushed = Model().Write(layout);
+        var progress = new ModelGoPack.Hashing.ProgressCounter();
+
+        var result = await RegistryPusher.PushAsync(Request(temp, layout, $"{proxy.Address}/models/expiring:1.0") with { ChunkSize = 1024 * 1024, Parallelism = 1, Progress = progress });
+
+        Assert.True(result.ExitCode == 0, string.Join("\n", result.Diagnostics));
+        Assert.True(proxy.Expired >= 5, $"only {proxy.Expired} tokens expired");
+        Assert.True(registry.Requests("PATCH", "/blobs/uploads/") == 4, registry.Log);
+        Assert.Equal(BlobBytes(layout), progress.BytesDone);
+        Assert.Equal(BlobBytes(layout), progress.BytesHashed);
+        AssertSame(layout, pushed, CopyBack(temp, $"{registry.Address}/models/expiring:1.0"));
+    }
+
+    [Fact]
     public void A_credential_helper_is_named_as_not_read_and_the_push_goes_on_without_it()
     {
         using var temp = new TempDirectory();

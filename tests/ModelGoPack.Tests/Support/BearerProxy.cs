@@ -12,14 +12,16 @@ namespace ModelGoPack.Tests.Support;
 /// </summary>
 public sealed class BearerProxy : IDisposable
 {
-    private const string Token = "opaque-token-7f3a";
+    private int generation;
+    private int forwarded;
     private readonly HttpListener listener = new();
     private readonly HttpClient upstream = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
     private readonly LocalRegistry registry;
     private readonly Task loop;
 
-    public BearerProxy(LocalRegistry registry, string? user = null, string? password = null, bool accessToken = false)
+    public BearerProxy(LocalRegistry registry, string? user = null, string? password = null, bool accessToken = false, int expireEvery = 0)
     {
+        this.ExpireEvery = expireEvery;
         this.registry = registry;
         this.User = user;
         this.Password = password;
@@ -38,6 +40,15 @@ public sealed class BearerProxy : IDisposable
     public string? User { get; }
 
     public string? Password { get; }
+
+    /// <summary>Every this many forwarded requests, the token expires (the next request with it is challenged again); 0: never.</summary>
+    public int ExpireEvery { get; }
+
+    /// <summary>How many tokens expired while in use.</summary>
+    public int Expired => Volatile.Read(ref this.generation);
+
+    /// <summary>The token of now: opaque, no JWT.</summary>
+    private string Token => $"opaque-token-7f3a-{Volatile.Read(ref this.generation)}";
 
     /// <summary>Answer OAuth's access_token rather than token.</summary>
     public bool AccessToken { get; }
@@ -99,18 +110,24 @@ public sealed class BearerProxy : IDisposable
                     return;
                 }
 
-                await Write(response, 200, $"{{\"{(this.AccessToken ? "access_token" : "token")}\":\"{Token}\",\"expires_in\":300}}");
+                await Write(response, 200, $"{{\"{(this.AccessToken ? "access_token" : "token")}\":\"{this.Token}\",\"expires_in\":300}}");
                 return;
             }
 
-            if (request.Headers["Authorization"] != "Bearer " + Token)
+            if (request.Headers["Authorization"] != "Bearer " + this.Token)
             {
+                // As a registry behind nginx does: the body is read (and dropped) before the challenge.
+                await request.InputStream.CopyToAsync(Stream.Null);
                 response.Headers["WWW-Authenticate"] = $"Bearer realm=\"http://{this.Address}/token\",service=\"test-registry\"";
                 await Write(response, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}");
                 return;
             }
 
             await this.ForwardAsync(request, response);
+            if (this.ExpireEvery > 0 && Interlocked.Increment(ref this.forwarded) % this.ExpireEvery == 0)
+            {
+                Interlocked.Increment(ref this.generation);
+            }
         }
         catch (Exception e) when (e is HttpListenerException or IOException or HttpRequestException)
         {
