@@ -105,8 +105,9 @@ public static class DockerConfig
             return null;
         }
 
+        var before = diagnostics.Items.Count;
         var credentials = found ? FromEntry(entry, path, registry, diagnostics) : null;
-        if (credentials is null && !diagnostics.HasErrors)
+        if (credentials is null && diagnostics.Items.Count == before)
         {
             if (found && entry.TryGetProperty("identitytoken", out _))
             {
