@@ -91,11 +91,8 @@ internal sealed record LayoutToPush(string Root, OciDescriptor Descriptor, byte[
     }
 
     /// <summary>The layout folder and the ref name of <c>FOLDER:REF</c>; a folder whose name holds a colon is taken whole.</summary>
-    internal static (string Root, string? Reference) Split(string given)
-    {
-        var colon = given.LastIndexOf(':');
-        return Directory.Exists(given) || colon <= 0 || !Directory.Exists(given[..colon]) ? (given, null) : (given[..colon], given[(colon + 1)..]);
-    }
+    internal static (string Root, string? Reference) Split(string given) =>
+        OciLayout.SplitReference(given) is var (layout, reference) ? (layout, reference) : (given, null);
 
     /// <summary>The path of a blob's file.</summary>
     public string PathOf(OciDescriptor blob) => OciLayout.BlobPath(this.Root, blob.Digest);

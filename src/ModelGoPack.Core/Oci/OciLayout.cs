@@ -14,6 +14,20 @@ public static class OciLayout
     /// <summary>Whether <paramref name="folder"/> looks like an OCI image layout (it has the <c>oci-layout</c> marker).</summary>
     public static bool IsLayout(string folder) => File.Exists(Path.Combine(folder, OciMediaTypes.LayoutFile));
 
+    /// <summary>
+    /// The layout folder and ref name of <c>LAYOUT:REF</c> (as skopeo's <c>oci:LAYOUT:REF</c> names one manifest), or null
+    /// when <paramref name="path"/> is no such thing: it exists as it is (a folder whose name holds a colon is taken
+    /// whole), REF is empty or holds a slash, or LAYOUT is no OCI layout. One rule for verify, sign and push.
+    /// </summary>
+    public static (string Layout, string Reference)? SplitReference(string path)
+    {
+        var colon = path.LastIndexOf(':');
+        return colon > 0 && !Path.Exists(path) && path[(colon + 1)..] is { Length: > 0 } reference && !reference.Contains('/', StringComparison.Ordinal)
+            && Directory.Exists(path[..colon]) && IsLayout(path[..colon])
+            ? (path[..colon], reference)
+            : null;
+    }
+
     /// <summary>The manifests the index lists (each with its ref name annotation, if any).</summary>
     public static IReadOnlyList<OciDescriptor> ReadIndex(string root)
     {

@@ -135,14 +135,8 @@ internal static class BundleSigner
     }
 
     /// <summary>The layout folder (full path) and the reference of <paramref name="path"/> when it is LAYOUT:REF, as verify reads it.</summary>
-    private static (string Layout, string Reference)? LayoutReference(string path)
-    {
-        var colon = path.LastIndexOf(':');
-        return colon > 0 && !Path.Exists(path) && path[(colon + 1)..] is { Length: > 0 } reference && !reference.Contains('/', StringComparison.Ordinal)
-            && Directory.Exists(path[..colon]) && Oci.OciLayout.IsLayout(path[..colon])
-            ? (Path.TrimEndingDirectorySeparator(Path.GetFullPath(path[..colon])), reference)
-            : null;
-    }
+    private static (string Layout, string Reference)? LayoutReference(string path) =>
+        Oci.OciLayout.SplitReference(path) is var (layout, reference) ? (Path.TrimEndingDirectorySeparator(Path.GetFullPath(layout)), reference) : null;
 
     // Whether the signature may not go to signature (reported): inside a folder bundle, or where something other than an
     // earlier signature is (a folder, a link, another file), or in a folder that does not exist.

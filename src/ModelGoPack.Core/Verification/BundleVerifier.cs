@@ -39,10 +39,9 @@ internal static class BundleVerifier
             }
 
             // LAYOUT:REF names one manifest of a layout that holds several, as skopeo's oci:LAYOUT:REF does.
-            if (!Path.Exists(path) && path.LastIndexOf(':') is > 0 and var colon && path[(colon + 1)..] is { Length: > 0 } reference
-                && !reference.Contains('/', StringComparison.Ordinal) && Directory.Exists(path[..colon]) && Oci.OciLayout.IsLayout(path[..colon]))
+            if (Oci.OciLayout.SplitReference(path) is var (layout, reference))
             {
-                return OciBundleReader.Read(Path.GetFullPath(path[..colon]), reference, progress, diagnostics, cancellationToken);
+                return OciBundleReader.Read(Path.GetFullPath(layout), reference, progress, diagnostics, cancellationToken);
             }
 
             if (Directory.Exists(path))
