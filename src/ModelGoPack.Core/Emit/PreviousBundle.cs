@@ -171,46 +171,40 @@ internal static class PreviousBundle
         }
 
         var seen = 0;
-        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(folder)]);
-        while (pending.TryPop(out var next))
+        foreach (var (entry, relative) in Walk(folder))
         {
-            foreach (var entry in next.EnumerateFileSystemInfos("*", options))
+            var shown = ProjectPath.Printable(relative);
+            if (relative == BundleVerifier.ManifestName)
             {
-                var relative = ProjectPath.FromFileSystem(folder, entry.FullName);
-                var shown = ProjectPath.Printable(relative);
-                if (relative == BundleVerifier.ManifestName)
-                {
-                    continue;
-                }
-
-                if (entry.LinkTarget is not null)
-                {
-                    return $"is a folder that holds the symbolic link '{shown}', which ModelGoPack never writes";
-                }
-
-                if (entry is DirectoryInfo child)
-                {
-                    if (!folders.Contains(relative))
-                    {
-                        return $"is a folder that holds the folder '{shown}', which its {BundleVerifier.ManifestName} does not list";
-                    }
-
-                    pending.Push(child);
-                    continue;
-                }
-
-                if (!listed.TryGetValue(relative, out var size))
-                {
-                    return $"is a folder that holds '{shown}', which its {BundleVerifier.ManifestName} does not list";
-                }
-
-                if (!FileType.IsRegular(entry.FullName) || ((FileInfo)entry).Length != size)
-                {
-                    return string.Create(CultureInfo.InvariantCulture, $"is a folder whose '{shown}' is not the file of {size:N0} bytes its {BundleVerifier.ManifestName} lists");
-                }
-
-                seen++;
+                continue;
             }
+
+            if (entry.LinkTarget is not null)
+            {
+                return $"is a folder that holds the symbolic link '{shown}', which ModelGoPack never writes";
+            }
+
+            if (entry is DirectoryInfo)
+            {
+                if (!folders.Contains(relative))
+                {
+                    return $"is a folder that holds the folder '{shown}', which its {BundleVerifier.ManifestName} does not list";
+                }
+
+                continue;
+            }
+
+            if (!listed.TryGetValue(relative, out var size))
+            {
+                return $"is a folder that holds '{shown}', which its {BundleVerifier.ManifestName} does not list";
+            }
+
+            if (!FileType.IsRegular(entry.FullName) || ((FileInfo)entry).Length != size)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"is a folder whose '{shown}' is not the file of {size:N0} bytes its {BundleVerifier.ManifestName} lists");
+            }
+
+            seen++;
         }
 
         return seen == listed.Count ? null : $"is a folder that lacks {listed.Count - seen:N0} of the files its {BundleVerifier.ManifestName} lists";
@@ -263,32 +257,44 @@ internal static class PreviousBundle
         }
 
         var seen = 0;
+        foreach (var (entry, relative) in Walk(folder))
+        {
+            var shown = ProjectPath.Printable(relative);
+            if (entry.LinkTarget is not null || !expected.TryGetValue(relative, out var size) || (entry is DirectoryInfo) != (size == -1))
+            {
+                return $"is an OCI image layout that holds '{shown}', which ModelGoPack did not write there";
+            }
+
+            if (entry is FileInfo file && (!FileType.IsRegular(entry.FullName) || (size is { } length && file.Length != length)))
+            {
+                return $"is an OCI image layout whose '{shown}' is not the blob its manifest names";
+            }
+
+            seen++;
+        }
+
+        return seen == expected.Count ? null : $"is an OCI image layout that lacks {expected.Count - seen:N0} of the blobs its manifest names";
+    }
+
+    /// <summary>
+    /// Every entry below <paramref name="folder"/> with its path relative to it, a folder's entries after the folder, links
+    /// never followed. Lazy: a caller that stops at the first entry it does not expect never enters that folder.
+    /// </summary>
+    private static IEnumerable<(FileSystemInfo Entry, string Relative)> Walk(string folder)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
         var pending = new Stack<DirectoryInfo>([new DirectoryInfo(folder)]);
         while (pending.TryPop(out var next))
         {
             foreach (var entry in next.EnumerateFileSystemInfos("*", options))
             {
-                var relative = ProjectPath.FromFileSystem(folder, entry.FullName);
-                var shown = ProjectPath.Printable(relative);
-                if (entry.LinkTarget is not null || !expected.TryGetValue(relative, out var size) || (entry is DirectoryInfo) != (size == -1))
-                {
-                    return $"is an OCI image layout that holds '{shown}', which ModelGoPack did not write there";
-                }
-
-                if (entry is DirectoryInfo child)
+                yield return (entry, ProjectPath.FromFileSystem(folder, entry.FullName));
+                if (entry is DirectoryInfo child && entry.LinkTarget is null)
                 {
                     pending.Push(child);
                 }
-                else if (!FileType.IsRegular(entry.FullName) || (size is { } length && ((FileInfo)entry).Length != length))
-                {
-                    return $"is an OCI image layout whose '{shown}' is not the blob its manifest names";
-                }
-
-                seen++;
             }
         }
-
-        return seen == expected.Count ? null : $"is an OCI image layout that lacks {expected.Count - seen:N0} of the blobs its manifest names";
     }
 
     private static string? ZipProblem(string path)
