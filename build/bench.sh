@@ -9,6 +9,8 @@
 #   6. warm check of a derivative of that 3 GiB model kept in the Hugging Face Hub cache layout (one config
 #      changed) / the same with no release named (target <= 1.1), upstream bytes hashed (target 0); the same
 #      for an upstream git clone whose weights are LFS pointers
+#   7. sign of the 3 GiB OCI bundle after pack / that pack   (target <= 0.05: the seal, no file read again)
+#      push of that layout to Debian's docker-registry on 127.0.0.1 / `skopeo copy` of it there (target <= 1.5)
 # Usage: bash build/bench.sh [WORK_DIR]   (default: ${TMPDIR:-/tmp}/modelgopack-bench; needs ~10 GB free)
 # Every timing is the best of RUNS (default 3) runs, with the tree in the page cache for every tool alike.
 set -euo pipefail
@@ -254,6 +256,45 @@ rss_many_8=$(rss env DOTNET_PROCESSOR_COUNT=8 dotnet "$tool" verify "$work/out/m
 many_entries=$(unzip -Z1 "$work/out/many.zip" 2>/dev/null | wc -l)
 rm -rf "$many" "$work/out/many.zip"
 
+echo "== 7. sign and push an OCI layout"
+# pack to an OCI layout with a digest cache (pack leaves its seal there), then sign it: sign reads no file again.
+openssl ecparam -name prime256v1 -genkey -noout -out "$work/sign-key.pem" 2>/dev/null
+oci_pack_s=$(best "$work/out/s.oci" dotnet "$tool" pack "$project" --format oci --output "$work/out/s.oci" --cache "$work/cache-sign" --quiet)
+mgp pack "$project" --format oci --output "$work/out/s.oci" --cache "$work/cache-sign" --quiet >/dev/null
+sign_s=$(best "$work/out/s.oci.sig" dotnet "$tool" sign "$work/out/s.oci" --key "$work/sign-key.pem" --cache "$work/cache-sign" --quiet)
+sign_ratio=$(ratio "$sign_s" "$oci_pack_s")
+push_s=n/a skopeo_s=n/a push_ratio=n/a
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 5099)
+  mkdir -p "$work/registry"
+  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$work/registry" "$port" > "$work/registry.yml"
+  docker-registry serve "$work/registry.yml" >/dev/null 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+  # Each run pushes to a repository of its own, so that every blob is uploaded every time (nothing already there).
+  time_push() { # tool run
+    local start end
+    sync; start=$(date +%s.%N)
+    if [ "$1" = mgp ]; then mgp push "$work/out/s.oci" "127.0.0.1:$port/bench/mgp-$2:1.0.0" --plain-http --quiet >/dev/null
+    else skopeo copy -q --dest-tls-verify=false "oci:$work/out/s.oci:1.0.0" "docker://127.0.0.1:$port/bench/skopeo-$2:1.0.0" >/dev/null; fi
+    end=$(date +%s.%N); echo "$end - $start" | bc -l
+  }
+  push_s="" skopeo_s=""
+  for i in $(seq "$runs"); do
+    for t in skopeo mgp; do
+      v=$(time_push $t $i)
+      if [ $t = mgp ]; then { [ -z "$push_s" ] || [ "$(echo "$v < $push_s" | bc -l)" = 1 ]; } && push_s=$v
+      else { [ -z "$skopeo_s" ] || [ "$(echo "$v < $skopeo_s" | bc -l)" = 1 ]; } && skopeo_s=$v; fi
+    done
+  done
+  push_s=$(printf '%.3f' "$push_s"); skopeo_s=$(printf '%.3f' "$skopeo_s")
+  push_ratio=$(ratio "$push_s" "$skopeo_s")
+  kill "$registry_pid" 2>/dev/null || true
+  wait "$registry_pid" 2>/dev/null || true
+  rm -rf "$work/registry"
+fi
+rm -rf "$work/out/s.oci" "$work/out/s.oci.sig" "$work/cache-sign"
+
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
 echo
 echo "ModelGoPack benchmark, $(date -u +%Y-%m-%d), $cores cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, .NET $(dotnet --version)"
@@ -278,5 +319,7 @@ printf '%-58s %10s   %s\n' "6. warm check, derivative of Hub-cache upstream / no
 printf '%-58s %10s   %s\n' "   upstream bytes hashed, Hub cache: first / warm check" "${lineage_first[1]} / ${lineage_warm[1]}" "warm: 0 B, $( [ "${lineage_warm[1]}" = "0 B" ] && echo "meets target" || echo "MISSES target")"
 printf '%-58s %10s   %s\n' "   warm check, derivative of LFS-clone upstream / no release  (${lineage_s[2]} s)" "$git_ratio" "<= 1.1, $( [ "$git_ratio" = n/a ] && echo n/a || verdict "$git_ratio" '<=' 1.1)"
 printf '%-58s %10s   %s\n' "   upstream bytes hashed, LFS clone: first / warm check" "${lineage_first[2]} / ${lineage_warm[2]}" "warm: 0 B, $( [ "${lineage_warm[2]}" = "0 B" ] && echo "meets target" || echo "MISSES target")"
+printf '%-58s %10s   %s\n' "7. sign after pack / pack, OCI 3 GiB  ($sign_s s / $oci_pack_s s)" "$sign_ratio" "<= 0.05, $(verdict "$sign_ratio" '<=' 0.05)"
+printf '%-58s %10s   %s\n' "   push / skopeo copy, loopback registry  ($push_s s / $skopeo_s s)" "$push_ratio" "<= 1.5, $( [ "$push_ratio" = n/a ] && echo n/a || verdict "$push_ratio" '<=' 1.5)"
 echo "openssl sha256 single core: $(echo "$sha_kbs / 1000" | bc) MB/s; hashing lanes: min($cores cores, $weights weight files) = $lanes"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
