@@ -22,7 +22,11 @@ namespace ModelGoPack.Emit;
 /// </summary>
 internal static class BundleWriter
 {
-    /// <summary>Writes the bundle; returns the manifest's files and bytes, or null with diagnostics.</summary>
+    /// <summary>
+    /// Writes the bundle; returns the manifest's files and bytes, or null with diagnostics. <paramref name="late"/>, when
+    /// given, makes entries from the list of the files copied (a BOM of their digests): they are written after those
+    /// files, before the manifest, which lists them too.
+    /// </summary>
     public static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? Write(
         IReadOnlyList<BundleEntry> entries,
         ModelGoConfig config,
@@ -34,7 +38,8 @@ internal static class BundleWriter
         DigestCache cache,
         ProgressCounter? progress,
         DiagnosticBag diagnostics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<IReadOnlyList<ManifestFile>, IReadOnlyList<BundleEntry>>? late = null)
     {
         var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath));
         if (PreviousBundle.WhyNotReplaceable(output, format) is { } problem)
@@ -55,7 +60,7 @@ internal static class BundleWriter
             // What an interrupted run (kill -9, a power cut) left beside this output goes first, and is reported.
             TemporaryOutput.RemoveStale(directory, diagnostics);
             temporary = TemporaryOutput.Create(output);
-            var copier = new Copier(cache, progress, DigestEngine.Overlap(entries.Select(e => e.Length)), cancellationToken);
+            var copier = new Copier(cache, progress, DigestEngine.Overlap(entries.Select(e => e.Length)), cancellationToken) { Late = late };
             progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
             var written = format switch
             {
@@ -169,14 +174,15 @@ internal static class BundleWriter
             return null;
         }
 
-        var manifest = ManifestWriter.Write(config, waivers, files.Select(f => f!).ToList());
+        var listed = copier.CopyLate([.. files.Select(f => f!)], (entry, content) => zip.AddDeflated(entry.Path, entry.Length, content));
+        var manifest = ManifestWriter.Write(config, waivers, listed);
         using (var content = new MemoryStream(manifest, writable: false))
         {
             zip.AddDeflated(ProjectLoader.ManifestFileName, manifest.Length, content);
         }
 
         zip.Complete();
-        return (files.Select(f => f!).ToList(), manifest);
+        return (listed, manifest);
     }
 
     /// <summary>A folder: every file written in parallel, one per core.</summary>
@@ -191,14 +197,15 @@ internal static class BundleWriter
             return null;
         }
 
-        var manifest = ManifestWriter.Write(config, waivers, files.Select(f => f!).ToList());
+        var listed = copier.CopyLate([.. files.Select(f => f!)], sink.Add);
+        var manifest = ManifestWriter.Write(config, waivers, listed);
         using (var content = new MemoryStream(manifest, writable: false))
         {
             sink.Add(BundleEntry.Generated(ProjectLoader.ManifestFileName, manifest), content);
         }
 
         sink.Complete();
-        return (files.Select(f => f!).ToList(), manifest);
+        return (listed, manifest);
     }
 
     /// <summary>
@@ -261,6 +268,7 @@ internal static class BundleWriter
                 files.Add(file!);
             }
 
+            files = copier.CopyLate(files, sink.Add);
             var manifest = ManifestWriter.Write(config, waivers, files);
             using (var content = new MemoryStream(manifest, writable: false))
             {
@@ -280,6 +288,26 @@ internal static class BundleWriter
     /// </summary>
     private sealed class Copier(DigestCache cache, ProgressCounter? progress, bool overlap, CancellationToken cancellationToken)
     {
+        /// <summary>Makes entries from the files copied (the hook of <see cref="Write"/>); null: none.</summary>
+        public Func<IReadOnlyList<ManifestFile>, IReadOnlyList<BundleEntry>>? Late { get; init; }
+
+        /// <summary>
+        /// Writes the entries <see cref="Late"/> makes from <paramref name="files"/> (all copied) with <paramref name="write"/>,
+        /// and returns <paramref name="files"/> with theirs added, for the manifest to list.
+        /// </summary>
+        public List<ManifestFile> CopyLate(List<ManifestFile> files, Action<BundleEntry, Stream> write)
+        {
+            foreach (var entry in this.Late?.Invoke(files) ?? [])
+            {
+                if (this.Copy(entry, content => write(entry, content), out var file) is null)
+                {
+                    files.Add(file!);
+                }
+            }
+
+            return files;
+        }
+
         /// <summary>Throws when the run itself was cancelled (Ctrl+C), rather than stopped by a failure.</summary>
         public void ThrowIfCancelled() => cancellationToken.ThrowIfCancellationRequested();
 
