@@ -12,6 +12,7 @@ using ModelGoPack.Hashing;
 using ModelGoPack.Inspection;
 using ModelGoPack.Releases;
 using ModelGoPack.Signing;
+using ModelGoPack.Reporting.CycloneDx;
 using ModelGoPack.Verification;
 
 namespace ModelGoPack;
@@ -20,7 +21,7 @@ namespace ModelGoPack;
 /// The pipeline every host drives: Discover, Inspect, Evaluate, Render, Emit. Knows nothing of
 /// consoles or MSBuild; findings come back as data.
 /// </summary>
-public static class ModelGoPackEngine
+public static partial class ModelGoPackEngine
 {
     /// <summary>Evaluates a project against MG-BY-SA-2.0 and renders its notices, writing nothing.</summary>
     public static CheckResult Check(ProjectRequest request, CancellationToken cancellationToken = default)
@@ -73,8 +74,12 @@ public static class ModelGoPackEngine
     /// does; with <see cref="VerifyRequest.ExtractTo"/>, then writes its files to that new folder, atomically,
     /// when it has no integrity error.
     /// </summary>
-    public static CheckResult Verify(VerifyRequest request, CancellationToken cancellationToken = default)
+    public static CheckResult Verify(VerifyRequest request, CancellationToken cancellationToken = default) => Verify(request, cancellationToken, out _);
+
+    /// <summary>Verifies as <see cref="Verify(VerifyRequest, CancellationToken)"/> does; <paramref name="verified"/>: what was read, or null when it could not be.</summary>
+    private static CheckResult Verify(VerifyRequest request, CancellationToken cancellationToken, out BundleContent? verified)
     {
+        verified = null;
         var diagnostics = new DiagnosticBag();
         var path = request.BundlePath;
         foreach (var given in new[] { path, request.PackageBundlePath, request.ExtractTo }.OfType<string>())
@@ -161,6 +166,7 @@ public static class ModelGoPackEngine
         }
 
         var extracted = request.ExtractTo is { } extractTo && BundleExtractor.Extract(content, extractTo, diagnostics, cancellationToken);
+        verified = content;
         return new CheckResult(diagnostics.Items) { Digests = digests, ExtractedTo = extracted ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.ExtractTo!)) : null, SignedBy = signedBy };
     }
 
@@ -258,7 +264,10 @@ public static class ModelGoPackEngine
 
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
         // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
-        var written = BundleWriter.Write(entries, declared, waivers, project.Artifacts, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken);
+        // With --bom, the BOM is made of the files as they were copied, and listed in the manifest with them.
+        byte[]? bom = null;
+        var written = BundleWriter.Write(entries, declared, waivers, project.Artifacts, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken,
+            request.Bom ? files => [BundleEntry.Generated(BomWriter.FileName, bom = BomWriter.Write(ProjectBomFacts(project, declared, files, timestamp)))] : null);
         project.Digests.Save();
         foreach (var note in project.Digests.TakeNotes())
         {
@@ -274,6 +283,11 @@ public static class ModelGoPackEngine
         BundleSeal.Leave(request.DigestCacheDirectory, output, written.Value.Manifest);
         var generated = entries.Where(e => e.Source is null).ToDictionary(e => e.Path, e => e.Content, StringComparer.Ordinal);
         generated[ProjectLoader.ManifestFileName] = written.Value.Manifest;
+        if (bom is not null)
+        {
+            generated[BomWriter.FileName] = bom;
+        }
+
         return new PackResult(diagnostics.Items)
         {
             OutputPath = output,
@@ -281,7 +295,7 @@ public static class ModelGoPackEngine
             Config = project.Config,
             Artifacts = project.Artifacts,
             Generated = generated,
-            ProjectFiles = project.Files,
+            ProjectFiles = request.Bom ? [.. project.Files.Where(f => !IsBomName(f.RelativePath))] : project.Files,
         };
     }
 
@@ -331,7 +345,7 @@ public static class ModelGoPackEngine
             }
 
             Line($"{ToolInfo.Name} {ToolInfo.Version}");
-            Line($"{root}|{Path.GetFullPath(outputPath)}|{format}|{request.SourceDateEpoch}");
+            Line($"{root}|{Path.GetFullPath(outputPath)}|{format}|{request.SourceDateEpoch}{(request.Bom ? "|bom" : "")}");
             Line(string.Join("|", request.ExcludedPaths));
             Stat("config", Path.Combine(root, ModelGoConfig.FileName));
             foreach (var (key, value) in (request.Overrides?.Values ?? new Dictionary<string, ConfigValue>()).OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -501,12 +515,13 @@ public static class ModelGoPackEngine
             BundleEntry.Generated(ProjectLoader.LicenseFileName, LicenseText.Bytes),
         };
         entries.AddRange(rendered);
-        entries.AddRange(project.Files.Where(f => !generated.Contains(f.RelativePath)).Select(BundleEntry.Copied));
+        // With a BOM, the project's own file of its name (an earlier BOM) is replaced by the one pack writes.
+        entries.AddRange(project.Files.Where(f => !generated.Contains(f.RelativePath) && !(request.Bom && IsBomName(f.RelativePath))).Select(BundleEntry.Copied));
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         // The manifest records the release day check judged by, when the inputs give one, so verify, which has no
         // SOURCE_DATE_EPOCH, judges by the same day. Templates saw only the config's releaseDate.
         declared = declared with { ReleaseDate = ReleaseDay.FromInputs(project.Config, request.SourceDateEpoch)?.Day };
-        BundleLimits.Check(entries, declared, waivers, diagnostics);
+        BundleLimits.Check(request.Bom ? [.. entries, BundleEntry.Generated(BomWriter.FileName, ReadOnlyMemory<byte>.Empty)] : entries, declared, waivers, diagnostics);
         return new Prepared(project, entries, waivers, declared);
     }
 

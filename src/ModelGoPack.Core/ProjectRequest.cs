@@ -41,6 +41,12 @@ public sealed record ProjectRequest
     /// metadata, a release manifest's listing) and refuse one that does not hold it (MGP8039). Off: those are trusted.
     /// </summary>
     public bool VerifyUpstream { get; init; }
+
+    /// <summary>
+    /// pack: also write the CycloneDX 1.6 BOM of the bundle into it, as <c>modelgo-bom.cdx.json</c> at its root, listed in
+    /// its manifest (docs/bom.md); a project file of that name at the root is replaced by it.
+    /// </summary>
+    public bool Bom { get; init; }
 }
 
 /// <summary>What a host asks of <c>verify</c>.</summary>

@@ -64,3 +64,16 @@ public sealed class PackResult(IReadOnlyList<Diagnostic> diagnostics) : CheckRes
     /// <summary>The project's files copied into the bundle.</summary>
     public IReadOnlyList<ProjectFile> ProjectFiles { get; init; } = [];
 }
+
+/// <summary>The outcome of <c>bom</c>: the findings, and the CycloneDX BOM when one was made.</summary>
+public sealed class BomResult(IReadOnlyList<Diagnostic> diagnostics) : CheckResult(diagnostics)
+{
+    /// <summary>The BOM's bytes (CycloneDX 1.6 JSON, UTF-8), or null when none was made.</summary>
+    public ReadOnlyMemory<byte>? Bom { get; init; }
+
+    /// <summary>The file the BOM was written to (full path), or null when it was only returned.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>Whether the BOM is of a received bundle (as verify read it) rather than of a project folder.</summary>
+    public bool FromBundle { get; init; }
+}

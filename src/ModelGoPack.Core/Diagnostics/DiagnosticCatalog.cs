@@ -537,6 +537,15 @@ public static class DiagnosticCatalog
         "Docker's config.json cannot be read",
         "push reads registry credentials from $DOCKER_CONFIG/config.json, else ~/.docker/config.json; this one is not JSON, or its auths are not what Docker writes (an object per registry with a base64 \"auth\" of user:password). Repair it (docker login writes it), or point DOCKER_CONFIG at a folder with a valid one.");
 
+    // 907x: the CycloneDX bill of materials (bom, pack --bom).
+    public static readonly DiagnosticDescriptor BomBundleUndeclared = Input("MGP9070",
+        "The bundle declares nothing a bill of materials can describe",
+        "A BOM names the model, its license and its upstreams as the bundle's modelgo-manifest.json declares them (or the modelgo.json it carries, when it has no manifest). This bundle has neither: make the BOM of the project it was packed from, or get the bundle as its publisher packed it.");
+
+    public static readonly DiagnosticDescriptor BomOutputNotReplaceable = Input("MGP9071",
+        "The BOM's output path holds something else, or is inside the bundle",
+        "bom --output replaces only a CycloneDX BOM (a file whose \"bomFormat\" is \"CycloneDX\"), never a folder or another file, and writes nothing into the bundle it describes (a file added there is one its manifest does not list). Choose another --output, or leave it out to write the BOM to standard output.");
+
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
         typeof(DiagnosticCatalog).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

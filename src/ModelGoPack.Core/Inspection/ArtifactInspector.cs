@@ -360,8 +360,8 @@ internal static class ArtifactInspector
         return name.Equals(ModelCard.FileName, StringComparison.OrdinalIgnoreCase) || name.Equals(ModelGoConfig.FileName, StringComparison.OrdinalIgnoreCase) || IsNoticeName(name);
     }
 
-    /// <summary>The role a file's name gives it, for a file whose content cannot tell (a Git LFS pointer).</summary>
-    private static ArtifactRole RoleByName(string path)
+    /// <summary>The role a file's name gives it, for a file whose content cannot tell (a Git LFS pointer) or that was not inspected (a generated file).</summary>
+    internal static ArtifactRole RoleByName(string path)
     {
         var name = Path.GetFileName(path);
         var extension = Path.GetExtension(path);

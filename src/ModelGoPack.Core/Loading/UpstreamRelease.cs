@@ -45,6 +45,6 @@ internal sealed record UpstreamRelease(string Upstream, string Location, IReadOn
 
 
 
-    /// <summary>Bundle files ModelGoPack generates; they never count as modified.</summary>
-    public static readonly IReadOnlySet<string> Generated = new HashSet<string>(StringComparer.Ordinal) { "LICENSE", "NOTICE", "README.md", "modelgo-manifest.json" };
+    /// <summary>Bundle files ModelGoPack generates (the BOM of <c>pack --bom</c> too); they never count as modified.</summary>
+    public static readonly IReadOnlySet<string> Generated = new HashSet<string>(StringComparer.Ordinal) { "LICENSE", "NOTICE", "README.md", "modelgo-manifest.json", Reporting.CycloneDx.BomWriter.FileName };
 }

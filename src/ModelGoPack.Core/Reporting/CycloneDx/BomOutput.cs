@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
+
+namespace ModelGoPack.Reporting.CycloneDx;
+
+/// <summary>
+/// Writes a BOM to the file <c>bom --output</c> names, atomically: under a locked temporary name beside it
+/// (<see cref="TemporaryOutput"/>), flushed to disk, then renamed over it, so that a failed or interrupted run leaves
+/// the path as it was. What is there is replaced only when it is a CycloneDX BOM (an earlier run's); a folder or any
+/// other file is the user's, and is refused (MGP9071).
+/// </summary>
+internal static partial class BomOutput
+{
+    /// <summary>Why the BOM may not be written to <paramref name="output"/> (a full path), or null when it may.</summary>
+    public static string? WhyNotReplaceable(string output)
+    {
+        if (Directory.Exists(output))
+        {
+            return "is a folder";
+        }
+
+        var info = new FileInfo(output);
+        if (info.LinkTarget is not null)
+        {
+            return "is a link";
+        }
+
+        if (!info.Exists)
+        {
+            return null;
+        }
+
+        try
+        {
+            // A BOM says what it is near its start ("bomFormat" is the second key ModelGoPack writes; other tools put it first).
+            using var stream = new FileStream(output, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            var head = new byte[64 * 1024];
+            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return IsBom().IsMatch(Encoding.UTF8.GetString(head, 0, read)) ? null : "is a file that is not a CycloneDX BOM";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be read ({e.Message})";
+        }
+    }
+
+    /// <summary>Writes <paramref name="bom"/> to <paramref name="output"/> (a full path); false, with the problem reported, when it could not be.</summary>
+    public static bool Write(string output, byte[] bom, DiagnosticBag diagnostics)
+    {
+        if (WhyNotReplaceable(output) is { } problem)
+        {
+            diagnostics.Add(Messages.BomOutputNotReplaceable.With(ProjectPath.Printable(output), problem), output);
+            return false;
+        }
+
+        TemporaryOutput? temporary = null;
+        try
+        {
+            var folder = Path.GetDirectoryName(output)!;
+            Directory.CreateDirectory(folder);
+            TemporaryOutput.RemoveStale(folder, diagnostics);
+            temporary = TemporaryOutput.Create(output);
+            using (var file = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            {
+                file.Write(bom);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary.Path, output, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(Messages.BomNotWritten.With(ProjectPath.Printable(output), e.Message), output);
+            return false;
+        }
+        finally
+        {
+            temporary?.Release(diagnostics);
+        }
+    }
+
+    [GeneratedRegex("\"bomFormat\"\\s*:\\s*\"CycloneDX\"", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex IsBom();
+}
