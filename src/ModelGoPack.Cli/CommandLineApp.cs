@@ -81,6 +81,7 @@ internal static class CommandLineApp
         root.Add(VerifyCommand.Create(options.Quiet, host));
         root.Add(SignCommand.Create(options.Quiet, host));
         root.Add(PushCommand.Create(options.Quiet, host));
+        root.Add(BomCommand.Create(options, host));
         root.Add(InspectCommand.Create(options, host));
         root.Add(StampDatasetCommand.Create(host));
         root.Add(InitCommand.Create(host));

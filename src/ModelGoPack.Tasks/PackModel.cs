@@ -38,6 +38,9 @@ public class PackModel : Microsoft.Build.Utilities.Task
     /// <summary><c>true</c> to hash upstream files a release records digests for, as <c>--verify-upstream</c>.</summary>
     public bool VerifyUpstream { get; set; }
 
+    /// <summary><c>true</c> to put the bundle's CycloneDX BOM into it (and the .nupkg), as <c>pack --bom</c>.</summary>
+    public bool Bom { get; set; }
+
     public string? SourceDateEpoch { get; set; }
 
     // Config values (MSBuild wins over modelgo.json, key by key).

@@ -84,6 +84,7 @@ internal static class TaskRequest
             DigestCacheDirectory = Path.Combine(intermediate, "digests"),
             Progress = new ProgressCounter(),
             VerifyUpstream = task.VerifyUpstream,
+            Bom = task.Bom,
             PublicityTexts = new[] { ("Title", task.Title), ("Description", task.Description), ("PackageTags", task.PackageTags) }
                 .Where(p => !string.IsNullOrWhiteSpace(p.Item2) && p.Item2 != "Package Description")
                 .ToDictionary(p => p.Item1, p => p.Item2!, StringComparer.Ordinal),

@@ -17,12 +17,13 @@ internal static class PackCommand
         };
         Usage.RefuseForeignPath(output);
         var format = Usage.Choice("--format", "-f", "The bundle's form: dir (a folder), zip, tar.gz or oci (an OCI image layout holding a CNCF ModelPack artifact).", [.. BundleFormats.Names]);
-        var pack = options.Command("pack", "Check the project, render its notices and write the bundle. Writes nothing when there is an error.", output, format);
-        pack.SetAction((parse, cancellationToken) => RunAsync(parse, options, output, format, host, cancellationToken));
+        var bom = new Option<bool>("--bom") { Description = "Also put the bundle's CycloneDX 1.6 bill of materials into it, as modelgo-bom.cdx.json, listed in its manifest." };
+        var pack = options.Command("pack", "Check the project, render its notices and write the bundle. Writes nothing when there is an error.", output, format, bom);
+        pack.SetAction((parse, cancellationToken) => RunAsync(parse, options, output, format, bom, host, cancellationToken));
         return pack;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, ProjectOptions options, Option<string?> output, Option<string> format, Host host, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, ProjectOptions options, Option<string?> output, Option<string> format, Option<bool> bom, Host host, CancellationToken cancellationToken)
     {
         var stdout = host.Stdout;
         var project = options.Find(parse, host);
@@ -33,6 +34,8 @@ internal static class PackCommand
             Report.WriteText(stdout, directory, environmentDiagnostics);
             return ExitCodes.For(environmentDiagnostics);
         }
+
+        request = request with { Bom = parse.GetValue(bom) };
 
         var bundleFormat = BundleFormats.Parse(parse.GetValue(format), BundleFormats.CommandLineDefault)!.Value;
         var result = await host.WithProgressAsync(request.Progress!, parse.GetValue(options.Quiet),
