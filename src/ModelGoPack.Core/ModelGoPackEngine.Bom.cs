@@ -54,14 +54,33 @@ public static partial class ModelGoPackEngine
         return new BomResult(diagnostics.Items) { Bom = bom, OutputPath = output, FromBundle = bundle };
     }
 
-    /// <summary>Whether <paramref name="path"/> is a received bundle rather than a project: a file (an archive), or a folder holding a modelgo-manifest.json.</summary>
-    private static bool IsBundle(string path) =>
-        !string.IsNullOrWhiteSpace(path) && !ProjectPath.HasControlCharacters(path)
-        && (File.Exists(path) || File.Exists(Path.Combine(path, ProjectLoader.ManifestFileName)));
+    /// <summary>Whether <paramref name="path"/> is a received bundle rather than a project (<see cref="BundleLocation"/>).</summary>
+    private static bool IsBundle(string path) => BundleLocation(path) is not null;
 
-    // Whether the output is the bundle (an archive) or inside it (a folder), compared by real path.
-    private static bool InsideBundle(string bundle, string output)
+    /// <summary>
+    /// Where the received bundle <paramref name="path"/> names is: a file (an archive), a folder holding a
+    /// modelgo-manifest.json, an OCI image layout, or the layout of <c>LAYOUT:REF</c>; null for anything else (a project).
+    /// </summary>
+    private static string? BundleLocation(string path)
     {
+        if (string.IsNullOrWhiteSpace(path) || ProjectPath.HasControlCharacters(path))
+        {
+            return null;
+        }
+
+        if (File.Exists(path) || File.Exists(Path.Combine(path, ProjectLoader.ManifestFileName)) || (Directory.Exists(path) && Oci.OciLayout.IsLayout(path)))
+        {
+            return path;
+        }
+
+        // LAYOUT:REF, as verify reads it.
+        return !Path.Exists(path) && path.LastIndexOf(':') is > 0 and var colon && Directory.Exists(path[..colon]) && Oci.OciLayout.IsLayout(path[..colon]) ? path[..colon] : null;
+    }
+
+    // Whether the output is the bundle (an archive) or inside it (a folder, a layout), compared by real path.
+    private static bool InsideBundle(string path, string output)
+    {
+        var bundle = BundleLocation(path)!;
         var real = ProjectPath.Real(Path.TrimEndingDirectorySeparator(Path.GetFullPath(bundle)));
         var target = ProjectPath.Real(output);
         return File.Exists(bundle) ? target.Equals(real, Globs.Comparison) : IsUnder(target, real);

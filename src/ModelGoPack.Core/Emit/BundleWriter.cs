@@ -229,6 +229,9 @@ internal static class BundleWriter
             sink.Commit(i, copied[i].Sha256);
         }
 
+        // Generated late entries are small texts (the BOM): a blob each, and a layer like every file's.
+        copied = copier.CopyLate(copied, (entry, _) => sink.AddBlob(OciMediaTypes.DocRaw, entry.Content.ToArray()));
+
         var manifest = ManifestWriter.Write(config, waivers, copied);
         var manifestFile = new ManifestFile(ProjectLoader.ManifestFileName, manifest.Length, Convert.ToHexStringLower(SHA256.HashData(manifest)));
         sink.AddBlob(OciMediaTypes.DocRaw, manifest);

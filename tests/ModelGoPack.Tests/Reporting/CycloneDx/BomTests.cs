@@ -95,6 +95,29 @@ public sealed class BomTests
     }
 
     [Fact]
+    public void Pack_with_bom_to_an_OCI_layout_makes_the_BOM_a_layer_and_the_layout_verifies()
+    {
+        using var temp = new TempDirectory();
+        var layout = temp.Combine("model.oci");
+        var packed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = Example, Bom = true }, layout, BundleFormat.Oci);
+        Assert.True(packed.OutputPath is not null, string.Join("\n", packed.Diagnostics));
+
+        // The layer annotated with the BOM's path holds the project's BOM, byte for byte.
+        using var index = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(layout, "index.json")));
+        using var manifest = JsonDocument.Parse(File.ReadAllBytes(Blob(layout, index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!)));
+        var layer = manifest.RootElement.GetProperty("layers").EnumerateArray()
+            .Single(l => l.GetProperty("annotations").GetProperty("org.cncf.model.filepath").GetString() == BomName);
+        var embedded = File.ReadAllBytes(Blob(layout, layer.GetProperty("digest").GetString()!));
+        Assert.Equal(Encoding.UTF8.GetString(ProjectBom(Example)), Encoding.UTF8.GetString(embedded));
+
+        var verified = ModelGoPackEngine.Verify(layout);
+        Assert.True(verified.ExitCode == 0, string.Join("\n", verified.Diagnostics));
+        var ofLayout = ModelGoPackEngine.Bom(new ProjectRequest { ProjectDirectory = layout }, null);
+        Assert.True(ofLayout.Bom is not null, string.Join("\n", ofLayout.Diagnostics));
+        Assert.Equal(Encoding.UTF8.GetString(embedded), Encoding.UTF8.GetString(ofLayout.Bom!.Value.Span));
+    }
+
+    [Fact]
     public void The_hashes_are_those_sha256sum_computes_of_the_bundled_files()
     {
         using var temp = new TempDirectory();
@@ -314,6 +337,8 @@ public sealed class BomTests
         Assert.DoesNotContain(BomName, FileHashes(bundle.Bytes(BomName)).Keys);
         Assert.Equal(0, ModelGoPackEngine.Verify(output).ExitCode);
     }
+
+    private static string Blob(string layout, string digest) => Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]);
 
     private static byte[] ProjectBom(string directory, long? sourceDateEpoch = null)
     {
