@@ -46,7 +46,7 @@ public static partial class ModelGoPackEngine
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (output is not null && !BomOutput.Write(output, bom, diagnostics))
+        if (output is not null && !BomOutput.Write(output, bom.Value, diagnostics))
         {
             return new BomResult(diagnostics.Items) { FromBundle = bundle };
         }
@@ -87,7 +87,7 @@ public static partial class ModelGoPackEngine
     }
 
     /// <summary>The BOM of a project folder: what pack would bundle, hashed through the digest cache as check hashes it.</summary>
-    private static byte[]? ProjectBom(ProjectRequest request, string? output, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    private static ReadOnlyMemory<byte>? ProjectBom(ProjectRequest request, string? output, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         var prepared = Prepare(request, output is null ? [] : [output], diagnostics, cancellationToken);
         if (prepared is null || diagnostics.HasErrors)
@@ -131,7 +131,7 @@ public static partial class ModelGoPackEngine
     /// manifest and a BOM it carries (so that the BOM of a bundle packed with --bom is the one inside it), what verify read of
     /// each, and the dataset stamps it holds; dated as pack dates a bundle, from what it declares.
     /// </summary>
-    private static byte[]? BundleBom(ProjectRequest request, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    private static ReadOnlyMemory<byte>? BundleBom(ProjectRequest request, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         var path = request.ProjectDirectory;
         var result = Verify(new VerifyRequest { BundlePath = path, Progress = request.Progress }, cancellationToken, out var content);

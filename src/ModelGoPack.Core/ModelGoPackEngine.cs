@@ -265,9 +265,9 @@ public static partial class ModelGoPackEngine
         var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
         // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
         // With --bom, the BOM is made of the files as they were copied, and listed in the manifest with them.
-        byte[]? bom = null;
+        ReadOnlyMemory<byte>? bom = null;
         var written = BundleWriter.Write(entries, declared, waivers, project.Artifacts, output, format, timestamp, project.Digests, request.Progress, diagnostics, cancellationToken,
-            request.Bom ? files => [BundleEntry.Generated(BomWriter.FileName, bom = BomWriter.Write(ProjectBomFacts(project, declared, files, timestamp)))] : null);
+            request.Bom ? files => [BundleEntry.Generated(BomWriter.FileName, (bom = BomWriter.Write(ProjectBomFacts(project, declared, files, timestamp))).Value)] : null);
         project.Digests.Save();
         foreach (var note in project.Digests.TakeNotes())
         {
@@ -285,7 +285,7 @@ public static partial class ModelGoPackEngine
         generated[ProjectLoader.ManifestFileName] = written.Value.Manifest;
         if (bom is not null)
         {
-            generated[BomWriter.FileName] = bom;
+            generated[BomWriter.FileName] = bom.Value;
         }
 
         return new PackResult(diagnostics.Items)

@@ -77,8 +77,15 @@ internal static class BomCommand
         }
         else
         {
-            // The JSON escapes every control character itself, so it passes the printable writer unchanged.
-            PrintableWriter.WriteLines(host.Stdout, Encoding.UTF8.GetString(bom.Span).TrimEnd('\n'));
+            // Line by line (a BOM of a million files is hundreds of MB, never decoded whole). The JSON escapes every control
+            // character itself, so it passes the printable writer unchanged.
+            for (var rest = bom; rest.Length > 0;)
+            {
+                var end = rest.Span.IndexOf((byte)'\n');
+                var line = end < 0 ? rest : rest[..end];
+                await host.Stdout.WriteLineAsync(Encoding.UTF8.GetString(line.Span)).ConfigureAwait(false);
+                rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
+            }
         }
 
         return result.ExitCode;

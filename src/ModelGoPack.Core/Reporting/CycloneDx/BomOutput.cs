@@ -47,7 +47,7 @@ internal static partial class BomOutput
     }
 
     /// <summary>Writes <paramref name="bom"/> to <paramref name="output"/> (a full path); false, with the problem reported, when it could not be.</summary>
-    public static bool Write(string output, byte[] bom, DiagnosticBag diagnostics)
+    public static bool Write(string output, ReadOnlyMemory<byte> bom, DiagnosticBag diagnostics)
     {
         if (WhyNotReplaceable(output) is { } problem)
         {
@@ -64,7 +64,7 @@ internal static partial class BomOutput
             temporary = TemporaryOutput.Create(output);
             using (var file = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
-                file.Write(bom);
+                file.Write(bom.Span);
                 file.Flush(flushToDisk: true);
             }
 

@@ -35,10 +35,13 @@ internal static class BomWriter
 
     private static readonly JsonWriterOptions Options = new() { Indented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The BOM's bytes (UTF-8, no byte order mark, ending in a newline).</summary>
-    public static byte[] Write(BomFacts facts)
+    /// <summary>
+    /// The BOM's bytes (UTF-8, no byte order mark, ending in a newline), held once: the buffer they were written to, sized
+    /// for about 512 bytes a file (a file's entry is about 480), never copied.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Write(BomFacts facts)
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new MemoryStream((int)Math.Min(Array.MaxLength, (64L * 1024) + (512L * facts.Files.Count)));
         using (var json = new Utf8JsonWriter(buffer, Options))
         {
             var model = Reference("model", $"{facts.Declared.Name}@{facts.Declared.Version.ToNormalizedString()}");
@@ -82,8 +85,8 @@ internal static class BomWriter
         }
 
         buffer.WriteByte((byte)'\n');
-        var bytes = buffer.ToArray();
-        SetSerialNumber(bytes);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        SetSerialNumber(bytes.Span);
         return bytes;
     }
 
@@ -91,7 +94,7 @@ internal static class BomWriter
     /// The serial number: a UUID made of the SHA-256 of the BOM written with a zero one (RFC 9562 version 8, the form for
     /// a UUID made by a hash other than MD5 and SHA-1), so that the same content has the same number and another content another.
     /// </summary>
-    private static void SetSerialNumber(byte[] bytes)
+    private static void SetSerialNumber(Span<byte> bytes)
     {
         var digest = SHA256.HashData(bytes);
         digest[6] = (byte)((digest[6] & 0x0F) | 0x80);
@@ -100,8 +103,8 @@ internal static class BomWriter
         var serial = Encoding.ASCII.GetBytes($"urn:uuid:{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..32]}");
 
         // The first occurrence is the serialNumber's: it is written before anything a project supplies.
-        var at = bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(Placeholder));
-        serial.CopyTo(bytes, at);
+        var at = bytes.IndexOf(Encoding.ASCII.GetBytes(Placeholder));
+        serial.CopyTo(bytes[at..]);
     }
 
     private static void WriteModel(Utf8JsonWriter json, string reference, BomFacts facts, IReadOnlyList<Dataset> datasets)
