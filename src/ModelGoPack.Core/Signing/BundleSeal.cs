@@ -238,7 +238,7 @@ internal static class AtomicFile
     /// </summary>
     /// <exception cref="IOException">It could not be written.</exception>
     /// <exception cref="UnauthorizedAccessException">The folder may not be written.</exception>
-    public static void Write(string path, byte[] bytes, DiagnosticBag diagnostics)
+    public static void Write(string path, ReadOnlySpan<byte> bytes, DiagnosticBag diagnostics)
     {
         TemporaryOutput.RemoveStale(Path.GetDirectoryName(path)!, diagnostics);
         using var temporary = TemporaryOutput.Create(path);

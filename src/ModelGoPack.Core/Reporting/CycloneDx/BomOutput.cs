@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ModelGoPack.Diagnostics;
-using ModelGoPack.Emit;
 
 namespace ModelGoPack.Reporting.CycloneDx;
 
 /// <summary>
-/// Writes a BOM to the file <c>bom --output</c> names, atomically: under a locked temporary name beside it
-/// (<see cref="TemporaryOutput"/>), flushed to disk, then renamed over it, so that a failed or interrupted run leaves
+/// Writes a BOM to the file <c>bom --output</c> names, atomically (<see cref="Signing.AtomicFile"/>): under a locked
+/// temporary name beside it, flushed to disk, then renamed over it, so that a failed or interrupted run leaves
 /// the path as it was. What is there is replaced only when it is a CycloneDX BOM (an earlier run's); a folder or any
 /// other file is the user's, and is refused (MGP9071).
 /// </summary>
@@ -55,30 +54,16 @@ internal static partial class BomOutput
             return false;
         }
 
-        TemporaryOutput? temporary = null;
         try
         {
-            var folder = Path.GetDirectoryName(output)!;
-            Directory.CreateDirectory(folder);
-            TemporaryOutput.RemoveStale(folder, diagnostics);
-            temporary = TemporaryOutput.Create(output);
-            using (var file = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
-            {
-                file.Write(bom.Span);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary.Path, output, overwrite: true);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            Signing.AtomicFile.Write(output, bom.Span, diagnostics);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             diagnostics.Add(Messages.BomNotWritten.With(ProjectPath.Printable(output), e.Message), output);
             return false;
-        }
-        finally
-        {
-            temporary?.Release(diagnostics);
         }
     }
 
