@@ -17,7 +17,7 @@ internal static class BomCommand
     {
         var path = new Argument<string>("PATH")
         {
-            Description = "The model project's folder (default: found as check finds it), or a received bundle: a folder holding modelgo-manifest.json, a .zip, a .tar.gz, or a .nupkg with its bundle beside it.",
+            Description = "The model project's folder (default: found as check finds it), or a received bundle: a folder holding modelgo-manifest.json, an OCI image layout (LAYOUT:REF too), a .zip, a .tar.gz, or a .nupkg with its bundle beside it.",
             DefaultValueFactory = _ => ".",
         };
         Usage.RefuseForeignPath(path);
