@@ -73,8 +73,8 @@ public static partial class ModelGoPackEngine
             return path;
         }
 
-        // LAYOUT:REF, as verify reads it.
-        return !Path.Exists(path) && path.LastIndexOf(':') is > 0 and var colon && Directory.Exists(path[..colon]) && Oci.OciLayout.IsLayout(path[..colon]) ? path[..colon] : null;
+        // LAYOUT:REF, by verify's rule.
+        return Oci.OciLayout.SplitReference(path)?.Layout;
     }
 
     // Whether the output is the bundle (an archive) or inside it (a folder, a layout), compared by real path.
