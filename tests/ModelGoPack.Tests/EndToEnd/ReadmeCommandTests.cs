@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using ModelGoPack.Tests.Support;
 
@@ -54,6 +55,29 @@ public sealed partial class ReadmeCommandTests
         using var bundle = System.IO.Compression.ZipFile.OpenRead(Path.Combine(model, "bin", "Release", "tiny-llm-distilled.1.0.0.zip"));
         Assert.True(bundle.Entries.Any(e => e.FullName == "my-model.csproj"), string.Join(", ", bundle.Entries.Select(e => e.FullName)));
         Assert.DoesNotContain(bundle.Entries, e => e.FullName == "nuget.config");
+    }
+
+    [Fact]
+    public void The_publish_section_packs_signs_pushes_pulls_and_verifies_as_written()
+    {
+        // The block as written, run by bash with the built tool as `modelgopack` and a real registry (Debian's
+        // docker-registry) where the README has 127.0.0.1:5000; skopeo pulls it back; verify checks the signature.
+        var block = Block("sh", after: "## Publish");
+        Assert.Contains("127.0.0.1:5000", block, StringComparison.Ordinal);
+        using var registry = LocalRegistry.Start();
+        using var temp = new TempDirectory();
+        CopyFolder(Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled"), temp.Combine("tests", "examples", "tiny-llm-distilled"));
+        var script = $"modelgopack() {{ dotnet '{ToolProcess.Tool}' \"$@\"; }}\n" + block.Replace("127.0.0.1:5000", registry.Address, StringComparison.Ordinal);
+
+        var (exit, output) = Shell(temp.Path, temp.Combine("home"), script);
+
+        Assert.True(exit == 0, output);
+        Assert.Matches(@"uploaded (\d+) of \1 blobs \([\d,]+ bytes\), 0 already there", output);
+        Assert.Contains("and the signature out/tiny.oci.sig by the P-256 key", output, StringComparison.Ordinal);
+        Assert.Contains("compliant with MG-BY-SA-2.0", output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, registry.ManifestStatus("models/tiny", "1.0.0"));
+        using var bom = System.Text.Json.JsonDocument.Parse(File.ReadAllText(temp.Combine("tiny.cdx.json")));
+        Assert.Equal("CycloneDX", bom.RootElement.GetProperty("bomFormat").GetString());
     }
 
     // The first ```LANGUAGE block after the first line holding AFTER.
