@@ -45,6 +45,15 @@ public static class OciLayout
             throw new OciFormatException($"oci-layout is not JSON ({e.Message})");
         }
 
+        // The blobs are inside the layout: a linked blob folder would have verify read (and pass) files elsewhere.
+        foreach (var folder in new[] { "blobs", OciMediaTypes.BlobFolder })
+        {
+            if (new DirectoryInfo(Path.Combine(root, folder)).LinkTarget is { } target)
+            {
+                throw new OciFormatException($"its {folder} is a symbolic link (to '{target}'); a layout holds its blobs itself");
+            }
+        }
+
         var bytes = ReadSmall(Path.Combine(root, OciMediaTypes.IndexFile), OciManifest.MaxBytes, OciMediaTypes.IndexFile);
         try
         {
@@ -120,6 +129,12 @@ public static class OciLayout
         if (!File.Exists(path))
         {
             throw new OciFormatException($"the layout has no {what}");
+        }
+
+        // Never followed, never opened when it is no regular file: a named pipe would block the open for ever.
+        if (new FileInfo(path).LinkTarget is not null || !Discovery.FileType.IsRegular(path))
+        {
+            throw new OciFormatException($"its {what} is a link or not a regular file (a named pipe, a device); a layout holds regular files only");
         }
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);

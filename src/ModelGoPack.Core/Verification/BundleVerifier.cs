@@ -33,7 +33,8 @@ internal static class BundleVerifier
     {
         try
         {
-            if (Directory.Exists(path) && Oci.OciLayout.IsLayout(path))
+            // A folder bundle may hold a file named oci-layout (the project's own): its modelgo-manifest.json at the root says it is one.
+            if (Directory.Exists(path) && Oci.OciLayout.IsLayout(path) && !File.Exists(Path.Combine(path, ManifestName)))
             {
                 return OciBundleReader.Read(Path.GetFullPath(path), null, progress, diagnostics, cancellationToken);
             }

@@ -86,6 +86,7 @@ public sealed class OciVerifyTests
     [InlineData("../escape.md", "MGP9010")]
     [InlineData("/etc/passwd", "MGP9010")]
     [InlineData("README.md", "MGP9005")]
+    [InlineData("docs/a.md/", "MGP9010")]
     public void A_layer_path_that_escapes_or_repeats_is_refused(string path, string code)
     {
         var (project, layout) = Packed();
@@ -163,5 +164,65 @@ public sealed class OciVerifyTests
         var error = Assert.Single(refused.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
         Assert.Contains("no OCI image layout", error.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(folder, "modelgo-manifest.json")));
+    }
+
+    [Theory]
+    [InlineData("index")]
+    [InlineData("config")]
+    public async Task A_named_pipe_for_the_index_or_the_config_is_refused_without_blocking(string which)
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            var path = which == "index" ? Path.Combine(layout.Root, "index.json") : layout.BlobPath(layout.Manifest["config"]!["digest"]!.GetValue<string>());
+            File.Delete(path);
+            Assert.Equal(0, ProcessRunner.Run("mkfifo", null, path).ExitCode);
+
+            var result = await Task.Run(() => ModelGoPackEngine.Verify(layout.Root)).WaitAsync(TimeSpan.FromSeconds(60));
+            var diagnostic = Assert.Single(result.Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+            Assert.Equal("MGP9007", diagnostic.Code);
+            Assert.Contains("not a regular file", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("blobs")]
+    [InlineData("blobs/sha256")]
+    [InlineData("config")]
+    public void A_blob_folder_or_blob_that_links_out_of_the_layout_is_refused_not_followed(string what)
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            using var elsewhere = new TempDirectory();
+            var linked = what == "config" ? layout.BlobPath(layout.Manifest["config"]!["digest"]!.GetValue<string>()) : Path.Combine(layout.Root, what);
+            var moved = elsewhere.Combine("moved");
+            if (what == "config")
+            {
+                File.Move(linked, moved);
+                File.CreateSymbolicLink(linked, moved);
+            }
+            else
+            {
+                Directory.Move(linked, moved);
+                Directory.CreateSymbolicLink(linked, moved);
+            }
+
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+            Assert.Equal("MGP9007", diagnostic.Code);
+            Assert.Contains("link", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_folder_bundle_holding_a_file_named_oci_layout_is_verified_as_the_folder_it_is()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}").Write();
+        var folder = project.Pack(BundleFormat.Directory).OutputPath!;
+
+        var result = ModelGoPackEngine.Verify(folder);
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        Assert.Contains("oci-layout", result.Digests.Keys);
     }
 }

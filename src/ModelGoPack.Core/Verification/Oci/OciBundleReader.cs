@@ -60,7 +60,8 @@ internal static class OciBundleReader
                 return null;
             }
 
-            if (ProjectPath.UnsafeEntryName(path) is { } unsafeName)
+            // A trailing '/' names a folder in an archive; a layer holds one file, so such a path could never be extracted.
+            if ((path.EndsWith('/') ? "it ends with '/', so it names a folder, not the file a layer holds" : ProjectPath.UnsafeEntryName(path)) is { } unsafeName)
             {
                 var shown = ProjectPath.Shown(path);
                 diagnostics.Add(Messages.FolderBundleFileRefused.With(shown, unsafeName), shown);
