@@ -73,10 +73,11 @@ internal static class ProjectScanner
                 continue;
             }
 
-            // A folder below the root that holds ModelGoPack's modelgo-manifest.json is a bundle (an earlier output, an
-            // upstream's release): none of it is the project's.
+            // A folder below the root that holds ModelGoPack's modelgo-manifest.json, or is an OCI layout pack wrote, is a
+            // bundle (an earlier output, an upstream's release): none of it is the project's.
             if (bundles is not null && Path.TrimEndingDirectorySeparator(directory.FullName) != Path.TrimEndingDirectorySeparator(root)
-                && entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == ProjectLoader.ManifestFileName && EarlierBundle.IsManifestFile(e.FullName)))
+                && (entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == ProjectLoader.ManifestFileName && EarlierBundle.IsManifestFile(e.FullName))
+                    || (entries.Any(e => e is FileInfo && e.LinkTarget is null && e.Name == Oci.OciMediaTypes.LayoutFile) && EarlierBundle.IsOciLayout(directory.FullName))))
             {
                 bundles.Add(ProjectPath.FromFileSystem(root, directory.FullName));
                 continue;

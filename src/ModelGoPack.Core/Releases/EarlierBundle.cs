@@ -7,7 +7,7 @@ namespace ModelGoPack.Releases;
 
 /// <summary>
 /// An earlier output of pack inside the project, under any name: a folder holding a <c>modelgo-manifest.json</c>
-/// (found while the project is walked), a zip holding one at its root or in its one top folder (a .nupkg of
+/// (found while the project is walked), an OCI image layout of pack's (<see cref="IsOciLayout"/>), a zip holding one at its root or in its one top folder (a .nupkg of
 /// ModelGoPack's too), or a tar.gz carrying pack's gzip mark (<see cref="Emit.BundleMark"/>). None is ever bundled.
 /// </summary>
 internal static class EarlierBundle
@@ -40,6 +40,29 @@ internal static class EarlierBundle
             return IsManifest(start[..stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether the folder at <paramref name="folder"/> is an OCI image layout pack wrote (<c>--format oci</c>): its one
+    /// manifest is a model's and has a <c>modelgo-manifest.json</c> layer. A layout of another tool is the project's.
+    /// </summary>
+    public static bool IsOciLayout(string folder)
+    {
+        try
+        {
+            if (!Oci.OciLayout.IsLayout(folder))
+            {
+                return false;
+            }
+
+            var manifest = Oci.OciManifest.Parse(Oci.OciLayout.ReadBlob(folder, Oci.OciLayout.SelectManifest(Oci.OciLayout.ReadIndex(folder), null), Oci.OciManifest.MaxBytes));
+            return manifest.ArtifactType == Oci.OciMediaTypes.ModelManifest
+                && manifest.Layers.Any(l => l.Annotation(Oci.OciMediaTypes.FilePathAnnotation) == ProjectLoader.ManifestFileName);
+        }
+        catch (Exception e) when (e is Oci.OciFormatException or UnauthorizedAccessException || BundleVerifier.IsDamaged(e))
         {
             return false;
         }

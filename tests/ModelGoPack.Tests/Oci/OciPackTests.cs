@@ -174,4 +174,18 @@ public sealed class OciPackTests
     [InlineData(49L, null)]
     public void ParamSize_is_a_count_with_one_decimal_and_a_scale_prefix(long parameters, string? expected) =>
         Assert.Equal(expected, ModelPackConfig.ParamSize(parameters));
+
+    [Fact]
+    public void An_earlier_layout_inside_the_project_is_left_out_of_the_next_bundle()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var first = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, Path.Combine(project.Root, "v1.oci"), BundleFormat.Oci);
+        Assert.True(first.Compliant, string.Join("\n", first.Diagnostics));
+
+        var second = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root }, Path.Combine(project.Root, "v2.oci"), BundleFormat.Oci);
+        Assert.True(second.Compliant, string.Join("\n", second.Diagnostics));
+        Assert.Equal(first.Files.Select(f => f.Path).Order(StringComparer.Ordinal), second.Files.Select(f => f.Path).Order(StringComparer.Ordinal));
+        Assert.Contains(second.Diagnostics, d => d.Code == "MGP8037" && d.Path == "v1.oci");
+    }
 }
