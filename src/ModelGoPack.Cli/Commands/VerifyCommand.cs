@@ -11,7 +11,7 @@ internal static class VerifyCommand
 {
     public static Command Create(Option<bool> quiet, Host host)
     {
-        var bundle = new Argument<string>("PATH") { Description = "The bundle: a folder, a .zip, a .tar.gz, or a .nupkg (with its bundle beside it)." };
+        var bundle = new Argument<string>("PATH") { Description = "The bundle: a folder, an OCI image layout (LAYOUT, or LAYOUT:REF for one of several models), a .zip, a .tar.gz, or a .nupkg (with its bundle beside it)." };
         var format = Usage.Choice("--format", "-f", "The report's form: text, json or sarif (2.1.0).", "text", "json", "sarif");
         var packageBundle = new Option<string>("--bundle")
         {

@@ -421,7 +421,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor BundleUnreadable = Input("MGP9007",
         "Bundle cannot be read",
-        "Pass a bundle folder, a .zip, a .tar.gz or a .nupkg. A damaged archive must be downloaded or copied again.");
+        "Pass a bundle folder, an OCI image layout (LAYOUT or LAYOUT:REF), a .zip, a .tar.gz or a .nupkg. A damaged archive or layout must be downloaded or copied again.");
 
     public static readonly DiagnosticDescriptor BundleWithoutManifest = Input("MGP9008", Severity.Warning,
         "Bundle has no modelgo-manifest.json; its integrity is not checked",
@@ -462,6 +462,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ManifestWaiverNotAllowed = Input("MGP9017",
         "The bundle's manifest waives a finding that cannot be waived",
         "A manifest's waivers are its publisher's own claim. One of an obligation of the license itself (the license copy and its text, the modification and Extracted Model notices, a known notice retained, share-alike) is not applied: verify judges the finding as it is. A bundle packed by ModelGoPack never carries such a waiver; ask its publisher for one that does not.");
+
+    public static readonly DiagnosticDescriptor OciDescriptionContradicted = Input("MGP9018",
+        "The OCI layout describes the model otherwise than its bundle does",
+        "Registries and ModelPack tools show an OCI layout's config and manifest annotations, not its files: its licenses must be LicenseRef-MG-BY-SA-2.0 (clause 2.2(a)(vi)), its name and version those of modelgo-manifest.json, and its diffIds its layers' digests in order. Pack the model again with ModelGoPack, or ask its publisher for a layout whose description is true.");
 
     // 9030 to 9049: OMS signatures (sign, verify --signature).
     public static readonly DiagnosticDescriptor SignatureUnreadable = Input("MGP9030",

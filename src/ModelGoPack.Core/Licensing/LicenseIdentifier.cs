@@ -178,11 +178,12 @@ public static partial class LicenseIdentifier
 
     /// <summary>
     /// The holder a copyright line names, without its sign, years and "All rights reserved." ("Copyright 2026 Example
-    /// Lab" gives "Example Lab"); the line itself, trimmed, when it is no such notice or names no holder.
+    /// Lab" gives "Example Lab", "(c) 2025 Big Lab, Inc." gives "Big Lab, Inc."); "" for a notice that names none
+    /// ("Copyright 2026"); the line itself, trimmed, when it is no copyright notice (a bare name).
     /// </summary>
     public static string CopyrightHolder(string line) =>
-        line.Length <= 300 && CopyrightLine().Match(line) is { Success: true } notice && notice.Groups["holder"].Value.Trim().TrimEnd('.', ',').Trim() is { Length: > 0 } holder
-            ? holder
+        line.Length <= 300 && CopyrightLine().Match(line) is { Success: true } notice
+            ? notice.Groups["holder"].Value.Trim().TrimEnd(',').Trim()
             : line.Trim();
 
     // The lowercase words a holder's name may hold: Meta Platforms, Inc. and affiliates; the Qwen team; Acme et al.

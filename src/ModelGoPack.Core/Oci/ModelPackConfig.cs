@@ -57,7 +57,8 @@ internal static class ModelPackConfig
         var precisions = Precisions.Where(p => p.Types.Any(dtypes.ContainsKey)).Select(p => p.Name).ToList();
         var known = Precisions.SelectMany(p => p.Types).ToHashSet(StringComparer.Ordinal);
         var formats = weights.Select(w => FormatName(w.Weights!.Format)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var quantization = Fact(artifacts, "quantization")
+        // config.json's quant_method; "yes" stands for a quantization_config that names none (bitsandbytes' load_in_4bit).
+        var quantization = (Fact(artifacts, "quantization") is { } method && method != "yes" ? method : null)
             ?? Joined(weights.SelectMany(w => w.Weights!.Dtypes.Keys).Where(t => !known.Contains(t.ToUpperInvariant())).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         var architecture = Fact(artifacts, "architectures") ?? Fact(artifacts, "model_type")
             ?? weights.Select(w => w.Weights!.Metadata.GetValueOrDefault("general.architecture")).FirstOrDefault(a => !string.IsNullOrWhiteSpace(a));
@@ -86,7 +87,7 @@ internal static class ModelPackConfig
             json.WriteStartObject("config");
             WriteIfAny(json, "architecture", architecture);
             WriteIfAny(json, "format", Joined(formats));
-            if (formats.Count == 1)
+            if (formats.Count == 1 && !SharesTensors(weights))
             {
                 WriteIfAny(json, "paramSize", ParamSize(dtypes.Values.Sum()));
             }
@@ -131,6 +132,25 @@ internal static class ModelPackConfig
 
         var thousands = Math.Round(parameters / 1e3, 1, MidpointRounding.AwayFromZero);
         return thousands > 0 ? thousands.ToString("0.#", CultureInfo.InvariantCulture) + "K" : null;
+    }
+
+    // Two files that hold a tensor of one name are two copies of (part of) one model (Mistral's model.safetensors beside
+    // consolidated.safetensors, diffusers' .fp16 variants): their counts would add up to a model twice the size.
+    private static bool SharesTensors(IEnumerable<Artifact> weights)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in weights)
+        {
+            var names = file.Weights!.Matrices.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+            if (names.Overlaps(seen))
+            {
+                return true;
+            }
+
+            seen.UnionWith(names);
+        }
+
+        return false;
     }
 
     // The spec's examples: "onnx", "safetensors", "gguf", "pt" (PyTorch).

@@ -35,7 +35,7 @@ public static class OciLayout
         try
         {
             using var layout = JsonDocument.Parse(marker);
-            if (!layout.RootElement.TryGetProperty("imageLayoutVersion", out var version) || version.ValueKind != JsonValueKind.String)
+            if (layout.RootElement.ValueKind != JsonValueKind.Object || !layout.RootElement.TryGetProperty("imageLayoutVersion", out var version) || version.ValueKind != JsonValueKind.String)
             {
                 throw new OciFormatException("oci-layout has no imageLayoutVersion");
             }
@@ -58,7 +58,7 @@ public static class OciLayout
         try
         {
             using var index = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-            if (!index.RootElement.TryGetProperty("manifests", out var manifests) || manifests.ValueKind != JsonValueKind.Array)
+            if (index.RootElement.ValueKind != JsonValueKind.Object || !index.RootElement.TryGetProperty("manifests", out var manifests) || manifests.ValueKind != JsonValueKind.Array)
             {
                 throw new OciFormatException("index.json has no manifests array");
             }

@@ -59,9 +59,9 @@ public sealed record OciManifest(string? ArtifactType, OciDescriptor Config, IRe
                 throw new OciFormatException("the manifest has no \"schemaVersion\": 2");
             }
 
-            if (root.TryGetProperty("mediaType", out var mediaType) && mediaType.GetString() is { } type && type != OciMediaTypes.ImageManifest)
+            if (root.TryGetProperty("mediaType", out var mediaType) && (mediaType.ValueKind != JsonValueKind.String || mediaType.GetString() != OciMediaTypes.ImageManifest))
             {
-                throw new OciFormatException($"the manifest's mediaType is '{type}', not {OciMediaTypes.ImageManifest}");
+                throw new OciFormatException($"the manifest's mediaType is {mediaType.GetRawText()}, not {OciMediaTypes.ImageManifest}");
             }
 
             if (!root.TryGetProperty("config", out var config))

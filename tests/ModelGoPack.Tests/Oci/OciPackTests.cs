@@ -165,6 +165,43 @@ public sealed class OciPackTests
         Assert.Equal("MGP9007", Assert.Single(ModelGoPackEngine.Verify(shared + ":third").Diagnostics).Code);
     }
 
+    [Fact]
+    public void ParamSize_counts_each_tensor_once_and_is_left_out_when_two_files_hold_one_model()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        Safetensors.Write(Path.Combine(project.Root, "extra.safetensors"), ("extra.weight", "F32", [50, 10]));
+        var shards = Config(project.Pack(BundleFormat.Oci));
+        Assert.Equal("0.5K", shards["config"]!["paramSize"]!.GetValue<string>());
+
+        // The same tensors under another name (Mistral's consolidated.safetensors beside model.safetensors): no sum is true.
+        File.Copy(Path.Combine(project.Root, "model.safetensors"), Path.Combine(project.Root, "consolidated.safetensors"));
+        var copies = Config(project.Pack(BundleFormat.Oci));
+        Assert.Null(copies["config"]!["paramSize"]);
+        Assert.Empty(SpecSchemas.Errors(SpecSchemas.ModelPackConfig, copies.ToJsonString()));
+
+        static JsonObject Config(PackResult result) => new OciLayoutFile(result.OutputPath!).Config;
+    }
+
+    [Fact]
+    public void A_quantization_config_without_its_method_names_no_technique()
+    {
+        using var project = new ModelProjectBuilder();
+        project.File("config.json", """{"architectures":["LlamaForCausalLM"],"quantization_config":{"load_in_4bit":true}}""").Write();
+        var config = new OciLayoutFile(project.Pack(BundleFormat.Oci).OutputPath!).Config;
+        Assert.Null(config["config"]!["quantization"]);
+        Assert.Equal("LlamaForCausalLM", config["config"]!["architecture"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("Copyright (c) 2025-2026 Big Lab, Inc. All rights reserved.", "Big Lab, Inc.")]
+    [InlineData("Copyright 2026 Example Lab", "Example Lab")]
+    [InlineData("\u00A9 2024 Acme", "Acme")]
+    [InlineData("Copyright 2026", "")]
+    [InlineData("Example Lab", "Example Lab")]
+    public void The_authors_are_the_holders_of_the_copyright_lines(string line, string holder) =>
+        Assert.Equal(holder, Licensing.LicenseIdentifier.CopyrightHolder(System.Text.RegularExpressions.Regex.Unescape(line)));
+
     [Theory]
     [InlineData(6_700_000_000L, "6.7B")]
     [InlineData(999_960L, "1M")]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ModelGoPack.Emit;
 using ModelGoPack.Tests.Support;
 
@@ -85,7 +86,7 @@ public sealed class OciVerifyTests
     [Theory]
     [InlineData("../escape.md", "MGP9010")]
     [InlineData("/etc/passwd", "MGP9010")]
-    [InlineData("README.md", "MGP9005")]
+    [InlineData("README.md", "MGP9010")]
     [InlineData("docs/a.md/", "MGP9010")]
     public void A_layer_path_that_escapes_or_repeats_is_refused(string path, string code)
     {
@@ -108,6 +109,79 @@ public sealed class OciVerifyTests
             File.WriteAllText(blob, File.ReadAllText(blob).Replace("\"tiny-model\"", "\"tiny-modem\"", StringComparison.Ordinal));
             var findings = ModelGoPackEngine.Verify(layout.Root).Diagnostics;
             Assert.Contains(findings, d => d.Code == "MGP9003" && d.Path == "modelgo-manifest.json" && d.Message.Contains("OCI layer", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("license", "The config's descriptor.licenses is 'MIT'")]
+    [InlineData("annotation", "The manifest's org.opencontainers.image.licenses is 'MIT'")]
+    [InlineData("name", "descriptor.name is 'other-model', but modelgo-manifest.json says 'tiny-model'")]
+    [InlineData("version", "descriptor.version is '9.9.9', but modelgo-manifest.json says '1.0.0'")]
+    [InlineData("diffIds", "modelfs.diffIds are not the digests")]
+    public void A_config_or_annotation_that_describes_another_model_is_MGP9018(string field, string said)
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            // What a registry shows is changed, the files and modelgo-manifest.json not: verify reads the description too.
+            var config = layout.Config;
+            switch (field)
+            {
+                case "license": config["descriptor"]!["licenses"] = new JsonArray("MIT"); break;
+                case "name": config["descriptor"]!["name"] = "other-model"; break;
+                case "version": config["descriptor"]!["version"] = "9.9.9"; break;
+                case "diffIds": config["modelfs"]!["diffIds"]!.AsArray().RemoveAt(0); break;
+            }
+
+            var bytes = System.Text.Encoding.UTF8.GetBytes(config.ToJsonString());
+            var digest = layout.WriteBlob(bytes);
+            layout.EditManifest(m =>
+            {
+                m["config"]!["digest"] = digest;
+                m["config"]!["size"] = bytes.Length;
+                if (field == "annotation")
+                {
+                    m["annotations"]!["org.opencontainers.image.licenses"] = "MIT";
+                }
+            });
+
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+            Assert.Equal("MGP9018", diagnostic.Code);
+            Assert.Contains(said, diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_config_that_is_not_JSON_is_unreadable()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            var digest = layout.WriteBlob([0x00, 0xff, (byte)'x']);
+            layout.EditManifest(m =>
+            {
+                m["config"]!["digest"] = digest;
+                m["config"]!["size"] = 3;
+            });
+
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics);
+            Assert.Equal("MGP9007", diagnostic.Code);
+            Assert.Contains("its config is not JSON", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("null")]
+    public void An_index_that_is_no_object_is_unreadable_with_no_NET_text(string index)
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            File.WriteAllText(Path.Combine(layout.Root, "index.json"), index);
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics);
+            Assert.Equal("MGP9007", diagnostic.Code);
+            Assert.Contains("index.json has no manifests array", diagnostic.Message, StringComparison.Ordinal);
         }
     }
 

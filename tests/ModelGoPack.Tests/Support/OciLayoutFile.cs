@@ -50,15 +50,33 @@ public sealed class OciLayoutFile(string root)
         File.WriteAllText(System.IO.Path.Combine(this.Root, "index.json"), index.ToJsonString());
     }
 
-    /// <summary>Replaces the file <paramref name="path"/> with <paramref name="bytes"/>: a new blob, the layer pointed at it.</summary>
+    /// <summary>
+    /// Replaces the file <paramref name="path"/> with <paramref name="bytes"/> as a thorough attacker would: a new blob,
+    /// the layer pointed at it, the config's diffIds and the config's descriptor rewritten to match.
+    /// </summary>
     public void ReplaceFile(string path, byte[] bytes)
     {
         var digest = this.WriteBlob(bytes);
+        var old = this.Layers[path]["digest"]!.GetValue<string>();
+        var config = this.Config;
+        var diffIds = config["modelfs"]!["diffIds"]!.AsArray();
+        for (var i = 0; i < diffIds.Count; i++)
+        {
+            if (diffIds[i]!.GetValue<string>() == old)
+            {
+                diffIds[i] = digest;
+            }
+        }
+
+        var configBytes = System.Text.Encoding.UTF8.GetBytes(config.ToJsonString());
+        var configDigest = this.WriteBlob(configBytes);
         this.EditManifest(m =>
         {
             var layer = m["layers"]!.AsArray().Single(l => l!["annotations"]!["org.cncf.model.filepath"]!.GetValue<string>() == path)!;
             layer["digest"] = digest;
             layer["size"] = bytes.Length;
+            m["config"]!["digest"] = configDigest;
+            m["config"]!["size"] = configBytes.Length;
         });
     }
 }

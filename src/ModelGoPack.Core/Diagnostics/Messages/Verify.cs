@@ -24,6 +24,14 @@ public static partial class Messages
     /// <summary>{0}: the layer's number (from 1); {1}: its digest.</summary>
     public static readonly DiagnosticMessage OciLayerWithoutPath = M(DiagnosticCatalog.BundleUnreadable, "Layer {0} of the OCI manifest ({1}) has no org.cncf.model.filepath annotation, so the file it holds has no name. {help}");
 
+    // MGP9018: what an OCI layout's config and manifest say of the model, against its bundle
+    /// <summary>{0}: where ("the config's descriptor.licenses", "the manifest's org.opencontainers.image.licenses"); {1}: what it says.</summary>
+    public static readonly DiagnosticMessage OciLicenseMisstated = M(DiagnosticCatalog.OciDescriptionContradicted, "{0} is '{1}', but the model is licensed MG-BY-SA-2.0 (LicenseRef-MG-BY-SA-2.0) by its LICENSE. {help}");
+
+    /// <summary>{0}: the field; {1}: what the config says; {2}: what modelgo-manifest.json says.</summary>
+    public static readonly DiagnosticMessage OciIdentityMisstated = M(DiagnosticCatalog.OciDescriptionContradicted, "The config's descriptor.{0} is '{1}', but modelgo-manifest.json says '{2}'. {help}");
+    public static readonly DiagnosticMessage OciDiffIdsMisstated = M(DiagnosticCatalog.OciDescriptionContradicted, "The config's modelfs.diffIds are not the digests of the manifest's {0} layers in order. {help}");
+
     // MGP9003 to MGP9005: a file missing, altered or not listed
     public static readonly DiagnosticMessage ListedFileMissing = M(DiagnosticCatalog.BundleFileMissing, "'{0}' is listed in modelgo-manifest.json ({1} bytes) but is not in the bundle. {help}");
     public static readonly DiagnosticMessage WeightsLeftToMissingBundle = M(DiagnosticCatalog.BundleFileMissing, "'{0}' is listed in modelgo-manifest.json; the package leaves weight files to its bundle, and no bundle was found ({1}). Pass the bundle with --bundle.");
@@ -47,7 +55,7 @@ public static partial class Messages
     /// <summary>{1}: "package" or "zip".</summary>
     public static readonly DiagnosticMessage ZipEntryTwice = M(DiagnosticCatalog.BundleFileUnlisted, "'{0}' is in the {1} twice. {help}");
 
-    public static readonly DiagnosticMessage OciLayerTwice = M(DiagnosticCatalog.BundleFileUnlisted, "'{0}' is the path of two layers of the OCI manifest. {help}");
+    public static readonly DiagnosticMessage OciLayerTwice = M(DiagnosticCatalog.ArchiveEntryUnsafe, "'{0}' is the path of two layers of the OCI manifest: extracted, one would overwrite the other. {help}");
     public static readonly DiagnosticMessage TarEntryTwice = M(DiagnosticCatalog.BundleFileUnlisted, "'{0}' is in the archive twice. {help}");
 
     /// <summary>{1}: the tar entry type (SymbolicLink, HardLink); {2}: where it links to.</summary>

@@ -23,6 +23,7 @@ internal static class OciBundleReader
     {
         var content = new BundleContent { Source = root, Root = root, Format = BundleFormat.Oci };
         OciManifest manifest;
+        ModelPackDescription description;
         try
         {
             var descriptor = OciLayout.SelectManifest(OciLayout.ReadIndex(root), reference);
@@ -38,7 +39,7 @@ internal static class OciBundleReader
                 throw new OciFormatException($"its config is a '{manifest.Config.MediaType}', not a {OciMediaTypes.ModelConfig}");
             }
 
-            OciLayout.ReadBlob(root, manifest.Config, OciManifest.MaxBytes);
+            description = ModelPackDescription.Parse(OciLayout.ReadBlob(root, manifest.Config, OciManifest.MaxBytes));
         }
         catch (OciFormatException e)
         {
@@ -112,6 +113,8 @@ internal static class OciBundleReader
         {
             return content;
         }
+
+        description.Compare(manifest, content.Manifest?.Declaration?.Config, diagnostics, root);
 
         // The manifest layer's own digest: the layout's integrity covers it too.
         if (content.ManifestEntry is { } manifestBlob && content.Layers.TryGetValue(BundleVerifier.ManifestName, out var manifestLayer))

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using ModelGoPack.Config;
+using ModelGoPack.Diagnostics;
+using ModelGoPack.Licensing;
+using ModelGoPack.Oci;
+
+namespace ModelGoPack.Verification;
+
+/// <summary>
+/// What a received layout's ModelPack config says of the model: the part registries and ModelPack tools show instead
+/// of the files. verify holds it to the bundle (MGP9018): a license other than MG-BY-SA-2.0, a name or version other
+/// than modelgo-manifest.json's, or diffIds other than the layers' digests is a false description of the model.
+/// Fields the spec leaves optional and that are absent say nothing, and are not judged.
+/// </summary>
+internal sealed record ModelPackDescription(string? Name, string? Version, IReadOnlyList<string>? Licenses, IReadOnlyList<string>? DiffIds)
+{
+    /// <summary>Reads the config; throws <see cref="OciFormatException"/> when it is not the JSON object ModelPack's schema requires.</summary>
+    public static ModelPackDescription Parse(byte[] config)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(config, new JsonDocumentOptions { MaxDepth = 16 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("descriptor", out var descriptor) || descriptor.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("modelfs", out var modelfs) || modelfs.ValueKind != JsonValueKind.Object)
+            {
+                throw new OciFormatException("its config has no descriptor and modelfs objects, as a ModelPack config has");
+            }
+
+            return new ModelPackDescription(
+                String(descriptor, "name"),
+                String(descriptor, "version"),
+                Strings(descriptor, "licenses"),
+                Strings(modelfs, "diffIds"));
+        }
+        catch (JsonException e)
+        {
+            throw new OciFormatException($"its config is not JSON ({e.Message})");
+        }
+    }
+
+    /// <summary>Reports (MGP9018) where the config or the manifest's annotations contradict the bundle.</summary>
+    public void Compare(OciManifest manifest, ModelGoConfig? declared, DiagnosticBag diagnostics, string root)
+    {
+        foreach (var license in this.Licenses ?? [])
+        {
+            if (!IsTheLicense(license))
+            {
+                diagnostics.Add(Messages.OciLicenseMisstated.With("The config's descriptor.licenses", license), root);
+            }
+        }
+
+        if (manifest.Annotations?.GetValueOrDefault("org.opencontainers.image.licenses") is { } annotated && !IsTheLicense(annotated))
+        {
+            diagnostics.Add(Messages.OciLicenseMisstated.With("The manifest's org.opencontainers.image.licenses", annotated), root);
+        }
+
+        if (declared is not null && this.Name is { } name && name != declared.Name)
+        {
+            diagnostics.Add(Messages.OciIdentityMisstated.With("name", name, declared.Name), root);
+        }
+
+        if (declared is not null && this.Version is { } version && version != declared.Version.ToNormalizedString() && version != declared.Version.ToString())
+        {
+            diagnostics.Add(Messages.OciIdentityMisstated.With("version", version, declared.Version.ToNormalizedString()), root);
+        }
+
+        if (this.DiffIds is { } diffIds && !diffIds.SequenceEqual(manifest.Layers.Select(l => l.Digest), StringComparer.Ordinal))
+        {
+            diagnostics.Add(Messages.OciDiffIdsMisstated.With(manifest.Layers.Count), root);
+        }
+    }
+
+    // MG-BY-SA-2.0 as an SPDX expression: its LicenseRef (as pack writes it), or its bare id.
+    private static bool IsTheLicense(string expression) => expression.Trim() is LicenseText.SpdxReference or LicenseText.Id;
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static List<string>? Strings(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? [.. value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText())]
+            : null;
+}
