@@ -79,6 +79,12 @@ internal static partial class FileType
         return LStat(path, buffer) == 0;
     }
 
+    /// <summary>
+    /// Whether <see cref="Stamp"/> gives a file's whole identity (change time, inode and device besides size and
+    /// modification time); elsewhere it gives only the two a user can set back (touch -d).
+    /// </summary>
+    public static bool KnowsIdentity => ModeOffset >= 0;
+
     /// <summary>The file's identity now; null when it is gone, cannot be read, or is not a regular file.</summary>
     public static FileStamp? Stamp(string path)
     {

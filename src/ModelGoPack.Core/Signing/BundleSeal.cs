@@ -75,6 +75,13 @@ internal static class BundleSeal
             return null;
         }
 
+        if (!FileType.KnowsIdentity)
+        {
+            // Size and modification time alone prove nothing: a file rewritten and touched back keeps both.
+            why = "this system does not tell a file's change time and inode, and its size and modification time can be set back";
+            return null;
+        }
+
         var file = FilePath(cacheDirectory, bundle);
         using var handle = FileType.OpenRegular(file, out var problem);
         if (handle is null)

@@ -119,5 +119,11 @@ internal sealed record OmsBundle(VerificationMaterial Material, byte[] Payload, 
             problem = $"it is not valid JSON ({e.Message.Split(" LineNumber:")[0].TrimEnd('.')})";
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // GetString of an escaped lone surrogate ("\ud800"): valid JSON, but no string.
+            problem = "a string in it is not valid Unicode (a lone surrogate)";
+            return null;
+        }
     }
 }

@@ -118,6 +118,12 @@ internal sealed record OmsStatement(string SubjectName, Sha256Digest RootDigest,
             problem = $"its payload is not valid JSON ({e.Message.Split(" LineNumber:")[0].TrimEnd('.')})";
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // GetString of an escaped lone surrogate ("\udc00"): valid JSON, but no string.
+            problem = "a string in its payload is not valid Unicode (a lone surrogate)";
+            return null;
+        }
     }
 
     private static OmsStatement? Read(JsonElement root, out string? problem)

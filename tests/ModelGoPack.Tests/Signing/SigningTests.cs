@@ -88,6 +88,19 @@ public sealed class SigningTests : IDisposable
         Assert.Equal(DiagnosticCatalog.SignatureUnreadable.Code, Assert.Single(diagnostics.Items).Code);
     }
 
+    [Theory]
+    [InlineData("{\"mediaType\":\"\\ud800\"}")]
+    [InlineData("{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"verificationMaterial\":{\"publicKey\":{\"hint\":\"\\udc00\"}}}")]
+    public void A_signature_file_with_a_lone_surrogate_is_refused_with_a_code_not_a_crash(string json)
+    {
+        // Valid JSON whose escaped string is no UTF-16 string: GetString throws InvalidOperationException.
+        var diagnostics = new DiagnosticBag();
+        Assert.Null(SignatureCheck.Verify(this.Write("lone.sig", json), this.Write("pub.pem", ""), null, diagnostics, out _));
+        Assert.Equal(DiagnosticCatalog.SignatureUnreadable.Code, Assert.Single(diagnostics.Items).Code);
+        Assert.Null(OmsStatement.Parse("{\"_type\":\"\\ud800\"}"u8.ToArray(), out var problem));
+        Assert.Contains("lone surrogate", problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_specs_vector_without_tlog_entries_for_keyless_and_the_wrong_predicate_are_refused()
     {
