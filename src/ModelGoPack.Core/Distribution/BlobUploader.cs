@@ -26,7 +26,17 @@ internal sealed class BlobUploader(RegistryClient client, ProgressCounter? progr
         var committed = false;
         try
         {
-            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            FileStream file;
+            try
+            {
+                file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The layout changed under the push (a pack writing it again, a blob removed): its blob cannot be sent.
+                throw new RegistryException(Messages.PushLayoutUnusable.With(layout, $"the blob {blob.Digest} cannot be read any more ({e.Message})"));
+            }
+
             await using (file.ConfigureAwait(false))
             {
                 using var hasher = new ChunkHasher(progress);
@@ -189,6 +199,7 @@ internal sealed class BlobUploader(RegistryClient client, ProgressCounter? progr
 
                     hasher.Append(position, buffer.AsSpan(0, read));
                     await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    RegistryClient.KeepAlive();
                     position += read;
                 }
             }

@@ -30,6 +30,9 @@ public sealed record PushRequest
     /// <summary>How many blobs are uploaded at a time.</summary>
     public int Parallelism { get; init; } = 3;
 
+    /// <summary>How long a request may make no progress (no body byte sent, no answer) before it fails (MGP9056); null for the default.</summary>
+    internal TimeSpan? IdleTimeout { get; init; }
+
     /// <summary>Wraps the socket handler (tests: a fault made on a given request); null to use it as it is.</summary>
     internal Func<HttpMessageHandler, HttpMessageHandler>? Handler { get; init; }
 }

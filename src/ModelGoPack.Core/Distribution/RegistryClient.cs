@@ -23,12 +23,22 @@ public sealed class RegistryClient : IDisposable
     private readonly SemaphoreSlim authenticating = new(1, 1);
     private readonly RegistryCredentials? credentials;
     private readonly string? configPath;
+    private readonly bool plainHttp;
+    private readonly TimeSpan idleTimeout;
     private AuthenticationHeaderValue? authorization;
 
+    /// <summary>The request under way in this flow, whose idle timer a body being sent restarts (<see cref="KeepAlive"/>).</summary>
+    private static readonly AsyncLocal<(CancellationTokenSource Source, TimeSpan Idle)?> Watchdog = new();
+
+    /// <summary>How long a request may go without progress (no byte of its body sent, no answer) by default: 2 minutes.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(2);
+
     /// <summary>A client of <paramref name="target"/>'s repository; <paramref name="handler"/> replaces the socket handler (tests).</summary>
-    public RegistryClient(RegistryReference target, bool plainHttp, RegistryCredentials? credentials, string? configPath, HttpMessageHandler? handler = null)
+    public RegistryClient(RegistryReference target, bool plainHttp, RegistryCredentials? credentials, string? configPath, HttpMessageHandler? handler = null, TimeSpan? idleTimeout = null)
     {
         this.Target = target;
+        this.plainHttp = plainHttp;
+        this.idleTimeout = idleTimeout ?? DefaultIdleTimeout;
         this.credentials = credentials;
         this.configPath = configPath;
         this.Root = new Uri($"{(plainHttp ? "http" : "https")}://{target.Registry}/");
@@ -94,10 +104,20 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>Whether the repository holds the blob (HEAD /v2/REPO/blobs/DIGEST: 200 yes, 404 no).</summary>
-    public async Task<bool> BlobExistsAsync(string digest, CancellationToken cancellationToken)
+    public async Task<bool> BlobExistsAsync(string digest, long size, CancellationToken cancellationToken)
     {
         var uri = new Uri(this.Root, $"{this.RepositoryPath}/blobs/{digest}");
         using var response = await this.SendAsync(() => new HttpRequestMessage(HttpMethod.Head, uri), cancellationToken).ConfigureAwait(false);
+
+        // A registry answers HEAD of a blob it holds with its size: another size (or another digest) is no such blob,
+        // and taking it as there would tag a manifest whose blobs were never sent.
+        if (response.StatusCode == HttpStatusCode.OK
+            && ((response.Content.Headers.ContentLength is { } length && length != size)
+                || (response.Headers.TryGetValues("Docker-Content-Digest", out var said) && said.FirstOrDefault() is { } other && other != digest)))
+        {
+            throw new RegistryException(Messages.RegistryRequestError.With("HEAD", PathOf(uri), $"200 OK for a blob of {response.Content.Headers.ContentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} bytes (Docker-Content-Digest {(response.Headers.TryGetValues("Docker-Content-Digest", out var d) ? d.FirstOrDefault() : "none")}), not the {size} bytes of {digest}: this is not the blob"));
+        }
+
         return response.StatusCode switch
         {
             HttpStatusCode.OK => true,
@@ -146,7 +166,7 @@ public sealed class RegistryClient : IDisposable
     {
         var sent = this.authorization;
         var response = await this.SendOnceAsync(make, sent, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || AuthChallenge.From(response) is not { } challenge)
+        if (response.StatusCode != HttpStatusCode.Unauthorized || !this.IsRegistry(response.RequestMessage?.RequestUri) || AuthChallenge.From(response) is not { } challenge)
         {
             return response;
         }
@@ -159,10 +179,13 @@ public sealed class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> make, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
     {
         var request = make();
-        request.Headers.Authorization = authorization;
+
+        // The registry's credentials and tokens go to the registry only: an upload's Location on another host (blob
+        // storage, or whatever the answer names) gets none, as Docker sends them by the host they were asked for.
+        request.Headers.Authorization = this.IsRegistry(request.RequestUri) ? authorization : null;
         try
         {
-            return await this.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return await this.SendWithTimeoutAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -230,13 +253,20 @@ public sealed class RegistryClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, tokenUri);
         if (this.credentials is not null)
         {
+            // Never the password in clear over the network: a realm on plain HTTP gets it only on loopback, or when the
+            // registry itself was given --plain-http.
+            if (realmUri.Scheme == "http" && !this.plainHttp && !IsLoopback(realmUri.Authority))
+            {
+                throw new RegistryException(Messages.RegistryRequestError.With("GET", realmUri.GetLeftPart(UriPartial.Path), "the token server is on plain HTTP on another host than loopback, and the credentials are not sent there unencrypted (--plain-http allows it)"));
+            }
+
             request.Headers.Authorization = AuthChallenge.Basic(this.credentials);
         }
 
         HttpResponseMessage response;
         try
         {
-            response = await this.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await this.SendWithTimeoutAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -335,7 +365,8 @@ public sealed class RegistryClient : IDisposable
     /// <summary>Resolves an upload's Location (absolute or relative to the registry).</summary>
     internal Uri Resolve(Uri? location) =>
         location is null ? throw new RegistryException(Messages.RegistryRequestError.With("POST", $"/{this.RepositoryPath}/blobs/uploads/", "the answer gives no Location to upload to"))
-        : location.IsAbsoluteUri ? location : new Uri(this.Root, location);
+        : (location.IsAbsoluteUri ? location : new Uri(this.Root, location)) is { Scheme: "http" or "https" } resolved ? resolved
+        : throw new RegistryException(Messages.RegistryRequestError.With("POST", $"/{this.RepositoryPath}/blobs/uploads/", $"the answer gives a Location that is not HTTP or HTTPS ({location.Scheme}:)"));
 
     /// <summary>The path of <paramref name="uri"/>, without the query (an upload's state, a token).</summary>
     internal static string PathOf(Uri? uri) => uri is null ? "" : uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
@@ -371,7 +402,8 @@ public sealed class RegistryClient : IDisposable
     {
         try
         {
-            return await this.http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            return await this.SendWithTimeoutAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or SocketException && !cancellationToken.IsCancellationRequested)
         {
@@ -381,20 +413,75 @@ public sealed class RegistryClient : IDisposable
 
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int max, CancellationToken cancellationToken)
     {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        // An answer's body that stops coming is given up after the idle time, as a request is.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(DefaultIdleTimeout);
+        try
         {
-            var buffer = new byte[max];
-            var read = 0;
-            int n;
-            while (read < max && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+            var stream = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
-                read += n;
-            }
+                var buffer = new byte[max];
+                var read = 0;
+                int n;
+                while (read < max && (n = await stream.ReadAsync(buffer.AsMemory(read), idle.Token).ConfigureAwait(false)) > 0)
+                {
+                    read += n;
+                    idle.CancelAfter(DefaultIdleTimeout);
+                }
 
-            return buffer[..read];
+                return buffer[..read];
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"the answer's body stopped for {DefaultIdleTimeout.TotalSeconds:0} s");
         }
     }
+
+    /// <summary>
+    /// Sends <paramref name="request"/>, giving up (an <see cref="HttpRequestException"/>) when it makes no progress for
+    /// the idle time: no byte of its body sent (<see cref="KeepAlive"/>) and no answer. A slow registry is waited for;
+    /// one that stops answering is not, forever.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendWithTimeoutAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(this.idleTimeout);
+        var outer = Watchdog.Value;
+        Watchdog.Value = (idle, this.idleTimeout);
+        try
+        {
+            return await this.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"no progress for {this.idleTimeout.TotalSeconds:0} s (nothing sent, no answer)");
+        }
+        finally
+        {
+            Watchdog.Value = outer;
+        }
+    }
+
+    /// <summary>Restarts the idle timer of the request under way: its body made progress.</summary>
+    internal static void KeepAlive()
+    {
+        try
+        {
+            if (Watchdog.Value is var (source, time))
+            {
+                source.CancelAfter(time);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Whether <paramref name="uri"/> is the registry's own origin (scheme, host and port): where its credentials go.</summary>
+    private bool IsRegistry(Uri? uri) =>
+        uri is not null && (!uri.IsAbsoluteUri || Uri.Compare(uri, this.Root, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
 
     /// <summary>Closes the connections.</summary>
     public void Dispose()

@@ -58,7 +58,7 @@ public static class RegistryPusher
         }
 
         var handler = request.Handler?.Invoke(new SocketsHttpHandler { UseProxy = false });
-        using var client = new RegistryClient(tag is null ? target : target.WithTag(tag), request.PlainHttp, credentials, configPath, handler);
+        using var client = new RegistryClient(tag is null ? target : target.WithTag(tag), request.PlainHttp, credentials, configPath, handler, request.IdleTimeout);
         try
         {
             await client.PingAsync(cancellationToken).ConfigureAwait(false);
@@ -93,7 +93,7 @@ public static class RegistryPusher
     private static async Task<List<OciDescriptor>> MissingAsync(RegistryClient client, IReadOnlyList<OciDescriptor> blobs, CancellationToken cancellationToken)
     {
         var present = new bool[blobs.Count];
-        await ForEachAsync(Enumerable.Range(0, blobs.Count), HeadParallelism, async (i, token) => present[i] = await client.BlobExistsAsync(blobs[i].Digest, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await ForEachAsync(Enumerable.Range(0, blobs.Count), HeadParallelism, async (i, token) => present[i] = await client.BlobExistsAsync(blobs[i].Digest, blobs[i].Size, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return [.. blobs.Where((_, i) => !present[i])];
     }
 

@@ -57,6 +57,15 @@ public sealed partial record RegistryReference(string Registry, string Repositor
             return null;
         }
 
+        // The pattern takes any five digits and any bracketed hex: the port must be one, and the host one a URI can name.
+        var port = registry.LastIndexOf(':') is var c && c > registry.LastIndexOf(']') ? registry[(c + 1)..] : null;
+        if ((port is not null && int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) > 65535)
+            || !Uri.TryCreate($"https://{registry}/", UriKind.Absolute, out _))
+        {
+            problem = $"'{registry}' is not a host with an optional port (1 to 65535)";
+            return null;
+        }
+
         var path = rest[(slash + 1)..];
         string? tag = null;
         var colon = path.LastIndexOf(':');

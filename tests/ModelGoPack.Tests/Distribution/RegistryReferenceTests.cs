@@ -28,6 +28,8 @@ public sealed class RegistryReferenceTests
     [InlineData("127.0.0.1:5000/models/x:1.0\n", "the tag '1.0\n'")]
     [InlineData("127.0.0.1:5000/models/x@sha256:abc", "the digest 'sha256:abc'")]
     [InlineData("bad_host.io/x", "'bad_host.io' is not a host")]
+    [InlineData("example.com:99999/x:1", "'example.com:99999' is not a host with an optional port (1 to 65535)")]
+    [InlineData("[1]:5000/x:1", "'[1]:5000' is not a host")]
     public void Refuses_what_the_distribution_spec_does_not_name(string text, string problemStart)
     {
         Assert.Null(RegistryReference.Parse(text, out var problem));
