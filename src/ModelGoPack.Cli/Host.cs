@@ -11,7 +11,9 @@ internal sealed record Host(TextWriter Stdout, TextWriter Stderr, Func<string, s
         var display = ProgressDisplay.Start(counter, this.Stderr, this.Terminal, quiet, CommandLineApp.ProgressInterval);
         await using (display.ConfigureAwait(false))
         {
-            return run();
+            var result = run();
+            display.Completed = true;
+            return result;
         }
     }
 
@@ -21,7 +23,9 @@ internal sealed record Host(TextWriter Stdout, TextWriter Stderr, Func<string, s
         var display = ProgressDisplay.Start(counter, this.Stderr, this.Terminal, quiet, CommandLineApp.ProgressInterval);
         await using (display.ConfigureAwait(false))
         {
-            return await run().ConfigureAwait(false);
+            var result = await run().ConfigureAwait(false);
+            display.Completed = true;
+            return result;
         }
     }
 }

@@ -33,6 +33,9 @@ internal sealed class ProgressDisplay : IAsyncDisposable
     public static ProgressDisplay Start(ProgressCounter counter, TextWriter stderr, bool terminal, bool quiet, TimeSpan interval) =>
         new(counter, stderr, terminal, quiet, interval);
 
+    /// <summary>Whether the work ran to its end (with or without findings): only then is its summary line printed, never after an interruption.</summary>
+    public bool Completed { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         await this.stop.CancelAsync().ConfigureAwait(false);
@@ -46,7 +49,7 @@ internal sealed class ProgressDisplay : IAsyncDisposable
 
         this.stop.Dispose();
         var seconds = Math.Max(this.counter.PhaseElapsed.TotalSeconds, 0.001);
-        if (!this.quiet && this.counter.Phase.Length > 0)
+        if (!this.quiet && this.Completed && this.counter.Phase.Length > 0)
         {
             var done = this.counter.BytesDone;
             await this.stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

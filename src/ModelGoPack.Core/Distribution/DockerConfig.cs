@@ -166,6 +166,10 @@ public static class DockerConfig
         }
 
         var slash = host.IndexOf('/', StringComparison.Ordinal);
-        return string.Equals(slash < 0 ? host : host[..slash], registry, StringComparison.OrdinalIgnoreCase);
+        host = slash < 0 ? host : host[..slash];
+
+        // docker login stores Docker Hub's credentials under https://index.docker.io/v1/; its API is registry-1.docker.io.
+        return string.Equals(host, registry, StringComparison.OrdinalIgnoreCase)
+            || (string.Equals(registry, RegistryReference.DockerHub, StringComparison.OrdinalIgnoreCase) && host.ToLowerInvariant() is "index.docker.io" or "docker.io");
     }
 }

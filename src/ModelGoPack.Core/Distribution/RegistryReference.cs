@@ -10,6 +10,9 @@ namespace ModelGoPack.Distribution;
 /// </summary>
 public sealed partial record RegistryReference(string Registry, string Repository, string? Tag, string? Digest)
 {
+    /// <summary>Docker Hub's API, where <c>docker.io/…</c> and <c>index.docker.io/…</c> go.</summary>
+    public const string DockerHub = "registry-1.docker.io";
+
     /// <summary>The reference as it was parsed, written back.</summary>
     public override string ToString() => $"{this.Registry}/{this.Repository}{(this.Tag is null ? "" : ":" + this.Tag)}{(this.Digest is null ? "" : "@" + this.Digest)}";
 
@@ -45,10 +48,10 @@ public sealed partial record RegistryReference(string Registry, string Repositor
             return null;
         }
 
+        // Docker Hub's names for people lead to its API, as docker push takes them (the repository in full: library/NAME).
         if (registry is "docker.io" or "index.docker.io")
         {
-            problem = $"{registry} is Docker Hub's name for people, not its API's address; name registry-1.docker.io and the full repository (library/NAME for an official image)";
-            return null;
+            registry = DockerHub;
         }
 
         if (!HostPattern().IsMatch(registry))

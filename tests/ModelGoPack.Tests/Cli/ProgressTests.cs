@@ -106,6 +106,7 @@ public sealed class ProgressTests
             await Task.Delay(20);
         }
 
+        display.Completed = true;
         await display.DisposeAsync();
         var total = phase.Elapsed.TotalSeconds;
 
@@ -170,5 +171,23 @@ public sealed class ProgressTests
         {
             return text.ToString().Count(c => c == '\n');
         }
+    }
+
+    [Fact]
+    public async Task An_interrupted_run_prints_no_summary_as_if_it_had_finished()
+    {
+        var counter = new ProgressCounter();
+        counter.Start("pushing", 4_000_000_000, 12);
+        counter.AddBytes(85_000_000);
+        using var stderr = new StringWriter();
+        var display = ProgressDisplay.Start(counter, stderr, terminal: false, quiet: false, TimeSpan.FromHours(1));
+        await display.DisposeAsync();
+        Assert.DoesNotContain("pushing 0 files", stderr.ToString(), StringComparison.Ordinal);
+
+        using var finished = new StringWriter();
+        var completed = ProgressDisplay.Start(counter, finished, terminal: false, quiet: false, TimeSpan.FromHours(1));
+        completed.Completed = true;
+        await completed.DisposeAsync();
+        Assert.StartsWith("modelgopack: pushing 0 files, 85.0 MB in ", finished.ToString(), StringComparison.Ordinal);
     }
 }

@@ -19,9 +19,29 @@ public sealed class RegistryReferenceTests
     }
 
     [Theory]
+    [InlineData("docker.io/library/ubuntu:22.04")]
+    [InlineData("index.docker.io/library/ubuntu:22.04")]
+    public void Docker_Hubs_names_for_people_lead_to_its_API(string text)
+    {
+        var reference = RegistryReference.Parse(text, out var problem);
+        Assert.Null(problem);
+        Assert.Equal(new RegistryReference("registry-1.docker.io", "library/ubuntu", "22.04", null), reference);
+    }
+
+    [Theory]
+    [InlineData("https://index.docker.io/v1/", "registry-1.docker.io", true)]
+    [InlineData("docker.io", "registry-1.docker.io", true)]
+    [InlineData("index.docker.io", "registry-1.docker.io", true)]
+    [InlineData("https://index.docker.io/v1/", "example.com", false)]
+    [InlineData("registry-1.docker.io", "registry-1.docker.io", true)]
+    [InlineData("https://ghcr.io", "ghcr.io", true)]
+    [InlineData("ghcr.io:443", "ghcr.io", false)]
+    public void Docker_logins_Hub_key_serves_its_API(string key, string registry, bool matches) =>
+        Assert.Equal(matches, DockerConfig.Matches(key, registry));
+
+    [Theory]
     [InlineData("ubuntu:22.04", "it names no registry")]
     [InlineData("library/ubuntu", "it names no registry")]
-    [InlineData("docker.io/library/ubuntu", "docker.io is Docker Hub's name for people")]
     [InlineData("127.0.0.1:5000/Models/x", "the repository 'Models/x' is not lowercase")]
     [InlineData("127.0.0.1:5000/models//x", "the repository 'models//x'")]
     [InlineData("127.0.0.1:5000/models/x:.bad", "the tag '.bad'")]
