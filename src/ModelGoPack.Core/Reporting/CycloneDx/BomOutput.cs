@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 using ModelGoPack.Diagnostics;
 
 namespace ModelGoPack.Reporting.CycloneDx;
@@ -10,7 +9,7 @@ namespace ModelGoPack.Reporting.CycloneDx;
 /// the path as it was. What is there is replaced only when it is a CycloneDX BOM (an earlier run's); a folder or any
 /// other file is the user's, and is refused (MGP9071).
 /// </summary>
-internal static partial class BomOutput
+internal static class BomOutput
 {
     /// <summary>Why the BOM may not be written to <paramref name="output"/> (a full path), or null when it may.</summary>
     public static string? WhyNotReplaceable(string output)
@@ -37,7 +36,7 @@ internal static partial class BomOutput
             using var stream = new FileStream(output, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
             var head = new byte[64 * 1024];
             var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            return IsBom().IsMatch(Encoding.UTF8.GetString(head, 0, read)) ? null : "is a file that is not a CycloneDX BOM";
+            return IsBom(head.AsSpan(0, read), read < head.Length) ? null : "is a file that is not a CycloneDX BOM";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -67,6 +66,50 @@ internal static partial class BomOutput
         }
     }
 
-    [GeneratedRegex("\"bomFormat\"\\s*:\\s*\"CycloneDX\"", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex IsBom();
+    /// <summary>
+    /// Whether <paramref name="head"/> (a file's start, all of it when <paramref name="whole"/>) is a JSON object whose own
+    /// top-level <c>bomFormat</c> is <c>CycloneDX</c>: the key read as JSON, never a text that merely quotes it (a page of
+    /// documentation, a note, a nested value).
+    /// </summary>
+    internal static bool IsBom(ReadOnlySpan<byte> head, bool whole)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            head = head[3..];
+        }
+
+        var reader = new Utf8JsonReader(head, whole, new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isFormat = reader.ValueTextEquals("bomFormat"u8);
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (isFormat)
+                {
+                    return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("CycloneDX"u8);
+                }
+
+                if (!reader.TrySkip())
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 }
