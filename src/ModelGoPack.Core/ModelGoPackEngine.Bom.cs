@@ -113,7 +113,7 @@ public static partial class ModelGoPackEngine
         var files = entries.Select(e => e.Source is null
             ? new ManifestFile(e.Path, e.Content.Length, Convert.ToHexStringLower(SHA256.HashData(e.Content.Span)))
             : new ManifestFile(e.Path, e.Length, digests[e.Path])).ToList();
-        return BomWriter.Write(ProjectBomFacts(project, declared, files, BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config)));
+        return BomWriter.Write(ProjectBomFacts(project, declared, files, BundleTimestamp.Resolve(request.SourceDateEpoch, declared)));
     }
 
     /// <summary>What a project's BOM is made of: the same for <c>bom DIR</c> and for the one <c>pack --bom</c> puts in the bundle.</summary>

@@ -262,7 +262,8 @@ public static partial class ModelGoPackEngine
             return new PackResult(diagnostics.Items) { Config = project.Config };
         }
 
-        var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, project.Config);
+        // Dated by what the manifest declares (the changes dated from git too), as a bundle's BOM is dated from its manifest.
+        var timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, declared);
         // The manifest declares every modification the NOTICE states, those dated from git included, so that verify reads the same lineage.
         // With --bom, the BOM is made of the files as they were copied, and listed in the manifest with them.
         ReadOnlyMemory<byte>? bom = null;

@@ -1,3 +1,4 @@
+using ModelGoPack.Emit;
 using ModelGoPack.Tests.Support;
 
 namespace ModelGoPack.Tests.Reporting.CycloneDx;
@@ -35,5 +36,35 @@ public sealed class BomReviewTests
         // An earlier BOM, another tool's with bomFormat first, is still replaced.
         Assert.Equal(0, CliRunner.Run("bom", Example, "--no-cache", "--quiet", "--output", earlier).ExitCode);
         Assert.Contains("\"specVersion\": \"1.6\"", File.ReadAllText(earlier), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Review of the BOM's date: a change dated from git dates the bundle, its BOM and the BOM of the bundle alike.</summary>
+public sealed class BomGitDateReviewTests
+{
+    [Fact]
+    public void A_change_dated_from_git_dates_the_BOM_in_the_bundle_as_the_BOM_of_the_bundle()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Upstream("Base", "derivative", "fine-tuning");
+        ((System.Text.Json.Nodes.JsonObject)project.Array("upstream")[0]!)["git"] = "base-v1";
+        project.Write();
+        TestGit.Run(project.Root, "2026-01-10T12:00:00Z", "init", "-q", "-b", "main");
+        TestGit.Run(project.Root, "2026-01-10T12:00:00Z", "add", "-A");
+        TestGit.Run(project.Root, "2026-01-10T12:00:00Z", "commit", "-q", "-m", "upstream as released");
+        TestGit.Run(project.Root, "2026-01-10T12:00:00Z", "tag", "base-v1");
+        project.File("extra.py", "print('x')\n");
+        TestGit.Run(project.Root, "2026-03-06T12:00:00Z", "add", "-A");
+        TestGit.Run(project.Root, "2026-03-06T12:00:00Z", "commit", "-q", "-m", "add a script");
+        var output = Path.Combine(project.Scratch, "out");
+
+        var packed = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project.Root, Bom = true }, output, BundleFormat.Directory);
+        Assert.True(packed.OutputPath is not null, string.Join("\n", packed.Diagnostics));
+        var ofBundle = ModelGoPackEngine.Bom(new ProjectRequest { ProjectDirectory = output }, null);
+        Assert.True(ofBundle.Bom is not null, string.Join("\n", ofBundle.Diagnostics));
+
+        var inside = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllBytes(Path.Combine(output, "modelgo-bom.cdx.json")))!;
+        Assert.Equal("2026-03-06T00:00:00Z", (string?)inside["metadata"]!["timestamp"]);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(output, "modelgo-bom.cdx.json")), ofBundle.Bom!.Value.ToArray());
     }
 }
