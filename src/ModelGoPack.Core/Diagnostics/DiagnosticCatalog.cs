@@ -465,7 +465,7 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor OciDescriptionContradicted = Input("MGP9018",
         "The OCI layout describes the model otherwise than its bundle does",
-        "Registries and ModelPack tools show an OCI layout's config and manifest annotations, not its files: its licenses must be LicenseRef-MG-BY-SA-2.0 (clause 2.2(a)(vi)), its name and version those of modelgo-manifest.json, and its diffIds its layers' digests in order. Pack the model again with ModelGoPack, or ask its publisher for a layout whose description is true.");
+        "Registries and ModelPack tools show an OCI layout's config and manifest annotations, not its files: its licenses must be LicenseRef-MG-BY-SA-2.0 (clause 2.2(a)(vi)), its name and version those of modelgo-manifest.json, its diffIds its layers' digests in order, and each layer's org.cncf.model.file.metadata+json that layer's file (its name and size, a regular file, a mode within 0777). Pack the model again with ModelGoPack, or ask its publisher for a layout whose description is true.");
 
     // 9030 to 9049: OMS signatures (sign, verify --signature).
     public static readonly DiagnosticDescriptor SignatureUnreadable = Input("MGP9030",

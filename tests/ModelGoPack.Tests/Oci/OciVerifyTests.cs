@@ -53,6 +53,8 @@ public sealed class OciVerifyTests
         {
             // The attacker's layout is self-consistent as OCI: a new blob, the layer and the index updated.
             layout.ReplaceFile("docs/a.md", "swapped"u8.ToArray());
+            layout.EditManifest(m => m["layers"]!.AsArray().Single(l => l!["annotations"]!["org.cncf.model.filepath"]!.GetValue<string>() == "docs/a.md")!
+                ["annotations"]!["org.cncf.model.file.metadata+json"] = """{"name":"a.md","mode":420,"uid":0,"gid":0,"size":7,"typeflag":48}""");
 
             var findings = Findings(layout);
             Assert.Equal([("MGP9003", "docs/a.md")], findings);
@@ -147,6 +149,42 @@ public sealed class OciVerifyTests
 
             var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
             Assert.Equal("MGP9018", diagnostic.Code);
+            Assert.Contains(said, diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("mode", "04755", "mode as 04755, with bits outside 0777")]
+    [InlineData("mode", "01777", "mode as 01777, with bits outside 0777")]
+    [InlineData("name", "other.md", "names the file 'other.md', not 'a.md'")]
+    [InlineData("size", "999", "size as 999, not the layer's 1")]
+    [InlineData("typeflag", "50", "typeflag as 50, not 48")]
+    [InlineData("json", "", "is not JSON")]
+    public void A_layer_whose_file_metadata_describes_another_file_is_MGP9018(string field, string value, string said)
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            // The signature and modelgo-manifest.json cover the file's bytes, not this annotation, which ModelPack tools
+            // extract by: a mode of 04755 would write a setuid file.
+            layout.EditManifest(m =>
+            {
+                var layer = m["layers"]!.AsArray().Single(l => l!["annotations"]!["org.cncf.model.filepath"]!.GetValue<string>() == "docs/a.md")!;
+                var metadata = JsonNode.Parse(layer["annotations"]!["org.cncf.model.file.metadata+json"]!.GetValue<string>())!.AsObject();
+                switch (field)
+                {
+                    case "mode": metadata["mode"] = Convert.ToInt32(value, 8); break;
+                    case "name": metadata["name"] = value; break;
+                    case "size": metadata["size"] = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                    case "typeflag": metadata["typeflag"] = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                }
+
+                layer["annotations"]!["org.cncf.model.file.metadata+json"] = field == "json" ? "{mode: 2541" : metadata.ToJsonString();
+            });
+
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+            Assert.Equal("MGP9018", diagnostic.Code);
+            Assert.Contains("('docs/a.md') has an org.cncf.model.file.metadata+json annotation that", diagnostic.Message, StringComparison.Ordinal);
             Assert.Contains(said, diagnostic.Message, StringComparison.Ordinal);
         }
     }

@@ -30,6 +30,8 @@ public static partial class Messages
 
     /// <summary>{0}: the field; {1}: what the config says; {2}: what modelgo-manifest.json says.</summary>
     public static readonly DiagnosticMessage OciIdentityMisstated = M(DiagnosticCatalog.OciDescriptionContradicted, "The config's descriptor.{0} is '{1}', but modelgo-manifest.json says '{2}'. {help}");
+    /// <summary>{0}: the layer's number (from 1); {1}: its file path; {2}: what is wrong with its file metadata.</summary>
+    public static readonly DiagnosticMessage OciFileMetadataMisstated = M(DiagnosticCatalog.OciDescriptionContradicted, "Layer {0} ('{1}') has an org.cncf.model.file.metadata+json annotation that {2}; a tool that extracts by it would write another file than the one signed and listed. {help}");
     public static readonly DiagnosticMessage OciDiffIdsMisstated = M(DiagnosticCatalog.OciDescriptionContradicted, "The config's modelfs.diffIds are not the digests of the manifest's {0} layers in order. {help}");
 
     // MGP9003 to MGP9005: a file missing, altered or not listed

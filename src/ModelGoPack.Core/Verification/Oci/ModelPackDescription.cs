@@ -71,6 +71,70 @@ internal sealed record ModelPackDescription(string? Name, string? Version, IRead
         }
     }
 
+    /// <summary>
+    /// Reports (MGP9018) a layer whose <c>org.cncf.model.file.metadata+json</c> annotation, which ModelPack tools extract
+    /// by, describes another file than the one it holds: it must be a JSON object whose name is the file's name (the
+    /// last segment of its path), size the layer's, typeflag 48 (<c>'0'</c>, a regular file), and mode a permission
+    /// within 0777 (no setuid, setgid or sticky bit). A layer without the annotation says nothing, and is not judged.
+    /// </summary>
+    public static void CheckFileMetadata(OciDescriptor layer, int number, string path, DiagnosticBag diagnostics, string root)
+    {
+        if (layer.Annotation(OciMediaTypes.FileMetadataAnnotation) is not { } text)
+        {
+            return;
+        }
+
+        if (FileMetadataProblem(text, path[(path.LastIndexOf('/') + 1)..], layer.Size) is { } problem)
+        {
+            diagnostics.Add(Messages.OciFileMetadataMisstated.With(number, ProjectPath.Printable(path), problem), root);
+        }
+    }
+
+    private static string? FileMetadataProblem(string text, string name, long size)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return "is not a JSON object";
+            }
+
+            if (String(root, "name") is var named && named != name)
+            {
+                return named is null ? "has no name" : $"names the file '{ProjectPath.Printable(named)}', not '{ProjectPath.Printable(name)}'";
+            }
+
+            if (!root.TryGetProperty("size", out var sized) || !sized.TryGetInt64(out var said) || said != size)
+            {
+                return sized.ValueKind == JsonValueKind.Undefined ? "has no size" : $"gives its size as {sized.GetRawText()}, not the layer's {size}";
+            }
+
+            if (!root.TryGetProperty("typeflag", out var type) || !type.TryGetInt32(out var flag) || flag != '0')
+            {
+                return type.ValueKind == JsonValueKind.Undefined ? "has no typeflag" : $"gives its typeflag as {type.GetRawText()}, not 48 ('0', a regular file)";
+            }
+
+            if (!root.TryGetProperty("mode", out var moded) || !moded.TryGetInt64(out var mode) || mode < 0 || (mode & ~0x1FF) != 0)
+            {
+                return moded.ValueKind == JsonValueKind.Undefined ? "has no mode"
+                    : moded.TryGetInt64(out var bits) && bits >= 0 ? $"gives its mode as 0{Convert.ToString(bits, 8)}, with bits outside 0777 (setuid, setgid, sticky or a file type)"
+                    : $"gives its mode as {moded.GetRawText()}, not a permission within 0777";
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return "is not JSON";
+        }
+        catch (InvalidOperationException)
+        {
+            return "has a string that is not valid Unicode";
+        }
+    }
+
     // MG-BY-SA-2.0 as an SPDX expression: its LicenseRef (as pack writes it), or its bare id.
     private static bool IsTheLicense(string expression) => expression.Trim() is LicenseText.SpdxReference or LicenseText.Id;
 

@@ -70,6 +70,7 @@ internal static class OciBundleReader
                 continue;
             }
 
+            ModelPackDescription.CheckFileMetadata(layer, number, path, diagnostics, root);
             if (content.Files.ContainsKey(path) || (path == BundleVerifier.ManifestName && content.ManifestFound))
             {
                 diagnostics.Add(Messages.OciLayerTwice.With(ProjectPath.Printable(path)), path);
