@@ -175,6 +175,19 @@ internal static class Usage
             }
         });
 
+    /// <summary>
+    /// Refuses an empty (or blank) value of the path option <paramref name="option"/> as a usage error that names it:
+    /// <c>--key ''</c> is a mistake in the command line, not a file that cannot be read.
+    /// </summary>
+    public static void RefuseEmptyPath(Option<string?> option) =>
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+            {
+                result.AddError($"{option.Name} was given an empty path: name the {option.HelpName ?? "file"} it takes.");
+            }
+        });
+
     /// <summary>Refuses, as MGP8042, a value of <paramref name="argument"/> that is an absolute path of another operating system.</summary>
     public static void RefuseForeignPath<T>(Argument<T> argument) =>
         argument.Validators.Add(result =>

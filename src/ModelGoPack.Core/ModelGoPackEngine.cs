@@ -123,7 +123,7 @@ public static partial class ModelGoPackEngine
             }
         }
 
-        var content = BundleVerifier.Read(path, request.Progress, diagnostics, cancellationToken);
+        var content = BundleVerifier.Read(path, request.Progress, diagnostics, cancellationToken, SignatureInside(path, request.SignaturePath));
         if (content is null)
         {
             return new CheckResult(diagnostics.Items);
@@ -168,6 +168,22 @@ public static partial class ModelGoPackEngine
         var extracted = request.ExtractTo is { } extractTo && BundleExtractor.Extract(content, extractTo, diagnostics, cancellationToken);
         verified = content;
         return new CheckResult(diagnostics.Items) { Digests = digests, ExtractedTo = extracted ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.ExtractTo!)) : null, SignedBy = signedBy };
+    }
+
+    /// <summary>
+    /// The signature's path inside the folder bundle at <paramref name="bundle"/>, relative, when it is there (older bundles
+    /// keep model.sig in the model's folder): OMS 6.2 has verifiers leave it out of the files. Null otherwise.
+    /// </summary>
+    private static string? SignatureInside(string bundle, string? signature)
+    {
+        if (signature is null || !Directory.Exists(bundle))
+        {
+            return null;
+        }
+
+        var root = ProjectPath.Real(bundle);
+        var file = Path.Combine(ProjectPath.Real(Path.GetDirectoryName(Path.GetFullPath(signature))!), Path.GetFileName(signature));
+        return file.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? ProjectPath.FromFileSystem(root, file) : null;
     }
 
     /// <summary>

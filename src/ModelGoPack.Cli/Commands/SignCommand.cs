@@ -9,7 +9,7 @@ internal static class SignCommand
     public static Command Create(Option<bool> quiet, Host host)
     {
         var bundle = new Argument<string>("BUNDLE") { Description = "The bundle to sign: a folder, a .zip, a .tar.gz or an OCI layout (LAYOUT or LAYOUT:REF); an archive's entries are signed as if extracted." };
-        var key = new Option<string>("--key")
+        var key = new Option<string?>("--key")
         {
             Description = "The PEM ECDSA private key to sign with (P-256 or P-384; PKCS#8 or SEC1, unencrypted).",
             HelpName = "KEY.pem",
@@ -36,6 +36,10 @@ internal static class SignCommand
         Usage.RefuseForeignPath(signature);
         Usage.RefuseForeignPath(cache);
         Usage.RefuseForeignPath(bundle);
+        Usage.RefuseEmptyPath(key);
+        Usage.RefuseEmptyPath(certificate);
+        Usage.RefuseEmptyPath(signature);
+        Usage.RefuseEmptyPath(cache);
         var sign = new Command("sign", "Sign a bundle with OpenSSF Model Signing v1.0 (a sigstore bundle of every file's SHA-256), after checking it against its manifest. Writes nothing when it does not verify.")
         {
             bundle, key, certificate, signature, cache, noCache, quiet,
@@ -76,5 +80,5 @@ internal static class SignCommand
         return result.ExitCode;
     }
 
-    private sealed record Options(Argument<string> Bundle, Option<string> Key, Option<string?> Certificate, Option<string?> Signature, Option<string?> Cache, Option<bool> NoCache, Option<bool> Quiet);
+    private sealed record Options(Argument<string> Bundle, Option<string?> Key, Option<string?> Certificate, Option<string?> Signature, Option<string?> Cache, Option<bool> NoCache, Option<bool> Quiet);
 }

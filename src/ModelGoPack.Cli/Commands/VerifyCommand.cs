@@ -23,17 +23,17 @@ internal static class VerifyCommand
             Description = "Write the verified bundle's files to this folder, new or empty (only when no file is altered, missing or unsafe).",
             HelpName = "DIR",
         };
-        var signature = new Option<string>("--signature")
+        var signature = new Option<string?>("--signature")
         {
             Description = "Check this OMS signature of the bundle first (made by sign), with --public-key or --certificate-chain, then every file against the digest it signs.",
             HelpName = "SIG",
         };
-        var publicKey = new Option<string>("--public-key")
+        var publicKey = new Option<string?>("--public-key")
         {
             Description = "With --signature: the PEM public key the bundle must be signed with (the key method).",
             HelpName = "PUB.pem",
         };
-        var certificateChain = new Option<string>("--certificate-chain")
+        var certificateChain = new Option<string?>("--certificate-chain")
         {
             Description = "With --signature: the PEM CA certificates the signing certificate must chain to (the certificate method).",
             HelpName = "CA.pem",
@@ -44,6 +44,9 @@ internal static class VerifyCommand
         Usage.RefuseForeignPath(signature);
         Usage.RefuseForeignPath(publicKey);
         Usage.RefuseForeignPath(certificateChain);
+        Usage.RefuseEmptyPath(signature);
+        Usage.RefuseEmptyPath(publicKey);
+        Usage.RefuseEmptyPath(certificateChain);
         var verify = new Command("verify", "Check a received bundle: its signature when given, every file against its modelgo-manifest.json (size and SHA-256, none missing or unlisted), then the license obligations on its files.")
         {
             bundle, format, packageBundle, extract, signature, publicKey, certificateChain, quiet,
@@ -115,6 +118,7 @@ internal static class VerifyCommand
             : $"compliant with MG-BY-SA-2.0 ({Report.Plural(result.Diagnostics.Count(d => d.Severity == Severity.Warning), "warning")})";
         stdout.WriteLine(
             result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.ExtractTargetExists.Code) ? $"{path} was not verified: the path to extract to exists and is not an empty folder."
+            : SignatureFailed(request, result) ? $"{path} was not verified: its signature {request.SignaturePath} failed (above), so the bundle was not read."
             : integrity ? $"{path} does not match its manifest, or cannot be verified."
             : string.Create(CultureInfo.InvariantCulture, $"{(unlisted ? $"Read {path}: {result.Digests.Count} files, no manifest to check them against" : $"Verified {path}: {result.Digests.Count} files match modelgo-manifest.json")}{(result.SignedBy is { } signer ? $" and the signature {request.SignaturePath} by {signer}" : "")}; {compliance}."));
         if (!integrity && request.SignaturePath is null && !result.Diagnostics.Any(d => d.Code == DiagnosticCatalog.ExtractTargetExists.Code))
@@ -126,11 +130,17 @@ internal static class VerifyCommand
         if (request.ExtractTo is { } target)
         {
             // Why not, when it was not: the bundle, or the place it was to be written (which says nothing of the bundle).
-            var why = integrity ? ": the bundle did not verify" : result.Diagnostics.Any(d => d.IsOutputError) ? ": it could not be written there (above)" : "";
+            var why = SignatureFailed(request, result) ? ": its signature failed" : integrity ? ": the bundle did not verify" : result.Diagnostics.Any(d => d.IsOutputError) ? ": it could not be written there (above)" : "";
             stdout.WriteLine(result.ExtractedTo is { } extracted ? $"Extracted to {extracted}." : $"Nothing was extracted to {target}{why}.");
         }
     }
 
+    // Whether the signature was refused (MGP9030 to MGP9033), so that the bundle itself was never read.
+    private static bool SignatureFailed(VerifyRequest request, CheckResult result) =>
+        request.SignaturePath is not null && result.SignedBy is null && result.Diagnostics.Any(d => d.Severity == Severity.Error
+            && (d.Descriptor == DiagnosticCatalog.SignatureUnreadable || d.Descriptor == DiagnosticCatalog.SignatureInvalid
+                || d.Descriptor == DiagnosticCatalog.SignerNotTrusted || d.Descriptor == DiagnosticCatalog.SigningKeyUnusable));
+
     private sealed record Options(
-        Argument<string> Bundle, Option<string> Format, Option<string> PackageBundle, Option<string> Extract, Option<string> Signature, Option<string> PublicKey, Option<string> CertificateChain, Option<bool> Quiet);
+        Argument<string> Bundle, Option<string> Format, Option<string> PackageBundle, Option<string> Extract, Option<string?> Signature, Option<string?> PublicKey, Option<string?> CertificateChain, Option<bool> Quiet);
 }

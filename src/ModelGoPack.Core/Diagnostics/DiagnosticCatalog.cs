@@ -504,6 +504,10 @@ public static class DiagnosticCatalog
         "This bundle cannot be signed",
         "sign signs a bundle folder, .zip, .tar.gz or OCI layout that verifies: every file as its modelgo-manifest.json lists it. A .nupkg leaves weights to its bundle, so sign the bundle beside it instead; a bundle with no file has nothing to sign.");
 
+    public static readonly DiagnosticDescriptor SignatureWillNotVerify = Input("MGP9039", Severity.Warning,
+        "The signing certificate will make a signature that does not verify",
+        "verify --certificate-chain refuses a signature whose certificate has expired (or whose intermediate has) or may not sign (key usage digitalSignature or extended key usage codeSigning; a certificate with neither allows nothing). sign writes the signature all the same, as asked, but no verifier will accept it: sign with a certificate that is valid and allows signing.");
+
     // MGP9050 to MGP9069: push, an OCI layout sent to a registry (Distribution/).
     public static readonly DiagnosticDescriptor PushTargetInvalid = Input("MGP9050",
         "The registry reference cannot be pushed to",

@@ -76,6 +76,29 @@ internal static partial class FileType
         return handle;
     }
 
+    /// <summary>
+    /// Opens a file the user named (a key, a certificate, a signature) for reading when it is, or links to, a regular
+    /// file; a pipe, socket, device or folder is refused unopened (opening a named pipe would wait for a writer forever).
+    /// A link is followed to its final target, which is then opened as <see cref="OpenRegular"/> opens a file. Null with
+    /// the reason ("does not exist", "is not a regular file ...") when it cannot be.
+    /// </summary>
+    public static SafeFileHandle? OpenNamed(string path, out string refused)
+    {
+        var target = path;
+        try
+        {
+            target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not there, or a loop of links: opening the path itself says which.
+        }
+
+        var handle = OpenRegular(target, out var why);
+        refused = handle is null ? why ?? "does not exist" : "";
+        return handle;
+    }
+
     // Null for a regular file; else what it is.
     private static string? Kind(ReadOnlySpan<byte> stat) => (BinaryPrimitives.ReadUInt32LittleEndian(stat[ModeOffset..]) & TypeMask) switch
     {

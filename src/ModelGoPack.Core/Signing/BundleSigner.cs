@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
@@ -154,7 +155,7 @@ internal static class BundleSigner
             null => Directory.Exists(Path.GetDirectoryName(signature)) ? null : "is in a folder that does not exist",
             { Link: true } => "is a symbolic link",
             { Folder: true } => "is a folder",
-            _ => IsSignature(signature) ? null : "is a file that is not an OMS signature",
+            _ => WhyNotSignature(signature),
         };
         if (what is not null)
         {
@@ -165,15 +166,19 @@ internal static class BundleSigner
         return false;
     }
 
-    private static bool IsSignature(string path)
+    // Null when the file at path is an earlier signature, which may be replaced; else what it is. Only its beginning is
+    // read, and only when it is a regular file: a named pipe would block forever, and a large file is not read whole.
+    private static string? WhyNotSignature(string path)
     {
         try
         {
-            return new FileInfo(path).Length <= OmsBundle.MaxBytes && OmsBundle.Parse(File.ReadAllBytes(path), out _) is not null;
+            using var handle = FileType.OpenRegular(path, out var refused);
+            return handle is null ? refused ?? "was removed while it was read"
+                : OmsBundle.BeginsAsBundle(handle) ? null : "is a file that is not an OMS signature";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return "is a file that cannot be read";
         }
     }
 
@@ -205,12 +210,30 @@ internal static class BundleSigner
                 throw;
             }
 
+            WarnOfUnverifiable(chain, certificates, diagnostics);
             return new Signer(key, chain);
         }
         catch (KeyFileException e)
         {
-            diagnostics.Add((e.Unreadable ? Messages.KeyFileUnreadable : Messages.KeyFileUnusable).With(file, e.Message), file);
+            diagnostics.Add((e.Unreadable ? Messages.KeyFileUnreadable : Messages.KeyFileUnusable).With(file, e.Message), Path.GetFullPath(file));
             return null;
+        }
+    }
+
+    // A signature verify will refuse whatever CA it is given: its certificate (or an intermediate) expired, or the
+    // signing certificate may not sign. Signed all the same (the signer may mean to test), with a warning.
+    private static void WarnOfUnverifiable(List<X509Certificate2> chain, string file, DiagnosticBag diagnostics)
+    {
+        var now = DateTime.UtcNow;
+        foreach (var expired in chain.Where(c => c.NotAfter.ToUniversalTime() < now))
+        {
+            var what = expired == chain[0] ? "the signing certificate" : "an intermediate certificate";
+            diagnostics.Add(Messages.SigningCertificateExpired.With(expired.Subject, file, what, expired.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)), Path.GetFullPath(file));
+        }
+
+        if (SignatureCheck.UsageProblem(chain[0]) is { } why)
+        {
+            diagnostics.Add(Messages.SigningCertificateMayNotSign.With(chain[0].Subject, file, why), Path.GetFullPath(file));
         }
     }
 }

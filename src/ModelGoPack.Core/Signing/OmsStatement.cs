@@ -10,8 +10,8 @@ internal readonly record struct SignedResource(string Name, Sha256Digest Digest)
 /// <summary>
 /// The in-toto Statement v1 an OMS v1.0 signature signs: one subject (the bundle's name and its root digest), the
 /// predicate <c>https://model_signing/signature/v1.0</c> listing every file with its SHA-256 (serialization
-/// <c>files</c>), sorted by code point (5.2.1), and the root digest, the SHA-256 of their raw digests in that order
-/// (6.5.1). Written with a fixed key order, so that the same bundle gives the same bytes.
+/// <c>files</c>), sorted by code point (5.2.1) when ModelGoPack signs, and the root digest, the SHA-256 of their raw
+/// digests in that order (6.5.1). A statement read is taken in the order it lists its files, whatever that is. Written with a fixed key order, so that the same bundle gives the same bytes.
 /// </summary>
 internal sealed record OmsStatement(string SubjectName, Sha256Digest RootDigest, IReadOnlyList<SignedResource> Resources, IReadOnlyList<string> IgnorePaths)
 {
@@ -102,7 +102,8 @@ internal sealed record OmsStatement(string SubjectName, Sha256Digest RootDigest,
 
     /// <summary>
     /// Reads a DSSE payload as an OMS v1.0 statement (8.3): the statement type, one subject with a SHA-256, the predicate
-    /// type, every resource a canonical path with a SHA-256, sorted by code point, none twice, serialization <c>files</c>
+    /// type, every resource a canonical path with a SHA-256, none twice (in any order: sign writes code-point order, the
+    /// reference implementation path-component order), serialization <c>files</c>
     /// with <c>sha256</c> (shards are refused, as 6.3.2 asks of a verifier that does not implement them), and the root
     /// digest recomputed and compared. Null, with the reason, when it is not one.
     /// </summary>
@@ -190,6 +191,7 @@ internal sealed record OmsStatement(string SubjectName, Sha256Digest RootDigest,
         }
 
         var resources = new List<SignedResource>(list.GetArrayLength());
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in list.EnumerateArray())
         {
             if (String(item, "name") is not { } path || !IsCanonical(path))
@@ -204,9 +206,11 @@ internal sealed record OmsStatement(string SubjectName, Sha256Digest RootDigest,
                 return null;
             }
 
-            if (resources.Count > 0 && CodePointComparer.Instance.Compare(resources[^1].Name, path) >= 0)
+            // Any order (a verifier need not impose one: OMS's reference implementation sorts by path components, so
+            // 'checkpoint/w.bin' before 'checkpoint-500/w.bin'); the root digest is recomputed in the order given.
+            if (!names.Add(path))
             {
-                problem = $"its resources are not sorted by code point, each once ('{path}' comes after '{resources[^1].Name}')";
+                problem = $"it lists the resource '{path}' twice";
                 return null;
             }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
 using ModelGoPack.Verification;
 
@@ -22,57 +23,73 @@ internal static class SignatureCheck
     public static OmsStatement? Verify(string signaturePath, string? publicKeyPath, string? chainPath, DiagnosticBag diagnostics, out string? signedBy)
     {
         signedBy = null;
+
+        // Where each finding is: the files as full paths, never joined to the bundle's (they are outside it).
+        var at = Path.GetFullPath(signaturePath);
         byte[] bytes;
         try
         {
-            using var stream = File.OpenRead(signaturePath);
-            if (stream.Length > OmsBundle.MaxBytes)
+            // Only a regular file (or a link to one): a named pipe would block the read forever.
+            using var handle = FileType.OpenNamed(signaturePath, out var refused);
+            if (handle is null)
             {
-                diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, $"it is {stream.Length:N0} bytes, more than a signature file may be ({OmsBundle.MaxBytes:N0})"), signaturePath);
+                diagnostics.Add(Messages.SignatureFileUnreadable.With(signaturePath, $"it {refused}."), at);
                 return null;
             }
 
-            bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
+            var length = RandomAccess.GetLength(handle);
+            if (length > OmsBundle.MaxBytes)
+            {
+                diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, $"it is {length:N0} bytes, more than a signature file may be ({OmsBundle.MaxBytes:N0})"), at);
+                return null;
+            }
+
+            bytes = new byte[length];
+            if (RandomAccess.Read(handle, bytes, 0) != length)
+            {
+                diagnostics.Add(Messages.SignatureFileUnreadable.With(signaturePath, "it changed while it was read."), at);
+                return null;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(Messages.SignatureFileUnreadable.With(signaturePath, e.Message), signaturePath);
+            diagnostics.Add(Messages.SignatureFileUnreadable.With(signaturePath, e.Message), at);
             return null;
         }
 
-        if (OmsBundle.Parse(bytes, out var problem) is not { } bundle)
+        using var bundle = OmsBundle.Parse(bytes, out var problem);
+        if (bundle is null)
         {
-            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, problem), signaturePath);
+            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, problem), at);
             return null;
         }
 
-        var pae = Dsse.PreAuthenticationEncoding(Dsse.InTotoPayloadType, bundle.Payload);
-        var verified = bundle.Material switch
+        // The signer is held to the key or CA given before the payload, most of the file, is even decoded.
+        var payload = bundle.Material switch
         {
-            VerificationMaterial.KeyHint hint when publicKeyPath is not null => ByKey(signaturePath, hint, publicKeyPath, bundle, pae, diagnostics, out signedBy),
-            VerificationMaterial.CertificateChain chain when chainPath is not null => ByCertificate(signaturePath, chain, chainPath, bundle, pae, diagnostics, out signedBy),
+            VerificationMaterial.KeyHint hint when publicKeyPath is not null => ByKey(signaturePath, hint, publicKeyPath, bundle, diagnostics, out signedBy),
+            VerificationMaterial.CertificateChain chain when chainPath is not null => ByCertificate(signaturePath, chain, chainPath, bundle, diagnostics, out signedBy),
             VerificationMaterial.Keyless => Refuse(Messages.SignatureNotOms.With(signaturePath, "it is signed with the keyless sigstore method (Fulcio and Rekor), which needs the network; ModelGoPack verifies the key and certificate methods")),
             VerificationMaterial.KeyHint => Refuse(Messages.SignatureMethodNotGiven.With(signaturePath, "key", "--public-key PUB.pem")),
             _ => Refuse(Messages.SignatureMethodNotGiven.With(signaturePath, "certificate", "--certificate-chain CA.pem")),
         };
-        if (!verified)
+        if (payload is null)
         {
             return null;
         }
 
-        if (OmsStatement.Parse(bundle.Payload, out problem) is not { } statement)
+        if (OmsStatement.Parse(payload, out problem) is not { } statement)
         {
-            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, problem), signaturePath);
+            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, problem), at);
             return null;
         }
 
         return statement;
 
-        bool Refuse(MessageText message)
+        byte[]? Refuse(MessageText message)
         {
-            diagnostics.Add(message, signaturePath);
-            return false;
+            diagnostics.Add(message, at);
+            return null;
         }
     }
 
@@ -122,9 +139,11 @@ internal static class SignatureCheck
         }
     }
 
-    private static bool ByKey(string signaturePath, VerificationMaterial.KeyHint hint, string publicKeyPath, OmsBundle bundle, byte[] pae, DiagnosticBag diagnostics, out string? signedBy)
+    // The payload, when the signature names the key at publicKeyPath and verifies with it.
+    private static byte[]? ByKey(string signaturePath, VerificationMaterial.KeyHint hint, string publicKeyPath, OmsBundle bundle, DiagnosticBag diagnostics, out string? signedBy)
     {
         signedBy = null;
+        var at = Path.GetFullPath(signaturePath);
         ECDsa key;
         try
         {
@@ -132,8 +151,8 @@ internal static class SignatureCheck
         }
         catch (KeyFileException e)
         {
-            diagnostics.Add((e.Unreadable ? Messages.KeyFileUnreadable : Messages.KeyFileUnusable).With(publicKeyPath, e.Message), publicKeyPath);
-            return false;
+            diagnostics.Add((e.Unreadable ? Messages.KeyFileUnreadable : Messages.KeyFileUnusable).With(publicKeyPath, e.Message), Path.GetFullPath(publicKeyPath));
+            return null;
         }
 
         using (key)
@@ -141,24 +160,25 @@ internal static class SignatureCheck
             var expected = SigningKeys.Hint(key);
             if (hint.Hint is { } named && !string.Equals(named, expected, StringComparison.OrdinalIgnoreCase))
             {
-                diagnostics.Add(Messages.SignedByOtherKey.With(signaturePath, named, publicKeyPath, expected), signaturePath);
-                return false;
+                diagnostics.Add(Messages.SignedByOtherKey.With(signaturePath, named, publicKeyPath, expected), at);
+                return null;
             }
 
-            if (!Verifies(key, bundle, pae))
+            if (Verified(key, signaturePath, bundle, $"the key in '{publicKeyPath}'", diagnostics) is not { } payload)
             {
-                diagnostics.Add(Messages.SignatureDoesNotVerify.With(signaturePath, $"the key in '{publicKeyPath}'"), signaturePath);
-                return false;
+                return null;
             }
 
             signedBy = $"the {SigningKeys.CurveName(key)} key {expected}";
-            return true;
+            return payload;
         }
     }
 
-    private static bool ByCertificate(string signaturePath, VerificationMaterial.CertificateChain material, string chainPath, OmsBundle bundle, byte[] pae, DiagnosticBag diagnostics, out string? signedBy)
+    // The payload, when the signing certificate chains to one of those at chainPath and the signature verifies with its key.
+    private static byte[]? ByCertificate(string signaturePath, VerificationMaterial.CertificateChain material, string chainPath, OmsBundle bundle, DiagnosticBag diagnostics, out string? signedBy)
     {
         signedBy = null;
+        var at = Path.GetFullPath(signaturePath);
         List<X509Certificate2> trusted;
         try
         {
@@ -166,8 +186,8 @@ internal static class SignatureCheck
         }
         catch (KeyFileException e)
         {
-            diagnostics.Add((e.Unreadable ? Messages.KeyFileUnreadable : Messages.KeyFileUnusable).With(chainPath, e.Message), chainPath);
-            return false;
+            diagnostics.Add((e.Unreadable ? Messages.KeyFileUnreadable : Messages.KeyFileUnusable).With(chainPath, e.Message), Path.GetFullPath(chainPath));
+            return null;
         }
 
         var carried = new List<X509Certificate2>();
@@ -186,32 +206,29 @@ internal static class SignatureCheck
             }
             catch (KeyFileException e)
             {
-                diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, $"its signing certificate's key cannot be used ({e.Message})"), signaturePath);
-                return false;
+                diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, $"its signing certificate's key cannot be used ({e.Message})"), at);
+                return null;
             }
 
+            byte[]? payload;
             using (key)
             {
                 if (Untrusted(leaf, carried.Skip(1), trusted) is { } why)
                 {
-                    diagnostics.Add(Messages.CertificateNotTrusted.With(leaf.Subject, signaturePath, chainPath, why), signaturePath);
-                    return false;
+                    diagnostics.Add(Messages.CertificateNotTrusted.With(leaf.Subject, signaturePath, chainPath, why), at);
+                    return null;
                 }
 
-                if (!Verifies(key, bundle, pae))
-                {
-                    diagnostics.Add(Messages.SignatureDoesNotVerify.With(signaturePath, $"the key of its certificate '{leaf.Subject}'"), signaturePath);
-                    return false;
-                }
+                payload = Verified(key, signaturePath, bundle, $"the key of its certificate '{leaf.Subject}'", diagnostics);
             }
 
-            signedBy = $"the certificate '{leaf.Subject}'";
-            return true;
+            signedBy = payload is null ? null : $"the certificate '{leaf.Subject}'";
+            return payload;
         }
         catch (KeyFileException e)
         {
-            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, e.Message), signaturePath);
-            return false;
+            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, e.Message), at);
+            return null;
         }
         finally
         {
@@ -241,15 +258,23 @@ internal static class SignatureCheck
             return $"no chain to a certificate it holds ({string.Join("; ", statuses)})";
         }
 
-        var usage = leaf.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
-        var extended = leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
-        var codeSigning = extended is not null && extended.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(o => o.Value == "1.3.6.1.5.5.7.3.3");
-        if (usage is not null && !usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature) && !codeSigning)
-        {
-            return "its key usage does not allow signing (no digitalSignature, no codeSigning)";
-        }
+        return UsageProblem(leaf);
+    }
 
-        return null;
+    /// <summary>
+    /// Why <paramref name="certificate"/> may not sign, or null: it must allow it by its key usage (digitalSignature) or
+    /// its extended key usage (codeSigning). A certificate with neither extension allows nothing, as OMS's reference
+    /// implementation holds.
+    /// </summary>
+    internal static string? UsageProblem(X509Certificate2 certificate)
+    {
+        var usage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
+        var extended = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
+        var codeSigning = extended is not null && extended.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == "1.3.6.1.5.5.7.3.3");
+        var digitalSignature = usage is not null && usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature);
+        return digitalSignature || codeSigning ? null
+            : usage is null && extended is null ? "it has neither a key usage nor an extended key usage, so it allows no signing (digitalSignature or codeSigning)"
+            : "its key usage does not allow signing (no digitalSignature, no codeSigning)";
     }
 
     /// <summary>
@@ -266,9 +291,23 @@ internal static class SignatureCheck
             && elements.All(e => e.ChainElementStatus.All(s => (s.Status & ~partial) == 0));
     }
 
-    private static bool Verifies(ECDsa key, OmsBundle bundle, byte[] pae)
+    // The payload, when a signature of the envelope verifies with key: the payload and signatures decoded only now, the
+    // pre-authentication encoding hashed part by part rather than copied.
+    private static byte[]? Verified(ECDsa key, string signaturePath, OmsBundle bundle, string with, DiagnosticBag diagnostics)
     {
-        var hash = SigningKeys.HashFor(key);
-        return bundle.Signatures.Any(s => key.VerifyData(pae, s, hash, DSASignatureFormat.Rfc3279DerSequence));
+        if (bundle.DecodeEnvelope(out var problem) is not var (payload, signatures))
+        {
+            diagnostics.Add(Messages.SignatureNotOms.With(signaturePath, problem), Path.GetFullPath(signaturePath));
+            return null;
+        }
+
+        var hash = Dsse.PreAuthenticationHash(Dsse.InTotoPayloadType, payload, SigningKeys.HashFor(key));
+        if (!signatures.Any(s => key.VerifyHash(hash, s, DSASignatureFormat.Rfc3279DerSequence)))
+        {
+            diagnostics.Add(Messages.SignatureDoesNotVerify.With(signaturePath, with), Path.GetFullPath(signaturePath));
+            return null;
+        }
+
+        return payload;
     }
 }

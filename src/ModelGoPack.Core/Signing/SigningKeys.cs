@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using ModelGoPack.Discovery;
 
 namespace ModelGoPack.Signing;
 
@@ -153,7 +154,9 @@ internal static class SigningKeys
         string text;
         try
         {
-            using var stream = File.OpenRead(path);
+            // Only a regular file (or a link to one): a named pipe would block the read forever.
+            using var handle = FileType.OpenNamed(path, out var refused) ?? throw new KeyFileException($"it {refused}.", unreadable: true);
+            using var stream = new FileStream(handle, FileAccess.Read);
             if (stream.Length > MaxFileBytes)
             {
                 throw new KeyFileException($"it is {stream.Length:N0} bytes; a key or certificate file is at most {MaxFileBytes:N0}");

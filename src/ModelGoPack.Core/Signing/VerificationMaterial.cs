@@ -16,8 +16,12 @@ internal sealed class Signer(ECDsa key, IReadOnlyList<X509Certificate2>? chain) 
     /// <summary>The signing certificate first, then its intermediates; null for the key method.</summary>
     public IReadOnlyList<X509Certificate2>? Chain { get; } = chain;
 
-    /// <summary>Signs <paramref name="data"/>: ECDSA with the curve's hash, as a DER sequence (what sigstore writes).</summary>
-    public byte[] Sign(byte[] data) => this.Key.SignData(data, SigningKeys.HashFor(this.Key), DSASignatureFormat.Rfc3279DerSequence);
+    /// <summary>
+    /// Signs the DSSE pre-authentication encoding of the in-toto <paramref name="payload"/>: ECDSA with the curve's hash,
+    /// as a DER sequence (what sigstore writes).
+    /// </summary>
+    public byte[] Sign(byte[] payload) =>
+        this.Key.SignHash(Dsse.PreAuthenticationHash(Dsse.InTotoPayloadType, payload, SigningKeys.HashFor(this.Key)), DSASignatureFormat.Rfc3279DerSequence);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -28,8 +28,12 @@ internal static class BundleVerifier
         set => TarGzReader.GzipAllowance = value;
     }
 
-    /// <summary>Reads and checks the bundle at <paramref name="path"/>; null when it cannot be read at all.</summary>
-    public static BundleContent? Read(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks the bundle at <paramref name="path"/>; null when it cannot be read at all. <paramref name="leaveOut"/>:
+    /// a file of a folder bundle (its relative path) that is not read as one of its files: the signature verify checks,
+    /// when an older bundle keeps it inside (OMS 6.2).
+    /// </summary>
+    public static BundleContent? Read(string path, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken, string? leaveOut = null)
     {
         try
         {
@@ -47,7 +51,7 @@ internal static class BundleVerifier
 
             if (Directory.Exists(path))
             {
-                return FolderBundleReader.Read(Path.GetFullPath(path), progress, diagnostics, cancellationToken);
+                return FolderBundleReader.Read(Path.GetFullPath(path), progress, diagnostics, cancellationToken, leaveOut);
             }
 
             if (!File.Exists(path))

@@ -14,7 +14,7 @@ namespace ModelGoPack.Tests.Signing;
 /// a folder and a zip, the spec's schemas and test vectors, the tamper matrix, the code-point order, pack's seal, and
 /// an independent verifier (sigstore-js) that must accept our signature and refuse a tampered one.
 /// </summary>
-public sealed class SigningTests : IDisposable
+public sealed partial class SigningTests : IDisposable
 {
     private static readonly string Vectors = Path.Combine(SpecSchemas.Folder, "oms-v1.0", "test-vectors", "v1.0");
 
@@ -45,10 +45,11 @@ public sealed class SigningTests : IDisposable
         var statement = OmsStatement.Create("m", names.Select(n => new SignedResource(n, Digest(n))));
         Assert.Equal(byUtf8, statement.Resources.Select(r => r.Name).ToList());
 
-        // A payload listing them in .NET's ordinal order is refused: its root digest is not the spec's.
+        // A payload listing them in .NET's ordinal order with the code-point order's root digest is refused: the root
+        // digest is recomputed in the order the payload gives.
         var ordinal = statement with { Resources = [.. statement.Resources.OrderBy(r => r.Name, StringComparer.Ordinal)] };
         Assert.Null(OmsStatement.Parse(ordinal.ToJson(), out var problem));
-        Assert.Contains("not sorted by code point", problem, StringComparison.Ordinal);
+        Assert.Contains("is not the SHA-256 of its resources' digests", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,10 +67,10 @@ public sealed class SigningTests : IDisposable
     [InlineData("sigstore.bundle.json", "sigstore")]
     public void The_specs_valid_vectors_parse_and_their_statements_check(string name, string method)
     {
-        var bundle = OmsBundle.Parse(File.ReadAllBytes(Path.Combine(Vectors, "valid", name)), out var problem);
+        using var bundle = OmsBundle.Parse(File.ReadAllBytes(Path.Combine(Vectors, "valid", name)), out var problem);
         Assert.True(bundle is not null, problem);
         Assert.Equal(method, bundle.Material.Method);
-        var statement = OmsStatement.Parse(bundle.Payload, out problem);
+        var statement = OmsStatement.Parse(bundle.DecodeEnvelope(out _)!.Value.Payload, out problem);
         Assert.True(statement is not null, problem);
         Assert.Equal(["signme-1", "signme-2"], statement.Resources.Select(r => r.Name));
         Assert.Contains("ignore-me", statement.IgnorePaths);
@@ -109,8 +110,8 @@ public sealed class SigningTests : IDisposable
         Assert.Null(SignatureCheck.Verify(Path.Combine(Vectors, "invalid", "missing-tlog-entries.bundle.json"), null, this.Write("ca.pem", ""), diagnostics, out _));
         Assert.Equal(DiagnosticCatalog.SignatureUnreadable.Code, Assert.Single(diagnostics.Items).Code);
 
-        var wrong = OmsBundle.Parse(File.ReadAllBytes(Path.Combine(Vectors, "invalid-payload", "wrong-predicate.bundle.json")), out _)!;
-        Assert.Null(OmsStatement.Parse(wrong.Payload, out var problem));
+        using var wrong = OmsBundle.Parse(File.ReadAllBytes(Path.Combine(Vectors, "invalid-payload", "wrong-predicate.bundle.json")), out _)!;
+        Assert.Null(OmsStatement.Parse(wrong.DecodeEnvelope(out _)!.Value.Payload, out var problem));
         Assert.Contains("predicate type", problem, StringComparison.Ordinal);
     }
 
@@ -120,7 +121,7 @@ public sealed class SigningTests : IDisposable
         // The vector carries its signing certificate and the intermediate that issued it; its root is not in the vectors
         // folder, so the intermediate is what is trusted here. Its P-384 signature is SHA-384 over the DSSE PAE.
         var path = Path.Combine(Vectors, "valid", "certificate.bundle.json");
-        var bundle = OmsBundle.Parse(File.ReadAllBytes(path), out _)!;
+        using var bundle = OmsBundle.Parse(File.ReadAllBytes(path), out _)!;
         var chain = (VerificationMaterial.CertificateChain)bundle.Material;
         var ca = this.Write("ca.pem", PemEncoding.WriteString("CERTIFICATE", chain.Certificates[1]));
         var diagnostics = new DiagnosticBag();

@@ -34,4 +34,11 @@ public static partial class Messages
     public static readonly DiagnosticMessage PackageNotSignable = M(DiagnosticCatalog.BundleNotSignable, "'{0}' is a NuGet package. {help}");
     public static readonly DiagnosticMessage EmptyBundleNotSignable = M(DiagnosticCatalog.BundleNotSignable, "'{0}' holds no file to sign. {help}");
     public static readonly DiagnosticMessage BundleDoesNotVerify = M(DiagnosticCatalog.BundleNotSignable, "'{0}' does not verify (above), so it was not signed. {help}");
+
+    // MGP9039 (a warning): a certificate whose signatures no verifier accepts
+    /// <summary>{0}: the certificate's subject; {1}: the --certificate file; {2}: which certificate it is; {3}: when it expired (UTC).</summary>
+    public static readonly DiagnosticMessage SigningCertificateExpired = M(DiagnosticCatalog.SignatureWillNotVerify, "'{0}', {2} in '{1}', expired on {3}; verify refuses a signature by an expired certificate. {help}");
+
+    /// <summary>{0}: the signing certificate's subject; {1}: the --certificate file; {2}: why it may not sign.</summary>
+    public static readonly DiagnosticMessage SigningCertificateMayNotSign = M(DiagnosticCatalog.SignatureWillNotVerify, "The signing certificate '{0}' in '{1}' may not sign: {2}; verify refuses its signatures. {help}");
 }

@@ -12,7 +12,8 @@ namespace ModelGoPack.Verification;
 /// </summary>
 internal static class FolderBundleReader
 {
-    public static BundleContent Read(string root, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    /// <summary>Reads the folder at <paramref name="root"/>; <paramref name="leaveOut"/>, a regular file's relative path, is not one of its files (see <see cref="BundleVerifier.Read"/>).</summary>
+    public static BundleContent Read(string root, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken, string? leaveOut = null)
     {
         var content = new BundleContent { Source = root, Root = root, Format = BundleFormat.Directory };
         var manifestPath = Path.Combine(root, BundleVerifier.ManifestName);
@@ -27,6 +28,11 @@ internal static class FolderBundleReader
         foreach (var entry in Walk(new DirectoryInfo(root)))
         {
             var relative = ProjectPath.FromFileSystem(root, entry.FullName);
+            if (relative == leaveOut && relative != BundleVerifier.ManifestName && entry is FileInfo && entry.LinkTarget is null && FileType.IsRegular(entry.FullName))
+            {
+                continue;
+            }
+
             if (entry.LinkTarget is not null)
             {
                 diagnostics.Add(Messages.FolderBundleLink.With(relative, entry.LinkTarget), relative);
