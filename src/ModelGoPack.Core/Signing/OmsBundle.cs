@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Signing;
 
@@ -109,23 +110,7 @@ internal sealed class OmsBundle : IDisposable
     {
         var head = new byte[64 * 1024];
         var length = RandomAccess.Read(file, head, 0);
-        var reader = new Utf8JsonReader(head.AsSpan(0, length), isFinalBlock: false, state: default);
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("mediaType"u8))
-                {
-                    return reader.Read() && reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals(MediaType) || reader.ValueTextEquals(LegacyMediaType));
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        return false;
+        return EarlierOutput.HasTopLevelString(head.AsSpan(0, length), length < head.Length, "mediaType"u8, MediaType, LegacyMediaType);
     }
 
     /// <summary>The envelope's payload and signatures, decoded from base64; null, with the reason, when they are not base64.</summary>

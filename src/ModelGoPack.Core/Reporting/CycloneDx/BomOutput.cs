@@ -1,5 +1,5 @@
-using System.Text.Json;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Emit;
 
 namespace ModelGoPack.Reporting.CycloneDx;
 
@@ -71,45 +71,5 @@ internal static class BomOutput
     /// top-level <c>bomFormat</c> is <c>CycloneDX</c>: the key read as JSON, never a text that merely quotes it (a page of
     /// documentation, a note, a nested value).
     /// </summary>
-    internal static bool IsBom(ReadOnlySpan<byte> head, bool whole)
-    {
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            head = head[3..];
-        }
-
-        var reader = new Utf8JsonReader(head, whole, new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isFormat = reader.ValueTextEquals("bomFormat"u8);
-                if (!reader.Read())
-                {
-                    return false;
-                }
-
-                if (isFormat)
-                {
-                    return reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("CycloneDX"u8);
-                }
-
-                if (!reader.TrySkip())
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+    internal static bool IsBom(ReadOnlySpan<byte> head, bool whole) => EarlierOutput.HasTopLevelString(head, whole, "bomFormat"u8, "CycloneDX");
 }
