@@ -24,12 +24,14 @@ internal sealed class OmsBundle : IDisposable
     // The older spelling of v0.3 that sigstore clients still accept.
     private const string LegacyMediaType = "application/vnd.dev.sigstore.bundle+json;version=0.3";
 
+    private readonly byte[] bytes;
     private readonly JsonDocument document;
     private readonly JsonElement payload;
     private readonly JsonElement signatures;
 
-    private OmsBundle(JsonDocument document, VerificationMaterial material, JsonElement payload, JsonElement signatures)
+    private OmsBundle(byte[] bytes, JsonDocument document, VerificationMaterial material, JsonElement payload, JsonElement signatures)
     {
+        this.bytes = bytes;
         this.document = document;
         this.Material = material;
         this.payload = payload;
@@ -87,7 +89,7 @@ internal sealed class OmsBundle : IDisposable
 
         try
         {
-            if (Read(document, out problem) is { } bundle)
+            if (Read(bytes, document, out problem) is { } bundle)
             {
                 return bundle;
             }
@@ -117,7 +119,7 @@ internal sealed class OmsBundle : IDisposable
     public (byte[] Payload, IReadOnlyList<byte[]> Signatures)? DecodeEnvelope(out string? problem)
     {
         problem = null;
-        if (!this.payload.TryGetBytesFromBase64(out var payloadBytes) || payloadBytes.Length == 0)
+        if ((this.DecodePayloadInPlace() ?? (this.payload.TryGetBytesFromBase64(out var copied) ? copied : null)) is not { Length: > 0 } payloadBytes)
         {
             problem = "its envelope's payload is not base64";
             return null;
@@ -141,7 +143,45 @@ internal sealed class OmsBundle : IDisposable
     /// <inheritdoc/>
     public void Dispose() => this.document.Dispose();
 
-    private static OmsBundle? Read(JsonDocument document, out string? problem)
+    // The payload decoded straight from the file's bytes into an array of its exact size (JsonElement's decoding
+    // allocates the decoded bytes twice); null when it is escaped or not padded base64, for JsonElement to decide.
+    private byte[]? DecodePayloadInPlace()
+    {
+        var reader = new Utf8JsonReader(this.bytes);
+        var inEnvelope = false;
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                continue;
+            }
+
+            if (reader.CurrentDepth == 1)
+            {
+                inEnvelope = reader.ValueTextEquals("dsseEnvelope"u8);
+            }
+            else if (inEnvelope && reader.CurrentDepth == 2 && reader.ValueTextEquals("payload"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
+                {
+                    return null;
+                }
+
+                var text = reader.ValueSpan;
+                if (text.Length == 0 || text.Length % 4 != 0)
+                {
+                    return null;
+                }
+
+                var decoded = new byte[(text.Length / 4 * 3) - (text[^1] == '=' ? text[^2] == '=' ? 2 : 1 : 0)];
+                return System.Buffers.Text.Base64.DecodeFromUtf8(text, decoded, out _, out var written) == System.Buffers.OperationStatus.Done && written == decoded.Length ? decoded : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static OmsBundle? Read(byte[] bytes, JsonDocument document, out string? problem)
     {
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -191,6 +231,6 @@ internal sealed class OmsBundle : IDisposable
             return null;
         }
 
-        return new OmsBundle(document, read, payload, list);
+        return new OmsBundle(bytes, document, read, payload, list);
     }
 }
