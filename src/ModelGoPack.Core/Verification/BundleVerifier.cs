@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using ModelGoPack.Diagnostics;
+using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
 using ModelGoPack.Emit;
 using ModelGoPack.Loading;
@@ -54,7 +55,8 @@ internal static class BundleVerifier
                 return FolderBundleReader.Read(Path.GetFullPath(path), progress, diagnostics, cancellationToken, leaveOut);
             }
 
-            if (!File.Exists(path))
+            // A named pipe or device would block the first read for ever: only a regular file (or a link to one) is read.
+            if (!File.Exists(path) || !FileType.IsRegular(new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path))
             {
                 diagnostics.Add(Messages.BundleNeitherFolderNorFile.With(path), path);
                 return null;

@@ -327,4 +327,30 @@ public sealed class VerifyTests
         var result = project.Pack(format);
         return (result.OutputPath!, result.Files);
     }
+
+    [Fact]
+    public void A_named_pipe_given_as_the_bundle_is_refused_not_read_and_a_link_to_a_zip_is_read()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var zip = project.Pack(BundleFormat.Zip).OutputPath!;
+        var pipe = Path.Combine(project.Scratch, "bundle.zip.pipe");
+        var (made, log) = ProcessRunner.Run("mkfifo", null, pipe);
+        Assert.True(made == 0, log);
+
+        // Run as its own process: a read of the pipe would block for ever, and the test would hang rather than fail.
+        var (exit, output) = ProcessRunner.Run("timeout", null, "60", "dotnet", ToolProcess.Tool, "verify", pipe, "-q");
+        Assert.Equal(2, exit);
+        Assert.Contains("MGP9007", output, StringComparison.Ordinal);
+        Assert.Contains("neither a folder nor a regular file", output, StringComparison.Ordinal);
+
+        var link = Path.Combine(project.Scratch, "link.zip");
+        File.CreateSymbolicLink(link, zip);
+        Assert.True(ModelGoPackEngine.Verify(link).Compliant);
+    }
 }

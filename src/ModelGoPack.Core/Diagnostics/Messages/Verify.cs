@@ -4,7 +4,7 @@ namespace ModelGoPack.Diagnostics;
 public static partial class Messages
 {
     // MGP9002: the bundle cannot be read
-    public static readonly DiagnosticMessage BundleNeitherFolderNorFile = M(DiagnosticCatalog.BundleUnreadable, "'{0}' is neither a folder nor a file. {help}");
+    public static readonly DiagnosticMessage BundleNeitherFolderNorFile = M(DiagnosticCatalog.BundleUnreadable, "'{0}' is neither a folder nor a regular file. {help}");
     public static readonly DiagnosticMessage BundleFormatUnknown = M(DiagnosticCatalog.BundleUnreadable, "'{0}' is not a zip, a .nupkg or a gzip file. {help}");
     public static readonly DiagnosticMessage BundleReadFailed = M(DiagnosticCatalog.BundleUnreadable, "Cannot read '{0}': {1} {help}");
     public static readonly DiagnosticMessage PackageWithoutNuspec = M(DiagnosticCatalog.BundleUnreadable, "'{0}' has no nuspec at its root, so it is no NuGet package. {help}");
