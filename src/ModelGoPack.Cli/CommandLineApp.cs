@@ -19,14 +19,15 @@ internal static class CommandLineApp
 
     /// <summary>
     /// Runs the command line. <paramref name="terminal"/>: standard error is a terminal, so progress is a
-    /// bar rather than plain lines.
+    /// bar rather than plain lines. <paramref name="stdoutBytes"/>: standard output as a stream of bytes (the BOM goes
+    /// there unchanged), when the host has one.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, bool terminal = false, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, bool terminal = false, Stream? stdoutBytes = null, CancellationToken cancellationToken = default)
     {
         // Whatever a command prints, from any file name, message or argument, reaches the streams escaped.
         stdout = new PrintableWriter(stdout);
         stderr = new PrintableWriter(stderr);
-        var host = new Host(stdout, stderr, environment, terminal);
+        var host = new Host(stdout, stderr, environment, terminal) { StdoutBytes = stdoutBytes };
         var root = Build(host);
         var parse = root.Parse(args);
 

@@ -5,6 +5,13 @@ namespace ModelGoPack.Cli;
 /// <summary>The process the command line runs in: its streams, environment and terminal.</summary>
 internal sealed record Host(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, bool Terminal)
 {
+    /// <summary>
+    /// Standard output as bytes (<see cref="Console.OpenStandardOutput()"/>), for output that is bytes already (the BOM):
+    /// written unchanged, whatever the locale's encoding makes of <see cref="Stdout"/>. Null when the host has none (a test
+    /// that reads <see cref="Stdout"/> alone); then such bytes are decoded as UTF-8 and go to <see cref="Stdout"/>.
+    /// </summary>
+    public Stream? StdoutBytes { get; init; }
+
     /// <summary>Runs <paramref name="run"/> with <paramref name="counter"/> shown on standard error (nothing when quiet).</summary>
     public async Task<T> WithProgressAsync<T>(ProgressCounter counter, bool quiet, Func<T> run)
     {

@@ -15,4 +15,5 @@ void Interrupt(PosixSignalContext context)
 
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-return await CommandLineApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected, interrupted.Token).ConfigureAwait(false);
+await using var stdoutBytes = Console.OpenStandardOutput();
+return await CommandLineApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected, stdoutBytes, interrupted.Token).ConfigureAwait(false);

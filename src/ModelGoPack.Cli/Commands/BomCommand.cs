@@ -75,10 +75,34 @@ internal static class BomCommand
         {
             await report.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {written} (CycloneDX 1.6, {bom.Length:N0} bytes).")).ConfigureAwait(false);
         }
-        else
+        else if (await WriteStdoutAsync(host, bom, cancellationToken).ConfigureAwait(false) is { } failure)
         {
-            // Line by line (a BOM of a million files is hundreds of MB, never decoded whole). The JSON escapes every control
-            // character itself, so it passes the printable writer unchanged.
+            Report.WriteText(report, directory, [Messages.BomNotWritten.With("standard output", failure).At()], verdict: false);
+            await report.WriteLineAsync("No BOM was written.").ConfigureAwait(false);
+            return ExitCodes.InputErrors;
+        }
+
+        return result.ExitCode;
+    }
+
+    /// <summary>
+    /// Writes the BOM to standard output: its bytes, unchanged, to the raw stream (so that they are those --output writes,
+    /// whatever the locale's encoding), else line by line to the text writer. The JSON escapes every control character and
+    /// bidirectional control itself. Null when written; else why not (a full disk, a closed pipe), to report as MGP9001.
+    /// </summary>
+    private static async Task<string?> WriteStdoutAsync(Host host, ReadOnlyMemory<byte> bom, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (host.StdoutBytes is { } stream)
+            {
+                await host.Stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(bom, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            // Line by line (a BOM of a million files is hundreds of MB, never decoded whole).
             for (var rest = bom; rest.Length > 0;)
             {
                 var end = rest.Span.IndexOf((byte)'\n');
@@ -86,8 +110,13 @@ internal static class BomCommand
                 await host.Stdout.WriteLineAsync(Encoding.UTF8.GetString(line.Span)).ConfigureAwait(false);
                 rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
             }
-        }
 
-        return result.ExitCode;
+            await host.Stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (IOException e)
+        {
+            return e.Message;
+        }
     }
 }
