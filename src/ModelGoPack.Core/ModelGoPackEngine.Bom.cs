@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
@@ -37,6 +39,13 @@ public static partial class ModelGoPackEngine
         {
             diagnostics.Add(Messages.BomOutputInsideBundle.With(ProjectPath.Printable(output), ProjectPath.Printable(path)), output);
             return new BomResult(diagnostics.Items) { FromBundle = true };
+        }
+
+        // Nor inside the project it describes (bin/ and obj/ aside, which no bundle holds, as pack's outputs): the next pack would bundle it.
+        if (!bundle && output is not null && InsideProject(path, output))
+        {
+            diagnostics.Add(Messages.BomOutputInsideProject.With(ProjectPath.Printable(output), ProjectPath.Printable(path)), output);
+            return new BomResult(diagnostics.Items);
         }
 
         var bom = bundle ? BundleBom(request, diagnostics, cancellationToken) : ProjectBom(request with { Bom = true }, output, diagnostics, cancellationToken);
@@ -86,6 +95,19 @@ public static partial class ModelGoPackEngine
         return File.Exists(bundle) ? target.Equals(real, Globs.Comparison) : IsUnder(target, real);
     }
 
+    // Whether the output is in the project folder, but not in its bin/ or obj/, compared by real path.
+    private static bool InsideProject(string path, string output)
+    {
+        if (string.IsNullOrWhiteSpace(path) || ProjectPath.HasControlCharacters(path) || !Directory.Exists(path))
+        {
+            return false;
+        }
+
+        var root = ProjectPath.Real(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        var target = ProjectPath.Real(output);
+        return IsUnder(target, root) && !IsUnder(target, Path.Combine(root, "bin")) && !IsUnder(target, Path.Combine(root, "obj"));
+    }
+
     /// <summary>The BOM of a project folder: what pack would bundle, hashed through the digest cache as check hashes it.</summary>
     private static ReadOnlyMemory<byte>? ProjectBom(ProjectRequest request, string? output, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
@@ -123,13 +145,16 @@ public static partial class ModelGoPackEngine
         Files = files,
         Artifacts = project.Artifacts,
         DatasetStamps = project.DatasetStamps,
+        CardDatasets = project.ModelCard?.Strings("datasets") ?? [],
         Timestamp = timestamp,
     };
 
     /// <summary>
     /// The BOM of a received bundle, as verify read it (every file hashed once, there): its declaration, its files but the
-    /// manifest and a BOM it carries (so that the BOM of a bundle packed with --bom is the one inside it), what verify read of
-    /// each, and the dataset stamps it holds; dated as pack dates a bundle, from what it declares.
+    /// manifest, what verify read of each, the dataset stamps it holds and its card's datasets; dated as pack dates a bundle,
+    /// from what it declares. A BOM the bundle carries is its own when its bytes are those of the BOM made of the rest, dated
+    /// as it is dated or as the bundle declares: then that BOM is the answer (so the BOM of a bundle packed with --bom is the
+    /// one inside it, SOURCE_DATE_EPOCH's time of day included). Any other file of that name is listed like any file, with MGP9073.
     /// </summary>
     private static ReadOnlyMemory<byte>? BundleBom(ProjectRequest request, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
@@ -153,7 +178,7 @@ public static partial class ModelGoPackEngine
         }
 
         var files = new List<ManifestFile>(project.Files.Count);
-        foreach (var file in project.Files.Where(f => f.RelativePath != BomWriter.FileName))
+        foreach (var file in project.Files)
         {
             if (!content.TryGetDigest(file.RelativePath, out var digest))
             {
@@ -185,14 +210,71 @@ public static partial class ModelGoPackEngine
             return null;
         }
 
-        return BomWriter.Write(new BomFacts
+        var facts = new BomFacts
         {
             Declared = declaration.Config,
             Files = files,
             Artifacts = project.Artifacts,
             DatasetStamps = stamps,
+            CardDatasets = project.ModelCard?.Strings("datasets") ?? [],
             Timestamp = BundleTimestamp.Resolve(request.SourceDateEpoch, declaration.Config),
-        });
+        };
+        if (files.FirstOrDefault(f => IsBomName(f.Path)) is not { } carried)
+        {
+            return BomWriter.Write(facts);
+        }
+
+        if (carried.Path == BomWriter.FileName)
+        {
+            var rest = facts with { Files = [.. files.Where(f => f != carried)] };
+            foreach (var timestamp in CarriedTimestamps(content, carried, facts.Timestamp, cancellationToken))
+            {
+                var own = BomWriter.Write(rest with { Timestamp = timestamp });
+                if (own.Length == carried.Size && Convert.ToHexStringLower(SHA256.HashData(own.Span)) == carried.Sha256)
+                {
+                    return own;
+                }
+            }
+        }
+
+        diagnostics.Add(Messages.BomCarriedNotOwn.With(carried.Path), carried.Path);
+        return BomWriter.Write(facts);
+    }
+
+    /// <summary>
+    /// The times a BOM the bundle carries may be dated by: its own <c>metadata.timestamp</c>, when it is a BOM of at most 4 MiB
+    /// (about 8,000 files) whose timestamp ModelGoPack could have written, then the bundle's time as its manifest declares it.
+    /// </summary>
+    private static List<DateTimeOffset> CarriedTimestamps(BundleContent content, ManifestFile carried, DateTimeOffset declared, CancellationToken cancellationToken)
+    {
+        var times = new List<DateTimeOffset>(2);
+        BundleVerifier.Fetch(content, [carried.Path], cancellationToken);
+        if (content.Text(carried.Path) is { } bytes && BomOutput.IsBom(bytes, whole: true))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(bytes);
+                if (document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                    && metadata.TryGetProperty("timestamp", out var stamp) && stamp.ValueKind == JsonValueKind.String
+                    && DateTimeOffset.TryParseExact(stamp.GetString(), "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+                    && time >= BundleTimestamp.Earliest)
+                {
+                    times.Add(time);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: no time of its own to try.
+            }
+        }
+
+        if (!times.Contains(declared))
+        {
+            times.Add(declared);
+        }
+
+        return times;
     }
 
     // A root file named as the BOM pack --bom writes (in any case: it would collide with it where case does not count).

@@ -312,7 +312,7 @@ public static partial class ModelGoPackEngine
             Config = project.Config,
             Artifacts = project.Artifacts,
             Generated = generated,
-            ProjectFiles = request.Bom ? [.. project.Files.Where(f => !IsBomName(f.RelativePath))] : project.Files,
+            ProjectFiles = [.. project.Files.Where(f => !IsBomName(f.RelativePath))],
         };
     }
 
@@ -532,8 +532,15 @@ public static partial class ModelGoPackEngine
             BundleEntry.Generated(ProjectLoader.LicenseFileName, LicenseText.Bytes),
         };
         entries.AddRange(rendered);
-        // With a BOM, the project's own file of its name (an earlier BOM) is replaced by the one pack writes.
-        entries.AddRange(project.Files.Where(f => !generated.Contains(f.RelativePath) && !(request.Bom && IsBomName(f.RelativePath))).Select(BundleEntry.Copied));
+        // The BOM's name at the root is reserved (in any case): the project's own file of that name is never bundled. With a
+        // BOM it is replaced by the one pack writes (an earlier BOM); without, it is left out, and said so (a file of that
+        // name in a bundle would pass for the bundle's own BOM).
+        foreach (var reserved in project.Files.Where(f => IsBomName(f.RelativePath) && !request.Bom))
+        {
+            diagnostics.Add(Messages.BomNameReserved.With(reserved.RelativePath), reserved.RelativePath);
+        }
+
+        entries.AddRange(project.Files.Where(f => !generated.Contains(f.RelativePath) && !IsBomName(f.RelativePath)).Select(BundleEntry.Copied));
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         // The manifest records the release day check judged by, when the inputs give one, so verify, which has no
         // SOURCE_DATE_EPOCH, judges by the same day. Templates saw only the config's releaseDate.

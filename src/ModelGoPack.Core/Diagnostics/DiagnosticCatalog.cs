@@ -551,8 +551,16 @@ public static class DiagnosticCatalog
         "A BOM names the model, its license and its upstreams as the bundle's modelgo-manifest.json declares them (or the modelgo.json it carries, when it has no manifest). This bundle has neither: make the BOM of the project it was packed from, or get the bundle as its publisher packed it.");
 
     public static readonly DiagnosticDescriptor BomOutputNotReplaceable = Input("MGP9071",
-        "The BOM's output path holds something else, or is inside the bundle",
-        "bom --output replaces only a CycloneDX BOM (a file whose \"bomFormat\" is \"CycloneDX\"), never a folder or another file, and writes nothing into the bundle it describes (a file added there is one its manifest does not list). Choose another --output, or leave it out to write the BOM to standard output.");
+        "The BOM's output path holds something else, or is inside the bundle or the project",
+        "bom --output replaces only a CycloneDX BOM (a file whose \"bomFormat\" is \"CycloneDX\"), never a folder or another file, and writes nothing into the bundle it describes (a file added there is one its manifest does not list) nor into the project it describes (the next pack would bundle it; bin/ and obj/ aside). Choose another --output, or leave it out to write the BOM to standard output.");
+
+    public static readonly DiagnosticDescriptor BomNameReserved = Input("MGP9072", Severity.Warning,
+        "A project file has the name of the BOM, and is not bundled",
+        "modelgo-bom.cdx.json at the bundle's root is the CycloneDX BOM pack --bom writes, and a reader takes the file of that name for the bundle's own BOM; so a project's own file of that name (in any case) is never bundled. Without --bom it is left out; with --bom the BOM pack makes replaces it. Delete or rename it (an earlier BOM belongs outside the project, or in bin/), or pack with --bom.");
+
+    public static readonly DiagnosticDescriptor BomCarriedNotOwn = Input("MGP9073", Severity.Warning,
+        "The bundle carries a modelgo-bom.cdx.json that is not its own BOM",
+        "The file of the BOM's name in this bundle is not the BOM of the bundle's other files (its bytes differ from the BOM made of them, dated as it is or as the bundle declares): another tool's, an older one, or a file packed by a ModelGoPack that bundled a project's own file of that name. Its claims are not the bundle's; the BOM written lists it as a file like any other. Trust the BOM bom writes, not the one carried; the publisher can pack again with --bom.");
 
     /// <summary>All descriptors, ordered by code.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =

@@ -156,7 +156,7 @@ internal static class ArtifactInspector
 
         if (magic.Length >= 8 && magic.AsSpan(4, 4).SequenceEqual("TFL3"u8))
         {
-            return Compiled(file, "tflite", "TensorFlow Lite flat buffer");
+            return Compiled(file, "tflite", "TensorFlow Lite flat buffer", fromHeader: true);
         }
 
         switch (extension)
@@ -276,12 +276,12 @@ internal static class ArtifactInspector
                     Path = file.RelativePath,
                     Size = file.Length,
                     Role = ArtifactRole.Other,
-                    Weights = facts,
+                    Weights = facts with { FromHeader = true },
                     Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = kind },
                 };
             }
 
-            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Weights = facts };
+            return new Artifact { Path = file.RelativePath, Size = file.Length, Role = ArtifactRole.Weights, Weights = facts with { FromHeader = true } };
         }
         catch (HeaderOutOfReachException e)
         {
@@ -328,12 +328,12 @@ internal static class ArtifactInspector
         Weights = new WeightFacts { Format = format, Precision = WeightPrecision.Unknown },
     };
 
-    private static Artifact Compiled(ProjectFile file, string format, string kind) => new()
+    private static Artifact Compiled(ProjectFile file, string format, string kind, bool fromHeader = false) => new()
     {
         Path = file.RelativePath,
         Size = file.Length,
         Role = ArtifactRole.Weights,
-        Weights = new WeightFacts { Format = format, Precision = WeightPrecision.Compiled, CarriesArchitecture = true },
+        Weights = new WeightFacts { Format = format, Precision = WeightPrecision.Compiled, CarriesArchitecture = true, FromHeader = fromHeader },
         Facts = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kind"] = kind },
     };
 

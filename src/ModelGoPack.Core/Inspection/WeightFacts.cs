@@ -35,6 +35,12 @@ public sealed record WeightFacts
 
     /// <summary>Whether the format carries the model's architecture itself (GGUF, ONNX, compiled engines).</summary>
     public bool CarriesArchitecture { get; init; }
+
+    /// <summary>
+    /// Whether the format was read from the file's header (or its magic bytes); false when it is only guessed from the
+    /// file's name (an extension or folder ModelGoPack knows but does not read, a header out of reach or unreadable).
+    /// </summary>
+    public bool FromHeader { get; init; }
 }
 
 /// <summary>How adaptable a weight file is, for clause 2.2(a)(v).</summary>

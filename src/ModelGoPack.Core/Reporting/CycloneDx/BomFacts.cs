@@ -23,6 +23,9 @@ internal sealed record BomFacts
     /// <summary>The dataset stamps found (modelgo-dataset.json): which model's Output each dataset holds.</summary>
     public IReadOnlyList<DatasetStamp> DatasetStamps { get; init; } = [];
 
+    /// <summary>The datasets the model card's front matter declares (<c>datasets:</c>), as written there.</summary>
+    public IReadOnlyList<string> CardDatasets { get; init; } = [];
+
     /// <summary>The bundle's time (<see cref="BundleTimestamp"/>): the BOM's <c>metadata.timestamp</c>, never the clock.</summary>
     public required DateTimeOffset Timestamp { get; init; }
 }

@@ -33,7 +33,7 @@ internal static class BomWriter
 
     private const string Placeholder = "urn:uuid:00000000-0000-0000-0000-000000000000";
 
-    private static readonly JsonWriterOptions Options = new() { Indented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Options = new() { Indented = true, NewLine = "\n", Encoder = BomJsonEncoder.Instance };
 
     /// <summary>
     /// The BOM's bytes (UTF-8, no byte order mark, ending in a newline), held once: the buffer they were written to, sized
@@ -260,7 +260,7 @@ internal static class BomWriter
             properties.Add(("manifestSha256", manifest));
         }
 
-        if (!Uri.IsWellFormedUriString(upstream.Url, UriKind.Absolute) && upstream.Url is { } url)
+        if (!IsWebUrl(upstream.Url) && upstream.Url is { } url)
         {
             properties.Add(("url", url));
         }
@@ -302,16 +302,24 @@ internal static class BomWriter
         json.WriteEndArray();
     }
 
-    /// <summary>Where a model is published, as an external reference, when it is an absolute URL (the schema checks the form).</summary>
+    /// <summary>
+    /// Where a model is published, as a <c>website</c> external reference, when it is an absolute http or https URL (a
+    /// reader may follow it); any other (<c>javascript:</c>, <c>file:</c>, a relative path) is only a <c>modelgopack:url</c> property.
+    /// </summary>
     private static void WriteWebsite(Utf8JsonWriter json, string? url)
     {
-        if (!Uri.IsWellFormedUriString(url, UriKind.Absolute))
+        if (!IsWebUrl(url))
         {
             return;
         }
 
         WriteArrayOfOne(json, "externalReferences", ("type", "website"), ("url", url!));
     }
+
+    /// <summary>Whether <paramref name="url"/> is a well-formed absolute http or https URL.</summary>
+    internal static bool IsWebUrl(string? url) =>
+        Uri.IsWellFormedUriString(url, UriKind.Absolute) && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host);
 
     private static void WriteDataset(Utf8JsonWriter json, Dataset dataset, ModelGoConfig config)
     {
@@ -326,9 +334,14 @@ internal static class BomWriter
 
         WriteArrayOfOne(json, "data", ("type", "dataset"), ("name", dataset.Name));
 
-        // Where it came from: the model whose Output it holds, as its stamp names it, else as the upstream that lists it is declared.
+        // Where it came from: the model whose Output it holds, as its stamp names it and as the upstreams that list it are
+        // declared. One ancestor per model: a stamp's generator that names an upstream (by the rule check holds stamps to,
+        // MGP3003) is that upstream, as declared, and the notes say both.
         var generators = new List<(UpstreamDeclaration Model, string Notes)>();
-        if (dataset.Stamp is { } stamp)
+        var stamp = dataset.Stamp;
+        var listing = config.Upstream.Where(u => dataset.Upstreams.Contains(u.Name)).ToList();
+        var stamped = stamp is null ? null : listing.FirstOrDefault(u => ModelCard.Names(stamp.GeneratorName, u.Name, u.Url));
+        if (stamp is not null && stamped is null)
         {
             var generator = new UpstreamDeclaration
             {
@@ -342,9 +355,11 @@ internal static class BomWriter
             generators.Add((generator, $"Created from Output of {stamp.GeneratorName}, as its dataset stamp {stamp.Path} records."));
         }
 
-        foreach (var upstream in config.Upstream.Where(u => dataset.Upstreams.Contains(u.Name)))
+        foreach (var upstream in listing)
         {
-            generators.Add((upstream, $"Created from Output of {upstream.Name}, as the upstream {upstream.Name} declares it."));
+            generators.Add((upstream, upstream == stamped
+                ? $"Created from Output of {upstream.Name}, as its dataset stamp {stamp!.Path} records and the upstream {upstream.Name} declares it."
+                : $"Created from Output of {upstream.Name}, as the upstream {upstream.Name} declares it."));
         }
 
         if (generators.Count > 0)
@@ -363,6 +378,11 @@ internal static class BomWriter
 
                 WriteLicense(json, model.License, model.Licensor);
                 WriteWebsite(json, model.Url);
+                if (!IsWebUrl(model.Url) && model.Url is { } url)
+                {
+                    WriteProperties(json, [("url", url)]);
+                }
+
                 json.WriteEndObject();
             }
 
@@ -373,10 +393,10 @@ internal static class BomWriter
 
         var properties = new List<(string, string)>();
         properties.AddRange(generators.Select(g => ("generatedFrom", g.Model.Name)));
-        if (dataset.Stamp is { } stamped)
+        if (stamp is not null)
         {
-            properties.Add(("stamp", stamped.Path));
-            if (stamped.Created is { } created)
+            properties.Add(("stamp", stamp.Path));
+            if (stamp.Created is { } created)
             {
                 properties.Add(("created", Date(created)));
             }
@@ -403,6 +423,7 @@ internal static class BomWriter
         if (artifact?.Weights is { } weights)
         {
             properties.Add(("format", weights.Format));
+            properties.Add(("formatFrom", weights.FromHeader ? "header" : "extension"));
             properties.Add(("precision", JsonReport.Name(weights.Precision)));
             properties.AddRange(weights.Dtypes.Select(d => ("dtype", d.Key)));
         }
@@ -445,8 +466,9 @@ internal static class BomWriter
     }
 
     /// <summary>
-    /// The datasets: each upstream's <c>datasets</c> (names or paths in the project) and each stamped dataset's folder,
-    /// one entry per name (a stamp's folder and an upstream's path that name the same folder are one), ordinal by name.
+    /// The datasets: each upstream's <c>datasets</c> (names or paths in the project), each stamped dataset's folder, and the
+    /// datasets the model card's front matter declares (<c>datasets:</c>, Hub ids as a rule), one entry per name (a
+    /// stamp's folder and an upstream's path that name the same folder are one), ordinal by name.
     /// </summary>
     private static List<Dataset> Datasets(BomFacts facts)
     {
@@ -467,19 +489,21 @@ internal static class BomWriter
             }
         }
 
+        foreach (var name in facts.CardDatasets.Select(Normalize).Where(n => n.Length > 0))
+        {
+            Get(name);
+        }
+
         return [.. byName.Values];
     }
 
-    // A dataset's path as a stamp's folder is written: no "./" before it, no "/" after it.
-    private static string Normalize(string name)
+    // A dataset's path as a stamp's folder is written: no "./" before it, no "/" after it, no empty or "." segment
+    // ("data//d3", "Data/./D4/" are "data/d3", "Data/D4"); case as given. A name that is only slashes and dots is ".".
+    internal static string Normalize(string name)
     {
         var trimmed = name.Trim();
-        while (trimmed.StartsWith("./", StringComparison.Ordinal))
-        {
-            trimmed = trimmed[2..];
-        }
-
-        return trimmed.TrimEnd('/') is { Length: > 0 } folder ? folder : trimmed.Length > 0 ? "." : "";
+        var segments = trimmed.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToArray();
+        return segments.Length > 0 ? string.Join('/', segments) : trimmed.Length > 0 ? "." : "";
     }
 
     private static string Reference(string kind, string name) => $"{kind}/{name}";

@@ -157,9 +157,9 @@ public sealed class BomTests
         Assert.Equal("Dialogues the teacher wrote", (string?)stamped["description"]);
         Assert.Equal(["data/synthetic/modelgo-dataset.json"], Properties(stamped, "stamp"));
         Assert.Equal(["2026-02-01"], Properties(stamped, "created"));
-        Assert.Equal(["Teacher", "Teacher"], Properties(stamped, "generatedFrom"));
+        Assert.Equal(["Teacher"], Properties(stamped, "generatedFrom"));
         Assert.Equal("Teacher", (string?)stamped["pedigree"]!["ancestors"]![0]!["name"]);
-        Assert.Contains("Created from Output of Teacher, as its dataset stamp data/synthetic/modelgo-dataset.json records.", (string?)stamped["pedigree"]!["notes"], StringComparison.Ordinal);
+        Assert.Contains("Created from Output of Teacher, as its dataset stamp data/synthetic/modelgo-dataset.json records and the upstream Teacher declares it.", (string?)stamped["pedigree"]!["notes"], StringComparison.Ordinal);
         Assert.Equal("dataset", (string?)stamped["data"]![0]!["type"]);
         Assert.Equal(["Teacher"], Properties(data[0]!, "generatedFrom"));
 
@@ -364,6 +364,6 @@ public sealed class BomTests
         return hashes;
     }
 
-    private static List<string?> Properties(JsonNode node, string name) =>
+    internal static List<string?> Properties(JsonNode node, string name) =>
         node["properties"]?.AsArray().Where(p => (string?)p!["name"] == "modelgopack:" + name).Select(p => (string?)p!["value"]).ToList() ?? [];
 }
