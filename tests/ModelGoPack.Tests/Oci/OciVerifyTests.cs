@@ -189,6 +189,61 @@ public sealed class OciVerifyTests
         }
     }
 
+    private static void SetConfig(OciLayoutFile layout, string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var digest = layout.WriteBlob(bytes);
+        layout.EditManifest(m =>
+        {
+            m["config"]!["digest"] = digest;
+            m["config"]!["size"] = bytes.Length;
+        });
+    }
+
+    [Fact]
+    public void A_config_that_says_nothing_of_license_name_or_version_is_not_judged_and_odd_types_never_crash()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            var diffIds = layout.Config["modelfs"]!["diffIds"]!.ToJsonString();
+            SetConfig(layout, """{"descriptor":{"name":5,"version":["1.0.0"]},"config":{},"modelfs":{"type":"layers","diffIds":""" + diffIds + "}}");
+            var result = ModelGoPackEngine.Verify(layout.Root);
+            Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+
+            SetConfig(layout, """{"descriptor":{"licenses":"MIT"},"config":{},"modelfs":{"type":"layers","diffIds":[1]}}""");
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+            Assert.Equal("MGP9018", diagnostic.Code);
+            Assert.Contains("modelfs.diffIds are not the digests", diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"descriptor":{},"config":{}}""", "no descriptor and modelfs objects")]
+    [InlineData("""[]""", "no descriptor and modelfs objects")]
+    public void A_config_without_descriptor_or_modelfs_is_no_ModelPack_config(string json, string said)
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            SetConfig(layout, json);
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics);
+            Assert.Equal("MGP9007", diagnostic.Code);
+            Assert.Contains(said, diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_config_nested_past_16_levels_is_not_read()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            SetConfig(layout, "{\"descriptor\":{\"x\":" + new string('[', 20) + new string(']', 20) + "},\"config\":{},\"modelfs\":{\"type\":\"layers\",\"diffIds\":[]}}");
+            Assert.Equal("MGP9007", Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics).Code);
+        }
+    }
+
     [Fact]
     public void A_config_that_is_not_JSON_is_unreadable()
     {
