@@ -32,6 +32,22 @@ public sealed class TaskTests
     }
 
     [Fact]
+    public void ModelGoBundleFormat_oci_writes_an_OCI_layout_that_verifies()
+    {
+        using var project = new ModelProjectBuilder();
+        project.Write();
+        var (task, engine) = Create(project);
+        task.BundleFormat = "OCI";
+
+        Assert.True(task.Execute(), Describe(engine));
+
+        Assert.Equal(Path.Combine(project.Scratch, "out", "tiny-model.1.0.0.oci"), task.Bundle);
+        Assert.True(File.Exists(Path.Combine(task.Bundle!, "oci-layout")));
+        Assert.Equal("application/vnd.cncf.model.manifest.v1+json", new OciLayoutFile(task.Bundle!).Manifest["artifactType"]!.GetValue<string>());
+        Assert.True(ModelGoPackEngine.Verify(task.Bundle!).Compliant);
+    }
+
+    [Fact]
     public void Progress_is_logged_at_low_importance_while_the_bundle_is_written()
     {
         using var project = new ModelProjectBuilder();
