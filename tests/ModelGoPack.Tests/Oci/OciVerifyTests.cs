@@ -189,6 +189,43 @@ public sealed class OciVerifyTests
         }
     }
 
+    [Theory]
+    [InlineData("[]", "is not a JSON object")]
+    [InlineData("{}", "has no name")]
+    [InlineData("""{"name":"a.md"}""", "has no size")]
+    [InlineData("""{"name":"a.md","size":"1"}""", "gives its size as \"1\"")]
+    [InlineData("""{"name":"a.md","size":1}""", "has no typeflag")]
+    [InlineData("""{"name":"a.md","size":1,"typeflag":"0"}""", "gives its typeflag as \"0\"")]
+    [InlineData("""{"name":"a.md","size":1,"typeflag":48}""", "has no mode")]
+    [InlineData("""{"name":"a.md","size":1,"typeflag":48,"mode":-1}""", "gives its mode as -1, not a permission within 0777")]
+    [InlineData("""{"name":"a.md","size":1,"typeflag":48,"mode":"420"}""", "gives its mode as \"420\", not a permission")]
+    [InlineData("""{"name":"a.md","size":1,"typeflag":48,"mode":512}""", "gives its mode as 01000, with bits outside 0777")]
+    [InlineData("""{"name":"a.md","size":1,"typeflag":48,"mode":420,"x":[[[[[[[[[[]]]]]]]]]]}""", "is not JSON")]
+    [InlineData("""{"name":"\ud800","size":1}""", "has a string that is not valid Unicode")]
+    public void File_metadata_that_is_not_a_regular_0777_file_of_the_layer_says_what_is_wrong(string metadata, string said)
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            layout.EditManifest(m => m["layers"]!.AsArray().Single(l => l!["annotations"]!["org.cncf.model.filepath"]!.GetValue<string>() == "docs/a.md")!["annotations"]!["org.cncf.model.file.metadata+json"] = metadata);
+            var diagnostic = Assert.Single(ModelGoPackEngine.Verify(layout.Root).Diagnostics, d => d.Severity == Diagnostics.Severity.Error);
+            Assert.Equal("MGP9018", diagnostic.Code);
+            Assert.Contains("annotation that " + said, diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void File_metadata_of_mode_0777_and_of_the_layers_file_is_accepted()
+    {
+        var (project, layout) = Packed();
+        using (project)
+        {
+            layout.EditManifest(m => m["layers"]!.AsArray().Single(l => l!["annotations"]!["org.cncf.model.filepath"]!.GetValue<string>() == "docs/a.md")!["annotations"]!["org.cncf.model.file.metadata+json"] = """{"name":"a.md","size":1,"typeflag":48,"mode":511}""");
+            var result = ModelGoPackEngine.Verify(layout.Root);
+            Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        }
+    }
+
     private static void SetConfig(OciLayoutFile layout, string json)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(json);
@@ -221,6 +258,7 @@ public sealed class OciVerifyTests
     [Theory]
     [InlineData("""{"descriptor":{},"config":{}}""", "no descriptor and modelfs objects")]
     [InlineData("""[]""", "no descriptor and modelfs objects")]
+    [InlineData("""{"descriptor":{"name":"\ud800"},"config":{},"modelfs":{}}""", "not valid Unicode")]
     public void A_config_without_descriptor_or_modelfs_is_no_ModelPack_config(string json, string said)
     {
         var (project, layout) = Packed();

@@ -37,6 +37,10 @@ internal sealed record ModelPackDescription(string? Name, string? Version, IRead
         {
             throw new OciFormatException($"its config is not JSON ({e.Message})");
         }
+        catch (InvalidOperationException)
+        {
+            throw new OciFormatException("its config has a string that is not valid Unicode (a lone surrogate)");
+        }
     }
 
     /// <summary>Reports (MGP9018) where the config or the manifest's annotations contradict the bundle.</summary>
@@ -106,20 +110,20 @@ internal sealed record ModelPackDescription(string? Name, string? Version, IRead
                 return named is null ? "has no name" : $"names the file '{ProjectPath.Printable(named)}', not '{ProjectPath.Printable(name)}'";
             }
 
-            if (!root.TryGetProperty("size", out var sized) || !sized.TryGetInt64(out var said) || said != size)
+            if (!root.TryGetProperty("size", out var sized) || sized.ValueKind != JsonValueKind.Number || !sized.TryGetInt64(out var said) || said != size)
             {
                 return sized.ValueKind == JsonValueKind.Undefined ? "has no size" : $"gives its size as {sized.GetRawText()}, not the layer's {size}";
             }
 
-            if (!root.TryGetProperty("typeflag", out var type) || !type.TryGetInt32(out var flag) || flag != '0')
+            if (!root.TryGetProperty("typeflag", out var type) || type.ValueKind != JsonValueKind.Number || !type.TryGetInt32(out var flag) || flag != '0')
             {
                 return type.ValueKind == JsonValueKind.Undefined ? "has no typeflag" : $"gives its typeflag as {type.GetRawText()}, not 48 ('0', a regular file)";
             }
 
-            if (!root.TryGetProperty("mode", out var moded) || !moded.TryGetInt64(out var mode) || mode < 0 || (mode & ~0x1FF) != 0)
+            if (!root.TryGetProperty("mode", out var moded) || moded.ValueKind != JsonValueKind.Number || !moded.TryGetInt64(out var mode) || mode < 0 || (mode & ~0x1FF) != 0)
             {
                 return moded.ValueKind == JsonValueKind.Undefined ? "has no mode"
-                    : moded.TryGetInt64(out var bits) && bits >= 0 ? $"gives its mode as 0{Convert.ToString(bits, 8)}, with bits outside 0777 (setuid, setgid, sticky or a file type)"
+                    : moded.ValueKind == JsonValueKind.Number && moded.TryGetInt64(out var bits) && bits >= 0 ? $"gives its mode as 0{Convert.ToString(bits, 8)}, with bits outside 0777 (setuid, setgid, sticky or a file type)"
                     : $"gives its mode as {moded.GetRawText()}, not a permission within 0777";
             }
 
@@ -131,6 +135,7 @@ internal sealed record ModelPackDescription(string? Name, string? Version, IRead
         }
         catch (InvalidOperationException)
         {
+            // Every value is read by its kind first: what is left to throw is a string of a lone surrogate.
             return "has a string that is not valid Unicode";
         }
     }
