@@ -233,8 +233,7 @@ internal static class BundleWriter
         copied = copier.CopyLate(copied, (entry, _) => sink.AddBlob(OciMediaTypes.DocRaw, entry.Content.ToArray()));
 
         var manifest = ManifestWriter.Write(config, waivers, copied);
-        var manifestFile = new ManifestFile(ProjectLoader.ManifestFileName, manifest.Length, Convert.ToHexStringLower(SHA256.HashData(manifest)));
-        sink.AddBlob(OciMediaTypes.DocRaw, manifest);
+        var manifestFile = new ManifestFile(ProjectLoader.ManifestFileName, manifest.Length, sink.AddBlob(OciMediaTypes.DocRaw, manifest).Sha256Hex!);
 
         var byPath = artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
         var layers = copied.OrderBy(f => f.Path, StringComparer.Ordinal).Append(manifestFile)

@@ -27,7 +27,7 @@ internal sealed class OciSink
     {
         this.root = root;
         this.timestamp = timestamp;
-        this.blobs = Path.Combine(root, "blobs", "sha256");
+        this.blobs = Path.Combine(root, OciMediaTypes.BlobFolder);
         this.staging = Path.Combine(root, StagingFolder);
         Directory.CreateDirectory(this.blobs);
         Directory.CreateDirectory(this.staging);

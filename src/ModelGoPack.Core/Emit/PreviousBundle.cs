@@ -250,10 +250,10 @@ internal static class PreviousBundle
         }
 
         var blobs = manifest.Layers.Append(manifest.Config).Append(descriptor).GroupBy(d => d.Sha256Hex ?? "").ToDictionary(g => g.Key, g => g.First().Size, StringComparer.Ordinal);
-        var expected = new Dictionary<string, long?>(StringComparer.Ordinal) { [OciMediaTypes.LayoutFile] = null, [OciMediaTypes.IndexFile] = null, ["blobs"] = -1, ["blobs/sha256"] = -1 };
+        var expected = new Dictionary<string, long?>(StringComparer.Ordinal) { [OciMediaTypes.LayoutFile] = null, [OciMediaTypes.IndexFile] = null, ["blobs"] = -1, [OciMediaTypes.BlobFolder] = -1 };
         foreach (var (hex, size) in blobs)
         {
-            expected["blobs/sha256/" + hex] = size;
+            expected[OciMediaTypes.BlobFolder + "/" + hex] = size;
         }
 
         var seen = 0;

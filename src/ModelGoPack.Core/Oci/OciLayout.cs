@@ -95,7 +95,7 @@ public static class OciLayout
     /// <summary>The file of the blob <paramref name="digest"/>; throws when the digest is no SHA-256 (never a path outside the blob folder).</summary>
     public static string BlobPath(string root, string digest) =>
         OciDescriptor.IsSha256(digest)
-            ? Path.Combine(root, "blobs", "sha256", digest["sha256:".Length..])
+            ? Path.Combine(root, OciMediaTypes.BlobFolder, digest["sha256:".Length..])
             : throw new OciFormatException($"the digest '{digest}' is not sha256: and 64 lowercase hex digits; ModelGoPack reads SHA-256 layouts only");
 
     /// <summary>A small blob (a manifest, a config), read whole, its size and SHA-256 checked against the descriptor.</summary>

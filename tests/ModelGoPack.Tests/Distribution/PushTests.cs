@@ -281,7 +281,7 @@ public sealed class PushTests
         {
             var (exit, stdout, _) = CliRunner.Run(Environment(temp), "push", layout, $"{anonymous.Address}/models/anonymous:2.0", "--plain-http", "--quiet");
             Assert.True(exit == 0, stdout);
-            Assert.All(anonymous.TokenRequests, r => Assert.False(r.Authenticated));
+            Assert.All(anonymous.TokenRequests, r => Assert.False(r.SentCredentials));
             Assert.NotEmpty(anonymous.TokenRequests);
         }
     }

@@ -54,7 +54,7 @@ public sealed class BearerProxy : IDisposable
     public bool AccessToken { get; }
 
     /// <summary>The query strings the token server was asked with, and whether each came with the right Basic credentials.</summary>
-    public List<(string Query, bool Authenticated)> TokenRequests { get; } = [];
+    public List<(string Query, bool Authenticated, bool SentCredentials)> TokenRequests { get; } = [];
 
     public void Dispose()
     {
@@ -101,7 +101,7 @@ public sealed class BearerProxy : IDisposable
                 var authenticated = basic is not null && request.Headers["Authorization"] == basic;
                 lock (this.TokenRequests)
                 {
-                    this.TokenRequests.Add((request.Url.Query, authenticated));
+                    this.TokenRequests.Add((request.Url.Query, authenticated, request.Headers["Authorization"] is not null));
                 }
 
                 if (basic is not null && !authenticated)

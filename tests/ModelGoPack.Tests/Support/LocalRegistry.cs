@@ -73,17 +73,12 @@ public sealed partial class LocalRegistry : IDisposable
         }
     }
 
-    /// <summary>Whether the registry holds <c>REPO:REFERENCE</c> (GET of the manifest, with basic credentials if given).</summary>
-    public HttpStatusCode ManifestStatus(string repository, string reference, string? user = null, string? password = null)
+    /// <summary>Whether the registry holds <c>REPO:REFERENCE</c> (HEAD of the manifest).</summary>
+    public HttpStatusCode ManifestStatus(string repository, string reference)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         using var request = new HttpRequestMessage(HttpMethod.Head, $"http://{this.Address}/v2/{repository}/manifests/{reference}");
         request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
-        if (user is not null)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));
-        }
-
         using var response = http.Send(request);
         return response.StatusCode;
     }

@@ -25,7 +25,7 @@ public sealed class OciLayoutFile(string root)
     public Dictionary<string, JsonObject> Layers => this.Manifest["layers"]!.AsArray()
         .ToDictionary(l => l!["annotations"]!["org.cncf.model.filepath"]!.GetValue<string>(), l => l!.AsObject(), StringComparer.Ordinal);
 
-    public string BlobPath(string digest) => System.IO.Path.Combine(this.Root, "blobs", "sha256", digest["sha256:".Length..]);
+    public string BlobPath(string digest) => Oci.OciLayout.BlobPath(this.Root, digest);
 
     public byte[] Blob(string digest) => File.ReadAllBytes(this.BlobPath(digest));
 

@@ -117,11 +117,10 @@ internal static class OciBundleReader
 
         description.Compare(manifest, content.Manifest?.Declaration?.Config, diagnostics, root);
 
-        // The manifest layer's own digest: the layout's integrity covers it too.
-        if (content.ManifestEntry is { } manifestBlob && content.Layers.TryGetValue(BundleVerifier.ManifestName, out var manifestLayer))
+        // The manifest layer's own digest, as the manifest reader hashed it while reading: the layout's integrity covers it too.
+        if (content.Manifest is { } read && content.Layers.TryGetValue(BundleVerifier.ManifestName, out var manifestLayer))
         {
-            using var stream = File.OpenRead(manifestBlob);
-            CheckLayer(BundleVerifier.ManifestName, manifestLayer, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)), stream.Length, diagnostics);
+            CheckLayer(BundleVerifier.ManifestName, manifestLayer, read.Digest.ToString(), read.Length, diagnostics);
         }
 
         var listed = content.Manifest?.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
