@@ -264,7 +264,7 @@ internal sealed partial class ConfigReader
             }
         }
 
-        return JsonSerializer.SerializeToElement(merged);
+        return JsonSerializer.SerializeToElement(merged, ConfigJson.Default.JsonObject);
     }
 
     // The first string in a value that holds a bidirectional control, or null.

@@ -15,7 +15,8 @@ namespace ModelGoPack.Config;
 public static partial class ConfigSkeleton
 {
     // Characters as they are: a copyright line's "©" or an upstream's name stays readable in the file.
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Strings as JSON literals with only what JSON requires escaped (the skeleton is read by people).
+    private static readonly ConfigJson JsonStrings = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>The JSON schema of modelgo.json, as shipped in the tool.</summary>
     public static string Schema { get; } = ReadSchema();
@@ -100,7 +101,7 @@ public static partial class ConfigSkeleton
             text.Append(CultureInfo.InvariantCulture, $"{indent}// TODO: {what}\n");
         }
 
-        static string Json(string value) => JsonSerializer.Serialize(value, JsonOptions);
+        static string Json(string value) => JsonSerializer.Serialize(value, JsonStrings.String);
 
         // Text from the project inside a // comment: a line break would end it, and a separator or a bidirectional
         // control is refused by the JSON reader or by check; each such character shows as '?'.

@@ -176,7 +176,7 @@ public sealed class CliTests
     public void Version_flag_prints_the_tool_version()
     {
         // The real entry point: in process, the test host would be the entry assembly.
-        var (exit, stdout) = ProcessRunner.Run("dotnet", null, Path.Combine(AppContext.BaseDirectory, "modelgopack.dll"), "--version");
+        var (exit, stdout) = ToolProcess.Run(null, "--version");
 
         Assert.Equal(0, exit);
         Assert.StartsWith(ToolInfo.Version, stdout.Trim(), StringComparison.Ordinal);

@@ -10,7 +10,6 @@ public sealed class CliUsageTests
 {
     private static readonly string Example = Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled");
 
-    private static readonly string Tool = Path.Combine(AppContext.BaseDirectory, "modelgopack.dll");
 
     // --- unknown options ---
 
@@ -30,7 +29,7 @@ public sealed class CliUsageTests
         Directory.CreateDirectory(temp.Combine("project"));
 
         // Run where a project would be found, so that taking the option for DIR would give a verdict.
-        var (exit, output) = ProcessRunner.Run("dotnet", temp.Path, [Tool, .. command.Split(' ')]);
+        var (exit, output) = ToolProcess.Run(temp.Path, command.Split(' '));
 
         Assert.Equal(2, exit);
         Assert.Equal($"{message}\nRun 'modelgopack {name} --help' for usage.\n", output);
@@ -46,8 +45,8 @@ public sealed class CliUsageTests
         Directory.Move(project.Root, folder);
         try
         {
-            var (unknown, refused) = ProcessRunner.Run("dotnet", project.Scratch, Tool, "check", "--model", "--no-cache", "-q");
-            var (exit, output) = ProcessRunner.Run("dotnet", project.Scratch, Tool, "check", "--no-cache", "-q", "--", "--model");
+            var (unknown, refused) = ToolProcess.Run(project.Scratch, "check", "--model", "--no-cache", "-q");
+            var (exit, output) = ToolProcess.Run(project.Scratch, "check", "--no-cache", "-q", "--", "--model");
 
             Assert.Equal(2, unknown);
             Assert.StartsWith("modelgopack: unknown option '--model'.", refused, StringComparison.Ordinal);
@@ -163,9 +162,9 @@ public sealed class CliUsageTests
         var zip = Path.Combine(project.Scratch, "b.zip");
         var note = $"modelgopack: using the project in '../..' ({project.Root}): the current folder holds no modelgo.json, and '../..' is the nearest folder above it that does.\n";
 
-        var (checkExit, check) = ProcessRunner.Run("dotnet", below, Tool, "check", "--no-cache", "-q");
-        var (packExit, pack) = ProcessRunner.Run("dotnet", below, Tool, "pack", "--no-cache", "-q", "-f", "zip", "-o", zip);
-        var (inspectExit, inspect) = ProcessRunner.Run("dotnet", below, Tool, "inspect");
+        var (checkExit, check) = ToolProcess.Run(below, "check", "--no-cache", "-q");
+        var (packExit, pack) = ToolProcess.Run(below, "pack", "--no-cache", "-q", "-f", "zip", "-o", zip);
+        var (inspectExit, inspect) = ToolProcess.Run(below, "inspect");
 
         Assert.Equal((0, "Compliant with MG-BY-SA-2.0 (0 warnings).\n" + note), (checkExit, check));
         Assert.Equal(0, packExit);
@@ -188,8 +187,8 @@ public sealed class CliUsageTests
         var below = Path.Combine(repository, "src");
         Directory.CreateDirectory(below);
 
-        var (searched, above) = ProcessRunner.Run("dotnet", below, Tool, "check", "--no-cache", "-q");
-        var (given, explicitDir) = ProcessRunner.Run("dotnet", Path.Combine(project.Root, "vendored"), Tool, "check", ".", "--no-cache", "-q");
+        var (searched, above) = ToolProcess.Run(below, "check", "--no-cache", "-q");
+        var (given, explicitDir) = ToolProcess.Run(Path.Combine(project.Root, "vendored"), "check", ".", "--no-cache", "-q");
 
         Assert.Equal(2, searched);
         Assert.Equal($"./modelgo.json: error MGP8001: No modelgo.json in the current folder ({below}) or a folder above it up to '{repository}', the repository's root. Pass the project's folder as DIR, or run from inside it. Run `modelgopack init` in the model project to write a modelgo.json skeleton, then fill it in.\nNot compliant: 1 error, 0 warnings.\n", above);
@@ -217,7 +216,7 @@ public sealed class CliUsageTests
         using var temp = new TempDirectory();
         var name = option == "-o" ? "--output" : option;
 
-        var (exit, output) = ProcessRunner.Run("dotnet", temp.Path, Tool, "pack", Example, option, path, "-q");
+        var (exit, output) = ToolProcess.Run(temp.Path, "pack", Example, option, path, "-q");
 
         Assert.Equal(2, exit);
         Assert.StartsWith($"modelgopack: error MGP8042: {name} '{path}' is {what}; on this system it is no absolute path, but a file named so in the current folder. On Linux and macOS, ", output, StringComparison.Ordinal);

@@ -16,7 +16,6 @@ public sealed partial class PrintableOutputTests
     /// <summary>A name that, printed raw, starts a workflow command on a line of its own, rewinds the line and clears it.</summary>
     private const string Hostile = "x\n::error file=README.md,line=1::forged finding\r\u001b[2K\u2028.txt";
 
-    private static readonly string Tool = typeof(Cli.CommandLineApp).Assembly.Location;
 
     [Theory]
     [InlineData("check")]
@@ -112,7 +111,7 @@ public sealed partial class PrintableOutputTests
         Directory.CreateDirectory(folder);
 
         // The working folder is the process's own, so this one runs out of process.
-        var (exit, output) = ProcessRunner.Run("dotnet", folder, Tool, "init", ".");
+        var (exit, output) = ToolProcess.Run(folder, "init", ".");
 
         Assert.Equal(0, exit);
         AssertPrintable(output);

@@ -73,7 +73,7 @@ public sealed class AccessFaultTests
 
         // A 2 MiB tmpfs over the folder, in a mount namespace of this command alone; what is left on it is listed before it goes.
         var (exit, printed) = ProcessRunner.Run("unshare", null,
-            ["-r", "-m", "sh", "-c", "mount -t tmpfs -o size=2m tmpfs \"$0\" || exit 97; dotnet \"$@\"; code=$?; echo \"left:[$(ls -A \"$0\")]\"; exit $code", disk, Unprivileged.Tool, .. command]);
+            ["-r", "-m", "sh", "-c", "mount -t tmpfs -o size=2m tmpfs \"$0\" || exit 97; \"$@\"; code=$?; echo \"left:[$(ls -A \"$0\")]\"; exit $code", disk, .. Unprivileged.Command, .. command]);
 
         Assert.True(exit != 97, $"A tmpfs could not be mounted in a private mount namespace (unshare -r -m): {printed}");
         Assert.True(exit == 2, printed);

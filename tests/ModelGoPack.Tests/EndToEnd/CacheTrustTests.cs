@@ -14,7 +14,6 @@ namespace ModelGoPack.Tests.EndToEnd;
 /// </summary>
 public sealed class CacheTrustTests
 {
-    private static readonly string Tool = typeof(Cli.CommandLineApp).Assembly.Location;
 
     private static readonly DateTime Past = new(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
 
@@ -163,7 +162,7 @@ public sealed class CacheTrustTests
         var before = project.Snapshot();
 
         // Out of process, under a kill timer: the code as it was blocked forever on the pipe and filled memory from /dev/zero.
-        var (exit, output) = ProcessRunner.Run("timeout", null, "-s", "KILL", "120", "dotnet", Tool, "check", project.Root, "--cache", cache, "--format", "json", "--quiet");
+        var (exit, output) = ProcessRunner.Run("timeout", null, "-s", "KILL", "120", ToolProcess.Command, "check", project.Root, "--cache", cache, "--format", "json", "--quiet");
 
         Assert.Equal(0, exit);
         var report = JsonNode.Parse(output)!;

@@ -60,10 +60,10 @@ public sealed class DocsCommandTests
         return match.Groups["body"].Value;
     }
 
-    // bash, with modelgopack the tool this build made (dotnet modelgopack.dll).
+    // bash, with modelgopack the installed tool (native on linux-x64).
     private static (int Exit, string Output) Shell(string folder, string script) =>
         ProcessRunner.Run("bash", folder, new Dictionary<string, string?>(), "-euo", "pipefail", "-c",
-            $"modelgopack() {{ dotnet '{ToolProcess.Tool}' \"$@\"; }}\n{script}");
+            $"modelgopack() {{ '{ToolProcess.Command}' \"$@\"; }}\n{script}");
 
     private static void Pack(string project, string output, string format)
     {

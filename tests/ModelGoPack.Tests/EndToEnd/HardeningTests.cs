@@ -8,7 +8,7 @@ namespace ModelGoPack.Tests.EndToEnd;
 /// </summary>
 public sealed class HardeningTests
 {
-    private static readonly string Tool = ToolProcess.Tool;
+    private static string Tool => ToolProcess.Command;
 
     [Theory]
     [InlineData("INT", "zip")]
@@ -87,7 +87,7 @@ public sealed class HardeningTests
         {
             var output = Path.Combine(project.Scratch, "out", name + "." + format);
             var (exit, printed) = ProcessRunner.Run("bash", null, "-c",
-                environment + " exec dotnet \"$0\" pack \"$1\" --format \"$2\" --output \"$3\" --no-cache --quiet", Tool, project.Root, format, output);
+                environment + " exec \"$0\" pack \"$1\" --format \"$2\" --output \"$3\" --no-cache --quiet", Tool, project.Root, format, output);
             Assert.True(exit == 0, printed);
             return output;
         }

@@ -29,12 +29,12 @@ public sealed class OutputFaultTests
 
         project.Write();
         var output = Path.Combine(project.Scratch, "out", "bundle" + (format == "dir" ? "" : "." + format));
-        var tool = typeof(Cli.CommandLineApp).Assembly.Location;
+        var tool = ToolProcess.Command;
 
         // 2 MiB at most per file (bash counts in KiB); SIGXFSZ ignored, so a write fails with EFBIG. The
         // runtime's W^X double mapping (a large memory file) is turned off so that .NET itself starts.
         var (exit, printed) = ProcessRunner.Run("bash", null, "-c",
-            "ulimit -f 2048; trap '' XFSZ; DOTNET_EnableWriteXorExecute=0 exec dotnet \"$0\" pack \"$1\" --format \"$2\" --output \"$3\" --no-cache --quiet", tool, project.Root, format, output);
+            "ulimit -f 2048; trap '' XFSZ; DOTNET_EnableWriteXorExecute=0 exec \"$0\" pack \"$1\" --format \"$2\" --output \"$3\" --no-cache --quiet", tool, project.Root, format, output);
 
         Assert.True(exit == 2, printed);
         Assert.True(printed.Contains("error MGP9001", StringComparison.Ordinal), printed);

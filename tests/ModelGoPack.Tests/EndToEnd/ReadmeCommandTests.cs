@@ -67,7 +67,7 @@ public sealed partial class ReadmeCommandTests
         using var registry = LocalRegistry.Start();
         using var temp = new TempDirectory();
         CopyFolder(Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled"), temp.Combine("tests", "examples", "tiny-llm-distilled"));
-        var script = $"modelgopack() {{ dotnet '{ToolProcess.Tool}' \"$@\"; }}\n" + block.Replace("127.0.0.1:5000", registry.Address, StringComparison.Ordinal);
+        var script = $"modelgopack() {{ '{ToolProcess.Command}' \"$@\"; }}\n" + block.Replace("127.0.0.1:5000", registry.Address, StringComparison.Ordinal);
 
         var (exit, output) = Shell(temp.Path, temp.Combine("home"), script);
 

@@ -8,7 +8,7 @@ namespace ModelGoPack.Tests.EndToEnd;
 /// End to end, as the README says: pack ModelGoPack.Cli into a local feed, `dotnet tool install` it from
 /// there into a private tool path, and run the installed `modelgopack` on the example project.
 /// </summary>
-public sealed class ToolInstallTests(ToolInstallTests.InstalledTool tool) : IClassFixture<ToolInstallTests.InstalledTool>
+public sealed class ToolInstallTests(ToolInstallTests.Installed tool) : IClassFixture<ToolInstallTests.Installed>
 {
     [Fact]
     public void Tool_package_has_the_contracted_identity_and_command()
@@ -54,46 +54,68 @@ public sealed class ToolInstallTests(ToolInstallTests.InstalledTool tool) : ICla
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
-    /// <summary>Packs the tool once per test run and installs it into a private tool path.</summary>
-    public sealed class InstalledTool : IDisposable
+    [Fact]
+    public void Top_level_package_names_the_native_linux_x64_package_and_the_framework_dependent_fallback()
     {
-        private readonly TempDirectory temp = new();
+        using var reader = new PackageArchiveReader(tool.Package);
+        var settingsPath = reader.GetFiles().Single(f => f.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
+        using var settings = reader.GetStream(settingsPath);
+        var packages = XDocument.Load(settings).Descendants("RuntimeIdentifierPackage")
+            .ToDictionary(p => p.Attribute("RuntimeIdentifier")!.Value, p => p.Attribute("Id")!.Value);
 
-        public InstalledTool()
+        Assert.Equal("ModelGoPack.Cli.any", packages["any"]);
+        if (Support.InstalledTool.NativeRid is { } rid)
         {
-            var feed = LocalFeed.Location;
-            this.Package = LocalFeed.Package("ModelGoPack.Cli");
-
-            // A private NuGet config and package cache: only the local feed, never a stale cached copy.
-            var config = this.temp.Combine("nuget.config");
-            File.WriteAllText(config, $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
-                  </packageSources>
-                </configuration>
-                """);
-            var tools = this.temp.Combine("tools");
-            this.Run("dotnet", "tool", "install", "ModelGoPack.Cli", "--tool-path", tools, "--configfile", config, "--version", ToolInfo.Version);
-            this.Command = Path.Combine(tools, OperatingSystem.IsWindows() ? "modelgopack.exe" : "modelgopack");
+            Assert.Equal($"ModelGoPack.Cli.{rid}", packages[rid]);
         }
 
-        public string Package { get; }
+        // The top-level package holds no program of its own: the per-platform packages do.
+        Assert.DoesNotContain(reader.GetFiles(), f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith("/modelgopack", StringComparison.Ordinal));
+    }
 
-        public string Command { get; }
-
-        public void Dispose() => this.temp.Dispose();
-
-        private void Run(string fileName, params string[] arguments)
+    [Fact]
+    public void Dotnet_tool_install_picks_the_native_binary_on_linux_x64_and_the_fallback_elsewhere()
+    {
+        var rid = Support.InstalledTool.NativeRid;
+        Assert.Equal(rid ?? "any", Support.InstalledTool.PackageRid);
+        if (rid is null)
         {
-            var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = this.temp.Combine("packages") };
-            var (exit, output) = ProcessRunner.Run(fileName, this.temp.Path, environment, arguments);
-            if (exit != 0)
-            {
-                throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited {exit}:\n{output}");
-            }
+            return;
         }
+
+        // The package holds the native binary alone: no assemblies, no symbols, no documentation files.
+        var files = Directory.GetFiles(Support.InstalledTool.Files).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["DotnetToolSettings.xml", "modelgopack"], files);
+        var binary = Path.Combine(Support.InstalledTool.Files, "modelgopack");
+        Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(binary)[..4]);
+
+        // A native program needs no .NET to run: not the dotnet host, not a runtime.
+        var (exit, output) = ProcessRunner.Run(Support.InstalledTool.Command, null, new Dictionary<string, string?> { ["DOTNET_ROOT"] = "/nonexistent", ["PATH"] = "/usr/bin:/bin" }, "--version");
+        Assert.True(exit == 0, output);
+        Assert.StartsWith(ToolInfo.Version, output.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Framework_dependent_fallback_package_installs_and_runs()
+    {
+        using var temp = new TempDirectory();
+        var tools = Support.InstalledTool.InstallInto(temp.Path, "ModelGoPack.Cli.any");
+        var (files, rid) = Support.InstalledTool.StoredPackage(tools, "ModelGoPack.Cli.any");
+
+        Assert.Equal("any", rid);
+        Assert.True(File.Exists(Path.Combine(files, "modelgopack.dll")), string.Join(", ", Directory.GetFiles(files)));
+        Assert.DoesNotContain(Directory.GetFiles(files), f => f.EndsWith(".pdb", StringComparison.Ordinal) || f.EndsWith(".xml", StringComparison.Ordinal) && !f.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
+        var example = Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled");
+        var (exit, output) = ProcessRunner.Run(Path.Combine(tools, OperatingSystem.IsWindows() ? "modelgopack.exe" : "modelgopack"), temp.Path, "check", example, "--no-cache");
+        Assert.True(exit == 0, output);
+        Assert.Contains("Compliant with MG-BY-SA-2.0", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The tool packed into the local feed and installed once per test run (<see cref="Support.InstalledTool"/>).</summary>
+    public sealed class Installed
+    {
+        public string Package { get; } = LocalFeed.Package("ModelGoPack.Cli");
+
+        public string Command { get; } = Support.InstalledTool.Command;
     }
 }

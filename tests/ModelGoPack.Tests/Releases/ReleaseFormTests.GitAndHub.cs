@@ -157,7 +157,7 @@ public sealed partial class ReleaseFormTests
         TestGit.Run(this.derivative.Root, "2026-01-01T00:00:00Z", "tag", "v1");
 
         var environment = new Dictionary<string, string?> { ["GIT_DIR"] = Path.Combine(other, ".git"), ["GIT_WORK_TREE"] = other };
-        var (exit, output) = ProcessRunner.Run("dotnet", this.derivative.Root, environment, ToolProcess.Tool, "check", this.derivative.Root, "--no-cache");
+        var (exit, output) = ProcessRunner.Run(ToolProcess.Command, this.derivative.Root, environment, "check", this.derivative.Root, "--no-cache");
 
         Assert.DoesNotContain("MGP8027", output, StringComparison.Ordinal);
         Assert.True(exit == 0, output);

@@ -112,8 +112,8 @@ public sealed class Rev2ReviewTests
         Assert.Equal(0, CliRunner.Run("pack", upstream.Root, "--format", "zip", "--output", work.Combine("base.zip"), "-q").ExitCode);
         Directory.CreateDirectory(work.Combine("my-model"));
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = work.Path };
-        foreach (var argument in new[] { ToolProcess.Tool, "init", "my-model", "--upstream", "base.zip" })
+        var start = new ProcessStartInfo(ToolProcess.Command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = work.Path };
+        foreach (var argument in new[] { "init", "my-model", "--upstream", "base.zip" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -216,9 +216,8 @@ public sealed partial class SigningTests
     // process waiting on a pipe never would): whether it exited, its exit code, and its output.
     private (bool Exited, int ExitCode, string Output) RunTool(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        var start = new ProcessStartInfo(ToolProcess.Command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         start.Environment["XDG_CACHE_HOME"] = this.environment["XDG_CACHE_HOME"];
-        start.ArgumentList.Add(ToolProcess.Tool);
         foreach (var argument in args)
         {
             start.ArgumentList.Add(argument);

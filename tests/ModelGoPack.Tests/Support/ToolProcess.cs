@@ -2,17 +2,20 @@ using System.Diagnostics;
 
 namespace ModelGoPack.Tests.Support;
 
-/// <summary>The built modelgopack run as a process of its own, for tests that signal or kill it.</summary>
+/// <summary>
+/// modelgopack run as a process of its own: the installed tool (<see cref="InstalledTool"/>), native on linux-x64. The
+/// tests that signal, kill, pipe or sandbox the tool, and the README's and docs' command blocks, run it this way; the
+/// rest run the command line in process (<see cref="CliRunner"/>), on the JIT build.
+/// </summary>
 public static class ToolProcess
 {
-    /// <summary>The tool's entry assembly, run with <c>dotnet</c>.</summary>
-    public static readonly string Tool = typeof(Cli.CommandLineApp).Assembly.Location;
+    /// <summary>The installed <c>modelgopack</c> command.</summary>
+    public static string Command => InstalledTool.Command;
 
-    /// <summary>Starts <c>dotnet modelgopack.dll</c> with <paramref name="args"/>, its output redirected.</summary>
+    /// <summary>Starts <c>modelgopack</c> with <paramref name="args"/>, its output redirected.</summary>
     public static Process Start(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Tool);
+        var start = new ProcessStartInfo(Command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in args)
         {
             start.ArgumentList.Add(argument);
@@ -20,6 +23,10 @@ public static class ToolProcess
 
         return Process.Start(start)!;
     }
+
+    /// <summary>Runs <c>modelgopack</c> with <paramref name="args"/> in <paramref name="workingDirectory"/> and returns its exit code and output.</summary>
+    public static (int ExitCode, string Output) Run(string? workingDirectory, params string[] args) =>
+        ProcessRunner.Run(Command, workingDirectory, args);
 
     /// <summary>Waits until <paramref name="process"/> writes its temporary output (and its lock) in <paramref name="folder"/>, still running.</summary>
     public static void WaitUntilWriting(Process process, string folder, int seconds = 60)

@@ -2,23 +2,23 @@ namespace ModelGoPack.Tests.Support;
 
 /// <summary>
 /// Runs the tool as a user without privileges (nobody, through setpriv, when the tests run as root, since
-/// root reads and deletes every file whatever its mode), from a copy of the build such a user can read.
+/// root reads and deletes every file whatever its mode), from a copy of the installed tool such a user can read.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public static class Unprivileged
 {
-    private static readonly Lazy<string> CopiedTool = new(CopyTool);
+    private static readonly Lazy<string[]> CopiedTool = new(CopyTool);
 
-    /// <summary>The tool's entry assembly, readable by everyone.</summary>
-    public static string Tool => CopiedTool.Value;
+    /// <summary>The command line that runs the copied tool: the native binary, or <c>dotnet modelgopack.dll</c>.</summary>
+    public static string[] Command => CopiedTool.Value;
 
     // Root reads every file whatever its mode: run as nobody when root, as oneself otherwise.
     public static (int ExitCode, string Output) Run(string home, string[] args)
     {
         var environment = new Dictionary<string, string?> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["DOTNET_NOLOGO"] = "1", ["XDG_CACHE_HOME"] = home };
         return IsRoot()
-            ? ProcessRunner.Run("setpriv", null, environment, ["--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", Tool, .. args])
-            : ProcessRunner.Run("dotnet", null, environment, [Tool, .. args]);
+            ? ProcessRunner.Run("setpriv", null, environment, ["--reuid=65534", "--regid=65534", "--clear-groups", .. Command, .. args])
+            : ProcessRunner.Run(Command[0], null, environment, [.. Command[1..], .. args]);
     }
 
     public static bool IsRoot() => ProcessRunner.Run("id", null, "-u").Output.Trim() == "0";
@@ -40,19 +40,26 @@ public static class Unprivileged
         }
     }
 
-    // The tool's files, copied where an unprivileged user can run them (the build output may be under /root).
-    private static string CopyTool()
+    // The installed tool's files, copied where an unprivileged user can run them (the tool path may be under /root).
+    private static string[] CopyTool()
     {
-        var from = Path.GetDirectoryName(typeof(Cli.CommandLineApp).Assembly.Location)!;
+        var from = InstalledTool.Files;
         var to = Path.Combine(Path.GetTempPath(), "modelgopack-tests", "tool-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(to);
         foreach (var file in Directory.EnumerateFiles(from))
         {
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-            File.SetUnixFileMode(Path.Combine(to, Path.GetFileName(file)), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
 
         OpenToAll(to);
-        return Path.Combine(to, "modelgopack.dll");
+        var assembly = Path.Combine(to, "modelgopack.dll");
+        if (File.Exists(assembly))
+        {
+            return ["dotnet", assembly];
+        }
+
+        var native = Path.Combine(to, "modelgopack");
+        File.SetUnixFileMode(native, File.GetUnixFileMode(native) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        return [native];
     }
 }

@@ -344,7 +344,7 @@ public sealed class VerifyTests
         Assert.True(made == 0, log);
 
         // Run as its own process: a read of the pipe would block for ever, and the test would hang rather than fail.
-        var (exit, output) = ProcessRunner.Run("timeout", null, "60", "dotnet", ToolProcess.Tool, "verify", pipe, "-q");
+        var (exit, output) = ProcessRunner.Run("timeout", null, "60", ToolProcess.Command, "verify", pipe, "-q");
         Assert.Equal(2, exit);
         Assert.Contains("MGP9007", output, StringComparison.Ordinal);
         Assert.Contains("neither a folder nor a regular file", output, StringComparison.Ordinal);

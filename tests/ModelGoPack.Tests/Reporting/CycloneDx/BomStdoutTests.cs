@@ -12,7 +12,7 @@ public sealed class BomStdoutTests
 {
     private static string Example => Path.Combine(RepositoryRoot.Path, "tests", "examples", "tiny-llm-distilled");
 
-    private static string Tool => ToolProcess.Tool;
+    private static string Tool => ToolProcess.Command;
 
     [Fact]
     public void Standard_output_is_the_bytes_of_output_under_a_Latin_1_locale()
@@ -22,10 +22,10 @@ public sealed class BomStdoutTests
         var file = Path.Combine(project.Scratch, "file.json");
 
         var (exit, printed) = ProcessRunner.Run("bash", null, "-c",
-            "export LANG=en_US.ISO-8859-1 LC_ALL=en_US.ISO-8859-1; exec dotnet \"$0\" bom \"$1\" --no-cache --quiet > \"$2\"", Tool, project.Root, piped);
+            "export LANG=en_US.ISO-8859-1 LC_ALL=en_US.ISO-8859-1; exec \"$0\" bom \"$1\" --no-cache --quiet > \"$2\"", Tool, project.Root, piped);
         Assert.True(exit == 0, printed);
         var (written, said) = ProcessRunner.Run("bash", null, "-c",
-            "export LANG=en_US.ISO-8859-1 LC_ALL=en_US.ISO-8859-1; exec dotnet \"$0\" bom \"$1\" --no-cache --quiet --output \"$2\"", Tool, project.Root, file);
+            "export LANG=en_US.ISO-8859-1 LC_ALL=en_US.ISO-8859-1; exec \"$0\" bom \"$1\" --no-cache --quiet --output \"$2\"", Tool, project.Root, file);
         Assert.True(written == 0, said);
 
         var bytes = File.ReadAllBytes(piped);
@@ -48,7 +48,7 @@ public sealed class BomStdoutTests
     [Fact]
     public void A_full_disk_on_standard_output_is_a_coded_write_failure()
     {
-        var (exit, printed) = ProcessRunner.Run("bash", null, "-c", "exec dotnet \"$0\" bom \"$1\" --no-cache --quiet > /dev/full", Tool, Example);
+        var (exit, printed) = ProcessRunner.Run("bash", null, "-c", "exec \"$0\" bom \"$1\" --no-cache --quiet > /dev/full", Tool, Example);
 
         Assert.Equal(2, exit);
         Assert.Contains("MGP9001", printed, StringComparison.Ordinal);
