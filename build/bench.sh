@@ -11,6 +11,9 @@
 #      for an upstream git clone whose weights are LFS pointers
 #   7. sign of the 3 GiB OCI bundle after pack / that pack   (target <= 0.05: the seal, no file read again)
 #      push of that layout to Debian's docker-registry on 127.0.0.1 / `skopeo copy` of it there (target <= 1.5)
+#   9. start-up: `modelgopack --version` (target <= 30 ms) and check of the tiny example (target <= 80 ms), whole
+#      commands, the native tool beside the JIT build
+# Every figure is a whole command of the tool as users install it: native (AOT) on linux-x64.
 # Usage: bash build/bench.sh [WORK_DIR]   (default: ${TMPDIR:-/tmp}/modelgopack-bench; needs ~10 GB free)
 # Every timing is the best of RUNS (default 3) runs, with the tree in the page cache for every tool alike.
 set -euo pipefail
@@ -27,10 +30,21 @@ done
 gnu_time=""
 if [ -x /usr/bin/time ] && /usr/bin/time -f "%M" true >/dev/null 2>&1; then gnu_time=/usr/bin/time; fi
 
+# The tool as users install it: the native (AOT) binary on linux-x64 (ModelGoPack.Cli.linux-x64), elsewhere the
+# framework-dependent build. The JIT build is timed too, for the start-up figures.
 echo "== building ModelGoPack (Release)"
 dotnet build "$repo/src/ModelGoPack.Cli/ModelGoPack.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-tool="$repo/src/ModelGoPack.Cli/bin/Release/net10.0/modelgopack.dll"
-mgp() { dotnet "$tool" "$@"; }
+jit="$repo/src/ModelGoPack.Cli/bin/Release/net10.0/modelgopack.dll"
+native_dir="$(mktemp -d)"
+trap 'rm -rf "$native_dir"' EXIT
+if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
+  dotnet publish "$repo/src/ModelGoPack.Cli/ModelGoPack.Cli.csproj" -c Release -r linux-x64 -o "$native_dir" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  tool="$native_dir/modelgopack"; tool_kind="native (AOT)"
+else
+  printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$jit" > "$native_dir/modelgopack"; chmod +x "$native_dir/modelgopack"
+  tool="$native_dir/modelgopack"; tool_kind="framework-dependent (JIT)"
+fi
+mgp() { "$tool" "$@"; }
 
 rm -rf "$work"
 mkdir -p "$work/out"
@@ -102,14 +116,14 @@ verdict() { # value op target
 
 echo "== 1. pack vs tar cf"
 tar_s=$(best "$work/out/t.tar" tar cf "$work/out/t.tar" -C "$project" .)
-pack_s=$(best "$work/out/b.zip" dotnet "$tool" pack "$project" --format zip --output "$work/out/b.zip" --no-cache --quiet)
+pack_s=$(best "$work/out/b.zip" "$tool" pack "$project" --format zip --output "$work/out/b.zip" --no-cache --quiet)
 # pack after check: the cache holds every digest, and pack still hashes every byte it copies (it never lists a
 # digest it did not compute from the bytes it wrote), on another core while it copies.
 rm -rf "$work/cache-pack"
 mgp check "$project" --cache "$work/cache-pack" --quiet >/dev/null
-pack_warm_s=$(best "$work/out/b.zip" dotnet "$tool" pack "$project" --format zip --output "$work/out/b.zip" --cache "$work/cache-pack" --quiet)
-tgz_s=$(best "$work/out/b.tar.gz" dotnet "$tool" pack "$project" --format tar.gz --output "$work/out/b.tar.gz" --no-cache --quiet)
-oci_s=$(best "$work/out/b.oci" dotnet "$tool" pack "$project" --format oci --output "$work/out/b.oci" --no-cache --quiet)
+pack_warm_s=$(best "$work/out/b.zip" "$tool" pack "$project" --format zip --output "$work/out/b.zip" --cache "$work/cache-pack" --quiet)
+tgz_s=$(best "$work/out/b.tar.gz" "$tool" pack "$project" --format tar.gz --output "$work/out/b.tar.gz" --no-cache --quiet)
+oci_s=$(best "$work/out/b.oci" "$tool" pack "$project" --format oci --output "$work/out/b.oci" --no-cache --quiet)
 oci_ratio=$(ratio "$oci_s" "$tar_s")
 rm -rf "$work/out/b.tar.gz" "$work/out/t.tar" "$work/out/b.oci"
 mgp pack "$project" --format zip --output "$work/out/b.zip" --no-cache --quiet >/dev/null
@@ -118,8 +132,8 @@ pack_ratio=$(ratio "$pack_s" "$tar_s")
 echo "== 2. verify throughput vs the SHA-256 limit"
 mgp pack "$project" --format dir --output "$work/out/bundle" --no-cache --quiet >/dev/null
 bundle_bytes=$(du -sb --apparent-size "$work/out/bundle" | cut -f1)
-verify_s=$(best - dotnet "$tool" verify "$work/out/bundle" --quiet)
-verify_zip_s=$(best - dotnet "$tool" verify "$work/out/b.zip" --quiet)
+verify_s=$(best - "$tool" verify "$work/out/bundle" --quiet)
+verify_zip_s=$(best - "$tool" verify "$work/out/b.zip" --quiet)
 # The verification itself, as the tool reports it ("verifying N files, B in S s"): best of RUNS.
 verify_phase=""
 for _ in $(seq "$runs"); do
@@ -147,13 +161,28 @@ for _ in $(seq "$runs"); do
   t=$(echo "$e - $s" | bc -l)
   if [ -z "$first_s" ] || [ "$(echo "$t < $first_s" | bc -l)" = 1 ]; then first_s=$t; first_phase=$(phase "$work/first.err"); fi
 done
-warm_s=$(best - dotnet "$tool" check "$project" --cache "$work/cache" --quiet)
+warm_s=$(best - "$tool" check "$project" --cache "$work/cache" --quiet)
 mgp check "$project" --cache "$work/cache" >/dev/null 2>"$work/warm.err"
 warm_phase=$(phase "$work/warm.err")
 grep -q "0 B hashed" "$work/warm.err" || { echo "bench: the warm re-check hashed something:" >&2; cat "$work/warm.err" >&2; exit 1; }
 first_s=$(printf '%.3f' "$first_s")
 recheck_ratio=$(ratio "$warm_s" "$first_s")
 phase_ratio=$(ratio "$warm_phase" "$first_phase")
+
+echo "== 9. start-up, whole commands"
+# Milliseconds per run of 20 runs in a row (best of RUNS), the native tool and the JIT build side by side: --version,
+# and check of the example the repo ships with its digest cache warm (as in a pre-commit hook).
+per_run_ms() { # COMMAND...: best of RUNS, in ms per run of 20
+  local s
+  s=$(best - bash -c 'for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do "$@" >/dev/null 2>&1; done' bash "$@")
+  printf '%.1f' "$(echo "$s * 1000 / 20" | bc -l)"
+}
+tiny="$repo/tests/examples/tiny-llm-distilled"
+version_ms=$(per_run_ms "$tool" --version)
+version_jit_ms=$(per_run_ms dotnet "$jit" --version)
+mgp check "$tiny" --cache "$work/cache-tiny" --quiet >/dev/null
+tiny_ms=$(per_run_ms "$tool" check "$tiny" --cache "$work/cache-tiny" --quiet)
+tiny_jit_ms=$(per_run_ms dotnet "$jit" check "$tiny" --cache "$work/cache-tiny" --quiet)
 
 echo "== 6. derivative of the 3 GiB model, upstream in the Hub cache and in an LFS clone"
 # The upstream is the fixture as released: a Hub cache (blobs by etag: SHA-256 for the weights, as LFS files are
@@ -218,7 +247,7 @@ for kind in plain hub git; do
   if [ ! -d "$dir" ]; then lineage_s+=(n/a); lineage_first+=(n/a); lineage_warm+=(n/a); continue; fi
   rm -rf "$work/lineage-cache"
   mgp check "$dir" --cache "$work/lineage-cache" >/dev/null 2>"$work/lineage-first.err" || { echo "bench: check of $dir failed:" >&2; mgp check "$dir" --cache "$work/lineage-cache" >&2 || true; exit 1; }
-  lineage_s+=("$(best - dotnet "$tool" check "$dir" --cache "$work/lineage-cache" --quiet)")
+  lineage_s+=("$(best - "$tool" check "$dir" --cache "$work/lineage-cache" --quiet)")
   mgp check "$dir" --cache "$work/lineage-cache" >/dev/null 2>"$work/lineage-warm.err"
   lineage_first+=("$(upstream_hashed "$work/lineage-first.err")")
   lineage_warm+=("$(upstream_hashed "$work/lineage-warm.err")")
@@ -233,13 +262,13 @@ rss() { # command...: peak resident set in MB
   "$gnu_time" -f "%M" -o "$work/rss" "$@" >/dev/null 2>&1
   echo $(( $(tail -1 "$work/rss") / 1024 ))
 }
-rss_pack=$(rss dotnet "$tool" pack "$project" --format zip --output "$work/out/rss.zip" --no-cache --quiet); rm -f "$work/out/rss.zip"
-rss_check=$(rss dotnet "$tool" check "$project" --no-cache --quiet)
-rss_sparse=$(rss dotnet "$tool" pack "$sparse" --format dir --output "$work/out/sparse-bundle" --no-cache --quiet)
-rss_sparse_verify=$(rss dotnet "$tool" verify "$work/out/sparse-bundle" --quiet)
-rss_verify_zip=$(rss dotnet "$tool" verify "$work/out/b.zip" --quiet)
+rss_pack=$(rss "$tool" pack "$project" --format zip --output "$work/out/rss.zip" --no-cache --quiet); rm -f "$work/out/rss.zip"
+rss_check=$(rss "$tool" check "$project" --no-cache --quiet)
+rss_sparse=$(rss "$tool" pack "$sparse" --format dir --output "$work/out/sparse-bundle" --no-cache --quiet)
+rss_sparse_verify=$(rss "$tool" verify "$work/out/sparse-bundle" --quiet)
+rss_verify_zip=$(rss "$tool" verify "$work/out/b.zip" --quiet)
 mgp pack "$project" --format tar.gz --output "$work/out/b.tar.gz" --no-cache --quiet >/dev/null
-rss_verify_tgz=$(rss dotnet "$tool" verify "$work/out/b.tar.gz" --quiet)
+rss_verify_tgz=$(rss "$tool" verify "$work/out/b.tar.gz" --quiet)
 rm -f "$work/out/b.tar.gz"
 rm -rf "$work/out/sparse-bundle"
 rm -rf "$work/out/bundle"
@@ -251,17 +280,17 @@ mkdir -p "$many"
 cp -r "$repo/tests/examples/tiny-llm-distilled/." "$many/"
 for d in $(seq -w 0 499); do mkdir -p "$many/files/$d"; (cd "$many/files/$d" && for f in $(seq -w 0 999); do : > "f$f.txt"; done); done
 mgp pack "$many" --format zip --output "$work/out/many.zip" --no-cache --quiet >/dev/null
-rss_many_2=$(rss env DOTNET_PROCESSOR_COUNT=2 dotnet "$tool" verify "$work/out/many.zip" --quiet)
-rss_many_8=$(rss env DOTNET_PROCESSOR_COUNT=8 dotnet "$tool" verify "$work/out/many.zip" --quiet)
+rss_many_2=$(rss env DOTNET_PROCESSOR_COUNT=2 "$tool" verify "$work/out/many.zip" --quiet)
+rss_many_8=$(rss env DOTNET_PROCESSOR_COUNT=8 "$tool" verify "$work/out/many.zip" --quiet)
 many_entries=$(unzip -Z1 "$work/out/many.zip" 2>/dev/null | wc -l)
 rm -rf "$many" "$work/out/many.zip"
 
 echo "== 7. sign and push an OCI layout"
 # pack to an OCI layout with a digest cache (pack leaves its seal there), then sign it: sign reads no file again.
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/sign-key.pem" 2>/dev/null
-oci_pack_s=$(best "$work/out/s.oci" dotnet "$tool" pack "$project" --format oci --output "$work/out/s.oci" --cache "$work/cache-sign" --quiet)
+oci_pack_s=$(best "$work/out/s.oci" "$tool" pack "$project" --format oci --output "$work/out/s.oci" --cache "$work/cache-sign" --quiet)
 mgp pack "$project" --format oci --output "$work/out/s.oci" --cache "$work/cache-sign" --quiet >/dev/null
-sign_s=$(best "$work/out/s.oci.sig" dotnet "$tool" sign "$work/out/s.oci" --key "$work/sign-key.pem" --cache "$work/cache-sign" --quiet)
+sign_s=$(best "$work/out/s.oci.sig" "$tool" sign "$work/out/s.oci" --key "$work/sign-key.pem" --cache "$work/cache-sign" --quiet)
 sign_ratio=$(ratio "$sign_s" "$oci_pack_s")
 push_s=n/a skopeo_s=n/a push_ratio=n/a
 if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
@@ -297,7 +326,7 @@ rm -rf "$work/out/s.oci" "$work/out/s.oci.sig" "$work/cache-sign"
 
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
 echo
-echo "ModelGoPack benchmark, $(date -u +%Y-%m-%d), $cores cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, .NET $(dotnet --version)"
+echo "ModelGoPack benchmark, $(date -u +%Y-%m-%d), $cores cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, .NET $(dotnet --version); the tool: $tool_kind"
 echo "fixture: $files files, $(echo "$tree_bytes / 1073741824" | bc -l | xargs printf '%.2f') GiB (2 safetensors weights of 1.5 GiB, 1,000 small files); sparse: one 64 GiB safetensors"
 printf '%-58s %10s   %s\n' "figure" "value" "target"
 printf '%-58s %10s   %s\n' "1. pack zip (every byte hashed) / tar cf  ($pack_s s / $tar_s s)" "$pack_ratio" "<= 1.2, $(verdict "$pack_ratio" '<=' 1.2)"
@@ -319,6 +348,10 @@ printf '%-58s %10s   %s\n' "6. warm check, derivative of Hub-cache upstream / no
 printf '%-58s %10s   %s\n' "   upstream bytes hashed, Hub cache: first / warm check" "${lineage_first[1]} / ${lineage_warm[1]}" "warm: 0 B, $( [ "${lineage_warm[1]}" = "0 B" ] && echo "meets target" || echo "MISSES target")"
 printf '%-58s %10s   %s\n' "   warm check, derivative of LFS-clone upstream / no release  (${lineage_s[2]} s)" "$git_ratio" "<= 1.1, $( [ "$git_ratio" = n/a ] && echo n/a || verdict "$git_ratio" '<=' 1.1)"
 printf '%-58s %10s   %s\n' "   upstream bytes hashed, LFS clone: first / warm check" "${lineage_first[2]} / ${lineage_warm[2]}" "warm: 0 B, $( [ "${lineage_warm[2]}" = "0 B" ] && echo "meets target" || echo "MISSES target")"
+printf '%-58s %10s   %s\n' "9. modelgopack --version, $tool_kind (ms)" "$version_ms" "<= 30, $(verdict "$version_ms" '<=' 30)"
+printf '%-58s %10s   %s\n' "   the same, JIT build (dotnet modelgopack.dll) (ms)" "$version_jit_ms" "(for information)"
+printf '%-58s %10s   %s\n' "   check of the tiny example, warm cache, $tool_kind (ms)" "$tiny_ms" "<= 80, $(verdict "$tiny_ms" '<=' 80)"
+printf '%-58s %10s   %s\n' "   the same, JIT build (ms)" "$tiny_jit_ms" "(for information)"
 printf '%-58s %10s   %s\n' "7. sign after pack / pack, OCI 3 GiB  ($sign_s s / $oci_pack_s s)" "$sign_ratio" "<= 0.05, $(verdict "$sign_ratio" '<=' 0.05)"
 printf '%-58s %10s   %s\n' "   push / skopeo copy, loopback registry  ($push_s s / $skopeo_s s)" "$push_ratio" "<= 1.5, $( [ "$push_ratio" = n/a ] && echo n/a || verdict "$push_ratio" '<=' 1.5)"
 echo "openssl sha256 single core: $(echo "$sha_kbs / 1000" | bc) MB/s; hashing lanes: min($cores cores, $weights weight files) = $lanes"
