@@ -116,7 +116,7 @@ internal sealed partial class TemplateSet
             return null;
         }
 
-        var context = new TemplateContext
+        var context = new TemplateContext(new LazyBuiltins())
         {
             StrictVariables = true,
             EnableRelaxedMemberAccess = false,

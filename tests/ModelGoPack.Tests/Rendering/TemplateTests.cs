@@ -14,6 +14,15 @@ public sealed class TemplateTests : TemplateScenarios
     protected override TemplateRun Pack(string project, string templates, string output, BundleFormat format) =>
         TemplateRun.Of(ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = project, TemplatesDirectory = templates }, output, format));
 
+    // Templates get Scriban's built-in objects made on first use (LazyBuiltins): the same names as Scriban's own.
+    [Fact]
+    public void The_lazy_builtins_hold_every_name_of_Scriban_s_builtins()
+    {
+        Assert.Equal(
+            Scriban.TemplateContext.GetDefaultBuiltinObject().Keys.Order(StringComparer.Ordinal),
+            Rendering.LazyBuiltins.Names.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void The_data_model_in_templates_README_documents_every_variable()
     {
