@@ -53,7 +53,7 @@ internal sealed class ProgressDisplay : IAsyncDisposable
         {
             var done = this.counter.BytesDone;
             await this.stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"modelgopack: {this.counter.Phase} {this.counter.FilesDone:N0} files, {Bytes(done)} in {seconds:0.000} s ({Bytes((long)(done / seconds))}/s); {Bytes(this.counter.BytesHashed)} hashed{(done > this.counter.BytesHashed ? $", {Bytes(done - this.counter.BytesHashed)} with digests from the cache" : "")}{(this.counter.UpstreamReleases > 0 ? $"; upstream releases: {Bytes(this.counter.UpstreamBytesHashed)} hashed" : "")}; {this.clock.Elapsed.TotalSeconds:0.000} s in all.")).ConfigureAwait(false);
+                $"modelgopack: {this.counter.Phase} {this.counter.FilesDone:N0} files, {Bytes(done)} in {seconds:0.000} s ({Bytes((long)(done / seconds))}/s); {Bytes(this.counter.BytesHashed)} hashed{(done > this.counter.BytesHashed ? $", {Bytes(done - this.counter.BytesHashed)} with digests from the cache" : "")}{(this.counter.FilesReused > 0 ? $"; reused {this.counter.FilesReused:N0} files, {Bytes(this.counter.BytesReused)} from the previous bundle" : "")}{(this.counter.UpstreamReleases > 0 ? $"; upstream releases: {Bytes(this.counter.UpstreamBytesHashed)} hashed" : "")}; {this.clock.Elapsed.TotalSeconds:0.000} s in all.")).ConfigureAwait(false);
         }
     }
 

@@ -111,6 +111,16 @@ internal static partial class FileType
             BinaryPrimitives.ReadUInt64LittleEndian(buffer));
     }
 
+    /// <summary>
+    /// Makes <paramref name="link"/> a new name (a hard link, link(2)) of the file at <paramref name="target"/>, never
+    /// replacing anything at <paramref name="link"/>. False when it cannot: another file system (EXDEV), too many links,
+    /// no permission, a name already there, or a platform where <see cref="KnowsIdentity"/> is false.
+    /// </summary>
+    public static bool TryHardLink(string target, string link) => ModeOffset >= 0 && HardLink(target, link) == 0;
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int HardLink(string target, string link);
+
     [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int LStat(string path, Span<byte> buffer);
 

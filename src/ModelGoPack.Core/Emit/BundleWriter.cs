@@ -60,7 +60,12 @@ internal static class BundleWriter
             // What an interrupted run (kill -9, a power cut) left beside this output goes first, and is reported.
             TemporaryOutput.RemoveStale(directory, diagnostics);
             temporary = TemporaryOutput.Create(output);
-            var copier = new Copier(cache, progress, DigestEngine.Overlap(entries.Select(e => e.Length)), cancellationToken) { Late = late };
+            // A folder bundle reuses the files of the previous one at the output that its seal and the digest cache prove identical.
+            var copier = new Copier(cache, progress, DigestEngine.Overlap(entries.Select(e => e.Length)), cancellationToken)
+            {
+                Late = late,
+                Reuse = format == BundleFormat.Directory ? PreviousFiles.Open(output, CreateDirectory(temporary.Path), cache, timestamp) : null,
+            };
             progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
             var written = format switch
             {
@@ -293,6 +298,9 @@ internal static class BundleWriter
         /// <summary>Makes entries from the files copied (the hook of <see cref="Write"/>); null: none.</summary>
         public Func<IReadOnlyList<ManifestFile>, IReadOnlyList<BundleEntry>>? Late { get; init; }
 
+        /// <summary>The previous bundle's files, linked instead of copied where proven identical; null: every file is copied.</summary>
+        public PreviousFiles? Reuse { get; init; }
+
         /// <summary>
         /// Writes the entries <see cref="Late"/> makes from <paramref name="files"/> (all copied) with <paramref name="write"/>,
         /// and returns <paramref name="files"/> with theirs added, for the manifest to list.
@@ -330,6 +338,15 @@ internal static class BundleWriter
                 copied = new ManifestFile(entry.Path, entry.Content.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Content.Span)));
                 progress?.AddBytes(entry.Content.Length);
                 progress?.AddHashed(entry.Content.Length);
+                progress?.FileDone();
+                return null;
+            }
+
+            if (this.Reuse?.TryLink(entry, cache) is { } reused)
+            {
+                copied = reused;
+                progress?.AddBytes(file.Length);
+                progress?.AddReused(file.Length);
                 progress?.FileDone();
                 return null;
             }

@@ -111,6 +111,21 @@ internal sealed class DigestCache
         }
     }
 
+    /// <summary>
+    /// The remembered digest of <paramref name="relativePath"/>, when its identity is still <paramref name="stamp"/>, without
+    /// counting it as used (<see cref="TryGet"/> does): pack asks this before it decides to reuse a file, and copies it when
+    /// the digest is not the one it needs, so that a wrong entry is corrected by <see cref="Confirm"/> as ever.
+    /// </summary>
+    public string? Peek(string relativePath, FileStamp stamp)
+    {
+        lock (this.gate)
+        {
+            return (this.current.TryGetValue(relativePath, out var known) || this.previous.TryGetValue(relativePath, out known)) && known.Stamp == stamp
+                ? known.Digest
+                : null;
+        }
+    }
+
     /// <summary>Remembers a digest just computed; <paramref name="hashedAt"/> is when hashing began.</summary>
     public void Put(string relativePath, FileStamp stamp, string digest, DateTimeOffset hashedAt)
     {

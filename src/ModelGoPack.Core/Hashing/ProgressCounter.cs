@@ -14,6 +14,8 @@ public sealed class ProgressCounter
     private long phaseStarted;
     private long phaseEnded;
     private long bytesHashed;
+    private int filesReused;
+    private long bytesReused;
     private int upstreamReleases;
     private long upstreamBytesHashed;
 
@@ -36,6 +38,12 @@ public sealed class ProgressCounter
     /// <summary>Bytes read from files whose digest was computed (not taken from the cache) in this run.</summary>
     public long BytesHashed => Interlocked.Read(ref this.bytesHashed);
 
+    /// <summary>Files pack took from the previous bundle at the output (linked, not copied) in this run.</summary>
+    public int FilesReused => Volatile.Read(ref this.filesReused);
+
+    /// <summary>Bytes of the files counted in <see cref="FilesReused"/>.</summary>
+    public long BytesReused => Interlocked.Read(ref this.bytesReused);
+
     internal void Start(string name, long bytes, int files)
     {
         Interlocked.Exchange(ref this.bytesDone, 0);
@@ -53,6 +61,12 @@ public sealed class ProgressCounter
     internal void AddBytes(long bytes) => Interlocked.Add(ref this.bytesDone, bytes);
 
     internal void AddHashed(long bytes) => Interlocked.Add(ref this.bytesHashed, bytes);
+
+    internal void AddReused(long bytes)
+    {
+        Interlocked.Increment(ref this.filesReused);
+        Interlocked.Add(ref this.bytesReused, bytes);
+    }
 
     internal void FileDone() => Interlocked.Increment(ref this.filesDone);
 

@@ -67,7 +67,13 @@ internal static class BundleSeal
     /// The manifest the seal vouches for, when the bundle at <paramref name="bundle"/> is, stamp for stamp, the one pack
     /// sealed; else null and why not (for the line sign prints).
     /// </summary>
-    public static byte[]? Check(string? cacheDirectory, string bundle, out string why)
+    public static byte[]? Check(string? cacheDirectory, string bundle, out string why) => Read(cacheDirectory, bundle, out why)?.Manifest;
+
+    /// <summary>
+    /// As <see cref="Check"/>, with the stamp the seal holds of every file of the bundle (by path relative to it), for
+    /// pack to reuse the files of its previous bundle (<see cref="Emit.PreviousFiles"/>).
+    /// </summary>
+    public static (byte[] Manifest, IReadOnlyDictionary<string, FileStamp> Stamps)? Read(string? cacheDirectory, string bundle, out string why)
     {
         if (cacheDirectory is null)
         {
@@ -139,7 +145,7 @@ internal static class BundleSeal
         }
 
         why = "";
-        return manifest;
+        return (manifest, stamps);
     }
 
     // The identity of every file of the bundle: a folder's regular files by relative path (null when it holds a link or
