@@ -1,0 +1,210 @@
+using System.Security.Cryptography;
+using ModelGoPack.Discovery;
+using ModelGoPack.Emit;
+using ModelGoPack.Hashing;
+using ModelGoPack.Signing;
+using ModelGoPack.Tests.Support;
+
+namespace ModelGoPack.Tests;
+
+/// <summary>
+/// A warm re-pack to a folder: the previous bundle's files that its seal and the digest cache prove identical are linked,
+/// never copied and never the user's files, and the bundle is exactly what a pack without reuse writes (issue 18).
+/// </summary>
+public sealed class RepackTests : IDisposable
+{
+    private static readonly DateTime Past = new(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+
+    // The project's files the bundle holds as they are (its README.md becomes the model card, generated).
+    private static readonly string[] ProjectFiles = ["config.json", "data/extra.bin", "model.safetensors", "modelgo.json"];
+
+    private readonly ModelProjectBuilder project = new();
+    private readonly string cache;
+    private readonly string output;
+
+    public RepackTests()
+    {
+        this.project.Bytes("data/extra.bin", RandomNumberGenerator.GetBytes(300_000)).Write();
+        Age(this.project.Root);
+        this.cache = Path.Combine(this.project.Scratch, "cache");
+        this.output = Path.Combine(this.project.Scratch, "bundle");
+    }
+
+    public void Dispose() => this.project.Dispose();
+
+    [Fact]
+    public void An_unchanged_repack_links_every_project_file_from_the_previous_bundle_and_writes_what_a_pack_without_reuse_writes()
+    {
+        var first = this.Pack(out var firstCounter);
+        Assert.Equal(0, firstCounter.FilesReused);
+        var before = Inodes(this.output);
+
+        var again = this.Pack(out var counter);
+
+        var after = Inodes(this.output);
+        foreach (var path in ProjectFiles)
+        {
+            Assert.Equal(before[path], after[path]);
+            Assert.NotEqual(FileType.Stamp(Path.Combine(this.project.Root, path))!.Value.Inode, after[path]);
+        }
+
+        Assert.Equal(ProjectFiles.Length, counter.FilesReused);
+        Assert.Equal(ProjectFiles.Sum(p => new FileInfo(Path.Combine(this.project.Root, p)).Length), counter.BytesReused);
+        Assert.Equal(0, counter.BytesHashed - GeneratedBytes(again));
+        Assert.Equal(first.Files, again.Files);
+
+        // The same bytes, modes and times as a bundle written without reuse (no cache), the manifest included.
+        var plain = Path.Combine(this.project.Scratch, "plain");
+        var copied = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.project.Root }, plain, BundleFormat.Directory);
+        Assert.True(copied.Compliant, string.Join("\n", copied.Diagnostics));
+        Assert.Equal(Describe(plain), Describe(this.output));
+
+        // The new seal is of the bundle as it is now (its change times after the links): sign trusts it, and a third pack reuses again.
+        Assert.NotNull(BundleSeal.Check(this.cache, this.output, out var why));
+        Assert.Equal("", why);
+        this.Pack(out var third);
+        Assert.Equal(ProjectFiles.Length, third.FilesReused);
+        Assert.Equal(before["model.safetensors"], Inodes(this.output)["model.safetensors"]);
+    }
+
+    [Fact]
+    public void A_changed_weight_is_copied_and_hashed_and_only_the_rest_is_linked()
+    {
+        this.Pack(out _);
+        var before = Inodes(this.output);
+        var changed = RandomNumberGenerator.GetBytes(300_000);
+        var weight = Path.Combine(this.project.Root, "data", "extra.bin");
+        File.WriteAllBytes(weight, changed);
+        File.SetLastWriteTimeUtc(weight, Past);
+
+        var again = this.Pack(out var counter);
+
+        var after = Inodes(this.output);
+        Assert.NotEqual(before["data/extra.bin"], after["data/extra.bin"]);
+        Assert.Equal(changed, File.ReadAllBytes(Path.Combine(this.output, "data", "extra.bin")));
+        Assert.Equal(Bundle.Sha256(changed), again.Files.Single(f => f.Path == "data/extra.bin").Sha256);
+        foreach (var path in ProjectFiles.Where(p => p != "data/extra.bin"))
+        {
+            Assert.Equal(before[path], after[path]);
+        }
+
+        Assert.Equal(ProjectFiles.Length - 1, counter.FilesReused);
+        Assert.Equal(changed.Length, counter.BytesHashed - GeneratedBytes(again));
+        Assert.True(ModelGoPackEngine.Verify(this.output).Compliant);
+    }
+
+    [Theory]
+    [InlineData("written in place, its time set back")]
+    [InlineData("replaced by a file of the same bytes")]
+    [InlineData("replaced by other bytes, its time set back")]
+    public void A_previous_bundle_file_changed_after_pack_is_not_reused(string how)
+    {
+        this.Pack(out _);
+        var before = Inodes(this.output);
+        var target = Path.Combine(this.output, "data", "extra.bin");
+        var bytes = File.ReadAllBytes(target);
+        switch (how)
+        {
+            case "written in place, its time set back":
+                using (var stream = new FileStream(target, FileMode.Open, FileAccess.Write))
+                {
+                    stream.WriteByte((byte)(bytes[0] ^ 0xFF));
+                }
+
+                break;
+            case "replaced by a file of the same bytes":
+                File.Delete(target);
+                File.WriteAllBytes(target, bytes);
+                break;
+            default:
+                File.Delete(target);
+                File.WriteAllBytes(target, RandomNumberGenerator.GetBytes(bytes.Length));
+                break;
+        }
+
+        File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(Path.Combine(this.output, "README.md")));
+
+        var again = this.Pack(out var counter);
+
+        Assert.Equal(0, counter.FilesReused);
+        Assert.NotEqual(before["model.safetensors"], Inodes(this.output)["model.safetensors"]);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(this.project.Root, "data", "extra.bin")), File.ReadAllBytes(target));
+        Assert.Equal(Bundle.Sha256(bytes), again.Files.Single(f => f.Path == "data/extra.bin").Sha256);
+        Assert.True(ModelGoPackEngine.Verify(this.output).Compliant);
+    }
+
+    [Theory]
+    [InlineData("no cache")]
+    [InlineData("no seal")]
+    [InlineData("no digests")]
+    [InlineData("another output")]
+    [InlineData("another bundle time")]
+    public void Without_every_proof_nothing_is_reused(string missing)
+    {
+        this.Pack(out _);
+        var before = Inodes(this.output);
+        var output = this.output;
+        var cacheFolder = (string?)this.cache;
+        long? epoch = null;
+        switch (missing)
+        {
+            case "no cache":
+                cacheFolder = null;
+                break;
+            case "no seal":
+                File.Delete(BundleSeal.FilePath(this.cache, this.output));
+                break;
+            case "no digests":
+                File.Delete(DigestCache.FilePath(this.cache, this.project.Root));
+                break;
+            case "another output":
+                // The previous bundle moved to the new output: its seal is of the path it was written to.
+                output = Path.Combine(this.project.Scratch, "other");
+                Directory.Move(this.output, output);
+                break;
+            default:
+                epoch = 1_900_000_000;
+                break;
+        }
+
+        var counter = new ProgressCounter();
+        var again = ModelGoPackEngine.Pack(
+            new ProjectRequest { ProjectDirectory = this.project.Root, DigestCacheDirectory = cacheFolder, Progress = counter, SourceDateEpoch = epoch }, output, BundleFormat.Directory);
+
+        Assert.True(again.Compliant, string.Join("\n", again.Diagnostics));
+        Assert.Equal(0, counter.FilesReused);
+        var after = Inodes(output);
+        Assert.All(ProjectFiles, path => Assert.DoesNotContain(after[path], before.Values));
+        Assert.True(ModelGoPackEngine.Verify(output).Compliant);
+    }
+
+    // Dates every file in the past, so that its digest is remembered across runs (not racy).
+    private static void Age(string root)
+    {
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            File.SetLastWriteTimeUtc(file, Past);
+        }
+    }
+
+    private static Dictionary<string, ulong> Inodes(string bundle) =>
+        Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(bundle, f).Replace(Path.DirectorySeparatorChar, '/'), f => FileType.Stamp(f)!.Value.Inode, StringComparer.Ordinal);
+
+    // Every file of a bundle folder: its path, bytes, mode and modification time.
+    private static List<string> Describe(string bundle) =>
+        [.. Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories)
+            .Select(f => $"{Path.GetRelativePath(bundle, f)} {Bundle.Sha256(File.ReadAllBytes(f))} {(OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(f))} {File.GetLastWriteTimeUtc(f):O}")
+            .Order(StringComparer.Ordinal)];
+
+    // The bytes pack hashes of what it generates (LICENSE, NOTICE, ...: everything but the project's files and the manifest).
+    private static long GeneratedBytes(PackResult result) => result.Files.Where(f => !ProjectFiles.Contains(f.Path)).Sum(f => f.Size);
+
+    private PackResult Pack(out ProgressCounter counter)
+    {
+        counter = new ProgressCounter();
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.project.Root, DigestCacheDirectory = this.cache, Progress = counter }, this.output, BundleFormat.Directory);
+        Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
+        return result;
+    }
+}
