@@ -178,6 +178,22 @@ public sealed class RepackTests : IDisposable
         Assert.True(ModelGoPackEngine.Verify(output).Compliant);
     }
 
+    [Fact]
+    public void The_command_line_says_what_it_reused_and_quiet_says_nothing()
+    {
+        string[] pack = ["pack", this.project.Root, "--format", "dir", "--output", this.output, "--cache", this.cache];
+        var first = CliRunner.Run(pack);
+        var again = CliRunner.Run(pack);
+        var quiet = CliRunner.Run([.. pack, "--quiet"]);
+
+        Assert.Equal((0, 0, 0), (first.ExitCode, again.ExitCode, quiet.ExitCode));
+        Assert.DoesNotContain("reused", first.Stderr, StringComparison.Ordinal);
+        var bytes = ProjectFiles.Sum(p => new FileInfo(Path.Combine(this.project.Root, p)).Length);
+        Assert.Contains($"; reused {ProjectFiles.Length} files, {Cli.ProgressDisplay.Bytes(bytes)} from the previous bundle; ", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", quiet.Stderr);
+        Assert.Equal(first.Stdout, again.Stdout);
+    }
+
     // Dates every file in the past, so that its digest is remembered across runs (not racy).
     private static void Age(string root)
     {
