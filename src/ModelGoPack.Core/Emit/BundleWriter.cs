@@ -60,18 +60,25 @@ internal static class BundleWriter
             // What an interrupted run (kill -9, a power cut) left beside this output goes first, and is reported.
             TemporaryOutput.RemoveStale(directory, diagnostics);
             temporary = TemporaryOutput.Create(output);
-            // A folder bundle reuses the files of the previous one at the output that its seal and the digest cache prove identical.
+            // A folder bundle or OCI layout reuses the files of the previous one at the output that its seal and the digest cache prove identical.
+            var oci = format == BundleFormat.Oci ? new OciSink(CreateDirectory(temporary.Path), timestamp) : null;
+            var index = oci is null ? null : Enumerable.Range(0, entries.Count).ToDictionary(i => entries[i].Path, StringComparer.Ordinal);
             var copier = new Copier(cache, progress, DigestEngine.Overlap(entries.Select(e => e.Length)), cancellationToken)
             {
                 Late = late,
-                Reuse = format == BundleFormat.Directory ? PreviousFiles.Open(output, CreateDirectory(temporary.Path), cache, timestamp) : null,
+                Reuse = format switch
+                {
+                    BundleFormat.Directory => PreviousFiles.Folder(output, CreateDirectory(temporary.Path), cache, timestamp),
+                    BundleFormat.Oci => PreviousFiles.Layout(output, temporary.Path, cache, timestamp, entry => oci!.StagingPath(index![entry.Path])),
+                    _ => null,
+                },
             };
             progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
             var written = format switch
             {
                 BundleFormat.Zip => WriteZip(temporary.Path, entries, config, waivers, timestamp, copier, diagnostics),
                 BundleFormat.TarGz => WriteSequential(new TarGzSink(temporary.Path, timestamp), entries, config, waivers, copier, diagnostics),
-                BundleFormat.Oci => WriteOci(new OciSink(CreateDirectory(temporary.Path), timestamp), entries, config, waivers, artifacts, timestamp, copier, diagnostics),
+                BundleFormat.Oci => WriteOci(oci!, entries, config, waivers, artifacts, timestamp, copier, diagnostics),
                 _ => WriteDirectory(CreateDirectory(temporary.Path), entries, config, waivers, timestamp, copier, diagnostics),
             };
             if (written is null)

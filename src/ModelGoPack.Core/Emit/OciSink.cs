@@ -142,5 +142,6 @@ internal sealed class OciSink
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private string StagingPath(int index) => Path.Combine(this.staging, index.ToString(CultureInfo.InvariantCulture));
+    /// <summary>Where entry number <paramref name="index"/>'s bytes are, or are put, before <see cref="Commit"/> (its folder exists).</summary>
+    public string StagingPath(int index) => Path.Combine(this.staging, index.ToString(CultureInfo.InvariantCulture));
 }

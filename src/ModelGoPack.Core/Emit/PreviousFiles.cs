@@ -1,14 +1,16 @@
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
+using ModelGoPack.Oci;
 using ModelGoPack.Signing;
 using ModelGoPack.Verification;
 
 namespace ModelGoPack.Emit;
 
 /// <summary>
-/// The files of the folder bundle pack itself wrote last at the output, which a new pack to the same output reuses instead
-/// of copying: a file of the previous bundle is hard-linked into the new one (never a file of the user's) when everything
+/// The files of the folder bundle (or the blobs of the OCI image layout) pack itself wrote last at the output, which a new
+/// pack to the same output reuses instead of copying: a file of the previous bundle is hard-linked into the new one (never a
+/// file of the user's) when everything
 /// proves it holds the bytes the new bundle needs. The proof: pack's seal of that bundle (<see cref="BundleSeal"/>) holds,
 /// every stamp of it unchanged, so the manifest it sealed lists the digests of the bytes there; the project file's digest
 /// is known without reading it (the digest cache, with its identity unchanged, as <c>check</c> uses it) and is the one
@@ -18,14 +20,25 @@ namespace ModelGoPack.Emit;
 /// copied and hashed as always.
 /// </summary>
 internal sealed class PreviousFiles(
-    string bundle, string staging, IReadOnlyDictionary<string, FileStamp> stamps, Dictionary<string, ManifestEntry> listed, long modifiedNs, UnixFileMode? mode, uint owner)
+    string bundle, Func<BundleEntry, string, string> named, Func<BundleEntry, string> destination, IReadOnlyDictionary<string, FileStamp> stamps,
+    Dictionary<string, ManifestEntry> listed, long modifiedNs, UnixFileMode? mode, uint owner)
 {
     /// <summary>
-    /// The previous bundle at <paramref name="output"/>, when its seal in <paramref name="cache"/>'s folder holds; null
+    /// The previous folder bundle at <paramref name="output"/>, when its seal in <paramref name="cache"/>'s folder holds; null
     /// (nothing is reused) otherwise. <paramref name="staging"/> is the folder the new bundle is written in, and
     /// <paramref name="timestamp"/> the time each of its files gets.
     /// </summary>
-    public static PreviousFiles? Open(string output, string staging, DigestCache cache, DateTimeOffset timestamp)
+    public static PreviousFiles? Folder(string output, string staging, DigestCache cache, DateTimeOffset timestamp) =>
+        Open(output, staging, cache, timestamp, (entry, _) => entry.Path, entry => Path.Combine(staging, Native(entry.Path)));
+
+    /// <summary>
+    /// The previous OCI image layout at <paramref name="output"/>, as <see cref="Folder"/>: a file's blob is named by its
+    /// digest, and is linked to <paramref name="destination"/> (where the sink expects the entry's bytes before it commits them).
+    /// </summary>
+    public static PreviousFiles? Layout(string output, string staging, DigestCache cache, DateTimeOffset timestamp, Func<BundleEntry, string> destination) =>
+        Open(output, staging, cache, timestamp, (_, hex) => OciMediaTypes.BlobFolder + "/" + hex, destination);
+
+    private static PreviousFiles? Open(string output, string staging, DigestCache cache, DateTimeOffset timestamp, Func<BundleEntry, string, string> named, Func<BundleEntry, string> destination)
     {
         if (cache.Folder is not { } folder || FileType.EffectiveUser is not { } user || !Directory.Exists(output)
             || BundleSeal.Read(folder, output, out _) is not var (sealedManifest, stamps))
@@ -45,7 +58,7 @@ internal sealed class PreviousFiles(
             listed[file.Path] = file;
         }
 
-        return new PreviousFiles(output, staging, stamps, listed, (timestamp.UtcTicks - DateTime.UnixEpoch.Ticks) * 100, NewFileMode(staging), user);
+        return new PreviousFiles(output, named, destination, stamps, listed, (timestamp.UtcTicks - DateTime.UnixEpoch.Ticks) * 100, NewFileMode(staging), user);
     }
 
     /// <summary>
@@ -55,23 +68,22 @@ internal sealed class PreviousFiles(
     public ManifestFile? TryLink(BundleEntry entry, DigestCache cache)
     {
         if (entry.Source is not { } file || !listed.TryGetValue(entry.Path, out var previous) || previous.Size != file.Length
-            || !stamps.TryGetValue(entry.Path, out var sealedStamp)
             || FileType.Stamp(file.FullPath) is not { } source || source.Size != file.Length
             || cache.Peek(file.RelativePath, source) is not { } digest || digest != previous.Sha256.ToString())
         {
             return null;
         }
 
-        var relative = entry.Path.Replace('/', Path.DirectorySeparatorChar);
-        var from = Path.Combine(bundle, relative);
-        if (FileType.Stamp(from) is not { } old || old != sealedStamp || old.ModifiedNs != modifiedNs
+        var name = named(entry, digest);
+        var from = Path.Combine(bundle, Native(name));
+        if (!stamps.TryGetValue(name, out var sealedStamp) || FileType.Stamp(from) is not { } old || old != sealedStamp || old.ModifiedNs != modifiedNs
             || (old.Inode, old.Device) == (source.Inode, source.Device)
             || FileType.Entry(from) is not { Owner: var fileOwner } || fileOwner != owner || ModeOf(from) != mode)
         {
             return null;
         }
 
-        var to = Path.Combine(staging, relative);
+        var to = destination(entry);
         Directory.CreateDirectory(Path.GetDirectoryName(to)!);
         if (!FileType.TryHardLink(from, to))
         {
@@ -107,6 +119,8 @@ internal sealed class PreviousFiles(
             File.Delete(probe);
         }
     }
+
+    private static string Native(string path) => path.Replace('/', Path.DirectorySeparatorChar);
 
     // Null where there is none (Windows, where nothing is reused: FileType.EffectiveUser is null there).
     private static UnixFileMode? ModeOf(string path) => OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(path);

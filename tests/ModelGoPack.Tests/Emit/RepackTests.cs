@@ -68,6 +68,37 @@ public sealed class RepackTests : IDisposable
     }
 
     [Fact]
+    public void An_oci_layout_packed_again_links_the_blobs_of_unchanged_files_and_copies_a_changed_one()
+    {
+        var first = this.Pack(out _, BundleFormat.Oci);
+        var before = Inodes(this.output);
+        var weight = Path.Combine(this.project.Root, "config.json");
+        File.WriteAllText(weight, """{"architectures": ["TinyForCausalLM"], "model_type": "tiny", "torch_dtype": "bfloat16"}""");
+        File.SetLastWriteTimeUtc(weight, Past);
+
+        var again = this.Pack(out var counter, BundleFormat.Oci);
+
+        string Blob(PackResult result, string path) => "blobs/sha256/" + result.Files.Single(f => f.Path == path).Sha256;
+        var after = Inodes(this.output);
+        foreach (var path in ProjectFiles.Where(p => p != "config.json"))
+        {
+            Assert.Equal(Blob(first, path), Blob(again, path));
+            Assert.Equal(before[Blob(first, path)], after[Blob(again, path)]);
+            Assert.NotEqual(FileType.Stamp(Path.Combine(this.project.Root, path))!.Value.Inode, after[Blob(again, path)]);
+        }
+
+        Assert.DoesNotContain(after[Blob(again, "config.json")], before.Values);
+        Assert.Equal(ProjectFiles.Length - 1, counter.FilesReused);
+
+        // What a pack without reuse writes, blob for blob, with the same modes and times.
+        var plain = Path.Combine(this.project.Scratch, "plain");
+        var copied = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.project.Root }, plain, BundleFormat.Oci);
+        Assert.True(copied.Compliant, string.Join("\n", copied.Diagnostics));
+        Assert.Equal(Describe(plain), Describe(this.output));
+        Assert.True(ModelGoPackEngine.Verify(this.output).Compliant);
+    }
+
+    [Fact]
     public void A_changed_weight_is_copied_and_hashed_and_only_the_rest_is_linked()
     {
         this.Pack(out _);
@@ -216,10 +247,10 @@ public sealed class RepackTests : IDisposable
     // The bytes pack hashes of what it generates (LICENSE, NOTICE, ...: everything but the project's files and the manifest).
     private static long GeneratedBytes(PackResult result) => result.Files.Where(f => !ProjectFiles.Contains(f.Path)).Sum(f => f.Size);
 
-    private PackResult Pack(out ProgressCounter counter)
+    private PackResult Pack(out ProgressCounter counter, BundleFormat format = BundleFormat.Directory)
     {
         counter = new ProgressCounter();
-        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.project.Root, DigestCacheDirectory = this.cache, Progress = counter }, this.output, BundleFormat.Directory);
+        var result = ModelGoPackEngine.Pack(new ProjectRequest { ProjectDirectory = this.project.Root, DigestCacheDirectory = this.cache, Progress = counter }, this.output, format);
         Assert.True(result.Compliant, string.Join("\n", result.Diagnostics));
         return result;
     }
