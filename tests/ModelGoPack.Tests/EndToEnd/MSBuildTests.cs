@@ -1,3 +1,6 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -71,6 +74,34 @@ public sealed partial class MSBuildTests
         var nuspec = Nuspec(read, "ModelGoPack.nuspec");
         Assert.Equal("true", nuspec.Descendants().Single(e => e.Name.LocalName == "developmentDependency").Value);
         Assert.DoesNotContain(nuspec.Descendants(), e => e.Name.LocalName == "dependency");
+    }
+
+    [Fact]
+    public void ModelGoPack_package_built_on_linux_x64_ships_ReadyToRun_images_that_keep_their_IL()
+    {
+        // The task runs in MSBuild's own process: ReadyToRun code spares it the JIT of its first call (docs/performance.md).
+        // Built on linux-x64, every managed assembly of the task folder is a linux-x64 image; built elsewhere, IL only.
+        var (files, read) = MSBuildRepo.OpenPackage(LocalFeed.Package("ModelGoPack"));
+        var readyToRun = OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64;
+
+        var assemblies = files.Where(f => f.StartsWith("tasks/net10.0/", StringComparison.Ordinal) && !f.Contains("/runtimes/", StringComparison.Ordinal) && f.EndsWith(".dll", StringComparison.Ordinal)).ToList();
+        Assert.Contains("tasks/net10.0/ModelGoPack.Tasks.dll", assemblies);
+        Assert.Contains("tasks/net10.0/ModelGoPack.Core.dll", assemblies);
+        Assert.Contains("tasks/net10.0/Scriban.Signed.dll", assemblies);
+        foreach (var file in assemblies)
+        {
+            using var pe = new PEReader(new MemoryStream(read(file)));
+            var cor = pe.PEHeaders.CorHeader!;
+            Assert.True(readyToRun == cor.ManagedNativeHeaderDirectory.Size > 0, $"{file}: ReadyToRun header {cor.ManagedNativeHeaderDirectory.Size} bytes, expected {(readyToRun ? "one" : "none")}");
+            Assert.Equal(!readyToRun, cor.Flags.HasFlag(CorFlags.ILOnly));
+            // crossgen2 marks an image for Linux by XOR-ing its machine with 0x7B79; IL for any CPU says I386.
+            Assert.Equal(readyToRun ? (Machine)(0x8664 ^ 0x7B79) : Machine.I386, pe.PEHeaders.CoffHeader.Machine);
+
+            // The image is still an assembly with its IL: MSBuild on any other platform loads it and JITs.
+            var metadata = pe.GetMetadataReader();
+            var method = metadata.MethodDefinitions.Select(metadata.GetMethodDefinition).First(m => m.RelativeVirtualAddress != 0);
+            Assert.True(pe.GetMethodBody(method.RelativeVirtualAddress).GetILBytes()!.Length > 0, file);
+        }
     }
 
     [Fact]
