@@ -14,6 +14,8 @@
 #      push of that layout to Debian's docker-registry on 127.0.0.1 / `skopeo copy` of it there (target <= 1.5)
 #   9. start-up: `modelgopack --version` (target <= 30 ms) and check of the tiny example (target <= 80 ms), whole
 #      commands, the native tool beside the JIT build
+#  10. `dotnet pack` of a small NoTargets model project with the ModelGoPack package / the same project packing the
+#      same files without it, cold and incremental (target <= 1.5 each); also with the task not ReadyToRun-compiled
 # Every figure is a whole command of the tool as users install it: native (AOT) on linux-x64.
 # Usage: bash build/bench.sh [WORK_DIR]   (default: ${TMPDIR:-/tmp}/modelgopack-bench; needs ~10 GB free)
 # Every timing is the best of RUNS (default 3) runs, with the tree in the page cache for every tool alike.
@@ -338,6 +340,110 @@ if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
 fi
 rm -rf "$work/out/s.oci" "$work/out/s.oci.sig" "$work/cache-sign"
 
+echo "== 10. dotnet pack of a small NoTargets model project, with ModelGoPack / without"
+# The example model in two NoTargets projects that pack the same files: "with" references the ModelGoPack package
+# (the task evaluates the license, writes the bundle and adds LICENSE, NOTICE, the manifest, the card and the
+# model's files); "without" is what a model repo packs without it: the same files as plain package content, LICENSE
+# as PackageLicenseFile and the card as PackageReadmeFile. (NoTargets with no content at all is no baseline: NuGet
+# refuses a package with nothing in it.) "with-il" is "with" on an IL-only package (ModelGoPackReadyToRun=false),
+# to show what ReadyToRun of the task does. The package is built from this tree into a feed of its own; restore
+# takes ModelGoPack from there only and Microsoft.Build.NoTargets from this machine's usual NuGet sources, into a
+# private NUGET_PACKAGES (a ModelGoPack of the same version in the user's cache must not stand in for this build),
+# seeded from the user's cache when it holds NoTargets, so that no run after the first needs the network.
+# No MSBuild node or build server outlives a run (-nodeReuse:false, no MSBuild server), so every run starts a new
+# MSBuild process that loads and JITs the task: that is the cold cost `dotnet build-server shutdown` would give,
+# without stopping the build servers of anything else running on this machine.
+#   cold:             obj/ and bin/ removed, `dotnet pack` (restore included: what `dotnet pack` in a fresh clone does)
+#   incremental:      `dotnet pack` again, nothing changed
+#   cold --no-restore: obj/ and bin/ removed, `dotnet restore` (untimed), `dotnet pack --no-restore` (CI that restores
+#                     in a step of its own)
+msb="$work/msbuild"
+rm -rf "$msb"
+mkdir -p "$msb"
+dotnet pack "$repo/src/ModelGoPack.Tasks/ModelGoPack.Tasks.csproj" -c Release -o "$msb/feed" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+dotnet pack "$repo/src/ModelGoPack.Tasks/ModelGoPack.Tasks.csproj" -c Release -o "$msb/feed-il" --no-build --no-restore \
+  -p:ModelGoPackReadyToRun=false -nologo -v quiet -clp:ErrorsOnly >/dev/null
+msb_version=$(basename "$(ls "$msb/feed"/ModelGoPack.*.nupkg)" .nupkg); msb_version=${msb_version#ModelGoPack.}
+user_packages=$(dotnet nuget locals global-packages --list 2>/dev/null | sed -n 's/^global-packages: //p')
+for v in with without with-il; do
+  d="$msb/$v"
+  mkdir -p "$d" "$msb/packages-$v"
+  cp -r "$repo/tests/examples/tiny-llm-distilled/." "$d/"
+  cp "$repo/global.json" "$d/"
+  feed="$msb/feed"; [ "$v" = with-il ] && feed="$msb/feed-il"
+  printf '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <packageSources>\n    <add key="modelgopack-bench" value="%s" />\n  </packageSources>\n</configuration>\n' "$feed" > "$d/nuget.config"
+  if [ -n "$user_packages" ] && [ -d "$user_packages/microsoft.build.notargets/3.7.0" ]; then
+    mkdir -p "$msb/packages-$v/microsoft.build.notargets"
+    cp -r "$user_packages/microsoft.build.notargets/3.7.0" "$msb/packages-$v/microsoft.build.notargets/"
+  fi
+  if [ "$v" = without ]; then
+    body='    <PackageLicenseFile>LICENSE</PackageLicenseFile>
+    <PackageReadmeFile>README.md</PackageReadmeFile>
+    <SuppressDependenciesWhenPacking>true</SuppressDependenciesWhenPacking>
+  </PropertyGroup>
+  <ItemGroup>
+    <None Include="LICENSE;README.md" Pack="true" PackagePath="/" />
+    <None Include="**/*" Exclude="bin/**;obj/**;runs/**;*.safetensors;LICENSE;README.md;nuget.config" Pack="true" PackagePath="model/" />
+  </ItemGroup>'
+  else
+    body='  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="ModelGoPack" Version="'"$msb_version"'" PrivateAssets="all" />
+  </ItemGroup>'
+  fi
+  cat > "$d/model.proj" <<PROJ
+<Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <PackageId>tiny-llm-distilled</PackageId>
+    <Version>1.0.0</Version>
+    <Authors>Example Lab</Authors>
+    <Description>A tiny distilled model.</Description>
+$body
+</Project>
+PROJ
+done
+msb_run() { # variant, dotnet arguments...: one command in that project, no MSBuild node or server left behind
+  local v="$1"; shift
+  (cd "$msb/$v" && NUGET_PACKAGES="$msb/packages-$v" MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 \
+    DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet "$@" -nodeReuse:false)
+}
+msb_timed() { # variant, dotnet arguments...: wall seconds of one run; stops the bench if it fails
+  local v="$1" start end; shift
+  sync
+  start=$(date +%s.%N)
+  msb_run "$v" "$@" >"$msb/last.log" 2>&1 || { echo "bench: dotnet $* in $msb/$v failed:" >&2; cat "$msb/last.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+declare -A msb_s=()
+msb_keep() { # key seconds: the best so far
+  if [ -z "${msb_s[$1]:-}" ] || [ "$(echo "$2 < ${msb_s[$1]}" | bc -l)" = 1 ]; then msb_s[$1]=$2; fi
+}
+# Run 0 is untimed (it restores the packages); the variants alternate within each run so that they share the
+# machine's load alike.
+for i in $(seq 0 "$runs"); do
+  for v in with without with-il; do
+    rm -rf "$msb/$v/obj" "$msb/$v/bin"
+    cold=$(msb_timed "$v" pack -c Release)
+    incremental=$(msb_timed "$v" pack -c Release)
+    rm -rf "$msb/$v/obj" "$msb/$v/bin"
+    msb_run "$v" restore >/dev/null 2>&1
+    no_restore=$(msb_timed "$v" pack -c Release --no-restore)
+    if [ "$i" -gt 0 ]; then msb_keep "$v-cold" "$cold"; msb_keep "$v-incremental" "$incremental"; msb_keep "$v-no-restore" "$no_restore"; fi
+  done
+done
+[ -f "$msb/with/bin/Release/tiny-llm-distilled.1.0.0.zip" ] || { echo "bench: dotnet pack with ModelGoPack wrote no bundle" >&2; exit 1; }
+[ ! -e "$msb/without/bin/Release/tiny-llm-distilled.1.0.0.zip" ] || { echo "bench: the baseline ran ModelGoPack" >&2; exit 1; }
+for k in "${!msb_s[@]}"; do msb_s[$k]=$(printf '%.3f' "${msb_s[$k]}"); done
+msb_cold_ratio=$(ratio "${msb_s[with-cold]}" "${msb_s[without-cold]}")
+msb_incremental_ratio=$(ratio "${msb_s[with-incremental]}" "${msb_s[without-incremental]}")
+msb_no_restore_ratio=$(ratio "${msb_s[with-no-restore]}" "${msb_s[without-no-restore]}")
+msb_il_cold_ratio=$(ratio "${msb_s[with-il-cold]}" "${msb_s[without-cold]}")
+msb_il_incremental_ratio=$(ratio "${msb_s[with-il-incremental]}" "${msb_s[without-incremental]}")
+msb_il_no_restore_ratio=$(ratio "${msb_s[with-il-no-restore]}" "${msb_s[without-no-restore]}")
+rm -rf "$msb"
+
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
 echo
 echo "ModelGoPack benchmark, $(date -u +%Y-%m-%d), $cores cores ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, .NET $(dotnet --version); the tool: $tool_kind"
@@ -369,5 +475,9 @@ printf '%-58s %10s   %s\n' "   check of the tiny example, warm cache, $tool_kind
 printf '%-58s %10s   %s\n' "   the same, JIT build (ms)" "$tiny_jit_ms" "(for information)"
 printf '%-58s %10s   %s\n' "7. sign after pack / pack, OCI 3 GiB  ($sign_s s / $oci_pack_s s)" "$sign_ratio" "<= 0.05, $(verdict "$sign_ratio" '<=' 0.05)"
 printf '%-58s %10s   %s\n' "   push / skopeo copy, loopback registry  ($push_s s / $skopeo_s s)" "$push_ratio" "<= 1.5, $( [ "$push_ratio" = n/a ] && echo n/a || verdict "$push_ratio" '<=' 1.5)"
+printf '%-58s %10s   %s\n' "10. dotnet pack, NoTargets model, with / without ModelGoPack, cold  (${msb_s[with-cold]} s / ${msb_s[without-cold]} s)" "$msb_cold_ratio" "<= 1.5, $(verdict "$msb_cold_ratio" '<=' 1.5)"
+printf '%-58s %10s   %s\n' "    the same, incremental (nothing changed)  (${msb_s[with-incremental]} s / ${msb_s[without-incremental]} s)" "$msb_incremental_ratio" "<= 1.5, $(verdict "$msb_incremental_ratio" '<=' 1.5)"
+printf '%-58s %10s   %s\n' "    the same, cold, dotnet pack --no-restore  (${msb_s[with-no-restore]} s / ${msb_s[without-no-restore]} s)" "$msb_no_restore_ratio" "<= 1.5, $(verdict "$msb_no_restore_ratio" '<=' 1.5)"
+printf '%-58s %10s   %s\n' "    task without ReadyToRun: cold / incremental / --no-restore  (${msb_s[with-il-cold]} s / ${msb_s[with-il-incremental]} s / ${msb_s[with-il-no-restore]} s)" "$msb_il_cold_ratio / $msb_il_incremental_ratio / $msb_il_no_restore_ratio" "(for information)"
 echo "openssl sha256 single core: $(echo "$sha_kbs / 1000" | bc) MB/s; hashing lanes: min($cores cores, $weights weight files) = $lanes"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
