@@ -232,6 +232,9 @@ public abstract class TemplateScenarios
     [InlineData("'2026-01-02' | date.parse | date.to_string '%Y'", "2026")]
     [InlineData("timespan.from_days 2 | object.format 'c'", "2.00:00:00")]
     [InlineData("'a1b2' | regex.replace '[0-9]' '#'", "a#b#")]
+    [InlineData("{ a: 1, b: [true, null, 'x', 2.5] } | object.to_json", "{\"a\":1,\"b\":[true,null,\"x\",2.5]}")]
+    [InlineData("project.copyright | object.to_json", "[\"Copyright 2026 Example Lab\"]")]
+    [InlineData("[3000000000, 7 / 2, '\"'] | object.to_json", "[3000000000,3.5,\"\\u0022\"]")]
     public void Built_in_functions_render_as_Scriban_documents_them(string expression, string rendered)
     {
         using var project = new ModelProjectBuilder();
