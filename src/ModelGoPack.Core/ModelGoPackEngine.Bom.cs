@@ -119,7 +119,7 @@ public static partial class ModelGoPackEngine
 
         var (project, entries, _, declared) = prepared;
         var bundled = entries.Where(e => e.Source is not null).Select(e => e.Source!).ToList();
-        var digests = DigestEngine.HashAll(bundled, project.Digests, request.Progress, diagnostics, cancellationToken);
+        var digests = DigestEngine.HashDigests(bundled, project.Digests, request.Progress, diagnostics, cancellationToken);
         project.Digests.Save();
         foreach (var note in project.Digests.TakeNotes())
         {
@@ -133,7 +133,7 @@ public static partial class ModelGoPackEngine
 
         request.Progress?.Finish();
         var files = entries.Select(e => e.Source is null
-            ? new ManifestFile(e.Path, e.Content.Length, Convert.ToHexStringLower(SHA256.HashData(e.Content.Span)))
+            ? new ManifestFile(e.Path, e.Content.Length, Sha256Digest.Of(e.Content.Span))
             : new ManifestFile(e.Path, e.Length, digests[e.Path])).ToList();
         return BomWriter.Write(ProjectBomFacts(project, declared, files, BundleTimestamp.Resolve(request.SourceDateEpoch, declared)));
     }
@@ -187,7 +187,7 @@ public static partial class ModelGoPackEngine
                 return null;
             }
 
-            files.Add(new ManifestFile(file.RelativePath, file.Length, digest.ToString()));
+            files.Add(new ManifestFile(file.RelativePath, file.Length, digest));
         }
 
         var stampPaths = content.Files.Keys.Where(p => p == DatasetStamp.FileName || p.EndsWith("/" + DatasetStamp.FileName, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();

@@ -42,9 +42,9 @@ public static partial class ModelGoPackEngine
         }
 
         var bundled = prepared.Entries.Where(e => e.Source is not null).Select(e => e.Source!).ToList();
-        var digests = DigestEngine.HashAll(bundled, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
+        var digests = DigestEngine.HashDigests(bundled, prepared.Project.Digests, request.Progress, diagnostics, cancellationToken);
         prepared.Project.Digests.Save();
-        return new CheckResult(diagnostics.Items) { Artifacts = prepared.Project.Artifacts, Digests = digests };
+        return new CheckResult(diagnostics.Items) { Artifacts = prepared.Project.Artifacts, Digests = new DigestView(digests) };
     }
 
     /// <summary>

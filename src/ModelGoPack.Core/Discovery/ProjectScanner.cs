@@ -38,7 +38,12 @@ internal static class ProjectScanner
     {
         var excluded = new HashSet<string>(excludedFullPaths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))), StringComparer.Ordinal);
         var files = new List<ProjectFile>();
-        var candidates = new List<(string Relative, FileInfo File)>();
+
+        // Each file found is held as its relative path and size only (not the FileInfo the listing made, nor its full
+        // path): a project of a million files holds the list until the globs are applied. Its full path is the root's
+        // (one string for all) joined with the relative path, or, where that would not give it back, its own.
+        var rootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var candidates = new List<Candidate>();
         var pending = new Stack<DirectoryInfo>();
         pending.Push(new DirectoryInfo(root));
         var options = new EnumerationOptions
@@ -154,41 +159,55 @@ internal static class ProjectScanner
                 }
                 else if (entry is FileInfo file)
                 {
-                    candidates.Add((relative, file));
+                    long length = 0;
+                    string? unreadable = null;
+                    try
+                    {
+                        length = file.Length;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        unreadable = e.Message;
+                    }
+
+                    var own = ProjectFile.Under(rootFull, relative, 0).FullPath == full ? null : full;
+                    candidates.Add(new Candidate(relative, own, length, unreadable));
                 }
             }
         }
 
+        ProjectFile File(Candidate c) => c.FullPath is null ? ProjectFile.Under(rootFull, c.Relative, c.Length) : new ProjectFile(c.Relative, c.FullPath, c.Length);
         if (alsoNamed is not null && also is not null)
         {
             also.AddRange(candidates
-                .Where(c => c.File.Name == alsoNamed && FileType.IsRegular(c.File.FullName))
-                .Select(c => new ProjectFile(c.Relative, c.File.FullName, c.File.Length))
+                .Where(c => c.Unreadable is null && Path.GetFileName(c.Relative) == alsoNamed)
+                .Select(File)
+                .Where(f => FileType.IsRegular(f.FullPath))
                 .OrderBy(f => f.RelativePath, StringComparer.Ordinal));
         }
 
-        var matching = globs.Matching(candidates.Select(c => c.Relative));
-        foreach (var (relative, file) in candidates.Where(c => matching.Contains(c.Relative)))
+        foreach (var candidate in globs.Matching(candidates, c => c.Relative))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!FileType.IsRegular(file.FullName))
+            var file = File(candidate);
+            if (!FileType.IsRegular(file.FullPath))
             {
-                diagnostics.Add(Messages.ProjectFileNotRegular.With(relative), relative);
+                diagnostics.Add(Messages.ProjectFileNotRegular.With(candidate.Relative), candidate.Relative);
+            }
+            else if (candidate.Unreadable is { } message)
+            {
+                diagnostics.Add(Messages.ProjectFileUnreadable.With(candidate.Relative, message), candidate.Relative);
             }
             else
             {
-                try
-                {
-                    files.Add(new ProjectFile(relative, file.FullName, file.Length));
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    diagnostics.Add(Messages.ProjectFileUnreadable.With(relative, e.Message), relative);
-                }
+                files.Add(file);
             }
         }
 
         files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return files;
     }
+
+    /// <summary>A file the walk found: its relative path, its full path when not the root's joined with it, its size, or why that could not be read.</summary>
+    private readonly record struct Candidate(string Relative, string? FullPath, long Length, string? Unreadable);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using ModelGoPack.Config;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Hashing;
@@ -73,6 +72,7 @@ internal static class BundleWriter
                     _ => null,
                 },
             };
+            cache.Reserve(entries.Count);
             progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
             var written = format switch
             {
@@ -342,7 +342,7 @@ internal static class BundleWriter
             {
                 using var content = new MemoryStream(entry.Content.ToArray(), writable: false);
                 write(content);
-                copied = new ManifestFile(entry.Path, entry.Content.Length, Convert.ToHexStringLower(SHA256.HashData(entry.Content.Span)));
+                copied = new ManifestFile(entry.Path, entry.Content.Length, Sha256Digest.Of(entry.Content.Span));
                 progress?.AddBytes(entry.Content.Length);
                 progress?.AddHashed(entry.Content.Length);
                 progress?.FileDone();
@@ -364,7 +364,7 @@ internal static class BundleWriter
             }
 
             var started = DateTimeOffset.UtcNow;
-            string? digest = null;
+            Sha256Digest? digest = null;
             SourceStream? source = null;
             try
             {
@@ -392,12 +392,12 @@ internal static class BundleWriter
                 return problem;
             }
 
-            if (cache.Confirm(file.RelativePath, before, digest!, started) is { } contradiction)
+            if (cache.Confirm(file.RelativePath, before, digest!.Value, started) is { } contradiction)
             {
                 return contradiction.At(file.RelativePath);
             }
 
-            copied = new ManifestFile(entry.Path, file.Length, digest!);
+            copied = new ManifestFile(entry.Path, file.Length, digest.Value);
             progress?.FileDone();
             return null;
         }

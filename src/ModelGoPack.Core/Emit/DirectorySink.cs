@@ -7,16 +7,18 @@ namespace ModelGoPack.Emit;
 /// </summary>
 internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IDisposable
 {
+    // The bundle paths written (the entries' own strings), not their full paths: a folder bundle of a million files would
+    // hold a million full paths until it is complete.
     private readonly List<string> written = [];
 
     /// <summary>Adds one entry, copied with <see cref="Stream.CopyTo(Stream)"/> so that a hashing source can overlap hashing with writing.</summary>
     public void Add(BundleEntry entry, Stream content)
     {
-        var path = Path.Combine(root, entry.Path.Replace('/', Path.DirectorySeparatorChar));
+        var path = this.FullPath(entry.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         lock (this.written)
         {
-            this.written.Add(path);
+            this.written.Add(entry.Path);
         }
 
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
@@ -28,9 +30,11 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IDi
     {
         foreach (var path in this.written)
         {
-            File.SetLastWriteTimeUtc(path, timestamp.UtcDateTime);
+            File.SetLastWriteTimeUtc(this.FullPath(path), timestamp.UtcDateTime);
         }
     }
+
+    private string FullPath(string bundlePath) => Path.Combine(root, bundlePath.Replace('/', Path.DirectorySeparatorChar));
 
     public void Dispose()
     {

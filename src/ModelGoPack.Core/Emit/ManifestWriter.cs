@@ -13,23 +13,28 @@ internal static class ManifestWriter
 {
     public const int ManifestVersion = 1;
 
-    public static byte[] Write(ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IEnumerable<ManifestFile> files)
+    /// <summary>
+    /// The manifest's bytes, in one array of its exact size: measured first (<see cref="Measure"/>), then written into it.
+    /// A growing buffer would hold up to twice the manifest, and its copy a third time (for 100,000 files, a manifest of
+    /// 14 MB held as 40).
+    /// </summary>
+    public static byte[] Write(ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IReadOnlyCollection<ManifestFile> files)
     {
-        using var buffer = new MemoryStream();
+        var bytes = new byte[Measure(config, waivers, files.Select(f => (f.Path, f.Size)))];
+        using var buffer = new MemoryStream(bytes);
         Write(buffer, config, waivers, files);
-        return buffer.ToArray();
+        return buffer.Position == bytes.Length ? bytes : throw new InvalidOperationException($"the manifest measured {bytes.Length} bytes and is {buffer.Position}");
     }
 
     /// <summary>
-    /// The size in bytes of the manifest <see cref="Write(ModelGoConfig, IReadOnlyList{Rules.AppliedWaiver}, IEnumerable{ManifestFile})"/>
+    /// The size in bytes of the manifest <see cref="Write(ModelGoConfig, IReadOnlyList{Rules.AppliedWaiver}, IReadOnlyCollection{ManifestFile})"/>
     /// will write for files of these paths and sizes, before any is hashed: every digest has 64 hex digits, so
     /// the size is known exactly. Counted, not held: memory stays small whatever the count.
     /// </summary>
     public static long Measure(ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IEnumerable<(string Path, long Size)> files)
     {
-        var placeholder = new string('0', 64);
         using var counter = new CountingStream();
-        Write(counter, config, waivers, files.Select(f => new ManifestFile(f.Path, f.Size, placeholder)));
+        Write(counter, config, waivers, files.Select(f => new ManifestFile(f.Path, f.Size, default(Hashing.Sha256Digest))));
         return counter.Length;
     }
 
@@ -118,6 +123,7 @@ internal static class ManifestWriter
             json.WriteEndArray();
 
             json.WriteStartArray("files");
+            Span<char> hex = stackalloc char[64];
             foreach (var file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
             {
                 // Flushed as it goes, so that a counting stream sees the bytes and a big manifest is never held twice.
@@ -129,7 +135,8 @@ internal static class ManifestWriter
                 json.WriteStartObject();
                 json.WriteString("path", file.Path);
                 json.WriteNumber("size", file.Size);
-                json.WriteString("sha256", file.Sha256);
+                file.Digest.Format(hex);
+                json.WriteString("sha256", hex);
                 json.WriteEndObject();
             }
 

@@ -25,7 +25,10 @@ internal sealed class ZipWriter : IDisposable
     private readonly SafeFileHandle handle;
     private readonly ushort dosTime;
     private readonly ushort dosDate;
-    private readonly Dictionary<string, Record> records = new(StringComparer.Ordinal);
+    // In the order of the data (deflated entries are added behind every reserved one, so by offset once sorted). A record
+    // holds the entry's name as the caller's string, encoded when a header is written: an archive of a million entries
+    // keeps a million records until its central directory is written.
+    private readonly List<Record> records = [];
     private long position;
 
     /// <summary>Creates the file; <paramref name="preallocate"/> bytes are allocated up front (the stored entries' size), so that parallel writers do not allocate block by block.</summary>
@@ -49,7 +52,7 @@ internal sealed class ZipWriter : IDisposable
     /// <summary>Streams one deflated entry after what is written or reserved so far. Not concurrent with itself or <see cref="Reserve"/>.</summary>
     public void AddDeflated(string name, long expectedLength, Stream content)
     {
-        var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: true, Zip64: DeflateBound(expectedLength) >= uint.MaxValue) { Offset = this.position };
+        var record = new Record(name, Deflated: true, Zip64: DeflateBound(expectedLength) >= uint.MaxValue) { Offset = this.position };
         var headerLength = LocalHeaderLength(record);
         var output = new PositionedStream(this.handle, record.Offset + headerLength);
         var crc = new Crc32();
@@ -75,7 +78,7 @@ internal sealed class ZipWriter : IDisposable
         }
 
         this.WriteLocalHeader(record);
-        this.records.Add(name, record);
+        this.records.Add(record);
         this.position = record.Offset + headerLength + record.CompressedLength;
     }
 
@@ -85,13 +88,13 @@ internal sealed class ZipWriter : IDisposable
         var slots = new List<Slot>();
         foreach (var (name, length) in entries)
         {
-            var record = new Record(Encoding.UTF8.GetBytes(name), Deflated: false, Zip64: length >= uint.MaxValue)
+            var record = new Record(name, Deflated: false, Zip64: length >= uint.MaxValue)
             {
                 Offset = this.position,
                 Length = length,
                 CompressedLength = length,
             };
-            this.records.Add(name, record);
+            this.records.Add(record);
             slots.Add(new Slot(this, record));
             this.position = record.Offset + LocalHeaderLength(record) + length;
         }
@@ -105,16 +108,20 @@ internal sealed class ZipWriter : IDisposable
     /// </summary>
     public void Complete()
     {
-        var records = this.records.Values.OrderBy(r => r.Offset).ToList();
+        var records = this.records;
+        records.Sort((a, b) => a.Offset.CompareTo(b.Offset));
 
-        using var directory = new MemoryStream();
+        // Streamed to the file behind the entries, never built whole in memory (75 bytes and more per entry).
+        var directoryOffset = this.position;
+        var written = new PositionedStream(this.handle, directoryOffset);
+        using var directory = new BufferedStream(written, 1 << 16);
         foreach (var record in records)
         {
             WriteCentralHeader(directory, record, this.dosTime, this.dosDate);
         }
 
-        var directoryOffset = this.position;
-        var directoryLength = directory.Length;
+        directory.Flush();
+        var directoryLength = written.Written;
         var zip64 = records.Count >= ushort.MaxValue || directoryOffset >= uint.MaxValue || directoryLength >= uint.MaxValue || records.Any(r => r.Zip64 || r.Offset >= uint.MaxValue);
         if (zip64)
         {
@@ -146,8 +153,8 @@ internal sealed class ZipWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(end[16..], (uint)Math.Min(directoryOffset, uint.MaxValue));
         directory.Write(end);
 
-        WriteAt(this.handle, directory.GetBuffer().AsSpan(0, (int)directory.Length), directoryOffset);
-        this.position = directoryOffset + directory.Length;
+        directory.Flush();
+        this.position = directoryOffset + written.Written;
         try
         {
             RandomAccess.SetLength(this.handle, this.position);
@@ -176,14 +183,15 @@ internal sealed class ZipWriter : IDisposable
         }
     }
 
-    private static int LocalHeaderLength(Record record) => 30 + record.Name.Length + (record.Zip64 ? 20 : 0);
+    private static int LocalHeaderLength(Record record) => 30 + Encoding.UTF8.GetByteCount(record.Name) + (record.Zip64 ? 20 : 0);
 
-    private static ushort Flags(Record record) => record.Name.Any(b => b >= 0x80) ? ZipFormat.Utf8Flag : (ushort)0;
+    private static ushort Flags(Record record) => Ascii.IsValid(record.Name) ? (ushort)0 : ZipFormat.Utf8Flag;
 
     private static ushort Version(Record record) => record.Zip64 ? VersionZip64 : record.Deflated ? VersionDeflate : VersionStore;
 
     private void WriteLocalHeader(Record record)
     {
+        var name = Encoding.UTF8.GetBytes(record.Name);
         var header = new byte[LocalHeaderLength(record)];
         var span = header.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, ZipFormat.LocalSignature);
@@ -195,12 +203,12 @@ internal sealed class ZipWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(span[14..], record.Crc);
         BinaryPrimitives.WriteUInt32LittleEndian(span[18..], record.Zip64 ? uint.MaxValue : (uint)record.CompressedLength);
         BinaryPrimitives.WriteUInt32LittleEndian(span[22..], record.Zip64 ? uint.MaxValue : (uint)record.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[26..], (ushort)record.Name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[26..], (ushort)name.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(span[28..], record.Zip64 ? (ushort)20 : (ushort)0);
-        record.Name.CopyTo(span[30..]);
+        name.CopyTo(span[30..]);
         if (record.Zip64)
         {
-            var extra = span[(30 + record.Name.Length)..];
+            var extra = span[(30 + name.Length)..];
             BinaryPrimitives.WriteUInt16LittleEndian(extra, ZipFormat.Zip64ExtraId);
             BinaryPrimitives.WriteUInt16LittleEndian(extra[2..], 16);
             BinaryPrimitives.WriteUInt64LittleEndian(extra[4..], (ulong)record.Length);
@@ -210,13 +218,14 @@ internal sealed class ZipWriter : IDisposable
         WriteAt(this.handle, header, record.Offset);
     }
 
-    private static void WriteCentralHeader(MemoryStream directory, Record record, ushort time, ushort date)
+    private static void WriteCentralHeader(Stream directory, Record record, ushort time, ushort date)
     {
+        var name = Encoding.UTF8.GetBytes(record.Name);
         // Zip64 extra: only the fields whose 32-bit slots overflow, in the order APPNOTE 4.5.3 gives.
         var sizes = record.Zip64;
         var offset = record.Offset >= uint.MaxValue;
         var extraLength = (sizes ? 16 : 0) + (offset ? 8 : 0);
-        var header = new byte[46 + record.Name.Length + (extraLength > 0 ? 4 + extraLength : 0)];
+        var header = new byte[46 + name.Length + (extraLength > 0 ? 4 + extraLength : 0)];
         var span = header.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, ZipFormat.CentralSignature);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], MadeByUnix);
@@ -228,14 +237,14 @@ internal sealed class ZipWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(span[16..], record.Crc);
         BinaryPrimitives.WriteUInt32LittleEndian(span[20..], sizes ? uint.MaxValue : (uint)record.CompressedLength);
         BinaryPrimitives.WriteUInt32LittleEndian(span[24..], sizes ? uint.MaxValue : (uint)record.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[28..], (ushort)record.Name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[28..], (ushort)name.Length);
         BinaryPrimitives.WriteUInt16LittleEndian(span[30..], (ushort)(extraLength > 0 ? 4 + extraLength : 0));
         BinaryPrimitives.WriteUInt32LittleEndian(span[38..], RegularFileAttributes);
         BinaryPrimitives.WriteUInt32LittleEndian(span[42..], offset ? uint.MaxValue : (uint)record.Offset);
-        record.Name.CopyTo(span[46..]);
+        name.CopyTo(span[46..]);
         if (extraLength > 0)
         {
-            var extra = span[(46 + record.Name.Length)..];
+            var extra = span[(46 + name.Length)..];
             BinaryPrimitives.WriteUInt16LittleEndian(extra, ZipFormat.Zip64ExtraId);
             BinaryPrimitives.WriteUInt16LittleEndian(extra[2..], (ushort)extraLength);
             var field = extra[4..];
@@ -285,7 +294,7 @@ internal sealed class ZipWriter : IDisposable
         }
     }
 
-    internal sealed record Record(byte[] Name, bool Deflated, bool Zip64)
+    internal sealed record Record(string Name, bool Deflated, bool Zip64)
     {
         public long Offset { get; set; }
 

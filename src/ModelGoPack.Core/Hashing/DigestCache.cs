@@ -38,8 +38,8 @@ internal sealed class DigestCache
     private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
     private readonly string? path;
-    private readonly Dictionary<string, (FileStamp Stamp, string Digest)> previous;
-    private readonly Dictionary<string, (FileStamp Stamp, string Digest)> current = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (FileStamp Stamp, Sha256Digest Digest)> previous;
+    private readonly Dictionary<string, (FileStamp Stamp, Sha256Digest Digest)> current = new(StringComparer.Ordinal);
     private readonly HashSet<string> racy = new(StringComparer.Ordinal);
     private readonly List<Diagnostic> notes = [];
     private readonly Lock gate = new();
@@ -47,7 +47,7 @@ internal sealed class DigestCache
     // The file on disk was ignored: it is rewritten on save even when this run has nothing new.
     private bool rewrite;
 
-    private DigestCache(string? path, Dictionary<string, (FileStamp, string)> previous)
+    private DigestCache(string? path, Dictionary<string, (FileStamp, Sha256Digest)> previous)
     {
         this.path = path;
         this.previous = previous;
@@ -57,7 +57,7 @@ internal sealed class DigestCache
     public string? Folder => this.path is null ? null : Path.GetDirectoryName(this.path);
 
     /// <summary>A cache that only remembers within this run (nothing is read or saved).</summary>
-    public static DigestCache InMemory() => new(null, new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal));
+    public static DigestCache InMemory() => new(null, new Dictionary<string, (FileStamp, Sha256Digest)>(StringComparer.Ordinal));
 
     /// <summary>The cache file of the project at <paramref name="root"/> in <paramref name="directory"/>.</summary>
     public static string FilePath(string directory, string root) =>
@@ -72,7 +72,7 @@ internal sealed class DigestCache
     {
         var file = FilePath(directory, root);
         var entries = Load(file, maxBytes, cancellationToken, out var problem);
-        var cache = new DigestCache(file, entries ?? new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal));
+        var cache = new DigestCache(file, entries ?? new Dictionary<string, (FileStamp, Sha256Digest)>(StringComparer.Ordinal));
         if (problem is not null)
         {
             cache.rewrite = true;
@@ -93,8 +93,23 @@ internal sealed class DigestCache
         }
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="count"/> more digests at once: a run that will remember a digest for each of its
+    /// files does not grow the table step by step (each step holds the old table and one twice its size).
+    /// </summary>
+    public void Reserve(int count)
+    {
+        lock (this.gate)
+        {
+            this.current.EnsureCapacity(this.current.Count + count);
+        }
+    }
+
+    /// <summary>The remembered digest (lower-case hex) of <paramref name="relativePath"/>, when its identity is still <paramref name="stamp"/>.</summary>
+    public string? TryGet(string relativePath, FileStamp stamp) => this.TryGetDigest(relativePath, stamp)?.ToString();
+
     /// <summary>The remembered digest of <paramref name="relativePath"/>, when its identity is still <paramref name="stamp"/>.</summary>
-    public string? TryGet(string relativePath, FileStamp stamp)
+    public Sha256Digest? TryGetDigest(string relativePath, FileStamp stamp)
     {
         lock (this.gate)
         {
@@ -121,13 +136,22 @@ internal sealed class DigestCache
         lock (this.gate)
         {
             return (this.current.TryGetValue(relativePath, out var known) || this.previous.TryGetValue(relativePath, out known)) && known.Stamp == stamp
-                ? known.Digest
+                ? known.Digest.ToString()
                 : null;
         }
     }
 
-    /// <summary>Remembers a digest just computed; <paramref name="hashedAt"/> is when hashing began.</summary>
+    /// <summary>Remembers a digest just computed (64 lower-case hex digits; anything else is not remembered); <paramref name="hashedAt"/> is when hashing began.</summary>
     public void Put(string relativePath, FileStamp stamp, string digest, DateTimeOffset hashedAt)
+    {
+        if (Sha256Digest.TryParse(digest, out var parsed))
+        {
+            this.Put(relativePath, stamp, parsed, hashedAt);
+        }
+    }
+
+    /// <summary>Remembers a digest just computed; <paramref name="hashedAt"/> is when hashing began.</summary>
+    public void Put(string relativePath, FileStamp stamp, Sha256Digest digest, DateTimeOffset hashedAt)
     {
         lock (this.gate)
         {
@@ -146,24 +170,24 @@ internal sealed class DigestCache
     /// wrong entry means the cache was damaged or written by something else, and an earlier <c>check</c>
     /// may have reported that digest.
     /// </summary>
-    public MessageText? Confirm(string relativePath, FileStamp stamp, string digest, DateTimeOffset hashedAt)
+    public MessageText? Confirm(string relativePath, FileStamp stamp, Sha256Digest digest, DateTimeOffset hashedAt)
     {
         lock (this.gate)
         {
-            var used = this.current.TryGetValue(relativePath, out var seen) ? seen : ((FileStamp Stamp, string Digest)?)null;
-            var remembered = used is null && this.previous.TryGetValue(relativePath, out var saved) && saved.Stamp == stamp ? saved.Digest : null;
+            var used = this.current.TryGetValue(relativePath, out var seen) ? seen : ((FileStamp Stamp, Sha256Digest Digest)?)null;
+            var remembered = used is null && this.previous.TryGetValue(relativePath, out var saved) && saved.Stamp == stamp ? saved.Digest : (Sha256Digest?)null;
             this.Remember(relativePath, stamp, digest, hashedAt);
             if (used is { } earlier && earlier != (stamp, digest))
             {
                 return earlier.Stamp != stamp
                     ? Messages.FileChangedSinceEvaluated.With(relativePath)
-                    : Messages.FileDigestNotAsEvaluated.With(relativePath, digest, earlier.Digest);
+                    : Messages.FileDigestNotAsEvaluated.With(relativePath, digest.ToString(), earlier.Digest.ToString());
             }
 
-            if (remembered is not null && remembered != digest)
+            if (remembered is { } wrong && wrong != digest)
             {
                 this.rewrite = true;
-                this.notes.Add(Messages.DigestCacheCorrected.With(remembered, relativePath, digest).At(relativePath));
+                this.notes.Add(Messages.DigestCacheCorrected.With(wrong.ToString(), relativePath, digest.ToString()).At(relativePath));
             }
 
             return null;
@@ -182,54 +206,62 @@ internal sealed class DigestCache
             return;
         }
 
-        var text = new StringBuilder(Header).Append('\n');
+        // Written line by line to the file (never built whole in memory: a million lines are over 100 MB as text), the
+        // paths in order, under a locked temporary name, as bundles are, so that what a killed run leaves is removed by
+        // the next save. A save that changes nothing writes nothing.
         lock (this.gate)
         {
-            var saved = this.current.Where(p => !this.racy.Contains(p.Key)).ToList();
-            if (!this.rewrite && saved.Count == this.previous.Count && saved.All(p => this.previous.TryGetValue(p.Key, out var known) && known == p.Value))
+            var saved = this.current.Keys.Where(k => !this.racy.Contains(k)).ToArray();
+            if (!this.rewrite && saved.Length == this.previous.Count && saved.All(k => this.previous.TryGetValue(k, out var known) && known == this.current[k]))
             {
                 return;
             }
 
-            foreach (var (relative, (stamp, digest)) in saved.OrderBy(p => p.Key, StringComparer.Ordinal))
+            Array.Sort(saved, StringComparer.Ordinal);
+            TemporaryOutput? temporary = null;
+            try
             {
-                text.Append(CultureInfo.InvariantCulture, $"{digest}\t{stamp.ToLine()}\t{relative}\n");
-            }
-        }
+                var folder = Path.GetDirectoryName(this.path)!;
+                Directory.CreateDirectory(folder);
+                TemporaryOutput.RemoveStale(folder, new DiagnosticBag());
+                temporary = TemporaryOutput.Create(this.path);
 
-        // Written under a locked temporary name, as bundles are, so that what a killed run leaves is removed by the next save.
-        TemporaryOutput? temporary = null;
-        try
-        {
-            var folder = Path.GetDirectoryName(this.path)!;
-            Directory.CreateDirectory(folder);
-            TemporaryOutput.RemoveStale(folder, new DiagnosticBag());
-            temporary = TemporaryOutput.Create(this.path);
+                // CreateNew: a new file of our own (O_EXCL), never an existing one or a link's target.
+                using (var stream = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16))
+                {
+                    writer.Write(Header);
+                    writer.Write('\n');
+                    Span<char> hex = stackalloc char[64];
+                    foreach (var relative in saved)
+                    {
+                        var (stamp, digest) = this.current[relative];
+                        digest.Format(hex);
+                        writer.Write(hex);
+                        writer.Write('\t');
+                        writer.Write(stamp.ToLine());
+                        writer.Write('\t');
+                        writer.Write(relative);
+                        writer.Write('\n');
+                    }
+                }
 
-            // CreateNew: a new file of our own (O_EXCL), never an existing one or a link's target.
-            using (var stream = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(new UTF8Encoding(false).GetBytes(text.ToString()));
-            }
-
-            File.Move(temporary.Path, this.path, overwrite: true);
-            lock (this.gate)
-            {
+                File.Move(temporary.Path, this.path, overwrite: true);
                 this.rewrite = false;
             }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a cache that cannot be saved only costs hashing next time.
-        }
-        finally
-        {
-            temporary?.Dispose();
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a cache that cannot be saved only costs hashing next time.
+            }
+            finally
+            {
+                temporary?.Dispose();
+            }
         }
     }
 
     // Good for the rest of this run (the identity is checked again), but not saved when racy. Under the gate.
-    private void Remember(string relativePath, FileStamp stamp, string digest, DateTimeOffset hashedAt)
+    private void Remember(string relativePath, FileStamp stamp, Sha256Digest digest, DateTimeOffset hashedAt)
     {
         this.current[relativePath] = (stamp, digest);
         if (relativePath.AsSpan().IndexOfAny('\t', '\n', '\r') >= 0 || stamp.ModifiedNs / 100 > (hashedAt - RacyWindow).ToUnixTimeMilliseconds() * 10_000)
@@ -243,7 +275,7 @@ internal sealed class DigestCache
     }
 
     /// <summary>The entries of the cache file; null (and why, for a note) when it cannot be used; empty, with no problem, when there is none.</summary>
-    private static Dictionary<string, (FileStamp, string)>? Load(string file, long maxBytes, CancellationToken cancellationToken, out string? problem)
+    private static Dictionary<string, (FileStamp, Sha256Digest)>? Load(string file, long maxBytes, CancellationToken cancellationToken, out string? problem)
     {
         using var handle = FileType.OpenRegular(file, out problem);
         if (handle is null)
@@ -251,7 +283,7 @@ internal sealed class DigestCache
             return null;
         }
 
-        var entries = new Dictionary<string, (FileStamp, string)>(StringComparer.Ordinal);
+        var entries = new Dictionary<string, (FileStamp, Sha256Digest)>(StringComparer.Ordinal);
         var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         var block = new byte[1 << 16];
         var line = new byte[MaxLineBytes];
@@ -327,7 +359,7 @@ internal sealed class DigestCache
     }
 
     // One line: the header first, then "digest size modified changed inode device path", tab-separated.
-    private static bool Accept(string line, int index, Dictionary<string, (FileStamp, string)> entries)
+    private static bool Accept(string line, int index, Dictionary<string, (FileStamp, Sha256Digest)> entries)
     {
         if (index == 0)
         {
@@ -335,12 +367,12 @@ internal sealed class DigestCache
         }
 
         var parts = line.Split('\t', 7);
-        if (parts.Length != 7 || parts[0].Length != 64 || !parts[0].All(char.IsAsciiHexDigitLower) || !FileStamp.TryParse(parts, 1, out var stamp))
+        if (parts.Length != 7 || !Sha256Digest.TryParse(parts[0], out var digest) || !FileStamp.TryParse(parts, 1, out var stamp))
         {
             return false;
         }
 
-        entries[parts[6]] = (stamp, parts[0]);
+        entries[parts[6]] = (stamp, digest);
         return true;
     }
 }

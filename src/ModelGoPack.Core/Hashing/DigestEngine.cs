@@ -15,12 +15,20 @@ internal static class DigestEngine
     private const long SmallFile = 4L * 1024 * 1024;
     private const int BatchFiles = 256;
 
-    /// <summary>Hashes <paramref name="files"/>; returns the digest of each file that could be read, by path.</summary>
-    public static Dictionary<string, string> HashAll(IReadOnlyList<ProjectFile> files, DigestCache cache, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken, string phase = "hashing")
+    /// <summary>Hashes <paramref name="files"/>; returns the digest (lower-case hex) of each file that could be read, by path.</summary>
+    public static Dictionary<string, string> HashAll(IReadOnlyList<ProjectFile> files, DigestCache cache, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken, string phase = "hashing") =>
+        HashDigests(files, cache, progress, diagnostics, cancellationToken, phase).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Hashes <paramref name="files"/>; returns the digest of each file that could be read, by path: 32 bytes each, in
+    /// one table sized for them all (a million files hold a million digests for the rest of the run).
+    /// </summary>
+    public static Dictionary<string, Sha256Digest> HashDigests(IReadOnlyList<ProjectFile> files, DigestCache cache, ProgressCounter? progress, DiagnosticBag diagnostics, CancellationToken cancellationToken, string phase = "hashing")
     {
         progress?.Start(phase, files.Sum(f => f.Length), files.Count);
-        var digests = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var digests = new Dictionary<string, Sha256Digest>(files.Count, StringComparer.Ordinal);
         var problems = new ConcurrentBag<Diagnostic>();
+        cache.Reserve(files.Count);
 
         // Work items: each large file alone, largest first; small files in batches after them.
         var ordered = files.OrderByDescending(f => f.Length).ThenBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
@@ -38,7 +46,10 @@ internal static class DigestEngine
                 {
                     if (Hash(file, cache, progress, cancellationToken, out var problem, overlap) is { } digest)
                     {
-                        digests[file.RelativePath] = digest;
+                        lock (digests)
+                        {
+                            digests[file.RelativePath] = digest;
+                        }
                     }
                     else
                     {
@@ -59,7 +70,7 @@ internal static class DigestEngine
             diagnostics.Add(problem);
         }
 
-        return new Dictionary<string, string>(digests, StringComparer.Ordinal);
+        return digests;
     }
 
     /// <summary>
@@ -69,7 +80,7 @@ internal static class DigestEngine
     public static bool Overlap(IEnumerable<long> sizes) => sizes.Count(size => size > SmallFile) < Environment.ProcessorCount;
 
     /// <summary>The digest of one file (from the cache when its identity is unchanged), or null with the problem.</summary>
-    public static string? Hash(ProjectFile file, DigestCache cache, ProgressCounter? progress, CancellationToken cancellationToken, out Diagnostic? problem, bool overlap = true)
+    public static Sha256Digest? Hash(ProjectFile file, DigestCache cache, ProgressCounter? progress, CancellationToken cancellationToken, out Diagnostic? problem, bool overlap = true)
     {
         problem = null;
         if (Identify(file, out problem) is not { } before)
@@ -77,14 +88,14 @@ internal static class DigestEngine
             return null;
         }
 
-        if (cache.TryGet(file.RelativePath, before) is { } known)
+        if (cache.TryGetDigest(file.RelativePath, before) is { } known)
         {
             progress?.AddBytes(file.Length);
             return known;
         }
 
         var started = DateTimeOffset.UtcNow;
-        string? digest = null;
+        Sha256Digest? digest = null;
         try
         {
             using var source = SourceStream.Open(file.RelativePath, file.FullPath, file.Length, progress, cancellationToken);
@@ -109,7 +120,7 @@ internal static class DigestEngine
             return null;
         }
 
-        cache.Put(file.RelativePath, before, digest!, started);
+        cache.Put(file.RelativePath, before, digest!.Value, started);
         return digest;
     }
 

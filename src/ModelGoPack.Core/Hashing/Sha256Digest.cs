@@ -17,6 +17,14 @@ internal readonly record struct Sha256Digest(ulong A, ulong B, ulong C, ulong D)
         BinaryPrimitives.ReadUInt64BigEndian(hash[16..]),
         BinaryPrimitives.ReadUInt64BigEndian(hash[24..]));
 
+    /// <summary>The SHA-256 of <paramref name="data"/>.</summary>
+    public static Sha256Digest Of(ReadOnlySpan<byte> data)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(data, hash);
+        return From(hash);
+    }
+
     /// <summary>Reads 64 lower-case hex digits (the manifest's form); false for anything else.</summary>
     public static bool TryParse([NotNullWhen(true)] string? hex, out Sha256Digest digest)
     {
@@ -39,6 +47,14 @@ internal readonly record struct Sha256Digest(ulong A, ulong B, ulong C, ulong D)
         BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], this.B);
         BinaryPrimitives.WriteUInt64BigEndian(bytes[16..], this.C);
         BinaryPrimitives.WriteUInt64BigEndian(bytes[24..], this.D);
+    }
+
+    /// <summary>Writes the digest as 64 lower-case hex digits to <paramref name="hex"/>, as <see cref="ToString"/> gives it, without a string.</summary>
+    public void Format(Span<char> hex)
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        this.CopyTo(bytes);
+        _ = Convert.TryToHexStringLower(bytes, hex, out _);
     }
 
     public override string ToString()

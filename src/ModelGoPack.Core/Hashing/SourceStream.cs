@@ -26,7 +26,7 @@ internal sealed class SourceStream : Stream
 
     // Bytes read from the file but not yet handed on (ReadAt runs ahead of Advance while a block fills).
     private long pending;
-    private string? digest;
+    private Sha256Digest? digest;
 
     private SourceStream(string path, SafeFileHandle handle, long length, bool overlap, ProgressCounter? progress, CancellationToken cancellationToken)
     {
@@ -81,7 +81,17 @@ internal sealed class SourceStream : Stream
     }
 
     /// <summary>The SHA-256 of everything read, once the whole file has been read.</summary>
-    public string Digest() => this.digest ??= Convert.ToHexStringLower(this.hash.GetHashAndReset());
+    public Sha256Digest Digest()
+    {
+        if (this.digest is null)
+        {
+            Span<byte> bytes = stackalloc byte[32];
+            this.hash.GetHashAndReset(bytes);
+            this.digest = Sha256Digest.From(bytes);
+        }
+
+        return this.digest.Value;
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => this.Read(buffer.AsSpan(offset, count));
 

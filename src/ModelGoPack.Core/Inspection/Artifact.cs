@@ -16,8 +16,8 @@ public sealed record Artifact
     /// <summary>Other facts, by name: config.json's model_type, a compiled file's kind, and so on. Sorted.</summary>
     public IReadOnlyDictionary<string, string> Facts { get; init; } = NoFacts;
 
-    // One empty set of facts for the many artifacts that have none (a million plain files cost nothing more).
-    private static readonly IReadOnlyDictionary<string, string> NoFacts = new SortedDictionary<string, string>(StringComparer.Ordinal).AsReadOnly();
+    /// <summary>One empty set of facts for the many artifacts that have none (a million plain files cost nothing more).</summary>
+    internal static readonly IReadOnlyDictionary<string, string> NoFacts = new SortedDictionary<string, string>(StringComparer.Ordinal).AsReadOnly();
 
     /// <summary>Why the header could not be read (malformed or hostile), or null.</summary>
     public string? Problem { get; init; }

@@ -409,12 +409,13 @@ internal static class ArtifactInspector
             && BitConverter.ToUInt32(magic, (int)cli) != 0 && BitConverter.ToUInt32(magic, (int)cli + 4) != 0;
     }
 
+    // A file with no facts (most of a project's files: docs, data, code) shares one empty set rather than holding its own.
     private static Artifact Artifact(ProjectFile file, ArtifactRole role, SortedDictionary<string, string>? facts = null) => new()
     {
         Path = file.RelativePath,
         Size = file.Length,
         Role = role,
-        Facts = facts ?? new SortedDictionary<string, string>(StringComparer.Ordinal),
+        Facts = facts is { Count: > 0 } ? facts : Inspection.Artifact.NoFacts,
     };
 
     // ELF, Mach-O (both byte orders, 32 and 64 bit), or a Windows PE image ("MZ" with "PE\0\0" at e_lfanew).

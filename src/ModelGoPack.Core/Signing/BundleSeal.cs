@@ -32,30 +32,43 @@ internal static class BundleSeal
     /// Leaves the seal of the bundle pack just wrote at <paramref name="bundle"/> with <paramref name="manifest"/>; with no
     /// cache folder (--no-cache), none. Best effort: a seal that cannot be written only means sign reads the bundle.
     /// </summary>
-    public static void Leave(string? cacheDirectory, string bundle, ReadOnlySpan<byte> manifest)
+    public static void Leave(string? cacheDirectory, string bundle, byte[] manifest)
     {
-        if (cacheDirectory is null || Stamps(Full(bundle)) is not { } stamps)
+        if (cacheDirectory is null)
         {
             return;
         }
 
-        var text = new StringBuilder(Header).Append('\n')
-            .Append("bundle\t").Append(Full(bundle)).Append('\n')
-            .Append(CultureInfo.InvariantCulture, $"manifest\t{Convert.ToHexStringLower(SHA256.HashData(manifest))}\t{manifest.Length}\n");
-        foreach (var (relative, stamp) in stamps)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"file\t{stamp.ToLine()}\t{relative}\n");
-        }
-
-        text.Append("end\n");
-        var head = Encoding.UTF8.GetBytes(text.ToString());
-        var bytes = new byte[head.Length + manifest.Length];
-        head.CopyTo(bytes, 0);
-        manifest.CopyTo(bytes.AsSpan(head.Length));
+        // Written as the bundle's files are listed, line by line, never held whole: a folder bundle of a million files has
+        // a million stamps, and the manifest is written from the array pack holds anyway.
+        var full = Full(bundle);
         try
         {
             Directory.CreateDirectory(Path.GetFullPath(cacheDirectory));
-            AtomicFile.Write(FilePath(cacheDirectory, bundle), bytes, new DiagnosticBag());
+            AtomicFile.Write(FilePath(cacheDirectory, bundle), new DiagnosticBag(), stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                writer.Write(Header);
+                writer.Write("\nbundle\t");
+                writer.Write(full);
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $"\nmanifest\t{Convert.ToHexStringLower(SHA256.HashData(manifest))}\t{manifest.Length}\n"));
+                if (!Stamps(full, (relative, stamp) =>
+                {
+                    writer.Write("file\t");
+                    writer.Write(stamp.ToLine());
+                    writer.Write('\t');
+                    writer.Write(relative);
+                    writer.Write('\n');
+                }))
+                {
+                    return false;
+                }
+
+                writer.Write("end\n");
+                writer.Flush();
+                stream.Write(manifest);
+                return true;
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -153,18 +166,24 @@ internal static class BundleSeal
     private static Dictionary<string, FileStamp>? Stamps(string bundle)
     {
         var stamps = new Dictionary<string, FileStamp>(StringComparer.Ordinal);
+        return Stamps(bundle, (relative, stamp) => stamps[relative] = stamp) ? stamps : null;
+    }
+
+    // Gives each file's identity to found, in the order the folder is listed; false when the bundle cannot be sealed (see above).
+    private static bool Stamps(string bundle, Action<string, FileStamp> found)
+    {
         try
         {
             if (FileType.Stamp(bundle) is { } archive)
             {
-                stamps["."] = archive;
-                return stamps;
+                found(".", archive);
+                return true;
             }
 
             var root = new DirectoryInfo(bundle);
             if (!root.Exists || root.LinkTarget is not null)
             {
-                return null;
+                return false;
             }
 
             var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
@@ -172,7 +191,7 @@ internal static class BundleSeal
             {
                 if (entry.LinkTarget is not null)
                 {
-                    return null;
+                    return false;
                 }
 
                 if (entry is DirectoryInfo)
@@ -183,17 +202,17 @@ internal static class BundleSeal
                 var relative = ProjectPath.FromFileSystem(bundle, entry.FullName);
                 if (FileType.Stamp(entry.FullName) is not { } stamp || relative.AsSpan().IndexOfAny('\t', '\n', '\r') >= 0)
                 {
-                    return null;
+                    return false;
                 }
 
-                stamps[relative] = stamp;
+                found(relative, stamp);
             }
 
-            return stamps;
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return false;
         }
     }
 
@@ -260,6 +279,29 @@ internal static class AtomicFile
         using (var stream = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary.Path, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> writes to <paramref name="path"/> as <see cref="Write(string, ReadOnlySpan{byte}, DiagnosticBag)"/>
+    /// does, streamed rather than held; when it returns false, nothing is written (and nothing left behind).
+    /// </summary>
+    /// <exception cref="IOException">It could not be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder may not be written.</exception>
+    public static void Write(string path, DiagnosticBag diagnostics, Func<Stream, bool> write)
+    {
+        TemporaryOutput.RemoveStale(Path.GetDirectoryName(path)!, diagnostics);
+        using var temporary = TemporaryOutput.Create(path);
+        using (var stream = new FileStream(temporary.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            if (!write(stream))
+            {
+                return;
+            }
+
             stream.Flush(flushToDisk: true);
         }
 

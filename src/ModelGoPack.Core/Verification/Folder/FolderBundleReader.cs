@@ -71,9 +71,9 @@ internal static class FolderBundleReader
         var listed = content.Manifest?.Files.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         var toHash = content.Files.Values.Where(f => listed is null || listed.Contains(f.RelativePath)).ToList();
         var inspection = Task.Run(() => ArtifactInspector.Inspect(content.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList(), cancellationToken), cancellationToken);
-        foreach (var (file, digest) in DigestEngine.HashAll(toHash, DigestCache.InMemory(), progress, diagnostics, cancellationToken, "verifying"))
+        foreach (var (file, digest) in DigestEngine.HashDigests(toHash, DigestCache.InMemory(), progress, diagnostics, cancellationToken, "verifying"))
         {
-            content.Record(file, Sha256Digest.TryParse(digest, out var parsed) ? parsed : throw new InvalidOperationException($"not a SHA-256: {digest}"));
+            content.Record(file, digest);
         }
 
         foreach (var artifact in inspection.GetAwaiter().GetResult())
