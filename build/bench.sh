@@ -12,6 +12,7 @@
 #      for an upstream git clone whose weights are LFS pointers
 #   7. sign of the 3 GiB OCI bundle after pack / that pack   (target <= 0.05: the seal, no file read again)
 #      push of that layout to Debian's docker-registry on 127.0.0.1 / `skopeo copy` of it there (target <= 1.5)
+#   8. peak RSS of check and pack (zip, folder) of a project of 100,000 small files (target <= 150 MB each)
 #   9. start-up: `modelgopack --version` (target <= 30 ms) and check of the tiny example (target <= 80 ms), whole
 #      commands, the native tool beside the JIT build
 #  10. `dotnet pack` of a small NoTargets model project with the ModelGoPack package / the same project packing the
@@ -301,6 +302,33 @@ rss_many_8=$(rss env DOTNET_PROCESSOR_COUNT=8 "$tool" verify "$work/out/many.zip
 many_entries=$(unzip -Z1 "$work/out/many.zip" 2>/dev/null | wc -l)
 rm -rf "$many" "$work/out/many.zip"
 
+echo "== 8. peak RSS of check and pack, 100,000 small files"
+small="$work/small"
+# The example project and docs/notes/NNN/note-NNNNNN.md files of 100 to 2,000 bytes, 250 a folder, to 100,000 files in all,
+# written by one python3 call; older than the cache's racy window. Digest cache off, then a cache's first and warm run.
+mkdir -p "$small"
+cp -r "$repo/tests/examples/tiny-llm-distilled/." "$small/"
+python3 - "$small" $((100000 - $(find "$small" -type f | wc -l))) <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+text = b"# Note\n\nA note on the model, kept with the release. " * 60
+for i in range(n):
+    folder = os.path.join(root, "docs", "notes", "%03d" % (i // 250))
+    if i % 250 == 0:
+        os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "note-%06d.md" % i), "wb") as f:
+        f.write(text[:100 + (i * 7919) % 1901 - 12] + b"Note %06d.\n" % i)
+PY
+find "$small" -type f -exec touch -d "@$(( $(date +%s) - 60 ))" {} +
+small_files=$(find "$small" -type f | wc -l)
+rss_small_check=$(rss "$tool" check "$small" --no-cache --quiet)
+rss_small_zip=$(rss "$tool" pack "$small" --format zip --output "$work/out/small.zip" --no-cache --quiet); rm -f "$work/out/small.zip"
+rss_small_dir=$(rss "$tool" pack "$small" --format dir --output "$work/out/small" --no-cache --quiet); rm -rf "$work/out/small"
+rss_small_cold=$(rss "$tool" check "$small" --cache "$work/cache-small" --quiet)
+rss_small_warm=$(rss "$tool" check "$small" --cache "$work/cache-small" --quiet)
+rss_small_zip_warm=$(rss "$tool" pack "$small" --format zip --output "$work/out/small.zip" --cache "$work/cache-small" --quiet)
+rm -rf "$small" "$work/out/small.zip" "$work/cache-small"
+
 echo "== 7. sign and push an OCI layout"
 # pack to an OCI layout with a digest cache (pack leaves its seal there), then sign it: sign reads no file again.
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/sign-key.pem" 2>/dev/null
@@ -465,6 +493,9 @@ printf '%-58s %10s   %s\n' "   peak RSS, pack 64 GiB sparse (MB)" "$rss_sparse" 
 printf '%-58s %10s   %s\n' "   peak RSS, verify 64 GiB sparse bundle (MB)" "$rss_sparse_verify" "(for information)"
 printf '%-58s %10s   %s\n' "   peak RSS, verify zip / tar.gz 3 GiB, headers kept (MB)" "$rss_verify_zip / $rss_verify_tgz" "(for information)"
 printf '%-58s %10s   %s\n' "5. peak RSS, verify zip of $many_entries entries, 2 / 8 cores (MB)" "$rss_many_2 / $rss_many_8" "<= 300, $( [ "$rss_many_2" = n/a ] && echo n/a || { [ "$rss_many_2" -le 300 ] && [ "$rss_many_8" -le 300 ] && echo "meets target" || echo "MISSES target"; })"
+printf '%-58s %10s   %s\n' "8. peak RSS, check / pack zip, $small_files small files (MB)" "$rss_small_check / $rss_small_zip" "<= 150, $( [ "$rss_small_check" = n/a ] && echo n/a || { [ "$rss_small_check" -le 150 ] && [ "$rss_small_zip" -le 150 ] && echo "meets target" || echo "MISSES target"; })"
+printf '%-58s %10s   %s\n' "   peak RSS, pack folder bundle, $small_files small files (MB)" "$rss_small_dir" "<= 150, $( [ "$rss_small_dir" = n/a ] && echo n/a || verdict "$rss_small_dir" '<=' 150)"
+printf '%-58s %10s   %s\n' "   peak RSS with a digest cache: check first / warm, pack zip (MB)" "$rss_small_cold / $rss_small_warm, $rss_small_zip_warm" "(for information)"
 printf '%-58s %10s   %s\n' "6. warm check, derivative of Hub-cache upstream / no release  (${lineage_s[1]} s / ${lineage_s[0]} s)" "$hub_ratio" "<= 1.1, $(verdict "$hub_ratio" '<=' 1.1)"
 printf '%-58s %10s   %s\n' "   upstream bytes hashed, Hub cache: first / warm check" "${lineage_first[1]} / ${lineage_warm[1]}" "warm: 0 B, $( [ "${lineage_warm[1]}" = "0 B" ] && echo "meets target" || echo "MISSES target")"
 printf '%-58s %10s   %s\n' "   warm check, derivative of LFS-clone upstream / no release  (${lineage_s[2]} s)" "$git_ratio" "<= 1.1, $( [ "$git_ratio" = n/a ] && echo n/a || verdict "$git_ratio" '<=' 1.1)"

@@ -299,7 +299,7 @@ public static partial class ModelGoPackEngine
         // For sign: the stamps of what was just written, and the manifest whose digests pack computed as it wrote.
         BundleSeal.Leave(request.DigestCacheDirectory, output, written.Value.Manifest);
         var generated = entries.Where(e => e.Source is null).ToDictionary(e => e.Path, e => e.Content, StringComparer.Ordinal);
-        generated[ProjectLoader.ManifestFileName] = written.Value.Manifest;
+        generated.Remove(ProjectLoader.ManifestFileName);
         if (bom is not null)
         {
             generated[BomWriter.FileName] = bom.Value;
@@ -311,7 +311,7 @@ public static partial class ModelGoPackEngine
             Files = written.Value.Files,
             Config = project.Config,
             Artifacts = project.Artifacts,
-            Generated = generated,
+            Generated = new GeneratedFiles(generated, ProjectLoader.ManifestFileName, written.Value.Manifest),
             ProjectFiles = [.. project.Files.Where(f => !IsBomName(f.RelativePath))],
         };
     }

@@ -26,7 +26,7 @@ internal static class BundleWriter
     /// given, makes entries from the list of the files copied (a BOM of their digests): they are written after those
     /// files, before the manifest, which lists them too.
     /// </summary>
-    public static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? Write(
+    public static (IReadOnlyList<ManifestFile> Files, ManifestContent Manifest)? Write(
         IReadOnlyList<BundleEntry> entries,
         ModelGoConfig config,
         IReadOnlyList<AppliedWaiver> waivers,
@@ -72,7 +72,11 @@ internal static class BundleWriter
                     _ => null,
                 },
             };
-            cache.Reserve(entries.Count);
+            if (cache.Folder is not null)
+            {
+                // A cache saved to disk remembers every file copied (one kept in memory only those the evaluation used).
+                cache.Reserve(entries.Count);
+            }
             progress?.Start("packing", entries.Sum(e => e.Length), entries.Count);
             var written = format switch
             {
@@ -113,7 +117,7 @@ internal static class BundleWriter
     /// other behind them; then the manifest and the central directory, in the order of the data: the stored
     /// entries by path, the deflated ones by path, the manifest (tools that update a zip in place expect it).
     /// </summary>
-    private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteZip(
+    private static (IReadOnlyList<ManifestFile> Files, ManifestContent Manifest)? WriteZip(
         string path, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
         using var zip = new ZipWriter(path, timestamp, entries.Where(e => e.Store).Sum(e => e.Length));
@@ -121,7 +125,7 @@ internal static class BundleWriter
         var stored = Enumerable.Range(0, entries.Count).Where(i => entries[i].Store).ToList();
         var deflated = Enumerable.Range(0, entries.Count).Where(i => !entries[i].Store).ToList();
         var slots = zip.Reserve(stored.Select(i => (entries[i].Path, entries[i].Length)));
-        var work = stored.Select((index, slot) => (index, (Action<Stream>)slots[slot].Write)).ToList();
+        var slotOf = stored.Select((index, slot) => (index, slot)).ToDictionary(p => p.index, p => slots[p.slot]);
         var problems = new DiagnosticBag();
 
         // Either side failing stops the other: no more entries are started, and copies in flight are cancelled.
@@ -161,7 +165,7 @@ internal static class BundleWriter
         bool copied;
         try
         {
-            copied = copier.CopyInParallel(work, entries, files, problems, halt);
+            copied = copier.CopyInParallel(stored, (i, content) => slotOf[i].Write(content), entries, files, problems, halt);
         }
         catch
         {
@@ -187,8 +191,11 @@ internal static class BundleWriter
         }
 
         var listed = copier.CopyLate([.. files.Select(f => f!)], (entry, content) => zip.AddDeflated(entry.Path, entry.Length, content));
-        var manifest = ManifestWriter.Write(config, waivers, listed);
-        using (var content = new MemoryStream(manifest, writable: false))
+        // Deflated from its bytes whole, in one write: deflate's output depends on how its input is cut (a manifest streamed
+        // as the JSON writer flushes deflates to other bytes), and bundles are byte-for-byte reproducible. A folder bundle
+        // streams it.
+        var manifest = ManifestWriter.Content(config, waivers, listed);
+        using (var content = new MemoryStream(manifest.Bytes, writable: false))
         {
             zip.AddDeflated(ProjectLoader.ManifestFileName, manifest.Length, content);
         }
@@ -198,23 +205,19 @@ internal static class BundleWriter
     }
 
     /// <summary>A folder: every file written in parallel, one per core.</summary>
-    private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteDirectory(
+    private static (IReadOnlyList<ManifestFile> Files, ManifestContent Manifest)? WriteDirectory(
         string root, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
         using var sink = new DirectorySink(root, timestamp);
         var files = new ManifestFile?[entries.Count];
-        var work = Enumerable.Range(0, entries.Count).Select(i => (i, (Action<Stream>)(content => sink.Add(entries[i], content)))).ToList();
-        if (!copier.CopyInParallel(work, entries, files, diagnostics))
+        if (!copier.CopyInParallel([.. Enumerable.Range(0, entries.Count)], (i, content) => sink.Add(entries[i], content), entries, files, diagnostics))
         {
             return null;
         }
 
         var listed = copier.CopyLate([.. files.Select(f => f!)], sink.Add);
-        var manifest = ManifestWriter.Write(config, waivers, listed);
-        using (var content = new MemoryStream(manifest, writable: false))
-        {
-            sink.Add(BundleEntry.Generated(ProjectLoader.ManifestFileName, manifest), content);
-        }
+        var manifest = ManifestWriter.Content(config, waivers, listed);
+        sink.Add(BundleEntry.Generated(ProjectLoader.ManifestFileName, ReadOnlyMemory<byte>.Empty), manifest.WriteTo);
 
         sink.Complete();
         return (listed, manifest);
@@ -225,12 +228,11 @@ internal static class BundleWriter
     /// the digest it was hashed to while written; the manifest as a doc layer; then the ModelPack config, the OCI
     /// manifest with the layers in path order (the manifest last, as in every format) and the index.
     /// </summary>
-    private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteOci(
+    private static (IReadOnlyList<ManifestFile> Files, ManifestContent Manifest)? WriteOci(
         OciSink sink, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IReadOnlyList<Artifact> artifacts, DateTimeOffset timestamp, Copier copier, DiagnosticBag diagnostics)
     {
         var files = new ManifestFile?[entries.Count];
-        var work = Enumerable.Range(0, entries.Count).Select(i => (i, (Action<Stream>)(content => sink.Add(i, content)))).ToList();
-        if (!copier.CopyInParallel(work, entries, files, diagnostics))
+        if (!copier.CopyInParallel([.. Enumerable.Range(0, entries.Count)], sink.Add, entries, files, diagnostics))
         {
             return null;
         }
@@ -244,8 +246,8 @@ internal static class BundleWriter
         // Generated late entries are small texts (the BOM): a blob each, and a layer like every file's.
         copied = copier.CopyLate(copied, (entry, _) => sink.AddBlob(OciMediaTypes.DocRaw, entry.Content.ToArray()));
 
-        var manifest = ManifestWriter.Write(config, waivers, copied);
-        var manifestFile = new ManifestFile(ProjectLoader.ManifestFileName, manifest.Length, sink.AddBlob(OciMediaTypes.DocRaw, manifest).Sha256Hex!);
+        var manifest = ManifestWriter.Content(config, waivers, copied);
+        var manifestFile = new ManifestFile(ProjectLoader.ManifestFileName, manifest.Length, sink.AddBlob(OciMediaTypes.DocRaw, manifest.Bytes).Sha256Hex!);
 
         var byPath = artifacts.ToDictionary(a => a.Path, StringComparer.Ordinal);
         var layers = copied.OrderBy(f => f.Path, StringComparer.Ordinal).Append(manifestFile)
@@ -265,7 +267,7 @@ internal static class BundleWriter
     }
 
     /// <summary>An archive written front to back (tar.gz): one entry after the other.</summary>
-    private static (IReadOnlyList<ManifestFile> Files, byte[] Manifest)? WriteSequential(
+    private static (IReadOnlyList<ManifestFile> Files, ManifestContent Manifest)? WriteSequential(
         TarGzSink sink, IReadOnlyList<BundleEntry> entries, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, Copier copier, DiagnosticBag diagnostics)
     {
         using (sink)
@@ -283,10 +285,10 @@ internal static class BundleWriter
             }
 
             files = copier.CopyLate(files, sink.Add);
-            var manifest = ManifestWriter.Write(config, waivers, files);
-            using (var content = new MemoryStream(manifest, writable: false))
+            var manifest = ManifestWriter.Content(config, waivers, files);
+            using (var content = new MemoryStream(manifest.Bytes, writable: false))
             {
-                sink.Add(BundleEntry.Generated(ProjectLoader.ManifestFileName, manifest), content);
+                sink.Add(BundleEntry.Generated(ProjectLoader.ManifestFileName, manifest.Bytes), content);
             }
 
             sink.Complete();
@@ -406,21 +408,22 @@ internal static class BundleWriter
         /// Copies entries on all cores, largest first; false (with the problems, by path) when any failed.
         /// <paramref name="halt"/> is cancelled on a failure here, and cancelling it elsewhere stops this work.
         /// </summary>
-        public bool CopyInParallel(List<(int Index, Action<Stream> Write)> work, IReadOnlyList<BundleEntry> entries, ManifestFile?[] files, DiagnosticBag diagnostics, CancellationTokenSource? halt = null)
+        /// <remarks>The work is entry indexes and one writer for all (not a closure per entry: a million files would hold a million).</remarks>
+        public bool CopyInParallel(List<int> indexes, Action<int, Stream> write, IReadOnlyList<BundleEntry> entries, ManifestFile?[] files, DiagnosticBag diagnostics, CancellationTokenSource? halt = null)
         {
             var problems = new ConcurrentBag<Diagnostic>();
             using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, halt?.Token ?? CancellationToken.None);
-            var ordered = work.OrderByDescending(w => entries[w.Index].Length).ThenBy(w => w.Index).ToList();
+            var ordered = indexes.OrderByDescending(i => entries[i].Length).ThenBy(i => i).ToList();
             try
             {
                 Parallel.ForEach(
                     Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering),
                     new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = failed.Token },
-                    item =>
+                    index =>
                     {
                         try
                         {
-                            if (this.Copy(entries[item.Index], item.Write, out files[item.Index], failed.Token) is { } problem)
+                            if (this.Copy(entries[index], content => write(index, content), out files[index], failed.Token) is { } problem)
                             {
                                 problems.Add(problem);
                                 failed.Cancel();

@@ -12,7 +12,10 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IDi
     private readonly List<string> written = [];
 
     /// <summary>Adds one entry, copied with <see cref="Stream.CopyTo(Stream)"/> so that a hashing source can overlap hashing with writing.</summary>
-    public void Add(BundleEntry entry, Stream content)
+    public void Add(BundleEntry entry, Stream content) => this.Add(entry, (Action<Stream>)content.CopyTo);
+
+    /// <summary>Adds one entry whose bytes <paramref name="write"/> writes (a manifest streamed, never held whole).</summary>
+    public void Add(BundleEntry entry, Action<Stream> write)
     {
         var path = this.FullPath(entry.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -23,7 +26,7 @@ internal sealed class DirectorySink(string root, DateTimeOffset timestamp) : IDi
 
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         using var sparse = new SparseWriter(file);
-        content.CopyTo(sparse);
+        write(sparse);
     }
 
     public void Complete()

@@ -13,6 +13,13 @@ internal static class ManifestWriter
 {
     public const int ManifestVersion = 1;
 
+    /// <summary>The manifest of these files, to be written where it goes (streamed) rather than held.</summary>
+    public static ManifestContent Content(ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IReadOnlyCollection<ManifestFile> files) => new(config, waivers, files);
+
+    /// <summary>Writes the manifest to <paramref name="stream"/>, as <see cref="Write(ModelGoConfig, IReadOnlyList{AppliedWaiver}, IReadOnlyCollection{ManifestFile})"/> gives its bytes.</summary>
+    public static void Write(Stream stream, ModelGoConfig config, IReadOnlyList<AppliedWaiver> waivers, IReadOnlyCollection<ManifestFile> files) =>
+        Write(stream, config, waivers, (IEnumerable<ManifestFile>)files);
+
     /// <summary>
     /// The manifest's bytes, in one array of its exact size: measured first (<see cref="Measure"/>), then written into it.
     /// A growing buffer would hold up to twice the manifest, and its copy a third time (for 100,000 files, a manifest of

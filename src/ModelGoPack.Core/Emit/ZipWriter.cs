@@ -50,7 +50,10 @@ internal sealed class ZipWriter : IDisposable
     }
 
     /// <summary>Streams one deflated entry after what is written or reserved so far. Not concurrent with itself or <see cref="Reserve"/>.</summary>
-    public void AddDeflated(string name, long expectedLength, Stream content)
+    public void AddDeflated(string name, long expectedLength, Stream content) => this.AddDeflated(name, expectedLength, (Action<Stream>)content.CopyTo);
+
+    /// <summary>Streams one deflated entry whose bytes <paramref name="write"/> writes, as <see cref="AddDeflated(string, long, Stream)"/> does.</summary>
+    public void AddDeflated(string name, long expectedLength, Action<Stream> write)
     {
         var record = new Record(name, Deflated: true, Zip64: DeflateBound(expectedLength) >= uint.MaxValue) { Offset = this.position };
         var headerLength = LocalHeaderLength(record);
@@ -59,7 +62,7 @@ internal sealed class ZipWriter : IDisposable
         using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
         using (var tee = new CrcStream(deflate, crc))
         {
-            content.CopyTo(tee);
+            write(tee);
             record.Length = tee.Length;
         }
 

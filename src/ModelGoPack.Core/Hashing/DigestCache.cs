@@ -176,7 +176,14 @@ internal sealed class DigestCache
         {
             var used = this.current.TryGetValue(relativePath, out var seen) ? seen : ((FileStamp Stamp, Sha256Digest Digest)?)null;
             var remembered = used is null && this.previous.TryGetValue(relativePath, out var saved) && saved.Stamp == stamp ? saved.Digest : (Sha256Digest?)null;
-            this.Remember(relativePath, stamp, digest, hashedAt);
+
+            // A cache kept in memory serves what this run asks again; a file copied is not asked for again (pack copies
+            // each once, after the evaluation), so only a digest the run used is kept up to date: pack --no-cache of a
+            // million files holds no table of a million digests it will never read.
+            if (this.path is not null || used is not null)
+            {
+                this.Remember(relativePath, stamp, digest, hashedAt);
+            }
             if (used is { } earlier && earlier != (stamp, digest))
             {
                 return earlier.Stamp != stamp

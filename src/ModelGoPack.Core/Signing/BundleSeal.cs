@@ -32,7 +32,7 @@ internal static class BundleSeal
     /// Leaves the seal of the bundle pack just wrote at <paramref name="bundle"/> with <paramref name="manifest"/>; with no
     /// cache folder (--no-cache), none. Best effort: a seal that cannot be written only means sign reads the bundle.
     /// </summary>
-    public static void Leave(string? cacheDirectory, string bundle, byte[] manifest)
+    public static void Leave(string? cacheDirectory, string bundle, ManifestContent manifest)
     {
         if (cacheDirectory is null)
         {
@@ -40,10 +40,18 @@ internal static class BundleSeal
         }
 
         // Written as the bundle's files are listed, line by line, never held whole: a folder bundle of a million files has
-        // a million stamps, and the manifest is written from the array pack holds anyway.
+        // a million stamps, and the manifest is made again from the list of files rather than held.
         var full = Full(bundle);
         try
         {
+            // The manifest's digest first (the seal names it before the manifest), made from it as it is streamed.
+            using var sha = SHA256.Create();
+            using (var hashing = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write, leaveOpen: true))
+            {
+                manifest.WriteTo(hashing);
+            }
+
+            var digest = Convert.ToHexStringLower(sha.Hash!);
             Directory.CreateDirectory(Path.GetFullPath(cacheDirectory));
             AtomicFile.Write(FilePath(cacheDirectory, bundle), new DiagnosticBag(), stream =>
             {
@@ -51,7 +59,7 @@ internal static class BundleSeal
                 writer.Write(Header);
                 writer.Write("\nbundle\t");
                 writer.Write(full);
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"\nmanifest\t{Convert.ToHexStringLower(SHA256.HashData(manifest))}\t{manifest.Length}\n"));
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $"\nmanifest\t{digest}\t{manifest.Length}\n"));
                 if (!Stamps(full, (relative, stamp) =>
                 {
                     writer.Write("file\t");
@@ -66,7 +74,7 @@ internal static class BundleSeal
 
                 writer.Write("end\n");
                 writer.Flush();
-                stream.Write(manifest);
+                manifest.WriteTo(stream);
                 return true;
             });
         }
