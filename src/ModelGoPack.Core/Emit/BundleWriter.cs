@@ -61,14 +61,13 @@ internal static class BundleWriter
             temporary = TemporaryOutput.Create(output);
             // A folder bundle or OCI layout reuses the files of the previous one at the output that its seal and the digest cache prove identical.
             var oci = format == BundleFormat.Oci ? new OciSink(CreateDirectory(temporary.Path), timestamp) : null;
-            var index = oci is null ? null : Enumerable.Range(0, entries.Count).ToDictionary(i => entries[i].Path, StringComparer.Ordinal);
             var copier = new Copier(cache, progress, DigestEngine.Overlap(entries.Select(e => e.Length)), cancellationToken)
             {
                 Late = late,
                 Reuse = format switch
                 {
                     BundleFormat.Directory => PreviousFiles.Folder(output, CreateDirectory(temporary.Path), cache, timestamp),
-                    BundleFormat.Oci => PreviousFiles.Layout(output, temporary.Path, cache, timestamp, entry => oci!.StagingPath(index![entry.Path])),
+                    BundleFormat.Oci => PreviousFiles.Layout(output, temporary.Path, cache, timestamp),
                     _ => null,
                 },
             };
@@ -91,7 +90,8 @@ internal static class BundleWriter
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            if (PreviousBundle.Replace(temporary, output, format, before) is { } changed)
+            // A file of the previous bundle written in place while the new one shared it would be in the new bundle too.
+            if (PreviousBundle.Replace(temporary, output, format, before, copier.Reuse is { } reuse ? reuse.WrittenSinceLinked : null) is { } changed)
             {
                 diagnostics.Add(Messages.OutputChangedWhilePacking.With(ProjectPath.Printable(output), changed), output);
                 return null;

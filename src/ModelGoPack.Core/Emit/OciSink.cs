@@ -105,9 +105,14 @@ internal sealed class OciSink
 
         File.WriteAllText(Path.Combine(this.root, OciMediaTypes.LayoutFile), OciMediaTypes.LayoutContent, new UTF8Encoding(false));
         Directory.Delete(this.staging, recursive: true);
+        // A blob already at the bundle time is left alone: one linked from the previous layout (PreviousFiles) is shared with
+        // it until it is replaced, and keeps the change time its link gave it, by which a write to it is told.
         foreach (var path in Directory.EnumerateFiles(this.root, "*", SearchOption.AllDirectories))
         {
-            File.SetLastWriteTimeUtc(path, this.timestamp.UtcDateTime);
+            if (File.GetLastWriteTimeUtc(path) != this.timestamp.UtcDateTime)
+            {
+                File.SetLastWriteTimeUtc(path, this.timestamp.UtcDateTime);
+            }
         }
     }
 

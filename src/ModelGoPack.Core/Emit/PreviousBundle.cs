@@ -74,15 +74,17 @@ internal static class PreviousBundle
     /// is not read again), and moved back if it is not a bundle ModelGoPack made (a folder that appeared, a file
     /// added to the old bundle); else the new bundle is moved in, never over anything (what appears in that instant
     /// is kept), and the old one is removed with the temporary. Null when replaced; else what the output now is.
+    /// <paramref name="writtenAside"/>, when given, says (from the folder the old bundle was moved to) what was written to
+    /// it that the new bundle shares (<see cref="PreviousFiles.WrittenSinceLinked"/>): the old one is then moved back.
     /// </summary>
-    public static string? Replace(TemporaryOutput temporary, string output, BundleFormat format, FileStamp? before)
+    public static string? Replace(TemporaryOutput temporary, string output, BundleFormat format, FileStamp? before, Func<string, string?>? writtenAside = null)
     {
         if (FileType.Entry(output) is not null || Path.Exists(output))
         {
             var folder = Directory.Exists(output) && new FileInfo(output).LinkTarget is null;
             Move(output, temporary.OldPath, folder);
             var unchanged = !folder && before is { } stamp && FileType.Stamp(temporary.OldPath) is { } now && now with { ChangedNs = 0 } == stamp with { ChangedNs = 0 };
-            if (!unchanged && WhyNotReplaceable(temporary.OldPath, format) is { } problem)
+            if ((writtenAside?.Invoke(temporary.OldPath) ?? (unchanged ? null : WhyNotReplaceable(temporary.OldPath, format))) is { } problem)
             {
                 MoveBack(temporary, output, folder);
                 return problem;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ModelGoPack.Diagnostics;
 using ModelGoPack.Discovery;
 using ModelGoPack.Hashing;
@@ -20,25 +21,29 @@ namespace ModelGoPack.Emit;
 /// copied and hashed as always.
 /// </summary>
 internal sealed class PreviousFiles(
-    string bundle, Func<BundleEntry, string, string> named, Func<BundleEntry, string> destination, IReadOnlyDictionary<string, FileStamp> stamps,
+    string bundle, string staging, Func<BundleEntry, string, string> named, IReadOnlyDictionary<string, FileStamp> stamps,
     Dictionary<string, ManifestEntry> listed, long modifiedNs, UnixFileMode? mode, uint owner)
 {
+    // The identity of each previous bundle file linked, as its last link left it (by its name in that bundle): a write
+    // through the previous bundle's name would reach the new bundle too, and is looked for when the old one is moved aside.
+    private readonly ConcurrentDictionary<string, FileStamp> shared = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The previous folder bundle at <paramref name="output"/>, when its seal in <paramref name="cache"/>'s folder holds; null
     /// (nothing is reused) otherwise. <paramref name="staging"/> is the folder the new bundle is written in, and
     /// <paramref name="timestamp"/> the time each of its files gets.
     /// </summary>
     public static PreviousFiles? Folder(string output, string staging, DigestCache cache, DateTimeOffset timestamp) =>
-        Open(output, staging, cache, timestamp, (entry, _) => entry.Path, entry => Path.Combine(staging, Native(entry.Path)));
+        Open(output, staging, cache, timestamp, (entry, _) => entry.Path);
 
     /// <summary>
     /// The previous OCI image layout at <paramref name="output"/>, as <see cref="Folder"/>: a file's blob is named by its
-    /// digest, and is linked to <paramref name="destination"/> (where the sink expects the entry's bytes before it commits them).
+    /// digest, and is linked to the same name in the new layout (<see cref="OciSink.Commit"/> then keeps it as the entry's blob).
     /// </summary>
-    public static PreviousFiles? Layout(string output, string staging, DigestCache cache, DateTimeOffset timestamp, Func<BundleEntry, string> destination) =>
-        Open(output, staging, cache, timestamp, (_, hex) => OciMediaTypes.BlobFolder + "/" + hex, destination);
+    public static PreviousFiles? Layout(string output, string staging, DigestCache cache, DateTimeOffset timestamp) =>
+        Open(output, staging, cache, timestamp, (_, hex) => OciMediaTypes.BlobFolder + "/" + hex);
 
-    private static PreviousFiles? Open(string output, string staging, DigestCache cache, DateTimeOffset timestamp, Func<BundleEntry, string, string> named, Func<BundleEntry, string> destination)
+    private static PreviousFiles? Open(string output, string staging, DigestCache cache, DateTimeOffset timestamp, Func<BundleEntry, string, string> named)
     {
         if (cache.Folder is not { } folder || FileType.EffectiveUser is not { } user || !Directory.Exists(output)
             || BundleSeal.Read(folder, output, out _) is not var (sealedManifest, stamps))
@@ -58,7 +63,7 @@ internal sealed class PreviousFiles(
             listed[file.Path] = file;
         }
 
-        return new PreviousFiles(output, named, destination, stamps, listed, (timestamp.UtcTicks - DateTime.UnixEpoch.Ticks) * 100, NewFileMode(staging), user);
+        return new PreviousFiles(output, staging, named, stamps, listed, (timestamp.UtcTicks - DateTime.UnixEpoch.Ticks) * 100, NewFileMode(staging), user);
     }
 
     /// <summary>
@@ -83,7 +88,7 @@ internal sealed class PreviousFiles(
             return null;
         }
 
-        var to = destination(entry);
+        var to = Path.Combine(staging, Native(name));
         Directory.CreateDirectory(Path.GetDirectoryName(to)!);
         if (!FileType.TryHardLink(from, to))
         {
@@ -97,9 +102,31 @@ internal sealed class PreviousFiles(
             return null;
         }
 
+        // The latest link's stamp (a blob two entries share is linked twice, each link a new change time).
+        this.shared.AddOrUpdate(name, linked, (_, earlier) => earlier.ChangedNs >= linked.ChangedNs ? earlier : linked);
+
         // Used: kept in the digest cache for the next run, as a file copied is.
         cache.TryGet(file.RelativePath, source);
         return new ManifestFile(entry.Path, file.Length, digest);
+    }
+
+    /// <summary>
+    /// What was written to the previous bundle since its files were linked into the new one, as a phrase for
+    /// <see cref="Messages.OutputChangedWhilePacking"/> ("it ..."); null when nothing was. <paramref name="aside"/> is where
+    /// the previous bundle was moved to be replaced: nothing at the output can write through its names any more, and a
+    /// file written in place before (its modification time set back or not) has a change time after its link's.
+    /// </summary>
+    public string? WrittenSinceLinked(string aside)
+    {
+        foreach (var (name, stamp) in this.shared)
+        {
+            if (FileType.Stamp(Path.Combine(aside, Native(name))) != stamp)
+            {
+                return $"had '{name}' written in place, a file the new bundle shared with it (reused by a hard link)";
+            }
+        }
+
+        return null;
     }
 
     // The mode a file pack creates in the new bundle gets (0666 less the umask, or what the folder's default ACL makes it).

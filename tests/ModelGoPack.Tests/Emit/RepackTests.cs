@@ -210,6 +210,48 @@ public sealed class RepackTests : IDisposable
     }
 
     [Fact]
+    public void A_previous_bundle_file_written_while_the_new_bundle_shares_it_stops_the_repack_and_the_old_bundle_stays()
+    {
+        this.Pack(out _);
+        var before = Inodes(this.output);
+        var target = Path.Combine(this.output, "config.json");
+        var timestamp = new DateTimeOffset(File.GetLastWriteTimeUtc(target));
+        var entries = ProjectFiles
+            .Select(p => BundleEntry.Copied(new ProjectFile(p, Path.Combine(this.project.Root, p), new FileInfo(Path.Combine(this.project.Root, p)).Length)))
+            .ToList();
+        var config = new Config.ModelGoConfig { Name = "m", Version = new NuGet.Versioning.NuGetVersion(1, 0, 0), License = "MG-BY-SA-2.0", Copyright = [""] };
+        var counter = new ProgressCounter();
+        var diagnostics = new Diagnostics.DiagnosticBag();
+
+        // Every file linked, then (before the new bundle is put in place) one written in place through the previous bundle's
+        // name, its modification time set back: without a check, the new bundle would hold those bytes under the old digest.
+        var written = BundleWriter.Write(
+            entries, config, [], [], this.output, BundleFormat.Directory, timestamp, DigestCache.Open(this.cache, this.project.Root), counter, diagnostics, CancellationToken.None,
+            _ =>
+            {
+                var modified = File.GetLastWriteTimeUtc(target);
+                using (var stream = new FileStream(target, FileMode.Open, FileAccess.Write))
+                {
+                    stream.WriteByte((byte)'[');
+                }
+
+                File.SetLastWriteTimeUtc(target, modified);
+                return [];
+            });
+
+        Assert.Equal(ProjectFiles.Length, counter.FilesReused);
+        Assert.Null(written);
+        var problem = Assert.Single(diagnostics.Items);
+        Assert.Equal(Diagnostics.DiagnosticCatalog.OutputNotABundle, problem.Descriptor);
+        Assert.Contains("'config.json'", problem.Message, StringComparison.Ordinal);
+
+        // Nothing replaced: the previous bundle (with the user's edit) is where it was, nothing left beside it.
+        Assert.Equal(before, Inodes(this.output));
+        Assert.Equal((byte)'[', File.ReadAllBytes(target)[0]);
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(this.project.Scratch), e => Path.GetFileName(e).StartsWith('.'));
+    }
+
+    [Fact]
     public void The_command_line_says_what_it_reused_and_quiet_says_nothing()
     {
         string[] pack = ["pack", this.project.Root, "--format", "dir", "--output", this.output, "--cache", this.cache];
